@@ -1,0 +1,64 @@
+# litgan - see README.md. `make` builds; `make test`, `make demo`, `make bench`,
+# `make sanitize` also install missing Debian packages first (core/deps.sh).
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    := gsl openblas cunit
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
+           -Icore/include $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# GSL's CBLAS interface, backed by OpenBLAS instead of GSL's reference gslcblas
+LIBS    := $(shell pkg-config --libs-only-L gsl 2>/dev/null) -lgsl \
+           $(shell pkg-config --libs openblas 2>/dev/null) -ldl -lz -lm
+PLUGIN_DIR := $(abspath $(BUILD))/plugins
+
+CORE_SRC := $(wildcard core/src/*.c) $(wildcard datasets/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+PLUGINS  := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(wildcard plugins/*.c))
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_PLUGINS := $(patsubst tests/plugins/%.c,$(BUILD)/tests/plugins/%.so,$(wildcard tests/plugins/*.c))
+LIB      := $(BUILD)/liblitgan.a
+
+.PHONY: all deps test demo bench sanitize clean check-plugins
+all: bin/litgan $(PLUGINS)
+
+deps:
+	@sh core/deps.sh
+
+$(BUILD)/obj/%.o: %.c core/include/litgan.h core/src/lg_impl.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DLG_PLUGIN_DIR='"$(PLUGIN_DIR)"' -c $< -o $@
+
+$(LIB): $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+bin/litgan: core/cli/litgan.c $(LIB)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -rdynamic -o $@ $< -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LIBS)
+
+# plugins see only the public header; host symbols resolve against the runner
+$(BUILD)/plugins/%.so: plugins/%.c core/include/litgan.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -shared -o $@ $<
+
+$(BUILD)/tests/plugins/%.so: tests/plugins/%.c core/include/litgan.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-unused-parameter -shared -o $@ $<
+
+$(BUILD)/tests/run_tests: $(TEST_SRC) tests/lg_test.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Icore/src -o $@ $(TEST_SRC) $(LIB) $(LIBS) $(shell pkg-config --libs cunit) -rdynamic
+
+test: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/run_tests $(TEST_PLUGINS)
+	$(BUILD)/tests/run_tests
+
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build-san \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" build-san/tests/run_tests-all
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build-san/tests/run_tests
+
+clean:
+	rm -rf build build-san bin

@@ -1,0 +1,354 @@
+/*
+ * game.c - the two-player game a plugin sees: networks applied as tape ops,
+ * the batches, seeded random numbers, and second-order host services.
+ */
+#include "lg_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int lg_game_init(lg_game *g, lg_net *G, lg_net *D, lg_net *E, size_t batch, size_t z_dim,
+                 gsl_rng *rng)
+{
+    memset(g, 0, sizeof *g);
+    g->net[LG_NET_G] = G;
+    g->net[LG_NET_D] = D;
+    g->net[LG_NET_E] = E;
+    g->rng = rng;
+    g->tape = lg_tape_alloc();
+    g->real = gsl_matrix_calloc(batch, G->out_dim);
+    g->noise = gsl_matrix_calloc(batch, z_dim);
+    g->scratch = lg_xcalloc(2 * lg_game_param_count(g) + 1, sizeof(double));
+    if (G->in_dim != z_dim)
+        return lg_seterr(LG_EINVAL, "generator %s takes %zu inputs but the noise has %zu "
+                         "(make the first width of --g equal to --z-dim)", G->spec, G->in_dim, z_dim);
+    if (E && (E->in_dim != G->out_dim || E->out_dim != z_dim))
+        return lg_seterr(LG_EINVAL, "encoder %s must map %zu -> %zu (data -> noise)", E->spec,
+                         G->out_dim, z_dim);
+    return LG_OK;
+}
+
+void lg_game_free(lg_game *g)
+{
+    lg_tape_free(g->tape);
+    gsl_matrix_free(g->real);
+    gsl_matrix_free(g->noise);
+    for (size_t i = 0; i < g->n_rand; i++)
+        gsl_matrix_free(g->rand[i]);
+    free(g->rand);
+    free(g->scratch);
+    for (int i = 0; i < LG_NET_COUNT; i++)
+        lg_net_free(g->net[i]);
+    lg_plugin_inst_close(&g->loss);
+    for (size_t i = 0; i < g->n_regs; i++)
+        lg_plugin_inst_close(&g->regs[i]);
+    memset(g, 0, sizeof *g);
+}
+
+lg_tape *lg_game_tape(lg_game *g) { return g->tape; }
+int lg_game_has_net(const lg_game *g, lg_net_id id) { return id < LG_NET_COUNT && g->net[id] != NULL; }
+size_t lg_game_batch(const lg_game *g) { return g->real->size1; }
+lg_player lg_game_player(const lg_game *g) { return g->player; }
+
+lg_node *lg_game_real(lg_game *g)
+{
+    if (!g->real_node)
+        g->real_node = lg_const(g->tape, g->real);
+    return g->real_node;
+}
+
+lg_node *lg_game_noise(lg_game *g)
+{
+    if (!g->noise_node)
+        g->noise_node = lg_const(g->tape, g->noise);
+    return g->noise_node;
+}
+
+lg_node *lg_apply(lg_game *g, lg_net_id id, lg_node *x)
+{
+    if (id >= LG_NET_COUNT || !g->net[id]) {
+        lg_tape_fail(g->tape, "lg_apply: network %d is not part of this game (%s)", (int)id,
+                     id == LG_NET_E ? "give an encoder with --e" : "G=0, D=1, E=2");
+        return NULL;
+    }
+    return lg_net_apply(g->tape, g->net[id], x);
+}
+
+void lg_game_new_step(lg_game *g)
+{
+    g->n_rand = 0; /* matrices stay allocated and are refilled on demand */
+    g->rand_next = 0;
+}
+
+lg_node *lg_game_uniform(lg_game *g, size_t rows, size_t cols)
+{
+    size_t k = g->rand_next++;
+    bool fresh = (k >= g->n_rand); /* first call with this number in this step */
+    if (fresh && k == g->cap_rand) {
+        g->cap_rand = g->cap_rand ? 2 * g->cap_rand : 4;
+        g->rand = lg_xrealloc(g->rand, g->cap_rand * sizeof *g->rand);
+        for (size_t i = k; i < g->cap_rand; i++)
+            g->rand[i] = NULL;
+    }
+    gsl_matrix *m = g->rand[k];
+    if (!m || m->size1 != rows || m->size2 != cols) {
+        gsl_matrix_free(m);
+        m = g->rand[k] = gsl_matrix_alloc(rows, cols);
+        fresh = true;
+    }
+    if (fresh) {
+        for (size_t i = 0; i < rows * cols; i++)
+            m->data[i] = gsl_rng_uniform(g->rng);
+        if (k >= g->n_rand)
+            g->n_rand = k + 1;
+    }
+    return lg_const(g->tape, m);
+}
+
+void lg_game_log(lg_game *g, const char *name, double value)
+{
+    for (size_t i = 0; i < g->n_log; i++)
+        if (strcmp(g->log_name[i], name) == 0) {
+            g->log_value[i] = value;
+            return;
+        }
+    if (g->n_log < LG_MAX_LOGS) {
+        snprintf(g->log_name[g->n_log], sizeof g->log_name[0], "%s", name);
+        g->log_value[g->n_log++] = value;
+    }
+}
+
+bool lg_player_owns(lg_player p, lg_net_id id)
+{
+    return p == LG_PLAYER_D ? id == LG_NET_D : id != LG_NET_D;
+}
+
+void lg_game_set_trainable(lg_game *g, lg_player p, bool all)
+{
+    for (int i = 0; i < LG_NET_COUNT; i++)
+        if (g->net[i])
+            g->net[i]->requires_grad = all || lg_player_owns(p, (lg_net_id)i);
+}
+
+lg_node *lg_game_objective(lg_game *g, lg_player p)
+{
+    lg_tape_reset(g->tape);
+    g->real_node = g->noise_node = NULL;
+    g->rand_next = 0;
+    g->player = p;
+    const lg_plugin *loss = g->loss.h->desc;
+    lg_node *obj = (p == LG_PLAYER_D ? loss->d_loss : loss->g_loss)(g, g->loss.params);
+    const char *who = p == LG_PLAYER_D ? "d_loss" : "g_loss";
+    for (size_t i = 0; obj && i < g->n_regs; i++) {
+        const lg_plugin *r = g->regs[i].h->desc;
+        if (!r->add_term)
+            continue;
+        lg_node *term = r->add_term(g, p, g->regs[i].params);
+        if (!term) {
+            lg_seterr(LG_EPLUGIN, "regularizer %s: add_term failed: %s", r->name,
+                      lg_tape_error(g->tape) ? lg_tape_error(g->tape) : "it returned NULL");
+            return NULL;
+        }
+        obj = lg_add(g->tape, obj, term);
+    }
+    if (!obj) {
+        lg_seterr(LG_EPLUGIN, "plugin %s: %s failed: %s", loss->name, who,
+                  lg_tape_error(g->tape) ? lg_tape_error(g->tape) : "it returned NULL");
+        return NULL;
+    }
+    if (obj->val.size1 != 1 || obj->val.size2 != 1) {
+        lg_seterr(LG_EPLUGIN, "plugin %s: %s returned a (%zu,%zu) matrix; an objective must be "
+                  "a scalar (reduce it with lg_mean)", loss->name, who, obj->val.size1,
+                  obj->val.size2);
+        return NULL;
+    }
+    return obj;
+}
+
+/* ------------------------------------------------------- second order --- */
+
+size_t lg_game_param_count(const lg_game *g)
+{
+    size_t n = 0;
+    for (int i = 0; i < LG_NET_COUNT; i++)
+        if (g->net[i])
+            n += g->net[i]->n_params;
+    return n;
+}
+
+/* Order of blocks in a game vector: D, G, E. */
+static const lg_net_id block_order[LG_NET_COUNT] = { LG_NET_D, LG_NET_G, LG_NET_E };
+
+static void game_vec(lg_game *g, double *v, bool to_vec, bool grads)
+{
+    size_t off = 0;
+    for (int k = 0; k < LG_NET_COUNT; k++) {
+        lg_net *net = g->net[block_order[k]];
+        if (!net)
+            continue;
+        double *src = grads ? net->grad : net->theta;
+        if (to_vec)
+            memcpy(v + off, src, net->n_params * sizeof(double));
+        else
+            memcpy(src, v + off, net->n_params * sizeof(double));
+        off += net->n_params;
+    }
+}
+
+double *lg_game_params(lg_game *g, lg_net_id id, size_t *n)
+{
+    if (id >= LG_NET_COUNT || !g->net[id]) {
+        *n = 0;
+        return NULL;
+    }
+    *n = g->net[id]->n_params;
+    return g->net[id]->theta;
+}
+
+double *lg_game_grads(lg_game *g, lg_net_id id, size_t *n)
+{
+    if (id >= LG_NET_COUNT || !g->net[id]) {
+        *n = 0;
+        return NULL;
+    }
+    *n = g->net[id]->n_params;
+    return g->net[id]->grad;
+}
+
+/* Evaluating an objective again must not move BatchNorm's running statistics:
+ * save and restore them around host-service evaluations. */
+typedef struct saved_state {
+    double *buf[LG_NET_COUNT];
+    bool rg[LG_NET_COUNT];
+    lg_player player;
+} saved_state;
+
+static void save_state(lg_game *g, saved_state *s)
+{
+    s->player = g->player;
+    for (int i = 0; i < LG_NET_COUNT; i++) {
+        s->buf[i] = NULL;
+        if (!g->net[i])
+            continue;
+        s->rg[i] = g->net[i]->requires_grad;
+        s->buf[i] = lg_xmalloc(g->net[i]->n_buffers * sizeof(double) + 1);
+        memcpy(s->buf[i], g->net[i]->buffers, g->net[i]->n_buffers * sizeof(double));
+    }
+}
+
+static void restore_state(lg_game *g, saved_state *s)
+{
+    g->player = s->player;
+    for (int i = 0; i < LG_NET_COUNT; i++) {
+        if (!g->net[i])
+            continue;
+        g->net[i]->requires_grad = s->rg[i];
+        memcpy(g->net[i]->buffers, s->buf[i], g->net[i]->n_buffers * sizeof(double));
+        free(s->buf[i]);
+    }
+}
+
+static int eval_grad(lg_game *g, lg_player p, double *grad)
+{
+    lg_game_set_trainable(g, p, true);
+    for (int i = 0; i < LG_NET_COUNT; i++)
+        if (g->net[i])
+            lg_net_zero_grad(g->net[i]);
+    lg_node *obj = lg_game_objective(g, p);
+    if (!obj)
+        return LG_EPLUGIN;
+    int rc = lg_tape_backward(g->tape, obj);
+    if (rc == LG_OK)
+        game_vec(g, grad, true, true);
+    return rc;
+}
+
+/* Gradient buffers of the nets are used as scratch by eval_grad: keep the
+ * caller's gradients (the runner may hold a backward result in them). */
+static double *save_grads(lg_game *g)
+{
+    double *s = lg_xmalloc(lg_game_param_count(g) * sizeof(double) + 1);
+    game_vec(g, s, true, true);
+    return s;
+}
+
+int lg_game_loss_grad(lg_game *g, lg_player p, double *grad)
+{
+    saved_state s;
+    save_state(g, &s);
+    double *keep = save_grads(g);
+    int rc = eval_grad(g, p, grad);
+    game_vec(g, keep, false, true);
+    free(keep);
+    restore_state(g, &s);
+    return rc;
+}
+
+typedef struct hvp_ctx {
+    lg_game *g;
+    lg_player p;
+} hvp_ctx;
+
+static int hvp_grad(void *ctx, double *grad)
+{
+    hvp_ctx *c = ctx;
+    lg_game *g = c->g;
+    game_vec(g, g->scratch, false, false); /* theta (perturbed) -> nets */
+    int rc = eval_grad(g, c->p, grad);
+    return rc;
+}
+
+int lg_game_hvp(lg_game *g, lg_player p, const double *u, double *out)
+{
+    size_t n = lg_game_param_count(g);
+    saved_state s;
+    save_state(g, &s);
+    double *keep = save_grads(g);
+    double *theta = g->scratch, *work = lg_xmalloc(3 * n * sizeof(double) + 1);
+    game_vec(g, theta, true, false);
+    hvp_ctx c = { g, p };
+    int rc = lg_fd_hvp(hvp_grad, &c, theta, n, u, out, work);
+    game_vec(g, theta, false, false); /* restored by lg_fd_hvp */
+    game_vec(g, keep, false, true);
+    free(keep);
+    free(work);
+    restore_state(g, &s);
+    return rc;
+}
+
+/* eps balances truncation O(eps^2 |f'''|) against rounding O(macheps |grad| / eps):
+ * eps ~ cbrt(macheps) ~ 6e-6 for a unit direction; scale by the size of u and of
+ * theta so the step is a relative one. */
+double lg_fd_eps(const double *u, size_t n)
+{
+    double un = 0;
+    for (size_t i = 0; i < n; i++)
+        un = fmax(un, fabs(u[i]));
+    return un > 0 ? 6e-6 / un : 0.0;
+}
+
+int lg_fd_hvp(lg_grad_fn grad_fn, void *ctx, double *theta, size_t n, const double *u,
+              double *out, double *work)
+{
+    double eps = lg_fd_eps(u, n);
+    if (eps == 0) {
+        memset(out, 0, n * sizeof(double));
+        return LG_OK;
+    }
+    double *gp = work, *gm = work + n, *theta0 = work + 2 * n;
+    memcpy(theta0, theta, n * sizeof(double));
+    for (size_t i = 0; i < n; i++)
+        theta[i] = theta0[i] + eps * u[i];
+    int rc = grad_fn(ctx, gp);
+    for (size_t i = 0; i < n; i++)
+        theta[i] = theta0[i] - eps * u[i];
+    if (rc == LG_OK)
+        rc = grad_fn(ctx, gm);
+    memcpy(theta, theta0, n * sizeof(double)); /* bit-exact restore */
+    if (rc != LG_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (gp[i] - gm[i]) / (2.0 * eps);
+    return LG_OK;
+}

@@ -1,0 +1,376 @@
+/*
+ * lg_impl.h - internal interface of liblitgan (not for plugins).
+ * Public API: core/include/litgan.h.
+ */
+#ifndef LG_IMPL_H
+#define LG_IMPL_H
+
+#include "litgan.h"
+#include <stdio.h>
+#include <stdbool.h>
+
+/* ----------------------------------------------------------------- errors ---
+ * Run-time errors: functions return LG_OK (0) or an LG_E* status and leave a
+ * one-line message in lg_errmsg(). Programmer errors: LG_ASSERT stops with
+ * file, line and a hint. */
+enum {
+    LG_OK = 0,
+    LG_EINVAL = 1,  /* bad argument, flag, spec, parameter */
+    LG_EIO = 2,     /* file could not be read or written */
+    LG_ENOMEM = 3,
+    LG_EPLUGIN = 4, /* a plugin could not be loaded or failed */
+    LG_ENONFINITE = 5,
+    LG_EFORMAT = 6  /* a file is not what it should be */
+};
+int lg_seterr(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *lg_errmsg(void);
+
+#define LG_ASSERT(cond, hint)                                                  \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "%s:%d: internal error: %s (%s)\n", __FILE__,      \
+                    __LINE__, #cond, hint);                                    \
+            abort();                                                           \
+        }                                                                      \
+    } while (0)
+
+void *lg_xmalloc(size_t n);
+void *lg_xcalloc(size_t n, size_t size);
+void *lg_xrealloc(void *p, size_t n);
+char *lg_xstrdup(const char *s);
+/* Install the GSL error handler that reports instead of aborting (once). */
+void lg_gsl_init(void);
+
+/* ------------------------------------------------------------------- tape --- */
+
+typedef enum lg_op {
+    LG_OP_CONST, LG_OP_INPUT,
+    LG_OP_ADD, LG_OP_SUB, LG_OP_MUL, LG_OP_DIV, LG_OP_MATMUL,
+    LG_OP_SCALE, LG_OP_SHIFT, LG_OP_NEG, LG_OP_SQUARE, LG_OP_ABS, LG_OP_SQRT,
+    LG_OP_EXP, LG_OP_LOG, LG_OP_SOFTPLUS, LG_OP_SIGMOID, LG_OP_TANH, LG_OP_RELU,
+    LG_OP_LEAKY_RELU,
+    LG_OP_SUM, LG_OP_MEAN, LG_OP_SUM_ROWS, LG_OP_MEAN_ROWS,
+    LG_OP_CONCAT, LG_OP_STOP,
+    LG_OP_LINEAR, LG_OP_BATCHNORM
+} lg_op;
+
+struct lg_net;
+struct lg_layer;
+
+/* A growable buffer that keeps its memory across tape resets. */
+typedef struct lg_buf {
+    double *data;
+    size_t cap;
+} lg_buf;
+double *lg_buf_reserve(lg_buf *b, size_t n);
+
+struct lg_node {
+    lg_op op;
+    lg_node *a, *b;        /* inputs (b may be NULL) */
+    double s;              /* scalar argument: scale, shift, slope */
+    gsl_matrix val;        /* view onto vbuf */
+    gsl_matrix grad;       /* view onto gbuf, same shape */
+    lg_buf vbuf, gbuf, cache;
+    bool needs_grad;       /* a gradient must flow into this node */
+    bool has_grad;         /* grad written during the current backward */
+    struct lg_net *net;    /* LINEAR, BATCHNORM: the owning network */
+    const struct lg_layer *layer;
+};
+
+/* How lg_stop_gradient treats values, for finite differences that must honour
+ * stopped gradients: RECORD keeps each stop's value, REPLAY outputs the kept
+ * value (so a perturbation cannot pass through a stop). */
+typedef enum lg_stop_mode { LG_STOP_PASS, LG_STOP_RECORD, LG_STOP_REPLAY } lg_stop_mode;
+
+struct lg_tape {
+    lg_node **nodes;       /* each node allocated once, reused after reset */
+    size_t n, cap;
+    char err[256];
+    lg_stop_mode stop_mode;
+    lg_buf *stops;         /* values kept by RECORD, by call order */
+    size_t n_stops, cap_stops, stop_next;
+};
+
+lg_tape *lg_tape_alloc(void);
+void lg_tape_free(lg_tape *t);
+/* Forget every node but keep their memory: recording the same ops with the same
+ * shapes again allocates nothing. */
+void lg_tape_reset(lg_tape *t);
+/* Backpropagate from the scalar root: fills grads of every node on a path from a
+ * node that needs a gradient, and accumulates (+=) into each network's gradient
+ * buffer whose requires_grad is set. Returns LG_OK or LG_EINVAL. */
+int lg_tape_backward(lg_tape *t, lg_node *root);
+/* Record a node of the given op and shape (used by layers). */
+lg_node *lg_tape_node(lg_tape *t, lg_op op, lg_node *a, lg_node *b,
+                      size_t rows, size_t cols);
+/* The gradient buffer of n for accumulation (+=), zeroed on first touch in the
+ * current backward. */
+double *lg_node_dgrad(lg_node *n);
+/* Backward of LINEAR and BATCHNORM nodes (net.c). */
+void lg_layer_backward(lg_node *n);
+void lg_tape_fail(lg_tape *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---------------------------------------------------------------- network --- */
+
+typedef enum lg_layer_kind {
+    LG_LAYER_LINEAR, LG_LAYER_BATCHNORM, LG_LAYER_RELU, LG_LAYER_LEAKY_RELU,
+    LG_LAYER_TANH, LG_LAYER_SIGMOID
+} lg_layer_kind;
+
+typedef struct lg_layer {
+    lg_layer_kind kind;
+    size_t in, out;        /* widths (in == out for all but LINEAR) */
+    size_t p_off, p_len;   /* parameter range in the net's theta */
+    size_t b_off;          /* BATCHNORM: running mean at buffers[b_off], var after */
+    double eps, momentum;  /* BATCHNORM (PyTorch: eps 1e-5, momentum 0.1) */
+    double slope;          /* LEAKY_RELU */
+} lg_layer;
+
+typedef struct lg_net {
+    char *spec;
+    lg_layer *layers;
+    size_t n_layers;
+    size_t in_dim, out_dim;
+    size_t n_params;       /* theta and grad: one buffer each, per-layer views */
+    double *theta, *grad;
+    size_t n_buffers;      /* BatchNorm running statistics */
+    double *buffers;
+    bool train;            /* BatchNorm uses batch statistics when true */
+    bool requires_grad;    /* backward accumulates into grad when true */
+} lg_net;
+
+/* Spec grammar, e.g. "2-128r-128r-2" or "100-128l-256b0.8l-784t":
+ *   spec  := width ('-' width mods)+
+ *   mods  := ( 'r' | 'l' [slope] | 't' | 's' | 'b' [eps] )*
+ * Each width after the first is a Linear layer into that width, followed by the
+ * modifiers in order: r ReLU, l LeakyReLU (slope 0.2 unless given), t Tanh,
+ * s Sigmoid, b BatchNorm1d (eps 1e-5 unless given, momentum 0.1). */
+int lg_net_parse(const char *spec, lg_net **out);
+void lg_net_free(lg_net *net);
+/* PyTorch's default initialisation: Linear W, b ~ U(-1/sqrt(in), 1/sqrt(in));
+ * BatchNorm gamma = 1, beta = 0, running mean 0, running var 1. */
+void lg_net_init(lg_net *net, gsl_rng *rng);
+void lg_net_zero_grad(lg_net *net);
+lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x);
+/* Views of one layer's weight (out, in) and bias (out) - or gamma, beta. */
+gsl_matrix_view lg_layer_weight(const lg_net *net, const lg_layer *l);
+double *lg_layer_bias(const lg_net *net, const lg_layer *l);
+double lg_net_flops_per_sample(const lg_net *net); /* forward multiply-adds x 2 */
+
+/* -------------------------------------------------------------- optimizer --- */
+
+typedef enum lg_optim_kind { LG_OPTIM_SGD, LG_OPTIM_ADAM, LG_OPTIM_RMSPROP } lg_optim_kind;
+
+typedef struct lg_optim {
+    lg_optim_kind kind;
+    double lr, momentum, dampening, wd, b1, b2, eps, alpha;
+    bool nesterov;
+    size_t n;
+    double *m, *v;         /* state: momentum buffer / first moment, second moment */
+    long t;                /* steps taken */
+} lg_optim;
+
+/* Spec: "sgd:lr=0.01,momentum=0.9", "adam:lr=2e-4,b1=0.5,b2=0.999",
+ * "rmsprop:lr=5e-5,alpha=0.99". Unknown keys are errors. */
+int lg_optim_parse(const char *spec, size_t n_params, lg_optim **out);
+void lg_optim_free(lg_optim *o);
+/* One update of theta with grad, exactly as torch.optim does it. */
+void lg_optim_step(lg_optim *o, double *theta, const double *grad);
+extern const char lg_optim_help[];
+
+/* ------------------------------------------------------------- parameters --- */
+
+#define LG_NAME_MAX 64
+
+struct lg_params {
+    const lg_param_doc *doc;
+    size_t n;
+    double *num;           /* DOUBLE and INT values */
+    char **str;            /* CHOICE values (and the text of every value) */
+};
+
+/* Parse "name" or "name:key=val,key=val". Writes the name (at most
+ * LG_NAME_MAX-1 chars) and a pointer to the key/value text (or "" ). */
+int lg_spec_split(const char *spec, char name[LG_NAME_MAX], const char **kv);
+/* Fill defaults from doc, then apply "key=val,..." (may be ""). what names the
+ * owner in messages ("plugin ganqp"). */
+int lg_params_parse(const lg_param_doc *doc, const char *kv, const char *what,
+                    lg_params **out);
+void lg_params_free(lg_params *p);
+/* "key=value,key=value" for logs and reports; caller frees. */
+char *lg_params_format(const lg_params *p);
+
+/* ----------------------------------------------------------------- plugins --- */
+
+typedef struct lg_plugin_handle {
+    void *dl;
+    const lg_plugin *desc;
+    char *path;
+} lg_plugin_handle;
+
+/* dlopen(RTLD_NOW|RTLD_LOCAL) and validate. Every failure: one line in
+ * lg_errmsg() naming the file, handle closed. */
+int lg_plugin_open(const char *path, lg_plugin_handle **out);
+void lg_plugin_close(lg_plugin_handle *h);
+/* Resolve "nsgan" (searched in LITGAN_PLUGIN_PATH, then the build folder) or a
+ * path containing '/' or ending in .so. */
+int lg_plugin_resolve(const char *name_or_path, char *path, size_t len);
+/* Directories searched, ':'-separated, in order (static storage). */
+const char *lg_plugin_search_path(void);
+
+/* A loaded plugin with parsed parameters. */
+typedef struct lg_plugin_inst {
+    lg_plugin_handle *h;
+    lg_params *params;
+} lg_plugin_inst;
+/* "ganqp:lambda=10,metric=l2" -> loaded, kind-checked, parameters parsed. */
+int lg_plugin_inst_open(const char *spec, lg_plugin_kind kind, lg_plugin_inst *out);
+void lg_plugin_inst_close(lg_plugin_inst *pi);
+
+/* ------------------------------------------------------------------- data --- */
+
+typedef struct lg_dataset lg_dataset;
+struct lg_dataset {
+    char name[LG_NAME_MAX];
+    size_t dim;
+    /* modes of a mixture (n_modes, dim) and their common sigma, for metrics */
+    size_t n_modes;
+    double *modes;
+    double sigma;
+    void (*sample)(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out);
+    lg_params *params;
+};
+/* "ring8" or "ring8:radius=2,sigma=0.02" */
+int lg_dataset_open(const char *spec, lg_dataset **out);
+void lg_dataset_free(lg_dataset *ds);
+extern const char lg_dataset_help[];
+
+/* ---------------------------------------------------------------- metrics --- */
+
+typedef struct lg_mode_stats {
+    size_t modes_covered;  /* modes with >= 1 high-quality sample */
+    double high_quality;   /* fraction of samples within 3 sigma of nearest mode */
+} lg_mode_stats;
+lg_mode_stats lg_mode_coverage(const lg_dataset *ds, const gsl_matrix *samples);
+
+/* ------------------------------------------------------------------- game --- */
+
+#define LG_MAX_REGS 8
+#define LG_MAX_LOGS 8
+
+struct lg_game {
+    lg_net *net[LG_NET_COUNT];
+    lg_tape *tape;
+    gsl_matrix *real, *noise;            /* (batch, x_dim), (batch, z_dim) */
+    lg_node *real_node, *noise_node;     /* leaves on the current recording */
+    lg_player player;
+    lg_plugin_inst loss;
+    lg_plugin_inst regs[LG_MAX_REGS];
+    size_t n_regs;
+    gsl_rng *rng;
+    /* seeded uniforms replayed within a step (see lg_game_uniform) */
+    gsl_matrix **rand;
+    size_t n_rand, cap_rand, rand_next;
+    /* named scalars logged by plugins during the last objective */
+    char log_name[LG_MAX_LOGS][32];
+    double log_value[LG_MAX_LOGS];
+    size_t n_log;
+    double *scratch;                     /* param-sized work space for hvp */
+};
+
+/* Nets are owned by the game. rng is borrowed. */
+int lg_game_init(lg_game *g, lg_net *G, lg_net *D, lg_net *E, size_t batch,
+                 size_t z_dim, gsl_rng *rng);
+void lg_game_free(lg_game *g);
+/* Start a new step: fresh random numbers for lg_game_uniform. */
+void lg_game_new_step(lg_game *g);
+/* Reset the tape and build player's full objective (loss + regularizer terms).
+ * Returns NULL and sets lg_errmsg() on error. */
+lg_node *lg_game_objective(lg_game *g, lg_player p);
+/* Which nets a player trains. */
+bool lg_player_owns(lg_player p, lg_net_id id);
+/* Set requires_grad of each net as player p's step needs it (all=true: every net). */
+void lg_game_set_trainable(lg_game *g, lg_player p, bool all);
+
+/* ------------------------------------------------------------------ train --- */
+
+typedef struct lg_train_config {
+    const char *loss;          /* plugin spec (required) */
+    const char *regs[LG_MAX_REGS];
+    size_t n_regs;
+    const char *data;          /* dataset spec */
+    const char *g_spec, *d_spec, *e_spec;
+    const char *opt_d, *opt_g;
+    long d_steps, steps, batch;
+    unsigned long seed;
+    bool seed_set;
+    bool simultaneous;         /* both players step from the same point */
+    const char *out;           /* output folder */
+    long log_every, ckpt_every, n_samples;
+    int progress;              /* -1 auto (a terminal), 0 plain lines, 1 progress line */
+    bool quiet;
+    const char *resume;        /* folder of the run to continue */
+} lg_train_config;
+
+/* `litgan train ARGS...`: parse, apply the loss plugin's defaults to options the
+ * user left out, run. Returns 0 on success, an LG_E* status otherwise (message
+ * already printed). */
+int lg_train_main(int argc, char **argv);
+extern const char lg_train_help[];
+
+/* ------------------------------------------------------------- checkpoint --- */
+
+#define LG_CKPT_MAGIC "LGCKPT\r\n"
+#define LG_CKPT_VERSION 1u
+
+/* A list of owned strings (the options that define a run). */
+typedef struct lg_strvec {
+    char **w;
+    size_t n, cap;
+} lg_strvec;
+void lg_strvec_push(lg_strvec *v, const char *s);
+void lg_strvec_free(lg_strvec *v);
+
+/* File layout (little-endian, as written by this machine):
+ *   magic[8] "LGCKPT\r\n", u32 version, u32 zero, u64 payload length,
+ *   payload, u32 CRC-32 (zlib) of the payload.
+ * Payload: i64 step; u64 n_args, then each arg as u64 length + bytes; u64 rng
+ * state size + state; per network G, D, E (present or not): u64 n_params (0 if
+ * absent), theta, u64 n_buffers, buffers; per optimizer of the same nets: u64 n,
+ * m[n], v[n], i64 t.
+ * Written to a temporary file and renamed, so a crash never leaves half a file.
+ * lg_ckpt_read with args_only reads only step and args (rng, nets, opts NULL);
+ * otherwise the shapes must match the nets and optimizers given. */
+int lg_ckpt_write(const char *path, long step, const lg_strvec *args, const gsl_rng *rng,
+                  lg_net *const *nets, lg_optim *const *opts);
+int lg_ckpt_read(const char *path, long *step, lg_strvec *args, gsl_rng *rng, lg_net **nets,
+                 lg_optim **opts, bool args_only);
+
+/* ------------------------------------------------------------ second order --- */
+
+/* Central-difference Jacobian-vector product of a gradient map:
+ *   out = (grad(theta + eps u) - grad(theta - eps u)) / (2 eps)
+ * grad_fn writes the gradient at theta (length n) into g and returns a status.
+ * theta is restored bit for bit on return; work holds 3n doubles. */
+typedef int (*lg_grad_fn)(void *ctx, double *g);
+int lg_fd_hvp(lg_grad_fn grad_fn, void *ctx, double *theta, size_t n,
+              const double *u, double *out, double *work);
+double lg_fd_eps(const double *u, size_t n);
+
+/* --------------------------------------------------------------- checking --- */
+
+/* Gradient-check a loss plugin's objectives (and regularizer terms) on a small
+ * random game; prints one line per parameter block to f. Returns LG_OK when the
+ * worst relative error <= tol, LG_EINVAL otherwise (message in lg_errmsg()). */
+int lg_check_plugin(const char *spec, FILE *f, double tol, double *worst);
+
+/* ---------------------------------------------------------------- helpers --- */
+
+/* Relative error between analytic a and numeric b over n values:
+ * max|a-b| / max(max|a|, max|b|, 1e-12). */
+double lg_rel_error(const double *a, const double *b, size_t n);
+bool lg_all_finite(const double *x, size_t n);
+double lg_norm2(const double *x, size_t n);
+double lg_now(void); /* monotonic seconds */
+
+#endif /* LG_IMPL_H */

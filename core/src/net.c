@@ -1,0 +1,368 @@
+/*
+ * net.c - multilayer networks from a spec string; Linear and BatchNorm1d as
+ * forward/backward pairs on the tape (activations are plain tape ops).
+ *
+ * Memory: one parameter buffer theta and one gradient buffer grad per network;
+ * each layer owns a contiguous range [p_off, p_off + p_len) of both, so an
+ * optimizer is a flat loop over the whole network.
+ */
+#include "lg_impl.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_blas.h>
+
+/* ------------------------------------------------------------------ parse --- */
+
+static int parse_width(const char **p, size_t *w, const char *spec)
+{
+    if (!isdigit((unsigned char)**p))
+        return lg_seterr(LG_EINVAL, "network spec '%s': expected a width at '%s' "
+                         "(write e.g. 2-128r-128r-1)", spec, *p);
+    char *end;
+    unsigned long v = strtoul(*p, &end, 10);
+    if (v == 0 || v > 1000000)
+        return lg_seterr(LG_EINVAL, "network spec '%s': width %lu out of range 1..1000000", spec, v);
+    *w = v;
+    *p = end;
+    return LG_OK;
+}
+
+/* An optional number after a modifier letter ("l0.1", "b0.8"). */
+static double parse_opt_number(const char **p, double dflt)
+{
+    if (!isdigit((unsigned char)**p) && **p != '.')
+        return dflt;
+    char *end;
+    double v = strtod(*p, &end);
+    *p = end;
+    return v;
+}
+
+static void push(lg_net *net, size_t *cap, lg_layer l)
+{
+    if (net->n_layers == *cap) {
+        *cap = *cap ? 2 * *cap : 8;
+        net->layers = lg_xrealloc(net->layers, *cap * sizeof *net->layers);
+    }
+    net->layers[net->n_layers++] = l;
+}
+
+int lg_net_parse(const char *spec, lg_net **out)
+{
+    *out = NULL;
+    if (!spec || !*spec)
+        return lg_seterr(LG_EINVAL, "network spec is empty (write e.g. 2-128r-128r-1)");
+    lg_net *net = lg_xcalloc(1, sizeof *net);
+    net->spec = lg_xstrdup(spec);
+    net->train = true;
+    size_t cap = 0, width;
+    const char *p = spec;
+    int rc = parse_width(&p, &width, spec);
+    net->in_dim = width;
+    size_t n_linear = 0;
+    while (rc == LG_OK && *p) {
+        if (*p != '-') {
+            rc = lg_seterr(LG_EINVAL, "network spec '%s': unexpected '%c' (modifiers are "
+                           "r l[slope] t s b[eps]; layers are joined by '-')", spec, *p);
+            break;
+        }
+        p++;
+        size_t w;
+        if ((rc = parse_width(&p, &w, spec)) != LG_OK)
+            break;
+        lg_layer l = { .kind = LG_LAYER_LINEAR, .in = width, .out = w };
+        push(net, &cap, l);
+        n_linear++;
+        width = w;
+        while (*p && *p != '-' && rc == LG_OK) {
+            lg_layer m = { .in = width, .out = width };
+            char c = *p++;
+            switch (c) {
+            case 'r': m.kind = LG_LAYER_RELU; break;
+            case 't': m.kind = LG_LAYER_TANH; break;
+            case 's': m.kind = LG_LAYER_SIGMOID; break;
+            case 'l':
+                m.kind = LG_LAYER_LEAKY_RELU;
+                m.slope = parse_opt_number(&p, 0.2);
+                break;
+            case 'b':
+                m.kind = LG_LAYER_BATCHNORM;
+                m.eps = parse_opt_number(&p, 1e-5);
+                m.momentum = 0.1;
+                if (!(m.eps > 0))
+                    rc = lg_seterr(LG_EINVAL, "network spec '%s': BatchNorm eps must be > 0", spec);
+                break;
+            default:
+                rc = lg_seterr(LG_EINVAL, "network spec '%s': unknown modifier '%c' (use r ReLU, "
+                               "l[slope] LeakyReLU, t Tanh, s Sigmoid, b[eps] BatchNorm)", spec, c);
+            }
+            if (rc == LG_OK)
+                push(net, &cap, m);
+        }
+    }
+    if (rc == LG_OK && n_linear == 0)
+        rc = lg_seterr(LG_EINVAL, "network spec '%s' has no layer (write e.g. 2-128r-1)", spec);
+    if (rc != LG_OK) {
+        lg_net_free(net);
+        return rc;
+    }
+    net->out_dim = width;
+    for (size_t i = 0; i < net->n_layers; i++) {
+        lg_layer *l = &net->layers[i];
+        l->p_off = net->n_params;
+        if (l->kind == LG_LAYER_LINEAR)
+            l->p_len = l->out * l->in + l->out;
+        else if (l->kind == LG_LAYER_BATCHNORM) {
+            l->p_len = 2 * l->out;
+            l->b_off = net->n_buffers;
+            net->n_buffers += 2 * l->out;
+        }
+        net->n_params += l->p_len;
+    }
+    net->theta = lg_xcalloc(net->n_params, sizeof(double));
+    net->grad = lg_xcalloc(net->n_params, sizeof(double));
+    net->buffers = lg_xcalloc(net->n_buffers ? net->n_buffers : 1, sizeof(double));
+    *out = net;
+    return LG_OK;
+}
+
+void lg_net_free(lg_net *net)
+{
+    if (!net)
+        return;
+    free(net->spec);
+    free(net->layers);
+    free(net->theta);
+    free(net->grad);
+    free(net->buffers);
+    free(net);
+}
+
+gsl_matrix_view lg_layer_weight(const lg_net *net, const lg_layer *l)
+{
+    /* LINEAR: W (out, in) as in PyTorch. BATCHNORM: gamma as a (1, n) row. */
+    if (l->kind == LG_LAYER_LINEAR)
+        return gsl_matrix_view_array(net->theta + l->p_off, l->out, l->in);
+    return gsl_matrix_view_array(net->theta + l->p_off, 1, l->out);
+}
+
+double *lg_layer_bias(const lg_net *net, const lg_layer *l)
+{
+    size_t w = (l->kind == LG_LAYER_LINEAR) ? l->out * l->in : l->out;
+    return net->theta + l->p_off + w;
+}
+
+void lg_net_init(lg_net *net, gsl_rng *rng)
+{
+    for (size_t i = 0; i < net->n_layers; i++) {
+        const lg_layer *l = &net->layers[i];
+        double *p = net->theta + l->p_off;
+        if (l->kind == LG_LAYER_LINEAR) {
+            /* torch.nn.Linear.reset_parameters: kaiming_uniform(a = sqrt 5) on W
+             * gives bound 1/sqrt(fan_in); the bias uses the same bound. */
+            double bound = 1.0 / sqrt((double)l->in);
+            for (size_t k = 0; k < l->p_len; k++)
+                p[k] = bound * (2.0 * gsl_rng_uniform(rng) - 1.0);
+        } else if (l->kind == LG_LAYER_BATCHNORM) {
+            for (size_t k = 0; k < l->out; k++) {
+                p[k] = 1.0;                     /* gamma */
+                p[l->out + k] = 0.0;            /* beta */
+                net->buffers[l->b_off + k] = 0.0;           /* running mean */
+                net->buffers[l->b_off + l->out + k] = 1.0;  /* running var */
+            }
+        }
+    }
+}
+
+void lg_net_zero_grad(lg_net *net)
+{
+    memset(net->grad, 0, net->n_params * sizeof(double));
+}
+
+double lg_net_flops_per_sample(const lg_net *net)
+{
+    double f = 0;
+    for (size_t i = 0; i < net->n_layers; i++)
+        if (net->layers[i].kind == LG_LAYER_LINEAR)
+            f += 2.0 * (double)net->layers[i].in * (double)net->layers[i].out;
+    return f;
+}
+
+/* ---------------------------------------------------------------- forward --- */
+
+/* y: (B, out) = x: (B, in) W^T: (in, out) + b: (1, out) */
+static void linear_forward(lg_node *n)
+{
+    const lg_layer *l = n->layer;
+    gsl_matrix_view W = lg_layer_weight(n->net, l);
+    const double *b = lg_layer_bias(n->net, l);
+    gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &n->a->val, &W.matrix, 0.0, &n->val);
+    size_t B = n->val.size1, O = l->out;
+    for (size_t i = 0; i < B; i++)
+        for (size_t j = 0; j < O; j++)
+            n->val.data[i * O + j] += b[j];
+}
+
+/* BatchNorm1d (Ioffe & Szegedy 2015; PyTorch semantics):
+ *   train: mu, var = batch mean and biased variance;
+ *          running = (1 - momentum) running + momentum * (mu, unbiased var)
+ *   eval:  mu, var = running statistics
+ *   y = gamma (x - mu) / sqrt(var + eps) + beta
+ * cache: xhat (B, n), then inv_std (n). */
+static void batchnorm_forward(lg_node *n)
+{
+    const lg_layer *l = n->layer;
+    lg_net *net = n->net;
+    size_t B = n->val.size1, C = l->out;
+    const double *x = n->a->val.data, *gamma = net->theta + l->p_off, *beta = gamma + C;
+    double *rm = net->buffers + l->b_off, *rv = rm + C;
+    double *xhat = lg_buf_reserve(&n->cache, B * C + C), *inv_std = xhat + B * C;
+    double *y = n->val.data;
+    for (size_t j = 0; j < C; j++) {
+        double mu, var;
+        if (net->train) {
+            double s = 0;
+            for (size_t i = 0; i < B; i++)
+                s += x[i * C + j];
+            mu = s / (double)B;
+            double ss = 0;
+            for (size_t i = 0; i < B; i++) {
+                double d = x[i * C + j] - mu;
+                ss += d * d;
+            }
+            var = ss / (double)B;
+            rm[j] = (1.0 - l->momentum) * rm[j] + l->momentum * mu;
+            double unbiased = B > 1 ? ss / (double)(B - 1) : var;
+            rv[j] = (1.0 - l->momentum) * rv[j] + l->momentum * unbiased;
+        } else {
+            mu = rm[j];
+            var = rv[j];
+        }
+        inv_std[j] = 1.0 / sqrt(var + l->eps);
+        for (size_t i = 0; i < B; i++) {
+            double h = (x[i * C + j] - mu) * inv_std[j];
+            xhat[i * C + j] = h;
+            y[i * C + j] = gamma[j] * h + beta[j];
+        }
+    }
+}
+
+static lg_node *layer_node(lg_tape *t, lg_op op, lg_net *net, const lg_layer *l, lg_node *x)
+{
+    lg_node *n = lg_tape_node(t, op, x, NULL, x->val.size1, l->out);
+    n->net = net;
+    n->layer = l;
+    n->needs_grad = x->needs_grad || net->requires_grad;
+    return n;
+}
+
+lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
+{
+    if (!x) {
+        lg_tape_fail(t, "network %s: input is NULL (an earlier op failed)", net->spec);
+        return NULL;
+    }
+    if (x->val.size2 != net->in_dim) {
+        lg_tape_fail(t, "network %s: input has %zu columns, the network takes %zu",
+                     net->spec, x->val.size2, net->in_dim);
+        return NULL;
+    }
+    for (size_t i = 0; i < net->n_layers && x; i++) {
+        const lg_layer *l = &net->layers[i];
+        switch (l->kind) {
+        case LG_LAYER_LINEAR:
+            x = layer_node(t, LG_OP_LINEAR, net, l, x);
+            linear_forward(x);
+            break;
+        case LG_LAYER_BATCHNORM:
+            if (net->train && x->val.size1 < 2) {
+                lg_tape_fail(t, "network %s: BatchNorm in training mode needs a batch of 2 or more",
+                             net->spec);
+                return NULL;
+            }
+            x = layer_node(t, LG_OP_BATCHNORM, net, l, x);
+            batchnorm_forward(x);
+            break;
+        case LG_LAYER_RELU:       x = lg_relu(t, x); break;
+        case LG_LAYER_LEAKY_RELU: x = lg_leaky_relu(t, x, l->slope); break;
+        case LG_LAYER_TANH:       x = lg_tanh(t, x); break;
+        case LG_LAYER_SIGMOID:    x = lg_sigmoid(t, x); break;
+        }
+    }
+    return x;
+}
+
+/* --------------------------------------------------------------- backward --- */
+
+/* dW: (out, in) += dy^T: (out, B) x: (B, in);  db += sum_rows dy;
+ * dx: (B, in) += dy: (B, out) W: (out, in) */
+static void linear_backward(lg_node *n)
+{
+    const lg_layer *l = n->layer;
+    lg_net *net = n->net;
+    lg_node *x = n->a;
+    if (net->requires_grad) {
+        gsl_matrix_view dW = gsl_matrix_view_array(net->grad + l->p_off, l->out, l->in);
+        double *db = net->grad + l->p_off + l->out * l->in;
+        gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &n->grad, &x->val, 1.0, &dW.matrix);
+        size_t B = n->val.size1, O = l->out;
+        for (size_t i = 0; i < B; i++)
+            for (size_t j = 0; j < O; j++)
+                db[j] += n->grad.data[i * O + j];
+    }
+    if (x->needs_grad) {
+        double beta = x->has_grad ? 1.0 : 0.0;
+        lg_node_dgrad(x);
+        gsl_matrix_view W = lg_layer_weight(net, l);
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &n->grad, &W.matrix, beta, &x->grad);
+    }
+}
+
+/* Train mode, with h = xhat, g = dy * gamma, per column over the batch of B:
+ *   dx = inv_std / B * (B g - sum(g) - h sum(g h))
+ * Eval mode: dx = g * inv_std.  dgamma += sum(dy h), dbeta += sum(dy). */
+static void batchnorm_backward(lg_node *n)
+{
+    const lg_layer *l = n->layer;
+    lg_net *net = n->net;
+    size_t B = n->val.size1, C = l->out;
+    const double *dy = n->grad.data, *gamma = net->theta + l->p_off;
+    const double *xhat = n->cache.data, *inv_std = xhat + B * C;
+    double *dx = n->a->needs_grad ? lg_node_dgrad(n->a) : NULL;
+    for (size_t j = 0; j < C; j++) {
+        double sg = 0, sgh = 0, sdy = 0, sdyh = 0;
+        for (size_t i = 0; i < B; i++) {
+            double d = dy[i * C + j], h = xhat[i * C + j];
+            sdy += d;
+            sdyh += d * h;
+        }
+        if (net->requires_grad) {
+            net->grad[l->p_off + j] += sdyh;
+            net->grad[l->p_off + C + j] += sdy;
+        }
+        if (!dx)
+            continue;
+        sg = gamma[j] * sdy;
+        sgh = gamma[j] * sdyh;
+        if (net->train) {
+            double k = inv_std[j] / (double)B;
+            for (size_t i = 0; i < B; i++)
+                dx[i * C + j] += k * ((double)B * gamma[j] * dy[i * C + j] - sg - xhat[i * C + j] * sgh);
+        } else {
+            for (size_t i = 0; i < B; i++)
+                dx[i * C + j] += gamma[j] * dy[i * C + j] * inv_std[j];
+        }
+    }
+}
+
+void lg_layer_backward(lg_node *n)
+{
+    if (n->op == LG_OP_LINEAR)
+        linear_backward(n);
+    else
+        batchnorm_backward(n);
+}

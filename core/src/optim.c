@@ -1,0 +1,159 @@
+/*
+ * optim.c - SGD (with momentum), Adam and RMSProp, each a flat loop over one
+ * network's parameter buffer, following torch.optim's update rules exactly
+ * (same operations in the same order, so double results agree to rounding).
+ */
+#include "lg_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const lg_param_doc sgd_doc[] = {
+    { "lr", LG_PARAM_TYPE_DOUBLE, "0.01", NULL, "learning rate" },
+    { "momentum", LG_PARAM_TYPE_DOUBLE, "0", NULL, "momentum factor (0 = plain SGD)" },
+    { "dampening", LG_PARAM_TYPE_DOUBLE, "0", NULL, "dampening of the momentum" },
+    { "nesterov", LG_PARAM_TYPE_INT, "0", NULL, "1 = Nesterov momentum" },
+    { "wd", LG_PARAM_TYPE_DOUBLE, "0", NULL, "weight decay (L2 added to the gradient)" },
+    { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+};
+
+static const lg_param_doc adam_doc[] = {
+    { "lr", LG_PARAM_TYPE_DOUBLE, "0.001", NULL, "learning rate" },
+    { "b1", LG_PARAM_TYPE_DOUBLE, "0.9", NULL, "decay of the first moment" },
+    { "b2", LG_PARAM_TYPE_DOUBLE, "0.999", NULL, "decay of the second moment" },
+    { "eps", LG_PARAM_TYPE_DOUBLE, "1e-8", NULL, "added to the denominator" },
+    { "wd", LG_PARAM_TYPE_DOUBLE, "0", NULL, "weight decay (L2 added to the gradient)" },
+    { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+};
+
+static const lg_param_doc rmsprop_doc[] = {
+    { "lr", LG_PARAM_TYPE_DOUBLE, "0.01", NULL, "learning rate" },
+    { "alpha", LG_PARAM_TYPE_DOUBLE, "0.99", NULL, "decay of the squared-gradient average" },
+    { "eps", LG_PARAM_TYPE_DOUBLE, "1e-8", NULL, "added to the denominator" },
+    { "momentum", LG_PARAM_TYPE_DOUBLE, "0", NULL, "momentum factor" },
+    { "wd", LG_PARAM_TYPE_DOUBLE, "0", NULL, "weight decay (L2 added to the gradient)" },
+    { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+};
+
+const char lg_optim_help[] =
+    "optimizers (torch.optim's rules and defaults):\n"
+    "  sgd:lr=0.01,momentum=0,dampening=0,nesterov=0,wd=0\n"
+    "  adam:lr=0.001,b1=0.9,b2=0.999,eps=1e-8,wd=0\n"
+    "  rmsprop:lr=0.01,alpha=0.99,eps=1e-8,momentum=0,wd=0\n";
+
+int lg_optim_parse(const char *spec, size_t n_params, lg_optim **out)
+{
+    *out = NULL;
+    char name[LG_NAME_MAX];
+    const char *kv;
+    int rc = lg_spec_split(spec, name, &kv);
+    if (rc != LG_OK)
+        return rc;
+    const lg_param_doc *doc;
+    lg_optim_kind kind;
+    if (strcmp(name, "sgd") == 0)
+        doc = sgd_doc, kind = LG_OPTIM_SGD;
+    else if (strcmp(name, "adam") == 0)
+        doc = adam_doc, kind = LG_OPTIM_ADAM;
+    else if (strcmp(name, "rmsprop") == 0)
+        doc = rmsprop_doc, kind = LG_OPTIM_RMSPROP;
+    else
+        return lg_seterr(LG_EINVAL, "optimizer '%s' is unknown (use sgd, adam or rmsprop)", name);
+    char what[LG_NAME_MAX + 16];
+    snprintf(what, sizeof what, "optimizer %s", name);
+    lg_params *p;
+    if ((rc = lg_params_parse(doc, kv, what, &p)) != LG_OK)
+        return rc;
+    lg_optim *o = lg_xcalloc(1, sizeof *o);
+    o->kind = kind;
+    o->n = n_params;
+    o->lr = lg_param_double(p, "lr");
+    o->wd = lg_param_double(p, "wd");
+    switch (kind) {
+    case LG_OPTIM_SGD:
+        o->momentum = lg_param_double(p, "momentum");
+        o->dampening = lg_param_double(p, "dampening");
+        o->nesterov = lg_param_int(p, "nesterov") != 0;
+        break;
+    case LG_OPTIM_ADAM:
+        o->b1 = lg_param_double(p, "b1");
+        o->b2 = lg_param_double(p, "b2");
+        o->eps = lg_param_double(p, "eps");
+        break;
+    case LG_OPTIM_RMSPROP:
+        o->alpha = lg_param_double(p, "alpha");
+        o->eps = lg_param_double(p, "eps");
+        o->momentum = lg_param_double(p, "momentum");
+        break;
+    }
+    lg_params_free(p);
+    if (!(o->lr > 0) || o->wd < 0 || o->momentum < 0 || o->b1 < 0 || o->b1 >= 1 || o->b2 < 0 ||
+        o->b2 >= 1 || o->alpha < 0 || o->alpha >= 1 || o->eps < 0) {
+        lg_optim_free(o);
+        return lg_seterr(LG_EINVAL, "optimizer '%s': lr must be > 0, decays in [0, 1), "
+                         "momentum, wd and eps >= 0", spec);
+    }
+    if (o->nesterov && (o->momentum <= 0 || o->dampening != 0)) {
+        lg_optim_free(o);
+        return lg_seterr(LG_EINVAL, "optimizer '%s': Nesterov needs momentum > 0 and dampening 0", spec);
+    }
+    o->m = lg_xcalloc(n_params, sizeof(double));
+    o->v = lg_xcalloc(n_params, sizeof(double));
+    *out = o;
+    return LG_OK;
+}
+
+void lg_optim_free(lg_optim *o)
+{
+    if (!o)
+        return;
+    free(o->m);
+    free(o->v);
+    free(o);
+}
+
+void lg_optim_step(lg_optim *o, double *theta, const double *grad)
+{
+    size_t n = o->n;
+    o->t++;
+    switch (o->kind) {
+    case LG_OPTIM_SGD:
+        for (size_t i = 0; i < n; i++) {
+            double d = grad[i] + o->wd * theta[i];
+            if (o->momentum != 0) {
+                /* the first step copies the gradient into the buffer */
+                o->m[i] = (o->t == 1) ? d : o->momentum * o->m[i] + (1.0 - o->dampening) * d;
+                d = o->nesterov ? d + o->momentum * o->m[i] : o->m[i];
+            }
+            theta[i] -= o->lr * d;
+        }
+        break;
+    case LG_OPTIM_ADAM: {
+        double bc1 = 1.0 - pow(o->b1, (double)o->t);
+        double bc2_sqrt = sqrt(1.0 - pow(o->b2, (double)o->t));
+        double step = o->lr / bc1;
+        for (size_t i = 0; i < n; i++) {
+            double g = grad[i] + o->wd * theta[i];
+            o->m[i] = o->m[i] * o->b1 + (1.0 - o->b1) * g;
+            o->v[i] = o->v[i] * o->b2 + (1.0 - o->b2) * g * g;
+            double denom = sqrt(o->v[i]) / bc2_sqrt + o->eps;
+            theta[i] -= step * (o->m[i] / denom);
+        }
+        break;
+    }
+    case LG_OPTIM_RMSPROP:
+        for (size_t i = 0; i < n; i++) {
+            double g = grad[i] + o->wd * theta[i];
+            o->v[i] = o->v[i] * o->alpha + (1.0 - o->alpha) * g * g;
+            double avg = sqrt(o->v[i]) + o->eps;
+            if (o->momentum > 0) {
+                o->m[i] = o->m[i] * o->momentum + g / avg;
+                theta[i] -= o->lr * o->m[i];
+            } else {
+                theta[i] -= o->lr * (g / avg);
+            }
+        }
+        break;
+    }
+}

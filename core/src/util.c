@@ -1,0 +1,87 @@
+/*
+ * util.c - errors, allocation, small numeric helpers.
+ */
+#include "lg_impl.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <gsl/gsl_errno.h>
+
+static _Thread_local char errbuf[512];
+
+int lg_seterr(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(errbuf, sizeof errbuf, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+const char *lg_errmsg(void) { return errbuf[0] ? errbuf : "no error"; }
+
+static void *check(void *p, size_t n)
+{
+    if (!p && n) {
+        fprintf(stderr, "litgan: out of memory (asked for %zu bytes)\n", n);
+        abort();
+    }
+    return p;
+}
+
+void *lg_xmalloc(size_t n) { return check(malloc(n ? n : 1), n); }
+void *lg_xcalloc(size_t n, size_t size) { return check(calloc(n ? n : 1, size ? size : 1), n * size); }
+void *lg_xrealloc(void *p, size_t n) { return check(realloc(p, n ? n : 1), n); }
+char *lg_xstrdup(const char *s) { return check(strdup(s ? s : ""), 1); }
+
+/* GSL's default handler aborts; litgan checks every status instead. The
+ * handler still reports what went wrong, once per call site, on stderr. */
+static void gsl_report(const char *reason, const char *file, int line, int gsl_errno)
+{
+    fprintf(stderr, "litgan: GSL error %d (%s) at %s:%d\n", gsl_errno, reason, file, line);
+}
+
+void lg_gsl_init(void)
+{
+    static int done;
+    if (!done) {
+        gsl_set_error_handler(gsl_report);
+        done = 1;
+    }
+}
+
+double lg_rel_error(const double *a, const double *b, size_t n)
+{
+    double diff = 0, scale = 1e-12;
+    for (size_t i = 0; i < n; i++) {
+        diff = fmax(diff, fabs(a[i] - b[i]));
+        scale = fmax(scale, fmax(fabs(a[i]), fabs(b[i])));
+    }
+    return diff / scale;
+}
+
+bool lg_all_finite(const double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return false;
+    return true;
+}
+
+double lg_norm2(const double *x, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += x[i] * x[i];
+    return sqrt(s);
+}
+
+double lg_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
