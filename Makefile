@@ -4,7 +4,7 @@
 CC      ?= cc
 BUILD   ?= build
 PKGS    := gsl openblas cunit
-CFLAGS  ?= -O2 -g
+CFLAGS  ?= -O3 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
            -Icore/include $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # GSL's CBLAS interface, backed by OpenBLAS instead of GSL's reference gslcblas
@@ -48,11 +48,23 @@ $(BUILD)/tests/plugins/%.so: tests/plugins/%.c core/include/litgan.h
 
 $(BUILD)/tests/run_tests: $(TEST_SRC) tests/lg_test.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Icore/src -o $@ $(TEST_SRC) $(LIB) $(LIBS) $(shell pkg-config --libs cunit) -rdynamic
+	$(CC) $(CFLAGS) -Icore/src -Itests -rdynamic -o $@ $(TEST_SRC) -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LIBS) $(shell pkg-config --libs cunit)
 
 test: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/run_tests $(TEST_PLUGINS)
-	$(BUILD)/tests/run_tests
+	LG_BUILD=$(BUILD) OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/run_tests
+
+# Time training steps against PyTorch (when importable) in the same run.
+bench: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench
+	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench
+	@if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
+	  /usr/bin/python3 tests/bench/bench_torch.py; \
+	else echo "bench: PyTorch not importable (apt-get install python3-torch): no ratios"; fi
+
+$(BUILD)/bench: tests/bench/bench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Icore/src -rdynamic -o $@ $< -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LIBS)
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san \

@@ -48,6 +48,30 @@ static int ring_make(lg_dataset *ds)
     return LG_OK;
 }
 
+/* uniform: dim values each U(-1, 1), no modes - random data for benchmarks. */
+static void sample_uniform(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out)
+{
+    (void)ds;
+    for (size_t i = 0; i < out->size1; i++)
+        for (size_t j = 0; j < out->size2; j++)
+            gsl_matrix_set(out, i, j, 2.0 * gsl_rng_uniform(rng) - 1.0);
+}
+
+static const lg_param_doc uniform_doc[] = {
+    { "dim", LG_PARAM_TYPE_INT, "2", NULL, "dimension" },
+    { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+};
+
+static int uniform_make(lg_dataset *ds)
+{
+    long d = lg_param_int(ds->params, "dim");
+    if (d < 1 || d > 1000000)
+        return lg_seterr(LG_EINVAL, "dataset uniform: dim must be in 1..1000000");
+    ds->dim = (size_t)d;
+    ds->sample = sample_uniform;
+    return LG_OK;
+}
+
 typedef struct dataset_kind {
     const char *name;
     const lg_param_doc *doc;
@@ -57,11 +81,13 @@ typedef struct dataset_kind {
 
 static const dataset_kind kinds[] = {
     { "ring8", ring_doc, ring_make, "ring of n Gaussians, radius 2, sigma 0.02 (n=8)" },
+    { "uniform", uniform_doc, uniform_make, "U(-1,1)^dim noise (benchmarks)" },
 };
 
 const char lg_dataset_help[] =
     "datasets:\n"
-    "  ring8:n=8,radius=2,sigma=0.02   n Gaussians at angles 2 pi k/n on a circle\n";
+    "  ring8:n=8,radius=2,sigma=0.02   n Gaussians at angles 2 pi k/n on a circle\n"
+    "  uniform:dim=2                   U(-1,1)^dim, no modes (for benchmarks)\n";
 
 int lg_dataset_open(const char *spec, lg_dataset **out)
 {
@@ -87,7 +113,7 @@ int lg_dataset_open(const char *spec, lg_dataset **out)
         *out = ds;
         return LG_OK;
     }
-    return lg_seterr(LG_EINVAL, "dataset '%s' is unknown (known: ring8)", name);
+    return lg_seterr(LG_EINVAL, "dataset '%s' is unknown (known: ring8, uniform)", name);
 }
 
 void lg_dataset_free(lg_dataset *ds)

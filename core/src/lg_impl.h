@@ -318,6 +318,17 @@ typedef struct lg_train_config {
 int lg_train_main(int argc, char **argv);
 extern const char lg_train_help[];
 
+/* The runner as an object (for benchmarks and tests): lg_run_open parses the
+ * same options as `litgan train` and sets up everything (creating the output
+ * folder); lg_run_step takes one generator step with its discriminator steps,
+ * without logging. */
+typedef struct lg_run lg_run;
+int lg_run_open(int argc, char **argv, lg_run **out);
+int lg_run_step(lg_run *r);
+lg_game *lg_run_game(lg_run *r);
+const lg_train_config *lg_run_config(const lg_run *r);
+void lg_run_close(lg_run *r);
+
 /* ------------------------------------------------------------- checkpoint --- */
 
 #define LG_CKPT_MAGIC "LGCKPT\r\n"

@@ -59,7 +59,7 @@ int lg_net_parse(const char *spec, lg_net **out)
     lg_net *net = lg_xcalloc(1, sizeof *net);
     net->spec = lg_xstrdup(spec);
     net->train = true;
-    size_t cap = 0, width;
+    size_t cap = 0, width = 0;
     const char *p = spec;
     int rc = parse_width(&p, &width, spec);
     net->in_dim = width;
@@ -71,7 +71,7 @@ int lg_net_parse(const char *spec, lg_net **out)
             break;
         }
         p++;
-        size_t w;
+        size_t w = 0;
         if ((rc = parse_width(&p, &w, spec)) != LG_OK)
             break;
         lg_layer l = { .kind = LG_LAYER_LINEAR, .in = width, .out = w };

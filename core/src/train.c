@@ -127,7 +127,7 @@ static int parse_words(const lg_strvec *w, lg_train_config *c)
         else if (!strcmp(o, "--samples")) { NEEDS_VALUE rc = parse_long(o, v, 1, &c->n_samples); }
         else if (!strcmp(o, "--seed")) {
             NEEDS_VALUE
-            long s;
+            long s = 0;
             rc = parse_long(o, v, 0, &s);
             c->seed = (unsigned long)s;
             c->seed_set = true;
@@ -157,7 +157,7 @@ static bool resume_option(const char *o)
 
 /* ------------------------------------------------------------- the run --- */
 
-typedef struct run {
+struct lg_run {
     lg_train_config c;
     lg_strvec eff;                 /* the effective options, stored in the checkpoint */
     gsl_rng *rng;
@@ -175,7 +175,8 @@ typedef struct run {
     long step_last;
     double rate;
     char out[4096];
-} run;
+};
+typedef struct lg_run run;
 
 static void run_free(run *r)
 {
@@ -635,7 +636,7 @@ static int run_setup(run *r, int argc, char **argv)
     if (!r->c.seed_set) {
         const char *env = getenv("GSL_RNG_SEED");
         if (env && *env) {
-            long s;
+            long s = 0;
             if ((rc = parse_long("GSL_RNG_SEED", env, 0, &s)) != LG_OK)
                 goto out;
             r->c.seed = (unsigned long)s;
@@ -748,6 +749,40 @@ static int run_loop(run *r)
         fprintf(stderr, "\n");
     }
     return rc;
+}
+
+int lg_run_open(int argc, char **argv, lg_run **out)
+{
+    lg_gsl_init();
+    run *r = lg_xcalloc(1, sizeof *r);
+    int rc = run_setup(r, argc, argv);
+    if (rc != LG_OK) {
+        run_free(r);
+        free(r);
+        *out = NULL;
+        return rc;
+    }
+    *out = r;
+    return LG_OK;
+}
+
+int lg_run_step(lg_run *r)
+{
+    int rc = r->c.simultaneous ? simultaneous_step(r) : alternating_step(r);
+    if (rc == LG_OK)
+        r->step++;
+    return rc;
+}
+
+lg_game *lg_run_game(lg_run *r) { return &r->g; }
+const lg_train_config *lg_run_config(const lg_run *r) { return &r->c; }
+
+void lg_run_close(lg_run *r)
+{
+    if (!r)
+        return;
+    run_free(r);
+    free(r);
 }
 
 int lg_train_main(int argc, char **argv)

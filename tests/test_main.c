@@ -1,0 +1,45 @@
+/*
+ * test_main.c - runs every suite with CUnit's basic runner. CUnit's runner
+ * returns 0 even when tests fail, so the exit status comes from the failure
+ * count. Usage: run_tests [SUITE]  (only that suite when given)
+ */
+#include "lg_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <CUnit/Basic.h>
+
+const char *lg_test_build_dir(void)
+{
+    const char *b = getenv("LG_BUILD");
+    return b && *b ? b : "build";
+}
+
+int main(int argc, char **argv)
+{
+    lg_gsl_init();
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+#define LG_CALL_SUITE(name) lg_suite_##name();
+    LG_SUITES(LG_CALL_SUITE)
+    CU_basic_set_mode(CU_BRM_NORMAL);
+    if (argc > 1) {
+        CU_pSuite s = CU_get_suite(argv[1]);
+        if (!s) {
+            fprintf(stderr, "run_tests: no suite named '%s'\n", argv[1]);
+            CU_cleanup_registry();
+            return 2;
+        }
+        CU_basic_run_suite(s);
+    } else {
+        CU_basic_run_tests();
+    }
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    unsigned run = CU_get_number_of_tests_run();
+    CU_cleanup_registry();
+    if (run == 0) {
+        fprintf(stderr, "run_tests: no test ran\n");
+        return 2;
+    }
+    return failed ? 1 : 0;
+}
