@@ -58,6 +58,7 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench
 	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench
+	@sh core/deps.sh bench || echo "bench: could not install PyTorch: no ratios"
 	@if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
 	  /usr/bin/python3 tests/bench/bench_torch.py; \
 	else echo "bench: PyTorch not importable (apt-get install python3-torch): no ratios"; fi

@@ -631,8 +631,11 @@ static int run_setup(run *r, int argc, char **argv)
     r->c.resume = uc.resume;
     if (uc.resume)
         for (size_t i = 0; i + 1 < user.n; i++)
-            if (!strcmp(user.w[i], "--steps"))
-                r->c.steps = uc.steps;
+            if (!strcmp(user.w[i], "--steps")) {
+                r->c.steps = uc.steps; /* the new length becomes part of the run */
+                lg_strvec_push(&r->eff, "--steps");
+                lg_strvec_push(&r->eff, user.w[i + 1]);
+            }
     if (!r->c.seed_set) {
         const char *env = getenv("GSL_RNG_SEED");
         if (env && *env) {

@@ -14,10 +14,12 @@ static _Thread_local char errbuf[512];
 
 int lg_seterr(int status, const char *fmt, ...)
 {
+    char tmp[sizeof errbuf]; /* the arguments may point into errbuf */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(errbuf, sizeof errbuf, fmt, ap);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
+    memcpy(errbuf, tmp, sizeof errbuf);
     return status;
 }
 
