@@ -64,5 +64,7 @@ static inline void lg_add_suite(const char *name, const lg_test_case *cases, siz
 /* Folder of the build (plugins, test plugins), from the environment that
  * make test sets, or "build". */
 const char *lg_test_build_dir(void);
+/* The litgan executable under test (LG_BIN, set by make test), or "bin/litgan". */
+const char *lg_test_bin(void);
 
 #endif

@@ -15,6 +15,12 @@ const char *lg_test_build_dir(void)
     return b && *b ? b : "build";
 }
 
+const char *lg_test_bin(void)
+{
+    const char *b = getenv("LG_BIN");
+    return b && *b ? b : "bin/litgan";
+}
+
 int main(int argc, char **argv)
 {
     lg_gsl_init();

@@ -1,3 +1,1318 @@
+/*
+ * test_tape.c - the autodiff tape (core/src/tape.c) and the layers (core/src/net.c)
+ * against independent references:
+ *
+ *   tape_ops     every op's gradient, for every operand and broadcast shape, by
+ *                centred differences in double; lg_stop_gradient;
+ *   tape_values  op values against closed forms derived by hand (the derivation
+ *                sits beside each one), including the extreme arguments that a
+ *                naive softplus / sigmoid gets wrong;
+ *   tape_layers  networks from lg_net_parse: gradients with respect to every
+ *                parameter block and to the input by centred differences (Linear,
+ *                the activations, BatchNorm1d in train and eval mode); layer values
+ *                by hand; PyTorch's default initialisation by its distribution;
+ *   tape_errors  shape errors, NULL propagation, backward on a non-scalar, and
+ *                lg_net_parse's error messages;
+ *   tape_memory  recording the same graph twice allocates nothing.
+ *
+ * The gradient checks follow one pattern. Leaves are lg_input nodes; the op's
+ * output y is reduced to the scalar L = sum(y .* R) with a fixed random R, so
+ * dL/dy = R exercises every entry of the op's backward with a different weight.
+ * The numeric derivative is the centred difference
+ *     dL/dx_i ~ (L(x + h e_i) - L(x - h e_i)) / ((x_i + h) - (x_i - h)),
+ * h = 1e-6 max(1, |x_i|), whose error is O(h^2 L''') + O(macheps |L| / h), about
+ * 1e-10 relative here; the tolerance is 1e-6 (lg_rel_error: max abs difference
+ * over max magnitude). Inputs sit away from kinks (|x| >= 0.2 for abs, relu, leaky
+ * relu), in the domain (x >= 0.3 for log and sqrt) and away from poles (|b| >= 0.5
+ * for a denominator), so the difference never straddles a non-smooth point.
+ *
+ * Set LG_TEST_VERBOSE=1 to print every measured relative error.
+ */
 #include "lg_test.h"
 
-void lg_suite_tape(void) {}
+#include <malloc.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
+
+#define GC_TOL 1e-6     /* relative error allowed to a gradient check */
+#define GC_MAX_IN 3     /* inputs of one checked expression */
+#define GC_SEED 20240611UL
+
+/* ------------------------------------------------------------- helpers --- */
+
+static bool verbose(void)
+{
+    const char *v = getenv("LG_TEST_VERBOSE");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+/* Domains of random test inputs (see the header comment). */
+typedef enum dom {
+    DOM_ANY,   /* U(-1.5, 1.5) */
+    DOM_AWAY,  /* |x| ~ U(0.2, 1.5), random sign: away from 0 */
+    DOM_POS,   /* U(0.3, 2.0) */
+    DOM_WIDE   /* U(-4, 4): both tails of sigmoid-like functions */
+} dom;
+
+static double draw(gsl_rng *r, dom d)
+{
+    double u = gsl_rng_uniform(r);
+    switch (d) {
+    case DOM_AWAY: {
+        double m = 0.2 + 1.3 * u;
+        return gsl_rng_uniform(r) < 0.5 ? -m : m;
+    }
+    case DOM_POS:  return 0.3 + 1.7 * u;
+    case DOM_WIDE: return -4.0 + 8.0 * u;
+    default:       return -1.5 + 3.0 * u;
+    }
+}
+
+/* m: (rows, cols) filled from domain d; contiguous (tda == cols). */
+static gsl_matrix *rand_matrix_alloc(gsl_rng *r, size_t rows, size_t cols, dom d)
+{
+    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
+    for (size_t i = 0; i < rows * cols; i++)
+        m->data[i] = draw(r, d);
+    return m;
+}
+
+/* A matrix from a row-major literal. */
+static gsl_matrix *literal_alloc(size_t rows, size_t cols, const double *v)
+{
+    gsl_matrix *m = gsl_matrix_alloc(rows, cols);
+    memcpy(m->data, v, rows * cols * sizeof(double));
+    return m;
+}
+
+/* The matrix of a node, entry (i, j), with bounds already known. */
+static double at(const lg_node *n, size_t i, size_t j)
+{
+    return gsl_matrix_get(lg_value(n), i, j);
+}
+
+static double grad_at(const lg_node *n, size_t i, size_t j)
+{
+    const gsl_matrix *g = lg_grad(n);
+    return g ? gsl_matrix_get(g, i, j) : NAN;
+}
+
+/* -------------------------------------------------- gradient-check core --- */
+
+/* An expression of up to GC_MAX_IN leaves: returns its output node. */
+typedef lg_node *(*gc_build_fn)(lg_tape *t, lg_node *const *in, const void *ctx);
+
+typedef struct gc_expr {
+    const char *name;
+    gc_build_fn build;
+    const void *ctx;
+    size_t n_in;
+    size_t rows[GC_MAX_IN], cols[GC_MAX_IN];
+    dom dom[GC_MAX_IN];
+} gc_expr;
+
+/* Record L = sum(y .* R) on a reset tape; in[] receives the leaves. */
+static lg_node *gc_record(lg_tape *t, const gc_expr *e, gsl_matrix *const *x,
+                          lg_node **in, const gsl_matrix *R)
+{
+    lg_tape_reset(t);
+    for (size_t k = 0; k < e->n_in; k++)
+        in[k] = lg_input(t, x[k]);
+    lg_node *y = e->build(t, in, e->ctx);
+    return lg_sum(t, lg_mul(t, y, lg_const(t, R)));
+}
+
+/* Worst relative error over the inputs of e, each input judged on its own (a
+ * small gradient cannot hide behind a large one). Asserts <= GC_TOL. */
+static double gradcheck(const gc_expr *e, gsl_rng *rng)
+{
+    lg_tape *t = lg_tape_alloc();
+    gsl_matrix *x[GC_MAX_IN] = { 0 };
+    lg_node *in[GC_MAX_IN] = { 0 };
+    for (size_t k = 0; k < e->n_in; k++)
+        x[k] = rand_matrix_alloc(rng, e->rows[k], e->cols[k], e->dom[k]);
+
+    /* probe the output shape, then fix R ~ U(-1, 1) of that shape */
+    for (size_t k = 0; k < e->n_in; k++)
+        in[k] = lg_input(t, x[k]);
+    lg_node *y = e->build(t, in, e->ctx);
+    LG_ASSERT_MSG(y != NULL, "%s: the op failed: %s", e->name,
+                  lg_tape_error(t) ? lg_tape_error(t) : "(no message)");
+    double worst = 0;
+    if (!y)
+        goto done;
+    gsl_matrix *R = rand_matrix_alloc(rng, lg_value(y)->size1, lg_value(y)->size2, DOM_ANY);
+
+    lg_node *L = gc_record(t, e, x, in, R);
+    int rc = lg_tape_backward(t, L);
+    LG_ASSERT_MSG(rc == LG_OK, "%s: backward failed: %s", e->name, lg_errmsg());
+    double *ana[GC_MAX_IN] = { 0 };
+    for (size_t k = 0; k < e->n_in; k++) {
+        size_t N = x[k]->size1 * x[k]->size2;
+        const gsl_matrix *g = lg_grad(in[k]);
+        LG_ASSERT_MSG(g != NULL, "%s: no gradient reached input %zu", e->name, k);
+        ana[k] = calloc(N, sizeof(double));
+        if (g)
+            memcpy(ana[k], g->data, N * sizeof(double));
+    }
+
+    for (size_t k = 0; k < e->n_in; k++) {
+        size_t N = x[k]->size1 * x[k]->size2;
+        double *num = calloc(N, sizeof(double));
+        for (size_t i = 0; i < N; i++) {
+            double x0 = x[k]->data[i], h = 1e-6 * fmax(1.0, fabs(x0));
+            x[k]->data[i] = x0 + h;
+            double xp = x[k]->data[i], Lp = lg_scalar(gc_record(t, e, x, in, R));
+            x[k]->data[i] = x0 - h;
+            double xm = x[k]->data[i], Lm = lg_scalar(gc_record(t, e, x, in, R));
+            x[k]->data[i] = x0;
+            num[i] = (Lp - Lm) / (xp - xm); /* the step actually taken */
+        }
+        double err = lg_rel_error(ana[k], num, N);
+        LG_ASSERT_MSG(err <= GC_TOL, "%s: d/d(input %zu) relative error %.3g > %g "
+                      "(analytic[0] = %.10g, numeric[0] = %.10g)",
+                      e->name, k, err, GC_TOL, ana[k][0], num[0]);
+        if (verbose())
+            printf("\n    %-34s input %zu  rel err %.2e", e->name, k, err);
+        worst = fmax(worst, err);
+        free(num);
+    }
+    for (size_t k = 0; k < e->n_in; k++)
+        free(ana[k]);
+    gsl_matrix_free(R);
+done:
+    for (size_t k = 0; k < e->n_in; k++)
+        gsl_matrix_free(x[k]);
+    lg_tape_free(t);
+    return worst;
+}
+
+static void report(const char *what, double worst)
+{
+    if (verbose())
+        printf("\n  %s: worst relative error %.2e\n", what, worst);
+}
+
+/* --------------------------------------------------------- op adapters --- */
+
+typedef lg_node *(*op1_fn)(lg_tape *, lg_node *);
+typedef lg_node *(*op1s_fn)(lg_tape *, lg_node *, double);
+typedef lg_node *(*op2_fn)(lg_tape *, lg_node *, lg_node *);
+
+typedef struct unary_op {
+    const char *name;
+    op1_fn f;      /* plain unary, or NULL */
+    op1s_fn fs;    /* with a scalar argument s */
+    double s;
+    dom dom;
+} unary_op;
+
+static lg_node *build_unary(lg_tape *t, lg_node *const *in, const void *ctx)
+{
+    const unary_op *u = ctx;
+    return u->f ? u->f(t, in[0]) : u->fs(t, in[0], u->s);
+}
+
+static lg_node *build_binary(lg_tape *t, lg_node *const *in, const void *ctx)
+{
+    op2_fn f = *(const op2_fn *)ctx;
+    return f(t, in[0], in[1]);
+}
+
+/* x .* x, x + x, x @ x, concat(x, x): one leaf on both sides of an op, so its
+ * gradient is the sum of two contributions. */
+static lg_node *build_self(lg_tape *t, lg_node *const *in, const void *ctx)
+{
+    op2_fn f = *(const op2_fn *)ctx;
+    return f(t, in[0], in[0]);
+}
+
+/* A small network written with ops, with fan-out (h is used three times):
+ *   h = tanh(x W + b)                  x: (4, 3), W: (3, 5), b: (1, 5)
+ *   y = concat(sigmoid(h) .* h, softplus(-h) / mean_rows(h .* h + 1))  (4, 10) */
+static lg_node *build_composite(lg_tape *t, lg_node *const *in, const void *ctx)
+{
+    (void)ctx;
+    lg_node *h = lg_tanh(t, lg_add(t, lg_matmul(t, in[0], in[1]), in[2]));
+    lg_node *left = lg_mul(t, lg_sigmoid(t, h), h);
+    lg_node *den = lg_mean_rows(t, lg_shift(t, lg_square(t, h), 1.0));
+    lg_node *right = lg_div(t, lg_softplus(t, lg_neg(t, h)), den);
+    return lg_concat(t, left, right);
+}
+
+/* -------------------------------------------------------------- tape_ops --- */
+
+/* lg_add, lg_sub, lg_mul, lg_div with b of the same shape as a (3, 4), a row
+ * (1, 4), a column (3, 1) and a scalar (1, 1); gradients for both operands. The
+ * broadcast operand's gradient is the sum over the broadcast dimension. */
+static void test_binary_broadcast(void)
+{
+    static const op2_fn fns[4] = { lg_add, lg_sub, lg_mul, lg_div };
+    static const char *names[4] = { "lg_add", "lg_sub", "lg_mul", "lg_div" };
+    static const size_t br[4] = { 3, 1, 3, 1 }, bc[4] = { 4, 4, 1, 1 };
+    static const char *shape[4] = { "same (3,4)", "row (1,4)", "column (3,1)", "scalar (1,1)" };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, GC_SEED);
+    double worst = 0;
+    for (int o = 0; o < 4; o++)
+        for (int s = 0; s < 4; s++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s b %s", names[o], shape[s]);
+            /* a denominator of lg_div stays away from 0 */
+            gc_expr e = { name, build_binary, &fns[o], 2, { 3, br[s] }, { 4, bc[s] },
+                          { DOM_ANY, o == 3 ? DOM_AWAY : DOM_ANY } };
+            worst = fmax(worst, gradcheck(&e, rng));
+        }
+    report("binary ops", worst);
+    gsl_rng_free(rng);
+}
+
+static void test_unary(void)
+{
+    static const unary_op ops[] = {
+        { "lg_scale(s = -1.7)", NULL, lg_scale, -1.7, DOM_ANY },
+        { "lg_shift(c = 0.3)", NULL, lg_shift, 0.3, DOM_ANY },
+        { "lg_neg", lg_neg, NULL, 0, DOM_ANY },
+        { "lg_square", lg_square, NULL, 0, DOM_ANY },
+        { "lg_abs", lg_abs, NULL, 0, DOM_AWAY },
+        { "lg_sqrt", lg_sqrt, NULL, 0, DOM_POS },
+        { "lg_exp", lg_exp, NULL, 0, DOM_ANY },
+        { "lg_log", lg_log, NULL, 0, DOM_POS },
+        { "lg_softplus", lg_softplus, NULL, 0, DOM_WIDE },
+        { "lg_sigmoid", lg_sigmoid, NULL, 0, DOM_WIDE },
+        { "lg_tanh", lg_tanh, NULL, 0, DOM_WIDE },
+        { "lg_relu", lg_relu, NULL, 0, DOM_AWAY },
+        { "lg_leaky_relu(slope = 0.1)", NULL, lg_leaky_relu, 0.1, DOM_AWAY },
+        { "lg_leaky_relu(slope = 0.2)", NULL, lg_leaky_relu, 0.2, DOM_AWAY },
+        /* reductions: (3, 4) -> (1, 1) or (3, 1) */
+        { "lg_sum", lg_sum, NULL, 0, DOM_ANY },
+        { "lg_mean", lg_mean, NULL, 0, DOM_ANY },
+        { "lg_sum_rows", lg_sum_rows, NULL, 0, DOM_ANY },
+        { "lg_mean_rows", lg_mean_rows, NULL, 0, DOM_ANY },
+    };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, GC_SEED + 1);
+    double worst = 0;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        gc_expr e = { ops[i].name, build_unary, &ops[i], 1, { 3 }, { 4 }, { ops[i].dom } };
+        worst = fmax(worst, gradcheck(&e, rng));
+    }
+    report("unary ops and reductions", worst);
+    gsl_rng_free(rng);
+}
+
+static void test_matmul_concat(void)
+{
+    static const op2_fn mm = lg_matmul, cat = lg_concat, mul = lg_mul, add = lg_add;
+    const gc_expr cases[] = {
+        { "lg_matmul (3,4) x (4,2)", build_binary, &mm, 2, { 3, 4 }, { 4, 2 }, { 0 } },
+        { "lg_matmul (1,4) x (4,1)", build_binary, &mm, 2, { 1, 4 }, { 4, 1 }, { 0 } },
+        { "lg_matmul (5,1) x (1,3)", build_binary, &mm, 2, { 5, 1 }, { 1, 3 }, { 0 } },
+        { "lg_matmul x x (3,3)", build_self, &mm, 1, { 3 }, { 3 }, { 0 } },
+        { "lg_concat (3,2) | (3,4)", build_binary, &cat, 2, { 3, 3 }, { 2, 4 }, { 0 } },
+        { "lg_concat x | x (2,3)", build_self, &cat, 1, { 2 }, { 3 }, { 0 } },
+        { "lg_mul x .* x", build_self, &mul, 1, { 3 }, { 4 }, { 0 } },
+        { "lg_add x + x", build_self, &add, 1, { 3 }, { 4 }, { 0 } },
+        { "composite (fan-out)", build_composite, NULL, 3, { 4, 3, 1 }, { 3, 5, 5 }, { 0 } },
+    };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, GC_SEED + 2);
+    double worst = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        worst = fmax(worst, gradcheck(&cases[i], rng));
+    report("matmul, concat, shared leaves", worst);
+    gsl_rng_free(rng);
+}
+
+/* lg_stop_gradient. With x, w leaves and R fixed,
+ *   L = sum(R .* (stop(x) .* w + x .* x))
+ * the only path from x that is not stopped is x .* x, so
+ *   dL/dx = 2 R .* x   (nothing from the stopped product, which would add R .* w)
+ *   dL/dw = R .* stop(x) = R .* x.
+ * Both are formed by the tape in exactly these floating-point operations (R*x + R*x
+ * equals 2*R*x exactly), so the comparison is exact. */
+static void test_stop_gradient(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, GC_SEED + 3);
+    gsl_matrix *x = rand_matrix_alloc(rng, 3, 4, DOM_AWAY);
+    gsl_matrix *w = rand_matrix_alloc(rng, 3, 4, DOM_AWAY);
+    gsl_matrix *R = rand_matrix_alloc(rng, 3, 4, DOM_AWAY);
+    lg_tape *t = lg_tape_alloc();
+
+    lg_node *xn = lg_input(t, x), *wn = lg_input(t, w), *Rn = lg_const(t, R);
+    lg_node *s = lg_stop_gradient(t, xn);
+    lg_node *y = lg_add(t, lg_mul(t, s, wn), lg_mul(t, xn, xn));
+    lg_node *L = lg_sum(t, lg_mul(t, y, Rn));
+    CU_ASSERT_EQUAL_FATAL(lg_tape_backward(t, L), LG_OK);
+    CU_ASSERT_PTR_NULL(lg_grad(s)); /* the stop node itself passes nothing on */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(lg_grad(xn));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(lg_grad(wn));
+    size_t bad_x = 0, bad_w = 0, bad_v = 0;
+    for (size_t i = 0; i < 12; i++) {
+        double r = R->data[i], xv = x->data[i];
+        bad_x += lg_grad(xn)->data[i] != 2.0 * r * xv;
+        bad_w += lg_grad(wn)->data[i] != r * xv;
+        bad_v += lg_value(s)->data[i] != xv; /* same value as its input */
+    }
+    LG_ASSERT_MSG(bad_x == 0, "dL/dx through stop_gradient: %zu of 12 entries differ from 2 R.*x "
+                  "(e.g. %.17g vs %.17g)", bad_x, lg_grad(xn)->data[0], 2.0 * R->data[0] * x->data[0]);
+    CU_ASSERT_EQUAL(bad_w, 0);
+    CU_ASSERT_EQUAL(bad_v, 0);
+
+    /* only a stopped path: L = sum(R .* stop(x)); nothing needs a gradient, so
+     * backward succeeds and x receives none */
+    lg_tape_reset(t);
+    xn = lg_input(t, x);
+    L = lg_sum(t, lg_mul(t, lg_stop_gradient(t, xn), lg_const(t, R)));
+    CU_ASSERT_EQUAL(lg_tape_backward(t, L), LG_OK);
+    CU_ASSERT_PTR_NULL(lg_grad(xn));
+
+    /* stop of a stop, then through an op: still nothing */
+    lg_tape_reset(t);
+    xn = lg_input(t, x);
+    wn = lg_input(t, w);
+    L = lg_sum(t, lg_add(t, lg_exp(t, lg_stop_gradient(t, lg_stop_gradient(t, xn))), wn));
+    CU_ASSERT_EQUAL(lg_tape_backward(t, L), LG_OK);
+    CU_ASSERT_PTR_NULL(lg_grad(xn));
+    CU_ASSERT_PTR_NOT_NULL(lg_grad(wn));
+
+    /* Finite differences honour stops in RECORD/REPLAY mode (used by the plugin
+     * checker): record stop(x)'s value once, then replay it while x moves, so the
+     * centred difference of L = sum(R .* x .* stop(x)) is R .* x, as backward says. */
+    t->stop_mode = LG_STOP_RECORD;
+    lg_tape_reset(t);
+    xn = lg_input(t, x);
+    L = lg_sum(t, lg_mul(t, lg_mul(t, xn, lg_stop_gradient(t, xn)), lg_const(t, R)));
+    CU_ASSERT_EQUAL_FATAL(lg_tape_backward(t, L), LG_OK);
+    double ana[12], num[12];
+    memcpy(ana, lg_grad(xn)->data, sizeof ana);
+    t->stop_mode = LG_STOP_REPLAY;
+    for (size_t i = 0; i < 12; i++) {
+        double x0 = x->data[i], h = 1e-6 * fmax(1.0, fabs(x0)), Lpm[2], xs[2];
+        for (int side = 0; side < 2; side++) {
+            x->data[i] = side ? x0 - h : x0 + h;
+            xs[side] = x->data[i];
+            lg_tape_reset(t);
+            xn = lg_input(t, x);
+            L = lg_sum(t, lg_mul(t, lg_mul(t, xn, lg_stop_gradient(t, xn)), lg_const(t, R)));
+            Lpm[side] = lg_scalar(L);
+        }
+        x->data[i] = x0;
+        num[i] = (Lpm[0] - Lpm[1]) / (xs[0] - xs[1]);
+    }
+    t->stop_mode = LG_STOP_PASS;
+    double err = lg_rel_error(ana, num, 12);
+    LG_ASSERT_MSG(err <= GC_TOL, "stop_gradient in REPLAY mode: relative error %.3g", err);
+    report("stop_gradient replay", err);
+
+    lg_tape_free(t);
+    gsl_matrix_free(x);
+    gsl_matrix_free(w);
+    gsl_matrix_free(R);
+    gsl_rng_free(rng);
+}
+
+/* ----------------------------------------------------------- tape_values --- */
+
+/* Value and gradient of one unary op at one point: records y = op(x) for a
+ * (1, 1) leaf x and returns y; *dy receives dy/dx (from backward of sum(y)). */
+static double unary_at(const unary_op *u, double x, double *dy)
+{
+    lg_tape *t = lg_tape_alloc();
+    gsl_matrix *m = gsl_matrix_alloc(1, 1);
+    gsl_matrix_set(m, 0, 0, x);
+    lg_node *xn = lg_input(t, m);
+    lg_node *y = build_unary(t, &xn, u);
+    double v = lg_scalar(y);
+    *dy = NAN;
+    if (lg_tape_backward(t, lg_sum(t, y)) == LG_OK && lg_grad(xn))
+        *dy = lg_grad(xn)->data[0];
+    gsl_matrix_free(m);
+    lg_tape_free(t);
+    return v;
+}
+
+static double op1_at(op1_fn f, double x, double *dy)
+{
+    return unary_at(&(unary_op){ "op", f, NULL, 0, DOM_ANY }, x, dy);
+}
+
+static double op1s_at(op1s_fn f, double s, double x, double *dy)
+{
+    return unary_at(&(unary_op){ "op", NULL, f, s, DOM_ANY }, x, dy);
+}
+
+/* softplus(x) = log(1 + e^x), d/dx = sigmoid(x) = 1 / (1 + e^-x). */
+static void test_softplus_sigmoid_extremes(void)
+{
+    double d, v;
+    /* softplus(1000) = 1000 + log(1 + e^-1000); e^-1000 ~ 5e-435 is far below half
+     * an ulp of 1000 (5.7e-14), so the double result is exactly 1000; a naive
+     * log(1 + exp(1000)) overflows to inf. */
+    v = op1_at(lg_softplus, 1000.0, &d);
+    CU_ASSERT_DOUBLE_EQUAL(v, 1000.0, 0.0);
+    /* d/dx at 1000: sigmoid(1000) = 1 / (1 + e^-1000) = 1 in double */
+    CU_ASSERT_DOUBLE_EQUAL(d, 1.0, 0.0);
+    /* softplus(-1000) = log(1 + e^-1000) ~ e^-1000 ~ 5e-435, below the smallest
+     * subnormal (4.9e-324): exactly 0; its slope sigmoid(-1000) ~ e^-1000 -> 0 */
+    v = op1_at(lg_softplus, -1000.0, &d);
+    LG_ASSERT_MSG(v == 0.0 && d == 0.0, "softplus(-1000) = %g (expected 0), slope %g (expected 0)", v, d);
+    /* softplus(0) = log 2, slope sigmoid(0) = 1/2 */
+    v = op1_at(lg_softplus, 0.0, &d);
+    LG_ASSERT_CLOSE(v, M_LN2, 1e-16);
+    LG_ASSERT_CLOSE(d, 0.5, 0.0);
+    /* softplus(-40) = log(1 + u), u = e^-40 ~ 4.2e-18: log(1 + u) = u - u^2/2 + ...,
+     * and u^2/2 is 2e-18 of u relatively, so the answer is e^-40 to full precision.
+     * A naive log(1 + exp(-40)) returns log(1) = 0. */
+    v = op1_at(lg_softplus, -40.0, &d);
+    LG_ASSERT_CLOSE(v / exp(-40.0), 1.0, 1e-15);
+    /* softplus(x) - softplus(-x) = log((1 + e^x) / (1 + e^-x)) = log(e^x) = x */
+    double dp, dm;
+    v = op1_at(lg_softplus, 3.7, &dp) - op1_at(lg_softplus, -3.7, &dm);
+    LG_ASSERT_CLOSE(v, 3.7, 1e-15);
+    /* and the slopes: sigmoid(x) + sigmoid(-x) = 1 */
+    LG_ASSERT_CLOSE(dp + dm, 1.0, 1e-15);
+
+    /* sigmoid(-800) = e^-800 / (1 + e^-800) ~ 3.7e-348 rounds to 0 (or at most the
+     * smallest subnormal); naive 1 / (1 + exp(800)) is fine too, but e^800 / ... is
+     * inf/inf = NaN. Its slope y (1 - y) -> 0. */
+    v = op1_at(lg_sigmoid, -800.0, &d);
+    LG_ASSERT_MSG(isfinite(v) && v >= 0.0 && v <= 5e-324, "sigmoid(-800) = %g", v);
+    LG_ASSERT_MSG(isfinite(d) && d >= 0.0 && d <= 5e-324, "sigmoid'(-800) = %g", d);
+    /* sigmoid(800) = 1 / (1 + e^-800) = 1; slope 0 */
+    v = op1_at(lg_sigmoid, 800.0, &d);
+    LG_ASSERT_MSG(v == 1.0 && d == 0.0, "sigmoid(800) = %.17g (expected 1), slope %g", v, d);
+    /* sigmoid(0) = 1/2, slope 1/2 (1 - 1/2) = 1/4 */
+    v = op1_at(lg_sigmoid, 0.0, &d);
+    LG_ASSERT_CLOSE(v, 0.5, 0.0);
+    LG_ASSERT_CLOSE(d, 0.25, 0.0);
+    /* sigmoid(-40) = u / (1 + u) with u = e^-40: equals u to relative 4e-18 */
+    v = op1_at(lg_sigmoid, -40.0, &d);
+    LG_ASSERT_CLOSE(v / exp(-40.0), 1.0, 1e-15);
+    /* sigmoid(log 3) = 1 / (1 + 1/3) = 3/4; slope 3/4 * 1/4 = 3/16 */
+    v = op1_at(lg_sigmoid, log(3.0), &d);
+    LG_ASSERT_CLOSE(v, 0.75, 1e-16);
+    LG_ASSERT_CLOSE(d, 3.0 / 16.0, 1e-16);
+}
+
+static void test_unary_values(void)
+{
+    double d, v;
+    /* tanh(log(3) / 2) = (e^{log 3} - 1) / (e^{log 3} + 1) = (3 - 1) / (3 + 1) = 1/2;
+     * slope 1 - tanh^2 = 3/4 */
+    v = op1_at(lg_tanh, 0.5 * log(3.0), &d); /* log(3) itself is rounded: a few ulps */
+    LG_ASSERT_CLOSE(v, 0.5, 1e-15);
+    LG_ASSERT_CLOSE(d, 0.75, 1e-15);
+    /* exp(log 2) = 2, slope exp = 2 */
+    v = op1_at(lg_exp, M_LN2, &d);
+    LG_ASSERT_CLOSE(v, 2.0, 1e-15);
+    LG_ASSERT_CLOSE(d, 2.0, 1e-15);
+    /* log(4) = 2 log 2, slope 1/4 */
+    v = op1_at(lg_log, 4.0, &d);
+    LG_ASSERT_CLOSE(v, 2.0 * M_LN2, 1e-15);
+    LG_ASSERT_CLOSE(d, 0.25, 0.0);
+    /* sqrt(2.25) = 1.5, slope 1 / (2 sqrt x) = 1/3 */
+    v = op1_at(lg_sqrt, 2.25, &d);
+    LG_ASSERT_CLOSE(v, 1.5, 0.0);
+    LG_ASSERT_CLOSE(d, 1.0 / 3.0, 1e-16);
+    /* |-3| = 3, slope sign(-3) = -1; |0| = 0 with slope 0 as documented */
+    v = op1_at(lg_abs, -3.0, &d);
+    LG_ASSERT_CLOSE(v, 3.0, 0.0);
+    LG_ASSERT_CLOSE(d, -1.0, 0.0);
+    v = op1_at(lg_abs, 0.0, &d);
+    LG_ASSERT_CLOSE(v, 0.0, 0.0);
+    LG_ASSERT_CLOSE(d, 0.0, 0.0);
+    /* relu(-2) = 0 slope 0; relu(2) = 2 slope 1 */
+    v = op1_at(lg_relu, -2.0, &d);
+    LG_ASSERT_CLOSE(v, 0.0, 0.0);
+    LG_ASSERT_CLOSE(d, 0.0, 0.0);
+    v = op1_at(lg_relu, 2.0, &d);
+    LG_ASSERT_CLOSE(v, 2.0, 0.0);
+    LG_ASSERT_CLOSE(d, 1.0, 0.0);
+    /* leaky_relu(-2, 0.1) = 0.1 (-2) = -0.2, slope 0.1; leaky_relu(3, 0.1) = 3, slope 1 */
+    v = op1s_at(lg_leaky_relu, 0.1, -2.0, &d);
+    LG_ASSERT_CLOSE(v, -0.2, 1e-17);
+    LG_ASSERT_CLOSE(d, 0.1, 0.0);
+    v = op1s_at(lg_leaky_relu, 0.1, 3.0, &d);
+    LG_ASSERT_CLOSE(v, 3.0, 0.0);
+    LG_ASSERT_CLOSE(d, 1.0, 0.0);
+    /* (-3)^2 = 9, slope 2x = -6; -(2) = -2, slope -1 */
+    v = op1_at(lg_square, -3.0, &d);
+    LG_ASSERT_CLOSE(v, 9.0, 0.0);
+    LG_ASSERT_CLOSE(d, -6.0, 0.0);
+    v = op1_at(lg_neg, 2.0, &d);
+    LG_ASSERT_CLOSE(v, -2.0, 0.0);
+    LG_ASSERT_CLOSE(d, -1.0, 0.0);
+    /* -1.5 * 2 = -3, slope -1.5; 2 + 0.5 = 2.5, slope 1 */
+    v = op1s_at(lg_scale, -1.5, 2.0, &d);
+    LG_ASSERT_CLOSE(v, -3.0, 0.0);
+    LG_ASSERT_CLOSE(d, -1.5, 0.0);
+    v = op1s_at(lg_shift, 0.5, 2.0, &d);
+    LG_ASSERT_CLOSE(v, 2.5, 0.0);
+    LG_ASSERT_CLOSE(d, 1.0, 0.0);
+}
+
+/* Binary ops, broadcasting, matmul, reductions, concat, leaves - by hand. */
+static void test_matrix_values(void)
+{
+    lg_tape *t = lg_tape_alloc();
+    static const double Av[] = { 1, 2, 3, 4 }, rowv[] = { 10, 20 }, colv[] = { 10, 20 };
+    static const double Bv[] = { 5, 6, 7, 8 }, Cv[] = { 1, 2, 3, 4, 5, 6 };
+    gsl_matrix *A = literal_alloc(2, 2, Av), *B = literal_alloc(2, 2, Bv);
+    gsl_matrix *row = literal_alloc(1, 2, rowv), *col = literal_alloc(2, 1, colv);
+    gsl_matrix *C = literal_alloc(2, 3, Cv);
+    lg_node *a = lg_input(t, A);
+
+    /* A = [[1,2],[3,4]] + row [10,20] = [[11,22],[13,24]] (row added to each row) */
+    lg_node *y = lg_add(t, a, lg_const(t, row));
+    CU_ASSERT(at(y, 0, 0) == 11 && at(y, 0, 1) == 22 && at(y, 1, 0) == 13 && at(y, 1, 1) == 24);
+    /* A - col [[10],[20]] = [[1-10, 2-10], [3-20, 4-20]] = [[-9,-8],[-17,-16]] */
+    y = lg_sub(t, a, lg_const(t, col));
+    CU_ASSERT(at(y, 0, 0) == -9 && at(y, 0, 1) == -8 && at(y, 1, 0) == -17 && at(y, 1, 1) == -16);
+    /* A .* 3 = [[3,6],[9,12]] */
+    y = lg_mul(t, a, lg_fill(t, 1, 1, 3.0));
+    CU_ASSERT(at(y, 0, 0) == 3 && at(y, 0, 1) == 6 && at(y, 1, 0) == 9 && at(y, 1, 1) == 12);
+    /* A ./ row [2,4] = [[1/2, 2/4], [3/2, 4/4]] */
+    static const double r24[] = { 2, 4 };
+    gsl_matrix *row24 = literal_alloc(1, 2, r24);
+    y = lg_div(t, a, lg_const(t, row24));
+    CU_ASSERT(at(y, 0, 0) == 0.5 && at(y, 0, 1) == 0.5 && at(y, 1, 0) == 1.5 && at(y, 1, 1) == 1.0);
+    /* A B = [[1*5+2*7, 1*6+2*8], [3*5+4*7, 3*6+4*8]] = [[19,22],[43,50]] */
+    y = lg_matmul(t, a, lg_const(t, B));
+    CU_ASSERT(at(y, 0, 0) == 19 && at(y, 0, 1) == 22 && at(y, 1, 0) == 43 && at(y, 1, 1) == 50);
+    CU_ASSERT_PTR_NULL(lg_tape_error(t));
+
+    /* C = [[1,2,3],[4,5,6]]: sum 21, mean 21/6 = 3.5, row sums [6,15], row means [2,5] */
+    lg_node *c = lg_const(t, C);
+    CU_ASSERT_DOUBLE_EQUAL(lg_scalar(lg_sum(t, c)), 21.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(lg_scalar(lg_mean(t, c)), 3.5, 0.0);
+    y = lg_sum_rows(t, c);
+    CU_ASSERT(lg_value(y)->size1 == 2 && lg_value(y)->size2 == 1);
+    CU_ASSERT(at(y, 0, 0) == 6 && at(y, 1, 0) == 15);
+    y = lg_mean_rows(t, c);
+    CU_ASSERT(at(y, 0, 0) == 2 && at(y, 1, 0) == 5);
+    /* concat(A, C^T-shaped column) : [[1,2],[3,4]] | [[10],[20]] = [[1,2,10],[3,4,20]] */
+    y = lg_concat(t, a, lg_const(t, col));
+    CU_ASSERT(lg_value(y)->size2 == 3);
+    CU_ASSERT(at(y, 0, 0) == 1 && at(y, 0, 1) == 2 && at(y, 0, 2) == 10 &&
+              at(y, 1, 0) == 3 && at(y, 1, 1) == 4 && at(y, 1, 2) == 20);
+    /* lg_fill(2, 3, 7): every entry 7 */
+    y = lg_fill(t, 2, 3, 7.0);
+    CU_ASSERT(lg_value(y)->size1 == 2 && lg_value(y)->size2 == 3);
+    CU_ASSERT(at(y, 0, 0) == 7 && at(y, 1, 2) == 7);
+    /* a leaf copies a strided view: the (2, 2) block of C at column 1 is [[2,3],[5,6]] */
+    gsl_matrix_view sub = gsl_matrix_submatrix(C, 0, 1, 2, 2);
+    y = lg_const(t, &sub.matrix);
+    CU_ASSERT(at(y, 0, 0) == 2 && at(y, 0, 1) == 3 && at(y, 1, 0) == 5 && at(y, 1, 1) == 6);
+    /* and the copy is a copy: changing C afterwards leaves the node alone */
+    gsl_matrix_set(C, 0, 1, -1.0);
+    CU_ASSERT(at(y, 0, 0) == 2);
+
+    /* Gradients of broadcast operands by hand.
+     * L = sum(A + b_row): each b_j is added to both rows -> dL/db = [2, 2].
+     * L = sum(A ./ s), s = 2: L = (1+2+3+4)/s, dL/ds = -10/s^2 = -2.5, dL/dA_ij = 1/s.
+     * L = sum(mean_rows(C) .* [1; 2]): dL/dC_ij = w_i / 3 -> rows 1/3 and 2/3. */
+    lg_tape_reset(t);
+    a = lg_input(t, A);
+    lg_node *b = lg_input(t, row);
+    CU_ASSERT_EQUAL_FATAL(lg_tape_backward(t, lg_sum(t, lg_add(t, a, b))), LG_OK);
+    CU_ASSERT(grad_at(b, 0, 0) == 2 && grad_at(b, 0, 1) == 2);
+    CU_ASSERT(grad_at(a, 1, 1) == 1);
+
+    lg_tape_reset(t);
+    a = lg_input(t, A);
+    gsl_matrix *two = gsl_matrix_alloc(1, 1);
+    gsl_matrix_set(two, 0, 0, 2.0);
+    lg_node *s = lg_input(t, two);
+    CU_ASSERT_EQUAL_FATAL(lg_tape_backward(t, lg_sum(t, lg_div(t, a, s))), LG_OK);
+    LG_ASSERT_CLOSE(grad_at(s, 0, 0), -2.5, 1e-15);
+    LG_ASSERT_CLOSE(grad_at(a, 0, 1), 0.5, 0.0);
+
+    lg_tape_reset(t);
+    lg_node *cn = lg_input(t, C);
+    lg_node *wcol = lg_const(t, col); /* [10; 20]: dL/dC row i = w_i / 3 */
+    CU_ASSERT_EQUAL_FATAL(lg_tape_backward(t, lg_sum(t, lg_mul(t, lg_mean_rows(t, cn), wcol))), LG_OK);
+    LG_ASSERT_CLOSE(grad_at(cn, 0, 2), 10.0 / 3.0, 1e-15);
+    LG_ASSERT_CLOSE(grad_at(cn, 1, 0), 20.0 / 3.0, 1e-15);
+
+    /* L = mean(C): dL/dC_ij = 1/6 */
+    lg_tape_reset(t);
+    cn = lg_input(t, C);
+    CU_ASSERT_EQUAL_FATAL(lg_tape_backward(t, lg_mean(t, cn)), LG_OK);
+    LG_ASSERT_CLOSE(grad_at(cn, 1, 2), 1.0 / 6.0, 1e-17);
+
+    /* a const leaf never receives a gradient, even next to an input */
+    lg_tape_reset(t);
+    a = lg_input(t, A);
+    lg_node *k = lg_const(t, B);
+    CU_ASSERT_EQUAL_FATAL(lg_tape_backward(t, lg_sum(t, lg_mul(t, a, k))), LG_OK);
+    CU_ASSERT_PTR_NULL(lg_grad(k));
+    CU_ASSERT(grad_at(a, 1, 0) == 7); /* d(sum A.*B)/dA = B */
+
+    gsl_matrix_free(A);
+    gsl_matrix_free(B);
+    gsl_matrix_free(row);
+    gsl_matrix_free(col);
+    gsl_matrix_free(C);
+    gsl_matrix_free(row24);
+    gsl_matrix_free(two);
+    lg_tape_free(t);
+}
+
+/* ----------------------------------------------------------- tape_layers --- */
+
+typedef struct net_case {
+    const char *spec;
+    bool train;        /* BatchNorm mode */
+    size_t batch;
+    bool twice;        /* apply to two batches on one tape, outputs concatenated */
+} net_case;
+
+/* Record L = sum(R .* y), y = net(x) or concat(net(x1), net(x2)), with the
+ * BatchNorm buffers restored first (train-mode forward updates them). */
+static lg_node *net_record(lg_tape *t, lg_net *net, const double *buf0, const net_case *c,
+                           const gsl_matrix *x, const gsl_matrix *R, lg_node **xn)
+{
+    memcpy(net->buffers, buf0, net->n_buffers * sizeof(double));
+    lg_tape_reset(t);
+    lg_node *y;
+    if (c->twice) {
+        gsl_matrix_const_view h1 = gsl_matrix_const_submatrix(x, 0, 0, c->batch, x->size2);
+        gsl_matrix_const_view h2 = gsl_matrix_const_submatrix(x, c->batch, 0, c->batch, x->size2);
+        /* x holds both batches; each half is its own leaf with its own gradient */
+        lg_node *x1 = lg_input(t, &h1.matrix), *x2 = lg_input(t, &h2.matrix);
+        xn[0] = x1;
+        xn[1] = x2;
+        y = lg_concat(t, lg_net_apply(t, net, x1), lg_net_apply(t, net, x2));
+    } else {
+        xn[0] = lg_input(t, x);
+        y = lg_net_apply(t, net, xn[0]);
+    }
+    return lg_sum(t, lg_mul(t, y, lg_const(t, R)));
+}
+
+/* Gradient check of one network: every parameter block (one per Linear or
+ * BatchNorm layer: W and b, or gamma and beta) and the input. */
+static double net_gradcheck(const net_case *c, gsl_rng *rng)
+{
+    lg_net *net = NULL;
+    int rc = lg_net_parse(c->spec, &net);
+    LG_ASSERT_MSG(rc == LG_OK, "lg_net_parse(%s): %s", c->spec, lg_errmsg());
+    if (rc != LG_OK)
+        return INFINITY;
+    lg_net_init(net, rng);
+    net->train = c->train;
+    /* non-trivial BatchNorm parameters and running statistics */
+    for (size_t li = 0; li < net->n_layers; li++) {
+        const lg_layer *l = &net->layers[li];
+        if (l->kind != LG_LAYER_BATCHNORM)
+            continue;
+        for (size_t j = 0; j < l->out; j++) {
+            net->theta[l->p_off + j] = 0.5 + gsl_rng_uniform(rng);           /* gamma */
+            net->theta[l->p_off + l->out + j] = gsl_rng_uniform(rng) - 0.5;  /* beta */
+            net->buffers[l->b_off + j] = gsl_rng_uniform(rng) - 0.5;         /* mean */
+            net->buffers[l->b_off + l->out + j] = 0.5 + 1.5 * gsl_rng_uniform(rng); /* var */
+        }
+    }
+    double *buf0 = malloc((net->n_buffers + 1) * sizeof(double));
+    memcpy(buf0, net->buffers, net->n_buffers * sizeof(double));
+
+    size_t rows = c->twice ? 2 * c->batch : c->batch;
+    gsl_matrix *x = rand_matrix_alloc(rng, rows, net->in_dim, DOM_ANY);
+    gsl_matrix *R = rand_matrix_alloc(rng, c->batch, c->twice ? 2 * net->out_dim : net->out_dim,
+                                      DOM_ANY);
+    lg_tape *t = lg_tape_alloc();
+    lg_node *xn[2] = { 0 };
+
+    /* analytic */
+    net->requires_grad = true;
+    lg_net_zero_grad(net);
+    lg_node *L = net_record(t, net, buf0, c, x, R, xn);
+    rc = lg_tape_backward(t, L);
+    LG_ASSERT_MSG(rc == LG_OK, "%s: backward: %s", c->spec, lg_errmsg());
+    size_t P = net->n_params, X = rows * net->in_dim, half = c->batch * net->in_dim;
+    double *gth = malloc(P * sizeof(double)), *gx = calloc(X, sizeof(double));
+    memcpy(gth, net->grad, P * sizeof(double));
+    for (int k = 0; k < (c->twice ? 2 : 1); k++) {
+        const gsl_matrix *g = lg_grad(xn[k]);
+        LG_ASSERT_MSG(g != NULL, "%s: no gradient reached the input", c->spec);
+        if (g)
+            memcpy(gx + k * half, g->data, (c->twice ? half : X) * sizeof(double));
+    }
+
+    /* backward accumulates: a second backward without zero_grad doubles grad */
+    L = net_record(t, net, buf0, c, x, R, xn);
+    CU_ASSERT_EQUAL(lg_tape_backward(t, L), LG_OK);
+    double acc = 0;
+    for (size_t k = 0; k < P; k++)
+        acc = fmax(acc, fabs(net->grad[k] - 2.0 * gth[k]));
+    LG_ASSERT_MSG(acc <= 1e-12 * (1.0 + lg_norm2(gth, P)),
+                  "%s: grad after two backwards differs from twice one by %g", c->spec, acc);
+
+    /* numeric: parameters, then inputs */
+    double *num = malloc((P > X ? P : X) * sizeof(double)), worst = 0;
+    for (size_t k = 0; k < P; k++) {
+        double th0 = net->theta[k], h = 1e-6 * fmax(1.0, fabs(th0));
+        net->theta[k] = th0 + h;
+        double tp = net->theta[k], Lp = lg_scalar(net_record(t, net, buf0, c, x, R, xn));
+        net->theta[k] = th0 - h;
+        double tm = net->theta[k], Lm = lg_scalar(net_record(t, net, buf0, c, x, R, xn));
+        net->theta[k] = th0;
+        num[k] = (Lp - Lm) / (tp - tm);
+    }
+    for (size_t li = 0; li < net->n_layers; li++) {
+        const lg_layer *l = &net->layers[li];
+        if (!l->p_len)
+            continue;
+        double err = lg_rel_error(gth + l->p_off, num + l->p_off, l->p_len);
+        const char *kind = l->kind == LG_LAYER_LINEAR ? "linear" : "batchnorm";
+        LG_ASSERT_MSG(err <= GC_TOL, "%s (%s): layer %zu (%s) parameters: relative error %.3g",
+                      c->spec, c->train ? "train" : "eval", li, kind, err);
+        if (verbose())
+            printf("\n    %-14s %-5s layer %zu %-9s (%3zu params) rel err %.2e", c->spec,
+                   c->train ? "train" : "eval", li, kind, l->p_len, err);
+        worst = fmax(worst, err);
+    }
+    for (size_t i = 0; i < X; i++) {
+        double x0 = x->data[i], h = 1e-6 * fmax(1.0, fabs(x0));
+        x->data[i] = x0 + h;
+        double xp = x->data[i], Lp = lg_scalar(net_record(t, net, buf0, c, x, R, xn));
+        x->data[i] = x0 - h;
+        double xm = x->data[i], Lm = lg_scalar(net_record(t, net, buf0, c, x, R, xn));
+        x->data[i] = x0;
+        num[i] = (Lp - Lm) / (xp - xm);
+    }
+    double err = lg_rel_error(gx, num, X);
+    LG_ASSERT_MSG(err <= GC_TOL, "%s (%s): d/dx relative error %.3g", c->spec,
+                  c->train ? "train" : "eval", err);
+    if (verbose())
+        printf("\n    %-14s %-5s input               (%3zu values) rel err %.2e", c->spec,
+               c->train ? "train" : "eval", X, err);
+    worst = fmax(worst, err);
+
+    /* requires_grad = false: net->grad untouched, dL/dx unchanged */
+    net->requires_grad = false;
+    lg_net_zero_grad(net);
+    L = net_record(t, net, buf0, c, x, R, xn);
+    CU_ASSERT_EQUAL(lg_tape_backward(t, L), LG_OK);
+    CU_ASSERT_EQUAL(lg_norm2(net->grad, P), 0.0);
+    if (lg_grad(xn[0]))
+        LG_ASSERT_MSG(lg_rel_error(lg_grad(xn[0])->data, gx, c->twice ? half : X) <= 1e-14,
+                      "%s: dL/dx depends on requires_grad", c->spec);
+    else
+        CU_FAIL("no input gradient with requires_grad = false");
+
+    memcpy(net->buffers, buf0, net->n_buffers * sizeof(double));
+    lg_tape_free(t);
+    free(num);
+    free(gth);
+    free(gx);
+    free(buf0);
+    gsl_matrix_free(x);
+    gsl_matrix_free(R);
+    lg_net_free(net);
+    return worst;
+}
+
+static void test_net_gradients(void)
+{
+    static const net_case cases[] = {
+        { "3-4-2", true, 5, false },
+        { "3-4r-2", true, 5, false },
+        { "3-4l0.1-2", true, 5, false },
+        { "3-4l-2", true, 5, false },
+        { "3-4t-2", true, 5, false },
+        { "3-4s-2", true, 5, false },
+        { "3-5b-4t-2", true, 6, false },      /* BatchNorm, train mode */
+        { "3-5b0.8l-4b-2s", true, 6, false }, /* eps 0.8 (the seeds' quirk), two BNs */
+        { "3-5b-4t-2", false, 6, false },     /* BatchNorm, eval mode */
+        { "3-5b0.8l-4b-2s", false, 6, false },
+        { "3-4r-4t-2", true, 4, true },       /* one net on two batches (D(real), D(fake)) */
+        { "3-5b-2", true, 4, true },          /* ... with batch statistics per call */
+    };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, GC_SEED + 4);
+    double worst = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        worst = fmax(worst, net_gradcheck(&cases[i], rng));
+    report("networks", worst);
+    gsl_rng_free(rng);
+}
+
+/* Linear and BatchNorm values by hand. */
+static void test_layer_values(void)
+{
+    lg_tape *t = lg_tape_alloc();
+    lg_net *net = NULL;
+    /* Linear "2-2": y = x W^T + b with W = [[1,2],[3,4]] (out, in), b = [0.5, -1]:
+     *   x = [1, 1]: [1+2, 3+4] + b = [3.5, 6];  x = [2, 0]: [2, 6] + b = [2.5, 5] */
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("2-2", &net), LG_OK);
+    CU_ASSERT_EQUAL(net->n_params, 6);
+    static const double th[] = { 1, 2, 3, 4, 0.5, -1 }, xv[] = { 1, 1, 2, 0 };
+    memcpy(net->theta, th, sizeof th);
+    gsl_matrix *x = literal_alloc(2, 2, xv);
+    lg_node *y = lg_net_apply(t, net, lg_const(t, x));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+    CU_ASSERT(at(y, 0, 0) == 3.5 && at(y, 0, 1) == 6 && at(y, 1, 0) == 2.5 && at(y, 1, 1) == 5);
+    lg_net_free(net);
+    gsl_matrix_free(x);
+
+    /* BatchNorm "3-3b1" with the Linear set to the identity, eps = 1.
+     * Eval mode: y = gamma (x - mu_run) / sqrt(var_run + eps) + beta. With
+     * mu_run = 0.5, var_run = 3: sqrt(3 + 1) = 2, so y = gamma (x - 0.5) / 2 + beta;
+     * x = 2.5, gamma = 3, beta = 1: 3 * 2 / 2 + 1 = 4;  x = -1.5: 3 * (-2) / 2 + 1 = -2. */
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("3-3b1", &net), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(net->n_layers, 2);
+    const lg_layer *bn = &net->layers[1];
+    CU_ASSERT_EQUAL(bn->kind, LG_LAYER_BATCHNORM);
+    CU_ASSERT_DOUBLE_EQUAL(bn->eps, 1.0, 0.0);
+    memset(net->theta, 0, net->n_params * sizeof(double));
+    for (size_t j = 0; j < 3; j++) {
+        net->theta[j * 3 + j] = 1.0;                  /* W = I, b = 0 */
+        net->theta[bn->p_off + j] = 3.0;              /* gamma */
+        net->theta[bn->p_off + 3 + j] = 1.0;          /* beta */
+        net->buffers[bn->b_off + j] = 0.5;            /* running mean */
+        net->buffers[bn->b_off + 3 + j] = 3.0;        /* running var */
+    }
+    static const double ev[] = { 2.5, -1.5, 0.5, 0.5, 2.5, -1.5 };
+    x = literal_alloc(2, 3, ev);
+    net->train = false;
+    lg_tape_reset(t);
+    y = lg_net_apply(t, net, lg_const(t, x));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+    static const double ey[] = { 4, -2, 1, 1, 4, -2 }; /* 0.5 -> gamma * 0 + beta = 1 */
+    for (size_t i = 0; i < 6; i++)
+        LG_ASSERT_CLOSE(lg_value(y)->data[i], ey[i], 1e-15);
+    /* eval mode leaves the running statistics alone */
+    CU_ASSERT(net->buffers[bn->b_off] == 0.5 && net->buffers[bn->b_off + 3] == 3.0);
+    lg_net_free(net);
+    gsl_matrix_free(x);
+
+    /* Train mode, "3-3b" (eps 1e-5), W = I, b = 0, gamma = 1, beta = 0, batch 5.
+     * Per column with batch mean mu and biased variance v:
+     *   y = (x - mu) / sqrt(v + eps)  =>  mean(y) = 0 and mean(y^2) = v / (v + eps).
+     * Running statistics from (0, 1), momentum 0.1, unbiased variance v B/(B-1):
+     *   mean_run = 0.9 * 0 + 0.1 mu,  var_run = 0.9 * 1 + 0.1 v B / (B - 1). */
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("3-3b", &net), LG_OK);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, GC_SEED + 5);
+    lg_net_init(net, rng);
+    bn = &net->layers[1];
+    for (size_t k = 0; k < 12; k++)
+        net->theta[k] = 0.0;
+    for (size_t j = 0; j < 3; j++)
+        net->theta[j * 3 + j] = 1.0;
+    const size_t B = 5;
+    x = rand_matrix_alloc(rng, B, 3, DOM_WIDE);
+    lg_tape_reset(t);
+    y = lg_net_apply(t, net, lg_const(t, x));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+    for (size_t j = 0; j < 3; j++) {
+        double mu = 0, v = 0, my = 0, my2 = 0;
+        for (size_t i = 0; i < B; i++)
+            mu += gsl_matrix_get(x, i, j) / (double)B;
+        for (size_t i = 0; i < B; i++) {
+            double d = gsl_matrix_get(x, i, j) - mu;
+            v += d * d / (double)B;
+            my += at(y, i, j) / (double)B;
+            my2 += at(y, i, j) * at(y, i, j) / (double)B;
+        }
+        LG_ASSERT_CLOSE(my, 0.0, 1e-15);
+        LG_ASSERT_CLOSE(my2, v / (v + 1e-5), 1e-14);
+        LG_ASSERT_CLOSE(net->buffers[bn->b_off + j], 0.1 * mu, 1e-15);
+        LG_ASSERT_CLOSE(net->buffers[bn->b_off + 3 + j], 0.9 + 0.1 * v * (double)B / (B - 1.0), 1e-14);
+    }
+    gsl_rng_free(rng);
+    gsl_matrix_free(x);
+    lg_net_free(net);
+    lg_tape_free(t);
+}
+
+/* lg_net_init against PyTorch's default: nn.Linear draws W and b from U(-a, a),
+ * a = 1/sqrt(fan_in) (kaiming_uniform with a = sqrt 5 gives gain sqrt(1/3) and
+ * bound gain sqrt(3 / fan_in) = 1/sqrt(fan_in)); BatchNorm1d gamma = 1, beta = 0,
+ * running mean 0, running var 1.
+ * For U(-a, a): E x = 0, E x^2 = a^2/3, E x^4 = a^4/5, so Var(x^2) = a^4/5 - a^4/9
+ * = 4a^4/45. With N draws the sample variance s^2 has standard error about
+ * sqrt(4a^4/(45N)), i.e. sqrt(0.8/N) relative to a^2/3: 0.88% at N = 10240; the
+ * tolerance is 6 of those. The sample mean has standard error a/sqrt(3N). */
+static void test_net_init(void)
+{
+    lg_net *net = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("256-40-3b", &net), LG_OK);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, GC_SEED + 6);
+    for (size_t k = 0; k < net->n_params; k++)
+        net->theta[k] = NAN; /* every entry must be written */
+    lg_net_init(net, rng);
+    for (size_t li = 0; li < net->n_layers; li++) {
+        const lg_layer *l = &net->layers[li];
+        const double *p = net->theta + l->p_off;
+        if (l->kind == LG_LAYER_LINEAR) {
+            double a = 1.0 / sqrt((double)l->in), mx = 0;
+            size_t outside = 0, n = l->p_len;
+            for (size_t k = 0; k < n; k++) {
+                outside += !(fabs(p[k]) <= a);
+                mx = fmax(mx, fabs(p[k]));
+            }
+            LG_ASSERT_MSG(outside == 0, "layer %zu: %zu of %zu entries outside [-%g, %g]", li,
+                          outside, n, a, a);
+            /* the whole interval is used: P(all N draws within 0.8a) = 0.8^N < 1e-11 */
+            LG_ASSERT_MSG(mx > 0.8 * a, "layer %zu: max |w| = %g, bound %g", li, mx, a);
+            /* the bias too is drawn (non-zero) within the bound */
+            const double *b = lg_layer_bias(net, l);
+            double bmax = 0;
+            for (size_t k = 0; k < l->out; k++)
+                bmax = fmax(bmax, fabs(b[k]));
+            CU_ASSERT(bmax > 0 && bmax <= a);
+            if (l->in * l->out >= 10000) {
+                size_t N = l->in * l->out; /* weights only */
+                double m = 0, s2 = 0;
+                for (size_t k = 0; k < N; k++)
+                    m += p[k] / (double)N;
+                for (size_t k = 0; k < N; k++)
+                    s2 += (p[k] - m) * (p[k] - m) / (double)(N - 1);
+                double var = a * a / 3.0, se = sqrt(0.8 / (double)N);
+                LG_ASSERT_MSG(fabs(s2 / var - 1.0) <= 6.0 * se,
+                              "layer %zu: sample variance %g, expected 1/(3n) = %g (+- %.2g%%)", li,
+                              s2, var, 600.0 * se);
+                LG_ASSERT_MSG(fabs(m) <= 6.0 * a / sqrt(3.0 * (double)N),
+                              "layer %zu: sample mean %g", li, m);
+                if (verbose())
+                    printf("\n    init: n = %zu, s^2 / (1/3n) = %.4f, mean = %.2e (se %.2e)", l->in,
+                           s2 / var, m, a / sqrt(3.0 * N));
+            }
+        } else if (l->kind == LG_LAYER_BATCHNORM) {
+            for (size_t k = 0; k < l->out; k++) {
+                CU_ASSERT(p[k] == 1.0 && p[l->out + k] == 0.0);
+                CU_ASSERT(net->buffers[l->b_off + k] == 0.0);
+                CU_ASSERT(net->buffers[l->b_off + l->out + k] == 1.0);
+            }
+        }
+    }
+    /* the same seed gives the same weights, another seed others */
+    double *first = malloc(net->n_params * sizeof(double));
+    memcpy(first, net->theta, net->n_params * sizeof(double));
+    gsl_rng_set(rng, GC_SEED + 6);
+    lg_net_init(net, rng);
+    CU_ASSERT(memcmp(first, net->theta, net->n_params * sizeof(double)) == 0);
+    gsl_rng_set(rng, GC_SEED + 7);
+    lg_net_init(net, rng);
+    CU_ASSERT(memcmp(first, net->theta, net->n_params * sizeof(double)) != 0);
+    free(first);
+    gsl_rng_free(rng);
+    lg_net_free(net);
+}
+
+/* The parsed structure follows the grammar in lg_impl.h. */
+static void test_net_parse_structure(void)
+{
+    lg_net *net = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("3-4l0.1-2", &net), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(net->n_layers, 3);
+    CU_ASSERT(net->layers[0].kind == LG_LAYER_LINEAR && net->layers[0].in == 3 && net->layers[0].out == 4);
+    CU_ASSERT(net->layers[1].kind == LG_LAYER_LEAKY_RELU);
+    CU_ASSERT_DOUBLE_EQUAL(net->layers[1].slope, 0.1, 0.0);
+    CU_ASSERT(net->layers[2].kind == LG_LAYER_LINEAR && net->layers[2].in == 4 && net->layers[2].out == 2);
+    /* (3*4 + 4) + (4*2 + 2) = 26 parameters, contiguous per layer */
+    CU_ASSERT_EQUAL(net->n_params, 26);
+    CU_ASSERT(net->layers[0].p_off == 0 && net->layers[0].p_len == 16);
+    CU_ASSERT(net->layers[2].p_off == 16 && net->layers[2].p_len == 10);
+    CU_ASSERT(net->in_dim == 3 && net->out_dim == 2);
+    lg_net_free(net);
+
+    /* the seeds' MNIST generator: LeakyReLU default slope 0.2, BatchNorm eps 0.8 */
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("100-128l-256b0.8l-784t", &net), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(net->n_layers, 7);
+    static const lg_layer_kind kinds[7] = { LG_LAYER_LINEAR, LG_LAYER_LEAKY_RELU, LG_LAYER_LINEAR,
+                                            LG_LAYER_BATCHNORM, LG_LAYER_LEAKY_RELU,
+                                            LG_LAYER_LINEAR, LG_LAYER_TANH };
+    for (size_t i = 0; i < 7; i++)
+        CU_ASSERT_EQUAL(net->layers[i].kind, kinds[i]);
+    CU_ASSERT_DOUBLE_EQUAL(net->layers[1].slope, 0.2, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(net->layers[3].eps, 0.8, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(net->layers[3].momentum, 0.1, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(net->layers[4].slope, 0.2, 0.0);
+    /* 100*128+128 + 128*256+256 + 2*256 + 256*784+784 */
+    CU_ASSERT_EQUAL(net->n_params, 100 * 128 + 128 + 128 * 256 + 256 + 2 * 256 + 256 * 784 + 784);
+    CU_ASSERT_EQUAL(net->n_buffers, 2 * 256);
+    CU_ASSERT(net->in_dim == 100 && net->out_dim == 784);
+    CU_ASSERT(net->train); /* a new network is in training mode */
+    lg_net_free(net);
+}
+
+/* ----------------------------------------------------------- tape_errors --- */
+
+static bool has(const char *msg, const char *needle)
+{
+    return msg && strstr(msg, needle) != NULL;
+}
+
+static void test_shape_errors(void)
+{
+    lg_tape *t = lg_tape_alloc();
+    gsl_matrix *m23 = gsl_matrix_calloc(2, 3), *m32 = gsl_matrix_calloc(3, 2);
+    gsl_matrix *m22 = gsl_matrix_calloc(2, 2), *m12 = gsl_matrix_calloc(1, 2);
+    static const op2_fn fns[4] = { lg_add, lg_sub, lg_mul, lg_div };
+    static const char *names[4] = { "lg_add", "lg_sub", "lg_mul", "lg_div" };
+    /* (2,3) against (3,2), (2,2), (1,2): none matches or is 1 along each dim */
+    const gsl_matrix *bad[3] = { m32, m22, m12 };
+    for (int o = 0; o < 4; o++)
+        for (int k = 0; k < 3; k++) {
+            lg_tape_reset(t);
+            CU_ASSERT_PTR_NULL(lg_tape_error(t));
+            lg_node *y = fns[o](t, lg_input(t, m23), lg_input(t, bad[k]));
+            LG_ASSERT_MSG(y == NULL, "%s (2,3) with (%zu,%zu) should fail", names[o],
+                          bad[k]->size1, bad[k]->size2);
+            LG_ASSERT_MSG(has(lg_tape_error(t), names[o]), "%s: message '%s' should name the op",
+                          names[o], lg_tape_error(t) ? lg_tape_error(t) : "(none)");
+        }
+    /* the broadcast is one-sided: a (1,2) first operand does not stretch */
+    lg_tape_reset(t);
+    CU_ASSERT_PTR_NULL(lg_add(t, lg_const(t, m12), lg_const(t, m22)));
+    /* matmul (2,3) x (2,2): inner sizes 3 and 2 */
+    lg_tape_reset(t);
+    CU_ASSERT_PTR_NULL(lg_matmul(t, lg_const(t, m23), lg_const(t, m22)));
+    CU_ASSERT(has(lg_tape_error(t), "lg_matmul"));
+    /* concat (2,3) | (3,2): row counts differ */
+    lg_tape_reset(t);
+    CU_ASSERT_PTR_NULL(lg_concat(t, lg_const(t, m23), lg_const(t, m32)));
+    CU_ASSERT(has(lg_tape_error(t), "lg_concat"));
+    /* the first error is kept; a reset clears it */
+    lg_tape_reset(t);
+    lg_node *y = lg_matmul(t, lg_const(t, m23), lg_const(t, m22));
+    y = lg_concat(t, lg_const(t, m23), lg_const(t, m32));
+    CU_ASSERT_PTR_NULL(y);
+    CU_ASSERT(has(lg_tape_error(t), "lg_matmul"));
+    lg_tape_reset(t);
+    CU_ASSERT_PTR_NULL(lg_tape_error(t));
+
+    /* a network given the wrong width, or a batch of 1 in BatchNorm train mode */
+    lg_net *net = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("3-2b", &net), LG_OK);
+    lg_tape_reset(t);
+    CU_ASSERT_PTR_NULL(lg_net_apply(t, net, lg_const(t, m22)));
+    CU_ASSERT(has(lg_tape_error(t), "3-2b"));
+    gsl_matrix *one = gsl_matrix_calloc(1, 3);
+    lg_tape_reset(t);
+    CU_ASSERT_PTR_NULL(lg_net_apply(t, net, lg_const(t, one)));
+    CU_ASSERT_PTR_NOT_NULL(lg_tape_error(t));
+    net->train = false; /* eval mode takes a batch of 1 */
+    lg_tape_reset(t);
+    CU_ASSERT_PTR_NOT_NULL(lg_net_apply(t, net, lg_const(t, one)));
+    CU_ASSERT_PTR_NULL(lg_tape_error(t));
+    lg_net_free(net);
+    gsl_matrix_free(one);
+
+    gsl_matrix_free(m23);
+    gsl_matrix_free(m32);
+    gsl_matrix_free(m22);
+    gsl_matrix_free(m12);
+    lg_tape_free(t);
+}
+
+/* Every op given NULL returns NULL and leaves a message. */
+static void test_null_propagation(void)
+{
+    static const op1_fn ops1[] = { lg_neg, lg_square, lg_abs, lg_sqrt, lg_exp, lg_log, lg_softplus,
+                                   lg_sigmoid, lg_tanh, lg_relu, lg_sum, lg_mean, lg_sum_rows,
+                                   lg_mean_rows, lg_stop_gradient };
+    static const op1s_fn ops1s[] = { lg_scale, lg_shift, lg_leaky_relu };
+    static const op2_fn ops2[] = { lg_add, lg_sub, lg_mul, lg_div, lg_matmul, lg_concat };
+    lg_tape *t = lg_tape_alloc();
+    gsl_matrix *m = gsl_matrix_calloc(2, 2);
+    size_t fails = 0;
+    for (size_t i = 0; i < sizeof ops1 / sizeof ops1[0]; i++) {
+        lg_tape_reset(t);
+        fails += ops1[i](t, NULL) != NULL || !lg_tape_error(t);
+    }
+    for (size_t i = 0; i < sizeof ops1s / sizeof ops1s[0]; i++) {
+        lg_tape_reset(t);
+        fails += ops1s[i](t, NULL, 0.5) != NULL || !lg_tape_error(t);
+    }
+    for (size_t i = 0; i < sizeof ops2 / sizeof ops2[0]; i++)
+        for (int side = 0; side < 3; side++) {
+            lg_tape_reset(t);
+            lg_node *x = lg_const(t, m);
+            lg_node *a = side == 1 ? x : NULL, *b = side == 0 ? x : NULL;
+            fails += ops2[i](t, a, b) != NULL || !lg_tape_error(t);
+        }
+    CU_ASSERT_EQUAL(fails, 0);
+    /* a chain after a failure stays NULL, and backward on it fails cleanly */
+    lg_tape_reset(t);
+    lg_node *y = lg_mean(t, lg_exp(t, lg_matmul(t, lg_const(t, m), lg_fill(t, 3, 1, 1.0))));
+    CU_ASSERT_PTR_NULL(y);
+    CU_ASSERT(has(lg_tape_error(t), "lg_matmul")); /* the first cause, not a consequence */
+    CU_ASSERT_EQUAL(lg_tape_backward(t, y), LG_EINVAL);
+    lg_net *net = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("2-2", &net), LG_OK);
+    lg_tape_reset(t);
+    CU_ASSERT_PTR_NULL(lg_net_apply(t, net, NULL));
+    CU_ASSERT_PTR_NOT_NULL(lg_tape_error(t));
+    lg_net_free(net);
+    gsl_matrix_free(m);
+    lg_tape_free(t);
+}
+
+static void test_backward_errors(void)
+{
+    lg_tape *t = lg_tape_alloc();
+    gsl_matrix *m = gsl_matrix_calloc(2, 3);
+    lg_node *x = lg_input(t, m);
+    lg_node *y = lg_exp(t, x); /* (2, 3): not a scalar */
+    lg_seterr(LG_OK, "%s", "");
+    CU_ASSERT_EQUAL(lg_tape_backward(t, y), LG_EINVAL);
+    CU_ASSERT(has(lg_errmsg(), "scalar"));
+    CU_ASSERT_PTR_NOT_NULL(lg_tape_error(t));
+    /* a (2, 1) row reduction is not a scalar either */
+    lg_tape_reset(t);
+    x = lg_input(t, m);
+    CU_ASSERT_EQUAL(lg_tape_backward(t, lg_sum_rows(t, x)), LG_EINVAL);
+    lg_tape_reset(t);
+    CU_ASSERT_EQUAL(lg_tape_backward(t, NULL), LG_EINVAL);
+    /* after a reset the same tape works again: d(sum e^x)/dx = e^0 = 1 */
+    lg_tape_reset(t);
+    x = lg_input(t, m);
+    CU_ASSERT_EQUAL(lg_tape_backward(t, lg_sum(t, lg_exp(t, x))), LG_OK);
+    CU_ASSERT(lg_grad(x) && lg_grad(x)->data[5] == 1.0);
+    gsl_matrix_free(m);
+    lg_tape_free(t);
+}
+
+static void test_net_parse_errors(void)
+{
+    static const char *bad[] = { "", "2", "2-", "2-x", "2-3q", "0-3", "2-0", "2--3", "-2-3",
+                                 "2-3b0", "2-3 ", "2-1000001" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        lg_net *net = (lg_net *)&net; /* must be overwritten with NULL */
+        lg_seterr(LG_OK, "%s", "");
+        int rc = lg_net_parse(bad[i], &net);
+        const char *msg = lg_errmsg();
+        LG_ASSERT_MSG(rc == LG_EINVAL, "lg_net_parse(\"%s\") returned %d, expected LG_EINVAL", bad[i], rc);
+        LG_ASSERT_MSG(net == NULL, "lg_net_parse(\"%s\") left a network", bad[i]);
+        LG_ASSERT_MSG(strcmp(msg, "no error") != 0 && strlen(msg) > 10,
+                      "lg_net_parse(\"%s\"): no message", bad[i]);
+        if (*bad[i])
+            LG_ASSERT_MSG(has(msg, bad[i]), "lg_net_parse(\"%s\"): message '%s' does not quote the spec",
+                          bad[i], msg);
+        if (rc == LG_OK)
+            lg_net_free(net);
+    }
+    lg_net *net = NULL;
+    CU_ASSERT_EQUAL(lg_net_parse(NULL, &net), LG_EINVAL);
+    CU_ASSERT_PTR_NULL(net);
+}
+
+/* ----------------------------------------------------------- tape_memory --- */
+
+/* A graph with every op and a network with BatchNorm. */
+static lg_node *memory_graph(lg_tape *t, lg_net *net, const gsl_matrix *x, const gsl_matrix *w,
+                             lg_node **xn)
+{
+    *xn = lg_input(t, x);                                        /* (4, 3) */
+    lg_node *wn = lg_input(t, w);                                /* (3, 3) */
+    lg_node *h = lg_matmul(t, *xn, wn);
+    lg_node *u = lg_add(t, lg_sub(t, h, lg_fill(t, 1, 3, 0.1)), lg_fill(t, 4, 1, 0.2));
+    u = lg_div(t, lg_mul(t, u, lg_fill(t, 1, 1, 2.0)), lg_shift(t, lg_square(t, u), 1.0));
+    u = lg_scale(t, lg_neg(t, lg_abs(t, u)), 0.5);
+    lg_node *v = lg_sqrt(t, lg_exp(t, lg_log(t, lg_softplus(t, u))));
+    v = lg_add(t, lg_sigmoid(t, v), lg_tanh(t, lg_relu(t, lg_leaky_relu(t, v, 0.1))));
+    lg_node *z = lg_concat(t, v, lg_stop_gradient(t, h));        /* (4, 6) */
+    lg_node *n = lg_net_apply(t, net, lg_matmul(t, z, lg_fill(t, 6, 3, 0.3)));
+    lg_node *s = lg_add(t, lg_sum_rows(t, n), lg_mean_rows(t, n));
+    return lg_add(t, lg_sum(t, s), lg_mean(t, v));
+}
+
+/* Recording the same graph again after lg_tape_reset reuses every node and its
+ * value and gradient buffers (same addresses), and malloc's count of bytes in
+ * use does not move. */
+static void test_steady_state(void)
+{
+    lg_net *net = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("3-5b-4t-2", &net), LG_OK);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, GC_SEED + 8);
+    lg_net_init(net, rng);
+    net->requires_grad = true;
+    gsl_matrix *x = rand_matrix_alloc(rng, 4, 3, DOM_ANY), *w = rand_matrix_alloc(rng, 3, 3, DOM_ANY);
+    lg_tape *t = lg_tape_alloc();
+    lg_node *xn;
+
+    lg_node *L = memory_graph(t, net, x, w, &xn);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(L);
+    CU_ASSERT_EQUAL_FATAL(lg_tape_backward(t, L), LG_OK);
+    size_t n = t->n;
+    const double **val = malloc(n * sizeof *val), **grd = malloc(n * sizeof *grd);
+    lg_node **nodes = malloc(n * sizeof *nodes);
+    for (size_t i = 0; i < n; i++) {
+        nodes[i] = t->nodes[i];
+        val[i] = lg_value(t->nodes[i])->data;
+        grd[i] = lg_grad(t->nodes[i]) ? lg_grad(t->nodes[i])->data : NULL;
+    }
+    double L0 = lg_scalar(L);
+
+    struct mallinfo2 before = mallinfo2();
+    lg_tape_reset(t);
+    L = memory_graph(t, net, x, w, &xn);
+    int rc = lg_tape_backward(t, L);
+    struct mallinfo2 after = mallinfo2();
+
+    CU_ASSERT_EQUAL(rc, LG_OK);
+    CU_ASSERT_EQUAL_FATAL(t->n, n);
+    size_t moved_v = 0, moved_g = 0, moved_n = 0;
+    for (size_t i = 0; i < n; i++) {
+        moved_n += t->nodes[i] != nodes[i];
+        moved_v += lg_value(t->nodes[i])->data != val[i];
+        const gsl_matrix *g = lg_grad(t->nodes[i]);
+        moved_g += (g ? g->data : NULL) != grd[i];
+    }
+    LG_ASSERT_MSG(moved_n == 0 && moved_v == 0 && moved_g == 0,
+                  "second recording of %zu nodes: %zu nodes, %zu value and %zu gradient buffers moved",
+                  n, moved_n, moved_v, moved_g);
+    LG_ASSERT_MSG(after.uordblks == before.uordblks && after.hblkhd == before.hblkhd,
+                  "record + backward allocated: heap in use %zu -> %zu bytes, mmapped %zu -> %zu",
+                  before.uordblks, after.uordblks, before.hblkhd, after.hblkhd);
+    /* the train-mode BatchNorm changed its running statistics, not its output */
+    LG_ASSERT_CLOSE(lg_scalar(L), L0, 1e-15 * fmax(1.0, fabs(L0)));
+    if (verbose())
+        printf("\n    %zu nodes reused; heap in use %zu bytes before and after\n", n, after.uordblks);
+
+    free(val);
+    free(grd);
+    free(nodes);
+    gsl_matrix_free(x);
+    gsl_matrix_free(w);
+    lg_tape_free(t);
+    lg_net_free(net);
+    gsl_rng_free(rng);
+}
+
+/* ---------------------------------------------------------------- suites --- */
+
+void lg_suite_tape(void)
+{
+    LG_ADD_SUITE("tape_ops",
+                 { "binary ops, four broadcast shapes, both operands", test_binary_broadcast },
+                 { "unary ops and reductions", test_unary },
+                 { "matmul, concat, shared leaves, composite", test_matmul_concat },
+                 { "stop_gradient", test_stop_gradient });
+    LG_ADD_SUITE("tape_values",
+                 { "softplus and sigmoid at extreme arguments", test_softplus_sigmoid_extremes },
+                 { "unary values and slopes by hand", test_unary_values },
+                 { "binary, broadcast, matmul, reductions by hand", test_matrix_values });
+    LG_ADD_SUITE("tape_layers",
+                 { "network gradients (Linear, activations, BatchNorm)", test_net_gradients },
+                 { "Linear and BatchNorm values by hand", test_layer_values },
+                 { "lg_net_init matches PyTorch's default", test_net_init },
+                 { "lg_net_parse structure", test_net_parse_structure });
+    LG_ADD_SUITE("tape_errors",
+                 { "shape errors", test_shape_errors },
+                 { "NULL inputs", test_null_propagation },
+                 { "backward errors", test_backward_errors },
+                 { "lg_net_parse errors", test_net_parse_errors });
+    LG_ADD_SUITE("tape_memory",
+                 { "no allocation in steady state", test_steady_state });
+}

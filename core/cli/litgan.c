@@ -83,7 +83,7 @@ static int cmd_plugins(int argc, char **argv)
     }
     if (!found && !bad)
         printf("no plugins found in %s (run make)\n", lg_plugin_search_path());
-    return 0;
+    return bad ? 1 : 0;
 }
 
 static int cmd_check(int argc, char **argv)

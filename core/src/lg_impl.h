@@ -106,6 +106,8 @@ lg_node *lg_tape_node(lg_tape *t, lg_op op, lg_node *a, lg_node *b,
 /* The gradient buffer of n for accumulation (+=), zeroed on first touch in the
  * current backward. */
 double *lg_node_dgrad(lg_node *n);
+/* The same without zeroing: *first tells the caller to assign, not add. */
+double *lg_node_dgrad_first(lg_node *n, bool *first);
 /* Backward of LINEAR and BATCHNORM nodes (net.c). */
 void lg_layer_backward(lg_node *n);
 void lg_tape_fail(lg_tape *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

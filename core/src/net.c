@@ -315,10 +315,11 @@ static void linear_backward(lg_node *n)
                 db[j] += n->grad.data[i * O + j];
     }
     if (x->needs_grad) {
-        double beta = x->has_grad ? 1.0 : 0.0;
-        lg_node_dgrad(x);
+        bool first;
+        lg_node_dgrad_first(x, &first);
         gsl_matrix_view W = lg_layer_weight(net, l);
-        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &n->grad, &W.matrix, beta, &x->grad);
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &n->grad, &W.matrix, first ? 0.0 : 1.0,
+                       &x->grad);
     }
 }
 

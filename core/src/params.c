@@ -94,9 +94,13 @@ int lg_params_parse(const lg_param_doc *doc, const char *kv, const char *what, l
         if (!doc[i].key || !doc[i].default_value)
             rc = lg_seterr(LG_EINVAL, "%s: parameter %zu has no key or no default", what, i);
         else if ((rc = set_value(p, i, doc[i].default_value, what)) != LG_OK)
-            lg_seterr(rc, "%s: the default of %s ('%s') is invalid: %s", what, doc[i].key,
-                      doc[i].default_value, lg_errmsg());
+            lg_seterr(rc, "%s (the default in the parameter table)", lg_errmsg());
+        for (size_t j = 0; j < i && rc == LG_OK; j++)
+            if (!strcmp(doc[j].key, doc[i].key))
+                rc = lg_seterr(LG_EINVAL, "%s: parameter %s appears twice in the table", what,
+                               doc[i].key);
     }
+    bool *given = lg_xcalloc(p->n, sizeof *given);
     const char *s = kv ? kv : "";
     while (rc == LG_OK && *s) {
         size_t len = strcspn(s, ",");
@@ -123,6 +127,11 @@ int lg_params_parse(const lg_param_doc *doc, const char *kv, const char *what, l
             rc = lg_seterr(LG_EINVAL, "%s: unknown parameter '%s' (known: %s)", what, item, keys);
             break;
         }
+        if (given[i]) {
+            rc = lg_seterr(LG_EINVAL, "%s: parameter %s is given twice", what, item);
+            break;
+        }
+        given[i] = true;
         rc = set_value(p, i, eq + 1, what);
         s += len;
         if (*s == ',') {
@@ -131,6 +140,7 @@ int lg_params_parse(const lg_param_doc *doc, const char *kv, const char *what, l
                 rc = lg_seterr(LG_EINVAL, "%s: parameter list '%s' ends with ','", what, kv);
         }
     }
+    free(given);
     if (rc != LG_OK) {
         lg_params_free(p);
         return rc;

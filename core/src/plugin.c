@@ -158,10 +158,16 @@ int lg_plugin_resolve(const char *name, char *path, size_t len)
 int lg_plugin_inst_open(const char *spec, lg_plugin_kind kind, lg_plugin_inst *out)
 {
     memset(out, 0, sizeof *out);
-    /* a path may hold ':' only in the parameter part: split at the first ':' after ".so" or the name */
+    /* NAME[:params] or PATH[:params]: a bare name has no ':', so the first ':'
+     * ends it; a path (with '/') may hold ':' in folder names, so it ends at
+     * ".so:" or at the end of the spec. */
     char name[4096];
-    const char *so = strstr(spec, ".so");
-    const char *colon = so ? strchr(so, ':') : strchr(spec, ':');
+    const char *colon = strchr(spec, ':');
+    if (colon && memchr(spec, '/', (size_t)(colon - spec))) {
+        const char *so = strstr(spec, ".so:");
+        size_t n = strlen(spec);
+        colon = so ? so + 3 : (n > 3 && !strcmp(spec + n - 3, ".so")) ? NULL : colon;
+    }
     size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
     if (len == 0 || len >= sizeof name)
         return lg_seterr(LG_EINVAL, "plugin spec '%s' has no name", spec);

@@ -248,8 +248,8 @@ static lg_node *unary(lg_tape *t, lg_op op, const char *name, lg_node *a, double
     size_t N = a->val.size1 * a->val.size2;
     lg_node *n = lg_tape_node(t, op, a, NULL, a->val.size1, a->val.size2);
     n->s = s;
-    const double *x = a->val.data;
-    double *y = n->val.data;
+    const double *restrict x = a->val.data;
+    double *restrict y = n->val.data;
     switch (op) {
     case LG_OP_SCALE:    for (size_t i = 0; i < N; i++) y[i] = s * x[i]; break;
     case LG_OP_SHIFT:    for (size_t i = 0; i < N; i++) y[i] = x[i] + s; break;
@@ -345,38 +345,67 @@ lg_node *lg_concat(lg_tape *t, lg_node *a, lg_node *b)
 
 /* --------------------------------------------------------------- backward --- */
 
-/* The gradient buffer of an input, zeroed on first touch in this backward. */
 double *lg_node_dgrad(lg_node *n)
 {
-    size_t N = n->val.size1 * n->val.size2;
-    if (!n->has_grad) {
-        n->grad.data = lg_buf_reserve(&n->gbuf, N);
-        memset(n->grad.data, 0, N * sizeof(double));
+    bool first;
+    double *d = lg_node_dgrad_first(n, &first);
+    if (first)
+        memset(d, 0, n->val.size1 * n->val.size2 * sizeof(double));
+    return d;
+}
+
+double *lg_node_dgrad_first(lg_node *n, bool *first)
+{
+    *first = !n->has_grad;
+    if (*first) {
+        n->grad.data = lg_buf_reserve(&n->gbuf, n->val.size1 * n->val.size2);
         n->has_grad = true;
     }
     return n->grad.data;
 }
 
+/* d = expr on the first gradient into a node (no zeroing pass), d += expr after. */
+#define ACCUMULATE(first, d, N, expr)                                                \
+    do {                                                                             \
+        if (first)                                                                   \
+            for (size_t i = 0; i < (N); i++)                                         \
+                (d)[i] = (expr);                                                     \
+        else                                                                         \
+            for (size_t i = 0; i < (N); i++)                                         \
+                (d)[i] += (expr);                                                    \
+    } while (0)
+
 static void binary_backward(lg_node *n)
 {
     lg_node *a = n->a, *b = n->b;
-    size_t R = n->val.size1, C = n->val.size2;
+    size_t R = n->val.size1, C = n->val.size2, N = R * C;
+    bool same = b->val.size1 == R && b->val.size2 == C, first;
     bcast bc = { (b->val.size1 == 1) ? 0 : b->val.size2, (b->val.size2 == 1) ? 0 : 1 };
-    const double *g = n->grad.data, *x = a->val.data, *y = b->val.data;
+    const double *restrict g = n->grad.data, *restrict x = a->val.data, *restrict y = b->val.data;
     if (a->needs_grad) {
-        double *da = lg_node_dgrad(a);
-        for (size_t i = 0; i < R; i++)
-            for (size_t j = 0; j < C; j++) {
-                double gij = g[i * C + j], v = y[i * bc.rs + j * bc.cs];
-                switch (n->op) {
-                case LG_OP_ADD: case LG_OP_SUB: da[i * C + j] += gij; break;
-                case LG_OP_MUL: da[i * C + j] += gij * v; break;
-                default:        da[i * C + j] += gij / v; break;
-                }
+        double *restrict da = lg_node_dgrad_first(a, &first);
+        if (same) {
+            switch (n->op) {
+            case LG_OP_ADD: case LG_OP_SUB: ACCUMULATE(first, da, N, g[i]); break;
+            case LG_OP_MUL: ACCUMULATE(first, da, N, g[i] * y[i]); break;
+            default:        ACCUMULATE(first, da, N, g[i] / y[i]); break;
             }
+        } else {
+            if (first)
+                memset(da, 0, N * sizeof *da);
+            for (size_t i = 0; i < R; i++)
+                for (size_t j = 0; j < C; j++) {
+                    double gij = g[i * C + j], v = y[i * bc.rs + j * bc.cs];
+                    switch (n->op) {
+                    case LG_OP_ADD: case LG_OP_SUB: da[i * C + j] += gij; break;
+                    case LG_OP_MUL: da[i * C + j] += gij * v; break;
+                    default:        da[i * C + j] += gij / v; break;
+                    }
+                }
+        }
     }
     if (b->needs_grad) {
-        double *db = lg_node_dgrad(b); /* broadcast dims sum up */
+        double *restrict db = lg_node_dgrad(b); /* broadcast dims sum up */
         for (size_t i = 0; i < R; i++)
             for (size_t j = 0; j < C; j++) {
                 double gij = g[i * C + j], u = x[i * C + j];
@@ -395,26 +424,24 @@ static void unary_backward(lg_node *n)
 {
     lg_node *a = n->a;
     size_t N = n->val.size1 * n->val.size2;
-    const double *g = n->grad.data, *x = a->val.data, *y = n->val.data;
-    double *d = lg_node_dgrad(a), s = n->s;
+    const double *restrict g = n->grad.data, *restrict x = a->val.data, *restrict y = n->val.data;
+    bool first;
+    double *restrict d = lg_node_dgrad_first(a, &first);
+    const double s = n->s;
     switch (n->op) {
-    case LG_OP_SCALE:    for (size_t i = 0; i < N; i++) d[i] += s * g[i]; break;
-    case LG_OP_SHIFT:    for (size_t i = 0; i < N; i++) d[i] += g[i]; break;
-    case LG_OP_NEG:      for (size_t i = 0; i < N; i++) d[i] -= g[i]; break;
-    case LG_OP_SQUARE:   for (size_t i = 0; i < N; i++) d[i] += 2.0 * x[i] * g[i]; break;
-    case LG_OP_ABS:
-        for (size_t i = 0; i < N; i++) d[i] += (x[i] > 0 ? g[i] : x[i] < 0 ? -g[i] : 0.0);
-        break;
-    case LG_OP_SQRT:     for (size_t i = 0; i < N; i++) d[i] += 0.5 * g[i] / y[i]; break;
-    case LG_OP_EXP:      for (size_t i = 0; i < N; i++) d[i] += g[i] * y[i]; break;
-    case LG_OP_LOG:      for (size_t i = 0; i < N; i++) d[i] += g[i] / x[i]; break;
-    case LG_OP_SOFTPLUS: for (size_t i = 0; i < N; i++) d[i] += g[i] * sigmoid(x[i]); break;
-    case LG_OP_SIGMOID:  for (size_t i = 0; i < N; i++) d[i] += g[i] * y[i] * (1.0 - y[i]); break;
-    case LG_OP_TANH:     for (size_t i = 0; i < N; i++) d[i] += g[i] * (1.0 - y[i] * y[i]); break;
-    case LG_OP_RELU:     for (size_t i = 0; i < N; i++) d[i] += x[i] > 0 ? g[i] : 0.0; break;
-    case LG_OP_LEAKY_RELU:
-        for (size_t i = 0; i < N; i++) d[i] += x[i] > 0 ? g[i] : s * g[i];
-        break;
+    case LG_OP_SCALE:    ACCUMULATE(first, d, N, s * g[i]); break;
+    case LG_OP_SHIFT:    ACCUMULATE(first, d, N, g[i]); break;
+    case LG_OP_NEG:      ACCUMULATE(first, d, N, -g[i]); break;
+    case LG_OP_SQUARE:   ACCUMULATE(first, d, N, 2.0 * x[i] * g[i]); break;
+    case LG_OP_ABS:      ACCUMULATE(first, d, N, x[i] > 0 ? g[i] : x[i] < 0 ? -g[i] : 0.0); break;
+    case LG_OP_SQRT:     ACCUMULATE(first, d, N, 0.5 * g[i] / y[i]); break;
+    case LG_OP_EXP:      ACCUMULATE(first, d, N, g[i] * y[i]); break;
+    case LG_OP_LOG:      ACCUMULATE(first, d, N, g[i] / x[i]); break;
+    case LG_OP_SOFTPLUS: ACCUMULATE(first, d, N, g[i] * sigmoid(x[i])); break;
+    case LG_OP_SIGMOID:  ACCUMULATE(first, d, N, g[i] * y[i] * (1.0 - y[i])); break;
+    case LG_OP_TANH:     ACCUMULATE(first, d, N, g[i] * (1.0 - y[i] * y[i])); break;
+    case LG_OP_RELU:     ACCUMULATE(first, d, N, x[i] > 0 ? g[i] : 0.0); break;
+    case LG_OP_LEAKY_RELU: ACCUMULATE(first, d, N, x[i] > 0 ? g[i] : s * g[i]); break;
     default: LG_ASSERT(0, "not a unary op");
     }
 }
@@ -424,6 +451,7 @@ static void node_backward(lg_node *n)
     lg_node *a = n->a, *b = n->b;
     size_t R = a ? a->val.size1 : 0, C = a ? a->val.size2 : 0;
     const double *g = n->grad.data;
+    bool first;
     switch (n->op) {
     case LG_OP_CONST: case LG_OP_INPUT: case LG_OP_STOP:
         return;
@@ -431,23 +459,20 @@ static void node_backward(lg_node *n)
         binary_backward(n);
         return;
     case LG_OP_MATMUL:
-        /* C = A B:  dA += dC B^T,  dB += A^T dC */
+        /* C = A B:  dA += dC B^T,  dB += A^T dC  (beta = 0 on first touch) */
         if (a->needs_grad) {
-            double beta = a->has_grad ? 1.0 : 0.0;
-            lg_node_dgrad(a);
-            gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &n->grad, &b->val, beta, &a->grad);
+            lg_node_dgrad_first(a, &first);
+            gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &n->grad, &b->val, first ? 0.0 : 1.0, &a->grad);
         }
         if (b->needs_grad) {
-            double beta = b->has_grad ? 1.0 : 0.0;
-            lg_node_dgrad(b);
-            gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &a->val, &n->grad, beta, &b->grad);
+            lg_node_dgrad_first(b, &first);
+            gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &a->val, &n->grad, first ? 0.0 : 1.0, &b->grad);
         }
         return;
     case LG_OP_SUM: case LG_OP_MEAN: {
-        double *d = lg_node_dgrad(a);
+        double *d = lg_node_dgrad_first(a, &first);
         double v = (n->op == LG_OP_MEAN) ? g[0] / (double)(R * C) : g[0];
-        for (size_t i = 0; i < R * C; i++)
-            d[i] += v;
+        ACCUMULATE(first, d, R * C, v);
         return;
     }
     case LG_OP_SUM_ROWS: case LG_OP_MEAN_ROWS: {
