@@ -669,10 +669,13 @@ typedef struct net_case {
     bool train;        /* BatchNorm mode */
     size_t batch;
     bool twice;        /* apply to two batches on one tape, outputs concatenated */
+    bool skip;         /* y = concat(net(x), x .* x): x's gradient has two sources */
 } net_case;
 
-/* Record L = sum(R .* y), y = net(x) or concat(net(x1), net(x2)), with the
- * BatchNorm buffers restored first (train-mode forward updates them). */
+/* Record L = sum(R .* y), y = net(x), concat(net(x1), net(x2)) or
+ * concat(net(x), x .* x), with the BatchNorm buffers restored first (train-mode
+ * forward updates them). With the skip, backward reaches x from the square
+ * first (it was recorded last), so the Linear layer must add to x's gradient. */
 static lg_node *net_record(lg_tape *t, lg_net *net, const double *buf0, const net_case *c,
                            const gsl_matrix *x, const gsl_matrix *R, lg_node **xn)
 {
@@ -690,6 +693,8 @@ static lg_node *net_record(lg_tape *t, lg_net *net, const double *buf0, const ne
     } else {
         xn[0] = lg_input(t, x);
         y = lg_net_apply(t, net, xn[0]);
+        if (c->skip)
+            y = lg_concat(t, y, lg_square(t, xn[0]));
     }
     return lg_sum(t, lg_mul(t, y, lg_const(t, R)));
 }
@@ -722,8 +727,8 @@ static double net_gradcheck(const net_case *c, gsl_rng *rng)
 
     size_t rows = c->twice ? 2 * c->batch : c->batch;
     gsl_matrix *x = rand_matrix_alloc(rng, rows, net->in_dim, DOM_ANY);
-    gsl_matrix *R = rand_matrix_alloc(rng, c->batch, c->twice ? 2 * net->out_dim : net->out_dim,
-                                      DOM_ANY);
+    size_t ycols = c->twice ? 2 * net->out_dim : c->skip ? net->out_dim + net->in_dim : net->out_dim;
+    gsl_matrix *R = rand_matrix_alloc(rng, c->batch, ycols, DOM_ANY);
     lg_tape *t = lg_tape_alloc();
     lg_node *xn[2] = { 0 };
 
@@ -820,18 +825,20 @@ static double net_gradcheck(const net_case *c, gsl_rng *rng)
 static void test_net_gradients(void)
 {
     static const net_case cases[] = {
-        { "3-4-2", true, 5, false },
-        { "3-4r-2", true, 5, false },
-        { "3-4l0.1-2", true, 5, false },
-        { "3-4l-2", true, 5, false },
-        { "3-4t-2", true, 5, false },
-        { "3-4s-2", true, 5, false },
-        { "3-5b-4t-2", true, 6, false },      /* BatchNorm, train mode */
-        { "3-5b0.8l-4b-2s", true, 6, false }, /* eps 0.8 (the seeds' quirk), two BNs */
-        { "3-5b-4t-2", false, 6, false },     /* BatchNorm, eval mode */
-        { "3-5b0.8l-4b-2s", false, 6, false },
-        { "3-4r-4t-2", true, 4, true },       /* one net on two batches (D(real), D(fake)) */
-        { "3-5b-2", true, 4, true },          /* ... with batch statistics per call */
+        { "3-4-2", true, 5, false, false },
+        { "3-4r-2", true, 5, false, false },
+        { "3-4l0.1-2", true, 5, false, false },
+        { "3-4l-2", true, 5, false, false },
+        { "3-4t-2", true, 5, false, false },
+        { "3-4s-2", true, 5, false, false },
+        { "3-5b-4t-2", true, 6, false, false },      /* BatchNorm, train mode */
+        { "3-5b0.8l-4b-2s", true, 6, false, false }, /* eps 0.8 (the seeds' quirk), two BNs */
+        { "3-5b-4t-2", false, 6, false, false },     /* BatchNorm, eval mode */
+        { "3-5b0.8l-4b-2s", false, 6, false, false },
+        { "3-4r-4t-2", true, 4, true, false },       /* one net on two batches (D(real), D(fake)) */
+        { "3-5b-2", true, 4, true, false },          /* ... with batch statistics per call */
+        { "3-4t-2", true, 5, false, true },   /* skip connection: x feeds two ops */
+        { "3-4b-2", true, 5, false, true },   /* ... into BatchNorm's Linear */
     };
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, GC_SEED + 4);

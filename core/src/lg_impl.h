@@ -6,6 +6,7 @@
 #define LG_IMPL_H
 
 #include "litgan.h"
+#include <gsl/gsl_blas.h>
 #include <stdio.h>
 #include <stdbool.h>
 
@@ -91,6 +92,9 @@ struct lg_tape {
     size_t n_stops, cap_stops, stop_next;
 };
 
+/* gsl_blas_dgemm with its status checked (callers validate shapes first). */
+void lg_dgemm(CBLAS_TRANSPOSE_t ta, CBLAS_TRANSPOSE_t tb, double alpha, const gsl_matrix *a,
+              const gsl_matrix *b, double beta, gsl_matrix *c);
 lg_tape *lg_tape_alloc(void);
 void lg_tape_free(lg_tape *t);
 /* Forget every node but keep their memory: recording the same ops with the same

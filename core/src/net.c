@@ -200,7 +200,7 @@ static void linear_forward(lg_node *n)
     const lg_layer *l = n->layer;
     gsl_matrix_view W = lg_layer_weight(n->net, l);
     const double *b = lg_layer_bias(n->net, l);
-    gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &n->a->val, &W.matrix, 0.0, &n->val);
+    lg_dgemm(CblasNoTrans, CblasTrans, 1.0, &n->a->val, &W.matrix, 0.0, &n->val);
     size_t B = n->val.size1, O = l->out;
     for (size_t i = 0; i < B; i++)
         for (size_t j = 0; j < O; j++)
@@ -308,7 +308,7 @@ static void linear_backward(lg_node *n)
     if (net->requires_grad) {
         gsl_matrix_view dW = gsl_matrix_view_array(net->grad + l->p_off, l->out, l->in);
         double *db = net->grad + l->p_off + l->out * l->in;
-        gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &n->grad, &x->val, 1.0, &dW.matrix);
+        lg_dgemm(CblasTrans, CblasNoTrans, 1.0, &n->grad, &x->val, 1.0, &dW.matrix);
         size_t B = n->val.size1, O = l->out;
         for (size_t i = 0; i < B; i++)
             for (size_t j = 0; j < O; j++)
@@ -318,7 +318,7 @@ static void linear_backward(lg_node *n)
         bool first;
         lg_node_dgrad_first(x, &first);
         gsl_matrix_view W = lg_layer_weight(net, l);
-        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &n->grad, &W.matrix, first ? 0.0 : 1.0,
+        lg_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &n->grad, &W.matrix, first ? 0.0 : 1.0,
                        &x->grad);
     }
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
 
 double *lg_buf_reserve(lg_buf *b, size_t n)
 {
@@ -22,6 +23,13 @@ double *lg_buf_reserve(lg_buf *b, size_t n)
         b->cap = n;
     }
     return b->data;
+}
+
+void lg_dgemm(CBLAS_TRANSPOSE_t ta, CBLAS_TRANSPOSE_t tb, double alpha, const gsl_matrix *a,
+              const gsl_matrix *b, double beta, gsl_matrix *c)
+{
+    int status = gsl_blas_dgemm(ta, tb, alpha, a, b, beta, c);
+    LG_ASSERT(status == GSL_SUCCESS, "shapes are checked before every GEMM");
 }
 
 static void view_set(gsl_matrix *m, double *data, size_t rows, size_t cols)
@@ -223,7 +231,7 @@ lg_node *lg_matmul(lg_tape *t, lg_node *a, lg_node *b)
         return NULL;
     }
     lg_node *n = lg_tape_node(t, LG_OP_MATMUL, a, b, a->val.size1, b->val.size2);
-    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &a->val, &b->val, 0.0, &n->val);
+    lg_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &a->val, &b->val, 0.0, &n->val);
     return n;
 }
 
@@ -462,11 +470,11 @@ static void node_backward(lg_node *n)
         /* C = A B:  dA += dC B^T,  dB += A^T dC  (beta = 0 on first touch) */
         if (a->needs_grad) {
             lg_node_dgrad_first(a, &first);
-            gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &n->grad, &b->val, first ? 0.0 : 1.0, &a->grad);
+            lg_dgemm(CblasNoTrans, CblasTrans, 1.0, &n->grad, &b->val, first ? 0.0 : 1.0, &a->grad);
         }
         if (b->needs_grad) {
             lg_node_dgrad_first(b, &first);
-            gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &a->val, &n->grad, first ? 0.0 : 1.0, &b->grad);
+            lg_dgemm(CblasTrans, CblasNoTrans, 1.0, &a->val, &n->grad, first ? 0.0 : 1.0, &b->grad);
         }
         return;
     case LG_OP_SUM: case LG_OP_MEAN: {
