@@ -722,6 +722,9 @@ static double net_gradcheck(const net_case *c, gsl_rng *rng)
             net->buffers[l->b_off + l->out + j] = 0.5 + 1.5 * gsl_rng_uniform(rng); /* var */
         }
     }
+    char label[64]; /* spec, mode and wiring for messages */
+    snprintf(label, sizeof label, "%s %s%s", c->spec, c->train ? "train" : "eval",
+             c->twice ? " x2" : c->skip ? " +skip" : "");
     double *buf0 = malloc((net->n_buffers + 1) * sizeof(double));
     memcpy(buf0, net->buffers, net->n_buffers * sizeof(double));
 
@@ -737,13 +740,13 @@ static double net_gradcheck(const net_case *c, gsl_rng *rng)
     lg_net_zero_grad(net);
     lg_node *L = net_record(t, net, buf0, c, x, R, xn);
     rc = lg_tape_backward(t, L);
-    LG_ASSERT_MSG(rc == LG_OK, "%s: backward: %s", c->spec, lg_errmsg());
+    LG_ASSERT_MSG(rc == LG_OK, "%s: backward: %s", label, lg_errmsg());
     size_t P = net->n_params, X = rows * net->in_dim, half = c->batch * net->in_dim;
     double *gth = malloc(P * sizeof(double)), *gx = calloc(X, sizeof(double));
     memcpy(gth, net->grad, P * sizeof(double));
     for (int k = 0; k < (c->twice ? 2 : 1); k++) {
         const gsl_matrix *g = lg_grad(xn[k]);
-        LG_ASSERT_MSG(g != NULL, "%s: no gradient reached the input", c->spec);
+        LG_ASSERT_MSG(g != NULL, "%s: no gradient reached the input", label);
         if (g)
             memcpy(gx + k * half, g->data, (c->twice ? half : X) * sizeof(double));
     }
@@ -755,7 +758,7 @@ static double net_gradcheck(const net_case *c, gsl_rng *rng)
     for (size_t k = 0; k < P; k++)
         acc = fmax(acc, fabs(net->grad[k] - 2.0 * gth[k]));
     LG_ASSERT_MSG(acc <= 1e-12 * (1.0 + lg_norm2(gth, P)),
-                  "%s: grad after two backwards differs from twice one by %g", c->spec, acc);
+                  "%s: grad after two backwards differs from twice one by %g", label, acc);
 
     /* numeric: parameters, then inputs */
     double *num = malloc((P > X ? P : X) * sizeof(double)), worst = 0;
@@ -774,11 +777,11 @@ static double net_gradcheck(const net_case *c, gsl_rng *rng)
             continue;
         double err = lg_rel_error(gth + l->p_off, num + l->p_off, l->p_len);
         const char *kind = l->kind == LG_LAYER_LINEAR ? "linear" : "batchnorm";
-        LG_ASSERT_MSG(err <= GC_TOL, "%s (%s): layer %zu (%s) parameters: relative error %.3g",
-                      c->spec, c->train ? "train" : "eval", li, kind, err);
+        LG_ASSERT_MSG(err <= GC_TOL, "%s: layer %zu (%s) parameters: relative error %.3g",
+                      label, li, kind, err);
         if (verbose())
-            printf("\n    %-14s %-5s layer %zu %-9s (%3zu params) rel err %.2e", c->spec,
-                   c->train ? "train" : "eval", li, kind, l->p_len, err);
+            printf("\n    %-26s layer %zu %-9s (%3zu params) rel err %.2e", label, li, kind,
+                   l->p_len, err);
         worst = fmax(worst, err);
     }
     for (size_t i = 0; i < X; i++) {
@@ -791,11 +794,9 @@ static double net_gradcheck(const net_case *c, gsl_rng *rng)
         num[i] = (Lp - Lm) / (xp - xm);
     }
     double err = lg_rel_error(gx, num, X);
-    LG_ASSERT_MSG(err <= GC_TOL, "%s (%s): d/dx relative error %.3g", c->spec,
-                  c->train ? "train" : "eval", err);
+    LG_ASSERT_MSG(err <= GC_TOL, "%s: d/dx relative error %.3g", label, err);
     if (verbose())
-        printf("\n    %-14s %-5s input               (%3zu values) rel err %.2e", c->spec,
-               c->train ? "train" : "eval", X, err);
+        printf("\n    %-26s input               (%3zu values) rel err %.2e", label, X, err);
     worst = fmax(worst, err);
 
     /* requires_grad = false: net->grad untouched, dL/dx unchanged */
@@ -806,7 +807,7 @@ static double net_gradcheck(const net_case *c, gsl_rng *rng)
     CU_ASSERT_EQUAL(lg_norm2(net->grad, P), 0.0);
     if (lg_grad(xn[0]))
         LG_ASSERT_MSG(lg_rel_error(lg_grad(xn[0])->data, gx, c->twice ? half : X) <= 1e-14,
-                      "%s: dL/dx depends on requires_grad", c->spec);
+                      "%s: dL/dx depends on requires_grad", label);
     else
         CU_FAIL("no input gradient with requires_grad = false");
 
@@ -837,8 +838,8 @@ static void test_net_gradients(void)
         { "3-5b0.8l-4b-2s", false, 6, false, false },
         { "3-4r-4t-2", true, 4, true, false },       /* one net on two batches (D(real), D(fake)) */
         { "3-5b-2", true, 4, true, false },          /* ... with batch statistics per call */
-        { "3-4t-2", true, 5, false, true },   /* skip connection: x feeds two ops */
-        { "3-4b-2", true, 5, false, true },   /* ... into BatchNorm's Linear */
+        { "3-4t-2", true, 5, false, true },          /* skip connection: x feeds two ops */
+        { "3-4b-2", true, 5, false, true },          /* ... and a BatchNorm net */
     };
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, GC_SEED + 4);
@@ -1148,6 +1149,8 @@ static void test_null_propagation(void)
             fails += ops2[i](t, a, b) != NULL || !lg_tape_error(t);
         }
     CU_ASSERT_EQUAL(fails, 0);
+    CU_ASSERT_PTR_NULL(lg_value(NULL));
+    CU_ASSERT_PTR_NULL(lg_grad(NULL));
     /* a chain after a failure stays NULL, and backward on it fails cleanly */
     lg_tape_reset(t);
     lg_node *y = lg_mean(t, lg_exp(t, lg_matmul(t, lg_const(t, m), lg_fill(t, 3, 1, 1.0))));
@@ -1191,22 +1194,27 @@ static void test_backward_errors(void)
 
 static void test_net_parse_errors(void)
 {
+    /* the brief's list, then more: a zero width, an empty layer, a leading '-', a
+     * zero BatchNorm eps, trailing junk, an absurd width, and non-finite numbers
+     * (strtod reads "1e999" as +inf: an infinite slope or eps is no network) */
     static const char *bad[] = { "", "2", "2-", "2-x", "2-3q", "0-3", "2-0", "2--3", "-2-3",
-                                 "2-3b0", "2-3 ", "2-1000001" };
+                                 "2-3b0", "2-3 ", "2-1000001", "2-3l1e999", "2-3b1e999" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         lg_net *net = (lg_net *)&net; /* must be overwritten with NULL */
         lg_seterr(LG_OK, "%s", "");
         int rc = lg_net_parse(bad[i], &net);
         const char *msg = lg_errmsg();
         LG_ASSERT_MSG(rc == LG_EINVAL, "lg_net_parse(\"%s\") returned %d, expected LG_EINVAL", bad[i], rc);
+        if (rc == LG_OK) {
+            lg_net_free(net);
+            continue;
+        }
         LG_ASSERT_MSG(net == NULL, "lg_net_parse(\"%s\") left a network", bad[i]);
         LG_ASSERT_MSG(strcmp(msg, "no error") != 0 && strlen(msg) > 10,
                       "lg_net_parse(\"%s\"): no message", bad[i]);
         if (*bad[i])
             LG_ASSERT_MSG(has(msg, bad[i]), "lg_net_parse(\"%s\"): message '%s' does not quote the spec",
                           bad[i], msg);
-        if (rc == LG_OK)
-            lg_net_free(net);
     }
     lg_net *net = NULL;
     CU_ASSERT_EQUAL(lg_net_parse(NULL, &net), LG_EINVAL);

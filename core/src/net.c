@@ -88,13 +88,15 @@ int lg_net_parse(const char *spec, lg_net **out)
             case 'l':
                 m.kind = LG_LAYER_LEAKY_RELU;
                 m.slope = parse_opt_number(&p, 0.2);
+                if (!isfinite(m.slope))
+                    rc = lg_seterr(LG_EINVAL, "network spec '%s': LeakyReLU slope must be finite", spec);
                 break;
             case 'b':
                 m.kind = LG_LAYER_BATCHNORM;
                 m.eps = parse_opt_number(&p, 1e-5);
                 m.momentum = 0.1;
-                if (!(m.eps > 0))
-                    rc = lg_seterr(LG_EINVAL, "network spec '%s': BatchNorm eps must be > 0", spec);
+                if (!(m.eps > 0) || !isfinite(m.eps))
+                    rc = lg_seterr(LG_EINVAL, "network spec '%s': BatchNorm eps must be finite and > 0", spec);
                 break;
             default:
                 rc = lg_seterr(LG_EINVAL, "network spec '%s': unknown modifier '%c' (use r ReLU, "
