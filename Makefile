@@ -5,7 +5,7 @@ CC      ?= cc
 BUILD   ?= build
 PKGS    := gsl openblas cunit
 OPT     ?= -O3 -g
-CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation -fPIC -fvisibility=hidden \
+CFLAGS  := $(OPT) -fno-math-errno -fno-trapping-math -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation -fPIC -fvisibility=hidden \
            -Icore/include $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # GSL's CBLAS interface, backed by OpenBLAS instead of GSL's reference gslcblas
 LIBS    := $(shell pkg-config --libs-only-L gsl 2>/dev/null) -lgsl \
@@ -68,7 +68,7 @@ bench: deps
 	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench
 	@sh core/deps.sh bench || echo "bench: could not install PyTorch: no ratios"
 	@if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
-	  /usr/bin/python3 tests/bench/bench_torch.py; \
+	  LG_BUILD=$(BUILD) /usr/bin/python3 tests/bench/bench_torch.py; \
 	else echo "bench: PyTorch not importable (apt-get install python3-torch): no ratios"; fi
 
 $(BUILD)/bench: tests/bench/bench.c $(LIB)

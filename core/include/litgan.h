@@ -117,6 +117,17 @@ LG_API size_t lg_game_batch(const lg_game *g);
 /* Apply network id to x on the tape: (batch, in) -> (batch, out). */
 LG_API lg_node *lg_apply(lg_game *g, lg_net_id id, lg_node *x);
 
+/* The gradient of a scalar-output network with respect to its input, as a
+ * differentiable op: x: (batch, in) -> (batch, in), row i = nabla_x net(x_i)
+ * (exactly, by backpropagation; with BatchNorm in training mode the rows are
+ * coupled through the batch statistics). Its own gradient - needed by
+ * gradient penalties such as WGAN-GP and R1 - is computed by the host by
+ * central differences along the incoming gradient W:
+ *   d/dtheta sum_i W_i . nabla_x net(x_i) ~ (nabla_theta sum net(x + eps W) -
+ *                                            nabla_theta sum net(x - eps W)) / 2 eps
+ * and likewise for x, with relative error about 1e-9. */
+LG_API lg_node *lg_input_grad(lg_game *g, lg_net_id id, lg_node *x);
+
 /* Seeded uniform U(0,1) numbers as a const leaf. Within one step every evaluation
  * of a loss gets the same numbers in the same call order, so objectives stay
  * deterministic functions of the parameters (needed for finite differences). */

@@ -137,7 +137,7 @@ int lg_check_plugin(const char *spec, FILE *f, double tol, double *worst)
     lg_net_parse(dspec, &D);
     if (enc)
         lg_net_parse("3-4t-2", &E);
-    lg_game g;
+    lg_game g = { 0 };
     rc = lg_game_init(&g, G, D, E, CHECK_BATCH, CHECK_Z_DIM, rng);
     lg_net_init(G, rng);
     lg_net_init(D, rng);

@@ -11,7 +11,14 @@
 int lg_game_init(lg_game *g, lg_net *G, lg_net *D, lg_net *E, size_t batch, size_t z_dim,
                  gsl_rng *rng)
 {
+    /* plugins may be opened before the nets: keep them */
+    lg_plugin_inst loss = g->loss, regs[LG_MAX_REGS];
+    size_t n_regs = g->n_regs;
+    memcpy(regs, g->regs, sizeof regs);
     memset(g, 0, sizeof *g);
+    g->loss = loss;
+    memcpy(g->regs, regs, sizeof regs);
+    g->n_regs = n_regs;
     g->net[LG_NET_G] = G;
     g->net[LG_NET_D] = D;
     g->net[LG_NET_E] = E;
@@ -38,6 +45,10 @@ void lg_game_free(lg_game *g)
         gsl_matrix_free(g->rand[i]);
     free(g->rand);
     free(g->scratch);
+    lg_tape_free(g->aux);
+    free(g->ig_work);
+    gsl_matrix_free(g->ig_x);
+    gsl_matrix_free(g->ig_g);
     for (int i = 0; i < LG_NET_COUNT; i++)
         lg_net_free(g->net[i]);
     lg_plugin_inst_close(&g->loss);
@@ -164,6 +175,126 @@ lg_node *lg_game_objective(lg_game *g, lg_player p)
         return NULL;
     }
     return obj;
+}
+
+/* ------------------------------------------------------------ input grad --- */
+
+/* dx: (B, in) = nabla_x sum_i net(x_i) for x: (B, in), on the private tape.
+ * With accumulate_params, nabla_theta of the same sum is added (+=) into
+ * net->grad instead. BatchNorm statistics are left as they were. */
+static void input_grad(lg_game *g, lg_net *net, const gsl_matrix *x, gsl_matrix *dx,
+                       bool accumulate_params)
+{
+    if (!g->aux)
+        g->aux = lg_tape_alloc();
+    size_t nb = net->n_buffers;
+    double *keep = g->ig_work + 2 * net->n_params; /* room for n_buffers: see ensure_work */
+    memcpy(keep, net->buffers, nb * sizeof(double));
+    bool rg = net->requires_grad;
+    net->requires_grad = accumulate_params;
+    lg_tape_reset(g->aux);
+    lg_node *xin = dx ? lg_input(g->aux, x) : lg_const(g->aux, x);
+    lg_node *sum = lg_sum(g->aux, lg_net_apply(g->aux, net, xin));
+    int rc = lg_tape_backward(g->aux, sum);
+    LG_ASSERT(rc == LG_OK, "shapes were checked by lg_input_grad");
+    if (dx) {
+        const gsl_matrix *gr = lg_grad(xin);
+        if (gr)
+            gsl_matrix_memcpy(dx, gr);
+        else
+            gsl_matrix_set_zero(dx);
+    }
+    net->requires_grad = rg;
+    memcpy(net->buffers, keep, nb * sizeof(double));
+}
+
+static void ensure_work(lg_game *g, size_t rows, size_t cols)
+{
+    if (!g->ig_work) {
+        size_t m = 0;
+        for (int i = 0; i < LG_NET_COUNT; i++)
+            if (g->net[i])
+                m = (g->net[i]->n_params + g->net[i]->n_buffers > m)
+                        ? g->net[i]->n_params + g->net[i]->n_buffers : m;
+        g->ig_work = lg_xcalloc(3 * m + 1, sizeof(double));
+    }
+    if (!g->ig_x || g->ig_x->size1 != rows || g->ig_x->size2 != cols) {
+        gsl_matrix_free(g->ig_x);
+        gsl_matrix_free(g->ig_g);
+        g->ig_x = gsl_matrix_alloc(rows, cols);
+        g->ig_g = gsl_matrix_alloc(rows, cols);
+    }
+}
+
+lg_node *lg_input_grad(lg_game *g, lg_net_id id, lg_node *x)
+{
+    lg_tape *t = g->tape;
+    if (!x) {
+        lg_tape_fail(t, "lg_input_grad: input is NULL (an earlier op failed)");
+        return NULL;
+    }
+    if (id >= LG_NET_COUNT || !g->net[id]) {
+        lg_tape_fail(t, "lg_input_grad: network %d is not part of this game", (int)id);
+        return NULL;
+    }
+    lg_net *net = g->net[id];
+    if (net->out_dim != 1 || x->val.size2 != net->in_dim) {
+        lg_tape_fail(t, "lg_input_grad: network %s must have one output and take (%zu,%zu) "
+                        "(it maps %zu -> %zu)", net->spec, x->val.size1, x->val.size2,
+                     net->in_dim, net->out_dim);
+        return NULL;
+    }
+    ensure_work(g, x->val.size1, x->val.size2);
+    lg_node *n = lg_tape_node(t, LG_OP_INPUT_GRAD, x, NULL, x->val.size1, x->val.size2);
+    n->net = net;
+    n->game = g;
+    n->needs_grad = x->needs_grad || net->requires_grad;
+    input_grad(g, net, &x->val, &n->val, false);
+    return n;
+}
+
+/* W = n->grad: (B, in). With x+- = x +- eps W:
+ *   theta: grad += (nabla_theta sum net(x+) - nabla_theta sum net(x-)) / 2 eps
+ *   x:     dx   += (nabla_x sum net(x+) - nabla_x sum net(x-)) / 2 eps        */
+void lg_input_grad_backward(lg_node *n)
+{
+    lg_game *g = n->game;
+    lg_net *net = n->net;
+    const gsl_matrix *x = &n->a->val, *W = &n->grad;
+    size_t N = x->size1 * x->size2, P = net->n_params;
+    double wmax = 0, xmax = 1;
+    for (size_t i = 0; i < N; i++) {
+        wmax = fmax(wmax, fabs(W->data[i]));
+        xmax = fmax(xmax, fabs(x->data[i]));
+    }
+    if (wmax == 0)
+        return;
+    double eps = 6e-6 * xmax / wmax;
+    gsl_matrix *xp = g->ig_x, *gp = g->ig_g;
+    if (net->requires_grad) {
+        double *saved = g->ig_work, *plus = g->ig_work + P;
+        memcpy(saved, net->grad, P * sizeof(double));
+        for (int sign = 1; sign >= -1; sign -= 2) {
+            for (size_t i = 0; i < N; i++)
+                xp->data[i] = x->data[i] + sign * eps * W->data[i];
+            lg_net_zero_grad(net);
+            input_grad(g, net, xp, NULL, true);
+            if (sign == 1)
+                memcpy(plus, net->grad, P * sizeof(double));
+        }
+        for (size_t k = 0; k < P; k++)
+            net->grad[k] = saved[k] + (plus[k] - net->grad[k]) / (2.0 * eps);
+    }
+    if (n->a->needs_grad) {
+        double *dx = lg_node_dgrad(n->a);
+        for (int sign = 1; sign >= -1; sign -= 2) {
+            for (size_t i = 0; i < N; i++)
+                xp->data[i] = x->data[i] + sign * eps * W->data[i];
+            input_grad(g, net, xp, gp, false);
+            for (size_t i = 0; i < N; i++)
+                dx[i] += sign * gp->data[i] / (2.0 * eps);
+        }
+    }
 }
 
 /* ------------------------------------------------------- second order --- */

@@ -52,7 +52,8 @@ typedef enum lg_op {
     LG_OP_LEAKY_RELU,
     LG_OP_SUM, LG_OP_MEAN, LG_OP_SUM_ROWS, LG_OP_MEAN_ROWS,
     LG_OP_CONCAT, LG_OP_STOP,
-    LG_OP_LINEAR, LG_OP_BATCHNORM
+    LG_OP_LINEAR, LG_OP_BATCHNORM,
+    LG_OP_INPUT_GRAD
 } lg_op;
 
 struct lg_net;
@@ -74,8 +75,9 @@ struct lg_node {
     lg_buf vbuf, gbuf, cache;
     bool needs_grad;       /* a gradient must flow into this node */
     bool has_grad;         /* grad written during the current backward */
-    struct lg_net *net;    /* LINEAR, BATCHNORM: the owning network */
+    struct lg_net *net;    /* LINEAR, BATCHNORM, INPUT_GRAD: the network */
     const struct lg_layer *layer;
+    struct lg_game *game;  /* INPUT_GRAD: whose work space its backward uses */
 };
 
 /* How lg_stop_gradient treats values, for finite differences that must honour
@@ -112,8 +114,9 @@ lg_node *lg_tape_node(lg_tape *t, lg_op op, lg_node *a, lg_node *b,
 double *lg_node_dgrad(lg_node *n);
 /* The same without zeroing: *first tells the caller to assign, not add. */
 double *lg_node_dgrad_first(lg_node *n, bool *first);
-/* Backward of LINEAR and BATCHNORM nodes (net.c). */
+/* Backward of LINEAR and BATCHNORM nodes (net.c), of INPUT_GRAD (game.c). */
 void lg_layer_backward(lg_node *n);
+void lg_input_grad_backward(lg_node *n);
 void lg_tape_fail(lg_tape *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---------------------------------------------------------------- network --- */
@@ -282,9 +285,14 @@ struct lg_game {
     double log_value[LG_MAX_LOGS];
     size_t n_log;
     double *scratch;                     /* param-sized work space for hvp */
+    lg_tape *aux;                        /* private tape of lg_input_grad */
+    double *ig_work;                     /* its work space: 3 x the largest net */
+    gsl_matrix *ig_x, *ig_g;             /* perturbed inputs and their gradients */
 };
 
-/* Nets are owned by the game. rng is borrowed. */
+/* Nets are owned by the game. rng is borrowed. g->loss and g->regs are kept
+ * (plugins may be opened first); everything else starts zeroed, so a game on
+ * the stack must be zeroed before its plugins are set. */
 int lg_game_init(lg_game *g, lg_net *G, lg_net *D, lg_net *E, size_t batch,
                  size_t z_dim, gsl_rng *rng);
 void lg_game_free(lg_game *g);

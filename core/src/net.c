@@ -196,17 +196,17 @@ double lg_net_flops_per_sample(const lg_net *net)
 
 /* ---------------------------------------------------------------- forward --- */
 
-/* y: (B, out) = x: (B, in) W^T: (in, out) + b: (1, out) */
+/* y: (B, out) = x: (B, in) W^T: (in, out) + b: (1, out); the bias rows go in
+ * first and the GEMM adds onto them (beta = 1), as torch.addmm does. */
 static void linear_forward(lg_node *n)
 {
     const lg_layer *l = n->layer;
     gsl_matrix_view W = lg_layer_weight(n->net, l);
     const double *b = lg_layer_bias(n->net, l);
-    lg_dgemm(CblasNoTrans, CblasTrans, 1.0, &n->a->val, &W.matrix, 0.0, &n->val);
     size_t B = n->val.size1, O = l->out;
     for (size_t i = 0; i < B; i++)
-        for (size_t j = 0; j < O; j++)
-            n->val.data[i * O + j] += b[j];
+        memcpy(n->val.data + i * O, b, O * sizeof(double));
+    lg_dgemm(CblasNoTrans, CblasTrans, 1.0, &n->a->val, &W.matrix, 1.0, &n->val);
 }
 
 /* BatchNorm1d (Ioffe & Szegedy 2015; PyTorch semantics):
@@ -222,35 +222,41 @@ static void batchnorm_forward(lg_node *n)
     size_t B = n->val.size1, C = l->out;
     const double *x = n->a->val.data, *gamma = net->theta + l->p_off, *beta = gamma + C;
     double *rm = net->buffers + l->b_off, *rv = rm + C;
-    double *xhat = lg_buf_reserve(&n->cache, B * C + C), *inv_std = xhat + B * C;
+    /* cache: xhat (B, C), inv_std (C), then work rows mu (C) and ss (C) */
+    double *xhat = lg_buf_reserve(&n->cache, B * C + 3 * C), *inv_std = xhat + B * C;
+    double *mu = inv_std + C, *ss = mu + C;
     double *y = n->val.data;
-    for (size_t j = 0; j < C; j++) {
-        double mu, var;
-        if (net->train) {
-            double s = 0;
-            for (size_t i = 0; i < B; i++)
-                s += x[i * C + j];
-            mu = s / (double)B;
-            double ss = 0;
-            for (size_t i = 0; i < B; i++) {
-                double d = x[i * C + j] - mu;
-                ss += d * d;
+    /* rows outer, columns inner (memory order); each column still sums in row order */
+    if (net->train) {
+        memset(mu, 0, 2 * C * sizeof(double));
+        for (size_t i = 0; i < B; i++)
+            for (size_t j = 0; j < C; j++)
+                mu[j] += x[i * C + j];
+        for (size_t j = 0; j < C; j++)
+            mu[j] /= (double)B;
+        for (size_t i = 0; i < B; i++)
+            for (size_t j = 0; j < C; j++) {
+                double d = x[i * C + j] - mu[j];
+                ss[j] += d * d;
             }
-            var = ss / (double)B;
-            rm[j] = (1.0 - l->momentum) * rm[j] + l->momentum * mu;
-            double unbiased = B > 1 ? ss / (double)(B - 1) : var;
+        for (size_t j = 0; j < C; j++) {
+            double var = ss[j] / (double)B, unbiased = B > 1 ? ss[j] / (double)(B - 1) : var;
+            rm[j] = (1.0 - l->momentum) * rm[j] + l->momentum * mu[j];
             rv[j] = (1.0 - l->momentum) * rv[j] + l->momentum * unbiased;
-        } else {
-            mu = rm[j];
-            var = rv[j];
+            inv_std[j] = 1.0 / sqrt(var + l->eps);
         }
-        inv_std[j] = 1.0 / sqrt(var + l->eps);
-        for (size_t i = 0; i < B; i++) {
-            double h = (x[i * C + j] - mu) * inv_std[j];
+    } else {
+        for (size_t j = 0; j < C; j++) {
+            mu[j] = rm[j];
+            inv_std[j] = 1.0 / sqrt(rv[j] + l->eps);
+        }
+    }
+    for (size_t i = 0; i < B; i++)
+        for (size_t j = 0; j < C; j++) {
+            double h = (x[i * C + j] - mu[j]) * inv_std[j];
             xhat[i * C + j] = h;
             y[i * C + j] = gamma[j] * h + beta[j];
         }
-    }
 }
 
 static lg_node *layer_node(lg_tape *t, lg_op op, lg_net *net, const lg_layer *l, lg_node *x)
@@ -335,30 +341,34 @@ static void batchnorm_backward(lg_node *n)
     size_t B = n->val.size1, C = l->out;
     const double *dy = n->grad.data, *gamma = net->theta + l->p_off;
     const double *xhat = n->cache.data, *inv_std = xhat + B * C;
-    double *dx = n->a->needs_grad ? lg_node_dgrad(n->a) : NULL;
-    for (size_t j = 0; j < C; j++) {
-        double sg = 0, sgh = 0, sdy = 0, sdyh = 0;
-        for (size_t i = 0; i < B; i++) {
-            double d = dy[i * C + j], h = xhat[i * C + j];
-            sdy += d;
-            sdyh += d * h;
+    double *sdy = n->cache.data + B * C + C, *sdyh = sdy + C; /* the forward's work rows */
+    memset(sdy, 0, 2 * C * sizeof(double));
+    for (size_t i = 0; i < B; i++)
+        for (size_t j = 0; j < C; j++) {
+            sdy[j] += dy[i * C + j];
+            sdyh[j] += dy[i * C + j] * xhat[i * C + j];
         }
-        if (net->requires_grad) {
-            net->grad[l->p_off + j] += sdyh;
-            net->grad[l->p_off + C + j] += sdy;
+    if (net->requires_grad)
+        for (size_t j = 0; j < C; j++) {
+            net->grad[l->p_off + j] += sdyh[j];
+            net->grad[l->p_off + C + j] += sdy[j];
         }
-        if (!dx)
-            continue;
-        sg = gamma[j] * sdy;
-        sgh = gamma[j] * sdyh;
-        if (net->train) {
-            double k = inv_std[j] / (double)B;
-            for (size_t i = 0; i < B; i++)
-                dx[i * C + j] += k * ((double)B * gamma[j] * dy[i * C + j] - sg - xhat[i * C + j] * sgh);
-        } else {
-            for (size_t i = 0; i < B; i++)
+    if (!n->a->needs_grad)
+        return;
+    bool first;
+    double *dx = lg_node_dgrad_first(n->a, &first);
+    if (first)
+        memset(dx, 0, B * C * sizeof(double));
+    if (net->train) {
+        for (size_t i = 0; i < B; i++)
+            for (size_t j = 0; j < C; j++) {
+                double k = inv_std[j] / (double)B;
+                dx[i * C + j] += k * gamma[j] * ((double)B * dy[i * C + j] - sdy[j] - xhat[i * C + j] * sdyh[j]);
+            }
+    } else {
+        for (size_t i = 0; i < B; i++)
+            for (size_t j = 0; j < C; j++)
                 dx[i * C + j] += gamma[j] * dy[i * C + j] * inv_std[j];
-        }
     }
 }
 

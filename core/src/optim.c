@@ -113,47 +113,52 @@ void lg_optim_free(lg_optim *o)
     free(o);
 }
 
-void lg_optim_step(lg_optim *o, double *theta, const double *grad)
+void lg_optim_step(lg_optim *o, double *restrict theta, const double *restrict grad)
 {
-    size_t n = o->n;
+    const size_t n = o->n;
+    double *restrict m = o->m, *restrict v = o->v;
+    const double lr = o->lr, wd = o->wd, mom = o->momentum, damp = o->dampening;
     o->t++;
     switch (o->kind) {
     case LG_OPTIM_SGD:
         for (size_t i = 0; i < n; i++) {
-            double d = grad[i] + o->wd * theta[i];
-            if (o->momentum != 0) {
+            double d = grad[i] + wd * theta[i];
+            if (mom != 0) {
                 /* the first step copies the gradient into the buffer */
-                o->m[i] = (o->t == 1) ? d : o->momentum * o->m[i] + (1.0 - o->dampening) * d;
-                d = o->nesterov ? d + o->momentum * o->m[i] : o->m[i];
+                m[i] = (o->t == 1) ? d : mom * m[i] + (1.0 - damp) * d;
+                d = o->nesterov ? d + mom * m[i] : m[i];
             }
-            theta[i] -= o->lr * d;
+            theta[i] -= lr * d;
         }
         break;
     case LG_OPTIM_ADAM: {
-        double bc1 = 1.0 - pow(o->b1, (double)o->t);
-        double bc2_sqrt = sqrt(1.0 - pow(o->b2, (double)o->t));
-        double step = o->lr / bc1;
+        const double b1 = o->b1, b2 = o->b2, eps = o->eps;
+        const double bc1 = 1.0 - pow(b1, (double)o->t);
+        const double bc2_sqrt = sqrt(1.0 - pow(b2, (double)o->t));
+        const double step = lr / bc1;
         for (size_t i = 0; i < n; i++) {
-            double g = grad[i] + o->wd * theta[i];
-            o->m[i] = o->m[i] * o->b1 + (1.0 - o->b1) * g;
-            o->v[i] = o->v[i] * o->b2 + (1.0 - o->b2) * g * g;
-            double denom = sqrt(o->v[i]) / bc2_sqrt + o->eps;
-            theta[i] -= step * (o->m[i] / denom);
+            double g = grad[i] + wd * theta[i];
+            m[i] = m[i] * b1 + (1.0 - b1) * g;
+            v[i] = v[i] * b2 + (1.0 - b2) * g * g;
+            double denom = sqrt(v[i]) / bc2_sqrt + eps;
+            theta[i] -= step * (m[i] / denom);
         }
         break;
     }
-    case LG_OPTIM_RMSPROP:
+    case LG_OPTIM_RMSPROP: {
+        const double alpha = o->alpha, eps = o->eps;
         for (size_t i = 0; i < n; i++) {
-            double g = grad[i] + o->wd * theta[i];
-            o->v[i] = o->v[i] * o->alpha + (1.0 - o->alpha) * g * g;
-            double avg = sqrt(o->v[i]) + o->eps;
-            if (o->momentum > 0) {
-                o->m[i] = o->m[i] * o->momentum + g / avg;
-                theta[i] -= o->lr * o->m[i];
+            double g = grad[i] + wd * theta[i];
+            v[i] = v[i] * alpha + (1.0 - alpha) * g * g;
+            double avg = sqrt(v[i]) + eps;
+            if (mom > 0) {
+                m[i] = m[i] * mom + g / avg;
+                theta[i] -= lr * m[i];
             } else {
-                theta[i] -= o->lr * (g / avg);
+                theta[i] -= lr * (g / avg);
             }
         }
         break;
+    }
     }
 }

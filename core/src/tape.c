@@ -127,6 +127,7 @@ lg_node *lg_tape_node(lg_tape *t, lg_op op, lg_node *a, lg_node *b,
     n->s = 0;
     n->net = NULL;
     n->layer = NULL;
+    n->game = NULL;
     n->has_grad = false;
     n->needs_grad = (a && a->needs_grad) || (b && b->needs_grad);
     view_set(&n->val, lg_buf_reserve(&n->vbuf, rows * cols), rows, cols);
@@ -428,6 +429,10 @@ static void binary_backward(lg_node *n)
     }
 }
 
+/* Branch-free derivative helpers: g is always read, so the loops vectorise. */
+static inline double relu_grad(double x, double g) { return x > 0 ? g : 0.0; }
+static inline double leaky_grad(double x, double g, double s) { return x > 0 ? g : s * g; }
+
 static void unary_backward(lg_node *n)
 {
     lg_node *a = n->a;
@@ -448,8 +453,8 @@ static void unary_backward(lg_node *n)
     case LG_OP_SOFTPLUS: ACCUMULATE(first, d, N, g[i] * sigmoid(x[i])); break;
     case LG_OP_SIGMOID:  ACCUMULATE(first, d, N, g[i] * y[i] * (1.0 - y[i])); break;
     case LG_OP_TANH:     ACCUMULATE(first, d, N, g[i] * (1.0 - y[i] * y[i])); break;
-    case LG_OP_RELU:     ACCUMULATE(first, d, N, x[i] > 0 ? g[i] : 0.0); break;
-    case LG_OP_LEAKY_RELU: ACCUMULATE(first, d, N, x[i] > 0 ? g[i] : s * g[i]); break;
+    case LG_OP_RELU:     ACCUMULATE(first, d, N, relu_grad(x[i], g[i])); break;
+    case LG_OP_LEAKY_RELU: ACCUMULATE(first, d, N, leaky_grad(x[i], g[i], s)); break;
     default: LG_ASSERT(0, "not a unary op");
     }
 }
@@ -510,6 +515,9 @@ static void node_backward(lg_node *n)
     }
     case LG_OP_LINEAR: case LG_OP_BATCHNORM:
         lg_layer_backward(n);
+        return;
+    case LG_OP_INPUT_GRAD:
+        lg_input_grad_backward(n);
         return;
     default:
         if (a->needs_grad)

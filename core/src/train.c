@@ -175,6 +175,7 @@ struct lg_run {
     long step_last;
     double rate;
     char out[4096];
+    bool encoder;              /* the loss needs E; D scores (x, z) */
 };
 typedef struct lg_run run;
 
@@ -184,8 +185,13 @@ static void run_free(run *r)
         fclose(r->log);
     for (int i = 0; i < LG_NET_COUNT; i++)
         lg_optim_free(r->opt[i]);
-    if (r->game_ready)
+    if (r->game_ready) {
         lg_game_free(&r->g);
+    } else {
+        lg_plugin_inst_close(&r->g.loss);
+        for (size_t i = 0; i < r->g.n_regs; i++)
+            lg_plugin_inst_close(&r->g.regs[i]);
+    }
     lg_dataset_free(r->ds);
     if (r->rng)
         gsl_rng_free(r->rng);
@@ -257,6 +263,8 @@ static int player_grad(run *r, lg_player p)
     return lg_tape_backward(g->tape, obj);
 }
 
+/* One pass over the gradients: their norm, and NaN/Inf (a non-finite value
+ * makes the sum of squares non-finite). */
 static int check_grads(run *r, lg_player p)
 {
     double s = 0;
@@ -264,14 +272,16 @@ static int check_grads(run *r, lg_player p)
         lg_net *n = r->g.net[i];
         if (!n || !lg_player_owns(p, (lg_net_id)i))
             continue;
-        if (!lg_all_finite(n->grad, n->n_params)) {
+        double q = 0;
+        for (size_t k = 0; k < n->n_params; k++)
+            q += n->grad[k] * n->grad[k];
+        if (!isfinite(q) && !lg_all_finite(n->grad, n->n_params)) {
             char what[96];
             snprintf(what, sizeof what, "a gradient of the %s's parameters (network %s)",
                      player_name(p), n->spec);
             return nonfinite(r, what);
         }
-        double q = lg_norm2(n->grad, n->n_params);
-        s += q * q;
+        s += q;
     }
     r->gnorm[p] = sqrt(s);
     return LG_OK;
@@ -509,6 +519,19 @@ static int open_nets(run *r)
         lg_net_free(G), lg_net_free(D), lg_net_free(E);
         return rc;
     }
+    size_t d_in = G->out_dim + (r->encoder ? G->in_dim : 0);
+    if (r->encoder && !E)
+        rc = lg_seterr(LG_EINVAL, "--loss %s needs an encoder: give --e %zu-...-%zu (data -> noise)",
+                       r->c.loss, G->out_dim, G->in_dim);
+    else if (!r->encoder && E)
+        rc = lg_seterr(LG_EINVAL, "--e is given but --loss %s uses no encoder", r->c.loss);
+    else if (D->in_dim != d_in || D->out_dim != 1)
+        rc = lg_seterr(LG_EINVAL, "--d %s must map %zu -> 1 (%s) ", D->spec, d_in,
+                       r->encoder ? "the pair (x, z) concatenated, to a score" : "a sample to a score");
+    if (rc != LG_OK) {
+        lg_net_free(G), lg_net_free(D), lg_net_free(E);
+        return rc;
+    }
     rc = lg_game_init(&r->g, G, D, E, (size_t)r->c.batch, G->in_dim, r->rng);
     r->game_ready = true;
     if (rc != LG_OK)
@@ -525,6 +548,7 @@ static int open_plugins(run *r)
     int rc = lg_plugin_inst_open(r->c.loss, LG_PLUGIN_KIND_LOSS, &r->g.loss);
     if (rc != LG_OK)
         return rc;
+    r->encoder = (r->g.loss.h->desc->flags & LG_PLUGIN_FLAG_ENCODER) != 0;
     for (size_t i = 0; i < r->c.n_regs; i++) {
         if ((rc = lg_plugin_inst_open(r->c.regs[i], LG_PLUGIN_KIND_REG, &r->g.regs[i])) != LG_OK)
             return rc;
@@ -573,12 +597,35 @@ static int build_effective(run *r, const lg_strvec *user)
     const char *loss = find_loss(user);
     if (!loss)
         return lg_seterr(LG_EINVAL, "--loss is required (e.g. --loss nsgan; see litgan plugins)");
+    bool user_regs = false;
+    for (size_t i = 0; i + 1 < user->n; i++)
+        user_regs |= !strcmp(user->w[i], "--reg");
     lg_plugin_inst pi;
     int rc = lg_plugin_inst_open(loss, LG_PLUGIN_KIND_LOSS, &pi);
     if (rc != LG_OK)
         return rc;
-    words_split(&r->eff, pi.h->desc->defaults);
+    /* the loss's defaults; a regularizer it prescribes (WGAN's clipping) only
+     * when the user names none */
+    lg_strvec d = { 0 };
+    words_split(&d, pi.h->desc->defaults);
     lg_plugin_inst_close(&pi);
+    for (size_t i = 0; i < d.n; i++) {
+        if (user_regs && !strcmp(d.w[i], "--reg") && i + 1 < d.n) {
+            i++;
+            continue;
+        }
+        lg_strvec_push(&r->eff, d.w[i]);
+    }
+    lg_strvec_free(&d);
+    /* then each regularizer's defaults (consensus asks for simultaneous steps) */
+    for (size_t i = 0; i + 1 < user->n; i++) {
+        if (strcmp(user->w[i], "--reg") != 0)
+            continue;
+        if ((rc = lg_plugin_inst_open(user->w[i + 1], LG_PLUGIN_KIND_REG, &pi)) != LG_OK)
+            return rc;
+        words_split(&r->eff, pi.h->desc->defaults);
+        lg_plugin_inst_close(&pi);
+    }
     for (size_t i = 0; i < user->n; i++) {
         const char *o = user->w[i];
         bool shown = !strcmp(o, "--quiet") || !strcmp(o, "--progress") || !strcmp(o, "--no-progress");
@@ -669,7 +716,7 @@ static int run_setup(run *r, int argc, char **argv)
         lg_seterr(rc, "--data: %s", lg_errmsg());
         goto out;
     }
-    if ((rc = open_nets(r)) != LG_OK || (rc = open_plugins(r)) != LG_OK ||
+    if ((rc = open_plugins(r)) != LG_OK || (rc = open_nets(r)) != LG_OK ||
         (rc = open_optims(r)) != LG_OK)
         goto out;
     if ((rc = mkdir_p(r->c.out)) != LG_OK)
