@@ -19,7 +19,11 @@
     X(fixtures)      \
     X(loader)        \
     X(train)         \
-    X(hvp)
+    X(hvp)           \
+    X(losses)        \
+    X(regs)          \
+    X(data)          \
+    X(compare)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
 LG_SUITES(LG_DECLARE_SUITE)

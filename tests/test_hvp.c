@@ -48,7 +48,7 @@ static void teardown(fixture *fx)
  *   (Hu)_v_j  = mean s_j da_j,   (Hu)_d = 0. */
 static void test_hvp_tanh_critic(void)
 {
-    fixture fx;
+    fixture fx = { 0 };
     const size_t B = 5, X = 3, H = 4;
     setup(&fx, "2-3", "3-4t-1", B);
     lg_game *g = &fx.g;
@@ -96,7 +96,7 @@ static void test_hvp_tanh_critic(void)
  * Game vectors are ordered [theta_D, theta_G]. */
 static void test_hvp_cross_players(void)
 {
-    fixture fx;
+    fixture fx = { 0 };
     const size_t B = 4, X = 3, Z = 2;
     setup(&fx, "2-3", "3-1", B);
     lg_game *g = &fx.g;
@@ -131,7 +131,7 @@ static void test_hvp_cross_players(void)
  * statistics, gradients already in the nets, parameters. */
 static void test_hvp_leaves_state(void)
 {
-    fixture fx;
+    fixture fx = { 0 };
     setup(&fx, "2-4b-3", "3-4b-1", 6);
     lg_game *g = &fx.g;
     size_t n = lg_game_param_count(g);

@@ -242,11 +242,16 @@ typedef struct lg_dataset lg_dataset;
 struct lg_dataset {
     char name[LG_NAME_MAX];
     size_t dim;
-    /* modes of a mixture (n_modes, dim) and their common sigma, for metrics */
+    /* A mixture of isotropic Gaussians, when the data is one: n_modes centres
+     * (n_modes, dim), their weights (NULL = equal) and common sigma. Coverage
+     * metrics need the modes; n_modes = 0 for data without modes. */
     size_t n_modes;
     double *modes;
+    double *weights;
     double sigma;
     void (*sample)(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out);
+    /* exact density p(x) at a point of dimension dim; NULL when not known */
+    double (*density)(const lg_dataset *ds, const double *x);
     lg_params *params;
 };
 /* "ring8" or "ring8:radius=2,sigma=0.02" */
@@ -261,6 +266,20 @@ typedef struct lg_mode_stats {
     double high_quality;   /* fraction of samples within 3 sigma of nearest mode */
 } lg_mode_stats;
 lg_mode_stats lg_mode_coverage(const lg_dataset *ds, const gsl_matrix *samples);
+
+/* Exact W1 between two empirical 1D distributions (a: na values, b: nb values),
+ * the integral of |F_a - F_b|, by sorting (gsl_sort). a and b are not changed. */
+double lg_w1_1d(const double *a, size_t na, const double *b, size_t nb);
+/* Sliced W1 between sample sets x: (n, d) and y: (m, d): the mean of the exact
+ * 1D W1 of their projections on n_proj random unit directions drawn from rng. */
+double lg_sliced_w1(const gsl_matrix *x, const gsl_matrix *y, size_t n_proj, gsl_rng *rng);
+/* Jensen-Shannon divergence (natural log, in [0, log 2]) estimated from samples
+ * with histograms of bins^d cells over the box that holds every sample of both
+ * sets (every sample is counted). */
+double lg_jsd_hist(const gsl_matrix *x, const gsl_matrix *y, size_t bins);
+/* Exact JSD between two 1D densities by GSL adaptive quadrature on (lo, hi). */
+typedef double (*lg_density_fn)(double x, void *ctx);
+double lg_jsd_1d(lg_density_fn p, void *pctx, lg_density_fn q, void *qctx, double lo, double hi);
 
 /* ------------------------------------------------------------------- game --- */
 
