@@ -32,6 +32,7 @@ $(BUILD)/obj/%.o: %.c core/include/litgan.h core/src/lg_impl.h
 
 $(LIB): $(CORE_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BINDIR)/litgan: core/cli/litgan.c $(LIB)
