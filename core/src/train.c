@@ -251,7 +251,6 @@ static int player_grad(run *r, lg_player p)
     for (int i = 0; i < LG_NET_COUNT; i++)
         if (g->net[i] && lg_player_owns(p, (lg_net_id)i))
             lg_net_zero_grad(g->net[i]);
-    g->n_log = 0;
     lg_node *obj = lg_game_objective(g, p);
     if (!obj)
         return LG_EPLUGIN;
@@ -312,6 +311,7 @@ static int apply_step(run *r, lg_player p)
 static int alternating_step(run *r)
 {
     int rc;
+    r->g.n_log = 0; /* what either player logs in this step */
     for (long k = 0; k < r->c.d_steps; k++) {
         sample_batches(r);
         if ((rc = player_grad(r, LG_PLAYER_D)) || (rc = call_grad_hooks(r)) ||
@@ -331,6 +331,7 @@ static int alternating_step(run *r)
 static int simultaneous_step(run *r)
 {
     int rc;
+    r->g.n_log = 0;
     sample_batches(r);
     if ((rc = player_grad(r, LG_PLAYER_D)) || (rc = player_grad(r, LG_PLAYER_G)))
         return rc;
