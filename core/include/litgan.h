@@ -133,6 +133,14 @@ LG_API lg_node *lg_input_grad(lg_game *g, lg_net_id id, lg_node *x);
  * deterministic functions of the parameters (needed for finite differences). */
 LG_API lg_node *lg_game_uniform(lg_game *g, size_t rows, size_t cols);
 
+/* Say why a hook or objective fails, in one line (printf-style); the runner
+ * reports it with the plugin's name and the step. Then return non-zero from a
+ * hook, or NULL from an objective. */
+LG_API void lg_game_fail(lg_game *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* 1 when both players step from the same point (--simultaneous), else 0. */
+LG_API int lg_game_simultaneous(const lg_game *g);
+
 /* Record a named scalar for the training log (e.g. a Wasserstein estimate). */
 LG_API void lg_game_log(lg_game *g, const char *name, double value);
 

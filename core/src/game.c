@@ -5,6 +5,7 @@
 #include "lg_impl.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,18 @@ lg_node *lg_game_uniform(lg_game *g, size_t rows, size_t cols)
     }
     return lg_const(g->tape, m);
 }
+
+void lg_game_fail(lg_game *g, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    lg_tape_fail(g->tape, "%s", msg);
+}
+
+int lg_game_simultaneous(const lg_game *g) { return g->simultaneous ? 1 : 0; }
 
 void lg_game_log(lg_game *g, const char *name, double value)
 {

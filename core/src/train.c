@@ -225,8 +225,8 @@ static int call_grad_hooks(run *r)
     for (size_t i = 0; i < r->g.n_regs; i++) {
         const lg_plugin *d = r->g.regs[i].h->desc;
         if (d->adjust_grads && d->adjust_grads(&r->g, r->g.regs[i].params) != 0)
-            return lg_seterr(LG_EPLUGIN, "regularizer %s: adjust_grads failed at step %ld", d->name,
-                             r->step + 1);
+            return lg_seterr(LG_EPLUGIN, "regularizer %s: adjust_grads failed at step %ld: %s", d->name,
+                             r->step + 1, lg_tape_error(r->g.tape) ? lg_tape_error(r->g.tape) : "no reason given");
     }
     return LG_OK;
 }
@@ -237,8 +237,8 @@ static int call_step_hooks(run *r, lg_player p)
         const lg_plugin *d = r->g.regs[i].h->desc;
         r->g.player = p;
         if (d->after_step && d->after_step(&r->g, p, r->g.regs[i].params) != 0)
-            return lg_seterr(LG_EPLUGIN, "regularizer %s: after_step failed at step %ld", d->name,
-                             r->step + 1);
+            return lg_seterr(LG_EPLUGIN, "regularizer %s: after_step failed at step %ld: %s", d->name,
+                             r->step + 1, lg_tape_error(r->g.tape) ? lg_tape_error(r->g.tape) : "no reason given");
     }
     return LG_OK;
 }
@@ -312,6 +312,7 @@ static int alternating_step(run *r)
 {
     int rc;
     r->g.n_log = 0; /* what either player logs in this step */
+    r->g.simultaneous = false;
     for (long k = 0; k < r->c.d_steps; k++) {
         sample_batches(r);
         if ((rc = player_grad(r, LG_PLAYER_D)) || (rc = call_grad_hooks(r)) ||
@@ -332,6 +333,7 @@ static int simultaneous_step(run *r)
 {
     int rc;
     r->g.n_log = 0;
+    r->g.simultaneous = true;
     sample_batches(r);
     if ((rc = player_grad(r, LG_PLAYER_D)) || (rc = player_grad(r, LG_PLAYER_G)))
         return rc;
