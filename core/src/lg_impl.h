@@ -292,6 +292,7 @@ struct lg_game {
     gsl_matrix *real, *noise;            /* (batch, x_dim), (batch, z_dim) */
     lg_node *real_node, *noise_node;     /* leaves on the current recording */
     lg_player player;
+    bool simultaneous;                   /* set by the runner */
     lg_plugin_inst loss;
     lg_plugin_inst regs[LG_MAX_REGS];
     size_t n_regs;
@@ -361,6 +362,10 @@ int lg_run_step(lg_run *r);
 lg_game *lg_run_game(lg_run *r);
 const lg_train_config *lg_run_config(const lg_run *r);
 void lg_run_close(lg_run *r);
+
+/* `litgan compare ARGS...` (compare.c); returns 0 or an LG_E* status. */
+int lg_compare_main(int argc, char **argv);
+extern const char lg_compare_help[];
 
 /* ------------------------------------------------------------- checkpoint --- */
 
