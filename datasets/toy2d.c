@@ -1,126 +1,179 @@
 /*
- * toy2d.c - synthetic 2D mixtures with known modes (VEEGAN / PacGAN protocol).
+ * toy2d.c - synthetic 2D data: Gaussian mixtures with known modes (VEEGAN /
+ * PacGAN protocol), two manifolds without modes, and uniform noise.
  *
- * ring8: n Gaussians (default 8) of standard deviation sigma on a circle of the
- * given radius, centres at angles 2 pi k / n for k = 0..n-1. Dividing by n, not
- * n-1 (the linspace(0, 2 pi, 8) mistake), keeps the n centres distinct.
+ * ring8:n=8,radius=2,sigma=0.02
+ *   n Gaussians of standard deviation sigma on a circle of the given radius,
+ *   centres at angles 2 pi k / n for k = 0..n-1, equal weights. Dividing by n,
+ *   not n - 1 (the linspace(0, 2 pi, 8) mistake), keeps the n centres distinct.
+ * grid25:spacing=2,sigma=0.05
+ *   25 Gaussians of standard deviation sigma, equal weights, centres on the
+ *   lattice {-2, -1, 0, 1, 2}^2 * spacing (the default: {-4, -2, 0, 2, 4}^2).
+ *   Mode k = 5 i + j sits at ((i - 2) spacing, (j - 2) spacing).
+ * swissroll:noise=0.05,scale=0.15
+ *   t ~ U(1.5 pi, 4.5 pi), (x, y) = scale (t cos t, t sin t) + noise (e1, e2),
+ *   e ~ N(0, I): one and a half turns of an Archimedean spiral, radius scale*t
+ *   from 0.71 to 2.12 with the defaults (sklearn's make_swiss_roll uses the same
+ *   t in its (x, z) plane). The sampler draws t, then e1, then e2. No modes, no
+ *   density.
+ * moons:noise=0.05
+ *   Two interleaving half circles of radius 1 (sklearn's make_moons shape): a
+ *   fair coin picks the moon, theta ~ U(0, pi); upper moon (cos theta,
+ *   sin theta), lower moon (1 - cos theta, 1/2 - sin theta); both shifted by
+ *   (-1/2, -1/4) so that the data is centred in [-1.5, 1.5] x [-0.75, 0.75]; then
+ *   noise (e1, e2), e ~ N(0, I). The sampler draws the coin, theta, e1, e2. No
+ *   modes, no density.
+ * uniform:dim=2
+ *   dim values each U(-1, 1), no modes: random data for benchmarks.
  */
-#include "../core/src/lg_impl.h"
+#include "datasets.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_randist.h>
 
-static void sample_mixture(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out)
-{
-    for (size_t i = 0; i < out->size1; i++) {
-        size_t k = gsl_rng_uniform_int(rng, ds->n_modes);
-        for (size_t j = 0; j < ds->dim; j++)
-            gsl_matrix_set(out, i, j, ds->modes[k * ds->dim + j] + gsl_ran_gaussian(rng, ds->sigma));
-    }
-}
+/* ------------------------------------------------------------------ ring8 --- */
 
-static const lg_param_doc ring_doc[] = {
-    { "n", LG_PARAM_TYPE_INT, "8", NULL, "number of modes" },
+const lg_param_doc lg_ring8_doc[] = {
+    { "n", LG_PARAM_TYPE_INT, "8", NULL, "number of modes (1..1000)" },
     { "radius", LG_PARAM_TYPE_DOUBLE, "2", NULL, "radius of the circle" },
     { "sigma", LG_PARAM_TYPE_DOUBLE, "0.02", NULL, "standard deviation of each mode" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
-static int ring_make(lg_dataset *ds)
+int lg_ring8_make(lg_dataset *ds)
 {
     long n = lg_param_int(ds->params, "n");
     double r = lg_param_double(ds->params, "radius"), s = lg_param_double(ds->params, "sigma");
     if (n < 1 || n > 1000 || !(r > 0) || !(s > 0))
-        return lg_seterr(LG_EINVAL, "dataset ring8: need 1 <= n <= 1000, radius > 0, sigma > 0");
+        return lg_seterr(LG_EINVAL, "dataset ring8: need 1 <= n <= 1000, radius > 0, sigma > 0 "
+                         "(got n=%ld, radius=%g, sigma=%g)", n, r, s);
     ds->dim = 2;
     ds->n_modes = (size_t)n;
     ds->sigma = s;
     ds->modes = lg_xcalloc(2 * (size_t)n, sizeof(double));
     for (long k = 0; k < n; k++) {
-        double a = 2.0 * M_PI * (double)k / (double)n;
+        double a = 2.0 * M_PI * (double)k / (double)n; /* angle 2 pi k / n */
         ds->modes[2 * k] = r * cos(a);
         ds->modes[2 * k + 1] = r * sin(a);
     }
-    ds->sample = sample_mixture;
+    ds->sample = lg_mixture_sample;
+    ds->density = lg_mixture_density;
     return LG_OK;
 }
 
-/* uniform: dim values each U(-1, 1), no modes - random data for benchmarks. */
-static void sample_uniform(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out)
+/* ----------------------------------------------------------------- grid25 --- */
+
+const lg_param_doc lg_grid25_doc[] = {
+    { "spacing", LG_PARAM_TYPE_DOUBLE, "2", NULL, "distance between neighbouring modes" },
+    { "sigma", LG_PARAM_TYPE_DOUBLE, "0.05", NULL, "standard deviation of each mode" },
+    { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+};
+
+int lg_grid25_make(lg_dataset *ds)
 {
-    (void)ds;
+    double h = lg_param_double(ds->params, "spacing"), s = lg_param_double(ds->params, "sigma");
+    if (!(h > 0) || !(s > 0))
+        return lg_seterr(LG_EINVAL, "dataset grid25: need spacing > 0 and sigma > 0 "
+                         "(got spacing=%g, sigma=%g)", h, s);
+    ds->dim = 2;
+    ds->n_modes = 25;
+    ds->sigma = s;
+    ds->modes = lg_xcalloc(50, sizeof(double));
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 5; j++) {
+            ds->modes[2 * (5 * i + j)] = (double)(i - 2) * h;
+            ds->modes[2 * (5 * i + j) + 1] = (double)(j - 2) * h;
+        }
+    ds->sample = lg_mixture_sample;
+    ds->density = lg_mixture_density;
+    return LG_OK;
+}
+
+/* -------------------------------------------------------------- swissroll --- */
+
+const lg_param_doc lg_swissroll_doc[] = {
+    { "noise", LG_PARAM_TYPE_DOUBLE, "0.05", NULL, "standard deviation of the Gaussian noise" },
+    { "scale", LG_PARAM_TYPE_DOUBLE, "0.15", NULL, "(x, y) = scale (t cos t, t sin t)" },
+    { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+};
+
+static void swissroll_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out)
+{
+    LG_ASSERT(out->size2 == 2, "swissroll samples have 2 columns");
+    double noise = lg_param_double(ds->params, "noise"), c = lg_param_double(ds->params, "scale");
+    for (size_t i = 0; i < out->size1; i++) {
+        double t = gsl_ran_flat(rng, 1.5 * M_PI, 4.5 * M_PI);
+        double e1 = gsl_ran_gaussian(rng, noise), e2 = gsl_ran_gaussian(rng, noise);
+        gsl_matrix_set(out, i, 0, c * t * cos(t) + e1);
+        gsl_matrix_set(out, i, 1, c * t * sin(t) + e2);
+    }
+}
+
+int lg_swissroll_make(lg_dataset *ds)
+{
+    double noise = lg_param_double(ds->params, "noise"), c = lg_param_double(ds->params, "scale");
+    if (!(noise >= 0) || !(c > 0))
+        return lg_seterr(LG_EINVAL, "dataset swissroll: need noise >= 0 and scale > 0 "
+                         "(got noise=%g, scale=%g)", noise, c);
+    ds->dim = 2;
+    ds->sample = swissroll_sample;
+    return LG_OK;
+}
+
+/* ------------------------------------------------------------------ moons --- */
+
+const lg_param_doc lg_moons_doc[] = {
+    { "noise", LG_PARAM_TYPE_DOUBLE, "0.05", NULL, "standard deviation of the Gaussian noise" },
+    { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+};
+
+static void moons_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out)
+{
+    LG_ASSERT(out->size2 == 2, "moons samples have 2 columns");
+    double noise = lg_param_double(ds->params, "noise");
+    for (size_t i = 0; i < out->size1; i++) {
+        unsigned long lower = gsl_rng_uniform_int(rng, 2);
+        double th = gsl_ran_flat(rng, 0.0, M_PI);
+        double e1 = gsl_ran_gaussian(rng, noise), e2 = gsl_ran_gaussian(rng, noise);
+        double x = lower ? 1.0 - cos(th) : cos(th);
+        double y = lower ? 0.5 - sin(th) : sin(th);
+        gsl_matrix_set(out, i, 0, x - 0.5 + e1);
+        gsl_matrix_set(out, i, 1, y - 0.25 + e2);
+    }
+}
+
+int lg_moons_make(lg_dataset *ds)
+{
+    double noise = lg_param_double(ds->params, "noise");
+    if (!(noise >= 0))
+        return lg_seterr(LG_EINVAL, "dataset moons: need noise >= 0 (got noise=%g)", noise);
+    ds->dim = 2;
+    ds->sample = moons_sample;
+    return LG_OK;
+}
+
+/* ---------------------------------------------------------------- uniform --- */
+
+static void uniform_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out)
+{
+    LG_ASSERT(out->size2 == ds->dim, "the sample matrix needs one column per dimension");
     for (size_t i = 0; i < out->size1; i++)
         for (size_t j = 0; j < out->size2; j++)
             gsl_matrix_set(out, i, j, 2.0 * gsl_rng_uniform(rng) - 1.0);
 }
 
-static const lg_param_doc uniform_doc[] = {
-    { "dim", LG_PARAM_TYPE_INT, "2", NULL, "dimension" },
+const lg_param_doc lg_uniform_doc[] = {
+    { "dim", LG_PARAM_TYPE_INT, "2", NULL, "dimension (1..1000000)" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
-static int uniform_make(lg_dataset *ds)
+int lg_uniform_make(lg_dataset *ds)
 {
     long d = lg_param_int(ds->params, "dim");
     if (d < 1 || d > 1000000)
-        return lg_seterr(LG_EINVAL, "dataset uniform: dim must be in 1..1000000");
+        return lg_seterr(LG_EINVAL, "dataset uniform: dim=%ld must be in 1..1000000", d);
     ds->dim = (size_t)d;
-    ds->sample = sample_uniform;
+    ds->sample = uniform_sample;
     return LG_OK;
-}
-
-typedef struct dataset_kind {
-    const char *name;
-    const lg_param_doc *doc;
-    int (*make)(lg_dataset *ds);
-    const char *help;
-} dataset_kind;
-
-static const dataset_kind kinds[] = {
-    { "ring8", ring_doc, ring_make, "ring of n Gaussians, radius 2, sigma 0.02 (n=8)" },
-    { "uniform", uniform_doc, uniform_make, "U(-1,1)^dim noise (benchmarks)" },
-};
-
-const char lg_dataset_help[] =
-    "datasets:\n"
-    "  ring8:n=8,radius=2,sigma=0.02   n Gaussians at angles 2 pi k/n on a circle\n"
-    "  uniform:dim=2                   U(-1,1)^dim, no modes (for benchmarks)\n";
-
-int lg_dataset_open(const char *spec, lg_dataset **out)
-{
-    *out = NULL;
-    char name[LG_NAME_MAX];
-    const char *kv;
-    int rc = lg_spec_split(spec, name, &kv);
-    if (rc != LG_OK)
-        return rc;
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        if (strcmp(kinds[i].name, name) != 0)
-            continue;
-        lg_dataset *ds = lg_xcalloc(1, sizeof *ds);
-        snprintf(ds->name, sizeof ds->name, "%s", name);
-        char what[LG_NAME_MAX + 16];
-        snprintf(what, sizeof what, "dataset %s", name);
-        if ((rc = lg_params_parse(kinds[i].doc, kv, what, &ds->params)) == LG_OK)
-            rc = kinds[i].make(ds);
-        if (rc != LG_OK) {
-            lg_dataset_free(ds);
-            return rc;
-        }
-        *out = ds;
-        return LG_OK;
-    }
-    return lg_seterr(LG_EINVAL, "dataset '%s' is unknown (known: ring8, uniform)", name);
-}
-
-void lg_dataset_free(lg_dataset *ds)
-{
-    if (!ds)
-        return;
-    lg_params_free(ds->params);
-    free(ds->modes);
-    free(ds);
 }

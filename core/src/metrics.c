@@ -1,14 +1,33 @@
 /*
- * metrics.c - sample-quality metrics against a mixture's known modes.
+ * metrics.c - sample-quality metrics and divergences.
  *
  * Mode coverage (VEEGAN, Srivastava et al. 2017; PacGAN, Lin et al. 2018): a
  * sample is "high quality" when it lies within 3 sigma of its nearest mode; a
  * mode is covered when at least one high-quality sample is nearest to it.
+ *
+ * W1 in 1D: for distributions on the line, W1(a, b) = int |F_a(t) - F_b(t)| dt
+ * (Vallender 1973; e.g. Villani, Optimal Transport, remark 2.19). For two
+ * empirical distributions both CDFs are step functions that only jump at sample
+ * points, so the integral is a finite sum over the merged sorted samples.
+ * Sliced W1 (Rabin et al. 2011; Deshpande et al. 2018): the mean over random
+ * unit directions u of W1 between the projections <x, u> and <y, u>.
+ *
+ * Jensen-Shannon divergence (Lin 1991), natural log:
+ *   JSD(P, Q) = 1/2 KL(P || M) + 1/2 KL(Q || M),  M = (P + Q) / 2,
+ * 0 <= JSD <= log 2, with log 2 exactly when P and Q have disjoint supports.
+ * Goodfellow et al. 2014, theorem 1: the minimax GAN's C(G) = -log 4 + 2 JSD.
  */
 #include "lg_impl.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_histogram.h>
+#include <gsl/gsl_integration.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
 
 lg_mode_stats lg_mode_coverage(const lg_dataset *ds, const gsl_matrix *x)
 {
@@ -40,4 +59,256 @@ lg_mode_stats lg_mode_coverage(const lg_dataset *ds, const gsl_matrix *x)
     st.high_quality = (double)good / (double)x->size1;
     free(hit);
     return st;
+}
+
+/* ------------------------------------------------------------------- W1 --- */
+
+/* W1 of two sorted samples. Walk the merged order; after consuming every value
+ * <= t, F_a(t) = i / na and F_b(t) = j / nb, constant up to the next sample
+ * point t', so the integral gains |i nb - j na| / (na nb) * (t' - t). Ties
+ * (equal values in a and b) give zero-width pieces. */
+static double w1_sorted(const double *a, size_t na, const double *b, size_t nb)
+{
+    size_t i = 0, j = 0;
+    double sum = 0, t = fmin(a[0], b[0]);
+    double nab = (double)na * (double)nb;
+    while (i < na || j < nb) {
+        /* consume every value equal to t from both samples */
+        while (i < na && a[i] <= t)
+            i++;
+        while (j < nb && b[j] <= t)
+            j++;
+        if (i == na && j == nb)
+            break;
+        double next = i == na ? b[j] : j == nb ? a[i] : fmin(a[i], b[j]);
+        double gap = fabs((double)i * (double)nb - (double)j * (double)na) / nab;
+        sum += gap * (next - t);
+        t = next;
+    }
+    return sum;
+}
+
+double lg_w1_1d(const double *a, size_t na, const double *b, size_t nb)
+{
+    LG_ASSERT(na > 0 && nb > 0, "W1 needs at least one sample on each side");
+    double *sa = lg_xmalloc(na * sizeof *sa), *sb = lg_xmalloc(nb * sizeof *sb);
+    memcpy(sa, a, na * sizeof *sa);
+    memcpy(sb, b, nb * sizeof *sb);
+    gsl_sort(sa, 1, na);
+    gsl_sort(sb, 1, nb);
+    double w = w1_sorted(sa, na, sb, nb);
+    free(sa);
+    free(sb);
+    return w;
+}
+
+double lg_sliced_w1(const gsl_matrix *x, const gsl_matrix *y, size_t n_proj, gsl_rng *rng)
+{
+    LG_ASSERT(x->size2 == y->size2, "both sample sets need the same dimension");
+    LG_ASSERT(x->size1 > 0 && y->size1 > 0 && n_proj > 0,
+              "sliced W1 needs samples on each side and at least one projection");
+    size_t d = x->size2;
+    gsl_vector *u = gsl_vector_alloc(d);                /* u: (d), unit */
+    gsl_vector *px = gsl_vector_alloc(x->size1);        /* px = x u: (n) */
+    gsl_vector *py = gsl_vector_alloc(y->size1);        /* py = y u: (m) */
+    double sum = 0;
+    for (size_t p = 0; p < n_proj; p++) {
+        /* uniform on the unit sphere S^{d-1} (GSL: normalised Gaussian vector) */
+        gsl_ran_dir_nd(rng, d, u->data);
+        int s1 = gsl_blas_dgemv(CblasNoTrans, 1.0, x, u, 0.0, px);
+        int s2 = gsl_blas_dgemv(CblasNoTrans, 1.0, y, u, 0.0, py);
+        LG_ASSERT(s1 == GSL_SUCCESS && s2 == GSL_SUCCESS, "dgemv on checked shapes");
+        gsl_sort(px->data, 1, px->size);
+        gsl_sort(py->data, 1, py->size);
+        sum += w1_sorted(px->data, px->size, py->data, py->size);
+    }
+    gsl_vector_free(u);
+    gsl_vector_free(px);
+    gsl_vector_free(py);
+    return sum / (double)n_proj;
+}
+
+/* ------------------------------------------------------------------ JSD --- */
+
+/* The JSD's summand (and integrand), 0 log 0 = 0:
+ *   1/2 [p log(p / m) + q log(q / m)],  m = (p + q) / 2,
+ * written with s = p + q, r = p / s, r' = q / s as
+ *   1/2 [p (log 2 + log r) + q (log 2 + log r')].
+ * Safe where a density underflows: r, r' are in [0, 1] (fl(p + q) >= p), so no
+ * log exceeds 0 and no 0 / 0 occurs; where p / s underflows to 0 the term
+ * p log(2 r) is below 1e-320 in size and is dropped instead of becoming
+ * 0 * -inf. (The naive m = (p + q) / 2 rounds to 0 for p = 5e-324, q = 0, and
+ * p log(p / m) is then inf.) */
+static double jsd_term(double p, double q)
+{
+    double s = p + q, hp = p, hq = q;
+    if (s == 0)
+        return 0;
+    if (!isfinite(s)) /* both near DBL_MAX: the same ratios from halves */
+        hp = 0.5 * p, hq = 0.5 * q, s = hp + hq;
+    double r = hp / s, rq = hq / s, t = 0;
+    if (r > 0)
+        t += p * (M_LN2 + log(r));
+    if (rq > 0)
+        t += q * (M_LN2 + log(rq));
+    return 0.5 * t;
+}
+
+#define JSD_MAX_CELLS ((size_t)1 << 26)
+
+double lg_jsd_hist(const gsl_matrix *x, const gsl_matrix *y, size_t bins)
+{
+    LG_ASSERT(x->size2 == y->size2, "both sample sets need the same dimension");
+    size_t d = x->size2, n = x->size1, m = y->size1;
+    if (n == 0 || m == 0 || d == 0 || bins == 0) {
+        lg_seterr(LG_EINVAL, "JSD: need samples on both sides and bins >= 1");
+        return NAN;
+    }
+    size_t cells = 1;
+    for (size_t j = 0; j < d; j++) {
+        if (cells > JSD_MAX_CELLS / bins) {
+            lg_seterr(LG_EINVAL, "JSD: %zu^%zu histogram cells are too many (at most %zu)", bins,
+                      d, JSD_MAX_CELLS);
+            return NAN;
+        }
+        cells *= bins;
+    }
+    /* One gsl_histogram per axis defines the bins of that axis: bins equal
+     * ranges over [lo, hi], the box that holds both sets. GSL's bins are
+     * half-open [r_i, r_{i+1}), so a value equal to hi would fall outside and
+     * be dropped; the last edge is moved to the next double above hi, which
+     * puts the maximum into the last bin. */
+    gsl_histogram **axis = lg_xcalloc(d, sizeof *axis);
+    double *edges = lg_xmalloc((bins + 1) * sizeof *edges);
+    double *cx = lg_xcalloc(cells, sizeof *cx), *cy = lg_xcalloc(cells, sizeof *cy);
+    double result = NAN;
+    for (size_t j = 0; j < d; j++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int set = 0; set < 2; set++) {
+            const gsl_matrix *s = set ? y : x;
+            for (size_t i = 0; i < s->size1; i++) {
+                double v = gsl_matrix_get(s, i, j);
+                if (!isfinite(v)) {
+                    lg_seterr(LG_EINVAL, "JSD: sample %zu of the %s set, column %zu, is %g", i,
+                              set ? "second" : "first", j, v);
+                    goto done;
+                }
+                lo = fmin(lo, v), hi = fmax(hi, v);
+            }
+        }
+        /* w = (hi - lo) / bins without overflow; a spread too small to give
+         * strictly increasing edges counts as flat: every sample in bin 0 */
+        double w = hi / (double)bins - lo / (double)bins;
+        if (!(w > 4 * DBL_EPSILON * fmax(fabs(lo), fabs(hi))) || !(w > 0)) {
+            hi = lo + fmax(1.0, fabs(lo));
+            w = hi / (double)bins - lo / (double)bins;
+        }
+        for (size_t b = 0; b < bins; b++)
+            edges[b] = lo + (double)b * w;
+        edges[bins] = nextafter(hi, INFINITY);
+        axis[j] = gsl_histogram_alloc(bins);
+        if (gsl_histogram_set_ranges(axis[j], edges, bins + 1) != GSL_SUCCESS) {
+            lg_seterr(LG_EINVAL, "JSD: could not set the bins of column %zu", j);
+            goto done;
+        }
+    }
+    /* cell index of a row: sum_j bin_j * bins^j */
+    for (int set = 0; set < 2; set++) {
+        const gsl_matrix *s = set ? y : x;
+        double *c = set ? cy : cx;
+        for (size_t i = 0; i < s->size1; i++) {
+            size_t cell = 0, stride = 1;
+            for (size_t j = 0; j < d; j++) {
+                size_t b;
+                double v = gsl_matrix_get(s, i, j);
+                /* every value is finite and inside [edges[0], edges[bins]) by construction */
+                int st = gsl_histogram_find(axis[j], v, &b);
+                LG_ASSERT(st == GSL_SUCCESS, "a sample outside the box that was built to hold it");
+                cell += b * stride;
+                stride *= bins;
+            }
+            c[cell] += 1;
+        }
+    }
+    /* JSD of the two histograms: P = cx / n, Q = cy / m (every sample counted) */
+    double sum = 0;
+    for (size_t k = 0; k < cells; k++)
+        sum += jsd_term(cx[k] / (double)n, cy[k] / (double)m);
+    result = fmin(fmax(sum, 0.0), M_LN2); /* rounding may step outside [0, log 2] */
+done:
+    for (size_t j = 0; j < d; j++)
+        if (axis[j])
+            gsl_histogram_free(axis[j]);
+    free(axis);
+    free(edges);
+    free(cx);
+    free(cy);
+    return result;
+}
+
+typedef struct jsd_ctx {
+    lg_density_fn p, q;
+    void *pctx, *qctx;
+    bool bad;           /* a density returned a negative or non-finite value */
+} jsd_ctx;
+
+static double jsd_integrand(double x, void *vctx)
+{
+    jsd_ctx *c = vctx;
+    double p = c->p(x, c->pctx), q = c->q(x, c->qctx);
+    if (!(p >= 0 && q >= 0 && isfinite(p) && isfinite(q))) {
+        c->bad = true;
+        return 0;
+    }
+    return jsd_term(p, q);
+}
+
+/* Adaptive quadrature on a fixed partition: QAG (Gauss-Kronrod 21) alone on the
+ * whole interval can miss a narrow peak between its 21 first nodes (both rules
+ * agree on ~0 and it stops), so (lo, hi) is cut into JSD_PIECES equal pieces
+ * first and QAG refines each. Features narrower than about (hi - lo) / 20000
+ * can still be missed: give an interval that fits the densities. */
+#define JSD_PIECES 512
+#define JSD_LIMIT 200
+
+double lg_jsd_1d(lg_density_fn p, void *pctx, lg_density_fn q, void *qctx, double lo, double hi)
+{
+    lg_gsl_init();
+    if (!(isfinite(lo) && isfinite(hi) && lo < hi)) {
+        lg_seterr(LG_EINVAL, "JSD: the interval (%g, %g) must be finite with lo < hi", lo, hi);
+        return NAN;
+    }
+    jsd_ctx c = { p, q, pctx, qctx, false };
+    gsl_function f = { jsd_integrand, &c };
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(JSD_LIMIT);
+    double sum = 0, h = (hi - lo) / JSD_PIECES;
+    int status = GSL_SUCCESS;
+    for (int k = 0; k < JSD_PIECES && status == GSL_SUCCESS; k++) {
+        double a = lo + k * h, b = k + 1 == JSD_PIECES ? hi : lo + (k + 1) * h, r, err;
+        /* the integrand is <= (p + q) log(2) / 2: absolute 1e-14 per piece is far below
+         * any tolerance a test or a lab needs; relative 1e-10 */
+        status = gsl_integration_qag(&f, a, b, 1e-14, 1e-10, JSD_LIMIT, GSL_INTEG_GAUSS21, ws,
+                                     &r, &err);
+        sum += r;
+    }
+    gsl_integration_workspace_free(ws);
+    if (c.bad) {
+        lg_seterr(LG_EINVAL, "JSD: a density returned a negative or non-finite value on (%g, %g)",
+                  lo, hi);
+        return NAN;
+    }
+    if (status != GSL_SUCCESS) {
+        lg_seterr(LG_EINVAL, "JSD: quadrature failed on (%g, %g): %s", lo, hi,
+                  gsl_strerror(status));
+        return NAN;
+    }
+    /* the integrand is >= 0 pointwise (at p + q = s, p = a s it is s (log 2 - H(a)) / 2
+     * with the binary entropy H(a) <= log 2), so for densities the integral over any
+     * interval is in [0, log 2]; only rounding may step outside */
+    if (sum > M_LN2 + 1e-6) {
+        lg_seterr(LG_EINVAL, "JSD: %g > log 2 on (%g, %g): the densities do not integrate to 1",
+                  sum, lo, hi);
+        return NAN;
+    }
+    return fmin(sum, M_LN2);
 }
