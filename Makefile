@@ -5,7 +5,7 @@ CC      ?= cc
 BUILD   ?= build
 PKGS    := gsl openblas cunit
 OPT     ?= -O3 -g
-CFLAGS  := $(OPT) -fno-math-errno -fno-trapping-math -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation -fPIC -fvisibility=hidden \
+CFLAGS  := $(OPT) -MMD -MP -fno-math-errno -fno-trapping-math -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation -fPIC -fvisibility=hidden \
            -Icore/include $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # GSL's CBLAS interface, backed by OpenBLAS instead of GSL's reference gslcblas
 LIBS    := $(shell pkg-config --libs-only-L gsl 2>/dev/null) -lgsl \
@@ -25,6 +25,8 @@ all: $(BINDIR)/litgan $(PLUGINS)
 
 deps:
 	@sh core/deps.sh
+
+-include $(CORE_OBJ:.o=.d)
 
 $(BUILD)/obj/%.o: %.c core/include/litgan.h core/src/lg_impl.h
 	@mkdir -p $(dir $@)
@@ -56,12 +58,11 @@ test: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/run_tests $(TEST_PLUGINS)
 	LG_BUILD=$(BUILD) LG_BIN=$(BINDIR)/litgan OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/run_tests
 
-# The main job: train the non-saturating GAN on the ring of 8 Gaussians.
+# The main job: every loss with its paper's defaults on the ring of 8 Gaussians.
 demo: deps
 	@$(MAKE) --no-print-directory all
-	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan train --loss nsgan --steps 2000 --seed 1 \
-	  --opt-d adam:lr=1e-3,b1=0.5 --opt-g adam:lr=1e-3,b1=0.5 --out runs/demo
-	@echo "demo: results in runs/demo (log.csv, samples.csv, real.csv, checkpoint.bin)"
+	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan compare --losses gan,nsgan,wgan,ganqp,biganqp \
+	  --data ring8 --steps 2000 --seeds 3 -j 2 --out reports/compare-ring8
 
 # Time training steps against PyTorch (when importable) in the same run.
 bench: deps

@@ -12,6 +12,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  train            train a GAN with a loss plugin (and regularizers)\n"
+    "  compare          train several losses on one task and write a report\n"
     "  plugins          list the plugins found, with title and citation\n"
     "  check-plugin P   validate a plugin and gradient-check its objectives\n"
     "  help             this text\n"
@@ -140,11 +141,13 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "train"))
         return lg_train_main(argc - 2, argv + 2) == LG_OK ? 0 : 1;
+    if (!strcmp(cmd, "compare"))
+        return lg_compare_main(argc - 2, argv + 2) == LG_OK ? 0 : 1;
     if (!strcmp(cmd, "plugins"))
         return cmd_plugins(argc - 2, argv + 2);
     if (!strcmp(cmd, "check-plugin"))
         return cmd_check(argc - 2, argv + 2);
-    fprintf(stderr, "litgan: unknown command '%s' (commands: train, plugins, check-plugin; "
+    fprintf(stderr, "litgan: unknown command '%s' (commands: train, compare, plugins, check-plugin; "
                     "see litgan help)\n", cmd);
     return 2;
 }

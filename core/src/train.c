@@ -173,9 +173,11 @@ struct lg_run {
     bool tty;
     double t_start, t_last;
     long step_last;
+    long step_first;           /* the step this process started from */
     double rate;
     char out[4096];
     bool encoder;              /* the loss needs E; D scores (x, z) */
+    gsl_matrix *eval_real;     /* fixed real samples the metrics compare against */
 };
 typedef struct lg_run run;
 
@@ -193,6 +195,8 @@ static void run_free(run *r)
             lg_plugin_inst_close(&r->g.regs[i]);
     }
     lg_dataset_free(r->ds);
+    if (r->eval_real)
+        gsl_matrix_free(r->eval_real);
     if (r->rng)
         gsl_rng_free(r->rng);
     lg_strvec_free(&r->eff);
@@ -393,31 +397,62 @@ static void log_header(run *r)
     fprintf(r->log, "# litgan train, seed %lu:", r->c.seed);
     for (size_t i = 0; i < r->eff.n; i++)
         fprintf(r->log, " %s", r->eff.w[i]);
-    fprintf(r->log, "\nstep,loss_d,loss_g,gnorm_d,gnorm_g,steps_per_s,modes,high_quality");
+    fprintf(r->log, "\nstep,loss_d,loss_g,gnorm_d,gnorm_g,steps_per_s,modes,high_quality,sliced_w1");
     for (size_t i = 0; i < r->g.n_log; i++)
         fprintf(r->log, ",%s", r->g.log_name[i]);
     fprintf(r->log, "\n");
 }
 
+/* Real samples drawn from their own seeded stream (never the training one). */
+static gsl_matrix *real_samples(run *r)
+{
+    if (!r->eval_real) {
+        gsl_rng *dr = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(dr, r->c.seed * 1000003ul + 3);
+        r->eval_real = gsl_matrix_alloc((size_t)r->c.n_samples, r->ds->dim);
+        r->ds->sample(r->ds, dr, r->eval_real);
+        gsl_rng_free(dr);
+    }
+    return r->eval_real;
+}
+
+/* sliced W1 with 50 directions from a fixed stream, so rows are comparable */
+static double sliced_w1(run *r, const gsl_matrix *x)
+{
+    gsl_rng *pr = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(pr, 4242);
+    double w = lg_sliced_w1(x, real_samples(r), 50, pr);
+    gsl_rng_free(pr);
+    return w;
+}
+
 static void log_row(run *r)
 {
     lg_mode_stats ms = { 0, 0 };
-    if (r->ds->n_modes) {
-        gsl_matrix *x = generate(r, (size_t)r->c.n_samples, 1);
+    gsl_matrix *x = generate(r, (size_t)r->c.n_samples, 1);
+    if (r->ds->n_modes)
         ms = lg_mode_coverage(r->ds, x);
-        gsl_matrix_free(x);
-    }
-    fprintf(r->log, "%ld,%.9g,%.9g,%.9g,%.9g,%.1f,%zu,%.4f", r->step, r->loss[LG_PLAYER_D],
-            r->loss[LG_PLAYER_G], r->gnorm[LG_PLAYER_D], r->gnorm[LG_PLAYER_G], r->rate,
-            ms.modes_covered, ms.high_quality);
+    double sw = sliced_w1(r, x);
+    gsl_matrix_free(x);
+    fprintf(r->log, "%ld,%.9g,%.9g,%.9g,%.9g,%.1f,", r->step, r->loss[LG_PLAYER_D],
+            r->loss[LG_PLAYER_G], r->gnorm[LG_PLAYER_D], r->gnorm[LG_PLAYER_G], r->rate);
+    if (r->ds->n_modes) /* coverage means nothing without modes: empty fields */
+        fprintf(r->log, "%zu,%.4f,", ms.modes_covered, ms.high_quality);
+    else
+        fprintf(r->log, ",,");
+    fprintf(r->log, "%.6g", sw);
     for (size_t i = 0; i < r->g.n_log; i++)
         fprintf(r->log, ",%.9g", r->g.log_value[i]);
     fprintf(r->log, "\n");
     fflush(r->log);
-    if (!r->c.quiet && !r->tty)
-        fprintf(stderr, "step %ld/%ld  %.0f steps/s  loss_d %.4f  loss_g %.4f  modes %zu/%zu  hq %.1f%%\n",
-                r->step, r->c.steps, r->rate, r->loss[0], r->loss[1], ms.modes_covered,
-                r->ds->n_modes, 100 * ms.high_quality);
+    if (!r->c.quiet && !r->tty) {
+        fprintf(stderr, "step %ld/%ld  %.0f steps/s  loss_d %.4f  loss_g %.4f", r->step, r->c.steps,
+                r->rate, r->loss[0], r->loss[1]);
+        if (r->ds->n_modes)
+            fprintf(stderr, "  modes %zu/%zu  hq %.1f%%", ms.modes_covered, r->ds->n_modes,
+                    100 * ms.high_quality);
+        fprintf(stderr, "  sliced W1 %.4f\n", sw);
+    }
 }
 
 static void progress(run *r, bool last)
@@ -429,7 +464,7 @@ static void progress(run *r, bool last)
     if (!last && now - shown < 0.2)
         return;
     shown = now;
-    double rate = (r->step - r->step_last) / fmax(now - r->t_last, 1e-9);
+    double rate = (double)(r->step - r->step_first) / fmax(now - r->t_start, 1e-9);
     long left = r->c.steps - r->step;
     double eta = rate > 0 ? (double)left / rate : 0;
     fprintf(stderr, "\r\033[Kstep %ld/%ld  %.0f steps/s  ETA %ld:%02ld  loss_d %.4f  loss_g %.4f%s",
@@ -751,7 +786,7 @@ static int run_loop(run *r)
         return lg_seterr(LG_EIO, "%s: cannot write the log (%s)", r->path_log, strerror(errno));
     bool header = !r->c.resume;
     r->t_start = r->t_last = lg_now();
-    r->step_last = r->step;
+    r->step_last = r->step_first = r->step;
     if (!r->c.quiet)
         fprintf(stderr, "litgan: training %s on %s, seed %lu, steps %ld..%ld, output %s\n",
                 r->c.loss, r->c.data, r->c.seed, r->step + 1, r->c.steps, r->c.out);
@@ -786,14 +821,8 @@ static int run_loop(run *r)
         rc = write_matrix_csv(path, x, r->ds->dim == 2 ? "x,y" : "# one sample per row");
         gsl_matrix_free(x);
         if (rc == LG_OK) {
-            gsl_rng *dr = gsl_rng_alloc(gsl_rng_mt19937);
-            gsl_rng_set(dr, r->c.seed * 1000003ul + 3);
-            gsl_matrix *d = gsl_matrix_alloc((size_t)r->c.n_samples, r->ds->dim);
-            r->ds->sample(r->ds, dr, d);
             snprintf(path, sizeof path, "%s/real.csv", r->c.out);
-            rc = write_matrix_csv(path, d, r->ds->dim == 2 ? "x,y" : "# one sample per row");
-            gsl_matrix_free(d);
-            gsl_rng_free(dr);
+            rc = write_matrix_csv(path, real_samples(r), r->ds->dim == 2 ? "x,y" : "# one sample per row");
         }
         if (rc == LG_OK && !r->c.quiet)
             fprintf(stderr, "litgan: done in %.1f s; wrote %s/{log.csv,samples.csv,real.csv,checkpoint.bin}\n",
