@@ -68,6 +68,11 @@ static inline void lg_add_suite(const char *name, const lg_test_case *cases, siz
 /* Folder of the build (plugins, test plugins), from the environment that
  * make test sets, or "build". */
 const char *lg_test_build_dir(void);
+/* A path NAME inside this run's temporary folder (made on first use); the
+ * returned buffer is one of 8 reused in turn. */
+const char *lg_test_tmpdir(const char *name);
+/* The path of test plugin NAME (tests/plugins/NAME.c built under the build folder). */
+const char *lg_test_plugin(const char *name);
 /* The litgan executable under test (LG_BIN, set by make test), or "bin/litgan". */
 const char *lg_test_bin(void);
 

@@ -36,12 +36,7 @@ static const char *plugin_spec(const char *spec)
     return b;
 }
 
-static const char *test_plugin(const char *name)
-{
-    static char buf[PATH_MAX];
-    snprintf(buf, sizeof buf, "%s/tests/plugins/%s.so", lg_test_build_dir(), name);
-    return buf;
-}
+#define test_plugin lg_test_plugin
 
 typedef struct fixture {
     lg_game g;

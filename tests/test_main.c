@@ -21,6 +21,29 @@ const char *lg_test_bin(void)
     return b && *b ? b : "bin/litgan";
 }
 
+const char *lg_test_tmpdir(const char *name)
+{
+    static char root[] = "/tmp/litgan-test-XXXXXX";
+    static char buf[8][512];
+    static int k;
+    static bool made;
+    if (!made)
+        LG_ASSERT(mkdtemp(root), "mkdtemp");
+    made = true;
+    char *b = buf[k++ % 8];
+    snprintf(b, sizeof buf[0], "%s/%s", root, name);
+    return b;
+}
+
+const char *lg_test_plugin(const char *name)
+{
+    static char buf[8][512];
+    static int k;
+    char *b = buf[k++ % 8];
+    snprintf(b, sizeof buf[0], "%s/tests/plugins/%s.so", lg_test_build_dir(), name);
+    return b;
+}
+
 int main(int argc, char **argv)
 {
     lg_gsl_init();

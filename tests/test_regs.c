@@ -22,29 +22,8 @@
 
 /* ---------------------------------------------------------------- helpers --- */
 
-static char tmp_root[] = "/tmp/litgan-regs-XXXXXX";
-
-static const char *tmpdir(const char *name)
-{
-    static char buf[8][256];
-    static int k;
-    static bool made;
-    if (!made)
-        LG_ASSERT(mkdtemp(tmp_root), "mkdtemp");
-    made = true;
-    char *b = buf[k++ % 8];
-    snprintf(b, 256, "%s/%s", tmp_root, name);
-    return b;
-}
-
-static const char *test_plugin(const char *name)
-{
-    static char buf[4][512];
-    static int k;
-    char *b = buf[k++ % 4];
-    snprintf(b, 512, "%s/tests/plugins/%s.so", lg_test_build_dir(), name);
-    return b;
-}
+#define tmpdir lg_test_tmpdir
+#define test_plugin lg_test_plugin
 
 typedef struct fixture {
     lg_game g;

@@ -484,21 +484,6 @@ static int write_report(compare *c, const char labels[][LG_NAME_MAX + 16])
     return LG_OK;
 }
 
-static int mkdirs(const char *dir)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(tmp, 0755);
-            *p = '/';
-        }
-    if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-        return lg_seterr(LG_EIO, "%s: cannot create the report folder (%s)", dir, strerror(errno));
-    return LG_OK;
-}
-
 static int copy_file(const char *from, const char *to)
 {
     FILE *a = fopen(from, "rb"), *b = a ? fopen(to, "wb") : NULL;
@@ -569,7 +554,7 @@ int lg_compare_main(int argc, char **argv)
         label(c->losses[l], labels[l], sizeof labels[l]);
     }
     if (rc == LG_OK)
-        rc = mkdirs(c->out);
+        rc = lg_mkdir_p(c->out);
     for (size_t l = 0; rc == LG_OK && l < c->n_losses; l++)
         for (long s = 1; s <= c->seeds; s++) {
             job *j = &c->runs[c->n_runs++];

@@ -421,5 +421,7 @@ double lg_rel_error(const double *a, const double *b, size_t n);
 bool lg_all_finite(const double *x, size_t n);
 double lg_norm2(const double *x, size_t n);
 double lg_now(void); /* monotonic seconds */
+/* mkdir -p; LG_EIO with a message when the folder cannot be made. */
+int lg_mkdir_p(const char *dir);
 
 #endif /* LG_IMPL_H */

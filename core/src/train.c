@@ -521,21 +521,6 @@ static int save(run *r)
 
 /* ------------------------------------------------------------------ setup --- */
 
-static int mkdir_p(const char *dir)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(tmp, 0755);
-            *p = '/';
-        }
-    if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-        return lg_seterr(LG_EIO, "%s: cannot create the output folder (%s)", dir, strerror(errno));
-    return LG_OK;
-}
-
 static int open_nets(run *r)
 {
     lg_net *G = NULL, *D = NULL, *E = NULL;
@@ -757,7 +742,7 @@ static int run_setup(run *r, int argc, char **argv)
     if ((rc = open_plugins(r)) != LG_OK || (rc = open_nets(r)) != LG_OK ||
         (rc = open_optims(r)) != LG_OK)
         goto out;
-    if ((rc = mkdir_p(r->c.out)) != LG_OK)
+    if ((rc = lg_mkdir_p(r->c.out)) != LG_OK)
         goto out;
     snprintf(r->path_ckpt, sizeof r->path_ckpt, "%s/checkpoint.bin", r->c.out);
     snprintf(r->path_log, sizeof r->path_log, "%s/log.csv", r->c.out);
