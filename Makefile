@@ -3,17 +3,20 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := gsl openblas cunit
+PKGS    := gsl openblas cunit inih libcmark libseccomp
 OPT     ?= -O3 -g
 CFLAGS  := $(OPT) -MMD -MP -fno-math-errno -fno-trapping-math -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation -fPIC -fvisibility=hidden \
            -Icore/include $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # GSL's CBLAS interface, backed by OpenBLAS instead of GSL's reference gslcblas
 LIBS    := $(shell pkg-config --libs-only-L gsl 2>/dev/null) -lgsl \
-           $(shell pkg-config --libs openblas 2>/dev/null) -ldl -lz -lm
+           $(shell pkg-config --libs openblas 2>/dev/null) \
+           $(shell pkg-config --libs cunit inih libcmark libseccomp 2>/dev/null) -ldl -lz -lm
 BINDIR  ?= bin
 PLUGIN_DIR := $(abspath $(BUILD))/plugins
 
-CORE_SRC := $(wildcard core/src/*.c) $(wildcard datasets/*.c)
+# labs/NN-name/{grade,grade_hidden,experiment}.c are compiled into the library too
+CORE_SRC := $(wildcard core/src/*.c) $(wildcard datasets/*.c) $(wildcard labs/*/grade*.c) \
+            $(wildcard labs/*/experiment.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 PLUGINS  := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(wildcard plugins/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -30,7 +33,7 @@ deps:
 
 $(BUILD)/obj/%.o: %.c core/include/litgan.h core/src/lg_impl.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DLG_PLUGIN_DIR='"$(PLUGIN_DIR)"' -c $< -o $@
+	$(CC) $(CFLAGS) -Icore/src -DLG_PLUGIN_DIR='"$(PLUGIN_DIR)"' -DLG_SOURCE_ROOT='"$(CURDIR)"' -c $< -o $@
 
 $(LIB): $(CORE_OBJ)
 	@mkdir -p $(dir $@)

@@ -138,6 +138,12 @@ LG_API lg_node *lg_game_uniform(lg_game *g, size_t rows, size_t cols);
  * hook, or NULL from an objective. */
 LG_API void lg_game_fail(lg_game *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* What the student handout's stubs call in place of a solution: lg_todo_node
+ * fails the objective with "Task N.M is not implemented yet" and returns NULL;
+ * lg_todo_value says the same on stderr and returns NaN. */
+LG_API lg_node *lg_todo_node(lg_game *g, const char *task);
+LG_API double lg_todo_value(const char *task);
+
 /* 1 when both players step from the same point (--simultaneous), else 0. */
 LG_API int lg_game_simultaneous(const lg_game *g);
 

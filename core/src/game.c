@@ -128,6 +128,18 @@ void lg_game_fail(lg_game *g, const char *fmt, ...)
     lg_tape_fail(g->tape, "%s", msg);
 }
 
+lg_node *lg_todo_node(lg_game *g, const char *task)
+{
+    lg_game_fail(g, "%s is not implemented yet", task);
+    return NULL;
+}
+
+double lg_todo_value(const char *task)
+{
+    fprintf(stderr, "%s is not implemented yet\n", task);
+    return NAN;
+}
+
 int lg_game_simultaneous(const lg_game *g) { return g->simultaneous ? 1 : 0; }
 
 void lg_game_log(lg_game *g, const char *name, double value)

@@ -1,0 +1,181 @@
+/*
+ * lg_lab.h - the lab machinery (internal): labs and their tasks, grading tests
+ * with points, the sandbox that runs student code, experiments, handouts and
+ * woven reports. The public plugin API stays in core/include/litgan.h.
+ *
+ * A lab is a folder labs/NN-name/ holding
+ *   README.md      the writeup (Markdown): math, "Task N.M" sections, questions;
+ *                  a line "@code FILE REGION" stands for a named code region
+ *                  (woven in by `litgan weave`, never pasted);
+ *   lab.ini        the experiment definition (read with inih): its [experiment]
+ *                  section is the lab's own (data, nets, steps, seed, ...);
+ *   grade.c        the grading tests (CUnit, one suite per task) with points,
+ *                  compiled into bin/litgan; grade_hidden.c (optional) adds
+ *                  hidden tests and is left out of the handout;
+ *   experiment.c   the lab's experiment (`litgan lab NN`), compiled in too;
+ *   *.gp           gnuplot scripts, written next to their data when run.
+ * Student code: the files a lab lists (plugins/gan.c, labs/01-minimax/optimal.c,
+ * ...) with regions marked
+ *       / * BEGIN SOLUTION Task 1.1 * /      (written without the spaces)
+ *       ... reference code ...
+ *       / * END SOLUTION * /
+ *       / * STUB return lg_todo_node(g, "Task 1.1"); * /   (optional, right after END)
+ * which the handout replaces by the STUB text (or, without one, by a call that
+ * fails with "Task N.M is not implemented yet").
+ * Named regions for the writeup:
+ *       / * REGION d_loss * / ... / * END REGION * /
+ */
+#ifndef LG_LAB_H
+#define LG_LAB_H
+
+#include "lg_impl.h"
+
+/* ----------------------------------------------------------------- labs --- */
+
+#define LG_MAX_LAB_FILES 4
+
+typedef struct lg_task {
+    const char *number;       /* "1.1" */
+    const char *title;        /* "The discriminator loss on logits" */
+} lg_task;
+
+typedef enum lg_visibility {
+    LG_VISIBLE = 0,           /* Gradescope "visible" */
+    LG_HIDDEN = 1             /* "hidden": graded, not shown to students; not in the handout */
+} lg_visibility;
+
+typedef struct lg_grade_test {
+    const char *task;         /* "1.1": the CUnit suite it belongs to */
+    const char *name;         /* one line, e.g. "value at fixed logits" */
+    double points;
+    void (*fn)(void);         /* a CUnit test function (uses LG_GRADE_* below) */
+    lg_visibility visibility;
+} lg_grade_test;
+
+typedef struct lg_lab {
+    int number;               /* 1 */
+    const char *dir;          /* "01-minimax" (under labs/) */
+    const char *title;        /* "The minimax GAN" */
+    const lg_task *tasks;
+    size_t n_tasks;
+    /* student files, relative to the source root; each is built into its own
+     * shared object for grading, named after its basename ("gan.so") */
+    const char *files[LG_MAX_LAB_FILES];
+    /* `litgan lab NN`: run the experiment of lab.ini, writing into out_dir;
+     * returns LG_OK or a status with lg_errmsg() set */
+    int (*experiment)(const struct lg_lab *lab, const char *ini_path, const char *out_dir);
+} lg_lab;
+
+/* Called from a constructor in each lab's grade.c:
+ *   static void reg(void) __attribute__((constructor));
+ *   static void reg(void) { lg_lab_register(&lab); lg_lab_add_tests(1, tests, n); } */
+void lg_lab_register(const lg_lab *lab);
+void lg_lab_add_tests(int number, const lg_grade_test *tests, size_t n);
+/* Lab by number (1) or by "01" / "01-minimax"; NULL with a message if unknown. */
+const lg_lab *lg_lab_find(const char *which);
+size_t lg_lab_count(void);
+const lg_lab *lg_lab_at(size_t i);
+const lg_grade_test *lg_lab_tests(const lg_lab *lab, size_t *n);
+
+/* The source root (folder with core/, plugins/, labs/): $LITGAN_HOME if set,
+ * else the folder the binary was built from. */
+const char *lg_source_root(void);
+
+/* ------------------------------------------------------------ the sandbox --- */
+
+/* Limits of one child computation (defaults: 10 s CPU, 10 s wall clock,
+ * 1 GiB address space, no file writes, no core files, no new processes). */
+typedef struct lg_limits {
+    double cpu_seconds, wall_seconds;
+    size_t memory_bytes;
+} lg_limits;
+lg_limits lg_limits_default(void);
+
+/* A built submission: a shared object per lab file, never opened by the
+ * grading process itself. */
+typedef struct lg_submission {
+    const lg_lab *lab;
+    char build_dir[4096];                 /* temporary folder with the .so files */
+    char so_path[LG_MAX_LAB_FILES][4096]; /* per lab file, "" when missing */
+    char compile_error[LG_MAX_LAB_FILES][512]; /* first error line, "" when built */
+} lg_submission;
+
+/* Build the lab's files from src_dir (a submission folder holding the files by
+ * basename) or, with src_dir NULL, from the source tree as it stands. Compiler
+ * runs are sandboxed with a timeout too. Returns LG_OK even when a file fails
+ * to compile (its tests fail with the compiler's first error line). */
+int lg_submission_build(const lg_lab *lab, const char *src_dir, lg_submission *out);
+void lg_submission_free(lg_submission *s); /* removes the build folder */
+
+/* What the child sees. Valid only inside a child function. */
+typedef struct lg_child lg_child;
+/* dlsym in the object built from the lab file with this basename ("optimal.c"
+ * or "optimal"); NULL (and a failure the parent reports) when missing. */
+void *lg_child_sym(lg_child *c, const char *file, const char *symbol);
+/* The plugin descriptor exported by that object (litgan_plugin_entry). */
+const lg_plugin *lg_child_plugin(lg_child *c, const char *file);
+/* Report why the computation cannot go on (one line); the child returns -1. */
+void lg_child_fail(lg_child *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A computation with student code: fill out[0..max) and return how many
+ * values, or -1 after lg_child_fail. arg is the test's own input. */
+typedef int (*lg_child_fn)(lg_child *c, const void *arg, double *out, size_t max);
+
+typedef struct lg_child_result {
+    int ok;                   /* 1 when the child returned values */
+    size_t n;                 /* how many */
+    char why[512];            /* when not ok: "crashed (SIGSEGV)", "timed out after 10 s",
+                                 "exited before returning a result", "Task 1.1 is not
+                                 implemented yet", ... */
+    char output[1024];        /* the start of what the child printed (never shown as a score) */
+} lg_child_result;
+
+/* Fork, limit, seccomp-filter, load the submission's objects in the child,
+ * run fn, read back at most max doubles over a pipe. The parent holds every
+ * expected value and assertion; the child only sends numbers. */
+int lg_sandbox_run(const lg_submission *s, lg_child_fn fn, const void *arg, double *out,
+                   size_t max, const lg_limits *lim, lg_child_result *res);
+
+/* ------------------------------------------------------------- grading --- */
+
+/* The submission the running grading test works on (set by the grader). */
+const lg_submission *lg_grade_submission(void);
+
+/* Run fn in the sandbox for the current test; on any failure of the child
+ * (crash, timeout, no result, NaN/Inf among the values) record a CUnit failure
+ * naming the input and the reason, and return 0; else 1. */
+int lg_grade_call(lg_child_fn fn, const void *arg, double *out, size_t n, const char *input);
+
+/* Assert |actual - expected| <= tol (absolute, or relative to |expected| when
+ * it is larger than 1), with a message that shows input, expected, actual and a
+ * hint: "input: logits (1, -2); expected 1.4402, got -0.3133; hint: ...". */
+#define LG_GRADE_CLOSE(actual, expected, tol, input, hint)                            \
+    lg_grade_close((actual), (expected), (tol), (input), (hint), __FILE__, __LINE__)
+void lg_grade_close(double actual, double expected, double tol, const char *input,
+                    const char *hint, const char *file, int line);
+
+/* Grade one lab: the per-task table on f, Gradescope JSON to json_path (may be
+ * NULL). Returns LG_OK when everything passed, LG_EINVAL when a test failed,
+ * another status on an error of the grader itself. */
+int lg_grade_lab(const lg_lab *lab, const char *submission_dir, const char *json_path, FILE *f,
+                 double *score, double *max_score);
+
+/* `litgan grade ...`, `litgan grade-all ...` */
+int lg_grade_main(int argc, char **argv);
+int lg_grade_all_main(int argc, char **argv);
+
+/* --------------------------------------------------- handout and weave --- */
+
+/* `litgan handout OUTDIR`: the student release (solutions stubbed, hidden tests
+ * and instructor material left out); fails if a marker survives. */
+int lg_handout_main(int argc, char **argv);
+/* `litgan weave NN`: reports/NN-name/index.html, self-contained. */
+int lg_weave_main(int argc, char **argv);
+/* `litgan lab NN`: run the lab's experiment with the plugins as they stand. */
+int lg_lab_main(int argc, char **argv);
+
+/* Stub helpers the handout's stubs call (declared for plugins in litgan.h):
+ * lg_todo_node fails the objective with "Task N.M is not implemented yet";
+ * lg_todo_value prints the same on stderr and returns NaN. */
+
+#endif /* LG_LAB_H */
