@@ -19,9 +19,9 @@
  *       / * BEGIN SOLUTION Task 1.1 * /      (written without the spaces)
  *       ... reference code ...
  *       / * END SOLUTION * /
- *       / * STUB return lg_todo_node(g, "Task 1.1"); * /   (optional, right after END)
- * which the handout replaces by the STUB text (or, without one, by a call that
- * fails with "Task N.M is not implemented yet").
+ *       / * STUB return lg_todo_node(g, "Task 1.1"); * /   (required, right after END)
+ * which the handout replaces by the STUB's code: a call that fails with
+ * "Task N.M is not implemented yet" (lg_todo_node, lg_todo_value).
  * Named regions for the writeup:
  *       / * REGION d_loss * / ... / * END REGION * /
  */
