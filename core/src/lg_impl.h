@@ -335,7 +335,7 @@ typedef struct lg_train_config {
     const char *data;          /* dataset spec */
     const char *g_spec, *d_spec, *e_spec;
     const char *opt_d, *opt_g;
-    long d_steps, steps, batch;
+    long d_steps, d_pretrain, steps, batch;
     unsigned long seed;
     bool seed_set;
     bool simultaneous;         /* both players step from the same point */

@@ -31,6 +31,7 @@ const char lg_train_help[] =
     "  --opt-d SPEC       discriminator optimizer (default adam:lr=2e-4,b1=0.5)\n"
     "  --opt-g SPEC       generator (and encoder) optimizer (default adam:lr=2e-4,b1=0.5)\n"
     "  --d-steps K        discriminator steps per generator step (default 1)\n"
+    "  --d-pretrain K     discriminator steps before the first generator step (default 0)\n"
     "  --simultaneous     both players step from the same point (needs --d-steps 1)\n"
     "  --steps N          generator steps (default 2000)\n"
     "  --batch B          batch size (default 256)\n"
@@ -120,6 +121,7 @@ static int parse_words(const lg_strvec *w, lg_train_config *c)
         else if (!strcmp(o, "--opt-d")) { NEEDS_VALUE c->opt_d = v; }
         else if (!strcmp(o, "--opt-g")) { NEEDS_VALUE c->opt_g = v; }
         else if (!strcmp(o, "--d-steps")) { NEEDS_VALUE rc = parse_long(o, v, 1, &c->d_steps); }
+        else if (!strcmp(o, "--d-pretrain")) { NEEDS_VALUE rc = parse_long(o, v, 0, &c->d_pretrain); }
         else if (!strcmp(o, "--steps")) { NEEDS_VALUE rc = parse_long(o, v, 0, &c->steps); }
         else if (!strcmp(o, "--batch")) { NEEDS_VALUE rc = parse_long(o, v, 1, &c->batch); }
         else if (!strcmp(o, "--log-every")) { NEEDS_VALUE rc = parse_long(o, v, 1, &c->log_every); }
@@ -312,17 +314,27 @@ static int apply_step(run *r, lg_player p)
     return LG_OK;
 }
 
-static int alternating_step(run *r)
+/* Discriminator steps alone; before the first generator step there are
+ * --d-pretrain more (a strong discriminator to start from, as in Lab 02). */
+static int d_steps(run *r, long k_steps)
 {
     int rc;
-    r->g.n_log = 0; /* what either player logs in this step */
-    r->g.simultaneous = false;
-    for (long k = 0; k < r->c.d_steps; k++) {
+    for (long k = 0; k < k_steps; k++) {
         sample_batches(r);
         if ((rc = player_grad(r, LG_PLAYER_D)) || (rc = call_grad_hooks(r)) ||
             (rc = check_grads(r, LG_PLAYER_D)) || (rc = apply_step(r, LG_PLAYER_D)))
             return rc;
     }
+    return LG_OK;
+}
+
+static int alternating_step(run *r)
+{
+    int rc;
+    r->g.n_log = 0; /* what either player logs in this step */
+    r->g.simultaneous = false;
+    if ((rc = d_steps(r, r->c.d_steps + (r->step == 0 ? r->c.d_pretrain : 0))) != LG_OK)
+        return rc;
     sample_batches(r);
     if ((rc = player_grad(r, LG_PLAYER_G)) || (rc = call_grad_hooks(r)) ||
         (rc = check_grads(r, LG_PLAYER_G)) || (rc = apply_step(r, LG_PLAYER_G)))
@@ -337,6 +349,11 @@ static int simultaneous_step(run *r)
 {
     int rc;
     r->g.n_log = 0;
+    if (r->step == 0) {
+        r->g.simultaneous = false;
+        if ((rc = d_steps(r, r->c.d_pretrain)) != LG_OK)
+            return rc;
+    }
     r->g.simultaneous = true;
     sample_batches(r);
     if ((rc = player_grad(r, LG_PLAYER_D)) || (rc = player_grad(r, LG_PLAYER_G)))
