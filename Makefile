@@ -23,7 +23,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_PLUGINS := $(patsubst tests/plugins/%.c,$(BUILD)/tests/plugins/%.so,$(wildcard tests/plugins/*.c))
 LIB      := $(BUILD)/liblitgan.a
 
-.PHONY: all deps test demo bench sanitize clean
+.PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave
 all: $(BINDIR)/litgan $(PLUGINS)
 
 deps:
@@ -66,6 +66,25 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan compare --losses gan,nsgan,wgan,ganqp,biganqp \
 	  --data ring8 --steps 2000 --seeds 3 -j 2 --out reports/compare-ring8
+
+# The labs: make lab LAB=01, make grade LAB=01 [SUBMISSION=dir], make grade-all LAB=01 DIR=subs,
+# make handout OUT=dir, make weave LAB=01
+LAB ?= 01
+lab: deps
+	@$(MAKE) --no-print-directory all
+	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan lab $(LAB)
+grade: deps
+	@$(MAKE) --no-print-directory all
+	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan grade $(LAB) $(if $(SUBMISSION),--submission $(SUBMISSION))
+grade-all: deps
+	@$(MAKE) --no-print-directory all
+	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan grade-all $(LAB) $(DIR) -j 2
+handout: deps
+	@$(MAKE) --no-print-directory all
+	$(BINDIR)/litgan handout $(OUT)
+weave: deps
+	@$(MAKE) --no-print-directory all
+	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan weave $(LAB)
 
 # Time training steps against PyTorch (when importable) in the same run.
 bench: deps
