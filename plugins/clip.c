@@ -39,6 +39,11 @@ static int after_step(lg_game *g, lg_player player, const lg_params *p)
     return 0;
 }
 
+static const char *check_params(const lg_params *p)
+{
+    return lg_param_double(p, "c") > 0 ? NULL : "c must be > 0: weights are clipped to [-c, c]";
+}
+
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(lg_plugin),
@@ -48,6 +53,7 @@ static const lg_plugin plugin = {
     .citation = "Arjovsky, Chintala, Bottou 2017, Wasserstein GAN, ICML, Algorithm 1 (line 8)",
     .params = params,
     .after_step = after_step,
+    .check_params = check_params,
 };
 
 LG_PLUGIN_EXPORT const lg_plugin *litgan_plugin_entry(void) { return &plugin; }

@@ -109,6 +109,11 @@ static int adjust_grads(lg_game *g, const lg_params *p)
     return rc;
 }
 
+static const char *check_params(const lg_params *p)
+{
+    return lg_param_double(p, "gamma") >= 0 ? NULL : "gamma must be >= 0";
+}
+
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(lg_plugin),
@@ -119,6 +124,7 @@ static const lg_plugin plugin = {
     .params = params,
     .adjust_grads = adjust_grads,
     .defaults = "--simultaneous",
+    .check_params = check_params,
 };
 
 LG_PLUGIN_EXPORT const lg_plugin *litgan_plugin_entry(void) { return &plugin; }

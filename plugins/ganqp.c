@@ -79,6 +79,11 @@ static const lg_param_doc params[] = {
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL },
 };
 
+static const char *check_params(const lg_params *p)
+{
+    return lg_param_double(p, "lambda") > 0 ? NULL : "lambda must be > 0 (it scales the per-pair distance)";
+}
+
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(lg_plugin),
@@ -91,6 +96,7 @@ static const lg_plugin plugin = {
     .d_loss = d_loss,
     .g_loss = g_loss,
     .defaults = "--opt-d adam:lr=2e-4,b1=0.5 --opt-g adam:lr=2e-4,b1=0.5 --d-steps 2",
+    .check_params = check_params,
 };
 
 LG_PLUGIN_EXPORT const lg_plugin *litgan_plugin_entry(void) { return &plugin; }

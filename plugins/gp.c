@@ -73,6 +73,11 @@ static lg_node *add_term(lg_game *g, lg_player player, const lg_params *p)
     return lg_scale(t, lg_mean(t, lg_square(t, dev)), lambda); /* (1, 1) */
 }
 
+static const char *check_params(const lg_params *p)
+{
+    return lg_param_double(p, "lambda") >= 0 ? NULL : "lambda must be >= 0";
+}
+
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(lg_plugin),
@@ -83,6 +88,7 @@ static const lg_plugin plugin = {
     .params = params,
     .add_term = add_term,
     .defaults = "--opt-d adam:lr=1e-4,b1=0,b2=0.9 --opt-g adam:lr=1e-4,b1=0,b2=0.9 --d-steps 5",
+    .check_params = check_params,
 };
 
 LG_PLUGIN_EXPORT const lg_plugin *litgan_plugin_entry(void) { return &plugin; }

@@ -229,6 +229,23 @@ static int train_quietly(int argc, char **argv)
 
 /* ================================================================== loader === */
 
+/* Descriptors grow only at the end: a plugin built against an earlier layout
+ * loads, and no field past its struct_size is read (old_layout's check_params
+ * would refuse the load if it were called); a newer one is checked. */
+static void test_old_layout(void)
+{
+    lg_plugin_inst pi;
+    int rc = lg_plugin_inst_open(lg_test_plugin("old_layout"), LG_PLUGIN_KIND_LOSS, &pi);
+    LG_ASSERT_MSG(rc == LG_OK, "old layout refused: %s", lg_errmsg());
+    if (rc == LG_OK)
+        lg_plugin_inst_close(&pi);
+    char spec[600];
+    snprintf(spec, sizeof spec, "%s/plugins/ganqp.so:lambda=-1", lg_test_build_dir());
+    rc = lg_plugin_inst_open(spec, LG_PLUGIN_KIND_LOSS, &pi);
+    LG_ASSERT_MSG(rc != LG_OK && strstr(lg_errmsg(), "lambda must be > 0"), "check_params not applied: %s",
+                  lg_errmsg());
+}
+
 static void test_no_such_file(void)
 {
     const char *path = "/nonexistent-litgan-dir/nothing.so";
@@ -791,6 +808,7 @@ static void test_check_bad_grad(void)
 void lg_suite_loader(void)
 {
     LG_ADD_SUITE("loader",
+                 { "an earlier descriptor layout loads", test_old_layout },
                  { "no such file", test_no_such_file },
                  { "text file and folder named .so", test_text_file },
                  { "no entry symbol", test_no_entry },

@@ -249,6 +249,10 @@ typedef struct lg_plugin {
 
     /* LG_PLUGIN_FLAG_* bits */
     uint32_t flags;
+
+    /* Optional: check parameter values when the plugin is loaded; return NULL
+     * when they are fine, else a one-line reason ("lambda must be > 0"). */
+    const char *(*check_params)(const lg_params *p);
     /* --- grows only below this line; struct_size tells the runner what exists --- */
 } lg_plugin;
 

@@ -17,6 +17,10 @@
 #define LG_PLUGIN_DIR "build/plugins"
 #endif
 
+/* A field added after version 1's first layout exists only when the plugin's
+ * descriptor is long enough to hold it (descriptors grow only at the end). */
+#define LG_HAS_FIELD(d, field) ((d)->struct_size >= offsetof(lg_plugin, field) + sizeof((d)->field))
+
 /* The smallest descriptor of ABI version 1: everything up to `flags`. */
 #define LG_PLUGIN_V1_SIZE (offsetof(lg_plugin, flags) + sizeof(uint32_t))
 
@@ -193,6 +197,15 @@ int lg_plugin_inst_open(const char *spec, lg_plugin_kind kind, lg_plugin_inst *o
     if ((rc = lg_params_parse(d->params, colon ? colon + 1 : "", what, &out->params)) != LG_OK) {
         lg_plugin_close(out->h);
         out->h = NULL;
+        return rc;
+    }
+    const char *why = LG_HAS_FIELD(d, check_params) && d->check_params ? d->check_params(out->params)
+                                                                       : NULL;
+    if (why) {
+        char *vals = lg_params_format(out->params);
+        rc = lg_seterr(LG_EINVAL, "plugin %s (%s): %s", d->name, vals, why);
+        free(vals);
+        lg_plugin_inst_close(out);
         return rc;
     }
     return LG_OK;
