@@ -23,7 +23,10 @@
     X(losses)        \
     X(regs)          \
     X(data)          \
-    X(compare)
+    X(compare)       \
+    X(handout)       \
+    X(grade)         \
+    X(labs)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
 LG_SUITES(LG_DECLARE_SUITE)

@@ -1,7 +1,7 @@
 /*
  * litgan - the command-line runner: a thin layer over liblitgan.
  */
-#include "../src/lg_impl.h"
+#include "../src/lg_lab.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -13,8 +13,13 @@ static const char usage[] =
     "commands:\n"
     "  train            train a GAN with a loss plugin (and regularizers)\n"
     "  compare          train several losses on one task and write a report\n"
+    "  lab NN           run lab NN's experiment and write its figures\n"
     "  plugins          list the plugins found, with title and citation\n"
     "  check-plugin P   validate a plugin and gradient-check its objectives\n"
+    "  grade NN         grade lab NN (the source tree or --submission DIR)\n"
+    "  grade-all NN DIR grade every submission folder in DIR, in parallel\n"
+    "  handout OUTDIR   write the student release (solutions stubbed, instructor files left out)\n"
+    "  weave NN         write lab NN's report: reports/NN-name/index.html\n"
     "  help             this text\n"
     "\n"
     "Plugins are found in $LITGAN_PLUGIN_PATH (':'-separated folders), then in\n"
@@ -141,13 +146,27 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "train"))
         return lg_train_main(argc - 2, argv + 2) == LG_OK ? 0 : 1;
+    if (!strcmp(cmd, "lab")) {
+        int rc = lg_lab_main(argc - 2, argv + 2);
+        if (rc != LG_OK)
+            fprintf(stderr, "litgan lab: %s\n", lg_errmsg());
+        return rc == LG_OK ? 0 : 1;
+    }
     if (!strcmp(cmd, "compare"))
         return lg_compare_main(argc - 2, argv + 2) == LG_OK ? 0 : 1;
     if (!strcmp(cmd, "plugins"))
         return cmd_plugins(argc - 2, argv + 2);
     if (!strcmp(cmd, "check-plugin"))
         return cmd_check(argc - 2, argv + 2);
-    fprintf(stderr, "litgan: unknown command '%s' (commands: train, compare, plugins, check-plugin; "
-                    "see litgan help)\n", cmd);
+    if (!strcmp(cmd, "grade"))
+        return lg_grade_main(argc - 2, argv + 2);
+    if (!strcmp(cmd, "grade-all"))
+        return lg_grade_all_main(argc - 2, argv + 2);
+    if (!strcmp(cmd, "handout"))
+        return lg_handout_main(argc - 2, argv + 2) == LG_OK ? 0 : 1;
+    if (!strcmp(cmd, "weave"))
+        return lg_weave_main(argc - 2, argv + 2) == LG_OK ? 0 : 1;
+    fprintf(stderr, "litgan: unknown command '%s' (commands: train, compare, lab, plugins, check-plugin, "
+                    "grade, grade-all, handout, weave; see litgan help)\n", cmd);
     return 2;
 }

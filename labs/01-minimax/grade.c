@@ -1,0 +1,443 @@
+/*
+ * grade.c - Lab 01 (the minimax GAN): the lab's registration and its grading
+ * tests, one CUnit suite per task.
+ *
+ * Every computation with student code runs in the sandboxed child (the *_child
+ * functions below return numbers only); every expected value is computed here,
+ * in the grading process, from a closed form derived in the comment beside it,
+ * or from lg_jsd_1d (the library's own JSD by quadrature, tested on its own in
+ * tests/test_data.c) - never from the reference solution.
+ *
+ * Points: Task 1.1 3, Task 1.2 3, Task 1.3 4, Task 1.4 4 (visible); grade_hidden.c
+ * adds hidden tests.
+ */
+#include "lab01.h"
+
+/* ================================================================ probes === */
+
+/* The batch every value test uses: D's logit s = 0.5 x + 0.25, G(z) = 2 z - 1, so
+ *   x_r = (1, -2, 3)       ->  s_real = (0.75, -0.75, 1.75)
+ *   z   = (0.5, 3, -1)     ->  x_fake = (0, 5, -3)  ->  s_fake = (0.25, 2.75, -1.25) */
+const lg_probe lg_lab01_batch = {
+    .w = 0.5, .c = 0.25, .a = 2, .b = -1, .batch = 3,
+    .x_real = { 1, -2, 3 }, .z = { 0.5, 3, -1 },
+};
+const char lg_lab01_batch_text[] =
+    "D logit s = 0.5 x + 0.25, G(z) = 2 z - 1, x_real = (1, -2, 3), z = (0.5, 3, -1)";
+
+/* Identity nets (s = x, G(z) = z) at logits of +-1000: s_real = (1000, -1000),
+ * s_fake = (-1000, 1000). */
+const lg_probe lg_lab01_extreme = {
+    .w = 1, .c = 0, .a = 1, .b = 0, .batch = 2,
+    .x_real = { 1000, -1000 }, .z = { -1000, 1000 },
+};
+const char lg_lab01_extreme_text[] = "identity nets, s_real = (1000, -1000), s_fake = (-1000, 1000)";
+
+
+/* The minimax discriminator loss from the paper's formula in probabilities
+ * (Eq. 1 negated, batch means):  -(1/B) sum log sigma(s_r) - (1/B) sum log(1 - sigma(s_f)),
+ * and its derivatives with respect to the logits, from d/ds log sigma(s) = 1 - sigma(s)
+ * and d/ds log(1 - sigma(s)) = -sigma(s):
+ *   cr_i = -(1 - sigma(s_r_i)) / B,   cf_i = sigma(s_f_i) / B.
+ * Valid for moderate logits (sigma neither 0 nor 1 in double). */
+double lg_lab01_d_loss_ref(const lg_probe *pr, double *cr, double *cf)
+{
+    double sr[PROBE_MAX_BATCH], sf[PROBE_MAX_BATCH], v = 0, B = (double)pr->batch;
+    probe_logits(pr, sr, sf);
+    for (size_t i = 0; i < pr->batch; i++) {
+        v += -log(probe_sigmoid(sr[i])) / B - log(1.0 - probe_sigmoid(sf[i])) / B;
+        cr[i] = -(1.0 - probe_sigmoid(sr[i])) / B;
+        cf[i] = probe_sigmoid(sf[i]) / B;
+    }
+    return v;
+}
+
+/* The minimax generator loss (1/B) sum log(1 - sigma(s_f)); d/ds_f = -sigma(s_f) / B. */
+double lg_lab01_g_loss_ref(const lg_probe *pr, double *cr, double *cf)
+{
+    double sr[PROBE_MAX_BATCH], sf[PROBE_MAX_BATCH], v = 0, B = (double)pr->batch;
+    probe_logits(pr, sr, sf);
+    for (size_t i = 0; i < pr->batch; i++) {
+        v += log(1.0 - probe_sigmoid(sf[i])) / B;
+        cr[i] = 0;
+        cf[i] = -probe_sigmoid(sf[i]) / B;
+    }
+    return v;
+}
+
+
+/* ============================================================ Task 1.1 === */
+
+static const char hint_d_value[] =
+    "d_loss = -mean log D(x_real) - mean log(1 - D(G(z))) with D = sigmoid(logit): check each "
+    "sign, take batch means (lg_mean, not lg_sum), and score G(z), not z";
+
+/* The value on the small batch, against the formula in probabilities. */
+static void t11_value(void)
+{
+    lg_probe pr = lg_lab01_batch;
+    pr.file = "gan.c";
+    pr.player = LG_PLAYER_D;
+    double out[5], cr[3], cf[3];
+    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
+        return;
+    LG_GRADE_CLOSE(out[0], lg_lab01_d_loss_ref(&pr, cr, cf), 1e-10, lg_lab01_batch_text, hint_d_value);
+}
+
+/* The gradient with respect to D's parameters (w, c), by the chain rule above. */
+static void t11_gradient(void)
+{
+    lg_probe pr = lg_lab01_batch;
+    pr.file = "gan.c";
+    pr.player = LG_PLAYER_D;
+    double out[5], cr[3], cf[3], g[4];
+    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
+        return;
+    lg_lab01_d_loss_ref(&pr, cr, cf);
+    probe_linear_grad(&pr, cr, cf, g);
+    char in[300];
+    snprintf(in, sizeof in, "%s; d d_loss / d w", lg_lab01_batch_text);
+    LG_GRADE_CLOSE(out[1], g[0], 1e-10, in,
+                   "d/ds of -log sigmoid(s) is -(1 - sigmoid(s)) and of -log(1 - sigmoid(s)) is "
+                   "sigmoid(s); build the loss from tape ops so the gradient flows to D");
+    snprintf(in, sizeof in, "%s; d d_loss / d c", lg_lab01_batch_text);
+    LG_GRADE_CLOSE(out[2], g[1], 1e-10, in, "the bias of D sees both terms of the loss");
+}
+
+/* Logits of +-1000: with softplus, -log sigma(-1000) = softplus(1000) = 1000 and
+ * -log sigma(1000) = softplus(-1000) = e^-1000 = 0 in double, so
+ *   d_loss = 1/2 (0 + 1000) + 1/2 (0 + 1000) = 1000.
+ * Gradient (sigma(1000) = 1, sigma(-1000) = 0 in double): cr = (0, -1/2), cf = (0, 1/2),
+ *   d/dw = (0)(1000) + (-1/2)(-1000) + (0)(-1000) + (1/2)(1000) = 1000,  d/dc = 0. */
+static void t11_extreme(void)
+{
+    lg_probe pr = lg_lab01_extreme;
+    pr.file = "gan.c";
+    pr.player = LG_PLAYER_D;
+    double out[5];
+    const char *hint = "log(sigmoid(s)) is log(0) = -inf at s = -1000 in double; use "
+                       "log sigmoid(s) = -softplus(-s) and log(1 - sigmoid(s)) = -softplus(s)";
+    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_extreme_text))
+        return;
+    LG_GRADE_CLOSE(out[0], 1000.0, 1e-9, lg_lab01_extreme_text, hint);
+    char in[300];
+    snprintf(in, sizeof in, "%s; d d_loss / d w", lg_lab01_extreme_text);
+    LG_GRADE_CLOSE(out[1], 1000.0, 1e-9, in, hint);
+    snprintf(in, sizeof in, "%s; d d_loss / d c", lg_lab01_extreme_text);
+    LG_GRADE_CLOSE(out[2], 0.0, 1e-9, in, hint);
+}
+
+/* ============================================================ Task 1.2 === */
+
+static const char hint_g_value[] =
+    "the minimax generator minimises mean log(1 - D(G(z))) - the second term of V - not "
+    "-mean log D(G(z)) (that is Lab 02); check the sign and take the batch mean";
+
+static void t12_value(void)
+{
+    lg_probe pr = lg_lab01_batch;
+    pr.file = "gan.c";
+    pr.player = LG_PLAYER_G;
+    double out[5], cr[3], cf[3];
+    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
+        return;
+    LG_GRADE_CLOSE(out[0], lg_lab01_g_loss_ref(&pr, cr, cf), 1e-10, lg_lab01_batch_text, hint_g_value);
+}
+
+/* The gradient with respect to G's parameters (a, b): cf_i = -sigma(s_f_i) / B. */
+static void t12_gradient(void)
+{
+    lg_probe pr = lg_lab01_batch;
+    pr.file = "gan.c";
+    pr.player = LG_PLAYER_G;
+    double out[5], cr[3], cf[3], g[4];
+    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
+        return;
+    lg_lab01_g_loss_ref(&pr, cr, cf);
+    probe_linear_grad(&pr, cr, cf, g);
+    char in[300];
+    const char *hint = "d/ds log(1 - sigmoid(s)) = -sigmoid(s): the gradient must flow through "
+                       "D into G (apply D to lg_apply(g, LG_NET_G, noise), no lg_stop_gradient)";
+    snprintf(in, sizeof in, "%s; d g_loss / d a", lg_lab01_batch_text);
+    LG_GRADE_CLOSE(out[3], g[2], 1e-10, in, hint);
+    snprintf(in, sizeof in, "%s; d g_loss / d b", lg_lab01_batch_text);
+    LG_GRADE_CLOSE(out[4], g[3], 1e-10, in, hint);
+}
+
+/* s_fake = (-1000, 1000): log(1 - sigma(s)) = -softplus(s) gives
+ *   g_loss = 1/2 (-softplus(-1000) - softplus(1000)) = -500,
+ * and with cf = -sigma(s_f)/2 = (0, -1/2), w = 1, z = (-1000, 1000):
+ *   d/da = (-1/2)(1)(1000) = -500,  d/db = -1/2.
+ * The sample at -1000 (rejected by D) contributes nothing: the saturation. */
+static void t12_extreme(void)
+{
+    lg_probe pr = lg_lab01_extreme;
+    pr.file = "gan.c";
+    pr.player = LG_PLAYER_G;
+    double out[5];
+    const char *hint = "log(1 - sigmoid(1000)) is log(0) = -inf when computed naively; use "
+                       "log(1 - sigmoid(s)) = -softplus(s)";
+    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_extreme_text))
+        return;
+    LG_GRADE_CLOSE(out[0], -500.0, 1e-9, lg_lab01_extreme_text, hint);
+    char in[300];
+    snprintf(in, sizeof in, "%s; d g_loss / d a", lg_lab01_extreme_text);
+    LG_GRADE_CLOSE(out[3], -500.0, 1e-9, in, hint);
+    snprintf(in, sizeof in, "%s; d g_loss / d b", lg_lab01_extreme_text);
+    LG_GRADE_CLOSE(out[4], -0.5, 1e-9, in, hint);
+}
+
+/* ============================================================ Task 1.3 === */
+
+/* pairs (p_data(x), p_g(x)) for the child; it returns D* at each */
+typedef struct dstar_arg {
+    size_t n;
+    const double *p, *q;
+} dstar_arg;
+
+static int dstar_child(lg_child *c, const void *arg, double *out, size_t max)
+{
+    const dstar_arg *a = arg;
+    double (*f)(double, double) = (double (*)(double, double))lg_child_sym(c, "optimal.c", "lab01_optimal_d");
+    if (!f)
+        return -1;
+    if (a->n > max) {
+        lg_child_fail(c, "grader: %zu values do not fit in %zu", a->n, max);
+        return -1;
+    }
+    for (size_t i = 0; i < a->n; i++)
+        out[i] = f(a->p[i], a->q[i]);
+    return (int)a->n;
+}
+
+/* Gaussian density N(x; mu, s^2), from its definition. */
+double lg_lab01_gauss(double x, double mu, double s)
+{
+    double u = (x - mu) / s;
+    return exp(-0.5 * u * u) / (s * sqrt(2.0 * M_PI));
+}
+
+/* p = N(0, 1), q = N(1, 1) on x = -4, -3.75, ..., 5. Derivation:
+ *   q(x)/p(x) = exp(-(x-1)^2/2 + x^2/2) = exp(x - 1/2),
+ *   D*(x) = p / (p + q) = 1 / (1 + q/p) = sigma(1/2 - x). */
+static void t13_gaussians(void)
+{
+    enum { N = 37 };
+    double x[N], p[N], q[N], out[N], expected[N];
+    for (int i = 0; i < N; i++) {
+        x[i] = -4 + 0.25 * i;
+        p[i] = lg_lab01_gauss(x[i], 0, 1);
+        q[i] = lg_lab01_gauss(x[i], 1, 1);
+        expected[i] = probe_sigmoid(0.5 - x[i]);
+    }
+    dstar_arg a = { N, p, q };
+    const char *in = "p_data = N(0, 1), p_g = N(1, 1) on x = -4, -3.75, ..., 5";
+    if (!lg_grade_call(dstar_child, &a, out, N, in))
+        return;
+    probe_close_all(out, expected, N, 1e-12, 0, "p_data = N(0,1), p_g = N(1,1), x", x,
+                    "D*(x) = p_data(x) / (p_data(x) + p_g(x)): the data density on top "
+                    "(here D*(x) = sigmoid(1/2 - x))");
+}
+
+/* Where p_data = p_g > 0, D* = p / 2p = 1/2; where only p_g vanishes D* = p/p = 1;
+ * where only p_data vanishes D* = 0. */
+static void t13_equal_or_one_zero(void)
+{
+    enum { N = 9 };
+    const double p[N] = { 1, 3.7, 1e-5, 1e-200, 2.5, 1e-250, 0, 0, 0 };
+    const double q[N] = { 1, 3.7, 1e-5, 1e-200, 0, 0, 2.5, 1e-250, 0.4 };
+    const double expected[N] = { 0.5, 0.5, 0.5, 0.5, 1, 1, 0, 0, 0 };
+    double out[N];
+    dstar_arg a = { N, p, q };
+    const char *in = "(p_data, p_g) = (1,1), (3.7,3.7), (1e-5,1e-5), (1e-200,1e-200), (2.5,0), "
+                     "(1e-250,0), (0,2.5), (0,1e-250), (0,0.4)";
+    if (!lg_grade_call(dstar_child, &a, out, N, in))
+        return;
+    probe_close_all(out, expected, N, 1e-14, 0, "pair number", NULL,
+                    "equal densities give 1/2; where only p_g vanishes D* = 1, where only "
+                    "p_data vanishes D* = 0 (an epsilon in the denominator breaks tiny densities)");
+}
+
+/* Both densities 0 (as in the far tails, where they underflow): this lab's
+ * convention, stated in the writeup and in optimal.c, is D* = 1/2. */
+static void t13_both_vanish(void)
+{
+    const double p[1] = { 0 }, q[1] = { 0 };
+    double out[1];
+    dstar_arg a = { 1, p, q };
+    const char *in = "p_data(x) = p_g(x) = 0";
+    if (!lg_grade_call(dstar_child, &a, out, 1, in))
+        return;
+    LG_GRADE_CLOSE(out[0], 0.5, 1e-15, in,
+                   "0/0 is NaN: where both densities vanish, return the lab's convention 1/2");
+}
+
+/* Tiny densities: p = N(0, 0.05^2), q = N(1, 0.05^2) near x = 1/2, where both are
+ * about 1e-22. With common sigma, log p/q = ((x-1)^2 - x^2) / (2 sigma^2) = (1 - 2x)/(2 sigma^2),
+ * so D* = sigma((1 - 2x) / (2 sigma^2)) = sigma(200 (1 - 2x)), and far out
+ * (1e-300, 3e-300) gives 1/4. */
+static void t13_tiny(void)
+{
+    enum { N = 12 };
+    double x[N], p[N], q[N], out[N], expected[N];
+    const double s = 0.05;
+    for (int i = 0; i < 11; i++) {
+        x[i] = 0.49 + 0.002 * i;
+        p[i] = lg_lab01_gauss(x[i], 0, s);
+        q[i] = lg_lab01_gauss(x[i], 1, s);
+        expected[i] = probe_sigmoid((1 - 2 * x[i]) / (2 * s * s));
+    }
+    x[11] = 11; /* a label for the pair below */
+    p[11] = 1e-300;
+    q[11] = 3e-300;
+    expected[11] = 0.25;
+    dstar_arg a = { N, p, q };
+    const char *in = "p_data = N(0, 0.05^2), p_g = N(1, 0.05^2) on x = 0.49..0.51 (densities "
+                     "near 1e-22), and (1e-300, 3e-300)";
+    if (!lg_grade_call(dstar_child, &a, out, N, in))
+        return;
+    probe_close_all(out, expected, N, 1e-9, 0, "tiny densities, x", x,
+                    "tiny but non-zero densities still have a ratio: no epsilon in p/(p+q)");
+}
+
+/* ============================================================ Task 1.4 === */
+
+/* A Gaussian mixture on the line: sum_k w_k N(x; mu_k, sigma^2). */
+double lg_lab01_mix_density(double x, void *ctx)
+{
+    const lg_lab01_mix *m = ctx;
+    double v = 0;
+    for (int k = 0; k < m->k; k++)
+        v += m->w[k] * lg_lab01_gauss(x, m->mu[k], m->sigma);
+    return v;
+}
+
+static int criterion_child(lg_child *c, const void *arg, double *out, size_t max)
+{
+    const lg_lab01_crit_arg *a = arg;
+    (void)max;
+    lg_lab01_criterion_fn f = (lg_lab01_criterion_fn)lg_child_sym(c, "optimal.c", "lab01_criterion");
+    if (!f)
+        return -1;
+    lg_lab01_mix p = a->p, q = a->q; /* the student may write through ctx: copies */
+    out[0] = f(lg_lab01_mix_density, &p, lg_lab01_mix_density, &q, a->lo, a->hi);
+    return 1;
+}
+
+/* Run the student's C(G) on a; 1 and *v set when the child returned a value. */
+int lg_lab01_criterion_call(const lg_lab01_crit_arg *a, double *v, char *in, size_t in_len)
+{
+    snprintf(in, in_len, "p_data = %s, p_g = %s, on [%g, %g]", a->p_text, a->q_text, a->lo, a->hi);
+    return lg_grade_call(criterion_child, a, v, 1, in);
+}
+
+/* The identity of Theorem 1: C(G) = -log 4 + 2 JSD(p_data || p_g), with the JSD
+ * from the library's quadrature (lg_jsd_1d), independent of the student's code. */
+double lg_lab01_criterion_ref(const lg_lab01_crit_arg *a)
+{
+    lg_lab01_mix p = a->p, q = a->q;
+    return -log(4.0) + 2.0 * lg_jsd_1d(lg_lab01_mix_density, &p, lg_lab01_mix_density, &q, a->lo, a->hi);
+}
+
+/* p_g = p_data: D* = 1/2 everywhere, so C(G) = E log 1/2 + E log 1/2 = -log 4. */
+static void t14_equal(void)
+{
+    lg_lab01_crit_arg a = { { 2, { -2, 2 }, { 0.5, 0.5 }, 0.5 }, { 2, { -2, 2 }, { 0.5, 0.5 }, 0.5 },
+                         -8, 8, "1/2 N(-2, 0.5^2) + 1/2 N(2, 0.5^2)", "p_data" };
+    double v;
+    char in[512];
+    if (!lg_lab01_criterion_call(&a, &v, in, sizeof in))
+        return;
+    LG_GRADE_CLOSE(v, -log(4.0), 1e-8, in,
+                   "with p_g = p_data, D* = 1/2 and C(G) = -log 4: integrate "
+                   "p_data log D* + p_g log(1 - D*) over [lo, hi]");
+}
+
+/* Disjoint supports (to double precision): N(-20, 1) and N(20, 1). Where p_data > 0
+ * D* = 1 and where p_g > 0 D* = 0 (the overlap is below 1e-80), so both terms are
+ * 0 log 1 and C(G) = 0 = -log 4 + 2 log 2 (JSD at its maximum). Beyond |x| = 58 both
+ * densities underflow to 0: the integrand must be 0 there, not NaN. */
+static void t14_disjoint(void)
+{
+    lg_lab01_crit_arg a = { { 1, { -20 }, { 1 }, 1 }, { 1, { 20 }, { 1 }, 1 }, -60, 60, "N(-20, 1)",
+                         "N(20, 1)" };
+    double v;
+    char in[512];
+    if (!lg_lab01_criterion_call(&a, &v, in, sizeof in))
+        return;
+    LG_GRADE_CLOSE(v, 0.0, 1e-8, in,
+                   "disjoint supports give C(G) = 0; where a density is 0 its term is 0 (0 log 0 "
+                   "= 0), and where both vanish D* must not be NaN");
+}
+
+/* Overlapping densities: against -log 4 + 2 JSD. */
+static void t14_identity(void)
+{
+    lg_lab01_crit_arg a = { { 2, { -2, 2 }, { 0.5, 0.5 }, 0.5 }, { 1, { 0.5 }, { 1 }, 1.2 }, -10, 10,
+                         "1/2 N(-2, 0.5^2) + 1/2 N(2, 0.5^2)", "N(0.5, 1.2^2)" };
+    double v;
+    char in[512];
+    if (!lg_lab01_criterion_call(&a, &v, in, sizeof in))
+        return;
+    LG_GRADE_CLOSE(v, lg_lab01_criterion_ref(&a), 1e-7, in,
+                   "C(G) = E_pdata log D* + E_pg log(1 - D*): both terms, each weighted by its "
+                   "own density, over the whole interval [lo, hi]");
+}
+
+/* Narrow modes, unequal weights and an interval not centred at 0. */
+static void t14_narrow(void)
+{
+    lg_lab01_crit_arg a = { { 3, { -1, 0.5, 2 }, { 0.2, 0.5, 0.3 }, 0.1 }, { 1, { 1 }, { 1 }, 0.7 }, -3, 6,
+                         "0.2 N(-1, 0.1^2) + 0.5 N(0.5, 0.1^2) + 0.3 N(2, 0.1^2)", "N(1, 0.7^2)" };
+    double v;
+    char in[512];
+    if (!lg_lab01_criterion_call(&a, &v, in, sizeof in))
+        return;
+    LG_GRADE_CLOSE(v, lg_lab01_criterion_ref(&a), 1e-7, in,
+                   "integrate from lo to hi (both limits as given) with a tolerance near 1e-10; "
+                   "narrow modes need the interval split into pieces");
+}
+
+/* ======================================================== registration === */
+
+static const lg_task tasks[] = {
+    { "1.1", "The discriminator loss on logits (gan.c)" },
+    { "1.2", "The minimax generator loss (gan.c)" },
+    { "1.3", "The optimal discriminator D* (optimal.c)" },
+    { "1.4", "The criterion C(G) by quadrature (optimal.c)" },
+};
+
+static const lg_grade_test tests[] = {
+    { "1.1", "d_loss: value on a small batch", 1, t11_value, LG_VISIBLE },
+    { "1.1", "d_loss: gradient with respect to D's parameters", 1, t11_gradient, LG_VISIBLE },
+    { "1.1", "d_loss: finite and exact at logits of +-1000", 1, t11_extreme, LG_VISIBLE },
+    { "1.2", "g_loss: value on a small batch", 1, t12_value, LG_VISIBLE },
+    { "1.2", "g_loss: gradient with respect to G's parameters", 1, t12_gradient, LG_VISIBLE },
+    { "1.2", "g_loss: finite and exact at logits of +-1000", 1, t12_extreme, LG_VISIBLE },
+    { "1.3", "D* for two Gaussians on a grid", 1, t13_gaussians, LG_VISIBLE },
+    { "1.3", "D* where the densities are equal or one vanishes", 1, t13_equal_or_one_zero, LG_VISIBLE },
+    { "1.3", "D* where both densities vanish (the convention 1/2)", 1, t13_both_vanish, LG_VISIBLE },
+    { "1.3", "D* for tiny but non-zero densities", 1, t13_tiny, LG_VISIBLE },
+    { "1.4", "C(G) = -log 4 when p_g = p_data", 1, t14_equal, LG_VISIBLE },
+    { "1.4", "C(G) = 0 for disjoint supports", 1, t14_disjoint, LG_VISIBLE },
+    { "1.4", "C(G) = -log 4 + 2 JSD for overlapping densities", 1, t14_identity, LG_VISIBLE },
+    { "1.4", "C(G) = -log 4 + 2 JSD with narrow modes", 1, t14_narrow, LG_VISIBLE },
+};
+
+static const lg_lab lab = {
+    .number = 1,
+    .dir = "01-minimax",
+    .title = "The minimax GAN",
+    .tasks = tasks,
+    .n_tasks = sizeof tasks / sizeof tasks[0],
+    .files = { "plugins/gan.c", "labs/01-minimax/optimal.c" },
+    .experiment = lg_lab01_experiment,
+};
+
+/* Before grade_hidden.c's constructor, which adds to this lab. */
+static void lg_lab01_register(void) __attribute__((constructor(110)));
+static void lg_lab01_register(void)
+{
+    lg_lab_register(&lab);
+    lg_lab_add_tests(1, tests, sizeof tests / sizeof tests[0]);
+}

@@ -1,0 +1,219 @@
+/*
+ * grade.c - Lab 02 (the non-saturating GAN): the lab's registration and its
+ * grading tests, one CUnit suite per task.
+ *
+ * As in Lab 01 (whose probes this file reuses, labs/01-minimax/probe.h): student
+ * code runs only in the sandboxed child, and every expected value is a closed form
+ * derived beside it and computed here.
+ *
+ * Points: Task 2.1 4, Task 2.2 3 (visible); grade_hidden.c adds hidden tests.
+ */
+#include "lab02.h"
+
+/* ============================================================ Task 2.1 === */
+
+/* The non-saturating generator loss from its definition (Goodfellow et al. 2014,
+ * Sec. 3: G maximises log D(G(z))), as a batch mean to minimise:
+ *   g_loss = -(1/B) sum log sigma(s_f),  d g_loss / d s_f_i = -(1 - sigma(s_f_i)) / B
+ * (d/ds log sigma(s) = 1 - sigma(s)). Valid for moderate logits. */
+double lg_lab02_ns_loss_ref(const lg_probe *pr, double *cr, double *cf)
+{
+    double sr[PROBE_MAX_BATCH], sf[PROBE_MAX_BATCH], v = 0, B = (double)pr->batch;
+    probe_logits(pr, sr, sf);
+    for (size_t i = 0; i < pr->batch; i++) {
+        v += -log(probe_sigmoid(sf[i])) / B;
+        cr[i] = 0;
+        cf[i] = -(1.0 - probe_sigmoid(sf[i])) / B;
+    }
+    return v;
+}
+
+/* nsgan's discriminator plays the same game as gan's: the value and D's
+ * gradient against the closed forms of Lab 01 (grade.c there). */
+static void t21_d_loss(void)
+{
+    lg_probe pr = lg_lab01_batch;
+    pr.file = "nsgan.c";
+    pr.player = LG_PLAYER_D;
+    double out[5], cr[3], cf[3], g[4];
+    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
+        return;
+    double v = lg_lab01_d_loss_ref(&pr, cr, cf);
+    const char *hint = "nsgan's d_loss is the discriminator loss of Task 1.1: "
+                       "-mean log D(x_real) - mean log(1 - D(G(z))), on logits with softplus";
+    LG_GRADE_CLOSE(out[0], v, 1e-10, lg_lab01_batch_text, hint);
+    probe_linear_grad(&pr, cr, cf, g);
+    char in[300];
+    snprintf(in, sizeof in, "%s; d d_loss / d w", lg_lab01_batch_text);
+    LG_GRADE_CLOSE(out[1], g[0], 1e-10, in, hint);
+    snprintf(in, sizeof in, "%s; d d_loss / d c", lg_lab01_batch_text);
+    LG_GRADE_CLOSE(out[2], g[1], 1e-10, in, hint);
+}
+
+static void t21_value(void)
+{
+    lg_probe pr = lg_lab01_batch;
+    pr.file = "nsgan.c";
+    pr.player = LG_PLAYER_G;
+    double out[5], cr[3], cf[3];
+    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
+        return;
+    LG_GRADE_CLOSE(out[0], lg_lab02_ns_loss_ref(&pr, cr, cf), 1e-10, lg_lab01_batch_text,
+                   "the non-saturating generator minimises -mean log D(G(z)) (not mean "
+                   "log(1 - D(G(z))), the minimax loss of Lab 01); check the sign and take the mean");
+}
+
+/* Gradient with respect to G's parameters (a, b), cf_i = -(1 - sigma(s_f_i)) / B. */
+static void t21_gradient(void)
+{
+    lg_probe pr = lg_lab01_batch;
+    pr.file = "nsgan.c";
+    pr.player = LG_PLAYER_G;
+    double out[5], cr[3], cf[3], g[4];
+    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
+        return;
+    lg_lab02_ns_loss_ref(&pr, cr, cf);
+    probe_linear_grad(&pr, cr, cf, g);
+    const char *hint = "d/ds (-log sigmoid(s)) = -(1 - sigmoid(s)); the loss must be built "
+                       "from D applied to G(z) so the gradient reaches G";
+    char in[300];
+    snprintf(in, sizeof in, "%s; d g_loss / d a", lg_lab01_batch_text);
+    LG_GRADE_CLOSE(out[3], g[2], 1e-10, in, hint);
+    snprintf(in, sizeof in, "%s; d g_loss / d b", lg_lab01_batch_text);
+    LG_GRADE_CLOSE(out[4], g[3], 1e-10, in, hint);
+}
+
+/* s_fake = (-1000, 1000) (identity nets): -log sigma(s) = softplus(-s), so
+ *   g_loss = 1/2 (softplus(1000) + softplus(-1000)) = 1/2 (1000 + 0) = 500;
+ * cf = -(1 - sigma(s_f))/2 = (-1/2, 0) and, with w = 1, z = (-1000, 1000),
+ *   d/da = (-1/2)(1)(-1000) = 500,  d/db = -1/2:
+ * the fake that D rejects (s = -1000) gets the full gradient - no saturation. */
+static void t21_extreme(void)
+{
+    lg_probe pr = lg_lab01_extreme;
+    pr.file = "nsgan.c";
+    pr.player = LG_PLAYER_G;
+    double out[5];
+    const char *hint = "log(sigmoid(-1000)) is log(0) = -inf in double; use "
+                       "-log sigmoid(s) = softplus(-s)";
+    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_extreme_text))
+        return;
+    LG_GRADE_CLOSE(out[0], 500.0, 1e-9, lg_lab01_extreme_text, hint);
+    char in[300];
+    snprintf(in, sizeof in, "%s; d g_loss / d a", lg_lab01_extreme_text);
+    LG_GRADE_CLOSE(out[3], 500.0, 1e-9, in, hint);
+    snprintf(in, sizeof in, "%s; d g_loss / d b", lg_lab01_extreme_text);
+    LG_GRADE_CLOSE(out[4], -0.5, 1e-9, in, hint);
+}
+
+/* ============================================================ Task 2.2 === */
+
+typedef struct grad_arg {
+    size_t n;
+    const double *d;
+} grad_arg;
+
+/* out[0..n): the minimax magnitude at each d, out[n..2n): the non-saturating one. */
+static int grads_child(lg_child *c, const void *arg, double *out, size_t max)
+{
+    const grad_arg *a = arg;
+    lg_lab02_grad_fn mm = (lg_lab02_grad_fn)lg_child_sym(c, "gradients.c", "lab02_minimax_grad");
+    lg_lab02_grad_fn ns = (lg_lab02_grad_fn)lg_child_sym(c, "gradients.c", "lab02_nonsat_grad");
+    if (!mm || !ns)
+        return -1;
+    if (2 * a->n > max) {
+        lg_child_fail(c, "grader: %zu values do not fit in %zu", 2 * a->n, max);
+        return -1;
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        out[i] = mm(a->d[i]);
+        out[a->n + i] = ns(a->d[i]);
+    }
+    return (int)(2 * a->n);
+}
+
+static const double d_grid[] = { 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999 };
+#define N_GRID (sizeof d_grid / sizeof d_grid[0])
+static const char d_grid_text[] = "D(G(z)) = 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999";
+
+/* With d = sigma(s) and sigma' = sigma (1 - sigma):
+ *   d/ds log(1 - sigma(s)) = -sigma(s) = -d        ->  magnitude d. */
+static void t22_minimax(void)
+{
+    grad_arg a = { N_GRID, d_grid };
+    double out[2 * N_GRID];
+    if (!lg_grade_call(grads_child, &a, out, 2 * N_GRID, d_grid_text))
+        return;
+    probe_close_all(out, d_grid, N_GRID, 1e-9, 1, "minimax, D(G(z))", d_grid,
+                    "differentiate log(1 - sigmoid(s)) with respect to the logit s (not with "
+                    "respect to D), then write the result in terms of D = sigmoid(s)");
+}
+
+/*   d/ds (-log sigma(s)) = -(1 - sigma(s)) = -(1 - d)  ->  magnitude 1 - d. */
+static void t22_nonsat(void)
+{
+    grad_arg a = { N_GRID, d_grid };
+    double out[2 * N_GRID], expected[N_GRID];
+    for (size_t i = 0; i < N_GRID; i++)
+        expected[i] = 1.0 - d_grid[i];
+    if (!lg_grade_call(grads_child, &a, out, 2 * N_GRID, d_grid_text))
+        return;
+    probe_close_all(out + N_GRID, expected, N_GRID, 1e-9, 1, "non-saturating, D(G(z))", d_grid,
+                    "differentiate -log sigmoid(s) with respect to the logit s, then write "
+                    "the result in terms of D = sigmoid(s)");
+}
+
+/* At the ends and very close to them, relative to the exact values: d = 0 gives
+ * (0, 1), d = 1 gives (1, 0); d = 1e-300 gives (1e-300, 1); d = 1 - 1e-9 (the double
+ * nearest to it) gives (d, 1 - d), and 1 - d is exact in double for d >= 1/2
+ * (Sterbenz's lemma). A round trip through the logit loses about 7 digits there. */
+static void t22_ends(void)
+{
+    enum { N = 4 };
+    const double near1 = 1 - 1e-9;
+    const double d[N] = { 0, 1, 1e-300, near1 };
+    const double e_mm[N] = { 0, 1, 1e-300, near1 }, e_ns[N] = { 1, 0, 1, 1 - near1 };
+    grad_arg a = { N, d };
+    double out[2 * N];
+    const char *in = "D(G(z)) = 0, 1, 1e-300, 1 - 1e-9";
+    if (!lg_grade_call(grads_child, &a, out, 2 * N, in))
+        return;
+    const char *hint = "compute the magnitudes directly from D: going through the logit "
+                       "log(D / (1 - D)) and back is inf at D = 1 and loses precision near 0 and 1";
+    probe_close_all(out, e_mm, N, 1e-12, 1, "minimax at D(G(z))", d, hint);
+    probe_close_all(out + N, e_ns, N, 1e-12, 1, "non-saturating at D(G(z))", d, hint);
+}
+
+/* ======================================================== registration === */
+
+static const lg_task tasks[] = {
+    { "2.1", "The non-saturating GAN's losses (nsgan.c)" },
+    { "2.2", "Gradient magnitudes of both G losses (gradients.c)" },
+};
+
+static const lg_grade_test tests[] = {
+    { "2.1", "d_loss: the discriminator loss of Task 1.1", 1, t21_d_loss, LG_VISIBLE },
+    { "2.1", "g_loss: value on a small batch", 1, t21_value, LG_VISIBLE },
+    { "2.1", "g_loss: gradient with respect to G's parameters", 1, t21_gradient, LG_VISIBLE },
+    { "2.1", "g_loss: finite, exact and not saturated at logits of +-1000", 1, t21_extreme, LG_VISIBLE },
+    { "2.2", "minimax: |d/ds log(1 - sigmoid(s))| = D", 1, t22_minimax, LG_VISIBLE },
+    { "2.2", "non-saturating: |d/ds (-log sigmoid(s))| = 1 - D", 1, t22_nonsat, LG_VISIBLE },
+    { "2.2", "both at D = 0, 1 and next to them", 1, t22_ends, LG_VISIBLE },
+};
+
+static const lg_lab lab = {
+    .number = 2,
+    .dir = "02-nonsaturating",
+    .title = "The non-saturating GAN",
+    .tasks = tasks,
+    .n_tasks = sizeof tasks / sizeof tasks[0],
+    .files = { "plugins/nsgan.c", "labs/02-nonsaturating/gradients.c" },
+    .experiment = lg_lab02_experiment,
+};
+
+static void lab02_register(void) __attribute__((constructor(110)));
+static void lab02_register(void)
+{
+    lg_lab_register(&lab);
+    lg_lab_add_tests(2, tests, sizeof tests / sizeof tests[0]);
+}

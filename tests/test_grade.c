@@ -1,0 +1,1209 @@
+/*
+ * test_grade.c - the sandbox and the grader against hostile student code.
+ *
+ * Lab 99 ("the sandbox test lab") asks for answer_*(x) = 2x + 1 (tests/hostile/
+ * answers.c) and for ctor_escapes(x) = 0 (tests/hostile/ctor.c). The tree's
+ * answers.c misbehaves in every function but the honest ones: segfault, abort,
+ * exit(0), endless loop, sleep, fork bomb, NaN, Inf, a stub left in place
+ * (lg_todo_value), a fake score on stdout and stderr, writing and deleting
+ * files (the results file too), unbounded allocation; ctor.c misbehaves in
+ * its constructor. The expected outcome of
+ * every test is written out by hand below: which pass, which fail, with which
+ * message, the score (5.5 of 18.5) and the content of results.json, which the
+ * test reads back with its own small JSON parser.
+ *
+ * Lab 99's tests are added by number but the lab itself is only registered in
+ * forked children (the grade-all and CLI tests), so other suites that walk the
+ * lab list never see it.
+ *
+ * The limits are short (1 s CPU, 1.5 s wall clock, 64 MiB): the suite takes a
+ * few seconds, most of it the three tests that run into a limit.
+ */
+#include "lg_test.h"
+#include "lg_lab.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define LIMITS "cpu=1,wall=1.5,memory=64"
+#define X_IN 0.75
+#define X_OUT 2.5 /* 2 * 0.75 + 1 */
+
+/* ------------------------------------------------------------ lab 99 --- */
+
+typedef struct answer_arg {
+    const char *file, *symbol;
+    double x;
+} answer_arg;
+
+static int call_answer(lg_child *c, const void *arg, double *out, size_t max)
+{
+    const answer_arg *a = arg;
+    (void)max;
+    double (*f)(double) = (double (*)(double))lg_child_sym(c, a->file, a->symbol);
+    if (!f)
+        return -1;
+    out[0] = f(a->x);
+    return 1;
+}
+
+static void check_answer(const char *symbol)
+{
+    answer_arg a = { "answers.c", symbol, X_IN };
+    double v;
+    if (lg_grade_call(call_answer, &a, &v, 1, "x = 0.75"))
+        LG_GRADE_CLOSE(v, X_OUT, 1e-12, "x = 0.75", "answer(x) = 2x + 1");
+}
+
+static void t99_honest(void) { check_answer("answer_honest"); }
+static void t99_hidden(void) { check_answer("answer_hidden"); }
+static void t99_segv(void) { check_answer("answer_segv"); }
+static void t99_abort(void) { check_answer("answer_abort"); }
+static void t99_exit(void) { check_answer("answer_exit"); }
+static void t99_loop(void) { check_answer("answer_loop"); }
+static void t99_sleep(void) { check_answer("answer_sleep"); }
+static void t99_fork(void) { check_answer("answer_fork"); }
+static void t99_nan(void) { check_answer("answer_nan"); }
+static void t99_inf(void) { check_answer("answer_inf"); }
+static void t99_todo(void) { check_answer("answer_todo"); }
+static void t99_stdout(void) { check_answer("answer_fake_stdout"); }
+static void t99_stderr(void) { check_answer("answer_fake_stderr"); }
+static void t99_files(void) { check_answer("answer_files"); }
+static void t99_alloc(void) { check_answer("answer_alloc"); }
+static void t99_again(void) { check_answer("answer_again"); }
+
+static void t99_ctor(void)
+{
+    answer_arg a = { "ctor", "ctor_escapes", 0 };
+    double v;
+    if (lg_grade_call(call_answer, &a, &v, 1, "loading ctor.c"))
+        LG_GRADE_CLOSE(v, 0, 0, "loading ctor.c", "its constructor must not escape the sandbox");
+}
+
+/* Runs in the grading process itself: the student's objects must not be
+ * mapped there. */
+static void t99_never_loaded(void)
+{
+    const lg_submission *s = lg_grade_submission();
+    FILE *m = fopen("/proc/self/maps", "r");
+    bool found = false;
+    char line[4096];
+    while (m && fgets(line, sizeof line, m))
+        found |= strstr(line, s->build_dir) != NULL;
+    if (m)
+        fclose(m);
+    LG_ASSERT_MSG(m && !found, "the grading process maps a file of %s", s->build_dir);
+}
+
+static const lg_task lab99_tasks[] = {
+    { "99.1", "Honest code" },  { "99.2", "Crashes" },     { "99.3", "Hangs" },
+    { "99.4", "Bad numbers" },  { "99.5", "Tampering" },   { "99.6", "Afterwards" },
+};
+
+static const lg_lab lab99 = {
+    .number = 99,
+    .dir = "99-sandbox",
+    .title = "The sandbox test lab",
+    .tasks = lab99_tasks,
+    .n_tasks = 6,
+    .files = { "tests/hostile/answers.c", "tests/hostile/ctor.c" },
+};
+
+/* Listed out of order on purpose: lg_lab_tests sorts by task, visible first. */
+static const lg_grade_test lab99_tests[] = {
+    { "99.1", "honest answer, hidden", 0.5, t99_hidden, LG_HIDDEN },
+    { "99.1", "honest answer", 2, t99_honest, LG_VISIBLE },
+    { "99.2", "segfault", 1, t99_segv, LG_VISIBLE },
+    { "99.2", "abort", 1, t99_abort, LG_VISIBLE },
+    { "99.2", "early exit(0)", 1, t99_exit, LG_VISIBLE },
+    { "99.3", "endless loop", 1, t99_loop, LG_VISIBLE },
+    { "99.3", "sleep past the timeout", 1, t99_sleep, LG_VISIBLE },
+    { "99.3", "fork bomb", 1, t99_fork, LG_VISIBLE },
+    { "99.4", "NaN result", 1, t99_nan, LG_VISIBLE },
+    { "99.4", "Inf result", 1, t99_inf, LG_VISIBLE },
+    { "99.4", "a stub left in place", 1, t99_todo, LG_VISIBLE },
+    { "99.5", "fake score on stdout", 1, t99_stdout, LG_VISIBLE },
+    { "99.5", "fake score on stderr", 1, t99_stderr, LG_VISIBLE },
+    { "99.5", "writes and deletes files", 1, t99_files, LG_VISIBLE },
+    { "99.5", "unbounded allocation", 1, t99_alloc, LG_VISIBLE },
+    { "99.5", "constructor confined", 1, t99_ctor, LG_VISIBLE },
+    { "99.6", "honest answer again", 1, t99_again, LG_VISIBLE },
+    { "99.6", "grader never loaded student code", 1, t99_never_loaded, LG_VISIBLE },
+};
+#define N99 (sizeof lab99_tests / sizeof lab99_tests[0])
+
+/* The expected outcome, in the order the grader reports (task order, visible
+ * before hidden). A failure message must contain one of the given texts. */
+static const struct expect {
+    const char *task, *name, *number;
+    double points;
+    bool pass, hidden;
+    const char *any[2];
+} expect99[] = {
+    { "99.1", "honest answer", "99.1.1", 2, true, false, { NULL } },
+    { "99.1", "honest answer, hidden", "99.1.2", 0.5, true, true, { NULL } },
+    { "99.2", "segfault", "99.2.1", 1, false, false, { "input: x = 0.75; crashed (SIGSEGV)" } },
+    { "99.2", "abort", "99.2.2", 1, false, false, { "input: x = 0.75; crashed (SIGABRT)" } },
+    { "99.2", "early exit(0)", "99.2.3", 1, false, false,
+      { "input: x = 0.75; exited before returning a result (exit status " } },
+    { "99.3", "endless loop", "99.3.1", 1, false, false,
+      { "input: x = 0.75; ran out of CPU time (limit 1 s",
+        "input: x = 0.75; timed out after 1.5 s" } },
+    { "99.3", "sleep past the timeout", "99.3.2", 1, false, false,
+      { "input: x = 0.75; timed out after 1.5 s" } },
+    { "99.3", "fork bomb", "99.3.3", 1, false, false,
+      { "input: x = 0.75; ran out of CPU time (limit 1 s",
+        "input: x = 0.75; timed out after 1.5 s" } },
+    { "99.4", "NaN result", "99.4.1", 1, false, false, { "input: x = 0.75; the result is NaN" } },
+    { "99.4", "Inf result", "99.4.2", 1, false, false, { "input: x = 0.75; the result is +Inf" } },
+    { "99.4", "a stub left in place", "99.4.3", 1, false, false,
+      { "input: x = 0.75; Task 99.4 is not implemented yet" } },
+    { "99.5", "fake score on stdout", "99.5.1", 1, false, false,
+      { "input: x = 0.75; expected 2.5, got 0; hint: answer(x) = 2x + 1" } },
+    { "99.5", "fake score on stderr", "99.5.2", 1, false, false,
+      { "input: x = 0.75; expected 2.5, got 0; hint: answer(x) = 2x + 1" } },
+    { "99.5", "writes and deletes files", "99.5.3", 1, false, false,
+      { "input: x = 0.75; crashed (SIGSEGV)" } },
+    { "99.5", "unbounded allocation", "99.5.4", 1, false, false,
+      { "used more than 64 MiB of memory", "after reaching the memory limit (64 MiB)" } },
+    { "99.5", "constructor confined", "99.5.5", 1, true, false, { NULL } },
+    { "99.6", "honest answer again", "99.6.1", 1, true, false, { NULL } },
+    { "99.6", "grader never loaded student code", "99.6.2", 1, true, false, { NULL } },
+};
+#define SCORE99 5.5
+#define MAX99 18.5
+
+/* ------------------------------------------------------ a small JSON DOM --- */
+
+typedef enum { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ } jtype;
+typedef struct jval {
+    jtype t;
+    double num;
+    char *str;
+    struct jval *items; /* ARR, OBJ values */
+    char **keys;        /* OBJ */
+    size_t n;
+} jval;
+
+static void json_skip(const char **p)
+{
+    while (**p == ' ' || **p == '\n' || **p == '\t' || **p == '\r')
+        (*p)++;
+}
+
+static bool json_parse_value(const char **p, jval *v, int depth);
+
+static bool json_parse_string(const char **p, char **out)
+{
+    if (**p != '"')
+        return false;
+    (*p)++;
+    size_t cap = 64, n = 0;
+    char *s = malloc(cap);
+    for (;;) {
+        unsigned char c = (unsigned char)**p;
+        if (n + 8 > cap)
+            s = realloc(s, cap *= 2);
+        if (c == '"') {
+            (*p)++;
+            break;
+        }
+        if (c < 0x20) {
+            free(s);
+            return false;
+        }
+        if (c != '\\') {
+            s[n++] = (char)c;
+            (*p)++;
+            continue;
+        }
+        (*p)++;
+        c = (unsigned char)*(*p)++;
+        if (c == 'n')
+            s[n++] = '\n';
+        else if (c == 't')
+            s[n++] = '\t';
+        else if (c == 'r')
+            s[n++] = '\r';
+        else if (c == 'b')
+            s[n++] = '\b';
+        else if (c == 'f')
+            s[n++] = '\f';
+        else if (c == '"' || c == '\\' || c == '/')
+            s[n++] = (char)c;
+        else if (c == 'u') {
+            unsigned u = 0;
+            for (int k = 0; k < 4; k++) {
+                char h = *(*p)++;
+                int d = h >= '0' && h <= '9'   ? h - '0'
+                        : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                        : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                               : 99;
+                u = u * 16 + (unsigned)d;
+                if (u > 0xffff) {
+                    free(s);
+                    return false;
+                }
+            }
+            if (u < 0x80)
+                s[n++] = (char)u;
+            else if (u < 0x800) {
+                s[n++] = (char)(0xc0 | (u >> 6));
+                s[n++] = (char)(0x80 | (u & 0x3f));
+            } else {
+                s[n++] = (char)(0xe0 | (u >> 12));
+                s[n++] = (char)(0x80 | ((u >> 6) & 0x3f));
+                s[n++] = (char)(0x80 | (u & 0x3f));
+            }
+        } else {
+            free(s);
+            return false;
+        }
+    }
+    s[n] = '\0';
+    *out = s;
+    return true;
+}
+
+static bool json_parse_value(const char **p, jval *v, int depth)
+{
+    memset(v, 0, sizeof *v);
+    if (depth > 32)
+        return false;
+    json_skip(p);
+    const char *s = *p;
+    if (*s == '{' || *s == '[') {
+        bool obj = *s == '{';
+        v->t = obj ? J_OBJ : J_ARR;
+        (*p)++;
+        json_skip(p);
+        if (**p == (obj ? '}' : ']')) {
+            (*p)++;
+            return true;
+        }
+        for (;;) {
+            /* the slot counts at once, so json_free also frees a partial one */
+            v->items = realloc(v->items, (v->n + 1) * sizeof *v->items);
+            v->keys = realloc(v->keys, (v->n + 1) * sizeof *v->keys);
+            memset(&v->items[v->n], 0, sizeof v->items[0]);
+            v->keys[v->n] = NULL;
+            size_t k = v->n++;
+            if (obj) {
+                json_skip(p);
+                if (!json_parse_string(p, &v->keys[k]))
+                    return false;
+                json_skip(p);
+                if (*(*p)++ != ':')
+                    return false;
+            }
+            if (!json_parse_value(p, &v->items[k], depth + 1))
+                return false;
+            json_skip(p);
+            char c = *(*p)++;
+            if (c == (obj ? '}' : ']'))
+                return true;
+            if (c != ',')
+                return false;
+        }
+    }
+    if (*s == '"') {
+        v->t = J_STR;
+        return json_parse_string(p, &v->str);
+    }
+    if (!strncmp(s, "true", 4) || !strncmp(s, "false", 5)) {
+        v->t = J_BOOL;
+        v->num = *s == 't';
+        *p += *s == 't' ? 4 : 5;
+        return true;
+    }
+    if (!strncmp(s, "null", 4)) {
+        *p += 4;
+        return true;
+    }
+    /* number: -?digits(.digits)?([eE][+-]?digits)? */
+    const char *q = s;
+    if (*q == '-')
+        q++;
+    if (*q < '0' || *q > '9')
+        return false;
+    while (*q >= '0' && *q <= '9')
+        q++;
+    if (*q == '.') {
+        q++;
+        if (*q < '0' || *q > '9')
+            return false;
+        while (*q >= '0' && *q <= '9')
+            q++;
+    }
+    if (*q == 'e' || *q == 'E') {
+        q++;
+        if (*q == '+' || *q == '-')
+            q++;
+        if (*q < '0' || *q > '9')
+            return false;
+        while (*q >= '0' && *q <= '9')
+            q++;
+    }
+    v->t = J_NUM;
+    v->num = strtod(s, NULL);
+    *p = q;
+    return true;
+}
+
+static void json_free(jval *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        json_free(&v->items[i]);
+        if (v->keys)
+            free(v->keys[i]);
+    }
+    free(v->items);
+    free(v->keys);
+    free(v->str);
+}
+
+/* Parse a whole document; false on any syntax error or trailing text. */
+static bool json_parse(const char *text, jval *v)
+{
+    const char *p = text;
+    if (!json_parse_value(&p, v, 0)) {
+        json_free(v);
+        return false;
+    }
+    json_skip(&p);
+    if (*p) {
+        json_free(v);
+        return false;
+    }
+    return true;
+}
+
+static const jval *jget(const jval *o, const char *key)
+{
+    if (!o || o->t != J_OBJ)
+        return NULL;
+    for (size_t i = 0; i < o->n; i++)
+        if (!strcmp(o->keys[i], key))
+            return &o->items[i];
+    return NULL;
+}
+
+static double jnum(const jval *o, const char *key)
+{
+    const jval *v = jget(o, key);
+    return v && v->t == J_NUM ? v->num : NAN;
+}
+
+static const char *jstr(const jval *o, const char *key)
+{
+    const jval *v = jget(o, key);
+    return v && v->t == J_STR ? v->str : "";
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *b = malloc(cap);
+    size_t r;
+    while ((r = fread(b + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (n + 1 == cap)
+            b = realloc(b, cap *= 2);
+    }
+    b[n] = '\0';
+    fclose(f);
+    return b;
+}
+
+static void spit(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    LG_ASSERT(f, "cannot write a test file");
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A folder anyone may write to, outside the test's private folder (which
+ * the sandboxed child, running as nobody when the tests run as root, could
+ * not even enter): whatever protects its files is the sandbox's filter. */
+static const char *open_dir(const char *name, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "/tmp/litgan-%s-XXXXXX", name);
+    LG_ASSERT(mkdtemp(buf), "mkdtemp");
+    chmod(buf, 0777);
+    return buf;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)ftw;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+static void remove_dir(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
+
+/* ----------------------------------------------------- json_parse itself --- */
+
+static void test_json_parser(void)
+{
+    jval v;
+    CU_ASSERT_FATAL(json_parse(" {\"a\": [1, -2.5e1, \"x\\u00e9\\n\"], \"b\": {\"c\": true},"
+                               " \"d\": null} ", &v));
+    CU_ASSERT_EQUAL(v.n, 3);
+    const jval *a = jget(&v, "a");
+    CU_ASSERT(a && a->t == J_ARR && a->n == 3);
+    if (a && a->n == 3) {
+        LG_ASSERT_CLOSE(a->items[1].num, -25.0, 0);
+        CU_ASSERT_STRING_EQUAL(a->items[2].str, "x\xc3\xa9\n");
+    }
+    json_free(&v);
+    const char *bad[] = { "{\"a\": 1,}", "[1 2]", "{\"a\" 1}", "\"open", "01x", "{} x", "[.5]" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        LG_ASSERT_MSG(!json_parse(bad[i], &v), "accepted bad JSON %s", bad[i]);
+}
+
+/* ------------------------------------------------- the sandbox directly --- */
+
+static int child_values(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)c, (void)arg;
+    if (max < 4)
+        return -1;
+    out[0] = 1.0 / 3.0;
+    out[1] = -0.0;
+    out[2] = 1e308;
+    out[3] = 5e-324;
+    return 4;
+}
+
+static int child_fail(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)arg, (void)out, (void)max;
+    lg_child_fail(c, "Task %s is not implemented yet", "9.9");
+    lg_child_fail(c, "a second reason is dropped");
+    return -1;
+}
+
+static int child_too_many(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)c, (void)arg, (void)out;
+    return (int)max + 1;
+}
+
+static int child_chatty(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)c, (void)arg, (void)max;
+    printf("hello from the child\n");
+    for (int i = 0; i < 100000; i++)
+        fputs("0123456789", stdout); /* 1 MB: more than a pipe holds */
+    fflush(stdout);
+    out[0] = 42;
+    return 1;
+}
+
+static void test_sandbox_values(void)
+{
+    lg_submission s = { .lab = &lab99 };
+    lg_limits lim = { 2, 5, (size_t)64 << 20 };
+    double out[4] = { 0 };
+    lg_child_result r;
+    CU_ASSERT_EQUAL_FATAL(lg_sandbox_run(&s, child_values, NULL, out, 4, &lim, &r), LG_OK);
+    CU_ASSERT(r.ok);
+    CU_ASSERT_EQUAL(r.n, 4);
+    /* bit for bit: the doubles travel as bytes */
+    const double want[4] = { 1.0 / 3.0, -0.0, 1e308, 5e-324 };
+    CU_ASSERT(memcmp(out, want, sizeof want) == 0);
+
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, child_fail, NULL, out, 4, &lim, &r), LG_OK);
+    CU_ASSERT(!r.ok);
+    CU_ASSERT_STRING_EQUAL(r.why, "Task 9.9 is not implemented yet");
+
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, child_too_many, NULL, out, 2, &lim, &r), LG_OK);
+    CU_ASSERT(!r.ok);
+    CU_ASSERT_STRING_EQUAL(r.why, "returned 3 values where at most 2 fit");
+
+    double t0 = lg_now();
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, child_chatty, NULL, out, 1, &lim, &r), LG_OK);
+    CU_ASSERT(r.ok && out[0] == 42);
+    CU_ASSERT(strncmp(r.output, "hello from the child\n0123456789", 31) == 0);
+    CU_ASSERT_EQUAL(strlen(r.output), sizeof r.output - 1);
+    LG_ASSERT_MSG(lg_now() - t0 < 2, "a chatty child took %.2f s", lg_now() - t0);
+}
+
+/* What the child may and may not do: each slot is the errno of one attempt
+ * (0 = it worked). The folder and file are writable by anyone, so EPERM can
+ * only come from the filter. */
+enum { S_FORK, S_OPEN_W, S_OPEN_CREAT, S_OPEN_R, S_UNLINK, S_RENAME, S_MKDIR, S_KILL_PARENT,
+       S_KILL_SELF0, S_SOCKET, S_EXEC, S_RAISE_LIMIT, S_PTRACE, S_GETRLIMIT, S_UID, S_FSIZE,
+       S_CORE, S_NPROC, S_CPU, S_COUNT };
+
+static int errno_of(int rc) { return rc < 0 ? errno : 0; }
+
+static int child_syscalls(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)c;
+    const char *dir = arg;
+    if (max < S_COUNT)
+        return -1;
+    char file[4200], other[4200];
+    snprintf(file, sizeof file, "%s/open-me", dir);
+    snprintf(other, sizeof other, "%s/new", dir);
+    pid_t p = fork();
+    if (p == 0)
+        _exit(0);
+    out[S_FORK] = errno_of(p);
+    int fd = open(file, O_WRONLY);
+    out[S_OPEN_W] = errno_of(fd);
+    fd = open(other, O_RDONLY | O_CREAT, 0666);
+    out[S_OPEN_CREAT] = errno_of(fd);
+    fd = open(file, O_RDONLY);
+    out[S_OPEN_R] = errno_of(fd);
+    if (fd >= 0)
+        close(fd);
+    out[S_UNLINK] = errno_of(unlink(file));
+    out[S_RENAME] = errno_of(rename(file, other));
+    out[S_MKDIR] = errno_of(mkdir(other, 0777));
+    out[S_KILL_PARENT] = errno_of(kill(getppid(), 0));
+    out[S_KILL_SELF0] = errno_of(kill(getpid(), 0));
+    out[S_SOCKET] = errno_of(socket(AF_INET, SOCK_STREAM, 0));
+    char *argv[] = { "true", NULL };
+    out[S_EXEC] = errno_of(execv("/bin/true", argv));
+    struct rlimit r;
+    getrlimit(RLIMIT_CPU, &r);
+    r.rlim_cur = r.rlim_max; /* a soft limit up to the hard one: allowed without the filter */
+    out[S_RAISE_LIMIT] = errno_of(setrlimit(RLIMIT_CPU, &r));
+    out[S_PTRACE] = errno_of((int)ptrace(PTRACE_TRACEME, 0, NULL, NULL));
+    out[S_GETRLIMIT] = errno_of(getrlimit(RLIMIT_AS, &r));
+    out[S_UID] = geteuid();
+    getrlimit(RLIMIT_FSIZE, &r);
+    out[S_FSIZE] = (double)r.rlim_max;
+    getrlimit(RLIMIT_CORE, &r);
+    out[S_CORE] = (double)r.rlim_max;
+    getrlimit(RLIMIT_NPROC, &r);
+    out[S_NPROC] = (double)r.rlim_max;
+    getrlimit(RLIMIT_CPU, &r);
+    out[S_CPU] = (double)r.rlim_cur;
+    return S_COUNT;
+}
+
+static void test_sandbox_syscalls(void)
+{
+    char dirbuf[256];
+    const char *dir = open_dir("syscalls", dirbuf, sizeof dirbuf);
+    char file[4200];
+    snprintf(file, sizeof file, "%s/open-me", dir);
+    spit(file, "data\n");
+    chmod(file, 0666);
+    lg_submission s = { .lab = &lab99 };
+    lg_limits lim = { 2, 5, (size_t)64 << 20 };
+    double out[S_COUNT];
+    lg_child_result r;
+    CU_ASSERT_EQUAL_FATAL(lg_sandbox_run(&s, child_syscalls, dir, out, S_COUNT, &lim, &r), LG_OK);
+    LG_ASSERT_MSG(r.ok && r.n == S_COUNT, "child failed: %s", r.why);
+    if (!r.ok) {
+        remove_dir(dir);
+        return;
+    }
+    static const char *const what[] = { "fork", "open for writing", "open with O_CREAT",
+                                        "open for reading", "unlink", "rename", "mkdir",
+                                        "kill the parent", "kill self with 0", "socket", "exec",
+                                        "raise a limit", "ptrace", "getrlimit" };
+    const double want[] = { EPERM, EPERM, EPERM, 0, EPERM, EPERM, EPERM,
+                            EPERM, 0,     EPERM, EPERM, EPERM, EPERM, 0 };
+    for (int i = 0; i <= S_GETRLIMIT; i++)
+        LG_ASSERT_MSG(out[i] == want[i], "%s: errno %g, expected %g", what[i], out[i], want[i]);
+    double uid = geteuid() == 0 ? 65534 : geteuid();
+    LG_ASSERT_MSG(out[S_UID] == uid, "child uid %g, expected %g", out[S_UID], uid);
+    CU_ASSERT_EQUAL(out[S_FSIZE], 0);
+    CU_ASSERT_EQUAL(out[S_CORE], 0);
+    CU_ASSERT_EQUAL(out[S_NPROC], 0);
+    CU_ASSERT_EQUAL(out[S_CPU], 2);
+    char *text = slurp(file);
+    CU_ASSERT(text && !strcmp(text, "data\n"));
+    free(text);
+    remove_dir(dir);
+}
+
+/* ------------------------------------------------------- hostile grading --- */
+
+static bool contains_any(const char *s, const char *const any[2])
+{
+    for (int k = 0; k < 2; k++)
+        if (any[k] && strstr(s, any[k]))
+            return true;
+    return false;
+}
+
+/* Processes whose parent is this one (as a subreaper, escaped grandchildren
+ * would be reparented here). */
+static int count_children(void)
+{
+    DIR *d = opendir("/proc");
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char path[300], buf[512];
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        size_t len = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[len] = '\0';
+        const char *close_paren = strrchr(buf, ')');
+        int ppid = 0;
+        char state;
+        if (close_paren && sscanf(close_paren + 1, " %c %d", &state, &ppid) == 2 &&
+            ppid == (int)getpid())
+            n++;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static bool self_maps(const char *needle)
+{
+    FILE *m = fopen("/proc/self/maps", "r");
+    char line[4096];
+    bool found = false;
+    while (m && fgets(line, sizeof line, m))
+        found |= strstr(line, needle) != NULL;
+    if (m)
+        fclose(m);
+    return found;
+}
+
+/* A line of text that starts with head and ends with tail. */
+static bool has_line(const char *text, const char *head, const char *tail)
+{
+    for (const char *l = text; l && *l;) {
+        const char *e = strchr(l, '\n');
+        size_t len = e ? (size_t)(e - l) : strlen(l), hl = strlen(head), tl = strlen(tail);
+        if (len >= hl + tl && !strncmp(l, head, hl) && !strncmp(l + len - tl, tail, tl))
+            return true;
+        l = e ? e + 1 : NULL;
+    }
+    return false;
+}
+
+static void test_hostile_lab(void)
+{
+    char dirbuf[256];
+    const char *dir = open_dir("hostile", dirbuf, sizeof dirbuf);
+    char results[4200], sentinel[4200];
+    snprintf(results, sizeof results, "%s/results.json", dir);
+    snprintf(sentinel, sizeof sentinel, "%s/sentinel", dir);
+    spit(results, "stale results from an earlier run\n");
+    spit(sentinel, "keep me\n");
+    chmod(results, 0666);
+    chmod(sentinel, 0666);
+    setenv("LG_HOSTILE_DIR", dir, 1);
+    setenv("LITGAN_GRADE_LIMITS", LIMITS, 1);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+    FILE *table = tmpfile();
+    CU_ASSERT_FATAL(table != NULL);
+    double score = -1, max = -1;
+    int rc = lg_grade_lab(&lab99, NULL, results, table, &score, &max);
+
+    unsetenv("LITGAN_GRADE_LIMITS");
+    prctl(PR_SET_CHILD_SUBREAPER, 0);
+    CU_ASSERT_EQUAL(rc, LG_EINVAL);
+    LG_ASSERT_CLOSE(score, SCORE99, 0);
+    LG_ASSERT_CLOSE(max, MAX99, 0);
+
+    /* the table */
+    fseek(table, 0, SEEK_END);
+    long len = ftell(table);
+    rewind(table);
+    char *text = calloc((size_t)len + 1, 1);
+    CU_ASSERT((long)fread(text, 1, (size_t)len, table) == len);
+    fclose(table);
+    /* lines by their start and end (the padding between is layout) */
+    static const char *const lines[][2] = {
+        { "Lab 99  The sandbox test lab", "" },
+        { "Task 99.1  Honest code ", " 2.5 / 2.5" },
+        { "Task 99.2  Crashes ", " 0.0 / 3.0" },
+        { "Task 99.5  Tampering ", " 1.0 / 5.0" },
+        { "  FAIL segfault (1 pt): input: x = 0.75; crashed (SIGSEGV)", "" },
+        { "  FAIL NaN result (1 pt): input: x = 0.75; the result is NaN", "" },
+        { "Task 99.4  Bad numbers ", " 0.0 / 3.0" },
+        { "Total ", " 5.5 / 18.5" },
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        LG_ASSERT_MSG(has_line(text, lines[i][0], lines[i][1]), "the table lacks the line: %s...%s",
+                      lines[i][0], lines[i][1]);
+    LG_ASSERT_MSG(!strstr(text, "100/100") && !strstr(text, "\"score\": 100"),
+                  "the student's fake score reached the table");
+    free(text);
+
+    /* results.json: complete, parses, says what happened */
+    char *json = slurp(results);
+    CU_ASSERT_FATAL(json != NULL);
+    LG_ASSERT_MSG(!strstr(json, "100/100") && !strstr(json, "\"score\": 100"),
+                  "the student's fake score reached results.json");
+    jval doc;
+    bool parsed = json_parse(json, &doc);
+    LG_ASSERT_MSG(parsed, "results.json does not parse: %.200s", json);
+    free(json);
+    if (!parsed) {
+        remove_dir(dir);
+        return;
+    }
+    LG_ASSERT_CLOSE(jnum(&doc, "score"), SCORE99, 0);
+    LG_ASSERT_CLOSE(jnum(&doc, "max_score"), MAX99, 0);
+    CU_ASSERT(jnum(&doc, "execution_time") >= 0);
+    CU_ASSERT(strstr(jstr(&doc, "output"), "Lab 99") != NULL);
+    const jval *tests = jget(&doc, "tests");
+    CU_ASSERT_FATAL(tests && tests->t == J_ARR);
+    LG_ASSERT_MSG(tests->n == N99, "results.json lists %zu tests, expected %zu", tests->n,
+                  (size_t)N99);
+    double sum = 0;
+    for (size_t i = 0; i < tests->n && i < N99; i++) {
+        const jval *t = &tests->items[i];
+        const struct expect *e = &expect99[i];
+        char name[256];
+        snprintf(name, sizeof name, "Task %s: %s", e->task, e->name);
+        LG_ASSERT_MSG(!strcmp(jstr(t, "name"), name), "test %zu is '%s', expected '%s'", i,
+                      jstr(t, "name"), name);
+        LG_ASSERT_MSG(!strcmp(jstr(t, "number"), e->number), "%s: number %s, expected %s", name,
+                      jstr(t, "number"), e->number);
+        LG_ASSERT_MSG(!strcmp(jstr(t, "status"), e->pass ? "passed" : "failed"),
+                      "%s: %s, output: %s", name, jstr(t, "status"), jstr(t, "output"));
+        LG_ASSERT_MSG(jnum(t, "max_score") == e->points, "%s: max_score %g", name,
+                      jnum(t, "max_score"));
+        LG_ASSERT_MSG(jnum(t, "score") == (e->pass ? e->points : 0), "%s: score %g", name,
+                      jnum(t, "score"));
+        LG_ASSERT_MSG(!strcmp(jstr(t, "visibility"), e->hidden ? "hidden" : "visible"),
+                      "%s: visibility %s", name, jstr(t, "visibility"));
+        if (!e->pass)
+            LG_ASSERT_MSG(contains_any(jstr(t, "output"), e->any), "%s: message '%s'", name,
+                          jstr(t, "output"));
+        if (getenv("LG_GRADE_VERBOSE"))
+            printf("\n  %-36s %s", name, jstr(t, "output"));
+        sum += jnum(t, "score");
+    }
+    LG_ASSERT_CLOSE(sum, SCORE99, 0);
+    json_free(&doc);
+
+    /* nothing else changed: the folder holds exactly the two files */
+    char *keep = slurp(sentinel);
+    CU_ASSERT(keep && !strcmp(keep, "keep me\n"));
+    free(keep);
+    DIR *d = opendir(dir);
+    int entries = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            entries++;
+            LG_ASSERT_MSG(!strcmp(e->d_name, "results.json") || !strcmp(e->d_name, "sentinel"),
+                          "unexpected file %s/%s", dir, e->d_name);
+        }
+    if (d)
+        closedir(d);
+    CU_ASSERT_EQUAL(entries, 2);
+    struct stat st;
+    CU_ASSERT(stat("/autograder/results/results.json", &st) != 0);
+    /* no process escaped, the grader here never mapped a student object */
+    LG_ASSERT_MSG(count_children() == 0, "%d child processes survived the grading",
+                  count_children());
+    CU_ASSERT(!self_maps("litgan-build-"));
+    unsetenv("LG_HOSTILE_DIR");
+    remove_dir(dir);
+}
+
+/* -------------------------------------- building, CLI, grade-all, registry --- */
+
+/* Run fn in a forked child with stdout and stderr into log; its exit status. */
+static int in_child(int (*fn)(void *), void *ctx, const char *log)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        int rc = fn(ctx);
+        fflush(NULL);
+        _exit(rc);
+    }
+    int status = -1;
+    waitpid(pid, &status, 0);
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return 100 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+static void copy_to(const char *from_rel, const char *dir, const char *name)
+{
+    char from[4200], to[4200];
+    snprintf(from, sizeof from, "%s/%s", lg_source_root(), from_rel);
+    snprintf(to, sizeof to, "%s/%s", dir, name);
+    char *text = slurp(from);
+    LG_ASSERT(text, "cannot read a hostile test file");
+    spit(to, text);
+    free(text);
+}
+
+/* submissions: full (honest answers + ctor.c), wrong (every answer 2x), broken
+ * (a syntax error, no ctor.c), empty */
+static const char *make_submissions(void)
+{
+    const char *root = lg_test_tmpdir("submissions");
+    char d[4200];
+    const char *names[] = { "full", "wrong", "broken", "empty" };
+    for (int i = 0; i < 4; i++) {
+        snprintf(d, sizeof d, "%s/%s", root, names[i]);
+        LG_ASSERT(lg_mkdir_p(d) == LG_OK, "mkdir");
+    }
+    snprintf(d, sizeof d, "%s/full", root);
+    copy_to("tests/hostile/answers_honest.c", d, "answers.c");
+    copy_to("tests/hostile/ctor.c", d, "ctor.c");
+    snprintf(d, sizeof d, "%s/wrong/answers.c", root);
+    FILE *f = fopen(d, "w");
+    const char *fns[] = { "honest", "hidden", "again", "segv",        "abort",       "exit",
+                          "loop",   "sleep",  "fork",  "nan",         "inf",         "todo",
+                          "fake_stdout", "fake_stderr", "files", "alloc" };
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+        fprintf(f, "double answer_%s(double x) { return 2 * x; }\n", fns[i]);
+    fclose(f);
+    snprintf(d, sizeof d, "%s/broken/answers.c", root);
+    spit(d, "double answer_honest(double x) { return 2 * x + 1 }\n");
+    return root;
+}
+
+static void test_build(void)
+{
+    const char *root = make_submissions();
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/broken", root);
+    lg_submission s;
+    CU_ASSERT_EQUAL_FATAL(lg_submission_build(&lab99, dir, &s), LG_OK);
+    CU_ASSERT_EQUAL(s.so_path[0][0], '\0');
+    LG_ASSERT_MSG(strstr(s.compile_error[0], "answers.c:1:") &&
+                      strstr(s.compile_error[0], "error:"),
+                  "compile error line: %s", s.compile_error[0]);
+    LG_ASSERT_MSG(strstr(s.compile_error[1], "ctor.c is not in the submission folder"),
+                  "missing file: %s", s.compile_error[1]);
+    char build[4096];
+    snprintf(build, sizeof build, "%s", s.build_dir);
+    struct stat st;
+    CU_ASSERT(stat(build, &st) == 0);
+    lg_submission_free(&s);
+    CU_ASSERT(stat(build, &st) != 0); /* removed */
+
+    /* the messages a computation gets for each way a file can be unusable */
+    lg_limits lim = { 2, 5, (size_t)64 << 20 };
+    lg_child_result r;
+    double v;
+    answer_arg a = { "answers.c", "answer_honest", X_IN };
+    snprintf(dir, sizeof dir, "%s/broken", root);
+    CU_ASSERT_EQUAL_FATAL(lg_submission_build(&lab99, dir, &s), LG_OK);
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, call_answer, &a, &v, 1, &lim, &r), LG_OK);
+    LG_ASSERT_MSG(!r.ok && !strncmp(r.why, "answers.c did not compile: answers.c:1:", 39),
+                  "why: %s", r.why);
+    a.file = "ctor.c";
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, call_answer, &a, &v, 1, &lim, &r), LG_OK);
+    LG_ASSERT_MSG(!r.ok && strstr(r.why, "ctor.c is not in the submission folder"), "why: %s",
+                  r.why);
+    lg_submission_free(&s);
+
+    snprintf(dir, sizeof dir, "%s", lg_test_tmpdir("undefined")); /* not among the submissions */
+    CU_ASSERT_FATAL(lg_mkdir_p(dir) == LG_OK);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/answers.c", dir);
+    spit(path, "double helper(double);\ndouble answer_honest(double x) { return helper(x); }\n");
+    CU_ASSERT_EQUAL_FATAL(lg_submission_build(&lab99, dir, &s), LG_OK);
+    CU_ASSERT(s.so_path[0][0] != '\0'); /* it compiles; loading it fails */
+    a.file = "answers.c";
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, call_answer, &a, &v, 1, &lim, &r), LG_OK);
+    LG_ASSERT_MSG(!r.ok &&
+                      !strcmp(r.why, "answers.c could not be loaded: undefined symbol: helper"),
+                  "why: %s", r.why);
+    lg_submission_free(&s);
+
+    /* from the tree: both build; a name the object lacks */
+    CU_ASSERT_EQUAL_FATAL(lg_submission_build(&lab99, NULL, &s), LG_OK);
+    LG_ASSERT_MSG(s.so_path[0][0] && s.so_path[1][0], "tree build: %s | %s", s.compile_error[0],
+                  s.compile_error[1]);
+    a.symbol = "answer_to_everything";
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, call_answer, &a, &v, 1, &lim, &r), LG_OK);
+    LG_ASSERT_MSG(!r.ok && !strcmp(r.why, "answers.c does not define answer_to_everything"),
+                  "why: %s", r.why);
+    lg_submission_free(&s);
+}
+
+static void t_nothing(void) {}
+
+typedef struct cli_case {
+    int argc;
+    char *argv[10];
+    bool grade_all;
+} cli_case;
+
+/* In a forked child, end the CUnit run it inherited (CU_run_test clears the
+ * "running" flag when it returns), so the grader there works as in
+ * bin/litgan: in the process itself, not in a forked copy. */
+static void leave_cunit_run(void)
+{
+    CU_Test t = { .pName = "nothing", .fActive = CU_TRUE, .pTestFunc = t_nothing };
+    CU_Suite s = { .pName = "nothing", .fActive = CU_TRUE, .pTest = &t, .uiNumberOfTests = 1 };
+    CU_set_test_start_handler(NULL);
+    CU_set_test_complete_handler(NULL);
+    CU_set_all_test_complete_handler(NULL);
+    CU_run_test(&s, &t);
+    LG_ASSERT(!CU_is_test_running(), "CU_run_test left the run flag set");
+}
+
+static int run_cli(void *ctx)
+{
+    cli_case *c = ctx;
+    leave_cunit_run();
+    setenv("LITGAN_GRADE_LIMITS", LIMITS, 1);
+    lg_lab_register(&lab99);
+    return c->grade_all ? lg_grade_all_main(c->argc, c->argv) : lg_grade_main(c->argc, c->argv);
+}
+
+static void test_cli(void)
+{
+    const char *root = make_submissions();
+    char full[4200], wrong[4200], json[4200];
+    snprintf(full, sizeof full, "%s/full", root);
+    snprintf(wrong, sizeof wrong, "%s/wrong", root);
+    snprintf(json, sizeof json, "%s/cli/full.json", lg_test_tmpdir("cli"));
+    const char *log = lg_test_tmpdir("cli.log");
+    const struct {
+        cli_case c;
+        int status;
+        const char *says;
+    } cases[] = {
+        { { 1, { "--help" }, false }, 0, "usage: litgan grade NN" },
+        { { 0, { NULL }, false }, 2, "name a lab" },
+        { { 1, { "98" }, false }, 2, "no lab '98' (labs: " },
+        { { 3, { "99", "--submission", "/nonexistent" }, false }, 2, "not found" },
+        { { 2, { "99", "--bogus" }, false }, 2, "unknown option '--bogus'" },
+        { { 5, { "99", "--submission", full, "--json", json }, false }, 0, "Total" },
+        { { 3, { "sandbox", "--submission", wrong }, false }, 1, "expected 2.5, got 1.5" },
+        { { 1, { "--help" }, true }, 0, "usage: litgan grade-all NN DIR" },
+        { { 1, { "99" }, true }, 2, "name a lab and a folder" },
+        { { 3, { "99", "/nonexistent", "-j0" }, true }, 2, "-j needs a number" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cli_case c = cases[i].c;
+        int st = in_child(run_cli, &c, log);
+        char *out = slurp(log);
+        LG_ASSERT_MSG(st == cases[i].status && out && strstr(out, cases[i].says),
+                      "case %zu: status %d (expected %d), output: %.300s", i, st, cases[i].status,
+                      out ? out : "");
+        free(out);
+    }
+    /* the full submission's JSON: full marks */
+    char *text = slurp(json);
+    jval doc;
+    CU_ASSERT_FATAL(text && json_parse(text, &doc));
+    LG_ASSERT_CLOSE(jnum(&doc, "score"), MAX99, 0);
+    json_free(&doc);
+    free(text);
+}
+
+static void test_grade_all(void)
+{
+    const char *root = make_submissions();
+    const char *out = lg_test_tmpdir("grades");
+    const char *log = lg_test_tmpdir("grade-all.log");
+    cli_case c = { 6, { "99", (char *)root, "-j", "2", "--out", (char *)out }, true };
+    double t0 = lg_now();
+    int st = in_child(run_cli, &c, log);
+    double took = lg_now() - t0;
+    char *progress = slurp(log);
+    LG_ASSERT_MSG(st == 0, "grade-all: status %d, output %.400s", st, progress ? progress : "");
+    CU_ASSERT(progress && strstr(progress, "[4/4]") && strstr(progress, "grades.csv"));
+    free(progress);
+    LG_ASSERT_MSG(took < 20, "grade-all took %.1f s", took);
+
+    char path[4200];
+    snprintf(path, sizeof path, "%s/grades.csv", out);
+    char *csv = slurp(path);
+    /* by hand: full passes everything; wrong, broken and empty keep only the
+     * grader's own check (1 pt) */
+    const char *want =
+        "submission,score,max_score,Task 99.1,Task 99.2,Task 99.3,Task 99.4,Task 99.5,Task 99.6\n"
+        "broken,1,18.5,0,0,0,0,0,1\n"
+        "empty,1,18.5,0,0,0,0,0,1\n"
+        "full,18.5,18.5,2.5,3,3,3,5,2\n"
+        "wrong,1,18.5,0,0,0,0,0,1\n";
+    LG_ASSERT_MSG(csv && !strcmp(csv, want), "grades.csv:\n%s", csv ? csv : "(missing)");
+    free(csv);
+    const char *names[] = { "broken", "empty", "full", "wrong" };
+    const double scores[] = { 1, 1, 18.5, 1 };
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s.json", out, names[i]);
+        char *text = slurp(path);
+        jval doc;
+        bool ok = text && json_parse(text, &doc);
+        LG_ASSERT_MSG(ok, "%s does not parse", path);
+        if (ok) {
+            LG_ASSERT_CLOSE(jnum(&doc, "score"), scores[i], 0);
+            json_free(&doc);
+        }
+        free(text);
+        snprintf(path, sizeof path, "%s/%s.txt", out, names[i]);
+        text = slurp(path);
+        CU_ASSERT(text && strstr(text, "Total"));
+        if (i == 0)
+            LG_ASSERT_MSG(text && strstr(text, "answers.c did not compile: answers.c:1:"),
+                          "broken.txt: %.300s", text ? text : "");
+        if (i == 1)
+            CU_ASSERT(text && strstr(text, "answers.c is not in the submission folder"));
+        free(text);
+    }
+}
+
+/* registry: lookups, order of tests, the source root */
+static const lg_task lab97_tasks[] = { { "97.1", "First" }, { "97.2", "Second" } };
+static const lg_lab lab97 = { .number = 97, .dir = "97-order", .title = "Order",
+                              .tasks = lab97_tasks, .n_tasks = 2 };
+static void t_nop(void) {}
+static const lg_grade_test lab97_a[] = {
+    { "97.2", "b-hidden", 1, t_nop, LG_HIDDEN },
+    { "97.2", "b1", 1, t_nop, LG_VISIBLE },
+    { "97.1", "a-hidden", 1, t_nop, LG_HIDDEN },
+};
+static const lg_grade_test lab97_b[] = {
+    { "97.1", "a1", 1, t_nop, LG_VISIBLE },
+    { "97.2", "b2", 1, t_nop, LG_VISIBLE },
+};
+
+static int registry_checks(void *ctx)
+{
+    (void)ctx;
+    lg_lab_add_tests(97, lab97_a, 3); /* before the lab, as constructors may */
+    lg_lab_register(&lab99);
+    lg_lab_register(&lab97);
+    lg_lab_add_tests(97, lab97_b, 2);
+    if (lg_lab_find("99") != &lab99 || lg_lab_find("099") != &lab99 ||
+        lg_lab_find("99-sandbox") != &lab99 || lg_lab_find("sandbox") != &lab99 ||
+        lg_lab_find("labs/99-sandbox/") != &lab99 || lg_lab_find("97") != &lab97)
+        return 1;
+    if (lg_lab_find("98") || !strstr(lg_errmsg(), "no lab '98' (labs: ") ||
+        !strstr(lg_errmsg(), "97-order") || !strstr(lg_errmsg(), "99-sandbox"))
+        return 2;
+    if (lg_lab_find("") || lg_lab_find("9x"))
+        return 3;
+    /* sorted by number */
+    size_t n = lg_lab_count();
+    for (size_t i = 1; i < n; i++)
+        if (lg_lab_at(i - 1)->number >= lg_lab_at(i)->number)
+            return 4;
+    if (lg_lab_at(n))
+        return 5;
+    size_t k;
+    const lg_grade_test *t = lg_lab_tests(&lab97, &k);
+    const char *order[] = { "a1", "a-hidden", "b1", "b2", "b-hidden" };
+    if (k != 5)
+        return 6;
+    for (size_t i = 0; i < 5; i++)
+        if (strcmp(t[i].name, order[i]))
+            return 7;
+    setenv("LITGAN_HOME", "/some/where", 1);
+    if (strcmp(lg_source_root(), "/some/where"))
+        return 8;
+    unsetenv("LITGAN_HOME");
+    char header[4200];
+    snprintf(header, sizeof header, "%s/core/src/lg_lab.h", lg_source_root());
+    if (access(header, R_OK) != 0)
+        return 9;
+    return 0;
+}
+
+static void test_registry(void)
+{
+    const char *log = lg_test_tmpdir("registry.log");
+    int st = in_child(registry_checks, NULL, log);
+    LG_ASSERT_MSG(st == 0, "registry check %d failed", st);
+    /* and here, in the test process, lab 99 is not listed */
+    for (size_t i = 0; i < lg_lab_count(); i++)
+        CU_ASSERT(lg_lab_at(i)->number != 99);
+}
+
+/* lg_grade_close: tolerance absolute below 1, relative above; the message */
+static void close_cases(void)
+{
+    LG_GRADE_CLOSE(0.5 + 1e-9, 0.5, 1e-8, "a", "h");      /* pass: |d| = 1e-9 <= 1e-8 */
+    LG_GRADE_CLOSE(1000 + 1e-6, 1000, 1e-8, "b", "h");    /* pass: 1e-6 <= 1e-8 * 1000 */
+    LG_GRADE_CLOSE(1000 + 1e-4, 1000, 1e-8, "c", "h");    /* fail: 1e-4 > 1e-5 */
+    LG_GRADE_CLOSE(NAN, 0, 1, "d", NULL);                  /* fail: NaN */
+    LG_GRADE_CLOSE(0.25, 0.125, 1e-3, "logits (1, -2)", "mean, not sum"); /* fail */
+}
+
+static void test_grade_close(void)
+{
+    /* run under a hand-made suite so the failures do not count against this test */
+    CU_Test t = { .pName = "close", .fActive = CU_TRUE, .pTestFunc = close_cases };
+    CU_Suite s = { .pName = "close", .fActive = CU_TRUE, .pTest = &t, .uiNumberOfTests = 1 };
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* the nested run would wipe this process's CUnit state: a child does it */
+        CU_set_test_complete_handler(NULL);
+        CU_set_test_start_handler(NULL);
+        CU_set_all_test_complete_handler(NULL);
+        CU_run_test(&s, &t);
+        const char *want[] = {
+            "input: c; expected 1000, got 1000.0001; hint: h",
+            "input: d; expected 0, got nan",
+            "input: logits (1, -2); expected 0.125, got 0.25; hint: mean, not sum",
+        };
+        int k = 0, bad = 0;
+        for (CU_pFailureRecord f = CU_get_failure_list(); f; f = f->pNext, k++)
+            if (k >= 3 || strcmp(f->strCondition, want[k])) {
+                fprintf(stderr, "failure %d: '%s'\n", k, f->strCondition);
+                bad = 1;
+            }
+        _exit(bad || k != 3 ? 1 : 0);
+    }
+    int st = -1;
+    waitpid(pid, &st, 0);
+    LG_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "lg_grade_close messages differ");
+}
+
+void lg_suite_grade(void)
+{
+    static bool added;
+    if (!added)
+        lg_lab_add_tests(99, lab99_tests, N99);
+    added = true;
+    LG_ADD_SUITE("grade",
+                 { "json parser of the tests", test_json_parser },
+                 { "lg_grade_close tolerance and messages", test_grade_close },
+                 { "registry: find, order, source root", test_registry },
+                 { "sandbox: values, reasons, output", test_sandbox_values },
+                 { "sandbox: system calls and limits", test_sandbox_syscalls },
+                 { "build: compile errors, missing files", test_build },
+                 { "hostile lab: each misbehaviour costs its own test", test_hostile_lab },
+                 { "litgan grade: options, exit status", test_cli },
+                 { "litgan grade-all: CSV and JSON per submission", test_grade_all });
+}

@@ -1,0 +1,866 @@
+/*
+ * test_handout.c - `litgan handout` and `litgan weave`.
+ *
+ * References are independent of the code under test: expected texts written
+ * out by hand, `grep -E` over the handout folder for surviving markers, the C
+ * compiler for "every stubbed file still compiles", coreutils' `base64` for
+ * the embedded figures, `git` itself for what a checkout tracks.
+ */
+#include "lg_test.h"
+#include "lg_lab.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Internal functions of core/src/handout.c and core/src/weave.c (lg_lab.h
+ * declares only the commands' entry points). */
+int lg_handout_stub_text(const char *name, const char *text, size_t len, char **out, size_t *out_len,
+                         size_t *n_regions, FILE *err);
+size_t lg_handout_scan_markers(const char *name, const char *text, size_t len, FILE *err);
+int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log);
+int lg_weave_region(const char *text, const char *name, char **out, size_t *first, size_t *last);
+char *lg_weave_tex(const char *tex, bool display);
+int lg_weave_markdown(const char *md, const char *root, const char *lab_dir, const char *run_dir,
+                      const char *out_dir, char **html, FILE *err);
+int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir, const char *out_path, bool run,
+                 FILE *log);
+
+/* ------------------------------------------------------------- helpers --- */
+
+static void put_file(const char *path, const char *text)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", path);
+    *strrchr(dir, '/') = '\0';
+    LG_ASSERT(lg_mkdir_p(dir) == LG_OK, dir);
+    FILE *f = fopen(path, "wb");
+    LG_ASSERT(f, path);
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    size_t got = fread(b, 1, (size_t)n, f);
+    b[got] = '\0';
+    fclose(f);
+    return b;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* stdout of a shell command (the reference tools: grep, cc, base64, git). */
+static char *shell(const char *cmd, int *status)
+{
+    FILE *p = popen(cmd, "r");
+    LG_ASSERT(p, cmd);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *o = open_memstream(&buf, &len);
+    char chunk[4096];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, p)) > 0)
+        fwrite(chunk, 1, got, o);
+    fclose(o);
+    int st = pclose(p);
+    if (status)
+        *status = st;
+    return buf;
+}
+
+/* Stub text; error lines land in err (one buffer). */
+typedef struct stub_res {
+    int rc;
+    char *out;
+    size_t regions;
+    char err[2048];
+    size_t err_lines;
+} stub_res;
+
+static stub_res stub(const char *name, const char *in)
+{
+    stub_res r = { 0 };
+    char *eb = NULL;
+    size_t el = 0;
+    FILE *e = open_memstream(&eb, &el);
+    size_t ol;
+    r.rc = lg_handout_stub_text(name, in, strlen(in), &r.out, &ol, &r.regions, e);
+    fclose(e);
+    snprintf(r.err, sizeof r.err, "%s", eb);
+    for (const char *p = eb; *p; p++)
+        r.err_lines += *p == '\n';
+    free(eb);
+    return r;
+}
+
+/* ----------------------------------------------------- the region stubs --- */
+
+static void test_stub_basic(void)
+{
+    const char *in =
+        "static lg_node *d_loss(lg_game *g, const lg_params *p)\n"
+        "{\n"
+        "    (void)p;\n"
+        "    /* BEGIN SOLUTION Task 1.1 */\n"
+        "    lg_tape *t = lg_game_tape(g);\n"
+        "    return lg_mean(t, lg_game_real(g));\n"
+        "    /* END SOLUTION */\n"
+        "    /* STUB return lg_todo_node(g, \"Task 1.1\"); */\n"
+        "}\n";
+    const char *want =
+        "static lg_node *d_loss(lg_game *g, const lg_params *p)\n"
+        "{\n"
+        "    (void)p;\n"
+        "    /* TODO Task 1.1: your code here */\n"
+        "    return lg_todo_node(g, \"Task 1.1\");\n"
+        "}\n";
+    stub_res r = stub("plugins/gan.c", in);
+    CU_ASSERT_EQUAL(r.rc, LG_OK);
+    CU_ASSERT_EQUAL(r.regions, 1);
+    CU_ASSERT_EQUAL(r.err_lines, 0);
+    LG_ASSERT_MSG(r.out && !strcmp(r.out, want), "got:\n%s", r.out ? r.out : "(null)");
+    free(r.out);
+}
+
+/* Tabs, CRLF, two regions, END naming its task, blanks inside markers, a
+ * stub of two statements, a region on line 1, an empty region, no newline at
+ * the end, and text that only looks like a marker. */
+static void test_stub_tricky(void)
+{
+    const char *in =
+        "/* BEGIN SOLUTION Task 2.1 */\n"
+        "/* END SOLUTION */\n"
+        "/* STUB double x = lg_todo_value(\"Task 2.1\"); */\n"
+        "/ * BEGIN SOLUTION Task 9.9 * / is prose about markers\n"
+        "/* STUBBORN is not a marker */\n"
+        "BEGIN SOLUTION and END SOLUTION as words\n"
+        "void f(void)\r\n"
+        "{\r\n"
+        "\t\t/*   BEGIN   SOLUTION   Task 1.10   */\r\n"
+        "\t\tint a = 1;\r\n"
+        "\t\t/* END SOLUTION Task 1.10 */\r\n"
+        "\t\t/*STUB (void)a; return lg_todo_value(\"Task 1.10\");*/\r\n"
+        "\t}\r\n"
+        "  /* BEGIN SOLUTION Task 1.3 */\n"
+        "  secret();\n"
+        "  /* END SOLUTION */\n"
+        "  /* STUB return lg_todo_value(\"Task 1.3\"); */";
+    const char *want =
+        "/* TODO Task 2.1: your code here */\n"
+        "double x = lg_todo_value(\"Task 2.1\");\n"
+        "/ * BEGIN SOLUTION Task 9.9 * / is prose about markers\n"
+        "/* STUBBORN is not a marker */\n"
+        "BEGIN SOLUTION and END SOLUTION as words\n"
+        "void f(void)\r\n"
+        "{\r\n"
+        "\t\t/* TODO Task 1.10: your code here */\r\n"
+        "\t\t(void)a; return lg_todo_value(\"Task 1.10\");\r\n"
+        "\t}\r\n"
+        "  /* TODO Task 1.3: your code here */\n"
+        "  return lg_todo_value(\"Task 1.3\");";
+    stub_res r = stub("labs/x/optimal.c", in);
+    CU_ASSERT_EQUAL(r.rc, LG_OK);
+    CU_ASSERT_EQUAL(r.regions, 3);
+    LG_ASSERT_MSG(r.out && !strcmp(r.out, want), "got:\n%s\nerrors:\n%s", r.out ? r.out : "(null)", r.err);
+    CU_ASSERT_PTR_NULL(r.out ? strstr(r.out, "secret") : "");
+    free(r.out);
+    /* a text without regions comes back byte for byte */
+    const char *plain = "int main(void) { return 0; }\n/* a comment */\n";
+    r = stub("a.c", plain);
+    CU_ASSERT(r.rc == LG_OK && r.regions == 0 && r.out && !strcmp(r.out, plain));
+    free(r.out);
+}
+
+/* Every error: one line, naming the file and the line. */
+static void test_stub_errors(void)
+{
+    static const struct {
+        const char *what, *in;
+        int line;
+        const char *says;
+    } cases[] = {
+        { "BEGIN without END",
+          "a\n/* BEGIN SOLUTION Task 1.1 */\nx;\n", 2, "without END SOLUTION" },
+        { "nested BEGIN",
+          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* BEGIN SOLUTION Task 1.2 */\ny;\n/* END SOLUTION */\n"
+          "/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 3, "nested" },
+        { "END without BEGIN",
+          "x;\ny;\n/* END SOLUTION */\n", 3, "without BEGIN SOLUTION" },
+        { "region without its STUB line",
+          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION */\nreturn 0;\n", 3, "no STUB line" },
+        { "region without STUB at the end of the file",
+          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION */\n", 3, "no STUB line" },
+        { "STUB naming another task",
+          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION */\n"
+          "/* STUB return lg_todo_node(g, \"Task 1.2\"); */\n", 4, "task number mismatch" },
+        { "STUB naming no task",
+          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION */\n/* STUB return 0; */\n", 4,
+          "task number mismatch" },
+        { "END naming another task",
+          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION Task 1.2 */\n"
+          "/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 3, "task number mismatch" },
+        { "BEGIN without a task",
+          "/* BEGIN SOLUTION */\nx;\n/* END SOLUTION */\n/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 1,
+          "needs exactly one task" },
+        { "marker after code",
+          "int x; /* BEGIN SOLUTION Task 1.1 */\n", 1, "shares its line" },
+        { "marker after code, in a region otherwise whole",
+          "int x; /* BEGIN SOLUTION Task 1.1 */\ny;\n/* END SOLUTION */\n"
+          "/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 1, "shares its line" },
+        { "code after a marker",
+          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION */ y();\n", 3, "shares its line" },
+        { "marker comment not closed on its line",
+          "/* BEGIN SOLUTION Task 1.1\n */\n", 1, "does not close" },
+        { "stray STUB",
+          "x;\n/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 2, "without a solution region" },
+        { "empty STUB",
+          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION */\n/* STUB */\n", 4, "has no code" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        stub_res r = stub("plugins/bad.c", cases[i].in);
+        char head[64];
+        snprintf(head, sizeof head, "plugins/bad.c:%d: ", cases[i].line);
+        LG_ASSERT_MSG(r.rc == LG_EFORMAT && r.out == NULL, "%s: rc %d", cases[i].what, r.rc);
+        LG_ASSERT_MSG(r.err_lines == 1 && !strncmp(r.err, head, strlen(head)) && strstr(r.err, cases[i].says),
+                      "%s: expected one line '%s...%s', got '%s'", cases[i].what, head, cases[i].says, r.err);
+        /* lg_errmsg() carries the same first error */
+        LG_ASSERT_MSG(!strncmp(lg_errmsg(), head, strlen(head)), "%s: lg_errmsg '%s'", cases[i].what, lg_errmsg());
+        free(r.out);
+    }
+}
+
+static void test_scan_markers(void)
+{
+    const char *t =
+        "a /* BEGIN SOLUTION Task 1.1 */\n"
+        "b\n"
+        "c /*END   SOLUTION*/ and /* STUB x */\n"
+        "/ * BEGIN SOLUTION * / (prose) STUB BEGIN SOLUTION /* STUBS */\n";
+    char *eb = NULL;
+    size_t el;
+    FILE *e = open_memstream(&eb, &el);
+    size_t n = lg_handout_scan_markers("f.c", t, strlen(t), e);
+    fclose(e);
+    CU_ASSERT_EQUAL(n, 3);
+    LG_ASSERT_MSG(strstr(eb, "f.c:1: ") && strstr(eb, "f.c:3: ") && !strstr(eb, "f.c:4"), "%s", eb);
+    free(eb);
+    CU_ASSERT_EQUAL(lg_handout_scan_markers("g.c", "int x;\n", 7, NULL), 0);
+}
+
+/* ------------------------------------------------ the handout command --- */
+
+static const char *p_c =
+    "#include \"litgan.h\"\n"
+    "int f(void)\n"
+    "{\n"
+    "    /* BEGIN SOLUTION Task 1.1 */\n"
+    "    return 42;\n"
+    "    /* END SOLUTION */\n"
+    "    /* STUB return (int)lg_todo_value(\"Task 1.1\"); */\n"
+    "}\n";
+static const char *p_c_stubbed =
+    "#include \"litgan.h\"\n"
+    "int f(void)\n"
+    "{\n"
+    "    /* TODO Task 1.1: your code here */\n"
+    "    return (int)lg_todo_value(\"Task 1.1\");\n"
+    "}\n";
+
+/* A small source tree with every kind of file the handout must sort. */
+static void make_tree(const char *root)
+{
+    char p[1024];
+#define PUT(rel, text) (snprintf(p, sizeof p, "%s/%s", root, rel), put_file(p, text))
+    PUT("plugins/p.c", p_c);
+    PUT("README.md", "# course\n");
+    PUT("labs/01-x/grade.c", "/* visible tests */\n");
+    PUT("labs/01-x/grade_hidden.c", "/* hidden tests */\n");
+    PUT("labs/01-x/handout-exclude", "# instructor notes\nsecret.txt\n/notes/   # a folder\n\n");
+    PUT("labs/01-x/secret.txt", "answers\n");
+    PUT("labs/01-x/README.md", "# Lab 01\n");
+    PUT("notes/plan.md", "plan\n");
+    PUT("tests/test_x.c", "int t;\n");
+    PUT(".ci/run", "make test\n");
+    PUT("build/x.o", "obj\n");
+    PUT("bin/litgan", "binary\n");
+    PUT("runs/lab-01/f.png", "png\n");
+    PUT("reports/01-x/index.html", "<html>\n");
+    PUT("reports/templates/report.css", "body {}\n");
+    PUT("tools/run.sh", "#!/bin/sh\necho hi\n");
+    snprintf(p, sizeof p, "%s/tools/run.sh", root);
+    chmod(p, 0755);
+    /* a binary file: copied byte for byte, NUL included */
+    snprintf(p, sizeof p, "%s/data/b.bin", root);
+    put_file(p, "");
+    FILE *f = fopen(p, "wb");
+    fwrite("ab\0cd\n\xff", 1, 7, f);
+    fclose(f);
+#undef PUT
+}
+
+static void check_tree(const char *out)
+{
+    char p[1024];
+#define AT(rel) (snprintf(p, sizeof p, "%s/%s", out, rel), p)
+    char *s = slurp(AT("plugins/p.c"));
+    LG_ASSERT_MSG(s && !strcmp(s, p_c_stubbed), "plugins/p.c in the handout:\n%s", s ? s : "(missing)");
+    free(s);
+    static const char *const kept[] = { "README.md", "labs/01-x/grade.c", "labs/01-x/README.md",
+                                        "reports/templates/report.css", "tools/run.sh", "data/b.bin",
+                                        "HANDOUT.md" };
+    static const char *const gone[] = { "labs/01-x/grade_hidden.c", "labs/01-x/handout-exclude",
+                                        "labs/01-x/secret.txt", "notes", "tests", ".ci", "build", "bin", "runs",
+                                        "reports/01-x" };
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+        LG_ASSERT_MSG(exists(AT(kept[i])), "%s missing from the handout", kept[i]);
+    for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++)
+        LG_ASSERT_MSG(!exists(AT(gone[i])), "%s must not be in the handout", gone[i]);
+    struct stat st;
+    CU_ASSERT(stat(AT("tools/run.sh"), &st) == 0 && (st.st_mode & 0777) == 0755);
+    FILE *f = fopen(AT("data/b.bin"), "rb");
+    char b[16];
+    size_t n = f ? fread(b, 1, sizeof b, f) : 0;
+    if (f)
+        fclose(f);
+    CU_ASSERT(n == 7 && !memcmp(b, "ab\0cd\n\xff", 7));
+#undef AT
+}
+
+static char *run_handout(const char *root, const char *out, bool force, int *rc)
+{
+    char *log = NULL;
+    size_t ll;
+    FILE *l = open_memstream(&log, &ll);
+    *rc = lg_handout_run(root, out, force, l);
+    fclose(l);
+    return log;
+}
+
+static void test_handout_walk(void)
+{
+    const char *root = lg_test_tmpdir("walk-src"), *out = lg_test_tmpdir("walk-out");
+    make_tree(root);
+    int rc;
+    char *log = run_handout(root, out, false, &rc);
+    LG_ASSERT_MSG(rc == LG_OK, "handout: %s\n%s", lg_errmsg(), log);
+    LG_ASSERT_MSG(strstr(log, "walked") != NULL, "without .git the tree is walked: %s", log);
+    free(log);
+    check_tree(out);
+    char *guide = slurp(lg_test_tmpdir("walk-out/HANDOUT.md"));
+    CU_ASSERT(guide && strstr(guide, "litgan grade 01") && strstr(guide, "plugins/p.c"));
+    free(guide);
+
+    /* a second time: the folder is not empty */
+    log = run_handout(root, out, false, &rc);
+    CU_ASSERT_EQUAL(rc, LG_EINVAL);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "--force"), "%s", lg_errmsg());
+    free(log);
+    log = run_handout(root, out, true, &rc);
+    CU_ASSERT_EQUAL(rc, LG_OK);
+    free(log);
+
+    /* never into the source tree itself, --force or not */
+    log = run_handout(root, root, true, &rc);
+    CU_ASSERT_EQUAL(rc, LG_EINVAL);
+    free(log);
+    char *s = slurp(lg_test_tmpdir("walk-src/plugins/p.c"));
+    CU_ASSERT(s && !strcmp(s, p_c));
+    free(s);
+
+    /* a stale marker left in OUTDIR by something else is caught by the scan */
+    put_file(lg_test_tmpdir("walk-out/stale.c"), "/* END SOLUTION */\n");
+    log = run_handout(root, out, true, &rc);
+    CU_ASSERT_EQUAL(rc, LG_EFORMAT);
+    LG_ASSERT_MSG(strstr(log, "stale.c:1: ") != NULL, "%s", log);
+    free(log);
+}
+
+static void test_handout_errors_write_nothing(void)
+{
+    const char *root = lg_test_tmpdir("bad-src"), *out = lg_test_tmpdir("bad-out");
+    make_tree(root);
+    put_file(lg_test_tmpdir("bad-src/plugins/q.c"), "int g;\n/* BEGIN SOLUTION Task 1.2 */\n");
+    put_file(lg_test_tmpdir("bad-src/labs/01-x/o.c"), "x\n/* END SOLUTION */\n");
+    int rc;
+    char *log = run_handout(root, out, false, &rc);
+    CU_ASSERT_EQUAL(rc, LG_EFORMAT);
+    LG_ASSERT_MSG(strstr(log, "plugins/q.c:2: ") && strstr(log, "labs/01-x/o.c:2: "), "both errors: %s", log);
+    CU_ASSERT(!exists(out));
+    free(log);
+}
+
+static void test_handout_git(void)
+{
+    int st;
+    free(shell("git --version >/dev/null 2>&1", &st));
+    if (st != 0) {
+        fprintf(stderr, "\n  (git not installed: git mode not tested)\n");
+        return;
+    }
+    const char *root = lg_test_tmpdir("git-src"), *out = lg_test_tmpdir("git-out");
+    make_tree(root);
+    put_file(lg_test_tmpdir("git-src/.gitignore"), "build/\nbin/\nruns/\nreports/*/\n!reports/templates/\n*.log\n");
+    put_file(lg_test_tmpdir("git-src/untracked.c"), "int u;\n");
+    put_file(lg_test_tmpdir("git-src/noise.log"), "ignored\n");
+    put_file(lg_test_tmpdir("git-src/gone.c"), "int gone;\n");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && git init -q . && git add -A && rm gone.c", root);
+    free(shell(cmd, &st));
+    LG_ASSERT_MSG(st == 0, "git setup failed: %s", cmd);
+    /* the reference: what git itself lists */
+    snprintf(cmd, sizeof cmd, "cd '%s' && git ls-files --cached --others --exclude-standard", root);
+    char *listed = shell(cmd, &st);
+    CU_ASSERT(strstr(listed, "untracked.c") && !strstr(listed, "noise.log") && strstr(listed, "gone.c"));
+    free(listed);
+    int rc;
+    char *log = run_handout(root, out, false, &rc);
+    LG_ASSERT_MSG(rc == LG_OK, "handout: %s\n%s", lg_errmsg(), log);
+    LG_ASSERT_MSG(strstr(log, "git ls-files") != NULL, "a checkout is listed by git: %s", log);
+    free(log);
+    check_tree(out);
+    CU_ASSERT(exists(lg_test_tmpdir("git-out/untracked.c")));
+    CU_ASSERT(exists(lg_test_tmpdir("git-out/.gitignore")));
+    CU_ASSERT(!exists(lg_test_tmpdir("git-out/noise.log")));
+    CU_ASSERT(!exists(lg_test_tmpdir("git-out/gone.c")));
+    CU_ASSERT(!exists(lg_test_tmpdir("git-out/.git")));
+}
+
+/* The real tree: no marker survives (grep is the reference), no tests/, no
+ * hidden tests, and every C file of the plugins and labs still compiles with
+ * the Makefile's warnings as errors. */
+static void test_handout_source_tree(void)
+{
+    const char *out = lg_test_tmpdir("handout");
+    int rc;
+    char *log = run_handout(lg_source_root(), out, false, &rc);
+    LG_ASSERT_MSG(rc == LG_OK, "handout of %s: %s\n%s", lg_source_root(), lg_errmsg(), log);
+    free(log);
+    char cmd[4096];
+    int st;
+    snprintf(cmd, sizeof cmd,
+             "grep -rlE '/[*][[:space:]]*(BEGIN[[:space:]]+SOLUTION|END[[:space:]]+SOLUTION|STUB)' '%s'", out);
+    char *hits = shell(cmd, &st);
+    LG_ASSERT_MSG(hits[0] == '\0', "markers survived in: %s", hits);
+    free(hits);
+    char p[1024];
+    snprintf(p, sizeof p, "%s/tests", out);
+    CU_ASSERT(!exists(p));
+    snprintf(p, sizeof p, "%s/.ci", out);
+    CU_ASSERT(!exists(p));
+    snprintf(cmd, sizeof cmd, "cd '%s' && ls labs/*/grade_hidden.c 2>/dev/null", out);
+    hits = shell(cmd, &st);
+    CU_ASSERT(hits[0] == '\0');
+    free(hits);
+    snprintf(p, sizeof p, "%s/HANDOUT.md", out);
+    CU_ASSERT(exists(p));
+    /* as many TODO stubs in the handout as BEGIN markers in the source */
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && { git ls-files --cached --others --exclude-standard 2>/dev/null || find . -type f; } "
+             "| grep -v '^tests/' | xargs grep -hE '^[[:space:]]*/[*][[:space:]]*BEGIN[[:space:]]+SOLUTION' "
+             "2>/dev/null | wc -l", lg_source_root());
+    char *n_src = shell(cmd, &st);
+    snprintf(cmd, sizeof cmd, "grep -rhE '^[[:space:]]*/[*] TODO Task [0-9]+[.][0-9]+: your code here' '%s' | wc -l",
+             out);
+    char *n_out = shell(cmd, &st);
+    LG_ASSERT_MSG(atoi(n_src) == atoi(n_out), "%d regions in the source, %d stubs in the handout", atoi(n_src),
+                  atoi(n_out));
+    free(n_src);
+    free(n_out);
+    /* every C file of plugins/ and labs/ compiles as the Makefile compiles it */
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && fail=0; for f in plugins/*.c labs/*/*.c; do [ -f \"$f\" ] || continue; "
+             "msg=$(cc -fsyntax-only -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation "
+             "-Icore/include -Icore/src $(pkg-config --cflags gsl 2>/dev/null) \"$f\" 2>&1) "
+             "|| { echo \"FAILED $f\"; echo \"$msg\" | head -5; fail=1; }; done; exit $fail", out);
+    char *cc = shell(cmd, &st);
+    LG_ASSERT_MSG(st == 0, "stubbed files that do not compile:\n%s", cc);
+    free(cc);
+    /* that the untouched handout scores zero: tests/test_labs.c */
+}
+
+/* ---------------------------------------------------------------- weave --- */
+
+static void test_weave_region(void)
+{
+    const char *src =
+        "#include <x.h>\n"                    /* 1 */
+        "/* REGION outer */\n"                /* 2 */
+        "    static int f(void)\n"            /* 3 */
+        "    {\n"                             /* 4 */
+        "        /* REGION inner */\n"        /* 5 */
+        "        return 1 < 2 && 3;\n"        /* 6 */
+        "        /* END REGION */\n"          /* 7 */
+        "    }\n"                             /* 8 */
+        "/* END REGION */\n"                  /* 9 */
+        "x = 1; /* REGION not_a_marker */\n"  /* 10 */
+        "  /*REGION   spaced*/  \n"           /* 11 */
+        "\n"                                  /* 12 */
+        "\tint y;\n"                          /* 13 */
+        "\n"                                  /* 14 */
+        "  /* END   REGION */\n"              /* 15 */
+        "/* REGION open */\n"                 /* 16 */
+        "int z;\n";
+    char *out;
+    size_t a, b;
+    CU_ASSERT_EQUAL(lg_weave_region(src, "outer", &out, &a, &b), LG_OK);
+    LG_ASSERT_MSG(out && !strcmp(out, "static int f(void)\n{\n    return 1 < 2 && 3;\n}"), "outer: '%s'", out);
+    CU_ASSERT(a == 3 && b == 8);
+    free(out);
+    CU_ASSERT_EQUAL(lg_weave_region(src, "inner", &out, &a, &b), LG_OK);
+    LG_ASSERT_MSG(out && !strcmp(out, "return 1 < 2 && 3;"), "inner: '%s'", out);
+    CU_ASSERT(a == 6 && b == 6);
+    free(out);
+    CU_ASSERT_EQUAL(lg_weave_region(src, "spaced", &out, &a, &b), LG_OK);
+    LG_ASSERT_MSG(out && !strcmp(out, "int y;"), "spaced: '%s'", out);
+    free(out);
+    CU_ASSERT_EQUAL(lg_weave_region(src, "not_a_marker", &out, &a, &b), LG_EFORMAT);
+    CU_ASSERT_EQUAL(lg_weave_region(src, "missing", &out, &a, &b), LG_EFORMAT);
+    CU_ASSERT(strstr(lg_errmsg(), "missing") != NULL);
+    CU_ASSERT_EQUAL(lg_weave_region(src, "open", &out, &a, &b), LG_EFORMAT);
+    CU_ASSERT(strstr(lg_errmsg(), "line 16") != NULL);
+    CU_ASSERT_EQUAL(lg_weave_region(src, "out", &out, &a, &b), LG_EFORMAT); /* names match whole */
+}
+
+static void test_weave_tex(void)
+{
+    static const struct {
+        const char *tex, *html;
+    } cases[] = {
+        { "x^2", "<span class=\"math\"><i>x</i><sup>2</sup></span>" },
+        { "p_{data}(x)", "<span class=\"math\"><i>p</i><sub><i>data</i></sub>(<i>x</i>)</span>" },
+        { "a - b", "<span class=\"math\"><i>a</i> − <i>b</i></span>" },
+        { "-\\log 4", "<span class=\"math\">−<span class=\"mop\">log</span>\u20094</span>" },
+        { "\\frac{1}{2}", "<span class=\"math\"><span class=\"frac\"><span class=\"num\">1</span>"
+                          "<span class=\"den\">2</span></span></span>" },
+        { "\\mathbb{E}", "<span class=\"math\">\U0001D53C</span>" },
+        { "\\mathbb{R}^n", "<span class=\"math\">\u211D<sup><i>n</i></sup></span>" },
+        { "D^*(x) \\le 1", "<span class=\"math\"><i>D</i><sup>∗</sup>(<i>x</i>) ≤ 1</span>" },
+        { "a<b", "<span class=\"math\"><i>a</i> &lt; <i>b</i></span>" },
+        { "\\alpha\\,\\beta", "<span class=\"math\">α\u2009β</span>" },
+        { "\\left( x \\right.", "<span class=\"math\">(<i>x</i></span>" },
+        { "\\text{JSD}", "<span class=\"math\"><span class=\"mtext\">JSD</span></span>" },
+        { "\\foo", "<span class=\"math\"><span class=\"mtext\">foo</span></span>" },
+        { "\\max_D V", "<span class=\"math\"><span class=\"mop\">max</span><sub><i>D</i></sub>\u2009<i>V</i></span>" },
+        { "\\hat{x}", "<span class=\"math\"><i>x</i>\u0302</span>" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *h = lg_weave_tex(cases[i].tex, false);
+        LG_ASSERT_MSG(!strcmp(h, cases[i].html), "%s:\n got  %s\n want %s", cases[i].tex, h, cases[i].html);
+        free(h);
+    }
+    char *d = lg_weave_tex("x", true);
+    CU_ASSERT_STRING_EQUAL(d, "<div class=\"math display\"><i>x</i></div>");
+    free(d);
+}
+
+/* A 1x1 PNG (a valid file: signature, IHDR, IDAT, IEND with their CRCs). */
+static const unsigned char tiny_png[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+};
+
+static void test_weave_markdown(void)
+{
+    const char *root = lg_test_tmpdir("wv-root");
+    char p[1024];
+    snprintf(p, sizeof p, "%s/plugins/k.c", root);
+    put_file(p, "int a;\n/* REGION body */\nif (a < 1 && a > -1) return \"<b>\";\n/* END REGION */\n");
+    snprintf(p, sizeof p, "%s/labs/09-t/README.md", root);
+    put_file(p, "");
+    snprintf(p, sizeof p, "%s/runs/lab-09/fig.png", root);
+    put_file(p, "");
+    FILE *f = fopen(p, "wb");
+    fwrite(tiny_png, 1, sizeof tiny_png, f);
+    fclose(f);
+    char lab_dir[1024], run_dir[1024], out_dir[1024];
+    snprintf(lab_dir, sizeof lab_dir, "%s/labs/09-t", root);
+    snprintf(run_dir, sizeof run_dir, "%s/runs/lab-09", root);
+    snprintf(out_dir, sizeof out_dir, "%s/reports/09-t", root);
+    LG_ASSERT(lg_mkdir_p(out_dir) == LG_OK, "mkdir");
+    const char *md =
+        "# Lab 09\n"
+        "\n"
+        "Task 9.1 asks for $D^*(x) = \\frac{p}{p + q}$, which costs $5 and $6.\n"
+        "\n"
+        "@code plugins/k.c body\n"
+        "\n"
+        "```c\n"
+        "/* $not math$ and @code not/a region */\n"
+        "```\n"
+        "\n"
+        "| task | points |\n"
+        "|:-----|-------:|\n"
+        "| `1.1` | $2$ |\n"
+        "\n"
+        "<script>alert(1)</script>\n"
+        "\n"
+        "See [the paper](https://arxiv.org/abs/1406.2661) and <https://example.org/x>.\n"
+        "\n"
+        "![The figure](fig.png)\n";
+    char *html = NULL, *eb = NULL;
+    size_t el;
+    FILE *e = open_memstream(&eb, &el);
+    int rc = lg_weave_markdown(md, root, lab_dir, run_dir, out_dir, &html, e);
+    fclose(e);
+    LG_ASSERT_MSG(rc == LG_OK && html, "weave: %s\n%s", lg_errmsg(), eb);
+    if (!html)
+        return;
+    /* the code region, escaped, with its place */
+    LG_ASSERT_MSG(strstr(html, "&lt; <span class=\"c-num\">1</span> &amp;&amp;") &&
+                      strstr(html, "<span class=\"c-str\">&quot;&lt;b&gt;&quot;</span>") &&
+                      strstr(html, "<code>plugins/k.c</code>, region <code>body</code>, lines 3&ndash;3"),
+                  "code region:\n%s", html);
+    /* math converted, prices left alone, fenced code untouched */
+    CU_ASSERT(strstr(html, "<span class=\"frac\">") != NULL);
+    CU_ASSERT(strstr(html, "costs $5 and $6.") != NULL);
+    CU_ASSERT(strstr(html, "/* $not math$ and @code not/a region */") != NULL);
+    /* the table, aligned */
+    CU_ASSERT(strstr(html, "<th style=\"text-align:left\">task</th><th style=\"text-align:right\">points</th>") != NULL);
+    CU_ASSERT(strstr(html, "<td style=\"text-align:left\"><code>1.1</code></td>") != NULL);
+    /* the writeup's raw HTML is omitted, as cmark's safe mode does */
+    CU_ASSERT(strstr(html, "<script") == NULL);
+    CU_ASSERT(strstr(html, "raw HTML omitted") != NULL);
+    /* no URL a browser would follow; the addresses stay readable */
+    LG_ASSERT_MSG(strstr(html, "http") == NULL, "an external URL survived:\n%s", html);
+    CU_ASSERT(strstr(html, "the paper <span class=\"url\">(arxiv.org/abs/1406.2661)</span>") != NULL);
+    CU_ASSERT(strstr(html, "<span class=\"url\">example.org/x</span>") != NULL);
+    /* the figure as a data URI; coreutils' base64 is the reference */
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "base64 -w0 '%s'", p);
+    char *b64 = shell(cmd, NULL);
+    char want[1024];
+    snprintf(want, sizeof want, "<figure class=\"figure\"><img src=\"data:image/png;base64,%s\" alt=\"The figure\">"
+                                "<figcaption>The figure</figcaption></figure>", b64);
+    LG_ASSERT_MSG(strstr(html, want) != NULL, "figure:\n%s\nwant %s", html, want);
+    free(b64);
+    free(html);
+    free(eb);
+
+    /* a missing region or file is an error naming both */
+    eb = NULL;
+    e = open_memstream(&eb, &el);
+    rc = lg_weave_markdown("text\n\n@code plugins/k.c nope\n\n@code plugins/none.c body\n", root, lab_dir, run_dir,
+                           out_dir, &html, e);
+    fclose(e);
+    CU_ASSERT_EQUAL(rc, LG_EFORMAT);
+    CU_ASSERT_PTR_NULL(html);
+    LG_ASSERT_MSG(strstr(eb, "README.md:3: @code plugins/k.c nope") && strstr(eb, "no region 'nope'") &&
+                      strstr(eb, "README.md:5: @code plugins/none.c body"),
+                  "%s", eb);
+    free(eb);
+}
+
+/* Every registered lab: woven with its experiment run into a temporary
+ * folder. The report follows no URL, holds every figure the experiment wrote
+ * as a data URI (coreutils' base64 is the reference), one code figure per
+ * "@code" line of the writeup (counted by grep), and the grade table. */
+static void test_weave_labs(void)
+{
+    size_t n = lg_lab_count();
+    LG_ASSERT_MSG(n >= 1, "no lab is registered");
+    for (size_t i = 0; i < n; i++) {
+        const lg_lab *lab = lg_lab_at(i);
+        char name[64], readme[1024], cmd[4096];
+        snprintf(readme, sizeof readme, "%s/labs/%s/README.md", lg_source_root(), lab->dir);
+        LG_ASSERT_MSG(exists(readme), "lab %02d has no writeup %s", lab->number, readme);
+        if (!exists(readme))
+            continue;
+        snprintf(name, sizeof name, "weave-runs-%02d", lab->number);
+        char run_dir[1024];
+        snprintf(run_dir, sizeof run_dir, "%s", lg_test_tmpdir(name));
+        snprintf(name, sizeof name, "weave-%02d/index.html", lab->number);
+        char out[1024];
+        snprintf(out, sizeof out, "%s", lg_test_tmpdir(name));
+        /* the experiment, shortened through a copy of lab.ini with overrides
+         * (inih hands the later value last); a lab not listed runs in full */
+        static const char *const shorter[] = {
+            [1] = "steps = 40\nsnapshots = 0, 20, 40\nsamples = 3000\ncurve_every = 20\ngrid = -5, 5, 101\n",
+            [2] = "steps = 30\nd_pretrain = 100\nlog_every = 10\nsamples = 1000\n",
+        };
+        char ini[1024], src[1024];
+        snprintf(src, sizeof src, "%s/labs/%s/lab.ini", lg_source_root(), lab->dir);
+        snprintf(ini, sizeof ini, "%s/lab.ini", run_dir);
+        char *text = slurp(src);
+        LG_ASSERT_MSG(text != NULL, "lab %02d has no %s", lab->number, src);
+        LG_ASSERT(lg_mkdir_p(run_dir) == LG_OK, run_dir);
+        FILE *fi = fopen(ini, "w");
+        LG_ASSERT(fi, ini);
+        fprintf(fi, "%s\n%s", text ? text : "",
+                lab->number > 0 && lab->number < 3 ? shorter[lab->number] : "");
+        fclose(fi);
+        free(text);
+        int rc = lab->experiment(lab, ini, run_dir);
+        LG_ASSERT_MSG(rc == LG_OK, "lab %02d: the experiment failed: %s", lab->number, lg_errmsg());
+        char *log = NULL;
+        size_t ll;
+        FILE *l = open_memstream(&log, &ll);
+        rc = lg_weave_run(lab, lg_source_root(), run_dir, out, false, l);
+        fclose(l);
+        LG_ASSERT_MSG(rc == LG_OK, "weave %02d: %s\n%s", lab->number, lg_errmsg(), log);
+        free(log);
+        char *html = slurp(out);
+        LG_ASSERT_MSG(html != NULL, "weave %02d wrote no %s", lab->number, out);
+        if (!html)
+            continue;
+        LG_ASSERT_MSG(strstr(html, "http") == NULL, "lab %02d: the report names a URL: ...%.80s", lab->number,
+                      strstr(html, "http"));
+        for (const char *p = strstr(html, "src=\""); p; p = strstr(p + 1, "src=\""))
+            LG_ASSERT_MSG(!strncmp(p + 5, "data:image/", 11), "lab %02d: an image not embedded: %.60s", lab->number,
+                          p);
+        /* every figure of the experiment, embedded */
+        snprintf(cmd, sizeof cmd, "find '%s' -name '*.png' | sort", run_dir);
+        char *pngs = shell(cmd, NULL);
+        size_t n_png = 0;
+        for (char *p = strtok(pngs, "\n"); p; p = strtok(NULL, "\n")) {
+            snprintf(cmd, sizeof cmd, "base64 -w0 '%s'", p);
+            char *b64 = shell(cmd, NULL);
+            LG_ASSERT_MSG(b64[0] && strstr(html, b64), "lab %02d: figure %s is not in the report", lab->number, p);
+            free(b64);
+            n_png++;
+        }
+        free(pngs);
+        LG_ASSERT_MSG(n_png >= 1, "lab %02d: the experiment wrote no figure into %s", lab->number, run_dir);
+        /* every @code line became a code figure */
+        snprintf(cmd, sizeof cmd, "grep -cE '^[[:space:]]*@code[[:space:]]' '%s'", readme);
+        char *n_code = shell(cmd, NULL);
+        size_t figs = 0;
+        for (const char *p = strstr(html, "<figure class=\"code\">"); p; p = strstr(p + 1, "<figure class=\"code\">"))
+            figs++;
+        LG_ASSERT_MSG((size_t)atoi(n_code) == figs, "lab %02d: %d @code lines, %zu code figures", lab->number,
+                      atoi(n_code), figs);
+        free(n_code);
+        CU_ASSERT(strstr(html, "<section class=\"grade\">") && strstr(html, "Score: <strong>"));
+        free(html);
+    }
+}
+
+/* Without figures, weave runs the lab's experiment first (unless --no-run):
+ * a lab of its own, whose experiment writes one PNG; it has no grading
+ * tests, so the report also shows how a grader error looks. */
+static int fake_runs;
+static int fake_experiment(const lg_lab *lab, const char *ini, const char *out_dir)
+{
+    (void)lab;
+    (void)ini;
+    fake_runs++;
+    char p[1024];
+    snprintf(p, sizeof p, "%s/fig_fake.png", out_dir);
+    FILE *f = fopen(p, "wb");
+    if (!f)
+        return lg_seterr(LG_EIO, "cannot write %s", p);
+    fwrite(tiny_png, 1, sizeof tiny_png, f);
+    fclose(f);
+    return LG_OK;
+}
+
+static void test_weave_runs_experiment(void)
+{
+    static const lg_task tasks[] = { { "98.1", "a task" } };
+    const lg_lab lab = { .number = 98, .dir = "98-fake", .title = "Fake", .tasks = tasks, .n_tasks = 1,
+                         .experiment = fake_experiment };
+    const char *root = lg_test_tmpdir("wv-fake");
+    char p[1024], cmd[2048];
+    snprintf(p, sizeof p, "%s/labs/98-fake/README.md", root);
+    put_file(p, "# Fake\n\nNo figure in the text.\n");
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/reports' && cp -r '%s/reports/templates' '%s/reports/'", root,
+             lg_source_root(), root);
+    int st;
+    free(shell(cmd, &st));
+    LG_ASSERT(st == 0, cmd);
+    char out[1024], *log = NULL;
+    size_t ll;
+    snprintf(out, sizeof out, "%s/reports/98-fake/index.html", root);
+    /* --no-run: no experiment, and the report says what to do */
+    FILE *l = open_memstream(&log, &ll);
+    lg_weave_run(&lab, root, NULL, NULL, false, l);
+    fclose(l);
+    free(log);
+    char *html = slurp(out);
+    CU_ASSERT(fake_runs == 0 && html && strstr(html, "No figures yet: run the experiment (litgan lab 98)"));
+    free(html);
+    /* run: the experiment writes into runs/lab-98, its figure is embedded */
+    l = open_memstream(&log, &ll);
+    int rc = lg_weave_run(&lab, root, NULL, NULL, true, l);
+    fclose(l);
+    CU_ASSERT_EQUAL(fake_runs, 1);
+    html = slurp(out);
+    snprintf(p, sizeof p, "%s/runs/lab-98/fig_fake.png", root);
+    snprintf(cmd, sizeof cmd, "base64 -w0 '%s'", p);
+    char *b64 = shell(cmd, NULL);
+    LG_ASSERT_MSG(html && b64[0] && strstr(html, b64), "the experiment's figure is not in the report\n%s", log);
+    free(b64);
+    /* no grading tests: the report and the status say the grader failed */
+    CU_ASSERT(rc != LG_OK);
+    CU_ASSERT(html && strstr(html, "The grader could not run"));
+    free(html);
+    free(log);
+    /* figures there now: a second weave does not run the experiment again */
+    l = open_memstream(&log, &ll);
+    lg_weave_run(&lab, root, NULL, NULL, true, l);
+    fclose(l);
+    free(log);
+    CU_ASSERT_EQUAL(fake_runs, 1);
+}
+
+/* The commands through the litgan binary: help, and the one-line errors. */
+static void test_cli(void)
+{
+    char cmd[2048];
+    int st;
+    snprintf(cmd, sizeof cmd, "'%s' weave --help 2>&1", lg_test_bin());
+    char *o = shell(cmd, &st);
+    CU_ASSERT(st == 0 && strstr(o, "--no-run") && strstr(o, "--out"));
+    free(o);
+    snprintf(cmd, sizeof cmd, "'%s' handout --help 2>&1", lg_test_bin());
+    o = shell(cmd, &st);
+    CU_ASSERT(st == 0 && strstr(o, "--force"));
+    free(o);
+    snprintf(cmd, sizeof cmd, "'%s' weave 99 2>&1", lg_test_bin());
+    o = shell(cmd, &st);
+    LG_ASSERT_MSG(st != 0 && strstr(o, "no lab '99'"), "weave 99: %s", o);
+    free(o);
+    snprintf(cmd, sizeof cmd, "'%s' handout 2>&1", lg_test_bin());
+    o = shell(cmd, &st);
+    CU_ASSERT(st != 0 && strstr(o, "name the folder"));
+    free(o);
+    snprintf(cmd, sizeof cmd, "'%s' handout '%s' 2>&1", lg_test_bin(), lg_source_root());
+    o = shell(cmd, &st);
+    LG_ASSERT_MSG(st != 0 && strstr(o, "not empty"), "handout into the tree: %s", o);
+    free(o);
+}
+
+void lg_suite_handout(void)
+{
+    LG_ADD_SUITE("handout",
+                 { "region stub: plain region", test_stub_basic },
+                 { "region stub: tricky inputs", test_stub_tricky },
+                 { "region stub: every error, one line each", test_stub_errors },
+                 { "marker scan", test_scan_markers },
+                 { "handout of a walked tree", test_handout_walk },
+                 { "handout: errors write nothing", test_handout_errors_write_nothing },
+                 { "handout of a git checkout", test_handout_git },
+                 { "handout of the source tree compiles, no marker", test_handout_source_tree },
+                 { "weave: code regions", test_weave_region },
+                 { "weave: TeX to HTML", test_weave_tex },
+                 { "weave: Markdown, code, math, figures, no URL", test_weave_markdown },
+                 { "weave of every lab: figures embedded, no URL", test_weave_labs },
+                 { "weave runs the experiment when figures are missing", test_weave_runs_experiment },
+                 { "handout and weave commands", test_cli });
+}
