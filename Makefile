@@ -57,9 +57,17 @@ $(BUILD)/tests/run_tests: $(TEST_SRC) tests/lg_test.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Icore/src -Itests -rdynamic -o $@ $(TEST_SRC) -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LIBS) $(shell pkg-config --libs cunit)
 
+ifneq ($(wildcard tests/test_main.c),)
 test: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/run_tests $(TEST_PLUGINS)
 	LG_BUILD=$(BUILD) LG_BIN=$(BINDIR)/litgan OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/run_tests
+else
+# A student handout has no tests/: make test grades every lab as it stands.
+test: deps
+	@$(MAKE) --no-print-directory all
+	@status=0; for d in labs/[0-9][0-9]-*/; do n=$$(basename $$d | cut -c1-2); \
+	  OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan grade $$n || status=1; done; exit $$status
+endif
 
 # The main job: every loss with its paper's defaults on the ring of 8 Gaussians.
 demo: deps

@@ -15,18 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Internal functions of core/src/handout.c and core/src/weave.c (lg_lab.h
- * declares only the commands' entry points). */
-int lg_handout_stub_text(const char *name, const char *text, size_t len, char **out, size_t *out_len,
-                         size_t *n_regions, FILE *err);
-size_t lg_handout_scan_markers(const char *name, const char *text, size_t len, FILE *err);
-int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log);
-int lg_weave_region(const char *text, const char *name, char **out, size_t *first, size_t *last);
-char *lg_weave_tex(const char *tex, bool display);
-int lg_weave_markdown(const char *md, const char *root, const char *lab_dir, const char *run_dir,
-                      const char *out_dir, char **html, FILE *err);
-int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir, const char *out_path, bool run,
-                 FILE *log);
 
 /* ------------------------------------------------------------- helpers --- */
 

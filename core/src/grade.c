@@ -388,7 +388,7 @@ static int grade_here(const lg_lab *lab, const char *subdir, const char *json_pa
     char msg[512];
     if (n == 0) {
         snprintf(msg, sizeof msg, "lab %02d has no grading tests registered", lab->number);
-        return outcome_error(o, LG_EINVAL, msg);
+        return outcome_error(o, LG_EFORMAT, msg);
     }
     test_rec *recs = lg_xcalloc(n, sizeof *recs);
     size_t *count = lg_xcalloc(lab->n_tasks, sizeof *count);
@@ -400,7 +400,7 @@ static int grade_here(const lg_lab *lab, const char *subdir, const char *json_pa
                      "does not list", lab->number, tests[i].name, tests[i].task);
             free(recs);
             free(count);
-            return outcome_error(o, LG_EINVAL, msg);
+            return outcome_error(o, LG_EFORMAT, msg);
         }
         snprintf(recs[i].number, sizeof recs[i].number, "%s.%zu", tests[i].task,
                  ++count[recs[i].task]);

@@ -38,13 +38,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The functions below are internal but not static: tests/test_handout.c
- * declares and tests them one by one. */
-int lg_handout_stub_text(const char *name, const char *text, size_t len, char **out,
-                         size_t *out_len, size_t *n_regions, FILE *err);
-size_t lg_handout_scan_markers(const char *name, const char *text, size_t len, FILE *err);
-int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log);
-
 static const char handout_help[] =
     "usage: litgan handout OUTDIR [--force]\n"
     "\n"

@@ -24,7 +24,7 @@ int lg_lab_main(int argc, char **argv)
             printf("usage: litgan lab NN [--out DIR]\n\n"
                    "Runs lab NN's experiment (labs/NN-name/lab.ini) with the plugins as they stand\n"
                    "and writes its data, gnuplot scripts, figures (PNG) and results.md into DIR\n"
-                   "(default runs/lab-NN). Rerun a figure there with: gnuplot NAME.gp\n\nlabs:\n");
+                   "(default runs/lab-NN in the source tree). Rerun a figure there with: gnuplot NAME.gp\n\nlabs:\n");
             list_labs(stdout);
             return LG_OK;
         }
@@ -44,9 +44,9 @@ int lg_lab_main(int argc, char **argv)
         return LG_EINVAL;
     if (!lab->experiment)
         return lg_seterr(LG_EINVAL, "lab %02d has no experiment", lab->number);
-    char dflt[64], ini[4200];
-    if (!out) {
-        snprintf(dflt, sizeof dflt, "runs/lab-%02d", lab->number);
+    char dflt[4200], ini[4200];
+    if (!out) { /* where weave looks for the figures */
+        snprintf(dflt, sizeof dflt, "%s/runs/lab-%02d", lg_source_root(), lab->number);
         out = dflt;
     }
     snprintf(ini, sizeof ini, "%s/labs/%s/lab.ini", lg_source_root(), lab->dir);

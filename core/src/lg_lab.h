@@ -169,6 +169,22 @@ int lg_grade_all_main(int argc, char **argv);
 /* `litgan handout OUTDIR`: the student release (solutions stubbed, hidden tests
  * and instructor material left out); fails if a marker survives. */
 int lg_handout_main(int argc, char **argv);
+/* Pieces of handout.c, tested one by one (tests/test_handout.c):
+ * lg_handout_stub_text replaces every solution region of one file's text by its
+ * stub (errors: one line each on err, naming file and line); scan_markers counts
+ * surviving markers; lg_handout_run writes the whole release. */
+int lg_handout_stub_text(const char *name, const char *text, size_t len, char **out,
+                         size_t *out_len, size_t *n_regions, FILE *err);
+size_t lg_handout_scan_markers(const char *name, const char *text, size_t len, FILE *err);
+int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log);
+/* Pieces of weave.c, tested one by one: a named region of a file's text, simple
+ * TeX to HTML, the writeup to HTML, and the whole report. */
+int lg_weave_region(const char *text, const char *name, char **out, size_t *first, size_t *last);
+char *lg_weave_tex(const char *tex, bool display);
+int lg_weave_markdown(const char *md, const char *root, const char *lab_dir, const char *run_dir,
+                      const char *out_dir, char **html, FILE *err);
+int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir, const char *out_path, bool run,
+                 FILE *log);
 /* `litgan weave NN`: reports/NN-name/index.html, self-contained. */
 int lg_weave_main(int argc, char **argv);
 /* `litgan lab NN`: run the lab's experiment with the plugins as they stand. */

@@ -37,14 +37,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Internal, not static: tests/test_handout.c declares and tests them. */
-int lg_weave_region(const char *text, const char *name, char **out, size_t *first, size_t *last);
-char *lg_weave_tex(const char *tex, bool display);
-int lg_weave_markdown(const char *md, const char *root, const char *lab_dir, const char *run_dir,
-                      const char *out_dir, char **html, FILE *err);
-int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir, const char *out_path, bool run,
-                 FILE *log);
-
 static const char weave_help[] =
     "usage: litgan weave NN [--no-run] [--out FILE]\n"
     "\n"
