@@ -1,7 +1,7 @@
 /*
  * probe.h - a student's loss plugin on a tiny game whose logits the grader knows
- * (the loss tasks of Labs 01 and 02: Tasks 1.1, 1.2, 2.1). Included by the labs'
- * grade*.c files only.
+ * (the loss tasks of Labs 01 and 02: Tasks 1.1, 1.2, 2.1), and the comparison of
+ * many values at once. Included through lab01.h by the labs' C files.
  *
  * The game: G and D are either one Linear layer each ("1-1"), set by hand,
  *     G(z) = a z + b,   D's logit s(x) = w x + c,
@@ -105,6 +105,16 @@ static inline int probe_child(lg_child *c, const void *arg, double *out, size_t 
                 lg_child_fail(c, "the gradient failed: %s", lg_errmsg());
             else
                 rc = (int)(n + 1);
+            /* a stub fails above, never here: a non-finite number is the student's
+             * arithmetic, and the usual cause is log of a probability that rounded */
+            for (size_t i = 0; rc > 0 && i <= n; i++)
+                if (!isfinite(out[i])) {
+                    lg_child_fail(c, "%s %s is %g: log(sigmoid(s)) is log(0) = -inf for large |s| in "
+                                  "double; use log sigmoid(s) = -softplus(-s) and log(1 - sigmoid(s)) = "
+                                  "-softplus(s)", pr->player == LG_PLAYER_D ? "d_loss" : "g_loss",
+                                  i == 0 ? "(the value)" : "(a gradient)", out[i]);
+                    rc = -1;
+                }
         }
     }
     lg_params_free(g.loss.params);
@@ -210,8 +220,10 @@ static inline void probe_close_all(const double *out, const double *expected, si
         }
     }
     char input[256];
-    snprintf(input, sizeof input, "%s at %.6g (%zu of %zu checked)", what,
-             inputs ? inputs[worst] : (double)worst, worst + 1, n);
+    if (inputs)
+        snprintf(input, sizeof input, "%s = %.6g (the worst of %zu)", what, inputs[worst], n);
+    else
+        snprintf(input, sizeof input, "%s %zu (the worst of %zu)", what, worst + 1, n);
     if (rel && expected[worst] != 0)
         LG_GRADE_CLOSE(out[worst] / expected[worst], 1.0, tol, input, hint);
     else

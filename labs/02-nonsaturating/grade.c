@@ -144,7 +144,7 @@ static void t22_minimax(void)
     double out[2 * N_GRID];
     if (!lg_grade_call(grads_child, &a, out, 2 * N_GRID, d_grid_text))
         return;
-    probe_close_all(out, d_grid, N_GRID, 1e-9, 1, "minimax, D(G(z))", d_grid,
+    probe_close_all(out, d_grid, N_GRID, 1e-9, 1, "minimax at D(G(z))", d_grid,
                     "differentiate log(1 - sigmoid(s)) with respect to the logit s (not with "
                     "respect to D), then write the result in terms of D = sigmoid(s)");
 }
@@ -158,7 +158,7 @@ static void t22_nonsat(void)
         expected[i] = 1.0 - d_grid[i];
     if (!lg_grade_call(grads_child, &a, out, 2 * N_GRID, d_grid_text))
         return;
-    probe_close_all(out + N_GRID, expected, N_GRID, 1e-9, 1, "non-saturating, D(G(z))", d_grid,
+    probe_close_all(out + N_GRID, expected, N_GRID, 1e-9, 1, "non-saturating at D(G(z))", d_grid,
                     "differentiate -log sigmoid(s) with respect to the logit s, then write "
                     "the result in terms of D = sigmoid(s)");
 }
