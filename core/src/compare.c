@@ -5,6 +5,7 @@
  * figures whose scripts sit next to their data.
  */
 #include "lg_impl.h"
+#include "lg_lab.h" /* lg_labkit_gnuplot */
 
 #include <errno.h>
 #include <math.h>
@@ -403,13 +404,11 @@ static int write_scripts(const compare *c, const char labels[][LG_NAME_MAX + 16]
     return LG_OK;
 }
 
+/* The lab kit's way to run a figure script: in the report folder, stderr to
+ * gnuplot.err, one line on stderr when it fails (unless --quiet). */
 static void gnuplot(const compare *c, const char *script)
 {
-    char cmd[4400];
-    snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot %s 2>gnuplot.err", c->out, script);
-    if (system(cmd) != 0 && !c->quiet)
-        fprintf(stderr, "litgan compare: gnuplot %s failed (see %s/gnuplot.err); the data and "
-                        "script are there to rerun\n", script, c->out);
+    lg_labkit_gnuplot(c->out, script, "litgan compare", c->quiet ? NULL : stderr);
 }
 
 /* ------------------------------------------------------------- report --- */
@@ -482,22 +481,6 @@ static int write_report(compare *c, const char labels[][LG_NAME_MAX + 16])
                "them with gnuplot.\n");
     fclose(f);
     return LG_OK;
-}
-
-static int copy_file(const char *from, const char *to)
-{
-    FILE *a = fopen(from, "rb"), *b = a ? fopen(to, "wb") : NULL;
-    if (!a || !b) {
-        if (a)
-            fclose(a);
-        return lg_seterr(LG_EIO, "cannot copy %s to %s", from, to);
-    }
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, a)) > 0)
-        fwrite(buf, 1, n, b);
-    fclose(a);
-    return fclose(b) == 0 ? LG_OK : lg_seterr(LG_EIO, "%s: write failed", to);
 }
 
 static int run_all(compare *c)
@@ -585,7 +568,7 @@ int lg_compare_main(int argc, char **argv)
     gsl_matrix *real = read_csv(path, c->ds->dim);
     if (real) {
         snprintf(to, sizeof to, "%s/real.csv", c->out);
-        copy_file(path, to);
+        lg_copy_file(path, to);
     }
     for (size_t i = 0; real && i < c->n_runs; i++)
         score(c, &c->runs[i], real);
@@ -601,7 +584,7 @@ int lg_compare_main(int argc, char **argv)
                 fprintf(stderr, "litgan compare: heatmap of %s: %s\n", labels[l], lg_errmsg());
             snprintf(path, sizeof path, "%s/samples.csv", j->dir);
             snprintf(to, sizeof to, "%s/samples_%s.csv", c->out, labels[l]);
-            copy_file(path, to);
+            lg_copy_file(path, to);
         }
         rc = write_scripts(c, (const char(*)[LG_NAME_MAX + 16])labels, box);
         if (rc == LG_OK) {

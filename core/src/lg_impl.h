@@ -423,5 +423,7 @@ double lg_norm2(const double *x, size_t n);
 double lg_now(void); /* monotonic seconds */
 /* mkdir -p; LG_EIO with a message when the folder cannot be made. */
 int lg_mkdir_p(const char *dir);
+/* Copy a file's bytes; LG_EIO with a message on failure. */
+int lg_copy_file(const char *from, const char *to);
 
 #endif /* LG_IMPL_H */

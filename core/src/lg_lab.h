@@ -13,7 +13,8 @@
  *                  compiled into bin/litgan; grade_hidden.c (optional) adds
  *                  hidden tests and is left out of the handout;
  *   experiment.c   the lab's experiment (`litgan lab NN`), compiled in too;
- *   *.gp           gnuplot scripts, written next to their data when run.
+ *   *.gp           gnuplot scripts of the figures; the experiment copies them next
+ *                  to their data (with a generated settings.gp) and runs them there.
  * Student code: the files a lab lists (plugins/gan.c, labs/01-minimax/optimal.c,
  * ...) with regions marked
  *       / * BEGIN SOLUTION Task 1.1 * /      (written without the spaces)
@@ -193,5 +194,111 @@ int lg_lab_main(int argc, char **argv);
 /* Stub helpers the handout's stubs call (declared for plugins in litgan.h):
  * lg_todo_node fails the objective with "Task N.M is not implemented yet";
  * lg_todo_value prints the same on stderr and returns NaN. */
+
+/* ---------------------------------------------------------- the lab kit ---
+ * labkit.c: what every lab's experiment.c needs - its lab.ini read from a
+ * table, its files built and opened, samples of G and values of D, a kernel
+ * density estimate of p_g, and its figures: the lab's gnuplot scripts
+ * (labs/NN-name/fig_*.gp) copied next to their data and a generated
+ * settings.gp that they load for the run's values. Declared here for
+ * labs/NN-name/experiment.c; litgan compare runs gnuplot through it too. */
+
+/* The value types of a lab.ini key. */
+typedef enum lg_labkit_type {
+    LG_LABKIT_STRING,   /* ptr: char[size]; longer values are refused */
+    LG_LABKIT_LONG,     /* ptr: long; one whole number >= 0 */
+    LG_LABKIT_LONGS,    /* ptr: long[size]; "0, 200, 1000": 1..size numbers >= 0, count in *count */
+    LG_LABKIT_DOUBLES,  /* ptr: double[size]; exactly size finite numbers "a, b, c" */
+    LG_LABKIT_POSITIVE  /* ptr: double; one finite number > 0 */
+} lg_labkit_type;
+
+/* One key of a lab's [experiment] section: where its value goes. */
+typedef struct lg_labkit_key {
+    const char *name;
+    lg_labkit_type type;
+    void *ptr;
+    size_t size;        /* STRING: buffer bytes; LONGS: capacity; DOUBLES: how many */
+    size_t *count;      /* LONGS only: how many were read */
+} lg_labkit_key;
+
+/* What trains a lab's GAN: the runner's options (lg_run_open), which every
+ * lab.ini may set under these key names. A lab's config holds one. */
+typedef struct lg_labkit_gan {
+    char data[256], g[256], d[256], opt_d[256], opt_g[256];
+    long batch, steps, seed, d_steps, d_pretrain;
+} lg_labkit_gan;
+
+/* Read lab.ini at path: the keys of gan (data, g, d, opt_d, opt_g, batch, steps,
+ * seed, d_steps, d_pretrain; none when gan is NULL), then the lab's own keys[0..n).
+ * Every pointer holds its default, kept when the file does not set the key. [lab]
+ * is skipped (its title is the registry's). LG_EIO when the file cannot be read;
+ * LG_EFORMAT "PATH:LINE: unknown key 'x'" (or unknown section, or "bad value 'v'
+ * for KEY") otherwise. */
+int lg_labkit_read_ini(const char *path, lg_labkit_gan *gan, const lg_labkit_key *keys, size_t n);
+
+/* lg_run_open with the loss plugin at loss_so, writing the run into run_dir, quiet. */
+int lg_labkit_run_open(const lg_labkit_gan *s, const char *loss_so, const char *run_dir, lg_run **out);
+/* lg_run_step; on failure the message says "WHAT, training step N: why". */
+int lg_labkit_run_step(lg_run *run, long step, const char *what);
+/* The seed of one random stream of a run: seed * 1000003 + stream, so streams
+ * (stream < 1000003) never meet across seeds. */
+unsigned long lg_labkit_stream(long seed, unsigned long stream);
+
+/* Build the lab's files as they stand (lg_submission_build); LG_EINVAL with
+ * the compiler's first error when one does not compile (sub freed then). */
+int lg_labkit_build(const lg_lab *lab, lg_submission *sub);
+/* dlopen the object of lab file i / dlsym a function in it; NULL with
+ * lg_errmsg set ("no function NAME (was it renamed?)"). The experiment runs the
+ * student's code in its own process: it is the student's own run, not grading. */
+void *lg_labkit_open(const lg_submission *sub, size_t i);
+void *lg_labkit_sym(void *dl, const char *name);
+
+/* The lab's 1D dataset with an exact density (data = mog1d...); LG_EINVAL
+ * naming ini_path otherwise. */
+int lg_labkit_dataset_1d(const char *spec, const char *ini_path, lg_dataset **out);
+/* out: (n) samples of ds from a stream seeded with seed. */
+void lg_labkit_data_samples(const lg_dataset *ds, unsigned long seed, size_t n, double *out);
+/* p_data(x) as an lg_density_fn (ctx: a 1D lg_dataset). */
+double lg_labkit_data_density(double x, void *ctx);
+/* out: (n) values of G(z), z ~ N(0, I) from a stream seeded with seed. */
+void lg_labkit_g_samples(lg_net *G, size_t n, unsigned long seed, double *out);
+/* out: (n) values of D(x) = sigmoid(logit) at x: (n). */
+void lg_labkit_d_values(lg_net *D, const double *x, size_t n, double *out);
+/* Point i of the grid {lo, hi, points}: lo + (hi - lo) i / (points - 1). */
+double lg_labkit_grid_x(const double grid[3], size_t i);
+
+/* A Gaussian kernel density estimate of bandwidth bw, binned and smooth (see
+ * labkit.c); zero outside (lo, hi). Zero-initialise, fit, read, free. */
+typedef struct lg_labkit_kde {
+    double a, dx, bw, lo, hi;
+    size_t m;
+    double *w;
+} lg_labkit_kde;
+void lg_labkit_kde_fit(lg_labkit_kde *k, const double *x, size_t n, double bw);
+double lg_labkit_kde_density(double x, void *ctx); /* ctx: lg_labkit_kde */
+void lg_labkit_kde_free(lg_labkit_kde *k);
+
+/* fopen dir/name for writing (NULL with lg_errmsg set); fclose it, LG_EIO
+ * "dir/name: write failed" when the data did not reach the file. */
+FILE *lg_labkit_fopen(const char *dir, const char *name);
+int lg_labkit_fclose(FILE *f, const char *dir, const char *name);
+
+/* settings.gp, the run's values for the lab's scripts: open it (a header naming
+ * the lab, then gan's settings: data, g, d, opt_d, opt_g as strings, batch,
+ * steps, seed, d_steps, d_pretrain as numbers), then add the lab's own, one
+ * gnuplot assignment a line with an optional comment:
+ *   seed = 1                        # the run's --seed
+ *   data = 'mog1d:k=2'              (a ' in the value is doubled, gnuplot's escape) */
+FILE *lg_labkit_settings_open(const char *dir, const lg_lab *lab, const lg_labkit_gan *gan);
+void lg_labkit_gp_string(FILE *f, const char *name, const char *value, const char *comment);
+void lg_labkit_gp_number(FILE *f, const char *name, double value, const char *comment);
+/* Copy every gnuplot script (.gp) of the lab's folder labs/NN-name (under
+ * lg_source_root()) into dir. */
+int lg_labkit_copy_scripts(const lg_lab *lab, const char *dir);
+/* Run `gnuplot script` in dir, its stderr appended to dir/gnuplot.err. On
+ * failure LG_EIO and, when log is not NULL, one line on log: "WHO: gnuplot
+ * SCRIPT failed (see DIR/gnuplot.err); the data and the script are there to
+ * rerun". litgan compare runs its figures through it too. */
+int lg_labkit_gnuplot(const char *dir, const char *script, const char *who, FILE *log);
 
 #endif /* LG_LAB_H */

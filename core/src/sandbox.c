@@ -322,30 +322,6 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb");
-    if (!in)
-        return -1;
-    FILE *out = fopen(to, "wb");
-    if (!out) {
-        fclose(in);
-        return -1;
-    }
-    char buf[1 << 14];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n)
-            rc = -1;
-    if (ferror(in))
-        rc = -1;
-    fclose(in);
-    if (fclose(out) != 0)
-        rc = -1;
-    return rc;
-}
-
 /* Copy the headers of root/core/include into dir (made here, readable by all). */
 static void copy_headers(const char *root, const char *dir)
 {
@@ -362,7 +338,7 @@ static void copy_headers(const char *root, const char *dir)
         char from[4400], to[4400];
         snprintf(from, sizeof from, "%s/%s", from_dir, e->d_name);
         snprintf(to, sizeof to, "%s/%s", dir, e->d_name);
-        if (copy_file(from, to) == 0)
+        if (lg_copy_file(from, to) == 0)
             chmod(to, 0644);
     }
     if (d)
@@ -449,7 +425,7 @@ int lg_submission_build(const lg_lab *lab, const char *src_dir, lg_submission *o
                          "%s is missing from the source tree (%s)", lab->files[i], srcroot);
             continue;
         }
-        if (copy_file(src, copy) != 0) {
+        if (lg_copy_file(src, copy) != 0) {
             snprintf(out->compile_error[i], sizeof out->compile_error[i], "cannot read %s: %s",
                      src, strerror(errno));
             continue;

@@ -105,3 +105,25 @@ int lg_mkdir_p(const char *dir)
         return lg_seterr(LG_EIO, "%s: cannot create the folder (%s)", dir, strerror(errno));
     return LG_OK;
 }
+
+int lg_copy_file(const char *from, const char *to)
+{
+    int rc = LG_OK;
+    FILE *a = fopen(from, "rb");
+    if (!a)
+        return lg_seterr(LG_EIO, "%s: cannot read (%s)", from, strerror(errno));
+    FILE *b = fopen(to, "wb");
+    if (!b) {
+        rc = lg_seterr(LG_EIO, "%s: cannot write (%s)", to, strerror(errno));
+    } else {
+        char buf[16384];
+        size_t n;
+        while (rc == LG_OK && (n = fread(buf, 1, sizeof buf, a)) > 0)
+            if (fwrite(buf, 1, n, b) != n)
+                rc = LG_EIO;
+        if (fclose(b) != 0 || ferror(a) || rc != LG_OK)
+            rc = lg_seterr(LG_EIO, "cannot copy %s to %s", from, to);
+    }
+    fclose(a);
+    return rc;
+}

@@ -68,40 +68,26 @@ double lg_lab01_g_loss_ref(const lg_probe *pr, double *cr, double *cf)
 
 /* ============================================================ Task 1.1 === */
 
-static const char hint_d_value[] =
-    "d_loss = -mean log D(x_real) - mean log(1 - D(G(z))) with D = sigmoid(logit): check each "
-    "sign, take batch means (lg_mean, not lg_sum), and score G(z), not z";
-
 /* The value on the small batch, against the formula in probabilities. */
 static void t11_value(void)
 {
-    lg_probe pr = lg_lab01_batch;
-    pr.file = "gan.c";
-    pr.player = LG_PLAYER_D;
-    double out[5], cr[3], cf[3];
-    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
-        return;
-    LG_GRADE_CLOSE(out[0], lg_lab01_d_loss_ref(&pr, cr, cf), 1e-10, lg_lab01_batch_text, hint_d_value);
+    probe_check_loss(&(probe_check){
+        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "gan.c", .player = LG_PLAYER_D,
+        .what = PROBE_VALUE, .ref = lg_lab01_d_loss_ref, .tol = 1e-10,
+        .hint = { "d_loss = -mean log D(x_real) - mean log(1 - D(G(z))) with D = sigmoid(logit): check each "
+                  "sign, take batch means (lg_mean, not lg_sum), and score G(z), not z" } });
 }
 
 /* The gradient with respect to D's parameters (w, c), by the chain rule above. */
 static void t11_gradient(void)
 {
-    lg_probe pr = lg_lab01_batch;
-    pr.file = "gan.c";
-    pr.player = LG_PLAYER_D;
-    double out[5], cr[3], cf[3], g[4];
-    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
-        return;
-    lg_lab01_d_loss_ref(&pr, cr, cf);
-    probe_linear_grad(&pr, cr, cf, g);
-    char in[300];
-    snprintf(in, sizeof in, "%s; d d_loss / d w", lg_lab01_batch_text);
-    LG_GRADE_CLOSE(out[1], g[0], 1e-10, in,
-                   "d/ds of -log sigmoid(s) is -(1 - sigmoid(s)) and of -log(1 - sigmoid(s)) is "
-                   "sigmoid(s); build the loss from tape ops so the gradient flows to D");
-    snprintf(in, sizeof in, "%s; d d_loss / d c", lg_lab01_batch_text);
-    LG_GRADE_CLOSE(out[2], g[1], 1e-10, in, "the bias of D sees both terms of the loss");
+    probe_check_loss(&(probe_check){
+        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "gan.c", .player = LG_PLAYER_D,
+        .what = PROBE_GRAD, .ref = lg_lab01_d_loss_ref, .tol = 1e-10,
+        .hint = { NULL,
+                  "d/ds of -log sigmoid(s) is -(1 - sigmoid(s)) and of -log(1 - sigmoid(s)) is "
+                  "sigmoid(s); build the loss from tape ops so the gradient flows to D",
+                  "the bias of D sees both terms of the loss" } });
 }
 
 /* Logits of +-1000: with softplus, -log sigma(-1000) = softplus(1000) = 1000 and
@@ -111,57 +97,32 @@ static void t11_gradient(void)
  *   d/dw = (0)(1000) + (-1/2)(-1000) + (0)(-1000) + (1/2)(1000) = 1000,  d/dc = 0. */
 static void t11_extreme(void)
 {
-    lg_probe pr = lg_lab01_extreme;
-    pr.file = "gan.c";
-    pr.player = LG_PLAYER_D;
-    double out[5];
-    const char *hint = "log(sigmoid(s)) is log(0) = -inf at s = -1000 in double; use "
-                       "log sigmoid(s) = -softplus(-s) and log(1 - sigmoid(s)) = -softplus(s)";
-    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_extreme_text))
-        return;
-    LG_GRADE_CLOSE(out[0], 1000.0, 1e-9, lg_lab01_extreme_text, hint);
-    char in[300];
-    snprintf(in, sizeof in, "%s; d d_loss / d w", lg_lab01_extreme_text);
-    LG_GRADE_CLOSE(out[1], 1000.0, 1e-9, in, hint);
-    snprintf(in, sizeof in, "%s; d d_loss / d c", lg_lab01_extreme_text);
-    LG_GRADE_CLOSE(out[2], 0.0, 1e-9, in, hint);
+    probe_check_loss(&(probe_check){
+        .probe = &lg_lab01_extreme, .text = lg_lab01_extreme_text, .file = "gan.c", .player = LG_PLAYER_D,
+        .what = PROBE_VALUE | PROBE_GRAD, .exact = { 1000.0, 1000.0, 0.0 }, .tol = 1e-9,
+        .hint = { "log(sigmoid(s)) is log(0) = -inf at s = -1000 in double; use "
+                  "log sigmoid(s) = -softplus(-s) and log(1 - sigmoid(s)) = -softplus(s)" } });
 }
 
 /* ============================================================ Task 1.2 === */
 
-static const char hint_g_value[] =
-    "the minimax generator minimises mean log(1 - D(G(z))) - the second term of V - not "
-    "-mean log D(G(z)) (that is Lab 02); check the sign and take the batch mean";
-
 static void t12_value(void)
 {
-    lg_probe pr = lg_lab01_batch;
-    pr.file = "gan.c";
-    pr.player = LG_PLAYER_G;
-    double out[5], cr[3], cf[3];
-    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
-        return;
-    LG_GRADE_CLOSE(out[0], lg_lab01_g_loss_ref(&pr, cr, cf), 1e-10, lg_lab01_batch_text, hint_g_value);
+    probe_check_loss(&(probe_check){
+        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "gan.c", .player = LG_PLAYER_G,
+        .what = PROBE_VALUE, .ref = lg_lab01_g_loss_ref, .tol = 1e-10,
+        .hint = { "the minimax generator minimises mean log(1 - D(G(z))) - the second term of V - not "
+                  "-mean log D(G(z)) (that is Lab 02); check the sign and take the batch mean" } });
 }
 
 /* The gradient with respect to G's parameters (a, b): cf_i = -sigma(s_f_i) / B. */
 static void t12_gradient(void)
 {
-    lg_probe pr = lg_lab01_batch;
-    pr.file = "gan.c";
-    pr.player = LG_PLAYER_G;
-    double out[5], cr[3], cf[3], g[4];
-    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
-        return;
-    lg_lab01_g_loss_ref(&pr, cr, cf);
-    probe_linear_grad(&pr, cr, cf, g);
-    char in[300];
-    const char *hint = "d/ds log(1 - sigmoid(s)) = -sigmoid(s): the gradient must flow through "
-                       "D into G (apply D to lg_apply(g, LG_NET_G, noise), no lg_stop_gradient)";
-    snprintf(in, sizeof in, "%s; d g_loss / d a", lg_lab01_batch_text);
-    LG_GRADE_CLOSE(out[3], g[2], 1e-10, in, hint);
-    snprintf(in, sizeof in, "%s; d g_loss / d b", lg_lab01_batch_text);
-    LG_GRADE_CLOSE(out[4], g[3], 1e-10, in, hint);
+    probe_check_loss(&(probe_check){
+        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "gan.c", .player = LG_PLAYER_G,
+        .what = PROBE_GRAD, .ref = lg_lab01_g_loss_ref, .tol = 1e-10,
+        .hint = { NULL, "d/ds log(1 - sigmoid(s)) = -sigmoid(s): the gradient must flow through "
+                        "D into G (apply D to lg_apply(g, LG_NET_G, noise), no lg_stop_gradient)" } });
 }
 
 /* s_fake = (-1000, 1000): log(1 - sigma(s)) = -softplus(s) gives
@@ -171,20 +132,11 @@ static void t12_gradient(void)
  * The sample at -1000 (rejected by D) contributes nothing: the saturation. */
 static void t12_extreme(void)
 {
-    lg_probe pr = lg_lab01_extreme;
-    pr.file = "gan.c";
-    pr.player = LG_PLAYER_G;
-    double out[5];
-    const char *hint = "log(1 - sigmoid(1000)) is log(0) = -inf when computed naively; use "
-                       "log(1 - sigmoid(s)) = -softplus(s)";
-    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_extreme_text))
-        return;
-    LG_GRADE_CLOSE(out[0], -500.0, 1e-9, lg_lab01_extreme_text, hint);
-    char in[300];
-    snprintf(in, sizeof in, "%s; d g_loss / d a", lg_lab01_extreme_text);
-    LG_GRADE_CLOSE(out[3], -500.0, 1e-9, in, hint);
-    snprintf(in, sizeof in, "%s; d g_loss / d b", lg_lab01_extreme_text);
-    LG_GRADE_CLOSE(out[4], -0.5, 1e-9, in, hint);
+    probe_check_loss(&(probe_check){
+        .probe = &lg_lab01_extreme, .text = lg_lab01_extreme_text, .file = "gan.c", .player = LG_PLAYER_G,
+        .what = PROBE_VALUE | PROBE_GRAD, .exact = { -500.0, -500.0, -0.5 }, .tol = 1e-9,
+        .hint = { "log(1 - sigmoid(1000)) is log(0) = -inf when computed naively; use "
+                  "log(1 - sigmoid(s)) = -softplus(s)" } });
 }
 
 /* ============================================================ Task 1.3 === */
@@ -331,11 +283,15 @@ static int criterion_child(lg_child *c, const void *arg, double *out, size_t max
     return 1;
 }
 
-/* Run the student's C(G) on a; 1 and *v set when the child returned a value. */
-int lg_lab01_criterion_call(const lg_lab01_crit_arg *a, double *v, char *in, size_t in_len)
+/* Run the student's C(G) on a in the sandbox; assert it is within tol of expected,
+ * the message naming a's densities and interval. */
+void lg_lab01_criterion_check(const lg_lab01_crit_arg *a, double expected, double tol, const char *hint)
 {
-    snprintf(in, in_len, "p_data = %s, p_g = %s, on [%g, %g]", a->p_text, a->q_text, a->lo, a->hi);
-    return lg_grade_call(criterion_child, a, v, 1, in);
+    char in[512];
+    double v;
+    snprintf(in, sizeof in, "p_data = %s, p_g = %s, on [%g, %g]", a->p_text, a->q_text, a->lo, a->hi);
+    if (lg_grade_call(criterion_child, a, &v, 1, in))
+        LG_GRADE_CLOSE(v, expected, tol, in, hint);
 }
 
 /* The identity of Theorem 1: C(G) = -log 4 + 2 JSD(p_data || p_g), with the JSD
@@ -351,13 +307,9 @@ static void t14_equal(void)
 {
     lg_lab01_crit_arg a = { { 2, { -2, 2 }, { 0.5, 0.5 }, 0.5 }, { 2, { -2, 2 }, { 0.5, 0.5 }, 0.5 },
                          -8, 8, "1/2 N(-2, 0.5^2) + 1/2 N(2, 0.5^2)", "p_data" };
-    double v;
-    char in[512];
-    if (!lg_lab01_criterion_call(&a, &v, in, sizeof in))
-        return;
-    LG_GRADE_CLOSE(v, -log(4.0), 1e-8, in,
-                   "with p_g = p_data, D* = 1/2 and C(G) = -log 4: integrate "
-                   "p_data log D* + p_g log(1 - D*) over [lo, hi]");
+    lg_lab01_criterion_check(&a, -log(4.0), 1e-8,
+                             "with p_g = p_data, D* = 1/2 and C(G) = -log 4: integrate "
+                             "p_data log D* + p_g log(1 - D*) over [lo, hi]");
 }
 
 /* Disjoint supports (to double precision): N(-20, 1) and N(20, 1). Where p_data > 0
@@ -369,13 +321,9 @@ static void t14_disjoint(void)
     lg_lab01_crit_arg a = { { 1, { -20 }, { 1 }, 1 }, { 1, { 20 }, { 1 }, 1 }, -60, 60, "N(-20, 1)",
                          "N(20, 1) (each density is 0 where the other has its mass, both are 0 beyond "
                          "|x| = 58)" };
-    double v;
-    char in[512];
-    if (!lg_lab01_criterion_call(&a, &v, in, sizeof in))
-        return;
-    LG_GRADE_CLOSE(v, 0.0, 1e-8, in,
-                   "disjoint supports give C(G) = 0; where a density is 0 its term is 0 (0 log 0 "
-                   "= 0), and where both vanish D* must not be NaN");
+    lg_lab01_criterion_check(&a, 0.0, 1e-8,
+                             "disjoint supports give C(G) = 0; where a density is 0 its term is 0 (0 log 0 "
+                             "= 0), and where both vanish D* must not be NaN");
 }
 
 /* Overlapping densities: against -log 4 + 2 JSD. */
@@ -383,13 +331,9 @@ static void t14_identity(void)
 {
     lg_lab01_crit_arg a = { { 2, { -2, 2 }, { 0.5, 0.5 }, 0.5 }, { 1, { 0.5 }, { 1 }, 1.2 }, -10, 10,
                          "1/2 N(-2, 0.5^2) + 1/2 N(2, 0.5^2)", "N(0.5, 1.2^2)" };
-    double v;
-    char in[512];
-    if (!lg_lab01_criterion_call(&a, &v, in, sizeof in))
-        return;
-    LG_GRADE_CLOSE(v, lg_lab01_criterion_ref(&a), 1e-7, in,
-                   "C(G) = E_pdata log D* + E_pg log(1 - D*): both terms, each weighted by its "
-                   "own density, over the whole interval [lo, hi]");
+    lg_lab01_criterion_check(&a, lg_lab01_criterion_ref(&a), 1e-7,
+                             "C(G) = E_pdata log D* + E_pg log(1 - D*): both terms, each weighted by its "
+                             "own density, over the whole interval [lo, hi]");
 }
 
 /* Narrow modes, unequal weights and an interval not centred at 0. */
@@ -397,13 +341,9 @@ static void t14_narrow(void)
 {
     lg_lab01_crit_arg a = { { 3, { -1, 0.5, 2 }, { 0.2, 0.5, 0.3 }, 0.1 }, { 1, { 1 }, { 1 }, 0.7 }, -3, 6,
                          "0.2 N(-1, 0.1^2) + 0.5 N(0.5, 0.1^2) + 0.3 N(2, 0.1^2)", "N(1, 0.7^2)" };
-    double v;
-    char in[512];
-    if (!lg_lab01_criterion_call(&a, &v, in, sizeof in))
-        return;
-    LG_GRADE_CLOSE(v, lg_lab01_criterion_ref(&a), 1e-7, in,
-                   "integrate from lo to hi (both limits as given) with a tolerance near 1e-10; "
-                   "narrow modes need the interval split into pieces");
+    lg_lab01_criterion_check(&a, lg_lab01_criterion_ref(&a), 1e-7,
+                             "integrate from lo to hi (both limits as given) with a tolerance near 1e-10; "
+                             "narrow modes need the interval split into pieces");
 }
 
 /* ======================================================== registration === */

@@ -230,4 +230,59 @@ static inline void probe_close_all(const double *out, const double *expected, si
         LG_GRADE_CLOSE(out[worst], expected[worst], tol, input, hint);
 }
 
+/* ------------------------------------------------- a loss on "1-1" nets --- */
+
+/* A reference loss: its value at the probe's logits, and its derivatives with
+ * respect to the logits, cr[i] = dL/ds_real_i and cf[i] = dL/ds_fake_i, derived by
+ * hand beside it (lg_lab01_d_loss_ref, ...). */
+typedef double (*probe_ref_fn)(const lg_probe *pr, double *cr, double *cf);
+
+enum { PROBE_VALUE = 1, PROBE_GRAD = 2 };
+
+/* One test of a loss plugin's objective on a "1-1" probe (G(z) = a z + b, D's
+ * logit w x + c). The expected numbers come from ref (the value; the gradient by
+ * the chain rule, probe_linear_grad) or, with ref NULL, are exact[]. */
+typedef struct probe_check {
+    const lg_probe *probe;    /* lg_lab01_batch, lg_lab01_extreme */
+    const char *text;         /* how the messages name the probe */
+    const char *file;         /* the plugin's lab file: "gan.c" */
+    lg_player player;         /* whose objective */
+    int what;                 /* PROBE_VALUE and/or PROBE_GRAD */
+    probe_ref_fn ref;
+    double exact[3];          /* ref NULL: the value, then d/d(first), d/d(second) parameter */
+    double tol;
+    /* the value's hint, then each parameter's (NULL: the one before) */
+    const char *hint[3];
+} probe_check;
+
+/* Run the player's objective in the sandbox once and check what k asks: the
+ * value, and the gradient with respect to the player's own two parameters (w, c
+ * for D; a, b for G), each with its own message "TEXT; d d_loss / d w". */
+static inline void probe_check_loss(const probe_check *k)
+{
+    static const char names[] = "wcab"; /* the game's order [theta_D, theta_G] */
+    lg_probe pr = *k->probe;
+    pr.file = k->file;
+    pr.player = k->player;
+    double out[5], cr[PROBE_MAX_BATCH], cf[PROBE_MAX_BATCH], g[4];
+    if (!lg_grade_call(probe_child, &pr, out, 5, k->text))
+        return;
+    double value = k->exact[0];
+    if (k->ref) {
+        value = k->ref(&pr, cr, cf);
+        probe_linear_grad(&pr, cr, cf, g);
+    }
+    const char *hint = k->hint[0];
+    if (k->what & PROBE_VALUE)
+        LG_GRADE_CLOSE(out[0], value, k->tol, k->text, hint);
+    int first = k->player == LG_PLAYER_D ? 0 : 2; /* index in (w, c, a, b) */
+    for (int i = 0; (k->what & PROBE_GRAD) && i < 2; i++) {
+        char in[300];
+        snprintf(in, sizeof in, "%s; d %s / d %c", k->text, k->player == LG_PLAYER_D ? "d_loss" : "g_loss",
+                 names[first + i]);
+        hint = k->hint[1 + i] ? k->hint[1 + i] : hint;
+        LG_GRADE_CLOSE(out[1 + first + i], k->ref ? g[first + i] : k->exact[1 + i], k->tol, in, hint);
+    }
+}
+
 #endif

@@ -32,55 +32,30 @@ double lg_lab02_ns_loss_ref(const lg_probe *pr, double *cr, double *cf)
  * gradient against the closed forms of Lab 01 (grade.c there). */
 static void t21_d_loss(void)
 {
-    lg_probe pr = lg_lab01_batch;
-    pr.file = "nsgan.c";
-    pr.player = LG_PLAYER_D;
-    double out[5], cr[3], cf[3], g[4];
-    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
-        return;
-    double v = lg_lab01_d_loss_ref(&pr, cr, cf);
-    const char *hint = "nsgan's d_loss is the discriminator loss of Task 1.1: "
-                       "-mean log D(x_real) - mean log(1 - D(G(z))), on logits with softplus";
-    LG_GRADE_CLOSE(out[0], v, 1e-10, lg_lab01_batch_text, hint);
-    probe_linear_grad(&pr, cr, cf, g);
-    char in[300];
-    snprintf(in, sizeof in, "%s; d d_loss / d w", lg_lab01_batch_text);
-    LG_GRADE_CLOSE(out[1], g[0], 1e-10, in, hint);
-    snprintf(in, sizeof in, "%s; d d_loss / d c", lg_lab01_batch_text);
-    LG_GRADE_CLOSE(out[2], g[1], 1e-10, in, hint);
+    probe_check_loss(&(probe_check){
+        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "nsgan.c", .player = LG_PLAYER_D,
+        .what = PROBE_VALUE | PROBE_GRAD, .ref = lg_lab01_d_loss_ref, .tol = 1e-10,
+        .hint = { "nsgan's d_loss is the discriminator loss of Task 1.1: "
+                  "-mean log D(x_real) - mean log(1 - D(G(z))), on logits with softplus" } });
 }
 
 static void t21_value(void)
 {
-    lg_probe pr = lg_lab01_batch;
-    pr.file = "nsgan.c";
-    pr.player = LG_PLAYER_G;
-    double out[5], cr[3], cf[3];
-    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
-        return;
-    LG_GRADE_CLOSE(out[0], lg_lab02_ns_loss_ref(&pr, cr, cf), 1e-10, lg_lab01_batch_text,
-                   "the non-saturating generator minimises -mean log D(G(z)) (not mean "
-                   "log(1 - D(G(z))), the minimax loss of Lab 01); check the sign and take the mean");
+    probe_check_loss(&(probe_check){
+        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "nsgan.c", .player = LG_PLAYER_G,
+        .what = PROBE_VALUE, .ref = lg_lab02_ns_loss_ref, .tol = 1e-10,
+        .hint = { "the non-saturating generator minimises -mean log D(G(z)) (not mean "
+                  "log(1 - D(G(z))), the minimax loss of Lab 01); check the sign and take the mean" } });
 }
 
 /* Gradient with respect to G's parameters (a, b), cf_i = -(1 - sigma(s_f_i)) / B. */
 static void t21_gradient(void)
 {
-    lg_probe pr = lg_lab01_batch;
-    pr.file = "nsgan.c";
-    pr.player = LG_PLAYER_G;
-    double out[5], cr[3], cf[3], g[4];
-    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_batch_text))
-        return;
-    lg_lab02_ns_loss_ref(&pr, cr, cf);
-    probe_linear_grad(&pr, cr, cf, g);
-    const char *hint = "d/ds (-log sigmoid(s)) = -(1 - sigmoid(s)); the loss must be built "
-                       "from D applied to G(z) so the gradient reaches G";
-    char in[300];
-    snprintf(in, sizeof in, "%s; d g_loss / d a", lg_lab01_batch_text);
-    LG_GRADE_CLOSE(out[3], g[2], 1e-10, in, hint);
-    snprintf(in, sizeof in, "%s; d g_loss / d b", lg_lab01_batch_text);
-    LG_GRADE_CLOSE(out[4], g[3], 1e-10, in, hint);
+    probe_check_loss(&(probe_check){
+        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "nsgan.c", .player = LG_PLAYER_G,
+        .what = PROBE_GRAD, .ref = lg_lab02_ns_loss_ref, .tol = 1e-10,
+        .hint = { NULL, "d/ds (-log sigmoid(s)) = -(1 - sigmoid(s)); the loss must be built "
+                        "from D applied to G(z) so the gradient reaches G" } });
 }
 
 /* s_fake = (-1000, 1000) (identity nets): -log sigma(s) = softplus(-s), so
@@ -90,20 +65,10 @@ static void t21_gradient(void)
  * the fake that D rejects (s = -1000) gets the full gradient - no saturation. */
 static void t21_extreme(void)
 {
-    lg_probe pr = lg_lab01_extreme;
-    pr.file = "nsgan.c";
-    pr.player = LG_PLAYER_G;
-    double out[5];
-    const char *hint = "log(sigmoid(-1000)) is log(0) = -inf in double; use "
-                       "-log sigmoid(s) = softplus(-s)";
-    if (!lg_grade_call(probe_child, &pr, out, 5, lg_lab01_extreme_text))
-        return;
-    LG_GRADE_CLOSE(out[0], 500.0, 1e-9, lg_lab01_extreme_text, hint);
-    char in[300];
-    snprintf(in, sizeof in, "%s; d g_loss / d a", lg_lab01_extreme_text);
-    LG_GRADE_CLOSE(out[3], 500.0, 1e-9, in, hint);
-    snprintf(in, sizeof in, "%s; d g_loss / d b", lg_lab01_extreme_text);
-    LG_GRADE_CLOSE(out[4], -0.5, 1e-9, in, hint);
+    probe_check_loss(&(probe_check){
+        .probe = &lg_lab01_extreme, .text = lg_lab01_extreme_text, .file = "nsgan.c", .player = LG_PLAYER_G,
+        .what = PROBE_VALUE | PROBE_GRAD, .exact = { 500.0, 500.0, -0.5 }, .tol = 1e-9,
+        .hint = { "log(sigmoid(-1000)) is log(0) = -inf in double; use -log sigmoid(s) = softplus(-s)" } });
 }
 
 /* ============================================================ Task 2.2 === */

@@ -1,6 +1,7 @@
 /*
  * lab02.h - what Lab 02's grade.c, grade_hidden.c and experiment.c share. Lab 02
- * builds on Lab 01: its probes, closed forms and experiment helpers.
+ * builds on Lab 01: its probes and closed forms (the experiment helpers are the
+ * lab kit's, core/src/lg_lab.h).
  */
 #ifndef LG_LAB02_H
 #define LG_LAB02_H

@@ -1,0 +1,466 @@
+/*
+ * labkit.c - the lab kit: the pieces every lab's experiment.c is made of
+ * (declared with a comment each in lg_lab.h, "the lab kit").
+ *
+ *   lab.ini        a table of {key, type, pointer} per lab, read by one inih
+ *                  handler; the lab's checks of ranges stay in the lab;
+ *   training       the runner's options from the lab's settings (lg_run_open);
+ *   student code   the lab's files built as they stand and opened with dlopen:
+ *                  `litgan lab NN` is the student's own run of their own code,
+ *                  so unlike grading it runs in this process;
+ *   1D pictures    samples of G, values of D, p_data, and a kernel density
+ *                  estimate of p_g;
+ *   figures        the lab's static gnuplot scripts (the .gp files of
+ *                  labs/NN-name) copied next to their data, a generated
+ *                  settings.gp with the run's values that they load, and
+ *                  gnuplot run in that folder
+ *                  (litgan compare runs its scripts through the same function).
+ */
+#include "lg_lab.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <ini.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <gsl/gsl_randist.h>
+
+/* ================================================================ lab.ini === */
+
+/* "0, 200, 1000" -> out[0..*n): 1..max whole numbers >= 0, separated by commas. */
+static int parse_longs(const char *v, long *out, size_t max, size_t *n)
+{
+    *n = 0;
+    while (*v) {
+        char *end;
+        errno = 0;
+        long x = strtol(v, &end, 10);
+        if (end == v || errno || x < 0 || *n == max)
+            return LG_EINVAL;
+        out[(*n)++] = x;
+        v = end + strspn(end, " \t");
+        if (*v == ',')
+            v++;
+        else if (*v)
+            return LG_EINVAL;
+    }
+    return *n ? LG_OK : LG_EINVAL;
+}
+
+/* "a, b, c" -> exactly n finite numbers. */
+static int parse_doubles(const char *v, double *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *end;
+        out[i] = strtod(v, &end);
+        if (end == v || !isfinite(out[i]))
+            return LG_EINVAL;
+        v = end + strspn(end, " \t");
+        if (i + 1 < n && *v++ != ',')
+            return LG_EINVAL;
+    }
+    return *v ? LG_EINVAL : LG_OK;
+}
+
+static int set_value(const lg_labkit_key *k, const char *v)
+{
+    size_t n;
+    switch (k->type) {
+    case LG_LABKIT_STRING:
+        if (strlen(v) >= k->size)
+            return LG_EINVAL;
+        memcpy(k->ptr, v, strlen(v) + 1);
+        return LG_OK;
+    case LG_LABKIT_LONG:
+        return parse_longs(v, k->ptr, 1, &n);
+    case LG_LABKIT_LONGS:
+        return parse_longs(v, k->ptr, k->size, k->count);
+    case LG_LABKIT_DOUBLES:
+        return parse_doubles(v, k->ptr, k->size);
+    case LG_LABKIT_POSITIVE:
+        return parse_doubles(v, k->ptr, 1) == LG_OK && *(double *)k->ptr > 0 ? LG_OK : LG_EINVAL;
+    }
+    return LG_EINVAL;
+}
+
+typedef struct key_table {
+    const lg_labkit_key *keys[2];   /* the GAN's, the lab's */
+    size_t n[2];
+    char bad[320];                  /* why the first bad line is bad (inih reports its number) */
+} key_table;
+
+static const lg_labkit_key *find_key(const key_table *t, const char *name)
+{
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < t->n[k]; i++)
+            if (!strcmp(t->keys[k][i].name, name))
+                return &t->keys[k][i];
+    return NULL;
+}
+
+static int on_ini(void *user, const char *section, const char *name, const char *value)
+{
+    key_table *t = user;
+    char why[sizeof t->bad];
+    const lg_labkit_key *key;
+    if (!strcmp(section, "lab"))
+        return 1; /* title: the registry's */
+    if (strcmp(section, "experiment") != 0)
+        snprintf(why, sizeof why, "unknown section [%s]", section);
+    else if (!(key = find_key(t, name)))
+        snprintf(why, sizeof why, "unknown key '%s'", name);
+    else if (set_value(key, value) != LG_OK)
+        snprintf(why, sizeof why, "bad value '%s' for %s", value, name);
+    else
+        return 1;
+    if (!t->bad[0]) /* inih goes on and returns the first bad line: keep its reason */
+        snprintf(t->bad, sizeof t->bad, "%s", why);
+    return 0;
+}
+
+int lg_labkit_read_ini(const char *path, lg_labkit_gan *gan, const lg_labkit_key *keys, size_t n)
+{
+    const lg_labkit_key gan_keys[] = {
+        { "data", LG_LABKIT_STRING, gan ? gan->data : NULL, sizeof gan->data, NULL },
+        { "g", LG_LABKIT_STRING, gan ? gan->g : NULL, sizeof gan->g, NULL },
+        { "d", LG_LABKIT_STRING, gan ? gan->d : NULL, sizeof gan->d, NULL },
+        { "opt_d", LG_LABKIT_STRING, gan ? gan->opt_d : NULL, sizeof gan->opt_d, NULL },
+        { "opt_g", LG_LABKIT_STRING, gan ? gan->opt_g : NULL, sizeof gan->opt_g, NULL },
+        { "batch", LG_LABKIT_LONG, gan ? &gan->batch : NULL, 1, NULL },
+        { "steps", LG_LABKIT_LONG, gan ? &gan->steps : NULL, 1, NULL },
+        { "seed", LG_LABKIT_LONG, gan ? &gan->seed : NULL, 1, NULL },
+        { "d_steps", LG_LABKIT_LONG, gan ? &gan->d_steps : NULL, 1, NULL },
+        { "d_pretrain", LG_LABKIT_LONG, gan ? &gan->d_pretrain : NULL, 1, NULL },
+    };
+    key_table t = { { gan_keys, keys }, { gan ? sizeof gan_keys / sizeof gan_keys[0] : 0, n }, "" };
+    int line = ini_parse(path, on_ini, &t);
+    if (line < 0)
+        return lg_seterr(LG_EIO, "%s: cannot read the experiment definition", path);
+    if (line > 0)
+        return lg_seterr(LG_EFORMAT, "%s:%d: %s", path, line, t.bad[0] ? t.bad : "not an ini line");
+    return LG_OK;
+}
+
+/* =============================================================== training === */
+
+int lg_labkit_run_open(const lg_labkit_gan *s, const char *loss_so, const char *run_dir, lg_run **out)
+{
+    char batch[32], steps[32], seed[32], d_steps[32], d_pretrain[32];
+    snprintf(batch, sizeof batch, "%ld", s->batch);
+    snprintf(steps, sizeof steps, "%ld", s->steps);
+    snprintf(seed, sizeof seed, "%ld", s->seed);
+    snprintf(d_steps, sizeof d_steps, "%ld", s->d_steps);
+    snprintf(d_pretrain, sizeof d_pretrain, "%ld", s->d_pretrain);
+    /* lg_run_open does not write to its arguments */
+    char *argv[] = { "--loss", (char *)loss_so, "--data", (char *)s->data, "--g", (char *)s->g,
+                     "--d", (char *)s->d, "--opt-d", (char *)s->opt_d, "--opt-g", (char *)s->opt_g,
+                     "--batch", batch, "--steps", steps, "--seed", seed, "--d-steps", d_steps,
+                     "--d-pretrain", d_pretrain, "--out", (char *)run_dir, "--quiet" };
+    return lg_run_open((int)(sizeof argv / sizeof argv[0]), argv, out);
+}
+
+int lg_labkit_run_step(lg_run *run, long step, const char *what)
+{
+    int rc = lg_run_step(run);
+    if (rc != LG_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", lg_errmsg()); /* lg_seterr would read its own buffer */
+        lg_seterr(rc, "%s, training step %ld: %s", what, step, why);
+    }
+    return rc;
+}
+
+unsigned long lg_labkit_stream(long seed, unsigned long stream)
+{
+    return (unsigned long)seed * 1000003ul + stream;
+}
+
+/* ========================================================== student code === */
+
+int lg_labkit_build(const lg_lab *lab, lg_submission *sub)
+{
+    int rc = lg_submission_build(lab, NULL, sub);
+    if (rc != LG_OK)
+        return rc;
+    for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++)
+        if (sub->compile_error[i][0] || !sub->so_path[i][0]) {
+            rc = lg_seterr(LG_EINVAL, "%s does not compile: %s", lab->files[i],
+                           sub->compile_error[i][0] ? sub->compile_error[i] : "no object built");
+            lg_submission_free(sub);
+            return rc;
+        }
+    return LG_OK;
+}
+
+void *lg_labkit_open(const lg_submission *sub, size_t i)
+{
+    void *dl = dlopen(sub->so_path[i], RTLD_NOW | RTLD_LOCAL);
+    if (!dl)
+        lg_seterr(LG_EPLUGIN, "%s: %s", sub->lab->files[i], dlerror());
+    return dl;
+}
+
+void *lg_labkit_sym(void *dl, const char *name)
+{
+    void *f = dl ? dlsym(dl, name) : NULL;
+    if (!f)
+        lg_seterr(LG_EPLUGIN, "no function %s (was it renamed?)", name);
+    return f;
+}
+
+/* ============================================================ 1D pictures === */
+
+int lg_labkit_dataset_1d(const char *spec, const char *ini_path, lg_dataset **out)
+{
+    int rc = lg_dataset_open(spec, out);
+    if (rc != LG_OK)
+        return rc;
+    if ((*out)->dim != 1 || !(*out)->density) {
+        lg_dataset_free(*out);
+        *out = NULL;
+        return lg_seterr(LG_EINVAL, "%s: data = %s must be 1D with an exact density (mog1d)", ini_path, spec);
+    }
+    return LG_OK;
+}
+
+void lg_labkit_data_samples(const lg_dataset *ds, unsigned long seed, size_t n, double *out)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    gsl_matrix_view v = gsl_matrix_view_array(out, n, 1); /* (n, 1) */
+    ds->sample(ds, r, &v.matrix);
+    gsl_rng_free(r);
+}
+
+double lg_labkit_data_density(double x, void *ctx)
+{
+    const lg_dataset *ds = ctx;
+    return ds->density(ds, &x);
+}
+
+/* Run net on x: (n, in_dim) in eval mode without gradients (its flags restored);
+ * out: (n) of the output (n, 1), through sigmoid when logits. */
+static void apply_eval(lg_net *net, const gsl_matrix *x, bool sigmoid, double *out)
+{
+    bool train = net->train, rg = net->requires_grad;
+    net->train = false;
+    net->requires_grad = false;
+    lg_tape *t = lg_tape_alloc();
+    lg_node *y = lg_net_apply(t, net, lg_const(t, x)); /* (n, 1) */
+    if (sigmoid)
+        y = lg_sigmoid(t, y);
+    memcpy(out, lg_value(y)->data, x->size1 * sizeof(double));
+    lg_tape_free(t);
+    net->train = train;
+    net->requires_grad = rg;
+}
+
+void lg_labkit_g_samples(lg_net *G, size_t n, unsigned long seed, double *out)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    gsl_matrix *z = gsl_matrix_alloc(n, G->in_dim); /* z: (n, z_dim) */
+    for (size_t i = 0; i < z->size1 * z->size2; i++)
+        z->data[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    apply_eval(G, z, false, out);
+    gsl_matrix_free(z);
+    gsl_rng_free(r);
+}
+
+void lg_labkit_d_values(lg_net *D, const double *x, size_t n, double *out)
+{
+    gsl_matrix_const_view v = gsl_matrix_const_view_array(x, n, 1); /* (n, 1) */
+    apply_eval(D, &v.matrix, true, out);
+}
+
+double lg_labkit_grid_x(const double grid[3], size_t i)
+{
+    size_t n = (size_t)grid[2];
+    return grid[0] + (grid[1] - grid[0]) * (double)i / (double)(n - 1);
+}
+
+/* A Gaussian kernel density estimate with bandwidth bw, evaluated fast and smooth:
+ * the samples are first spread onto a lattice of centres c_j = a + j dx, dx = bw/10,
+ * by linear binning (each sample shares its weight 1/n between its two nearest
+ * centres, so the mean is kept exactly); the estimate is then the mixture
+ *   p_g(x) = sum_j w_j N(x; c_j, bw^2)
+ * - a smooth function, as adaptive quadrature needs, that differs from the plain KDE
+ * by O(dx^2 / bw^2) ~ 1e-2 relative at most (Wand and Jones 1995, Sec. 3.5, on binned
+ * kernel estimators). Terms beyond 9 bw (weight e^-40) are left out. */
+void lg_labkit_kde_fit(lg_labkit_kde *k, const double *x, size_t n, double bw)
+{
+    double lo = x[0], hi = x[0];
+    for (size_t i = 1; i < n; i++)
+        lo = fmin(lo, x[i]), hi = fmax(hi, x[i]);
+    k->bw = bw;
+    k->dx = fmax(bw / 10, (hi - lo) / 1e6); /* at most about a million centres */
+    k->a = lo;
+    k->m = (size_t)((hi - lo) / k->dx) + 2;
+    k->w = lg_xrealloc(k->w, k->m * sizeof(double));
+    memset(k->w, 0, k->m * sizeof(double));
+    for (size_t i = 0; i < n; i++) {
+        double u = (x[i] - k->a) / k->dx;
+        size_t j = (size_t)u;
+        if (j + 1 >= k->m)
+            j = k->m - 2;
+        double f = u - (double)j;
+        k->w[j] += (1 - f) / (double)n;
+        k->w[j + 1] += f / (double)n;
+    }
+    k->lo = k->a - 9 * bw;
+    k->hi = k->a + (double)(k->m - 1) * k->dx + 9 * bw;
+}
+
+double lg_labkit_kde_density(double x, void *ctx)
+{
+    const lg_labkit_kde *k = ctx;
+    if (!(x > k->lo && x < k->hi))
+        return 0;
+    double u0 = (x - 9 * k->bw - k->a) / k->dx, u1 = (x + 9 * k->bw - k->a) / k->dx;
+    size_t j0 = u0 <= 0 ? 0 : (size_t)ceil(u0);
+    size_t j1 = u1 >= (double)(k->m - 1) ? k->m - 1 : (size_t)u1;
+    double s = 0;
+    for (size_t j = j0; j <= j1; j++) {
+        double z = (x - (k->a + (double)j * k->dx)) / k->bw;
+        s += k->w[j] * exp(-0.5 * z * z); /* N(x; c_j, bw^2) without its constant */
+    }
+    return s / (k->bw * sqrt(2 * M_PI));
+}
+
+void lg_labkit_kde_free(lg_labkit_kde *k)
+{
+    free(k->w);
+    k->w = NULL;
+}
+
+/* ================================================================ figures === */
+
+FILE *lg_labkit_fopen(const char *dir, const char *name)
+{
+    char path[8400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        lg_seterr(LG_EIO, "%s: cannot write (%s)", path, strerror(errno));
+    return f;
+}
+
+int lg_labkit_fclose(FILE *f, const char *dir, const char *name)
+{
+    bool ok = !ferror(f);
+    ok &= fclose(f) == 0;
+    return ok ? LG_OK : lg_seterr(LG_EIO, "%s/%s: write failed", dir, name);
+}
+
+FILE *lg_labkit_settings_open(const char *dir, const lg_lab *lab, const lg_labkit_gan *gan)
+{
+    FILE *f = lg_labkit_fopen(dir, "settings.gp");
+    if (!f)
+        return NULL;
+    fprintf(f, "# settings.gp - this run of `litgan lab %02d` (%s), written by the experiment.\n"
+               "# The figure scripts here (copies of labs/%s/*.gp) load it; edit a script and\n"
+               "# rerun it in this folder, e.g.: gnuplot fig_training.gp\n\n"
+               "# the training run (lab.ini)\n",
+            lab->number, lab->title, lab->dir);
+    lg_labkit_gp_string(f, "data", gan->data, NULL);
+    lg_labkit_gp_string(f, "g", gan->g, "networks");
+    lg_labkit_gp_string(f, "d", gan->d, NULL);
+    lg_labkit_gp_string(f, "opt_d", gan->opt_d, "optimizers");
+    lg_labkit_gp_string(f, "opt_g", gan->opt_g, NULL);
+    lg_labkit_gp_number(f, "batch", (double)gan->batch, NULL);
+    lg_labkit_gp_number(f, "steps", (double)gan->steps, "generator steps");
+    lg_labkit_gp_number(f, "seed", (double)gan->seed, NULL);
+    lg_labkit_gp_number(f, "d_steps", (double)gan->d_steps, "discriminator steps per generator step");
+    lg_labkit_gp_number(f, "d_pretrain", (double)gan->d_pretrain, "discriminator steps before the first of G");
+    fprintf(f, "\n# the figures\n");
+    return f;
+}
+
+/* name = value, then the comment from column 34 */
+static void gp_line(FILE *f, const char *assignment, const char *comment)
+{
+    if (comment)
+        fprintf(f, "%-33s # %s\n", assignment, comment);
+    else
+        fprintf(f, "%s\n", assignment);
+}
+
+void lg_labkit_gp_string(FILE *f, const char *name, const char *value, const char *comment)
+{
+    char line[1024];
+    size_t k = (size_t)snprintf(line, sizeof line, "%s = '", name);
+    for (const char *p = value; *p && k + 4 < sizeof line; p++) {
+        if (*p == '\'')
+            line[k++] = '\''; /* '' is a quote inside a single-quoted gnuplot string */
+        line[k++] = *p;
+    }
+    line[k++] = '\'';
+    line[k] = '\0';
+    gp_line(f, line, comment);
+}
+
+void lg_labkit_gp_number(FILE *f, const char *name, double value, const char *comment)
+{
+    char line[256];
+    if (isfinite(value) && value == floor(value) && fabs(value) < 1e15)
+        snprintf(line, sizeof line, "%s = %.0f", name, value); /* an integer to gnuplot (%d) */
+    else if (isfinite(value))
+        snprintf(line, sizeof line, "%s = %.10g", name, value);
+    else
+        snprintf(line, sizeof line, "%s = NaN", name); /* gnuplot's own NaN */
+    gp_line(f, line, comment);
+}
+
+int lg_labkit_copy_scripts(const lg_lab *lab, const char *dir)
+{
+    char pattern[4200];
+    snprintf(pattern, sizeof pattern, "%s/labs/%s/*.gp", lg_source_root(), lab->dir);
+    glob_t g;
+    int gr = glob(pattern, 0, NULL, &g);
+    if (gr == GLOB_NOMATCH)
+        return lg_seterr(LG_EIO, "%s: no gnuplot scripts for the figures", pattern);
+    if (gr != 0)
+        return lg_seterr(LG_EIO, "%s: cannot list the gnuplot scripts", pattern);
+    int rc = LG_OK;
+    for (size_t i = 0; rc == LG_OK && i < g.gl_pathc; i++) {
+        const char *base = strrchr(g.gl_pathv[i], '/') + 1;
+        char to[8400];
+        snprintf(to, sizeof to, "%s/%s", dir, base);
+        rc = lg_copy_file(g.gl_pathv[i], to);
+    }
+    globfree(&g);
+    return rc;
+}
+
+int lg_labkit_gnuplot(const char *dir, const char *script, const char *who, FILE *log)
+{
+    pid_t pid = fork();
+    if (pid == 0) { /* the child: only async-signal-safe calls until exec */
+        int fd = chdir(dir) == 0 ? open("gnuplot.err", O_WRONLY | O_CREAT | O_APPEND, 0644) : -1;
+        if (fd < 0)
+            _exit(126);
+        dup2(fd, STDERR_FILENO);
+        close(fd);
+        execlp("gnuplot", "gnuplot", script, (char *)NULL);
+        static const char msg[] = "gnuplot: cannot run it (is gnuplot installed?)\n";
+        ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)w;
+        _exit(127);
+    }
+    int status = 0;
+    pid_t got = -1;
+    if (pid > 0)
+        while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+            ;
+    if (got == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return LG_OK;
+    if (log)
+        fprintf(log, "%s: gnuplot %s failed (see %s/gnuplot.err); the data and the script are there "
+                     "to rerun\n", who, script, dir);
+    return lg_seterr(LG_EIO, "gnuplot %s failed in %s", script, dir);
+}
