@@ -33,7 +33,7 @@ unset logscale y
 set format y '%g'
 plot 'train_gan.csv' using 'step':'loss_g' with lines lw 2 lc rgb '#d73027' title 'G, minimax', \
      'train_nsgan.csv' using 'step':'loss_g' with lines lw 2 lc rgb '#1a9850' title 'G, non-saturating', \
-     'train_gan.csv' using 'step':'loss_d' with lines dt 2 lc rgb '#d73027' title 'D (minimax run)', \
+     'train_gan.csv' using 'step':'loss_d' with linespoints dt 2 pt 6 ps 0.8 pi 15 lc rgb '#7f0000' title 'D (minimax run; on top of G near 0)', \
      'train_nsgan.csv' using 'step':'loss_d' with lines dt 2 lc rgb '#1a9850' title 'D (non-saturating run)'
 
 set title 'mean D(G(z))'
