@@ -555,7 +555,7 @@ static void test_sandbox_values(void)
  * only come from the filter. */
 enum { S_FORK, S_OPEN_W, S_OPEN_CREAT, S_OPEN_R, S_UNLINK, S_RENAME, S_MKDIR, S_KILL_PARENT,
        S_KILL_SELF0, S_SOCKET, S_EXEC, S_RAISE_LIMIT, S_PTRACE, S_GETRLIMIT, S_UID, S_FSIZE,
-       S_CORE, S_NPROC, S_CPU, S_COUNT };
+       S_CORE, S_NPROC, S_CPU, S_ENV, S_COUNT };
 
 static int errno_of(int rc) { return rc < 0 ? errno : 0; }
 
@@ -603,6 +603,11 @@ static int child_syscalls(lg_child *c, const void *arg, double *out, size_t max)
     out[S_NPROC] = (double)r.rlim_max;
     getrlimit(RLIMIT_CPU, &r);
     out[S_CPU] = (double)r.rlim_cur;
+    extern char **environ;
+    size_t n_env = 0;
+    for (char **e = environ; e && *e; e++)
+        n_env++;
+    out[S_ENV] = (double)n_env; /* the grader's environment is not passed on */
     return S_COUNT;
 }
 
@@ -638,6 +643,8 @@ static void test_sandbox_syscalls(void)
     CU_ASSERT_EQUAL(out[S_CORE], 0);
     CU_ASSERT_EQUAL(out[S_NPROC], 0);
     CU_ASSERT_EQUAL(out[S_CPU], 2);
+    LG_ASSERT_MSG(getenv("LG_BUILD") && out[S_ENV] == 0, "the child sees %g environment variables",
+                  out[S_ENV]);
     char *text = slurp(file);
     CU_ASSERT(text && !strcmp(text, "data\n"));
     free(text);

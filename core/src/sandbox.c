@@ -718,6 +718,7 @@ static __attribute__((noreturn)) void child_main(const lg_submission *s, lg_chil
         send_failure(RESULT_FD, "the sandbox could not allocate its result");
         _exit(0);
     }
+    clearenv(); /* the grader's environment is none of the student's business */
     drop_root(); /* best effort: the filter below is what must hold */
     if (install_filter() != 0) {
         send_failure(RESULT_FD, "the sandbox could not install its system-call filter");
