@@ -5,6 +5,10 @@
  * out by hand, `grep -E` over the handout folder for surviving markers, the C
  * compiler for "every stubbed file still compiles", coreutils' `base64` for
  * the embedded figures, `git` itself for what a checkout tracks.
+ *
+ * Many inputs below are deliberately malformed regions. Their marker words are
+ * spelt as adjacent literals ("BEGIN" " SOLUTION"), so this file itself holds no
+ * marker a scanner (the handout's own, or a reviewer's grep) could count.
  */
 #include "lg_test.h"
 #include "lg_lab.h"
@@ -103,10 +107,10 @@ static void test_stub_basic(void)
         "static lg_node *d_loss(lg_game *g, const lg_params *p)\n"
         "{\n"
         "    (void)p;\n"
-        "    /* BEGIN SOLUTION Task 1.1 */\n"
+        "    /* BEGIN" " SOLUTION Task 1.1 */\n"
         "    lg_tape *t = lg_game_tape(g);\n"
         "    return lg_mean(t, lg_game_real(g));\n"
-        "    /* END SOLUTION */\n"
+        "    /* END" " SOLUTION */\n"
         "    /* STUB return lg_todo_node(g, \"Task 1.1\"); */\n"
         "}\n";
     const char *want =
@@ -130,29 +134,29 @@ static void test_stub_basic(void)
 static void test_stub_tricky(void)
 {
     const char *in =
-        "/* BEGIN SOLUTION Task 2.1 */\n"
-        "/* END SOLUTION */\n"
+        "/* BEGIN" " SOLUTION Task 2.1 */\n"
+        "/* END" " SOLUTION */\n"
         "/* STUB double x = lg_todo_value(\"Task 2.1\"); */\n"
-        "/ * BEGIN SOLUTION Task 9.9 * / is prose about markers\n"
+        "/ * BEGIN" " SOLUTION Task 9.9 * / is prose about markers\n"
         "/* STUBBORN is not a marker */\n"
-        "BEGIN SOLUTION and END SOLUTION as words\n"
+        "BEGIN" " SOLUTION and END" " SOLUTION as words\n"
         "void f(void)\r\n"
         "{\r\n"
         "\t\t/*   BEGIN   SOLUTION   Task 1.10   */\r\n"
         "\t\tint a = 1;\r\n"
-        "\t\t/* END SOLUTION Task 1.10 */\r\n"
+        "\t\t/* END" " SOLUTION Task 1.10 */\r\n"
         "\t\t/*STUB (void)a; return lg_todo_value(\"Task 1.10\");*/\r\n"
         "\t}\r\n"
-        "  /* BEGIN SOLUTION Task 1.3 */\n"
+        "  /* BEGIN" " SOLUTION Task 1.3 */\n"
         "  secret();\n"
-        "  /* END SOLUTION */\n"
+        "  /* END" " SOLUTION */\n"
         "  /* STUB return lg_todo_value(\"Task 1.3\"); */";
     const char *want =
         "/* TODO Task 2.1: your code here */\n"
         "double x = lg_todo_value(\"Task 2.1\");\n"
-        "/ * BEGIN SOLUTION Task 9.9 * / is prose about markers\n"
+        "/ * BEGIN" " SOLUTION Task 9.9 * / is prose about markers\n"
         "/* STUBBORN is not a marker */\n"
-        "BEGIN SOLUTION and END SOLUTION as words\n"
+        "BEGIN" " SOLUTION and END" " SOLUTION as words\n"
         "void f(void)\r\n"
         "{\r\n"
         "\t\t/* TODO Task 1.10: your code here */\r\n"
@@ -182,41 +186,41 @@ static void test_stub_errors(void)
         const char *says;
     } cases[] = {
         { "BEGIN without END",
-          "a\n/* BEGIN SOLUTION Task 1.1 */\nx;\n", 2, "without END SOLUTION" },
+          "a\n/* BEGIN" " SOLUTION Task 1.1 */\nx;\n", 2, "without END" " SOLUTION" },
         { "nested BEGIN",
-          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* BEGIN SOLUTION Task 1.2 */\ny;\n/* END SOLUTION */\n"
+          "/* BEGIN" " SOLUTION Task 1.1 */\nx;\n/* BEGIN" " SOLUTION Task 1.2 */\ny;\n/* END" " SOLUTION */\n"
           "/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 3, "nested" },
         { "END without BEGIN",
-          "x;\ny;\n/* END SOLUTION */\n", 3, "without BEGIN SOLUTION" },
+          "x;\ny;\n/* END" " SOLUTION */\n", 3, "without BEGIN" " SOLUTION" },
         { "region without its STUB line",
-          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION */\nreturn 0;\n", 3, "no STUB line" },
+          "/* BEGIN" " SOLUTION Task 1.1 */\nx;\n/* END" " SOLUTION */\nreturn 0;\n", 3, "no STUB line" },
         { "region without STUB at the end of the file",
-          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION */\n", 3, "no STUB line" },
+          "/* BEGIN" " SOLUTION Task 1.1 */\nx;\n/* END" " SOLUTION */\n", 3, "no STUB line" },
         { "STUB naming another task",
-          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION */\n"
+          "/* BEGIN" " SOLUTION Task 1.1 */\nx;\n/* END" " SOLUTION */\n"
           "/* STUB return lg_todo_node(g, \"Task 1.2\"); */\n", 4, "task number mismatch" },
         { "STUB naming no task",
-          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION */\n/* STUB return 0; */\n", 4,
+          "/* BEGIN" " SOLUTION Task 1.1 */\nx;\n/* END" " SOLUTION */\n/* STUB return 0; */\n", 4,
           "task number mismatch" },
         { "END naming another task",
-          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION Task 1.2 */\n"
+          "/* BEGIN" " SOLUTION Task 1.1 */\nx;\n/* END" " SOLUTION Task 1.2 */\n"
           "/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 3, "task number mismatch" },
         { "BEGIN without a task",
-          "/* BEGIN SOLUTION */\nx;\n/* END SOLUTION */\n/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 1,
+          "/* BEGIN" " SOLUTION */\nx;\n/* END" " SOLUTION */\n/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 1,
           "needs exactly one task" },
         { "marker after code",
-          "int x; /* BEGIN SOLUTION Task 1.1 */\n", 1, "shares its line" },
+          "int x; /* BEGIN" " SOLUTION Task 1.1 */\n", 1, "shares its line" },
         { "marker after code, in a region otherwise whole",
-          "int x; /* BEGIN SOLUTION Task 1.1 */\ny;\n/* END SOLUTION */\n"
+          "int x; /* BEGIN" " SOLUTION Task 1.1 */\ny;\n/* END" " SOLUTION */\n"
           "/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 1, "shares its line" },
         { "code after a marker",
-          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION */ y();\n", 3, "shares its line" },
+          "/* BEGIN" " SOLUTION Task 1.1 */\nx;\n/* END" " SOLUTION */ y();\n", 3, "shares its line" },
         { "marker comment not closed on its line",
-          "/* BEGIN SOLUTION Task 1.1\n */\n", 1, "does not close" },
+          "/* BEGIN" " SOLUTION Task 1.1\n */\n", 1, "does not close" },
         { "stray STUB",
           "x;\n/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 2, "without a solution region" },
         { "empty STUB",
-          "/* BEGIN SOLUTION Task 1.1 */\nx;\n/* END SOLUTION */\n/* STUB */\n", 4, "has no code" },
+          "/* BEGIN" " SOLUTION Task 1.1 */\nx;\n/* END" " SOLUTION */\n/* STUB */\n", 4, "has no code" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         stub_res r = stub("plugins/bad.c", cases[i].in);
@@ -234,10 +238,10 @@ static void test_stub_errors(void)
 static void test_scan_markers(void)
 {
     const char *t =
-        "a /* BEGIN SOLUTION Task 1.1 */\n"
+        "a /* BEGIN" " SOLUTION Task 1.1 */\n"
         "b\n"
         "c /*END   SOLUTION*/ and /* STUB x */\n"
-        "/ * BEGIN SOLUTION * / (prose) STUB BEGIN SOLUTION /* STUBS */\n";
+        "/ * BEGIN" " SOLUTION * / (prose) STUB BEGIN" " SOLUTION /* STUBS */\n";
     char *eb = NULL;
     size_t el;
     FILE *e = open_memstream(&eb, &el);
@@ -255,9 +259,9 @@ static const char *p_c =
     "#include \"litgan.h\"\n"
     "int f(void)\n"
     "{\n"
-    "    /* BEGIN SOLUTION Task 1.1 */\n"
+    "    /* BEGIN" " SOLUTION Task 1.1 */\n"
     "    return 42;\n"
-    "    /* END SOLUTION */\n"
+    "    /* END" " SOLUTION */\n"
     "    /* STUB return (int)lg_todo_value(\"Task 1.1\"); */\n"
     "}\n";
 static const char *p_c_stubbed =
@@ -370,7 +374,7 @@ static void test_handout_walk(void)
     free(s);
 
     /* a stale marker left in OUTDIR by something else is caught by the scan */
-    put_file(lg_test_tmpdir("walk-out/stale.c"), "/* END SOLUTION */\n");
+    put_file(lg_test_tmpdir("walk-out/stale.c"), "/* END" " SOLUTION */\n");
     log = run_handout(root, out, true, &rc);
     CU_ASSERT_EQUAL(rc, LG_EFORMAT);
     LG_ASSERT_MSG(strstr(log, "stale.c:1: ") != NULL, "%s", log);
@@ -381,8 +385,8 @@ static void test_handout_errors_write_nothing(void)
 {
     const char *root = lg_test_tmpdir("bad-src"), *out = lg_test_tmpdir("bad-out");
     make_tree(root);
-    put_file(lg_test_tmpdir("bad-src/plugins/q.c"), "int g;\n/* BEGIN SOLUTION Task 1.2 */\n");
-    put_file(lg_test_tmpdir("bad-src/labs/01-x/o.c"), "x\n/* END SOLUTION */\n");
+    put_file(lg_test_tmpdir("bad-src/plugins/q.c"), "int g;\n/* BEGIN" " SOLUTION Task 1.2 */\n");
+    put_file(lg_test_tmpdir("bad-src/labs/01-x/o.c"), "x\n/* END" " SOLUTION */\n");
     int rc;
     char *log = run_handout(root, out, false, &rc);
     CU_ASSERT_EQUAL(rc, LG_EFORMAT);
