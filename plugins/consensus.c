@@ -59,7 +59,6 @@
  */
 #include "litgan.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 static const lg_param_doc params[] = {
@@ -79,7 +78,7 @@ static int adjust_grads(lg_game *g, const lg_params *p)
     double *vD = lg_game_grads(g, LG_NET_D, &nD);   /* nabla_D f_D: (nD) */
     double *vG = lg_game_grads(g, LG_NET_G, &nG);   /* nabla_G f_G: (nG) */
     double *vE = lg_game_grads(g, LG_NET_E, &nE);   /* nabla_E f_G: (nE), nE may be 0 */
-    double *u = malloc(3 * n * sizeof(double));     /* u, H_fD u, H_fG u: (n) each */
+    double *u = lg_game_work(g, 3 * n);              /* u, H_fD u, H_fG u: (n) each */
     if (!u) {
         lg_game_fail(g, "consensus: out of memory");
         return 1;
@@ -105,7 +104,6 @@ static int adjust_grads(lg_game *g, const lg_params *p)
         for (size_t i = 0; i < nE; i++)
             vE[i] += gamma * (hD[nD + nG + i] + hG[nD + nG + i]);
     }
-    free(u);
     return rc;
 }
 

@@ -166,6 +166,11 @@ LG_API size_t lg_game_param_count(const lg_game *g);
 LG_API int lg_game_loss_grad(lg_game *g, lg_player p, double *grad);
 LG_API int lg_game_hvp(lg_game *g, lg_player p, const double *u, double *out);
 
+/* Work space for a hook: n doubles owned by the game, kept (and grown when
+ * needed) from step to step, so a hook allocates nothing once shapes are known.
+ * Valid until the next call; NULL only when memory runs out. */
+LG_API double *lg_game_work(lg_game *g, size_t n);
+
 /* Views of the game's parameters and gradients per network (for regularizers
  * that act on weights, e.g. clipping). Length in *n. NULL when absent. */
 LG_API double *lg_game_params(lg_game *g, lg_net_id id, size_t *n);

@@ -119,18 +119,11 @@ int lg_ckpt_write(const char *path, long step, const lg_strvec *args, const gsl_
 
 static int read_all(const char *path, bytes *b)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return lg_seterr(LG_EIO, "%s: cannot open the checkpoint (%s)", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0, got;
-    unsigned char *p = lg_xmalloc(cap);
-    while ((got = fread(p + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap)
-            p = lg_xrealloc(p, cap *= 2);
-    }
-    fclose(f);
-    b->p = p;
+    size_t n;
+    char *p = lg_read_file(path, &n);
+    if (!p)
+        return lg_seterr(LG_EIO, "%s: cannot read the checkpoint (%s)", path, strerror(errno));
+    b->p = (unsigned char *)p;
     b->n = n;
     b->pos = 0;
     return LG_OK;

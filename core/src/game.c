@@ -27,7 +27,11 @@ int lg_game_init(lg_game *g, lg_net *G, lg_net *D, lg_net *E, size_t batch, size
     g->tape = lg_tape_alloc();
     g->real = gsl_matrix_calloc(batch, G->out_dim);
     g->noise = gsl_matrix_calloc(batch, z_dim);
-    g->scratch = lg_xcalloc(2 * lg_game_param_count(g) + 1, sizeof(double));
+    /* host-service work space, allocated once (see the layout at saved_state) */
+    size_t nb = 0;
+    for (int i = 0; i < LG_NET_COUNT; i++)
+        nb += g->net[i] ? g->net[i]->n_buffers : 0;
+    g->scratch = lg_xcalloc(5 * lg_game_param_count(g) + nb + 1, sizeof(double));
     if (G->in_dim != z_dim)
         return lg_seterr(LG_EINVAL, "generator %s takes %zu inputs but the noise has %zu "
                          "(make the first width of --g equal to --z-dim)", G->spec, G->in_dim, z_dim);
@@ -46,6 +50,7 @@ void lg_game_free(lg_game *g)
         gsl_matrix_free(g->rand[i]);
     free(g->rand);
     free(g->scratch);
+    free(g->work);
     lg_tape_free(g->aux);
     free(g->ig_work);
     gsl_matrix_free(g->ig_x);
@@ -352,6 +357,18 @@ static void game_vec(lg_game *g, double *v, bool to_vec, bool grads)
     }
 }
 
+double *lg_game_work(lg_game *g, size_t n)
+{
+    if (n > g->work_cap) {
+        double *grown = realloc(g->work, n * sizeof(double));
+        if (!grown)
+            return NULL;
+        g->work = grown;
+        g->work_cap = n;
+    }
+    return g->work;
+}
+
 double *lg_game_params(lg_game *g, lg_net_id id, size_t *n)
 {
     if (id >= LG_NET_COUNT || !g->net[id]) {
@@ -372,37 +389,44 @@ double *lg_game_grads(lg_game *g, lg_net_id id, size_t *n)
     return g->net[id]->grad;
 }
 
-/* Evaluating an objective again must not move BatchNorm's running statistics:
- * save and restore them around host-service evaluations. */
+/* Evaluating an objective again must not move BatchNorm's running statistics,
+ * nor lose the gradients the runner holds: host services save and restore
+ * them. Work space (g->scratch, allocated with the game, n = parameter count):
+ *   [0, n) theta, [n, 2n) the caller's gradients, [2n, 5n) lg_fd_hvp's work,
+ *   [5n, 5n + buffers) BatchNorm statistics. */
 typedef struct saved_state {
-    double *buf[LG_NET_COUNT];
     bool rg[LG_NET_COUNT];
     lg_player player;
 } saved_state;
 
 static void save_state(lg_game *g, saved_state *s)
 {
+    size_t n = lg_game_param_count(g);
+    double *bn = g->scratch + 5 * n;
     s->player = g->player;
     for (int i = 0; i < LG_NET_COUNT; i++) {
-        s->buf[i] = NULL;
         if (!g->net[i])
             continue;
         s->rg[i] = g->net[i]->requires_grad;
-        s->buf[i] = lg_xmalloc(g->net[i]->n_buffers * sizeof(double) + 1);
-        memcpy(s->buf[i], g->net[i]->buffers, g->net[i]->n_buffers * sizeof(double));
+        memcpy(bn, g->net[i]->buffers, g->net[i]->n_buffers * sizeof(double));
+        bn += g->net[i]->n_buffers;
     }
+    game_vec(g, g->scratch + n, true, true);
 }
 
-static void restore_state(lg_game *g, saved_state *s)
+static void restore_state(lg_game *g, const saved_state *s)
 {
+    size_t n = lg_game_param_count(g);
+    const double *bn = g->scratch + 5 * n;
     g->player = s->player;
     for (int i = 0; i < LG_NET_COUNT; i++) {
         if (!g->net[i])
             continue;
         g->net[i]->requires_grad = s->rg[i];
-        memcpy(g->net[i]->buffers, s->buf[i], g->net[i]->n_buffers * sizeof(double));
-        free(s->buf[i]);
+        memcpy(g->net[i]->buffers, bn, g->net[i]->n_buffers * sizeof(double));
+        bn += g->net[i]->n_buffers;
     }
+    game_vec(g, g->scratch + n, false, true);
 }
 
 static int eval_grad(lg_game *g, lg_player p, double *grad)
@@ -420,23 +444,11 @@ static int eval_grad(lg_game *g, lg_player p, double *grad)
     return rc;
 }
 
-/* Gradient buffers of the nets are used as scratch by eval_grad: keep the
- * caller's gradients (the runner may hold a backward result in them). */
-static double *save_grads(lg_game *g)
-{
-    double *s = lg_xmalloc(lg_game_param_count(g) * sizeof(double) + 1);
-    game_vec(g, s, true, true);
-    return s;
-}
-
 int lg_game_loss_grad(lg_game *g, lg_player p, double *grad)
 {
     saved_state s;
     save_state(g, &s);
-    double *keep = save_grads(g);
     int rc = eval_grad(g, p, grad);
-    game_vec(g, keep, false, true);
-    free(keep);
     restore_state(g, &s);
     return rc;
 }
@@ -460,15 +472,11 @@ int lg_game_hvp(lg_game *g, lg_player p, const double *u, double *out)
     size_t n = lg_game_param_count(g);
     saved_state s;
     save_state(g, &s);
-    double *keep = save_grads(g);
-    double *theta = g->scratch, *work = lg_xmalloc(3 * n * sizeof(double) + 1);
+    double *theta = g->scratch;
     game_vec(g, theta, true, false);
     hvp_ctx c = { g, p };
-    int rc = lg_fd_hvp(hvp_grad, &c, theta, n, u, out, work);
-    game_vec(g, theta, false, false); /* restored by lg_fd_hvp */
-    game_vec(g, keep, false, true);
-    free(keep);
-    free(work);
+    int rc = lg_fd_hvp(hvp_grad, &c, theta, n, u, out, g->scratch + 2 * n);
+    game_vec(g, theta, false, false); /* restored bit for bit by lg_fd_hvp */
     restore_state(g, &s);
     return rc;
 }

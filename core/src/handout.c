@@ -424,32 +424,6 @@ size_t lg_handout_scan_markers(const char *name, const char *text, size_t len, F
 
 /* ------------------------------------------------------------ the files --- */
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (cap - n < 65536)
-            buf = lg_xrealloc(buf, cap = cap * 2 + 65536);
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* Git's own rule: a file with a NUL byte in its first 8000 bytes is binary. */
 static bool is_text(const char *data, size_t len)
 {
@@ -621,7 +595,7 @@ static void exclusions(const char *root, const lg_strvec *files, lg_strvec *pats
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s/%s", root, rel);
         size_t len;
-        char *text = read_all(path, &len);
+        char *text = lg_read_file(path, &len);
         if (!text)
             continue;
         size_t dl = (size_t)(strrchr(rel, '/') - rel); /* "labs/NN-name" */
@@ -703,7 +677,7 @@ static size_t scan_tree(const char *dir, const char *rel, FILE *err)
                 found += scan_tree(dir, r, err);
             } else if (S_ISREG(st.st_mode)) {
                 size_t len;
-                char *text = read_all(full, &len);
+                char *text = lg_read_file(full, &len);
                 if (text)
                     found += lg_handout_scan_markers(r, text, len, err);
                 free(text);
@@ -879,7 +853,7 @@ int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log)
         if (!S_ISREG(st.st_mode))
             continue; /* a submodule or a socket: not content */
         size_t len;
-        char *data = read_all(path, &len);
+        char *data = lg_read_file(path, &len);
         if (!data) {
             fprintf(log, "%s: cannot read (%s)\n", rel, strerror(errno));
             n_bad_files++;

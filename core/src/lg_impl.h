@@ -304,7 +304,9 @@ struct lg_game {
     char log_name[LG_MAX_LOGS][32];
     double log_value[LG_MAX_LOGS];
     size_t n_log;
-    double *scratch;                     /* param-sized work space for hvp */
+    double *scratch;                     /* host-service work space: see game.c */
+    double *work;                        /* lg_game_work's buffer */
+    size_t work_cap;
     lg_tape *aux;                        /* private tape of lg_input_grad */
     double *ig_work;                     /* its work space: 3 x the largest net */
     gsl_matrix *ig_x, *ig_g;             /* perturbed inputs and their gradients */
@@ -423,6 +425,9 @@ double lg_norm2(const double *x, size_t n);
 double lg_now(void); /* monotonic seconds */
 /* mkdir -p; LG_EIO with a message when the folder cannot be made. */
 int lg_mkdir_p(const char *dir);
+/* A whole file, NUL-terminated; *len (may be NULL) counts its bytes; NULL when
+ * it cannot be read. Caller frees. */
+char *lg_read_file(const char *path, size_t *len);
 /* Copy a file's bytes; LG_EIO with a message on failure. */
 int lg_copy_file(const char *from, const char *to);
 

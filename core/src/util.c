@@ -127,3 +127,30 @@ int lg_copy_file(const char *from, const char *to)
     fclose(a);
     return rc;
 }
+
+/* The whole file, NUL-terminated (binary-safe: *len counts the bytes; len may
+ * be NULL); NULL when it cannot be read (errno tells why). Caller frees. */
+char *lg_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t cap = 0, n = 0, got;
+    do {
+        if (cap - n < 65536)
+            buf = lg_xrealloc(buf, cap = cap * 2 + 65536);
+        got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+    } while (got > 0);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}

@@ -53,33 +53,6 @@ static const char weave_help[] =
 
 /* ------------------------------------------------------------- helpers --- */
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (cap - n < 65536)
-            buf = lg_xrealloc(buf, cap = cap * 2 + 65536);
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
 static void put_escaped(FILE *o, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -120,7 +93,7 @@ static void put_base64(FILE *o, const unsigned char *p, size_t n)
 static char *image_data_uri(const char *path)
 {
     size_t len;
-    char *data = read_all(path, &len);
+    char *data = lg_read_file(path, &len);
     if (!data)
         return NULL;
     const unsigned char *u = (const unsigned char *)data;
@@ -996,7 +969,7 @@ static char *code_html(weave_ctx *c, const char *file, const char *region, size_
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", c->root, file);
-    char *text = read_all(path, NULL);
+    char *text = lg_read_file(path, NULL);
     if (!text) {
         fprintf(c->err, "README.md:%zu: @code %s %s: cannot read %s (%s)\n", lineno, file, region, file,
                 strerror(errno));
@@ -1679,13 +1652,13 @@ int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir_in, co
         snprintf(out_file, sizeof out_file, "%s", out_path);
     else
         snprintf(out_file, sizeof out_file, "%s/reports/%s/index.html", root, lab->dir);
-    char *md = read_all(readme, NULL);
+    char *md = lg_read_file(readme, NULL);
     if (!md)
         return lg_seterr(LG_EIO, "%s: cannot read the writeup (%s)", readme, strerror(errno));
     char tpl_path[PATH_MAX], css_path[PATH_MAX];
     snprintf(tpl_path, sizeof tpl_path, "%s/reports/templates/report.html", root);
     snprintf(css_path, sizeof css_path, "%s/reports/templates/report.css", root);
-    char *tpl = read_all(tpl_path, NULL), *css = read_all(css_path, NULL);
+    char *tpl = lg_read_file(tpl_path, NULL), *css = lg_read_file(css_path, NULL);
     if (!tpl || !css) {
         free(md);
         free(tpl);
@@ -1772,7 +1745,7 @@ int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir_in, co
         fputs("</code>.</p>\n", o);
         char ini[PATH_MAX];
         snprintf(ini, sizeof ini, "%s/lab.ini", lab_dir);
-        char *ini_text = read_all(ini, NULL);
+        char *ini_text = lg_read_file(ini, NULL);
         if (ini_text) {
             /* the definition, folded: <details> needs no script */
             fprintf(o, "<details><summary>The experiment's definition, <code>labs/%s/lab.ini</code></summary>\n"
@@ -1788,7 +1761,7 @@ int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir_in, co
         }
         for (size_t i = 0; i < results.n; i++) {
             const char *rel = results.w[i] + strlen(run_dir) + 1;
-            char *t = read_all(results.w[i], NULL);
+            char *t = lg_read_file(results.w[i], NULL);
             if (!t)
                 continue;
             fprintf(o, "<h3>Results: <code>");
