@@ -76,6 +76,9 @@ const char *lg_test_build_dir(void);
 const char *lg_test_tmpdir(const char *name);
 /* The path of test plugin NAME (tests/plugins/NAME.c built under the build folder). */
 const char *lg_test_plugin(const char *name);
+/* Run a shell command, capture what it prints on stdout (the command may
+ * redirect stderr there) into out; returns its exit status, or -1. */
+int lg_test_run_capture(const char *cmd, char *out, size_t len);
 /* The litgan executable under test (LG_BIN, set by make test), or "bin/litgan". */
 const char *lg_test_bin(void);
 

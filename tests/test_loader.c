@@ -188,26 +188,6 @@ static void env_restore(saved_env *s)
     s->value = NULL;
 }
 
-/* Run a shell command, capture its stdout (and stderr if the command redirects
- * it) into out; returns the exit status, or -1. */
-static int run_capture(const char *cmd, char *out, size_t len)
-{
-    fflush(stdout);
-    FILE *p = popen(cmd, "r");
-    out[0] = '\0';
-    if (!p)
-        return -1;
-    size_t used = 0, n;
-    while (used + 1 < len && (n = fread(out + used, 1, len - 1 - used, p)) > 0)
-        used += n;
-    out[used] = '\0';
-    char sink[4096];
-    while (fread(sink, 1, sizeof sink, p) > 0) {
-    }
-    int st = pclose(p);
-    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 /* lg_train_main with stderr silenced (it prints its one-line error there). */
 static int train_quietly(int argc, char **argv)
 {
@@ -426,13 +406,13 @@ static void test_plugins_listing_duplicate(void)
     char cmd[PATH_MAX * 3];
     /* control: only the build folder, where nsgan is the one and only */
     snprintf(cmd, sizeof cmd, "LITGAN_PLUGIN_PATH= %s plugins", litgan_bin());
-    int st = run_capture(cmd, out, sizeof out);
+    int st = lg_test_run_capture(cmd, out, sizeof out);
     CHECK(st == 0, "%s exited with %d", cmd, st);
     CHECK(strstr(out, "nsgan") && !strstr(out, "duplicate"),
                   "control listing should show nsgan and no duplicate:\n%s", out);
 
     snprintf(cmd, sizeof cmd, "LITGAN_PLUGIN_PATH='%s:%s' %s plugins", d1, d2, litgan_bin());
-    st = run_capture(cmd, out, sizeof out);
+    st = lg_test_run_capture(cmd, out, sizeof out);
     CHECK(st >= 0, "%s did not run", cmd);
     /* the line of the second folder's copy reports the duplicate */
     const char *l = strstr(out, p2);
@@ -738,7 +718,7 @@ static void test_check_nsgan(void)
     }
     char cmd[PATH_MAX * 2];
     snprintf(cmd, sizeof cmd, "%s check-plugin %s 2>&1", litgan_bin(), nsgan);
-    int st = run_capture(cmd, text, sizeof text);
+    int st = lg_test_run_capture(cmd, text, sizeof text);
     CHECK(st == 0 && strstr(text, "PASS") && !strstr(text, "FAIL"),
                   "%s exited %d:\n%s", cmd, st, text);
 
@@ -746,7 +726,7 @@ static void test_check_nsgan(void)
     char reg[PATH_MAX];
     tplug(reg, sizeof reg, "good_reg");
     snprintf(cmd, sizeof cmd, "%s check-plugin %s 2>&1", litgan_bin(), reg);
-    st = run_capture(cmd, text, sizeof text);
+    st = lg_test_run_capture(cmd, text, sizeof text);
     CHECK(st == 0 && strstr(text, "PASS"), "%s exited %d:\n%s", cmd, st, text);
 }
 
@@ -793,14 +773,14 @@ static void test_check_bad_grad(void)
     }
     char cmd[PATH_MAX * 2];
     snprintf(cmd, sizeof cmd, "%s check-plugin %s 2>&1", litgan_bin(), bad);
-    int st = run_capture(cmd, text, sizeof text);
+    int st = lg_test_run_capture(cmd, text, sizeof text);
     CHECK(st == 1 && strstr(text, "FAIL") && !strstr(text, "PASS"),
                   "%s exited %d (expected 1 and FAIL):\n%s", cmd, st, text);
 
     /* a plugin that does not load: FAIL with the loader's message */
     tplug(bad, sizeof bad, "bad_abi");
     snprintf(cmd, sizeof cmd, "%s check-plugin %s 2>&1", litgan_bin(), bad);
-    st = run_capture(cmd, text, sizeof text);
+    st = lg_test_run_capture(cmd, text, sizeof text);
     CHECK(st == 1 && strstr(text, "FAIL") && strstr(text, "ABI version"),
                   "%s exited %d:\n%s", cmd, st, text);
 }

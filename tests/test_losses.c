@@ -572,25 +572,6 @@ static void test_descriptors(void)
     rm_tree(dir);
 }
 
-/* Run a command, capture stdout+stderr (the command redirects), return its exit status. */
-static int run_capture(const char *cmd, char *out, size_t len)
-{
-    fflush(stdout);
-    FILE *p = popen(cmd, "r");
-    out[0] = '\0';
-    if (!p)
-        return -1;
-    size_t used = 0, n;
-    while (used + 1 < len && (n = fread(out + used, 1, len - 1 - used, p)) > 0)
-        used += n;
-    out[used] = '\0';
-    char sink[4096];
-    while (fread(sink, 1, sizeof sink, p) > 0) {
-    }
-    int st = pclose(p);
-    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 /* `litgan check-plugin PATH[:params]` exits 0 and prints PASS. */
 static void test_check_plugin_cli(void)
 {
@@ -603,7 +584,7 @@ static void test_check_plugin_cli(void)
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         char cmd[2 * PATH_MAX];
         snprintf(cmd, sizeof cmd, "%s check-plugin '%s' 2>&1", lg_test_bin(), plugin_spec(specs[i]));
-        int st = run_capture(cmd, text, sizeof text);
+        int st = lg_test_run_capture(cmd, text, sizeof text);
         LG_ASSERT_MSG(st == 0 && strstr(text, "PASS") && !strstr(text, "FAIL"), "%s exited %d:\n%s",
                       cmd, st, text);
     }

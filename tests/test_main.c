@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <CUnit/Basic.h>
 
 const char *lg_test_build_dir(void)
@@ -42,6 +43,24 @@ const char *lg_test_plugin(const char *name)
     char *b = buf[k++ % 8];
     snprintf(b, sizeof buf[0], "%s/tests/plugins/%s.so", lg_test_build_dir(), name);
     return b;
+}
+
+int lg_test_run_capture(const char *cmd, char *out, size_t len)
+{
+    fflush(stdout);
+    FILE *p = popen(cmd, "r");
+    out[0] = '\0';
+    if (!p)
+        return -1;
+    size_t used = 0, n;
+    while (used + 1 < len && (n = fread(out + used, 1, len - 1 - used, p)) > 0)
+        used += n;
+    out[used] = '\0';
+    char sink[4096];
+    while (fread(sink, 1, sizeof sink, p) > 0) {
+    }
+    int st = pclose(p);
+    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 int main(int argc, char **argv)
