@@ -14,14 +14,24 @@ LIBS    := $(shell pkg-config --libs-only-L gsl 2>/dev/null) -lgsl \
 BINDIR  ?= bin
 PLUGIN_DIR := $(abspath $(BUILD))/plugins
 
-# labs/NN-name/{grade,grade_hidden,experiment}.c are compiled into the library too
-CORE_SRC := $(wildcard core/src/*.c) $(wildcard datasets/*.c) $(wildcard labs/*/grade*.c) \
-            $(wildcard labs/*/experiment.c)
-CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+# Two shared libraries: liblitgan (core/engine, datasets) and liblitgan-course
+# (core/course; labs/NN-name/{grade,grade_hidden,experiment}.c for now) under
+# build/lib; bin/litgan and the tests link both; plugins resolve the host's
+# symbols against them at load time.
+LIBDIR     := $(BUILD)/lib
+ENGINE_SRC := $(wildcard core/engine/*.c) $(wildcard datasets/*.c)
+COURSE_SRC := $(wildcard core/course/*.c) $(wildcard labs/*/grade*.c) $(wildcard labs/*/experiment.c)
+CLI_SRC    := $(wildcard core/cli/*.c)
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
+COURSE_OBJ := $(COURSE_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 PLUGINS  := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(wildcard plugins/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_PLUGINS := $(patsubst tests/plugins/%.c,$(BUILD)/tests/plugins/%.so,$(wildcard tests/plugins/*.c))
-LIB      := $(BUILD)/liblitgan.a
+ENGINE_LIB := $(LIBDIR)/liblitgan.so
+COURSE_LIB := $(LIBDIR)/liblitgan-course.so
+LIB_CFLAGS := -fno-semantic-interposition -Icore/engine -Icore/course
+LINK_LIBS  := -L$(LIBDIR) -llitgan-course -llitgan -Wl,-rpath,'$$ORIGIN/../$(LIBDIR)' -Wl,-rpath,'$$ORIGIN/../lib'
 
 .PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave
 all: $(BINDIR)/litgan $(PLUGINS)
@@ -29,33 +39,37 @@ all: $(BINDIR)/litgan $(PLUGINS)
 deps:
 	@sh core/deps.sh
 
--include $(CORE_OBJ:.o=.d)
+-include $(ENGINE_OBJ:.o=.d) $(COURSE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
-$(BUILD)/obj/%.o: %.c core/include/litgan.h core/src/lg_impl.h
+# library objects: every non-static function visible inside the library
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Icore/src -DLG_PLUGIN_DIR='"$(PLUGIN_DIR)"' -DLG_SOURCE_ROOT='"$(CURDIR)"' -c $< -o $@
+	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(LIB_CFLAGS) -DLG_PLUGIN_DIR='"$(PLUGIN_DIR)"' -DLG_SOURCE_ROOT='"$(CURDIR)"' -c $< -o $@
 
-$(LIB): $(CORE_OBJ)
+$(ENGINE_LIB): $(ENGINE_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@
-	$(AR) rcs $@ $^
+	$(CC) $(OPT) -shared -o $@ $^ $(LIBS)
 
-$(BINDIR)/litgan: core/cli/litgan.c $(LIB)
+$(COURSE_LIB): $(COURSE_OBJ) $(ENGINE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -shared -o $@ $(COURSE_OBJ) -L$(LIBDIR) -llitgan $(LIBS)
+
+$(BINDIR)/litgan: $(CLI_OBJ) $(COURSE_LIB) $(ENGINE_LIB)
 	@mkdir -p $(BINDIR)
-	$(CC) $(CFLAGS) -rdynamic -o $@ $< -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) -Wl,-rpath,'$$ORIGIN/../$(LIBDIR)' $(LINK_LIBS) $(LIBS)
 
 # plugins see only the public header; host symbols resolve against the runner
-$(BUILD)/plugins/%.so: plugins/%.c core/include/litgan.h
+$(BUILD)/plugins/%.so: plugins/%.c core/include/litgan.h core/include/litgan/plugin.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -shared -o $@ $<
 
-$(BUILD)/tests/plugins/%.so: tests/plugins/%.c core/include/litgan.h
+$(BUILD)/tests/plugins/%.so: tests/plugins/%.c core/include/litgan.h core/include/litgan/plugin.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-unused-parameter -shared -o $@ $<
 
-$(BUILD)/tests/run_tests: $(TEST_SRC) tests/lg_test.h $(LIB)
+$(BUILD)/tests/run_tests: $(TEST_SRC) tests/lg_test.h $(COURSE_LIB) $(ENGINE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Icore/src -Itests -rdynamic -o $@ $(TEST_SRC) -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LIBS) $(shell pkg-config --libs cunit)
+	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(LIB_CFLAGS) -Itests -o $@ $(TEST_SRC) -Wl,-rpath,'$(abspath $(LIBDIR))' $(LINK_LIBS) $(LIBS) $(shell pkg-config --libs cunit)
 
 ifneq ($(wildcard tests/test_main.c),)
 test: deps
@@ -103,9 +117,9 @@ bench: deps
 	  LG_BUILD=$(BUILD) /usr/bin/python3 tests/bench/bench_torch.py; \
 	else echo "bench: PyTorch not importable (apt-get install python3-torch): no ratios"; fi
 
-$(BUILD)/bench: tests/bench/bench.c $(LIB)
+$(BUILD)/bench: tests/bench/bench.c $(ENGINE_LIB) $(COURSE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Icore/src -rdynamic -o $@ $< -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LIBS)
+	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(LIB_CFLAGS) -o $@ $< -Wl,-rpath,'$(abspath $(LIBDIR))' $(LINK_LIBS) $(LIBS)
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer, in its own build folder.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

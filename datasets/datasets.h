@@ -6,7 +6,7 @@
 #ifndef LG_DATASETS_H
 #define LG_DATASETS_H
 
-#include "../core/src/lg_impl.h"
+#include "../core/engine/lg_impl.h"
 
 /* One kind of dataset: its name, its parameter table, and the constructor that
  * fills dim, modes, weights, sigma, sample and density of a zeroed dataset whose

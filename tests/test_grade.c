@@ -20,7 +20,7 @@
  * few seconds, most of it the three tests that run into a limit.
  */
 #include "lg_test.h"
-#include "lg_lab.h"
+#include "lg_course.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -1140,7 +1140,7 @@ static int registry_checks(void *ctx)
         return 8;
     unsetenv("LITGAN_HOME");
     char header[4200];
-    snprintf(header, sizeof header, "%s/core/src/lg_lab.h", lg_source_root());
+    snprintf(header, sizeof header, "%s/core/course/lg_course.h", lg_source_root());
     if (access(header, R_OK) != 0)
         return 9;
     return 0;

@@ -11,7 +11,7 @@
  * marker a scanner (the handout's own, or a reviewer's grep) could count.
  */
 #include "lg_test.h"
-#include "lg_lab.h"
+#include "lg_course.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -476,7 +476,7 @@ static void test_handout_source_tree(void)
     snprintf(cmd, sizeof cmd,
              "cd '%s' && fail=0; for f in plugins/*.c labs/*/*.c; do [ -f \"$f\" ] || continue; "
              "msg=$(cc -fsyntax-only -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation "
-             "-Icore/include -Icore/src $(pkg-config --cflags gsl 2>/dev/null) \"$f\" 2>&1) "
+             "-Icore/include -Icore/course -Icore/engine $(pkg-config --cflags gsl 2>/dev/null) \"$f\" 2>&1) "
              "|| { echo \"FAILED $f\"; echo \"$msg\" | head -5; fail=1; }; done; exit $fail", out);
     char *cc = shell(cmd, &st);
     LG_ASSERT_MSG(st == 0, "stubbed files that do not compile:\n%s", cc);

@@ -26,7 +26,7 @@
  *                reported in one line with gnuplot.err.
  */
 #include "lg_test.h"
-#include "lg_lab.h"
+#include "lg_course.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -435,7 +435,7 @@ static void check_figures(const lg_lab *lab, const char *out, const char *const 
     char png[2048];
     snprintf(png, sizeof png, "%s/%.*s.png", out, (int)(strlen(rerun) - 3), rerun);
     LG_ASSERT_MSG(unlink(png) == 0, "cannot remove %s", png);
-    int rc = lg_labkit_gnuplot(out, rerun, "test_labs", stderr);
+    int rc = lg_gnuplot_run(out, rerun, "test_labs", stderr);
     LG_ASSERT_MSG(rc == LG_OK && exists(png), "gnuplot %s in %s: rc %d, no %s", rerun, out, rc, png);
 }
 
@@ -663,7 +663,7 @@ static void test_kit_kde(void)
     }
 }
 
-/* lg_labkit_gnuplot in a folder whose name has a quote and a space: it runs
+/* lg_gnuplot_run in a folder whose name has a quote and a space: it runs
  * there (the script reads settings.gp, whose strings gnuplot must read back as
  * written, quotes included); a bad script and a missing gnuplot fail with one
  * line naming gnuplot.err, which holds gnuplot's own words. */
@@ -692,7 +692,7 @@ static void test_kit_gnuplot(void)
     LG_ASSERT_MSG(spill(path, "this is not gnuplot\n"), "cannot write %s", path);
     if (have_gnuplot()) {
         FILE *log = fmemopen(log_buf, sizeof log_buf, "w");
-        int rc = lg_labkit_gnuplot(dir, "print.gp", "kit", log);
+        int rc = lg_gnuplot_run(dir, "print.gp", "kit", log);
         fclose(log);
         LG_ASSERT_MSG(rc == LG_OK && !log_buf[0], "print.gp: rc %d, '%s'", rc, log_buf);
         snprintf(path, sizeof path, "%s/values.txt", dir);
@@ -701,7 +701,7 @@ static void test_kit_gnuplot(void)
                       "gnuplot read back:\n%s", got ? got : "(nothing)");
         free(got);
         log = fmemopen(log_buf, sizeof log_buf, "w");
-        rc = lg_labkit_gnuplot(dir, "bad.gp", "kit", log);
+        rc = lg_gnuplot_run(dir, "bad.gp", "kit", log);
         fclose(log);
         LG_ASSERT_MSG(rc == LG_EIO && strstr(log_buf, "kit: gnuplot bad.gp failed (see ") &&
                           strstr(log_buf, "/gnuplot.err); ") && count(log_buf, "\n") == 1,
@@ -714,7 +714,7 @@ static void test_kit_gnuplot(void)
     /* no gnuplot on the PATH */
     char *old = getenv("PATH") ? lg_xstrdup(getenv("PATH")) : NULL;
     setenv("PATH", "/nonexistent", 1);
-    int rc = lg_labkit_gnuplot(dir, "print.gp", "kit", NULL);
+    int rc = lg_gnuplot_run(dir, "print.gp", "kit", NULL);
     if (old)
         setenv("PATH", old, 1);
     else
@@ -726,7 +726,7 @@ static void test_kit_gnuplot(void)
     LG_ASSERT_MSG(err && strstr(err, "cannot run it"), "gnuplot.err: '%s'", err ? err : "");
     free(err);
     /* a folder that does not exist */
-    CU_ASSERT_EQUAL(lg_labkit_gnuplot(lg_test_tmpdir("kit-none"), "print.gp", "kit", NULL), LG_EIO);
+    CU_ASSERT_EQUAL(lg_gnuplot_run(lg_test_tmpdir("kit-none"), "print.gp", "kit", NULL), LG_EIO);
 }
 
 void lg_suite_labs(void)

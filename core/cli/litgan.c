@@ -1,7 +1,7 @@
 /*
  * litgan - the command-line runner: a thin layer over liblitgan.
  */
-#include "../src/lg_lab.h"
+#include "../course/lg_course.h"
 
 #include <dirent.h>
 #include <stdlib.h>

@@ -246,8 +246,8 @@ int lg_lab01_experiment(const lg_lab *lab, const char *ini_path, const char *out
         (rc = write_results(&c, snaps, out_dir, notes)) != LG_OK)
         goto out;
     /* a figure that fails is said on stderr; the data and the scripts stay */
-    lg_labkit_gnuplot(out_dir, "fig_training.gp", "litgan lab 01", stderr);
-    lg_labkit_gnuplot(out_dir, "fig_criterion.gp", "litgan lab 01", stderr);
+    lg_gnuplot_run(out_dir, "fig_training.gp", "litgan lab 01", stderr);
+    lg_gnuplot_run(out_dir, "fig_criterion.gp", "litgan lab 01", stderr);
 out:
     if (curve)
         fclose(curve);

@@ -17,7 +17,7 @@
 #ifndef LG_LAB_PROBE_H
 #define LG_LAB_PROBE_H
 
-#include "lg_lab.h"
+#include "lg_course.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -304,9 +304,9 @@ int lg_lab02_experiment(const lg_lab *lab, const char *ini_path, const char *out
         goto out;
     /* a figure that fails is said on stderr; the data and the scripts stay */
     if (mm)
-        lg_labkit_gnuplot(out_dir, "fig_gradients.gp", "litgan lab 02", stderr);
-    lg_labkit_gnuplot(out_dir, "fig_training.gp", "litgan lab 02", stderr);
-    lg_labkit_gnuplot(out_dir, "fig_densities.gp", "litgan lab 02", stderr);
+        lg_gnuplot_run(out_dir, "fig_gradients.gp", "litgan lab 02", stderr);
+    lg_gnuplot_run(out_dir, "fig_training.gp", "litgan lab 02", stderr);
+    lg_gnuplot_run(out_dir, "fig_densities.gp", "litgan lab 02", stderr);
 out:
     for (int i = 0; i < 2; i++) {
         free(t[i].rows);

@@ -2,7 +2,7 @@
  * labcmd.c - `litgan lab NN`: run a lab's experiment with the plugins as they
  * stand, writing its data, figures and results into runs/lab-NN/.
  */
-#include "lg_lab.h"
+#include "lg_course.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,7 +8,7 @@
  * in a fixed order whatever the order of registration: by the lab's task
  * order, visible before hidden, then in the order each file listed them.
  */
-#include "lg_lab.h"
+#include "lg_course.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <time.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <gsl/gsl_errno.h>
 
 static _Thread_local char errbuf[512];
@@ -153,4 +156,32 @@ char *lg_read_file(const char *path, size_t *len)
     if (len)
         *len = n;
     return buf;
+}
+
+int lg_gnuplot_run(const char *dir, const char *script, const char *who, FILE *log)
+{
+    pid_t pid = fork();
+    if (pid == 0) { /* the child: only async-signal-safe calls until exec */
+        int fd = chdir(dir) == 0 ? open("gnuplot.err", O_WRONLY | O_CREAT | O_APPEND, 0644) : -1;
+        if (fd < 0)
+            _exit(126);
+        dup2(fd, STDERR_FILENO);
+        close(fd);
+        execlp("gnuplot", "gnuplot", script, (char *)NULL);
+        static const char msg[] = "gnuplot: cannot run it (is gnuplot installed?)\n";
+        ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)w;
+        _exit(127);
+    }
+    int status = 0;
+    pid_t got = -1;
+    if (pid > 0)
+        while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+            ;
+    if (got == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return LG_OK;
+    if (log)
+        fprintf(log, "%s: gnuplot %s failed (see %s/gnuplot.err); the data and the script are there "
+                     "to rerun\n", who, script, dir);
+    return lg_seterr(LG_EIO, "gnuplot %s failed in %s", script, dir);
 }

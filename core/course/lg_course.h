@@ -1,5 +1,5 @@
 /*
- * lg_lab.h - the lab machinery (internal): labs and their tasks, grading tests
+ * lg_course.h - the course machinery (internal): labs and their tasks, grading tests
  * with points, the sandbox that runs student code, experiments, handouts and
  * woven reports. The public plugin API stays in core/include/litgan.h.
  *
@@ -26,10 +26,10 @@
  * Named regions for the writeup:
  *       / * REGION d_loss * / ... / * END REGION * /
  */
-#ifndef LG_LAB_H
-#define LG_LAB_H
+#ifndef LG_COURSE_H
+#define LG_COURSE_H
 
-#include "lg_impl.h"
+#include "../engine/lg_impl.h"
 
 /* ----------------------------------------------------------------- labs --- */
 
@@ -295,10 +295,6 @@ void lg_labkit_gp_number(FILE *f, const char *name, double value, const char *co
 /* Copy every gnuplot script (.gp) of the lab's folder labs/NN-name (under
  * lg_source_root()) into dir. */
 int lg_labkit_copy_scripts(const lg_lab *lab, const char *dir);
-/* Run `gnuplot script` in dir, its stderr appended to dir/gnuplot.err. On
- * failure LG_EIO and, when log is not NULL, one line on log: "WHO: gnuplot
- * SCRIPT failed (see DIR/gnuplot.err); the data and the script are there to
- * rerun". litgan compare runs its figures through it too. */
-int lg_labkit_gnuplot(const char *dir, const char *script, const char *who, FILE *log);
 
-#endif /* LG_LAB_H */
+
+#endif /* LG_COURSE_H */

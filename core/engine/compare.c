@@ -5,7 +5,7 @@
  * figures whose scripts sit next to their data.
  */
 #include "lg_impl.h"
-#include "lg_lab.h" /* lg_labkit_gnuplot */
+
 
 #include <errno.h>
 #include <math.h>
@@ -408,7 +408,7 @@ static int write_scripts(const compare *c, const char labels[][LG_NAME_MAX + 16]
  * gnuplot.err, one line on stderr when it fails (unless --quiet). */
 static void gnuplot(const compare *c, const char *script)
 {
-    lg_labkit_gnuplot(c->out, script, "litgan compare", c->quiet ? NULL : stderr);
+    lg_gnuplot_run(c->out, script, "litgan compare", c->quiet ? NULL : stderr);
 }
 
 /* ------------------------------------------------------------- report --- */

@@ -26,7 +26,7 @@
  * error. After writing, every file under OUTDIR is scanned again: a surviving
  * marker comment fails the command.
  */
-#include "lg_lab.h"
+#include "lg_course.h"
 
 #include <dirent.h>
 #include <errno.h>

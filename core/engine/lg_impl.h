@@ -431,4 +431,10 @@ char *lg_read_file(const char *path, size_t *len);
 /* Copy a file's bytes; LG_EIO with a message on failure. */
 int lg_copy_file(const char *from, const char *to);
 
+/* Run `gnuplot script` in dir, its stderr appended to dir/gnuplot.err. On
+ * failure LG_EIO and, when log is not NULL, one line on log: "WHO: gnuplot
+ * SCRIPT failed (see DIR/gnuplot.err); the data and the script are there to
+ * rerun". The lab kit and litgan compare run their figures through it. */
+int lg_gnuplot_run(const char *dir, const char *script, const char *who, FILE *log);
+
 #endif /* LG_IMPL_H */

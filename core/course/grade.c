@@ -28,7 +28,7 @@
  * written to a temporary file next to the target and renamed over it once
  * every test has run, so it is never seen half written.
  */
-#include "lg_lab.h"
+#include "lg_course.h"
 
 #include <CUnit/CUnit.h>
 #include <CUnit/TestRun.h>

@@ -16,7 +16,7 @@
  *                  gnuplot run in that folder
  *                  (litgan compare runs its scripts through the same function).
  */
-#include "lg_lab.h"
+#include "lg_course.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -435,32 +435,4 @@ int lg_labkit_copy_scripts(const lg_lab *lab, const char *dir)
     }
     globfree(&g);
     return rc;
-}
-
-int lg_labkit_gnuplot(const char *dir, const char *script, const char *who, FILE *log)
-{
-    pid_t pid = fork();
-    if (pid == 0) { /* the child: only async-signal-safe calls until exec */
-        int fd = chdir(dir) == 0 ? open("gnuplot.err", O_WRONLY | O_CREAT | O_APPEND, 0644) : -1;
-        if (fd < 0)
-            _exit(126);
-        dup2(fd, STDERR_FILENO);
-        close(fd);
-        execlp("gnuplot", "gnuplot", script, (char *)NULL);
-        static const char msg[] = "gnuplot: cannot run it (is gnuplot installed?)\n";
-        ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
-        (void)w;
-        _exit(127);
-    }
-    int status = 0;
-    pid_t got = -1;
-    if (pid > 0)
-        while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-            ;
-    if (got == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return LG_OK;
-    if (log)
-        fprintf(log, "%s: gnuplot %s failed (see %s/gnuplot.err); the data and the script are there "
-                     "to rerun\n", who, script, dir);
-    return lg_seterr(LG_EIO, "gnuplot %s failed in %s", script, dir);
 }

@@ -39,7 +39,7 @@
  * The parent polls both pipes until the wall-clock deadline, kills the group
  * when it passes, reaps the child and turns what happened into one line.
  */
-#include "lg_lab.h"
+#include "lg_course.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -322,27 +322,24 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-/* Copy the headers of root/core/include into dir (made here, readable by all). */
+/* Copy the plugin SDK - the only headers a student file may include - from
+ * root/core/include into dir (made here, readable by all). */
 static void copy_headers(const char *root, const char *dir)
 {
-    char from_dir[4200];
-    snprintf(from_dir, sizeof from_dir, "%s/core/include", root);
-    if (mkdir(dir, 0755) != 0)
+    static const char *const sdk[] = { "litgan.h", "litgan/plugin.h" };
+    char sub[4400];
+    snprintf(sub, sizeof sub, "%s/litgan", dir);
+    if (mkdir(dir, 0755) != 0 || mkdir(sub, 0755) != 0)
         return;
     chmod(dir, 0755);
-    DIR *d = opendir(from_dir);
-    for (struct dirent *e; d && (e = readdir(d));) {
-        size_t len = strlen(e->d_name);
-        if (len < 3 || strcmp(e->d_name + len - 2, ".h") != 0)
-            continue;
+    chmod(sub, 0755);
+    for (size_t i = 0; i < sizeof sdk / sizeof sdk[0]; i++) {
         char from[4400], to[4400];
-        snprintf(from, sizeof from, "%s/%s", from_dir, e->d_name);
-        snprintf(to, sizeof to, "%s/%s", dir, e->d_name);
+        snprintf(from, sizeof from, "%s/core/include/%s", root, sdk[i]);
+        snprintf(to, sizeof to, "%s/%s", dir, sdk[i]);
         if (lg_copy_file(from, to) == 0)
             chmod(to, 0644);
     }
-    if (d)
-        closedir(d);
 }
 
 /* The compiler's first error line, or its first line, or what went wrong. */

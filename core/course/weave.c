@@ -24,7 +24,7 @@
  * that a browser would follow. Page layout and CSS come from
  * reports/templates/report.html and report.css, inlined.
  */
-#include "lg_lab.h"
+#include "lg_course.h"
 
 #include <cmark.h>
 #include <dirent.h>
