@@ -155,10 +155,86 @@ static void test_hvp_leaves_state(void)
     teardown(&fx);
 }
 
+/* f = mean(sum_rows(gA^2)) + sum(gB * gB * c): a gradient penalty on two
+ * batches of different sizes, gA = nabla_x D on xA: (7, 3), gB on xB: (3, 3),
+ * both lg_input_grad nodes on one tape (larger first, so a work space sized by
+ * the last forward would be too small for the first node's backward). */
+static lg_node *two_penalties(lg_game *g, const gsl_matrix *xa, const gsl_matrix *xb,
+                              const gsl_matrix *c, lg_node **na, lg_node **nb)
+{
+    lg_tape *t = lg_game_tape(g);
+    lg_tape_reset(t);
+    *na = lg_input(t, xa);
+    *nb = lg_input(t, xb);
+    lg_node *ga = lg_input_grad(g, LG_NET_D, *na), *gb = lg_input_grad(g, LG_NET_D, *nb);
+    lg_node *pa = lg_mean(t, lg_sum_rows(t, lg_square(t, ga)));
+    lg_node *pb = lg_sum(t, lg_mul(t, lg_mul(t, gb, gb), lg_const(t, c)));
+    return lg_add(t, pa, pb);
+}
+
+static double penalty_value(lg_game *g, const gsl_matrix *xa, const gsl_matrix *xb,
+                            const gsl_matrix *c)
+{
+    lg_node *na, *nb;
+    return lg_scalar(two_penalties(g, xa, xb, c, &na, &nb));
+}
+
+/* Gradients of f with respect to D's parameters and to both inputs, through
+ * the host's central differences of lg_input_grad's backward, against central
+ * differences of f itself. */
+static void test_input_grad_two_shapes(void)
+{
+    fixture fx = { 0 };
+    setup(&fx, "2-3", "3-5t-4t-1", 4);
+    lg_game *g = &fx.g;
+    lg_net *D = g->net[LG_NET_D];
+    gsl_matrix *xa = gsl_matrix_alloc(7, 3), *xb = gsl_matrix_alloc(3, 3), *c = gsl_matrix_alloc(3, 3);
+    for (size_t i = 0; i < 21; i++)
+        xa->data[i] = gsl_ran_gaussian(fx.rng, 1.0);
+    for (size_t i = 0; i < 9; i++) {
+        xb->data[i] = gsl_ran_gaussian(fx.rng, 1.0);
+        c->data[i] = 0.5 + gsl_rng_uniform(fx.rng);
+    }
+    D->requires_grad = true;
+    lg_net_zero_grad(D);
+    lg_node *na, *nb;
+    lg_node *f = two_penalties(g, xa, xb, c, &na, &nb);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL_FATAL(lg_tape_backward(lg_game_tape(g), f), LG_OK);
+    size_t P = D->n_params;
+    double *ana = malloc((P + 30) * sizeof *ana), *num = malloc((P + 30) * sizeof *num);
+    memcpy(ana, D->grad, P * sizeof *ana);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(lg_grad(na));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(lg_grad(nb));
+    memcpy(ana + P, lg_grad(na)->data, 21 * sizeof *ana);
+    memcpy(ana + P + 21, lg_grad(nb)->data, 9 * sizeof *ana);
+    double *v[3] = { D->theta, xa->data, xb->data };
+    size_t len[3] = { P, 21, 9 }, k = 0;
+    for (int b = 0; b < 3; b++)
+        for (size_t i = 0; i < len[b]; i++, k++) {
+            double keep = v[b][i], h = 1e-5 * fmax(1.0, fabs(keep));
+            v[b][i] = keep + h;
+            double fp = penalty_value(g, xa, xb, c);
+            v[b][i] = keep - h;
+            double fm = penalty_value(g, xa, xb, c);
+            v[b][i] = keep;
+            num[k] = (fp - fm) / (2.0 * h);
+        }
+    double eth = lg_rel_error(ana, num, P), ex = lg_rel_error(ana + P, num + P, 30);
+    LG_ASSERT_MSG(eth <= 1e-6, "d f / d theta_D: relative error %.3e (want <= 1e-6)", eth);
+    LG_ASSERT_MSG(ex <= 1e-6, "d f / d x: relative error %.3e (want <= 1e-6)", ex);
+    printf("\n    two input grads (7 and 3 rows): relative errors theta %.2e, x %.2e ", eth, ex);
+    free(ana), free(num);
+    gsl_matrix_free(xa), gsl_matrix_free(xb), gsl_matrix_free(c);
+    teardown(&fx);
+}
+
 void lg_suite_hvp(void)
 {
     LG_ADD_SUITE("hvp",
                  { "H u of a tanh critic against the closed form", test_hvp_tanh_critic },
                  { "H u across players against the closed form", test_hvp_cross_players },
-                 { "host services restore the game's state", test_hvp_leaves_state });
+                 { "host services restore the game's state", test_hvp_leaves_state },
+                 { "two lg_input_grad nodes of different shapes on one tape",
+                   test_input_grad_two_shapes });
 }

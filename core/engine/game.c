@@ -51,10 +51,10 @@ void lg_game_free(lg_game *g)
     free(g->rand);
     free(g->scratch);
     free(g->work);
-    lg_tape_free(g->aux);
-    free(g->ig_work);
-    gsl_matrix_free(g->ig_x);
-    gsl_matrix_free(g->ig_g);
+    for (size_t i = 0; i < g->cap_log; i++)
+        free(g->log_name[i]);
+    free(g->log_name);
+    free(g->log_value);
     for (int i = 0; i < LG_NET_COUNT; i++)
         lg_net_free(g->net[i]);
     lg_plugin_inst_close(&g->loss);
@@ -147,6 +147,8 @@ double lg_todo_value(const char *task)
 
 int lg_game_simultaneous(const lg_game *g) { return g->simultaneous ? 1 : 0; }
 
+/* Names are kept past n_log: a step that logs the same names as the last one
+ * (the runner sets n_log to 0 per step) allocates nothing. */
 void lg_game_log(lg_game *g, const char *name, double value)
 {
     for (size_t i = 0; i < g->n_log; i++)
@@ -154,10 +156,20 @@ void lg_game_log(lg_game *g, const char *name, double value)
             g->log_value[i] = value;
             return;
         }
-    if (g->n_log < LG_MAX_LOGS) {
-        snprintf(g->log_name[g->n_log], sizeof g->log_name[0], "%s", name);
-        g->log_value[g->n_log++] = value;
+    size_t k = g->n_log;
+    if (k == g->cap_log) {
+        g->cap_log = g->cap_log ? 2 * g->cap_log : 8;
+        g->log_name = lg_xrealloc(g->log_name, g->cap_log * sizeof *g->log_name);
+        g->log_value = lg_xrealloc(g->log_value, g->cap_log * sizeof *g->log_value);
+        for (size_t i = k; i < g->cap_log; i++)
+            g->log_name[i] = NULL;
     }
+    if (!g->log_name[k] || strcmp(g->log_name[k], name) != 0) {
+        free(g->log_name[k]);
+        g->log_name[k] = lg_xstrdup(name);
+    }
+    g->log_value[k] = value;
+    g->n_log = k + 1;
 }
 
 bool lg_player_owns(lg_player p, lg_net_id id)
@@ -209,23 +221,45 @@ lg_node *lg_game_objective(lg_game *g, lg_player p)
 
 /* ------------------------------------------------------------ input grad --- */
 
-/* dx: (B, in) = nabla_x sum_i net(x_i) for x: (B, in), on the private tape.
- * With accumulate_params, nabla_theta of the same sum is added (+=) into
- * net->grad instead. BatchNorm statistics are left as they were. */
-static void input_grad(lg_game *g, lg_net *net, const gsl_matrix *x, gsl_matrix *dx,
-                       bool accumulate_params)
+/* The op's memory lives with its node (kept across tape resets, so two input
+ * grads of different shapes on one tape each have their own): n->inner, a
+ * private tape, and n->cache laid out for x: (B, in) with N = B in, a net of P
+ * parameters and nb BatchNorm statistics as
+ *   [0, N) perturbed inputs x +- eps W, [N, 2N) their input gradients,
+ *   [2N, 2N + P) the caller's parameter gradients, [2N + P, 2N + 2P) those at
+ *   x + eps W, [2N + 2P, 2N + 2P + nb) the BatchNorm statistics. */
+typedef struct ig_space {
+    gsl_matrix_view xp, gp;
+    double *saved, *plus, *keep;
+} ig_space;
+
+static ig_space ig_reserve(lg_node *n)
 {
-    if (!g->aux)
-        g->aux = lg_tape_alloc();
+    size_t B = n->val.size1, C = n->val.size2, N = B * C, P = n->net->n_params;
+    double *c = lg_buf_reserve(&n->cache, 2 * N + 2 * P + n->net->n_buffers);
+    if (!n->inner)
+        n->inner = lg_tape_alloc();
+    ig_space w = { gsl_matrix_view_array(c, B, C), gsl_matrix_view_array(c + N, B, C),
+                   c + 2 * N, c + 2 * N + P, c + 2 * N + 2 * P };
+    return w;
+}
+
+/* dx: (B, in) = nabla_x sum_i net(x_i) for x: (B, in), on the node's private
+ * tape. With accumulate_params, nabla_theta of the same sum is added (+=) into
+ * net->grad instead. BatchNorm statistics are left as they were (kept in keep). */
+static void input_grad(lg_node *n, const gsl_matrix *x, gsl_matrix *dx, bool accumulate_params,
+                       double *keep)
+{
+    lg_net *net = n->net;
+    lg_tape *aux = n->inner;
     size_t nb = net->n_buffers;
-    double *keep = g->ig_work + 2 * net->n_params; /* room for n_buffers: see ensure_work */
     memcpy(keep, net->buffers, nb * sizeof(double));
     bool rg = net->requires_grad;
     net->requires_grad = accumulate_params;
-    lg_tape_reset(g->aux);
-    lg_node *xin = dx ? lg_input(g->aux, x) : lg_const(g->aux, x);
-    lg_node *sum = lg_sum(g->aux, lg_net_apply(g->aux, net, xin));
-    int rc = lg_tape_backward(g->aux, sum);
+    lg_tape_reset(aux);
+    lg_node *xin = dx ? lg_input(aux, x) : lg_const(aux, x);
+    lg_node *sum = lg_sum(aux, lg_net_apply(aux, net, xin));
+    int rc = lg_tape_backward(aux, sum);
     LG_ASSERT(rc == LG_OK, "shapes were checked by lg_input_grad");
     if (dx) {
         const gsl_matrix *gr = lg_grad(xin);
@@ -238,23 +272,50 @@ static void input_grad(lg_game *g, lg_net *net, const gsl_matrix *x, gsl_matrix 
     memcpy(net->buffers, keep, nb * sizeof(double));
 }
 
-static void ensure_work(lg_game *g, size_t rows, size_t cols)
+/* W = n->grad: (B, in). With x+- = x +- eps W:
+ *   theta: grad += (nabla_theta sum net(x+) - nabla_theta sum net(x-)) / 2 eps
+ *   x:     dx   += (nabla_x sum net(x+) - nabla_x sum net(x-)) / 2 eps        */
+static void input_grad_backward(lg_node *n)
 {
-    if (!g->ig_work) {
-        size_t m = 0;
-        for (int i = 0; i < LG_NET_COUNT; i++)
-            if (g->net[i])
-                m = (g->net[i]->n_params + g->net[i]->n_buffers > m)
-                        ? g->net[i]->n_params + g->net[i]->n_buffers : m;
-        g->ig_work = lg_xcalloc(3 * m + 1, sizeof(double));
+    lg_net *net = n->net;
+    const gsl_matrix *x = &n->a->val, *W = &n->grad;
+    size_t N = x->size1 * x->size2, P = net->n_params;
+    double wmax = 0, xmax = 1;
+    for (size_t i = 0; i < N; i++) {
+        wmax = fmax(wmax, fabs(W->data[i]));
+        xmax = fmax(xmax, fabs(x->data[i]));
     }
-    if (!g->ig_x || g->ig_x->size1 != rows || g->ig_x->size2 != cols) {
-        gsl_matrix_free(g->ig_x);
-        gsl_matrix_free(g->ig_g);
-        g->ig_x = gsl_matrix_alloc(rows, cols);
-        g->ig_g = gsl_matrix_alloc(rows, cols);
+    if (wmax == 0)
+        return;
+    double eps = lg_fd_step(xmax, wmax);
+    ig_space w = ig_reserve(n);
+    gsl_matrix *xp = &w.xp.matrix, *gp = &w.gp.matrix;
+    if (net->requires_grad) {
+        memcpy(w.saved, net->grad, P * sizeof(double));
+        for (int sign = 1; sign >= -1; sign -= 2) {
+            for (size_t i = 0; i < N; i++)
+                xp->data[i] = x->data[i] + sign * eps * W->data[i];
+            lg_net_zero_grad(net);
+            input_grad(n, xp, NULL, true, w.keep);
+            if (sign == 1)
+                memcpy(w.plus, net->grad, P * sizeof(double));
+        }
+        for (size_t k = 0; k < P; k++)
+            net->grad[k] = w.saved[k] + (w.plus[k] - net->grad[k]) / (2.0 * eps);
+    }
+    if (n->a->needs_grad) {
+        double *dx = lg_node_dgrad(n->a);
+        for (int sign = 1; sign >= -1; sign -= 2) {
+            for (size_t i = 0; i < N; i++)
+                xp->data[i] = x->data[i] + sign * eps * W->data[i];
+            input_grad(n, xp, gp, false, w.keep);
+            for (size_t i = 0; i < N; i++)
+                dx[i] += sign * gp->data[i] / (2.0 * eps);
+        }
     }
 }
+
+static const lg_op_def op_input_grad = { "lg_input_grad", input_grad_backward };
 
 lg_node *lg_input_grad(lg_game *g, lg_net_id id, lg_node *x)
 {
@@ -274,57 +335,12 @@ lg_node *lg_input_grad(lg_game *g, lg_net_id id, lg_node *x)
                      net->in_dim, net->out_dim);
         return NULL;
     }
-    ensure_work(g, x->val.size1, x->val.size2);
-    lg_node *n = lg_tape_node(t, LG_OP_INPUT_GRAD, x, NULL, x->val.size1, x->val.size2);
+    lg_node *n = lg_tape_node(t, &op_input_grad, x, NULL, x->val.size1, x->val.size2);
     n->net = net;
-    n->game = g;
     n->needs_grad = x->needs_grad || net->requires_grad;
-    input_grad(g, net, &x->val, &n->val, false);
+    ig_space w = ig_reserve(n);
+    input_grad(n, &x->val, &n->val, false, w.keep);
     return n;
-}
-
-/* W = n->grad: (B, in). With x+- = x +- eps W:
- *   theta: grad += (nabla_theta sum net(x+) - nabla_theta sum net(x-)) / 2 eps
- *   x:     dx   += (nabla_x sum net(x+) - nabla_x sum net(x-)) / 2 eps        */
-void lg_input_grad_backward(lg_node *n)
-{
-    lg_game *g = n->game;
-    lg_net *net = n->net;
-    const gsl_matrix *x = &n->a->val, *W = &n->grad;
-    size_t N = x->size1 * x->size2, P = net->n_params;
-    double wmax = 0, xmax = 1;
-    for (size_t i = 0; i < N; i++) {
-        wmax = fmax(wmax, fabs(W->data[i]));
-        xmax = fmax(xmax, fabs(x->data[i]));
-    }
-    if (wmax == 0)
-        return;
-    double eps = 6e-6 * xmax / wmax;
-    gsl_matrix *xp = g->ig_x, *gp = g->ig_g;
-    if (net->requires_grad) {
-        double *saved = g->ig_work, *plus = g->ig_work + P;
-        memcpy(saved, net->grad, P * sizeof(double));
-        for (int sign = 1; sign >= -1; sign -= 2) {
-            for (size_t i = 0; i < N; i++)
-                xp->data[i] = x->data[i] + sign * eps * W->data[i];
-            lg_net_zero_grad(net);
-            input_grad(g, net, xp, NULL, true);
-            if (sign == 1)
-                memcpy(plus, net->grad, P * sizeof(double));
-        }
-        for (size_t k = 0; k < P; k++)
-            net->grad[k] = saved[k] + (plus[k] - net->grad[k]) / (2.0 * eps);
-    }
-    if (n->a->needs_grad) {
-        double *dx = lg_node_dgrad(n->a);
-        for (int sign = 1; sign >= -1; sign -= 2) {
-            for (size_t i = 0; i < N; i++)
-                xp->data[i] = x->data[i] + sign * eps * W->data[i];
-            input_grad(g, net, xp, gp, false);
-            for (size_t i = 0; i < N; i++)
-                dx[i] += sign * gp->data[i] / (2.0 * eps);
-        }
-    }
 }
 
 /* ------------------------------------------------------- second order --- */
@@ -481,15 +497,22 @@ int lg_game_hvp(lg_game *g, lg_player p, const double *u, double *out)
     return rc;
 }
 
-/* eps balances truncation O(eps^2 |f'''|) against rounding O(macheps |grad| / eps):
- * eps ~ cbrt(macheps) ~ 6e-6 for a unit direction; scale by the size of u and of
- * theta so the step is a relative one. */
+/* The one finite-difference step of the host. eps balances truncation
+ * O(eps^2 |f'''|) against rounding O(macheps |grad| / eps): eps ~ cbrt(macheps)
+ * ~ 6e-6 for a unit direction at a point of unit size; dividing by the largest
+ * component of the direction and multiplying by the size of the point makes
+ * the step a relative one. */
+double lg_fd_step(double scale, double dmax)
+{
+    return dmax > 0 ? 6e-6 * scale / dmax : 0.0;
+}
+
 double lg_fd_eps(const double *u, size_t n)
 {
     double un = 0;
     for (size_t i = 0; i < n; i++)
         un = fmax(un, fabs(u[i]));
-    return un > 0 ? 6e-6 / un : 0.0;
+    return lg_fd_step(1.0, un);
 }
 
 int lg_fd_hvp(lg_grad_fn grad_fn, void *ctx, double *theta, size_t n, const double *u,

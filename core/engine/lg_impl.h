@@ -44,18 +44,6 @@ void lg_gsl_init(void);
 
 /* ------------------------------------------------------------------- tape --- */
 
-typedef enum lg_op {
-    LG_OP_CONST, LG_OP_INPUT,
-    LG_OP_ADD, LG_OP_SUB, LG_OP_MUL, LG_OP_DIV, LG_OP_MATMUL,
-    LG_OP_SCALE, LG_OP_SHIFT, LG_OP_NEG, LG_OP_SQUARE, LG_OP_ABS, LG_OP_SQRT,
-    LG_OP_EXP, LG_OP_LOG, LG_OP_SOFTPLUS, LG_OP_SIGMOID, LG_OP_TANH, LG_OP_RELU,
-    LG_OP_LEAKY_RELU,
-    LG_OP_SUM, LG_OP_MEAN, LG_OP_SUM_ROWS, LG_OP_MEAN_ROWS,
-    LG_OP_CONCAT, LG_OP_STOP,
-    LG_OP_LINEAR, LG_OP_BATCHNORM,
-    LG_OP_INPUT_GRAD
-} lg_op;
-
 struct lg_net;
 struct lg_layer;
 
@@ -66,18 +54,33 @@ typedef struct lg_buf {
 } lg_buf;
 double *lg_buf_reserve(lg_buf *b, size_t n);
 
+/* What a node is: its name (for messages) and its backward, which reads the
+ * node's grad and accumulates into its inputs' gradients (lg_node_dgrad) or into
+ * a network's gradient buffer. NULL backward: no gradient flows through (leaves,
+ * stop). Each op defines its forward next to its backward: the elementwise ops
+ * in the table of ops.c, the others there too, layers in net.c, lg_input_grad
+ * in game.c. The tape knows no op but its leaves and stops. */
+typedef struct lg_op_def {
+    const char *name;
+    void (*backward)(lg_node *n);
+} lg_op_def;
+
 struct lg_node {
-    lg_op op;
+    const lg_op_def *op;
     lg_node *a, *b;        /* inputs (b may be NULL) */
     double s;              /* scalar argument: scale, shift, slope */
     gsl_matrix val;        /* view onto vbuf */
     gsl_matrix grad;       /* view onto gbuf, same shape */
-    lg_buf vbuf, gbuf, cache;
     bool needs_grad;       /* a gradient must flow into this node */
     bool has_grad;         /* grad written during the current backward */
-    struct lg_net *net;    /* LINEAR, BATCHNORM, INPUT_GRAD: the network */
+    struct lg_net *net;    /* layers, input grad: the network */
     const struct lg_layer *layer;
-    struct lg_game *game;  /* INPUT_GRAD: whose work space its backward uses */
+    /* Memory of the node's slot on the tape, kept across resets (so a step that
+     * records the same ops allocates nothing) and freed with the tape: values,
+     * gradients, the op's scratch (cache), and a private tape an op may record
+     * on (inner: lg_input_grad). */
+    lg_buf vbuf, gbuf, cache;
+    lg_tape *inner;
 };
 
 /* How lg_stop_gradient treats values, for finite differences that must honour
@@ -106,17 +109,25 @@ void lg_tape_reset(lg_tape *t);
  * node that needs a gradient, and accumulates (+=) into each network's gradient
  * buffer whose requires_grad is set. Returns LG_OK or LG_EINVAL. */
 int lg_tape_backward(lg_tape *t, lg_node *root);
-/* Record a node of the given op and shape (used by layers). */
-lg_node *lg_tape_node(lg_tape *t, lg_op op, lg_node *a, lg_node *b,
+/* Record a node of the given op and shape, its value uninitialised (the op's
+ * forward writes it). needs_grad is set when an input needs a gradient. */
+lg_node *lg_tape_node(lg_tape *t, const lg_op_def *op, lg_node *a, lg_node *b,
                       size_t rows, size_t cols);
 /* The gradient buffer of n for accumulation (+=), zeroed on first touch in the
  * current backward. */
 double *lg_node_dgrad(lg_node *n);
 /* The same without zeroing: *first tells the caller to assign, not add. */
 double *lg_node_dgrad_first(lg_node *n, bool *first);
-/* Backward of LINEAR and BATCHNORM nodes (net.c), of INPUT_GRAD (game.c). */
-void lg_layer_backward(lg_node *n);
-void lg_input_grad_backward(lg_node *n);
+/* Assign on the first gradient into a node (no zeroing pass), add after. */
+#define LG_ACCUMULATE(first, d, N, expr)                                             \
+    do {                                                                             \
+        if (first)                                                                   \
+            for (size_t i = 0; i < (N); i++)                                         \
+                (d)[i] = (expr);                                                     \
+        else                                                                         \
+            for (size_t i = 0; i < (N); i++)                                         \
+                (d)[i] += (expr);                                                    \
+    } while (0)
 void lg_tape_fail(lg_tape *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---------------------------------------------------------------- network --- */
@@ -284,7 +295,6 @@ double lg_jsd_1d(lg_density_fn p, void *pctx, lg_density_fn q, void *qctx, doubl
 /* ------------------------------------------------------------------- game --- */
 
 #define LG_MAX_REGS 8
-#define LG_MAX_LOGS 8
 
 struct lg_game {
     lg_net *net[LG_NET_COUNT];
@@ -300,16 +310,15 @@ struct lg_game {
     /* seeded uniforms replayed within a step (see lg_game_uniform) */
     gsl_matrix **rand;
     size_t n_rand, cap_rand, rand_next;
-    /* named scalars logged by plugins during the last objective */
-    char log_name[LG_MAX_LOGS][32];
-    double log_value[LG_MAX_LOGS];
-    size_t n_log;
+    /* named scalars logged by plugins (lg_game_log) since n_log was set to 0:
+     * n_log of them, any number of any length; the names in [n_log, cap_log)
+     * are kept from earlier steps for reuse (NULL or owned strings) */
+    char **log_name;
+    double *log_value;
+    size_t n_log, cap_log;
     double *scratch;                     /* host-service work space: see game.c */
     double *work;                        /* lg_game_work's buffer */
     size_t work_cap;
-    lg_tape *aux;                        /* private tape of lg_input_grad */
-    double *ig_work;                     /* its work space: 3 x the largest net */
-    gsl_matrix *ig_x, *ig_g;             /* perturbed inputs and their gradients */
 };
 
 /* Nets are owned by the game. rng is borrowed. g->loss and g->regs are kept
@@ -406,6 +415,12 @@ int lg_ckpt_read(const char *path, long *step, lg_strvec *args, gsl_rng *rng, lg
 typedef int (*lg_grad_fn)(void *ctx, double *g);
 int lg_fd_hvp(lg_grad_fn grad_fn, void *ctx, double *theta, size_t n,
               const double *u, double *out, double *work);
+/* The central-difference step of every gradient difference (lg_fd_hvp and
+ * lg_input_grad's backward): eps = 6e-6 * scale / dmax for a direction whose
+ * largest |component| is dmax, at a point of size scale (1 for parameters;
+ * max(1, max|x|) for inputs); 0 when dmax is 0. See game.c. */
+double lg_fd_step(double scale, double dmax);
+/* lg_fd_step(1, max|u_i|) over the n components of u. */
 double lg_fd_eps(const double *u, size_t n);
 
 /* --------------------------------------------------------------- checking --- */

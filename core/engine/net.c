@@ -259,7 +259,14 @@ static void batchnorm_forward(lg_node *n)
         }
 }
 
-static lg_node *layer_node(lg_tape *t, lg_op op, lg_net *net, const lg_layer *l, lg_node *x)
+/* Each layer op is its forward (above) and its backward (below). */
+static void linear_backward(lg_node *n);
+static void batchnorm_backward(lg_node *n);
+static const lg_op_def op_linear = { "linear", linear_backward };
+static const lg_op_def op_batchnorm = { "batchnorm", batchnorm_backward };
+
+static lg_node *layer_node(lg_tape *t, const lg_op_def *op, lg_net *net, const lg_layer *l,
+                           lg_node *x)
 {
     lg_node *n = lg_tape_node(t, op, x, NULL, x->val.size1, l->out);
     n->net = net;
@@ -283,7 +290,7 @@ lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
         const lg_layer *l = &net->layers[i];
         switch (l->kind) {
         case LG_LAYER_LINEAR:
-            x = layer_node(t, LG_OP_LINEAR, net, l, x);
+            x = layer_node(t, &op_linear, net, l, x);
             linear_forward(x);
             break;
         case LG_LAYER_BATCHNORM:
@@ -292,7 +299,7 @@ lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
                              net->spec);
                 return NULL;
             }
-            x = layer_node(t, LG_OP_BATCHNORM, net, l, x);
+            x = layer_node(t, &op_batchnorm, net, l, x);
             batchnorm_forward(x);
             break;
         case LG_LAYER_RELU:       x = lg_relu(t, x); break;
@@ -370,12 +377,4 @@ static void batchnorm_backward(lg_node *n)
             for (size_t j = 0; j < C; j++)
                 dx[i * C + j] += gamma[j] * dy[i * C + j] * inv_std[j];
     }
-}
-
-void lg_layer_backward(lg_node *n)
-{
-    if (n->op == LG_OP_LINEAR)
-        linear_backward(n);
-    else
-        batchnorm_backward(n);
 }

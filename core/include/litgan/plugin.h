@@ -125,7 +125,8 @@ LG_API lg_node *lg_apply(lg_game *g, lg_net_id id, lg_node *x);
  * central differences along the incoming gradient W:
  *   d/dtheta sum_i W_i . nabla_x net(x_i) ~ (nabla_theta sum net(x + eps W) -
  *                                            nabla_theta sum net(x - eps W)) / 2 eps
- * and likewise for x, with relative error about 1e-9. */
+ * and likewise for x, eps = 6e-6 max(1, max|x|) / max|W|, with relative error
+ * about 1e-9. */
 LG_API lg_node *lg_input_grad(lg_game *g, lg_net_id id, lg_node *x);
 
 /* Seeded uniform U(0,1) numbers as a const leaf. Within one step every evaluation
@@ -147,7 +148,9 @@ LG_API double lg_todo_value(const char *task);
 /* 1 when both players step from the same point (--simultaneous), else 0. */
 LG_API int lg_game_simultaneous(const lg_game *g);
 
-/* Record a named scalar for the training log (e.g. a Wasserstein estimate). */
+/* Record a named scalar for the training log (e.g. a Wasserstein estimate): a
+ * column of log.csv named name (any length, any number of them); logging a
+ * name again in the same step replaces its value. */
 LG_API void lg_game_log(lg_game *g, const char *name, double value);
 
 /* ---- second-order host services (central differences of gradients) ----
@@ -159,8 +162,9 @@ LG_API void lg_game_log(lg_game *g, const char *name, double value);
  * parameter of the game into grad. Returns 0 or a non-zero status.
  *
  * lg_game_hvp: out = H_f u ~ (grad f(theta + eps u) - grad f(theta - eps u)) / 2 eps,
- * f the player's objective, eps = lg_game_hvp_eps(u) (about 1e-5 / |u|_inf scaled).
- * Accuracy is O(eps^2) plus rounding O(macheps/eps): about 1e-8 relative.
+ * f the player's objective, eps = 6e-6 / max_i |u_i| (the host's one
+ * finite-difference step, shared with lg_input_grad). Accuracy is O(eps^2) plus
+ * rounding O(macheps/eps): about 1e-8 relative.
  */
 LG_API size_t lg_game_param_count(const lg_game *g);
 LG_API int lg_game_loss_grad(lg_game *g, lg_player p, double *grad);
