@@ -229,6 +229,31 @@ static void test_input_grad_two_shapes(void)
     teardown(&fx);
 }
 
+/* lg_game_log has no cap: 20 names of 40-odd characters all reach the log,
+ * whole, and a second step that logs the same names reuses them. */
+static void test_game_log_grows(void)
+{
+    fixture fx = { 0 };
+    setup(&fx, "2-3", "3-1", 2);
+    lg_game *g = &fx.g;
+    char name[64];
+    for (int step = 0; step < 2; step++) {
+        g->n_log = 0;
+        for (int i = 0; i < 20; i++) {
+            snprintf(name, sizeof name, "a_rather_long_name_for_a_logged_scalar_%02d", i);
+            lg_game_log(g, name, step * 100 + i);
+        }
+        lg_game_log(g, "a_rather_long_name_for_a_logged_scalar_03", -1.0); /* replaces */
+        CU_ASSERT_EQUAL_FATAL(g->n_log, 20);
+        for (int i = 0; i < 20; i++) {
+            snprintf(name, sizeof name, "a_rather_long_name_for_a_logged_scalar_%02d", i);
+            CU_ASSERT_STRING_EQUAL(g->log_name[i], name);
+            CU_ASSERT_EQUAL(g->log_value[i], i == 3 ? -1.0 : step * 100 + i);
+        }
+    }
+    teardown(&fx);
+}
+
 void lg_suite_hvp(void)
 {
     LG_ADD_SUITE("hvp",
@@ -236,5 +261,6 @@ void lg_suite_hvp(void)
                  { "H u across players against the closed form", test_hvp_cross_players },
                  { "host services restore the game's state", test_hvp_leaves_state },
                  { "two lg_input_grad nodes of different shapes on one tape",
-                   test_input_grad_two_shapes });
+                   test_input_grad_two_shapes },
+                 { "lg_game_log keeps every name, whole", test_game_log_grows });
 }
