@@ -65,7 +65,7 @@ int lg_test_run_capture(const char *cmd, char *out, size_t len)
 
 int main(int argc, char **argv)
 {
-    lg_gsl_init();
+    lg_gsl_report_errors();
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
 #define LG_CALL_SUITE(name) lg_suite_##name();

@@ -5,7 +5,7 @@
 #ifndef LG_IMPL_H
 #define LG_IMPL_H
 
-#include "litgan.h"
+#include "litgan/engine.h"
 #include <gsl/gsl_blas.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -14,17 +14,7 @@
  * Run-time errors: functions return LG_OK (0) or an LG_E* status and leave a
  * one-line message in lg_errmsg(). Programmer errors: LG_ASSERT stops with
  * file, line and a hint. */
-enum {
-    LG_OK = 0,
-    LG_EINVAL = 1,  /* bad argument, flag, spec, parameter */
-    LG_EIO = 2,     /* file could not be read or written */
-    LG_ENOMEM = 3,
-    LG_EPLUGIN = 4, /* a plugin could not be loaded or failed */
-    LG_ENONFINITE = 5,
-    LG_EFORMAT = 6  /* a file is not what it should be */
-};
-int lg_seterr(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-const char *lg_errmsg(void);
+/* lg_status, lg_seterr and lg_errmsg: litgan/engine.h */
 
 #define LG_ASSERT(cond, hint)                                                  \
     do {                                                                       \
@@ -39,8 +29,6 @@ void *lg_xmalloc(size_t n);
 void *lg_xcalloc(size_t n, size_t size);
 void *lg_xrealloc(void *p, size_t n);
 char *lg_xstrdup(const char *s);
-/* Install the GSL error handler that reports instead of aborting (once). */
-void lg_gsl_init(void);
 
 /* ------------------------------------------------------------------- tape --- */
 
@@ -185,7 +173,6 @@ int lg_optim_parse(const char *spec, size_t n_params, lg_optim **out);
 void lg_optim_free(lg_optim *o);
 /* One update of theta with grad, exactly as torch.optim does it. */
 void lg_optim_step(lg_optim *o, double *theta, const double *grad);
-extern const char lg_optim_help[];
 
 /* ------------------------------------------------------------- parameters --- */
 
@@ -257,14 +244,9 @@ struct lg_dataset {
 /* "ring8" or "ring8:radius=2,sigma=0.02" */
 int lg_dataset_open(const char *spec, lg_dataset **out);
 void lg_dataset_free(lg_dataset *ds);
-extern const char lg_dataset_help[];
 
 /* ---------------------------------------------------------------- metrics --- */
 
-typedef struct lg_mode_stats {
-    size_t modes_covered;  /* modes with >= 1 high-quality sample */
-    double high_quality;   /* fraction of samples within 3 sigma of nearest mode */
-} lg_mode_stats;
 lg_mode_stats lg_mode_coverage(const lg_dataset *ds, const gsl_matrix *samples);
 
 /* Exact W1 between two empirical 1D distributions (a: na values, b: nb values),
@@ -317,7 +299,7 @@ struct lg_game {
  * the stack must be zeroed before its plugins are set. */
 int lg_game_init(lg_game *g, lg_net *G, lg_net *D, lg_net *E, size_t batch,
                  size_t z_dim, gsl_rng *rng);
-void lg_game_free(lg_game *g);
+void lg_game_clear(lg_game *g);
 /* Start a new step: fresh random numbers for lg_game_uniform. */
 void lg_game_new_step(lg_game *g);
 /* Reset the tape and build player's full objective (loss + regularizer terms).
@@ -330,44 +312,11 @@ void lg_game_set_trainable(lg_game *g, lg_player p, bool all);
 
 /* ------------------------------------------------------------------ train --- */
 
-typedef struct lg_train_config {
-    const char *loss;          /* plugin spec (required) */
-    const char *regs[LG_MAX_REGS];
-    size_t n_regs;
-    const char *data;          /* dataset spec */
-    const char *g_spec, *d_spec, *e_spec;
-    const char *opt_d, *opt_g;
-    long d_steps, d_pretrain, steps, batch;
-    unsigned long seed;
-    bool seed_set;
-    bool simultaneous;         /* both players step from the same point */
-    const char *out;           /* output folder */
-    long log_every, ckpt_every, n_samples;
-    int progress;              /* -1 auto (a terminal), 0 plain lines, 1 progress line */
-    bool quiet;
-    const char *resume;        /* folder of the run to continue */
-} lg_train_config;
-
-/* `litgan train ARGS...`: parse, apply the loss plugin's defaults to options the
- * user left out, run. Returns 0 on success, an LG_E* status otherwise (message
- * already printed). */
-int lg_train_main(int argc, char **argv);
-extern const char lg_train_help[];
-
-/* The runner as an object (for benchmarks and tests): lg_run_open parses the
- * same options as `litgan train` and sets up everything (creating the output
- * folder); lg_run_step takes one generator step with its discriminator steps,
- * without logging. */
-typedef struct lg_run lg_run;
-int lg_run_open(int argc, char **argv, lg_run **out);
-int lg_run_step(lg_run *r);
-lg_game *lg_run_game(lg_run *r);
-const lg_train_config *lg_run_config(const lg_run *r);
-void lg_run_close(lg_run *r);
-
-/* `litgan compare ARGS...` (compare.c); returns 0 or an LG_E* status. */
-int lg_compare_main(int argc, char **argv);
-extern const char lg_compare_help[];
+/* The runner: litgan/engine.h (lg_run_*), internals in run.h. Runner
+ * services the engine shares: */
+int lg_run_save(lg_run *r);                      /* write the checkpoint now */
+double lg_run_loss(const lg_run *r, lg_player p); /* the last step's objective */
+double lg_run_mean_rate(const lg_run *r);         /* steps/s, mean over the log rows */
 
 /* ------------------------------------------------------------- checkpoint --- */
 

@@ -44,14 +44,15 @@ void *lg_xcalloc(size_t n, size_t size) { return check(calloc(n ? n : 1, size ? 
 void *lg_xrealloc(void *p, size_t n) { return check(realloc(p, n ? n : 1), n); }
 char *lg_xstrdup(const char *s) { return check(strdup(s ? s : ""), 1); }
 
-/* GSL's default handler aborts; litgan checks every status instead. The
- * handler still reports what went wrong, once per call site, on stderr. */
+/* GSL's default handler aborts; litgan checks every status instead. Programs
+ * (bin/litgan, the tests) install this handler, which reports what went wrong
+ * on stderr and returns; library code leaves the process-wide handler alone. */
 static void gsl_report(const char *reason, const char *file, int line, int gsl_errno)
 {
     fprintf(stderr, "litgan: GSL error %d (%s) at %s:%d\n", gsl_errno, reason, file, line);
 }
 
-void lg_gsl_init(void)
+void lg_gsl_report_errors(void)
 {
     static int done;
     if (!done) {
