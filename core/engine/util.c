@@ -171,7 +171,7 @@ int lg_gnuplot_run(const char *dir, const char *script, const char *who, FILE *l
             FILE *e = fopen(path, "a");
             if (e) {
                 fwrite(r.out, 1, r.n_out, e);
-                if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 127 && !r.n_out)
+                if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 127)
                     fputs("gnuplot: cannot run it (is gnuplot installed?)\n", e);
                 fclose(e);
             }
