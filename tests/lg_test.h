@@ -26,6 +26,7 @@
     X(compare)       \
     X(handout)       \
     X(grade)         \
+    X(proc)          \
     X(labs)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
