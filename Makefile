@@ -3,14 +3,14 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := gsl openblas cunit inih libcmark libseccomp
+PKGS    := gsl openblas cunit inih libcmark-gfm libseccomp jansson
 OPT     ?= -O3 -g
 CFLAGS  := $(OPT) -MMD -MP -fno-math-errno -fno-trapping-math -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation -fPIC -fvisibility=hidden \
            -Icore/include $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # GSL's CBLAS interface, backed by OpenBLAS instead of GSL's reference gslcblas
 LIBS    := $(shell pkg-config --libs-only-L gsl 2>/dev/null) -lgsl \
            $(shell pkg-config --libs openblas 2>/dev/null) \
-           $(shell pkg-config --libs cunit inih libcmark libseccomp 2>/dev/null) -ldl -lz -lm
+           $(shell pkg-config --libs cunit inih libcmark-gfm libseccomp jansson 2>/dev/null) -ldl -lz -lm
 BINDIR  ?= bin
 PLUGIN_DIR := $(abspath $(BUILD))/plugins
 
@@ -20,7 +20,7 @@ PLUGIN_DIR := $(abspath $(BUILD))/plugins
 # symbols against them at load time.
 LIBDIR     := $(BUILD)/lib
 ENGINE_SRC := $(wildcard core/engine/*.c) $(wildcard datasets/*.c)
-COURSE_SRC := $(wildcard core/course/*.c) $(wildcard labs/*/grade*.c) $(wildcard labs/*/experiment.c)
+COURSE_SRC := $(wildcard core/course/*.c core/course/*/*.c) $(wildcard labs/*/grade*.c) $(wildcard labs/*/experiment.c)
 CLI_SRC    := $(wildcard core/cli/*.c)
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
 COURSE_OBJ := $(COURSE_SRC:%.c=$(BUILD)/obj/%.o)

@@ -21,7 +21,7 @@ static const lg_dataset_kind kinds[] = {
 };
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
 
-const char lg_dataset_help[] =
+static const char dataset_help[] =
     "datasets (--data NAME or NAME:key=val,...; defaults shown):\n"
     "  ring8:n=8,radius=2,sigma=0.02   n Gaussians at angles 2 pi k/n on a circle, equal weights\n"
     "  grid25:spacing=2,sigma=0.05     25 Gaussians at {-2,-1,0,1,2}^2 * spacing, equal weights\n"
@@ -33,6 +33,8 @@ const char lg_dataset_help[] =
     "                                  (lo+hi)/2), common sigma; w=0 equal weights, else the first\n"
     "                                  weighs w and the others share 1-w; exact density\n"
     "  uniform:dim=2                   U(-1,1)^dim, no modes (for benchmarks)\n";
+
+const char *lg_dataset_help(void) { return dataset_help; }
 
 int lg_dataset_open(const char *spec, lg_dataset **out)
 {

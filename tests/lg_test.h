@@ -26,6 +26,7 @@
     X(compare)       \
     X(handout)       \
     X(grade)         \
+    X(proc)          \
     X(labs)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
@@ -81,5 +82,100 @@ const char *lg_test_plugin(const char *name);
 int lg_test_run_capture(const char *cmd, char *out, size_t len);
 /* The litgan executable under test (LG_BIN, set by make test), or "bin/litgan". */
 const char *lg_test_bin(void);
+
+
+/* ------------------------------------------------ the command line and runs ---
+ * lg_test_cli runs `bin/litgan CMD ARGS...` ($LG_BIN) as a child with this
+ * process's stdout and stderr, and returns LG_OK when it exits 0, LG_EINVAL
+ * otherwise. lg_test_run_open opens a run from command-line words (the
+ * engine's own words parser, plus --out, --quiet, --resume, --ckpt-every). */
+#include "run.h"
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static inline int lg_test_cli(const char *cmd, int argc, char **argv)
+{
+    const char *bin = getenv("LG_BIN");
+    char *args[80];
+    int n = 0;
+    args[n++] = (char *)(bin ? bin : "bin/litgan");
+    args[n++] = (char *)cmd;
+    for (int i = 0; i < argc && n < 79; i++)
+        args[n++] = argv[i];
+    args[n] = NULL;
+    fflush(NULL);
+    int p[2];
+    if (pipe(p) != 0)
+        return lg_seterr(LG_EIO, "pipe failed");
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(p[1], STDERR_FILENO);
+        close(p[0]);
+        close(p[1]);
+        execv(args[0], args);
+        _exit(127);
+    }
+    close(p[1]);
+    /* the child's stderr, passed on to ours; its last line becomes lg_errmsg() */
+    char buf[1 << 16];
+    size_t len = 0;
+    ssize_t got;
+    while ((got = read(p[0], buf + len, sizeof buf - 1 - len)) > 0) {
+        if (write(STDERR_FILENO, buf + len, (size_t)got) < 0) {
+            /* the test's own stderr is gone: keep reading */
+        }
+        len += (size_t)got;
+        if (len == sizeof buf - 1)
+            len = 0;
+    }
+    close(p[0]);
+    buf[len] = '\0';
+    int st = 0;
+    while (pid > 0 && waitpid(pid, &st, 0) < 0)
+        ;
+    if (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+        return LG_OK;
+    while (len && buf[len - 1] == '\n')
+        buf[--len] = '\0';
+    char *line = strrchr(buf, '\n');
+    line = line ? line + 1 : buf;
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "litgan %s: ", cmd);
+    if (!strncmp(line, prefix, strlen(prefix)))
+        line += strlen(prefix);
+    return lg_seterr(strstr(line, "not finite") ? LG_ENONFINITE : LG_EINVAL, "%s", line);
+}
+
+static inline int lg_test_run_open(int argc, char **argv, lg_run **out)
+{
+    lg_run_config c;
+    lg_run_config_init(&c);
+    static lg_strvec keep[64];   /* the config points into the words: keep them */
+    static size_t n_keep;
+    lg_strvec *w = &keep[n_keep++ % 64];
+    lg_strvec_free(w);
+    for (int i = 0; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(o, "--quiet")) c.quiet = 1;
+        else if (!strcmp(o, "--out") && v) c.out = argv[++i];
+        else if (!strcmp(o, "--resume") && v) c.resume = argv[++i];
+        else if (!strcmp(o, "--ckpt-every") && v) c.ckpt_every = atol(argv[++i]);
+        else lg_strvec_push(w, o);
+    }
+    int rc = lg_run_words_parse(w, &c);
+    if (rc != LG_OK) {
+        *out = NULL;
+        return rc;
+    }
+    if (c.resume) { /* the words parser sets nothing a resume may not change */
+        lg_run_config r;
+        lg_run_config_init(&r);
+        r.resume = c.resume, r.quiet = c.quiet, r.steps = c.steps, r.ckpt_every = c.ckpt_every;
+        c = r;
+    }
+    return lg_run_open(&c, out);
+}
 
 #endif

@@ -13,7 +13,7 @@ static char root[] = "/tmp/litgan-compare-XXXXXX";
 
 static int compare(int argc, const char **argv)
 {
-    return lg_compare_main(argc, (char **)argv);
+    return lg_test_cli("compare", argc, (char **)argv);
 }
 
 static char *slurp(const char *path)

@@ -652,7 +652,7 @@ static void test_help(void)
             continue;
         char head[80];
         snprintf(head, sizeof head, "\n  %s:", known_names[i]);
-        const char *line = strstr(lg_dataset_help, head);
+        const char *line = strstr(lg_dataset_help(), head);
         LG_ASSERT_MSG(line, "lg_dataset_help has no line for %s", known_names[i]);
         if (line) {
             line += 1;

@@ -170,6 +170,14 @@ static void test_stub_tricky(void)
     LG_ASSERT_MSG(r.out && !strcmp(r.out, want), "got:\n%s\nerrors:\n%s", r.out ? r.out : "(null)", r.err);
     CU_ASSERT_PTR_NULL(r.out ? strstr(r.out, "secret") : "");
     free(r.out);
+    /* named regions around a solution region stay, markers and all */
+    r = stub("plugins/n.c", "/* REG" "ION d_loss */\n  /* BEGIN" " SOLUTION Task 1.1 */\n  x();\n  /* END"
+                            " SOLUTION */\n  /* STUB return lg_todo_value(\"Task 1.1\"); */\n/* END" " REGION */\n");
+    LG_ASSERT_MSG(r.rc == LG_OK && r.regions == 1 && r.out &&
+                      !strcmp(r.out, "/* REG" "ION d_loss */\n  /* TODO Task 1.1: your code here */\n"
+                                     "  return lg_todo_value(\"Task 1.1\");\n/* END" " REGION */\n"),
+                  "got:\n%s\nerrors:\n%s", r.out ? r.out : "(null)", r.err);
+    free(r.out);
     /* a text without regions comes back byte for byte */
     const char *plain = "int main(void) { return 0; }\n/* a comment */\n";
     r = stub("a.c", plain);
@@ -221,6 +229,23 @@ static void test_stub_errors(void)
           "x;\n/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 2, "without a solution region" },
         { "empty STUB",
           "/* BEGIN" " SOLUTION Task 1.1 */\nx;\n/* END" " SOLUTION */\n/* STUB */\n", 4, "has no code" },
+        { "REGION without END REGION",
+          "x;\n/* REG" "ION a */\ny;\n", 2, "without END" " REGION" },
+        { "END REGION without REGION",
+          "x;\n/* END" " REGION */\n", 2, "without REG" "ION" },
+        { "REGION without a name",
+          "/* REG" "ION */\nx;\n/* END" " REGION */\n", 1, "needs one name" },
+        { "REGION with two words",
+          "/* REG" "ION a b */\nx;\n/* END" " REGION */\n", 1, "needs one name" },
+        { "END REGION naming another region",
+          "/* REG" "ION a */\nx;\n/* END" " REGION b */\n", 3, "region name mismatch" },
+        { "the same region twice",
+          "/* REG" "ION a */\n/* END" " REGION */\n/* REG" "ION a */\n/* END" " REGION */\n", 3, "a second region" },
+        { "REGION marker after code",
+          "int x; /* REG" "ION a */\ny;\n/* END" " REGION */\n", 1, "shares its line" },
+        { "END REGION inside a solution region",
+          "/* REG" "ION a */\n/* BEGIN" " SOLUTION Task 1.1 */\nx;\n/* END" " REGION */\n/* END" " SOLUTION */\n"
+          "/* STUB return lg_todo_value(\"Task 1.1\"); */\n", 4, "inside the solution region of Task 1.1" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         stub_res r = stub("plugins/bad.c", cases[i].in);
@@ -623,9 +648,13 @@ static void test_weave_markdown(void)
     CU_ASSERT(strstr(html, "<span class=\"frac\">") != NULL);
     CU_ASSERT(strstr(html, "costs $5 and $6.") != NULL);
     CU_ASSERT(strstr(html, "/* $not math$ and @code not/a region */") != NULL);
-    /* the table, aligned */
-    CU_ASSERT(strstr(html, "<th style=\"text-align:left\">task</th><th style=\"text-align:right\">points</th>") != NULL);
-    CU_ASSERT(strstr(html, "<td style=\"text-align:left\"><code>1.1</code></td>") != NULL);
+    /* the table (cmark-gfm's), aligned, in its scrolling box, math in a cell */
+    LG_ASSERT_MSG(strstr(html, "<div class=\"table\">\n<table>\n<thead>\n<tr>\n"
+                               "<th style=\"text-align: left\">task</th>\n"
+                               "<th style=\"text-align: right\">points</th>") != NULL, "table:\n%s", html);
+    CU_ASSERT(strstr(html, "<td style=\"text-align: left\"><code>1.1</code></td>\n"
+                           "<td style=\"text-align: right\"><span class=\"math\">2</span></td>") != NULL);
+    CU_ASSERT(strstr(html, "</table>\n</div>") != NULL);
     /* the writeup's raw HTML is omitted, as cmark's safe mode does */
     CU_ASSERT(strstr(html, "<script") == NULL);
     CU_ASSERT(strstr(html, "raw HTML omitted") != NULL);

@@ -35,7 +35,7 @@ static void setup(fixture *fx, const char *gspec, const char *dspec, size_t batc
 
 static void teardown(fixture *fx)
 {
-    lg_game_free(&fx->g);
+    lg_game_clear(&fx->g);
     gsl_rng_free(fx->rng);
 }
 

@@ -196,7 +196,7 @@ static int train_quietly(int argc, char **argv)
     int null = open("/dev/null", O_WRONLY);
     if (saved >= 0 && null >= 0)
         dup2(null, STDERR_FILENO);
-    int rc = lg_train_main(argc, argv);
+    int rc = lg_test_cli("train", argc, argv);
     fflush(stderr);
     if (saved >= 0) {
         dup2(saved, STDERR_FILENO);

@@ -47,25 +47,25 @@ const char *lg_test_plugin(const char *name)
 
 int lg_test_run_capture(const char *cmd, char *out, size_t len)
 {
-    fflush(stdout);
-    FILE *p = popen(cmd, "r");
-    out[0] = '\0';
-    if (!p)
+    char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
+    lg_proc_spec spec = { .argv = argv, .capture = LG_PROC_OUT, .out_cap = len ? len - 1 : 0 };
+    lg_proc_result r;
+    if (len)
+        out[0] = '\0';
+    if (lg_proc_run(&spec, &r) != LG_OK)
         return -1;
-    size_t used = 0, n;
-    while (used + 1 < len && (n = fread(out + used, 1, len - 1 - used, p)) > 0)
-        used += n;
-    out[used] = '\0';
-    char sink[4096];
-    while (fread(sink, 1, sizeof sink, p) > 0) {
+    if (len) {
+        memcpy(out, r.out, r.n_out);
+        out[r.n_out] = '\0';
     }
-    int st = pclose(p);
-    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    int st = WIFEXITED(r.status) ? WEXITSTATUS(r.status) : -1;
+    lg_proc_result_free(&r);
+    return st;
 }
 
 int main(int argc, char **argv)
 {
-    lg_gsl_init();
+    lg_gsl_report_errors();
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
 #define LG_CALL_SUITE(name) lg_suite_##name();

@@ -56,7 +56,7 @@ static void setup(fixture *fx, const char *gspec, const char *dspec, size_t batc
 
 static void teardown(fixture *fx)
 {
-    lg_game_free(&fx->g);
+    lg_game_clear(&fx->g);
     gsl_rng_free(fx->rng);
 }
 
@@ -308,7 +308,7 @@ static void test_check_plugin(void)
 static lg_run *open_run(const char **words, int n)
 {
     lg_run *r = NULL;
-    int rc = lg_run_open(n, (char **)words, &r);
+    int rc = lg_test_run_open(n, (char **)words, &r);
     LG_ASSERT_MSG(rc == LG_OK, "lg_run_open: %s", lg_errmsg());
     return r;
 }
@@ -573,7 +573,7 @@ static double bilinear_run(const char *reg, double gamma, int steps, double tol)
     lg_run *r = open_run(w, n);
     if (!r)
         return NAN;
-    LG_ASSERT_MSG(lg_run_config(r)->simultaneous, "%s: the run is not simultaneous", reg ? reg : "plain");
+    LG_ASSERT_MSG(lg_run_get_config(r)->simultaneous, "%s: the run is not simultaneous", reg ? reg : "plain");
     lg_game *g = lg_run_game(r);
     lg_net *D = g->net[LG_NET_D], *G = g->net[LG_NET_G];
     bilinear_set(g, 1.0, 0.25, -0.5, 1.0);
@@ -623,7 +623,7 @@ static void test_consensus_alternating_fails(void)
     lg_run *r = open_run(w, sizeof w / sizeof w[0]);
     if (!r)
         return;
-    lg_train_config *c = (lg_train_config *)lg_run_config(r);
+    lg_run_config *c = (lg_run_config *)lg_run_get_config(r);
     CU_ASSERT_FATAL(c->simultaneous); /* from the plugin's defaults */
     CU_ASSERT_EQUAL(lg_run_step(r), LG_OK);
     c->simultaneous = false;

@@ -24,7 +24,7 @@ static int train(const char *first, ...)
         argv[argc++] = (char *)w;
     va_end(ap);
     argv[argc] = NULL;
-    return lg_train_main(argc, argv);
+    return lg_test_cli("train", argc, argv);
 }
 
 /* Read a CSV of numbers with a one-line header into a matrix. */
@@ -115,8 +115,8 @@ static void assert_same_state(const char *dir_a, const char *dir_b)
     lg_run *a, *b;
     char *wa[] = { "--resume", (char *)dir_a, "--quiet" };
     char *wb[] = { "--resume", (char *)dir_b, "--quiet" };
-    CU_ASSERT_EQUAL_FATAL(lg_run_open(3, wa, &a), LG_OK);
-    CU_ASSERT_EQUAL_FATAL(lg_run_open(3, wb, &b), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_test_run_open(3, wa, &a), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_test_run_open(3, wb, &b), LG_OK);
     lg_game *ga = lg_run_game(a), *gb = lg_run_game(b);
     for (int i = 0; i < LG_NET_COUNT; i++) {
         if (!ga->net[i])

@@ -150,18 +150,22 @@ int lg_labkit_read_ini(const char *path, lg_labkit_gan *gan, const lg_labkit_key
 
 int lg_labkit_run_open(const lg_labkit_gan *s, const char *loss_so, const char *run_dir, lg_run **out)
 {
-    char batch[32], steps[32], seed[32], d_steps[32], d_pretrain[32];
-    snprintf(batch, sizeof batch, "%ld", s->batch);
-    snprintf(steps, sizeof steps, "%ld", s->steps);
-    snprintf(seed, sizeof seed, "%ld", s->seed);
-    snprintf(d_steps, sizeof d_steps, "%ld", s->d_steps);
-    snprintf(d_pretrain, sizeof d_pretrain, "%ld", s->d_pretrain);
-    /* lg_run_open does not write to its arguments */
-    char *argv[] = { "--loss", (char *)loss_so, "--data", (char *)s->data, "--g", (char *)s->g,
-                     "--d", (char *)s->d, "--opt-d", (char *)s->opt_d, "--opt-g", (char *)s->opt_g,
-                     "--batch", batch, "--steps", steps, "--seed", seed, "--d-steps", d_steps,
-                     "--d-pretrain", d_pretrain, "--out", (char *)run_dir, "--quiet" };
-    return lg_run_open((int)(sizeof argv / sizeof argv[0]), argv, out);
+    lg_run_config c;
+    lg_run_config_init(&c);
+    c.loss = loss_so;
+    c.data = s->data;
+    c.g = s->g;
+    c.d = s->d;
+    c.opt_d = s->opt_d;
+    c.opt_g = s->opt_g;
+    c.batch = s->batch;
+    c.steps = s->steps;
+    c.seed = s->seed;
+    c.d_steps = s->d_steps;
+    c.d_pretrain = s->d_pretrain;
+    c.out = run_dir;
+    c.quiet = 1;
+    return lg_run_open(&c, out);
 }
 
 int lg_labkit_run_step(lg_run *run, long step, const char *what)

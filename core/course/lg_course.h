@@ -165,20 +165,90 @@ int lg_grade_lab(const lg_lab *lab, const char *submission_dir, const char *json
 int lg_grade_main(int argc, char **argv);
 int lg_grade_all_main(int argc, char **argv);
 
+/* ------------------------------------------------------------- markers ---
+ * markers.c: the one parser of the marker comments above, for handout, weave
+ * and the tests. */
+
+typedef enum lg_marker_kind {
+    LG_MARKER_NONE = 0,
+    LG_MARKER_BEGIN,          /* the line: BEGIN SOLUTION Task N.M */
+    LG_MARKER_END,            /* the line: END SOLUTION [Task N.M] */
+    LG_MARKER_STUB,           /* the line: STUB code */
+    LG_MARKER_REGION,         /* the line: REGION name */
+    LG_MARKER_END_REGION      /* the line: END REGION [name] */
+} lg_marker_kind;
+
+/* "BEGIN SOLUTION", ..., "END REGION" (for messages). */
+const char *lg_marker_name(lg_marker_kind k);
+
+/* The first marker comment in s[0..n): its kind, *at the offset of its "/" "*"
+ * and *after the offset just past its keyword(s); LG_MARKER_NONE when none. */
+lg_marker_kind lg_marker_find(const char *s, size_t n, size_t *at, size_t *after);
+
+/* One line's marker: its kind, the text between keyword and comment closer
+ * (trimmed: arg, at s + arg_at), and in bad a message when the marker is not
+ * alone on its line or its comment does not close there (arg is "" then). */
+typedef struct lg_marker {
+    lg_marker_kind kind;
+    char arg[1024];
+    size_t arg_at, arg_len;
+    char bad[160];
+} lg_marker;
+void lg_marker_parse(const char *s, size_t n, lg_marker *m);
+
+typedef enum lg_region_kind {
+    LG_REGION_SOLUTION,       /* a solution region: BEGIN .. END SOLUTION, STUB */
+    LG_REGION_NAMED           /* a named region: REGION name .. END REGION */
+} lg_region_kind;
+
+/* A region of a text; offsets are bytes into the text, lines 1-based. */
+typedef struct lg_region {
+    lg_region_kind kind;
+    char name[64];            /* the task ("1.1") or the region's name */
+    size_t line, end_line;    /* the opening marker's line, its END's (0: none) */
+    size_t start, end;        /* the region's lines, markers (and STUB) included */
+    size_t body, body_len;    /* the lines between the markers, line endings included */
+    bool whole;               /* well formed (else an error was reported) */
+    bool bad;                 /* (scan state) its opening marker is in error */
+    /* SOLUTION only: */
+    size_t indent;            /* blanks before the BEGIN marker */
+    size_t stub, stub_len;    /* the STUB's code */
+    const char *open_eol, *stub_eol; /* "\n", "\r\n" or "" ending the BEGIN, STUB line */
+} lg_region;
+
+typedef struct lg_regions {
+    lg_region *v;             /* solution regions in order; named ones when they close */
+    size_t n, cap;
+    size_t errors;
+} lg_regions;
+
+/* Scan one file's text: every region into out (free with lg_regions_free,
+ * also on error), every error as one line "NAME:LINE: why" on err (may be
+ * NULL): BEGIN without END, nested BEGIN, END without BEGIN, a region without
+ * its STUB line, a STUB that names another task (or none), an empty STUB, a
+ * marker sharing its line with code or not closed there, REGION without a
+ * one-word name, twice the same name, END REGION without REGION or naming
+ * another, a REGION left open, a named marker inside a solution region.
+ * LG_EFORMAT with the first error in lg_errmsg() when there is one. */
+int lg_markers_scan(const char *name, const char *text, size_t len, lg_regions *out, FILE *err);
+void lg_regions_free(lg_regions *r);
+
+/* How many solution markers (BEGIN, END, STUB) the text holds, each reported
+ * on err as "NAME:LINE: a ... marker survived in the handout". */
+size_t lg_handout_scan_markers(const char *name, const char *text, size_t len, FILE *err);
+
 /* --------------------------------------------------- handout and weave --- */
 
 /* `litgan handout OUTDIR`: the student release (solutions stubbed, hidden tests
  * and instructor material left out); fails if a marker survives. */
 int lg_handout_main(int argc, char **argv);
-/* Pieces of handout.c, tested one by one (tests/test_handout.c):
+/* Pieces of handout/, tested one by one (tests/test_handout.c):
  * lg_handout_stub_text replaces every solution region of one file's text by its
- * stub (errors: one line each on err, naming file and line); scan_markers counts
- * surviving markers; lg_handout_run writes the whole release. */
+ * stub (errors: those of lg_markers_scan); lg_handout_run writes the whole release. */
 int lg_handout_stub_text(const char *name, const char *text, size_t len, char **out,
                          size_t *out_len, size_t *n_regions, FILE *err);
-size_t lg_handout_scan_markers(const char *name, const char *text, size_t len, FILE *err);
 int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log);
-/* Pieces of weave.c, tested one by one: a named region of a file's text, simple
+/* Pieces of weave/, tested one by one: a named region of a file's text, simple
  * TeX to HTML, the writeup to HTML, and the whole report. */
 int lg_weave_region(const char *text, const char *name, char **out, size_t *first, size_t *last);
 char *lg_weave_tex(const char *tex, bool display);

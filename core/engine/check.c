@@ -109,7 +109,6 @@ static int check_player(lg_game *g, lg_player p, FILE *f, double tol, double *wo
 
 int lg_check_plugin(const char *spec, FILE *f, double tol, double *worst)
 {
-    lg_gsl_init();
     *worst = 0;
     lg_plugin_inst probe;
     /* a regularizer is checked on top of the non-saturating loss */
@@ -170,7 +169,7 @@ int lg_check_plugin(const char *spec, FILE *f, double tol, double *worst)
             rc = lg_seterr(LG_EINVAL, "worst relative error %.2e > %.0e: an analytic gradient "
                            "disagrees with centred differences", *worst, tol);
     }
-    lg_game_free(&g);
+    lg_game_clear(&g);
     gsl_rng_free(rng);
     return rc;
 }

@@ -96,24 +96,24 @@ int lg_ckpt_write(const char *path, long step, const lg_strvec *args, const gsl_
         }
     }
     uint32_t crc = (uint32_t)crc32(0L, b.p, (uInt)b.n);
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
+    lg_atomic a;
+    if (lg_atomic_open(&a, path) != LG_OK) {
         free(b.p);
-        return lg_seterr(LG_EIO, "%s: cannot write the checkpoint (%s)", tmp, strerror(errno));
+        return lg_seterr(LG_EIO, "%s: cannot write the checkpoint (%s)", path, lg_errmsg());
     }
     uint32_t ver[2] = { LG_CKPT_VERSION, 0 };
     uint64_t len = b.n;
+    FILE *f = a.f;
     bool ok = fwrite(LG_CKPT_MAGIC, 1, 8, f) == 8 && fwrite(ver, sizeof ver, 1, f) == 1 &&
               fwrite(&len, sizeof len, 1, f) == 1 && fwrite(b.p, 1, b.n, f) == b.n &&
               fwrite(&crc, sizeof crc, 1, f) == 1;
-    ok = (fclose(f) == 0) && ok;
     free(b.p);
-    if (!ok || rename(tmp, path) != 0) {
-        remove(tmp);
+    if (!ok) {
+        lg_atomic_abort(&a);
         return lg_seterr(LG_EIO, "%s: writing the checkpoint failed (disk full?)", path);
     }
+    if (lg_atomic_commit(&a) != LG_OK)
+        return lg_seterr(LG_EIO, "%s: writing the checkpoint failed (%s)", path, lg_errmsg());
     return LG_OK;
 }
 

@@ -16,31 +16,6 @@
 #include <unistd.h>
 #include <gsl/gsl_statistics_double.h>
 
-const char lg_compare_help[] =
-    "usage: litgan compare --losses gan,nsgan,wgan,ganqp [options]\n"
-    "\n"
-    "Trains each loss with its paper's defaults (optimizers, critic steps, clipping)\n"
-    "on the same data with the same seeds, then writes a report folder:\n"
-    "  report.md      table of mean +- std over seeds: modes covered, high-quality %,\n"
-    "                 sliced W1 to real samples, steps/s\n"
-    "  runs.csv       every run's final metrics\n"
-    "  samples.png    final samples over the discriminator's heatmap, one panel per loss\n"
-    "  metrics.png    modes, high-quality % and sliced W1 over training steps\n"
-    "  *.gp, *.dat    the gnuplot scripts and their data (edit, then: gnuplot samples.gp)\n"
-    "  runs/LOSS-sSEED/  each run's log.csv, samples, checkpoint\n"
-    "\n"
-    "  --losses LIST   comma-separated plugin names (no parameters)\n"
-    "  --loss SPEC     one loss with parameters, e.g. ganqp:metric=l2 (repeatable)\n"
-    "  --data SPEC     dataset (default ring8)\n"
-    "  --steps N       generator steps per run (default 2000)\n"
-    "  --seeds K       seeds 1..K (default 3)\n"
-    "  --batch B       batch size (default 256)\n"
-    "  --g SPEC, --d SPEC   networks (defaults as in litgan train); an encoder loss\n"
-    "                  gets D's input widened to x + z and an encoder mirroring G\n"
-    "  --out DIR       report folder (default reports/compare-DATA)\n"
-    "  -j N            runs in parallel (default 2)\n"
-    "  --quiet         no progress lines\n";
-
 #define MAX_LOSSES 16
 #define MAX_SEEDS 16
 
@@ -50,6 +25,7 @@ typedef struct job {
     long seed;
     char dir[4096];
     pid_t pid;
+    int fd;                      /* the child's summary arrives here */
     double t0, secs;
     int status;
     /* results */
@@ -66,78 +42,7 @@ typedef struct compare {
     job runs[MAX_LOSSES * MAX_SEEDS];
     size_t n_runs;
     lg_dataset *ds;
-    char *list_buf;
 } compare;
-
-/* ------------------------------------------------------------- options --- */
-
-static int parse_num(const char *opt, const char *v, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long x = v ? strtol(v, &end, 10) : 0;
-    if (!v || !*v || *end || errno || x < lo || x > hi)
-        return lg_seterr(LG_EINVAL, "%s '%s': expected a whole number in %ld..%ld", opt,
-                         v ? v : "", lo, hi);
-    *out = x;
-    return LG_OK;
-}
-
-static int parse_args(compare *c, int argc, char **argv)
-{
-    c->data = "ring8";
-    c->steps = 2000;
-    c->seeds = 3;
-    c->batch = 256;
-    c->jobs = 2;
-    for (int i = 0; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int rc = LG_OK;
-        bool valued = true;
-        if (!strcmp(o, "--losses")) {
-            if (!v)
-                return lg_seterr(LG_EINVAL, "--losses needs a list, e.g. gan,nsgan,wgan,ganqp");
-            free(c->list_buf);
-            c->list_buf = lg_xstrdup(v);
-            for (char *p = strtok(c->list_buf, ","); p; p = strtok(NULL, ",")) {
-                if (c->n_losses == MAX_LOSSES)
-                    return lg_seterr(LG_EINVAL, "at most %d losses", MAX_LOSSES);
-                c->losses[c->n_losses++] = p;
-            }
-        } else if (!strcmp(o, "--loss")) {
-            if (!v)
-                return lg_seterr(LG_EINVAL, "--loss needs a plugin spec");
-            if (c->n_losses == MAX_LOSSES)
-                return lg_seterr(LG_EINVAL, "at most %d losses", MAX_LOSSES);
-            c->losses[c->n_losses++] = v;
-        } else if (!strcmp(o, "--data") && v) c->data = v;
-        else if (!strcmp(o, "--g") && v) c->g_spec = v;
-        else if (!strcmp(o, "--d") && v) c->d_spec = v;
-        else if (!strcmp(o, "--out") && v) snprintf(c->out, sizeof c->out, "%s", v);
-        else if (!strcmp(o, "--steps")) rc = parse_num(o, v, 1, 100000000, &c->steps);
-        else if (!strcmp(o, "--seeds")) rc = parse_num(o, v, 1, MAX_SEEDS, &c->seeds);
-        else if (!strcmp(o, "--batch")) rc = parse_num(o, v, 2, 1000000, &c->batch);
-        else if (!strcmp(o, "-j")) rc = parse_num(o, v, 1, 64, &c->jobs);
-        else if (!strcmp(o, "--quiet")) { c->quiet = true; valued = false; }
-        else if (!v && o[0] == '-' && strcmp(o, "--quiet"))
-            return lg_seterr(LG_EINVAL, "%s needs a value (see litgan compare --help)", o);
-        else
-            return lg_seterr(LG_EINVAL, "unknown option '%s' (see litgan compare --help)", o);
-        if (rc != LG_OK)
-            return rc;
-        i += valued;
-    }
-    if (!c->n_losses)
-        return lg_seterr(LG_EINVAL, "name the losses to compare: --losses gan,nsgan,wgan,ganqp");
-    if (!c->out[0]) {
-        char name[LG_NAME_MAX];
-        const char *kv;
-        if (lg_spec_split(c->data, name, &kv) != LG_OK)
-            snprintf(name, sizeof name, "data");
-        snprintf(c->out, sizeof c->out, "reports/compare-%s", name);
-    }
-    return LG_OK;
-}
 
 /* ---------------------------------------------------------------- runs --- */
 
@@ -171,125 +76,101 @@ static int spec_ends(const char *spec, size_t *in, size_t *out)
     return LG_OK;
 }
 
-/* The child's words for one run: the loss's own defaults apply (litgan train). */
-static int run_child(const compare *c, const job *j)
+/* One run in the child: the loss's own defaults apply, as in litgan train;
+ * its summary goes back to the parent over fd. */
+static int run_child(const compare *c, const job *j, int fd)
 {
-    char steps[32], seed[32], batch[32], log_every[32];
-    snprintf(steps, sizeof steps, "%ld", c->steps);
-    snprintf(seed, sizeof seed, "%ld", j->seed);
-    snprintf(batch, sizeof batch, "%ld", c->batch);
-    snprintf(log_every, sizeof log_every, "%ld", c->steps >= 20 ? c->steps / 20 : 1);
-    const char *g = c->g_spec ? c->g_spec : "2-128r-128r-2";
-    const char *d = c->d_spec ? c->d_spec : "2-128r-128r-1";
-    char dbuf[512], ebuf[512];
-    char *argv[40];
-    int n = 0;
-#define W(x) argv[n++] = (char *)(x)
-    W("--loss"); W(j->loss); W("--data"); W(c->data); W("--steps"); W(steps); W("--seed"); W(seed);
-    W("--batch"); W(batch); W("--log-every"); W(log_every); W("--out"); W(j->dir); W("--quiet");
-    W("--g"); W(g);
-    /* an encoder loss scores (x, z): widen D's input, mirror G for E */
+    lg_run_config rc;
+    lg_run_config_init(&rc);
+    rc.loss = j->loss;
+    rc.data = c->data;
+    rc.steps = c->steps;
+    rc.seed = j->seed;
+    rc.batch = c->batch;
+    rc.log_every = c->steps >= 20 ? c->steps / 20 : 1;
+    rc.out = j->dir;
+    rc.quiet = 1;
+    rc.g = c->g_spec;
+    char dbuf[512];
+    /* an encoder loss scores (x, z): a D given here is widened to x + z (E is
+     * the default, mirroring G) */
     lg_plugin_inst pi;
     bool enc = false;
     if (lg_plugin_inst_open(j->loss, LG_PLUGIN_KIND_LOSS, &pi) == LG_OK) {
         enc = (pi.h->desc->flags & LG_PLUGIN_FLAG_ENCODER) != 0;
         lg_plugin_inst_close(&pi);
     }
-    if (enc) {
+    rc.d = c->d_spec;
+    if (enc && c->d_spec) {
         size_t zi, xo, di, dout;
-        if (spec_ends(g, &zi, &xo) != LG_OK || spec_ends(d, &di, &dout) != LG_OK)
+        const char *g = c->g_spec ? c->g_spec : "2-128r-128r-2";
+        if (spec_ends(g, &zi, &xo) != LG_OK || spec_ends(c->d_spec, &di, &dout) != LG_OK)
             return LG_EINVAL;
-        const char *rest = strchr(d, '-');
+        const char *rest = strchr(c->d_spec, '-');
         snprintf(dbuf, sizeof dbuf, "%zu%s", xo + zi, rest ? rest : "-1");
-        snprintf(ebuf, sizeof ebuf, "%zu-128r-128r-%zu", xo, zi);
-        W("--d"); W(dbuf); W("--e"); W(ebuf);
-    } else {
-        W("--d"); W(d);
+        rc.d = dbuf;
     }
-#undef W
-    argv[n] = NULL;
-    return lg_train_main(n, argv);
+    lg_run *run;
+    int status = lg_run_open(&rc, &run);
+    if (status == LG_OK && (status = lg_run_train(run)) == LG_OK) {
+        lg_run_summary sum;
+        double rate = lg_run_mean_rate(run);
+        status = lg_run_evaluate(run, 2500, &sum);
+        sum.steps_per_s = rate;
+        if (status == LG_OK && write(fd, &sum, sizeof sum) != (ssize_t)sizeof sum)
+            status = LG_EIO;
+    }
+    if (status != LG_OK)
+        fprintf(stderr, "litgan compare: %s seed %ld: %s\n", j->name, j->seed, lg_errmsg());
+    lg_run_close(run);
+    return status;
 }
 
 static int start(compare *c, job *j)
 {
     fflush(NULL);
     j->t0 = lg_now();
+    int p[2];
+    if (pipe(p) != 0)
+        return lg_seterr(LG_EIO, "cannot start a run: pipe failed (%s)", strerror(errno));
     j->pid = fork();
-    if (j->pid < 0)
+    if (j->pid < 0) {
+        close(p[0]), close(p[1]);
         return lg_seterr(LG_EIO, "cannot start a run: fork failed (%s)", strerror(errno));
-    if (j->pid == 0) {
-        int rc = run_child(c, j);
+    }
+    if (j->pid > 0) {
+        close(p[1]);
+        j->fd = p[0];
+        return LG_OK;
+    }
+    {
+        close(p[0]);
+        int rc = run_child(c, j, p[1]);
         fflush(NULL);
         _exit(rc == LG_OK ? 0 : 1);
     }
     return LG_OK;
 }
 
-/* Read a CSV with a header; returns rows x cols values or NULL. */
-static gsl_matrix *read_csv(const char *path, size_t cols)
+/* The child's summary (NaN everywhere when it sent none). */
+static void collect(job *j)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    char line[8192];
-    size_t cap = 1024, n = 0;
-    double *v = lg_xmalloc(cap * cols * sizeof *v);
-    while (fgets(line, sizeof line, f)) {
-        if (line[0] == '#' || !(line[0] == '-' || line[0] == '.' || (line[0] >= '0' && line[0] <= '9')))
-            continue;
-        if (n == cap)
-            v = lg_xrealloc(v, (cap *= 2) * cols * sizeof *v);
-        char *p = line;
-        for (size_t k = 0; k < cols; k++) {
-            v[n * cols + k] = strtod(p, &p);
-            if (*p == ',')
-                p++;
-        }
-        n++;
+    lg_run_summary sum;
+    ssize_t got;
+    while ((got = read(j->fd, &sum, sizeof sum)) < 0 && errno == EINTR)
+        ;
+    close(j->fd);
+    j->fd = -1;
+    if (got != (ssize_t)sizeof sum || j->status) {
+        j->modes = j->hq = j->sw1 = j->rate = j->loss_d = j->loss_g = NAN;
+        return;
     }
-    fclose(f);
-    gsl_matrix *m = NULL;
-    if (n) {
-        m = gsl_matrix_alloc(n, cols);
-        memcpy(m->data, v, n * cols * sizeof *v);
-    }
-    free(v);
-    return m;
-}
-
-/* The final metrics of a run, scored from its files against fixed real samples. */
-static void score(compare *c, job *j, const gsl_matrix *real)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/samples.csv", j->dir);
-    gsl_matrix *x = read_csv(path, c->ds->dim);
-    j->modes = j->hq = j->sw1 = NAN;
-    if (x) {
-        if (c->ds->n_modes) {
-            lg_mode_stats ms = lg_mode_coverage(c->ds, x);
-            j->modes = (double)ms.modes_covered;
-            j->hq = 100.0 * ms.high_quality;
-        }
-        gsl_rng *pr = gsl_rng_alloc(gsl_rng_mt19937);
-        gsl_rng_set(pr, 4242);
-        j->sw1 = lg_sliced_w1(x, real, 100, pr);
-        gsl_rng_free(pr);
-        gsl_matrix_free(x);
-    }
-    /* steps/s: the mean over the log rows; final losses: the last row */
-    snprintf(path, sizeof path, "%s/log.csv", j->dir);
-    gsl_matrix *log = read_csv(path, 6);
-    j->rate = j->loss_d = j->loss_g = NAN;
-    if (log) {
-        double s = 0;
-        for (size_t i = 0; i < log->size1; i++)
-            s += gsl_matrix_get(log, i, 5);
-        j->rate = s / (double)log->size1;
-        j->loss_d = gsl_matrix_get(log, log->size1 - 1, 1);
-        j->loss_g = gsl_matrix_get(log, log->size1 - 1, 2);
-        gsl_matrix_free(log);
-    }
+    j->modes = sum.modes;
+    j->hq = sum.high_quality;
+    j->sw1 = sum.sliced_w1;
+    j->rate = sum.steps_per_s;
+    j->loss_d = sum.loss_d;
+    j->loss_g = sum.loss_g;
 }
 
 /* ------------------------------------------------------------- figures --- */
@@ -298,9 +179,12 @@ static void score(compare *c, job *j, const gsl_matrix *real)
  * blocks (one per x), for `plot ... with image`. */
 static int write_heatmap(const char *dir, const char *path, const double box[4], size_t n)
 {
-    char *argv[] = { "--resume", (char *)dir, "--quiet" };
+    lg_run_config rc_;
+    lg_run_config_init(&rc_);
+    rc_.resume = dir;
+    rc_.quiet = 1;
     lg_run *run;
-    int rc = lg_run_open(3, argv, &run);
+    int rc = lg_run_open(&rc_, &run);
     if (rc != LG_OK)
         return rc;
     lg_game *g = lg_run_game(run);
@@ -505,6 +389,7 @@ static int run_all(compare *c)
                 continue;
             j->secs = lg_now() - j->t0;
             j->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            collect(j);
             failures += j->status != 0;
             done++;
             running--;
@@ -516,17 +401,44 @@ static int run_all(compare *c)
     return failures;
 }
 
-int lg_compare_main(int argc, char **argv)
+void lg_compare_config_init(lg_compare_config *c)
 {
-    lg_gsl_init();
-    for (int i = 0; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(lg_compare_help, stdout);
-            return LG_OK;
-        }
+    memset(c, 0, sizeof *c);
+    c->data = "ring8";
+    c->steps = 2000;
+    c->seeds = 3;
+    c->batch = 256;
+    c->jobs = 2;
+}
+
+int lg_compare_run(const lg_compare_config *cfg)
+{
     compare *c = lg_xcalloc(1, sizeof *c);
     static char labels[MAX_LOSSES][LG_NAME_MAX + 16];
-    int rc = parse_args(c, argc, argv);
+    int rc = LG_OK;
+    if (cfg->n_losses == 0 || cfg->n_losses > MAX_LOSSES)
+        rc = lg_seterr(LG_EINVAL, "name 1 to %d losses to compare: --losses gan,nsgan,wgan,ganqp", MAX_LOSSES);
+    else if (cfg->seeds < 1 || cfg->seeds > MAX_SEEDS)
+        rc = lg_seterr(LG_EINVAL, "--seeds '%ld': expected a whole number in 1..%d", cfg->seeds, MAX_SEEDS);
+    memcpy(c->losses, cfg->losses, cfg->n_losses * sizeof *cfg->losses);
+    c->n_losses = cfg->n_losses;
+    c->data = cfg->data;
+    c->g_spec = cfg->g;
+    c->d_spec = cfg->d;
+    c->steps = cfg->steps;
+    c->seeds = cfg->seeds;
+    c->batch = cfg->batch;
+    c->jobs = cfg->jobs;
+    c->quiet = cfg->quiet;
+    if (cfg->out) {
+        snprintf(c->out, sizeof c->out, "%s", cfg->out);
+    } else {
+        char name[LG_NAME_MAX];
+        const char *kv;
+        if (lg_spec_split(c->data, name, &kv) != LG_OK)
+            snprintf(name, sizeof name, "data");
+        snprintf(c->out, sizeof c->out, "reports/compare-%s", name);
+    }
     if (rc == LG_OK && (rc = lg_dataset_open(c->data, &c->ds)) != LG_OK)
         lg_seterr(rc, "--data: %s", lg_errmsg());
     /* check every loss loads before starting anything */
@@ -547,9 +459,7 @@ int lg_compare_main(int argc, char **argv)
             snprintf(j->dir, sizeof j->dir, "%s/runs/%s-s%ld", c->out, labels[l], s);
         }
     if (rc != LG_OK) {
-        fprintf(stderr, "litgan compare: %s\n", lg_errmsg());
         lg_dataset_free(c->ds);
-        free(c->list_buf);
         free(c);
         return rc;
     }
@@ -562,16 +472,16 @@ int lg_compare_main(int argc, char **argv)
         fprintf(stderr, "litgan compare: %s\n", lg_errmsg());
         failures = (int)c->n_runs;
     }
-    /* real samples of seed 1 (the runs write the same ones: real.csv) */
+    /* real samples of seed 1, as every run draws them (real.csv) */
     char path[4200], to[4200];
     snprintf(path, sizeof path, "%s/runs/%s-s1/real.csv", c->out, labels[0]);
-    gsl_matrix *real = read_csv(path, c->ds->dim);
-    if (real) {
-        snprintf(to, sizeof to, "%s/real.csv", c->out);
-        lg_copy_file(path, to);
-    }
-    for (size_t i = 0; real && i < c->n_runs; i++)
-        score(c, &c->runs[i], real);
+    snprintf(to, sizeof to, "%s/real.csv", c->out);
+    lg_copy_file(path, to);
+    gsl_matrix *real = gsl_matrix_alloc(2500, c->ds->dim);
+    gsl_rng *dr = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(dr, 1 * 1000003ul + 3);
+    c->ds->sample(c->ds, dr, real);
+    gsl_rng_free(dr);
     if (real && c->ds->dim == 2) {
         double box[4];
         box_of(real, box);
@@ -596,9 +506,7 @@ int lg_compare_main(int argc, char **argv)
         rc = write_report(c, (const char(*)[LG_NAME_MAX + 16])labels);
     if (real)
         gsl_matrix_free(real);
-    if (rc != LG_OK)
-        fprintf(stderr, "litgan compare: %s\n", lg_errmsg());
-    else if (!c->quiet)
+    if (rc == LG_OK && !c->quiet)
         fprintf(stderr, "litgan compare: done in %.0f s; report: %s/report.md (figures samples.png, "
                         "metrics.png)%s\n", lg_now() - t0, c->out,
                 failures ? "; some runs FAILED" : "");
@@ -606,7 +514,6 @@ int lg_compare_main(int argc, char **argv)
         rc = lg_seterr(LG_EPLUGIN, "%d of %zu runs failed (see runs.csv and each run's log)", failures,
                        c->n_runs);
     lg_dataset_free(c->ds);
-    free(c->list_buf);
     free(c);
     return rc;
 }

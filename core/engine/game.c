@@ -41,7 +41,7 @@ int lg_game_init(lg_game *g, lg_net *G, lg_net *D, lg_net *E, size_t batch, size
     return LG_OK;
 }
 
-void lg_game_free(lg_game *g)
+void lg_game_clear(lg_game *g)
 {
     lg_tape_free(g->tape);
     gsl_matrix_free(g->real);

@@ -5,7 +5,7 @@
 #ifndef LG_IMPL_H
 #define LG_IMPL_H
 
-#include "litgan.h"
+#include "litgan/engine.h"
 #include <gsl/gsl_blas.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -14,17 +14,7 @@
  * Run-time errors: functions return LG_OK (0) or an LG_E* status and leave a
  * one-line message in lg_errmsg(). Programmer errors: LG_ASSERT stops with
  * file, line and a hint. */
-enum {
-    LG_OK = 0,
-    LG_EINVAL = 1,  /* bad argument, flag, spec, parameter */
-    LG_EIO = 2,     /* file could not be read or written */
-    LG_ENOMEM = 3,
-    LG_EPLUGIN = 4, /* a plugin could not be loaded or failed */
-    LG_ENONFINITE = 5,
-    LG_EFORMAT = 6  /* a file is not what it should be */
-};
-int lg_seterr(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-const char *lg_errmsg(void);
+/* lg_status, lg_seterr and lg_errmsg: litgan/engine.h */
 
 #define LG_ASSERT(cond, hint)                                                  \
     do {                                                                       \
@@ -39,8 +29,6 @@ void *lg_xmalloc(size_t n);
 void *lg_xcalloc(size_t n, size_t size);
 void *lg_xrealloc(void *p, size_t n);
 char *lg_xstrdup(const char *s);
-/* Install the GSL error handler that reports instead of aborting (once). */
-void lg_gsl_init(void);
 
 /* ------------------------------------------------------------------- tape --- */
 
@@ -196,7 +184,6 @@ int lg_optim_parse(const char *spec, size_t n_params, lg_optim **out);
 void lg_optim_free(lg_optim *o);
 /* One update of theta with grad, exactly as torch.optim does it. */
 void lg_optim_step(lg_optim *o, double *theta, const double *grad);
-extern const char lg_optim_help[];
 
 /* ------------------------------------------------------------- parameters --- */
 
@@ -268,14 +255,9 @@ struct lg_dataset {
 /* "ring8" or "ring8:radius=2,sigma=0.02" */
 int lg_dataset_open(const char *spec, lg_dataset **out);
 void lg_dataset_free(lg_dataset *ds);
-extern const char lg_dataset_help[];
 
 /* ---------------------------------------------------------------- metrics --- */
 
-typedef struct lg_mode_stats {
-    size_t modes_covered;  /* modes with >= 1 high-quality sample */
-    double high_quality;   /* fraction of samples within 3 sigma of nearest mode */
-} lg_mode_stats;
 lg_mode_stats lg_mode_coverage(const lg_dataset *ds, const gsl_matrix *samples);
 
 /* Exact W1 between two empirical 1D distributions (a: na values, b: nb values),
@@ -326,7 +308,7 @@ struct lg_game {
  * the stack must be zeroed before its plugins are set. */
 int lg_game_init(lg_game *g, lg_net *G, lg_net *D, lg_net *E, size_t batch,
                  size_t z_dim, gsl_rng *rng);
-void lg_game_free(lg_game *g);
+void lg_game_clear(lg_game *g);
 /* Start a new step: fresh random numbers for lg_game_uniform. */
 void lg_game_new_step(lg_game *g);
 /* Reset the tape and build player's full objective (loss + regularizer terms).
@@ -339,44 +321,11 @@ void lg_game_set_trainable(lg_game *g, lg_player p, bool all);
 
 /* ------------------------------------------------------------------ train --- */
 
-typedef struct lg_train_config {
-    const char *loss;          /* plugin spec (required) */
-    const char *regs[LG_MAX_REGS];
-    size_t n_regs;
-    const char *data;          /* dataset spec */
-    const char *g_spec, *d_spec, *e_spec;
-    const char *opt_d, *opt_g;
-    long d_steps, d_pretrain, steps, batch;
-    unsigned long seed;
-    bool seed_set;
-    bool simultaneous;         /* both players step from the same point */
-    const char *out;           /* output folder */
-    long log_every, ckpt_every, n_samples;
-    int progress;              /* -1 auto (a terminal), 0 plain lines, 1 progress line */
-    bool quiet;
-    const char *resume;        /* folder of the run to continue */
-} lg_train_config;
-
-/* `litgan train ARGS...`: parse, apply the loss plugin's defaults to options the
- * user left out, run. Returns 0 on success, an LG_E* status otherwise (message
- * already printed). */
-int lg_train_main(int argc, char **argv);
-extern const char lg_train_help[];
-
-/* The runner as an object (for benchmarks and tests): lg_run_open parses the
- * same options as `litgan train` and sets up everything (creating the output
- * folder); lg_run_step takes one generator step with its discriminator steps,
- * without logging. */
-typedef struct lg_run lg_run;
-int lg_run_open(int argc, char **argv, lg_run **out);
-int lg_run_step(lg_run *r);
-lg_game *lg_run_game(lg_run *r);
-const lg_train_config *lg_run_config(const lg_run *r);
-void lg_run_close(lg_run *r);
-
-/* `litgan compare ARGS...` (compare.c); returns 0 or an LG_E* status. */
-int lg_compare_main(int argc, char **argv);
-extern const char lg_compare_help[];
+/* The runner: litgan/engine.h (lg_run_*), internals in run.h. Runner
+ * services the engine shares: */
+int lg_run_save(lg_run *r);                      /* write the checkpoint now */
+double lg_run_loss(const lg_run *r, lg_player p); /* the last step's objective */
+double lg_run_mean_rate(const lg_run *r);         /* steps/s, mean over the log rows */
 
 /* ------------------------------------------------------------- checkpoint --- */
 
@@ -451,5 +400,93 @@ int lg_copy_file(const char *from, const char *to);
  * SCRIPT failed (see DIR/gnuplot.err); the data and the script are there to
  * rerun". The lab kit and litgan compare run their figures through it. */
 int lg_gnuplot_run(const char *dir, const char *script, const char *who, FILE *log);
+
+/* ----------------------------------------------------- child processes --- */
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+/* What a child runs (proc.c): argv (searched in PATH) or fn in a forked copy
+ * of this process; exactly one. stdin is /dev/null; the streams named in
+ * capture go into one buffer (first out_cap bytes kept, the rest read and
+ * dropped; with out_cap 0 they stay the parent's), the others are the
+ * parent's. With timeout > 0 (wall-clock seconds) the child leads its own
+ * process group, killed as a whole (SIGKILL) when the time is up.
+ * Examples: a program with its output and a 60 s limit:
+ *     char *argv[] = { "cc", "-c", "x.c", NULL };
+ *     lg_proc_spec s = { .argv = argv, .capture = LG_PROC_OUT | LG_PROC_ERR,
+ *                        .out_cap = 8192, .timeout = 60 };
+ *     lg_proc_result r;
+ *     if (lg_proc_run(&s, &r) == LG_OK && lg_proc_exited_ok(&r)) ... r.out ...
+ *     lg_proc_result_free(&r);
+ * a function whose result comes back through the channel (fd: its write end):
+ *     static int job(void *ctx, int fd) { ... write(fd, ...); return 0; }
+ *     lg_proc_spec s = { .fn = job, .ctx = &args, .chan_cap = 1 << 20 };
+ * several side by side: lg_proc_start each, lg_proc_wait on all (returns when
+ * one has ended, or after ms), lg_proc_end the ended ones. */
+enum { LG_PROC_OUT = 1, LG_PROC_ERR = 2 };
+typedef struct lg_proc_spec {
+    char *const *argv;              /* a program, or NULL */
+    int (*fn)(void *ctx, int chan); /* or a function; returns the exit status */
+    void *ctx;                      /* for fn, setup and watch */
+    const char *cwd;                /* NULL: this process's */
+    unsigned capture;               /* LG_PROC_OUT | LG_PROC_ERR, or 0 */
+    size_t out_cap;                 /* bytes of the capture kept */
+    size_t chan_cap;                /* fn only: > 0 gives fn a result pipe, bytes kept */
+    double timeout;                 /* seconds; <= 0: none */
+    /* in the child, after its streams and cwd are set, before exec or fn */
+    void (*setup)(void *ctx);
+    /* in the parent every watch_ms (default 10) while the child runs; false
+     * stops the child as a timeout does (res.stopped) */
+    bool (*watch)(pid_t pid, void *ctx);
+    int watch_ms;
+} lg_proc_spec;
+
+typedef struct lg_proc_result {
+    int status;                     /* as from waitpid */
+    bool timed_out, stopped;        /* killed at the deadline / by the watch */
+    struct rusage ru;               /* the child's resource usage (wait4) */
+    char *out;                      /* the capture, NUL-terminated (never NULL) */
+    size_t n_out;
+    bool out_over;                  /* more than out_cap bytes came */
+    char *chan;                     /* what fn wrote to its channel, NUL-terminated */
+    size_t n_chan;
+    bool chan_over;
+} lg_proc_result;
+
+typedef struct lg_proc lg_proc;
+/* LG_OK, or LG_EIO with a message when no child could be started. */
+int lg_proc_run(const lg_proc_spec *spec, lg_proc_result *res);
+int lg_proc_start(const lg_proc_spec *spec, lg_proc **out);
+/* Wait until one of ps (NULL entries skipped) has ended or ms milliseconds
+ * passed (ms < 0: no limit), reading their pipes and enforcing their
+ * deadlines; returns how many of ps have ended. */
+size_t lg_proc_wait(lg_proc *const *ps, size_t n, int ms);
+bool lg_proc_ended(const lg_proc *p);
+/* Wait for p's end if need be, fill res and free p. */
+void lg_proc_end(lg_proc *p, lg_proc_result *res);
+void lg_proc_result_free(lg_proc_result *res);
+/* Exited with status 0, neither timed out nor stopped. */
+bool lg_proc_exited_ok(const lg_proc_result *res);
+
+/* ----------------------------------------------------------- atomic write --- */
+
+/* The one atomic write (fsio.c): a temporary file in the target's folder,
+ * fsync, rename. A path that exists and is a character device or a FIFO
+ * (/dev/null) is written through in place, anything else but a regular file
+ * refused; a symbolic link's target is replaced. lg_atomic_open makes the
+ * folder if need be and gives a->f to write into; lg_atomic_commit replaces
+ * the file (LG_EIO with a message on any failure, the old file intact);
+ * lg_atomic_abort drops the temporary file. */
+typedef struct lg_atomic {
+    FILE *f;
+    char *path, *tmp;
+    bool direct;
+} lg_atomic;
+int lg_atomic_open(lg_atomic *a, const char *path);
+int lg_atomic_commit(lg_atomic *a);
+void lg_atomic_abort(lg_atomic *a);
+/* n bytes as the whole new content of path. */
+int lg_write_atomic(const char *path, const void *data, size_t n);
 
 #endif /* LG_IMPL_H */

@@ -273,7 +273,6 @@ static double jsd_integrand(double x, void *vctx)
 
 double lg_jsd_1d(lg_density_fn p, void *pctx, lg_density_fn q, void *qctx, double lo, double hi)
 {
-    lg_gsl_init();
     if (!(isfinite(lo) && isfinite(hi) && lo < hi)) {
         lg_seterr(LG_EINVAL, "JSD: the interval (%g, %g) must be finite with lo < hi", lo, hi);
         return NAN;

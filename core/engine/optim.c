@@ -36,11 +36,13 @@ static const lg_param_doc rmsprop_doc[] = {
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
-const char lg_optim_help[] =
+static const char optim_help[] =
     "optimizers (torch.optim's rules and defaults):\n"
     "  sgd:lr=0.01,momentum=0,dampening=0,nesterov=0,wd=0\n"
     "  adam:lr=0.001,b1=0.9,b2=0.999,eps=1e-8,wd=0\n"
     "  rmsprop:lr=0.01,alpha=0.99,eps=1e-8,momentum=0,wd=0\n";
+
+const char *lg_optim_help(void) { return optim_help; }
 
 int lg_optim_parse(const char *spec, size_t n_params, lg_optim **out)
 {

@@ -9,10 +9,8 @@
 #include <string.h>
 #include <time.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 #include <gsl/gsl_errno.h>
 
 static _Thread_local char errbuf[512];
@@ -44,14 +42,15 @@ void *lg_xcalloc(size_t n, size_t size) { return check(calloc(n ? n : 1, size ? 
 void *lg_xrealloc(void *p, size_t n) { return check(realloc(p, n ? n : 1), n); }
 char *lg_xstrdup(const char *s) { return check(strdup(s ? s : ""), 1); }
 
-/* GSL's default handler aborts; litgan checks every status instead. The
- * handler still reports what went wrong, once per call site, on stderr. */
+/* GSL's default handler aborts; litgan checks every status instead. Programs
+ * (bin/litgan, the tests) install this handler, which reports what went wrong
+ * on stderr and returns; library code leaves the process-wide handler alone. */
 static void gsl_report(const char *reason, const char *file, int line, int gsl_errno)
 {
     fprintf(stderr, "litgan: GSL error %d (%s) at %s:%d\n", gsl_errno, reason, file, line);
 }
 
-void lg_gsl_init(void)
+void lg_gsl_report_errors(void)
 {
     static int done;
     if (!done) {
@@ -160,25 +159,28 @@ char *lg_read_file(const char *path, size_t *len)
 
 int lg_gnuplot_run(const char *dir, const char *script, const char *who, FILE *log)
 {
-    pid_t pid = fork();
-    if (pid == 0) { /* the child: only async-signal-safe calls until exec */
-        int fd = chdir(dir) == 0 ? open("gnuplot.err", O_WRONLY | O_CREAT | O_APPEND, 0644) : -1;
-        if (fd < 0)
-            _exit(126);
-        dup2(fd, STDERR_FILENO);
-        close(fd);
-        execlp("gnuplot", "gnuplot", script, (char *)NULL);
-        static const char msg[] = "gnuplot: cannot run it (is gnuplot installed?)\n";
-        ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
-        (void)w;
-        _exit(127);
+    char *argv[] = { "gnuplot", (char *)script, NULL };
+    lg_proc_spec spec = { .argv = argv, .cwd = dir, .capture = LG_PROC_ERR, .out_cap = 1 << 20 };
+    lg_proc_result r;
+    bool ok = lg_proc_run(&spec, &r) == LG_OK;
+    if (ok) {
+        bool ran = lg_proc_exited_ok(&r);
+        /* its messages, appended to dir/gnuplot.err as before */
+        if (r.n_out || !ran) {
+            char path[4200];
+            snprintf(path, sizeof path, "%s/gnuplot.err", dir);
+            FILE *e = fopen(path, "a");
+            if (e) {
+                fwrite(r.out, 1, r.n_out, e);
+                if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 127)
+                    fputs("gnuplot: cannot run it (is gnuplot installed?)\n", e);
+                fclose(e);
+            }
+        }
+        ok = ran;
+        lg_proc_result_free(&r);
     }
-    int status = 0;
-    pid_t got = -1;
-    if (pid > 0)
-        while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-            ;
-    if (got == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    if (ok)
         return LG_OK;
     if (log)
         fprintf(log, "%s: gnuplot %s failed (see %s/gnuplot.err); the data and the script are there "

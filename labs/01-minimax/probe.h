@@ -120,7 +120,7 @@ static inline int probe_child(lg_child *c, const void *arg, double *out, size_t 
     lg_params_free(g.loss.params);
     g.loss.h = NULL;
     g.loss.params = NULL;
-    lg_game_free(&g);
+    lg_game_clear(&g);
     gsl_rng_free(rng);
     return rc;
 }
@@ -155,7 +155,7 @@ static inline void probe_logits(const lg_probe *pr, double *s_real, double *s_fa
     memcpy(s_real, lg_value(sr)->data, pr->batch * sizeof(double));
     memcpy(s_fake, lg_value(sf)->data, pr->batch * sizeof(double));
     lg_tape_free(t);
-    lg_game_free(&g);
+    lg_game_clear(&g);
     gsl_rng_free(rng);
 }
 
@@ -184,7 +184,7 @@ static inline void probe_chain_grad(const lg_probe *pr, const double *cr, const 
     memcpy(grad, D->grad, D->n_params * sizeof(double));
     memcpy(grad + D->n_params, G->grad, G->n_params * sizeof(double));
     lg_tape_free(t);
-    lg_game_free(&g);
+    lg_game_clear(&g);
     gsl_rng_free(rng);
 }
 

@@ -127,15 +127,20 @@ static int run_case(const bench_case *bc, double seconds, bench_result *res)
         fprintf(stderr, "bench %s: cannot create a folder in /tmp (%s)\n", bc->name, strerror(errno));
         return LG_EIO;
     }
-    char *argv[] = {
-        "--loss", "nsgan", "--data", (char *)bc->data, "--g", (char *)bc->g, "--d", (char *)bc->d,
-        "--batch", (char *)bc->batch, "--opt-d", "adam:lr=2e-4,b1=0.5,b2=0.999",
-        "--opt-g", "adam:lr=2e-4,b1=0.5,b2=0.999", "--d-steps", "1", "--out", out, "--quiet",
-        "--seed", "1",
-    };
-    int argc = (int)(sizeof argv / sizeof argv[0]);
+    lg_run_config c;
+    lg_run_config_init(&c);
+    c.loss = "nsgan";
+    c.data = bc->data;
+    c.g = bc->g;
+    c.d = bc->d;
+    c.batch = atol(bc->batch);
+    c.opt_d = c.opt_g = "adam:lr=2e-4,b1=0.5,b2=0.999";
+    c.d_steps = 1;
+    c.out = out;
+    c.quiet = 1;
+    c.seed = 1;
     lg_run *run = NULL;
-    int rc = lg_run_open(argc, argv, &run);
+    int rc = lg_run_open(&c, &run);
     if (rc != LG_OK) {
         fprintf(stderr, "bench %s: %s\n", bc->name, lg_errmsg());
         rmdir(out);
@@ -143,7 +148,7 @@ static int run_case(const bench_case *bc, double seconds, bench_result *res)
     }
     lg_game *g = lg_run_game(run);
     res->flops = step_flops(g->net[LG_NET_G], g->net[LG_NET_D],
-                            (double)lg_run_config(run)->batch);
+                            (double)c.batch);
 
     /* warm-up: caches, page faults, the tape's first allocations */
     double t = 0;
@@ -195,6 +200,7 @@ fail:
 
 int main(int argc, char **argv)
 {
+    lg_gsl_report_errors(); /* a program, not the library, chooses GSL's handler */
     double seconds = 0.6;
     bool want[N_CASES] = { false };
     bool any = false;

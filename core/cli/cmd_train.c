@@ -1,0 +1,125 @@
+/*
+ * cmd_train.c - `litgan train`: options into an lg_run_config, then the run.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+static const char help[] =
+    "usage: litgan train --loss NAME[:k=v,...]|FILE.so [options]\n"
+    "       litgan train --resume DIR [--steps N] [--quiet] [--progress|--no-progress]\n"
+    "\n"
+    "Trains a GAN with a loss plugin on a dataset and writes DIR/log.csv, DIR/samples.csv,\n"
+    "DIR/real.csv and DIR/checkpoint.bin. Options the loss plugin's paper prescribes\n"
+    "(optimizers, critic steps) are its defaults; options given here win.\n"
+    "\n"
+    "  --loss SPEC        loss plugin: a name (see `litgan plugins`) or a .so path, with\n"
+    "                     parameters after ':' (e.g. ganqp:lambda=10,metric=l2)\n"
+    "  --reg SPEC         regularizer plugin (repeatable, at most 8)\n"
+    "  --data SPEC        dataset (default ring8); see below\n"
+    "  --g SPEC           generator network (default 2-128r-128r-X for data of dimension X;\n"
+    "                     the first width is the noise dimension, noise ~ N(0, I))\n"
+    "  --d SPEC           discriminator network (default X-128r-128r-1; with an encoder\n"
+    "                     loss (X+Z)-128r-128r-1, scoring the pair (x, z))\n"
+    "  --e SPEC           encoder network (default X-128r-128r-Z for a loss that needs one)\n"
+    "  --opt-d SPEC       discriminator optimizer (default adam:lr=2e-4,b1=0.5)\n"
+    "  --opt-g SPEC       generator (and encoder) optimizer (default adam:lr=2e-4,b1=0.5)\n"
+    "  --d-steps K        discriminator steps per generator step (default 1)\n"
+    "  --d-pretrain K     discriminator steps before the first generator step (default 0)\n"
+    "  --simultaneous     both players step from the same point (needs --d-steps 1)\n"
+    "  --steps N          generator steps (default 2000)\n"
+    "  --batch B          batch size (default 256)\n"
+    "  --seed S           random seed (default: $GSL_RNG_SEED, else 1)\n"
+    "  --out DIR          output folder (default runs/LOSS-sSEED)\n"
+    "  --log-every N      log a row every N steps (default 100)\n"
+    "  --ckpt-every N     write the checkpoint every N steps (default 500)\n"
+    "  --samples N        generated samples written and scored (default 2500)\n"
+    "  --resume DIR       continue the run in DIR from its checkpoint, bit for bit\n"
+    "  --progress | --no-progress   progress line (default: when stderr is a terminal)\n"
+    "  --quiet            print nothing but errors\n"
+    "\n"
+    "Network spec: widths joined by '-', each followed by modifiers applied in order:\n"
+    "  r ReLU, l[slope] LeakyReLU (0.2), t Tanh, s Sigmoid, b[eps] BatchNorm1d (1e-5).\n"
+    "  e.g. 100-128l-256b0.8l-512b0.8l-784t\n";
+
+
+enum {
+    OPT_LOSS = 256, OPT_REG, OPT_DATA, OPT_G, OPT_D, OPT_E, OPT_OPT_D, OPT_OPT_G, OPT_D_STEPS,
+    OPT_D_PRETRAIN, OPT_SIMULTANEOUS, OPT_STEPS, OPT_BATCH, OPT_SEED, OPT_OUT, OPT_LOG_EVERY,
+    OPT_CKPT_EVERY, OPT_SAMPLES, OPT_RESUME, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_QUIET
+};
+
+static const struct option options[] = {
+    { "loss", required_argument, 0, OPT_LOSS }, { "reg", required_argument, 0, OPT_REG },
+    { "data", required_argument, 0, OPT_DATA }, { "g", required_argument, 0, OPT_G },
+    { "d", required_argument, 0, OPT_D }, { "e", required_argument, 0, OPT_E },
+    { "opt-d", required_argument, 0, OPT_OPT_D }, { "opt-g", required_argument, 0, OPT_OPT_G },
+    { "d-steps", required_argument, 0, OPT_D_STEPS }, { "d-pretrain", required_argument, 0, OPT_D_PRETRAIN },
+    { "simultaneous", no_argument, 0, OPT_SIMULTANEOUS }, { "steps", required_argument, 0, OPT_STEPS },
+    { "batch", required_argument, 0, OPT_BATCH }, { "seed", required_argument, 0, OPT_SEED },
+    { "out", required_argument, 0, OPT_OUT }, { "log-every", required_argument, 0, OPT_LOG_EVERY },
+    { "ckpt-every", required_argument, 0, OPT_CKPT_EVERY }, { "samples", required_argument, 0, OPT_SAMPLES },
+    { "resume", required_argument, 0, OPT_RESUME }, { "progress", no_argument, 0, OPT_PROGRESS },
+    { "no-progress", no_argument, 0, OPT_NO_PROGRESS }, { "quiet", no_argument, 0, OPT_QUIET },
+    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+};
+
+int lg_cmd_train(int argc, char **argv)
+{
+    lg_run_config c;
+    lg_run_config_init(&c);
+    int ch, bad = LG_EXIT_OK;
+    optind = 0;
+    opterr = 0;
+    while (!bad && (ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        const char *v = optarg;
+        switch (ch) {
+        case 'h':
+            printf("%s\n%s\n%s", help, lg_optim_help(), lg_dataset_help());
+            return LG_EXIT_OK;
+        case OPT_LOSS: c.loss = v; break;
+        case OPT_REG:
+            if (c.n_regs == LG_RUN_MAX_REGS) {
+                fprintf(stderr, "litgan train: --reg: at most %d regularizers\n", LG_RUN_MAX_REGS);
+                return LG_EXIT_USAGE;
+            }
+            c.regs[c.n_regs++] = v;
+            break;
+        case OPT_DATA: c.data = v; break;
+        case OPT_G: c.g = v; break;
+        case OPT_D: c.d = v; break;
+        case OPT_E: c.e = v; break;
+        case OPT_OPT_D: c.opt_d = v; break;
+        case OPT_OPT_G: c.opt_g = v; break;
+        case OPT_D_STEPS: bad = lg_cli_long("train", "--d-steps", v, 1, &c.d_steps); break;
+        case OPT_D_PRETRAIN: bad = lg_cli_long("train", "--d-pretrain", v, 0, &c.d_pretrain); break;
+        case OPT_SIMULTANEOUS: c.simultaneous = 1; break;
+        case OPT_STEPS: bad = lg_cli_long("train", "--steps", v, 0, &c.steps); break;
+        case OPT_BATCH: bad = lg_cli_long("train", "--batch", v, 1, &c.batch); break;
+        case OPT_SEED: bad = lg_cli_long("train", "--seed", v, 0, &c.seed); break;
+        case OPT_OUT: c.out = v; break;
+        case OPT_LOG_EVERY: bad = lg_cli_long("train", "--log-every", v, 1, &c.log_every); break;
+        case OPT_CKPT_EVERY: bad = lg_cli_long("train", "--ckpt-every", v, 1, &c.ckpt_every); break;
+        case OPT_SAMPLES: bad = lg_cli_long("train", "--samples", v, 1, &c.samples); break;
+        case OPT_RESUME: c.resume = v; break;
+        case OPT_PROGRESS: c.progress = 1; break;
+        case OPT_NO_PROGRESS: c.progress = 0; break;
+        case OPT_QUIET: c.quiet = 1; break;
+        default: return lg_cli_bad_option("train", ch, argv);
+        }
+    }
+    if (bad)
+        return bad;
+    if (optind < argc) {
+        fprintf(stderr, "litgan train: unexpected argument '%s' (see litgan train --help)\n", argv[optind]);
+        return LG_EXIT_USAGE;
+    }
+    lg_run *r;
+    int rc = lg_run_open(&c, &r);
+    if (rc == LG_OK)
+        rc = lg_run_train(r);
+    if (rc != LG_OK)
+        fprintf(stderr, "litgan train: %s\n", lg_errmsg());
+    lg_run_close(r);
+    return rc == LG_OK ? LG_EXIT_OK : LG_EXIT_FAIL;
+}

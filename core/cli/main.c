@@ -1,0 +1,76 @@
+/*
+ * main.c - bin/litgan: the table of commands.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *name, *args, *help;
+    lg_cli_fn fn;
+} commands[] = {
+    { "train", "", "train a GAN with a loss plugin (and regularizers)", lg_cmd_train },
+    { "compare", "", "train several losses on one task and write a report", lg_cmd_compare },
+    { "lab", "NN", "run lab NN's experiment and write its figures", lg_cmd_lab },
+    { "plugins", "", "list the plugins found, with title and citation", lg_cmd_plugins },
+    { "check-plugin", "P", "validate a plugin and gradient-check its objectives", lg_cmd_check },
+    { "grade", "NN", "grade lab NN (the source tree or --submission DIR)", lg_cmd_grade },
+    { "grade-all", "NN DIR", "grade every submission folder in DIR, in parallel", lg_cmd_grade_all },
+    { "handout", "OUTDIR", "write the student release (solutions stubbed, instructor files left out)",
+      lg_cmd_handout },
+    { "weave", "NN", "write lab NN's report: reports/NN-name/index.html", lg_cmd_weave },
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: litgan COMMAND [options]     (litgan COMMAND --help for details)\n\ncommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        char head[64];
+        snprintf(head, sizeof head, "%s %s", commands[i].name, commands[i].args);
+        fprintf(f, "  %-16s %s\n", head, commands[i].help);
+    }
+    fprintf(f, "  help             this text\n  --version        litgan's version\n\n"
+               "Plugins are found in $LITGAN_PLUGIN_PATH (':'-separated folders), then in\n"
+               "the build folder; a path to a .so file also works everywhere.\n");
+}
+
+int lg_cli_bad_option(const char *cmd, int c, char **argv)
+{
+    const char *typed = argv[optind - 1];
+    if (c == ':')
+        fprintf(stderr, "litgan %s: %s needs a value (see litgan %s --help)\n", cmd, typed, cmd);
+    else
+        fprintf(stderr, "litgan %s: unknown option '%s' (see litgan %s --help)\n", cmd, typed, cmd);
+    return LG_EXIT_USAGE;
+}
+
+int lg_cli_long(const char *cmd, const char *opt, const char *text, long lo, long *out)
+{
+    if (lg_parse_long(opt, text, lo, out) == LG_OK)
+        return LG_EXIT_OK;
+    fprintf(stderr, "litgan %s: %s\n", cmd, lg_errmsg());
+    return LG_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    lg_gsl_report_errors();
+    if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? LG_EXIT_USAGE : LG_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("litgan %s\n", lg_version());
+        return LG_EXIT_OK;
+    }
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "litgan: unknown command '%s' (commands:", argv[1]);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", commands[i].name);
+    fprintf(stderr, "; see litgan help)\n");
+    return LG_EXIT_USAGE;
+}

@@ -1,0 +1,116 @@
+/*
+ * grade_impl.h - what the files of core/course/grade/ share (internal to the
+ * course library; the interface is the sandbox and grading section of
+ * lg_course.h).
+ *
+ *   run.c      a grading run: the CUnit glue (one hand-made suite per task,
+ *              one CU_run_test per test), lg_grade_call / lg_grade_close, the
+ *              scores; in a forked copy when a CUnit run is in progress
+ *   outcome.c  the numbers of a grading run, and their wire form between processes
+ *   report.c   the per-task table on the terminal and Gradescope's results.json
+ *   jobs.c     grade-all: submissions graded N at a time, grades.csv
+ *   cli.c      `litgan grade` and `litgan grade-all` (their arguments)
+ *   build.c    building a submission (the compiler in a child with a timeout)
+ *   sandbox.c  the parent side of a sandboxed computation: limits, memory
+ *              watch, what happened in one line
+ *   child.c    the sandbox child: streams, limits, filter, the student's objects
+ *   seccomp.c  the child's system-call filter
+ */
+#ifndef LG_GRADE_IMPL_H
+#define LG_GRADE_IMPL_H
+
+#include "lg_course.h"
+
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#define LG_NOBODY 65534 /* uid and gid the child and the compiler take when the grader is root */
+
+/* ------------------------------------------------------ sandbox helpers --- */
+
+/* $TMPDIR or /tmp; /tmp also when we are root and $TMPDIR is closed to others. */
+const char *lg_sbx_tmp_base(void);
+void lg_sbx_rm_rf(const char *dir);
+const char *lg_sbx_base_name(const char *path);
+/* Give up root: groups, gid, uid; false when the system refuses. */
+bool lg_sbx_drop_root(void);
+/* Soft and hard limit, no higher than the hard limit there is. */
+void lg_sbx_set_limit(int resource, rlim_t value);
+const char *lg_sbx_signal_name(int sig);
+/* One line of printable text from untrusted bytes. */
+void lg_sbx_one_line(char *dst, size_t cap, const char *src, size_t n);
+/* Virtual size and resident set of pid (0: this process), in bytes. */
+bool lg_sbx_statm(pid_t pid, size_t *vm, size_t *rss);
+
+/* The child's result frame: magic, kind, count, then the doubles or the reason. */
+#define LG_FRAME_MAGIC 0x3152474cu /* "LGR1" */
+#define LG_FRAME_VALUES 0u
+#define LG_FRAME_FAILURE 1u
+typedef struct lg_frame_head {
+    uint32_t magic, kind;
+    uint64_t n;
+} lg_frame_head;
+
+/* What the sandbox child runs (child.c): the proc helper's fn with ctx an
+ * lg_sbx_job; base_rss is the parent's watch. */
+typedef struct lg_sbx_job {
+    const lg_submission *sub;
+    lg_child_fn fn;
+    const void *arg;
+    size_t max;
+    lg_limits lim;
+    const char *workdir;
+    size_t base_rss;
+} lg_sbx_job;
+int lg_sbx_child_main(void *job, int chan);
+/* The system-call filter (seccomp.c); 0 when installed. */
+int lg_sbx_install_filter(void);
+
+/* -------------------------------------------------------------- grading --- */
+
+typedef struct lg_grade_rec {
+    const lg_grade_test *t;
+    size_t task;              /* index in lab->tasks */
+    char number[32];          /* "1.1.2" */
+    bool passed;
+    char *msg;                /* failures, joined; NULL when passed */
+} lg_grade_rec;
+
+/* What grading one submission gives, as sent between processes. */
+typedef struct lg_grade_outcome {
+    int rc;                   /* LG_OK, LG_EINVAL (a test failed), else a grader error */
+    double score, max;
+    size_t n_tasks;
+    double *task_score, *task_max;
+    char err[512];
+} lg_grade_outcome;
+
+void lg_outcome_init(lg_grade_outcome *o, size_t n_tasks);
+void lg_outcome_free(lg_grade_outcome *o);
+int lg_outcome_error(lg_grade_outcome *o, int rc, const char *msg);
+/* The wire form: a header, the task scores, then table_len bytes of table. */
+void lg_outcome_send(int fd, const lg_grade_outcome *o, const char *table, size_t table_len);
+size_t lg_outcome_wire_size(size_t n_tasks, size_t table_len);
+bool lg_outcome_parse(const char *buf, size_t len, size_t n_tasks, lg_grade_outcome *o,
+                      const char **table, size_t *table_len);
+
+/* Grade (run.c): in this process, or in a forked copy when a CUnit run is in
+ * progress here; the table on f, results.json to json_path (may be NULL). */
+int lg_grade_collect(const lg_lab *lab, const char *subdir, const char *json_path, FILE *f,
+                     lg_grade_outcome *o);
+
+/* Points: one decimal, two when needed (0.25). */
+const char *lg_grade_pts(char *buf, size_t cap, double v);
+/* The per-task table on f; summary gets its first line and the compile errors. */
+void lg_grade_table(FILE *f, const lg_lab *lab, const char *subdir, const lg_submission *sub,
+                    const lg_grade_rec *recs, size_t n, const lg_grade_outcome *o,
+                    char *summary, size_t cap);
+/* Gradescope's results.json (jansson), written atomically. */
+int lg_grade_json(const char *path, const lg_grade_rec *recs, size_t n, const lg_grade_outcome *o,
+                  const char *summary, double seconds);
+
+/* grade-all's work once its arguments are read (jobs.c): exit status. */
+int lg_grade_all_run(const lg_lab *lab, const char *dir, const char *out, long jobs);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * sandbox.c - running student code (lg_sandbox_run): the parent's side.
+ *
+ * The computation runs in a forked child (child.c) through the proc helper:
+ * its own process group, stdout and stderr captured (the first 1 KiB kept,
+ * never read as a score), a result pipe for one framed message, a wall-clock
+ * deadline after which the whole group is killed, and a watch every 10 ms on
+ * the child's resident memory (killed when it grows by more than
+ * memory_bytes). Once the child is gone, what happened becomes one line:
+ * "crashed (SIGSEGV)", "timed out after 10 s", "ran out of CPU time", ...
+ */
+#include "grade_impl.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define WATCH_MS 10 /* how often the parent looks at the child's memory */
+
+lg_limits lg_limits_default(void)
+{
+    return (lg_limits){ .cpu_seconds = 10, .wall_seconds = 10, .memory_bytes = (size_t)1 << 30 };
+}
+
+/* The memory watch: false once the child has grown past its limit. */
+static bool memory_ok(pid_t pid, void *ctx)
+{
+    const lg_sbx_job *job = ctx;
+    size_t vm = 0, rss = 0;
+    return !(lg_sbx_statm(pid, &vm, &rss) && rss > job->base_rss + job->lim.memory_bytes);
+}
+
+static void format_seconds(char *dst, size_t cap, double s)
+{
+    snprintf(dst, cap, "%g s", s);
+}
+
+int lg_sandbox_run(const lg_submission *s, lg_child_fn fn, const void *arg, double *out,
+                   size_t max, const lg_limits *lim_in, lg_child_result *res)
+{
+    memset(res, 0, sizeof *res);
+    lg_limits lim = lim_in ? *lim_in : lg_limits_default();
+    char workdir[4096];
+    snprintf(workdir, sizeof workdir, "%s/litgan-run-XXXXXX", lg_sbx_tmp_base());
+    if (!mkdtemp(workdir)) {
+        snprintf(res->why, sizeof res->why, "the sandbox could not make its folder: %s",
+                 strerror(errno));
+        return lg_seterr(LG_EIO, "%s", res->why);
+    }
+    chmod(workdir, 0755); /* the child may have given up root: it still enters, never writes */
+    size_t base_vm = 0, base_rss = 0;
+    lg_sbx_statm(0, &base_vm, &base_rss);
+    lg_sbx_job job = { .sub = s, .fn = fn, .arg = arg, .max = max, .lim = lim,
+                       .workdir = workdir, .base_rss = base_rss };
+    size_t cap = sizeof(lg_frame_head) + max * sizeof(double) + sizeof res->why;
+    lg_proc_spec spec = { .fn = lg_sbx_child_main, .ctx = &job,
+                          .capture = LG_PROC_OUT | LG_PROC_ERR, .out_cap = sizeof res->output - 1,
+                          .chan_cap = cap, .timeout = lim.wall_seconds, .watch = memory_ok,
+                          .watch_ms = WATCH_MS };
+    lg_proc_result pr;
+    if (lg_proc_run(&spec, &pr) != LG_OK) {
+        lg_sbx_rm_rf(workdir);
+        snprintf(res->why, sizeof res->why, "the sandbox could not start: %s", lg_errmsg());
+        return lg_seterr(LG_EIO, "%s", res->why);
+    }
+    memcpy(res->output, pr.out, pr.n_out);
+    res->output[pr.n_out] = '\0';
+    lg_sbx_rm_rf(workdir);
+
+    /* what happened, in one line */
+    int status = pr.status;
+    const struct rusage *ru = &pr.ru;
+    bool mem_out = pr.stopped, killed = pr.timed_out || pr.stopped;
+    char lim_s[64];
+    double cpu_used = (double)ru->ru_utime.tv_sec + 1e-6 * (double)ru->ru_utime.tv_usec +
+                      (double)ru->ru_stime.tv_sec + 1e-6 * (double)ru->ru_stime.tv_usec;
+    /* ru_maxrss (KiB) counts the pages the child shared with the grading
+     * process too; base_rss is the grading process's resident set at the fork */
+    double grown = (double)ru->ru_maxrss * 1024.0 - (double)base_rss;
+    bool near_mem_limit = grown >= 0.9 * (double)lim.memory_bytes;
+    char mem_note[96] = "";
+    if (near_mem_limit)
+        snprintf(mem_note, sizeof mem_note, " after reaching the memory limit (%zu MiB)",
+                 lim.memory_bytes >> 20);
+    lg_frame_head head;
+    bool valid = false;
+    if (!pr.chan_over && pr.n_chan >= sizeof head) {
+        memcpy(&head, pr.chan, sizeof head);
+        size_t elem = head.kind == LG_FRAME_VALUES ? sizeof(double) : 1;
+        valid = head.magic == LG_FRAME_MAGIC &&
+                (head.kind == LG_FRAME_VALUES || head.kind == LG_FRAME_FAILURE) &&
+                head.n <= cap && pr.n_chan == sizeof head + head.n * elem &&
+                (head.kind != LG_FRAME_VALUES || head.n <= max);
+    }
+    bool exited0 = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (mem_out) {
+        snprintf(res->why, sizeof res->why, "used more than %zu MiB of memory",
+                 lim.memory_bytes >> 20);
+    } else if (killed && !(exited0 && valid)) {
+        format_seconds(lim_s, sizeof lim_s, lim.wall_seconds);
+        snprintf(res->why, sizeof res->why, "timed out after %s", lim_s);
+    } else if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        const char *name = lg_sbx_signal_name(sig);
+        format_seconds(lim_s, sizeof lim_s, ceil(lim.cpu_seconds));
+        if (sig == SIGXCPU || (sig == SIGKILL && cpu_used >= ceil(lim.cpu_seconds)))
+            snprintf(res->why, sizeof res->why, "ran out of CPU time (limit %s; an endless loop?)",
+                     lim_s);
+        else if (sig == SIGSYS)
+            snprintf(res->why, sizeof res->why, "was stopped for a forbidden system call (SIGSYS)");
+        else if (sig == SIGXFSZ)
+            snprintf(res->why, sizeof res->why, "was stopped for writing a file (SIGXFSZ)");
+        else if (name)
+            snprintf(res->why, sizeof res->why, "crashed (%s)%s", name, mem_note);
+        else
+            snprintf(res->why, sizeof res->why, "crashed (signal %d)%s", sig, mem_note);
+    } else if (exited0 && valid && head.kind == LG_FRAME_VALUES) {
+        res->ok = 1;
+        res->n = (size_t)head.n;
+        if (res->n)
+            memcpy(out, pr.chan + sizeof head, res->n * sizeof(double));
+    } else if (exited0 && valid) {
+        lg_sbx_one_line(res->why, sizeof res->why, pr.chan + sizeof head, (size_t)head.n);
+        if (!res->why[0])
+            snprintf(res->why, sizeof res->why, "failed without saying why");
+    } else if (pr.n_chan > 0 && !valid) {
+        snprintf(res->why, sizeof res->why, "sent a malformed result (exit status %d)",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    } else {
+        snprintf(res->why, sizeof res->why, "exited before returning a result (exit status %d)%s",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1, mem_note);
+    }
+    lg_proc_result_free(&pr);
+    return LG_OK;
+}

@@ -1,0 +1,283 @@
+/*
+ * handout.c - `litgan handout OUTDIR`: the student release of the source tree.
+ *
+ * What is copied: the tree's tracked-style content (`git ls-files --cached
+ * --others --exclude-standard` in a git checkout, so new files not yet
+ * committed come along and ignored ones do not; elsewhere a walk that skips
+ * build/, build-san/, bin/, runs/ and reports/ except reports/templates/).
+ * What is left out (instructor material): tests/ (unit tests, hostile
+ * plugins, mutants), .ci/, labs/NN-name/grade_hidden.c, and what a
+ * labs/NN-name/handout-exclude file lists (one path or glob a line, relative
+ * to that lab's folder, or to the source root when it starts with '/';
+ * a trailing '/' names a folder; '#' starts a comment).
+ *
+ * Solution regions. In every text file a region
+ *       / * BEGIN SOLUTION Task 1.1 * /     (here and below without the spaces
+ *       ... reference code ...               between '/' and '*', so that this
+ *       / * END SOLUTION * /                 file is no region itself)
+ *       / * STUB return lg_todo_node(g, "Task 1.1"); * /
+ * becomes, with the indentation of the BEGIN line,
+ *       / * TODO Task 1.1: your code here * /
+ *       return lg_todo_node(g, "Task 1.1");
+ * The marker grammar and its errors (one line each, with file and line) are
+ * markers.c's (lg_markers_scan). Nothing is written while any file has an
+ * error. After writing, every file under OUTDIR is scanned again (tree.c): a
+ * surviving solution marker fails the command.
+ */
+#include "lg_handout.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char handout_help[] =
+    "usage: litgan handout OUTDIR [--force]\n"
+    "\n"
+    "Writes the student release of this source tree into OUTDIR:\n"
+    "  - every file git tracks (or would track: new files not yet committed\n"
+    "    come along, ignored ones do not), or without git every file outside\n"
+    "    build/, build-san/, bin/, runs/ and generated reports;\n"
+    "  - minus the instructor's material: tests/, .ci/, labs/*/grade_hidden.c\n"
+    "    and whatever a labs/*/handout-exclude file lists;\n"
+    "  - with every solution region (BEGIN SOLUTION Task N.M ... END SOLUTION,\n"
+    "    then its STUB line) replaced by the STUB's code and a TODO comment;\n"
+    "  - plus HANDOUT.md: what students do (build, run, grade, weave).\n"
+    "Nothing is written when a region is malformed (each error names its file\n"
+    "and line). After writing, OUTDIR is scanned and the command fails if any\n"
+    "marker survived.\n"
+    "\n"
+    "  --force   write into OUTDIR even when it is not empty (files are\n"
+    "            overwritten, others are kept)\n";
+
+/* --------------------------------------------------------------- stubs --- */
+
+int lg_handout_stub_text(const char *name, const char *text, size_t len, char **out,
+                         size_t *out_len, size_t *n_regions, FILE *err)
+{
+    lg_regions rg;
+    int rc = lg_markers_scan(name, text, len, &rg, err);
+    *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (n_regions)
+        *n_regions = 0;
+    if (rc != LG_OK) {
+        lg_regions_free(&rg);
+        return rc;
+    }
+    char *buf = NULL;
+    size_t buf_len = 0, regions = 0, at = 0;
+    FILE *o = open_memstream(&buf, &buf_len);
+    LG_ASSERT(o, "open_memstream");
+    for (size_t i = 0; i < rg.n; i++) {
+        const lg_region *g = &rg.v[i];
+        if (g->kind != LG_REGION_SOLUTION)
+            continue;
+        /* the text before it, then the stub indented as the BEGIN line */
+        fwrite(text + at, 1, g->start - at, o);
+        const char *ind = text + g->start;
+        fprintf(o, "%.*s/* TODO Task %s: your code here */%s", (int)g->indent, ind, g->name, g->open_eol);
+        fprintf(o, "%.*s%.*s%s", (int)g->indent, ind, (int)g->stub_len, text + g->stub, g->stub_eol);
+        at = g->end;
+        regions++;
+    }
+    fwrite(text + at, 1, len - at, o);
+    fclose(o);
+    lg_regions_free(&rg);
+    *out = buf;
+    if (out_len)
+        *out_len = buf_len;
+    if (n_regions)
+        *n_regions = regions;
+    return LG_OK;
+}
+
+/* -------------------------------------------------------------- the run --- */
+
+static bool dir_is_empty(const char *dir, bool *exists)
+{
+    DIR *d = opendir(dir);
+    *exists = d != NULL || errno != ENOENT;
+    if (!d)
+        return true;
+    struct dirent *e;
+    bool empty = true;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            empty = false;
+            break;
+        }
+    closedir(d);
+    return empty;
+}
+
+/* Is b equal to a or inside it (both canonical absolute paths)? */
+static bool path_within(const char *b, const char *a)
+{
+    size_t la = strlen(a);
+    return !strncmp(a, b, la) && (b[la] == '\0' || b[la] == '/' || (la == 1 && a[0] == '/'));
+}
+
+int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log)
+{
+    char root_real[PATH_MAX], out_real[PATH_MAX];
+    if (!realpath(root, root_real))
+        return lg_seterr(LG_EIO, "%s: the source root is not readable (%s)", root, strerror(errno));
+    bool exists;
+    bool empty = dir_is_empty(outdir, &exists);
+    if (exists && !empty && !force)
+        return lg_seterr(LG_EINVAL, "%s exists and is not empty: name a new folder, or add --force", outdir);
+    if (exists) {
+        struct stat st;
+        if (stat(outdir, &st) != 0 || !S_ISDIR(st.st_mode))
+            return lg_seterr(LG_EINVAL, "%s exists and is not a folder", outdir);
+    }
+    /* where OUTDIR will be, to refuse the source tree itself (even with --force) */
+    int rc = lg_mkdir_p(outdir);
+    if (rc != LG_OK)
+        return rc;
+    if (!realpath(outdir, out_real)) {
+        return lg_seterr(LG_EIO, "%s: cannot resolve (%s)", outdir, strerror(errno));
+    }
+    if (path_within(root_real, out_real)) {
+        if (!exists)
+            rmdir(outdir);
+        return lg_seterr(LG_EINVAL, "%s is the source tree or holds it: the handout would overwrite the solutions",
+                         outdir);
+    }
+    /* the handout folder inside the tree is no part of the tree */
+    char out_rel[PATH_MAX] = "";
+    if (path_within(out_real, root_real))
+        snprintf(out_rel, sizeof out_rel, "%s/", out_real + strlen(root_real) + 1);
+
+    lg_strvec files = { 0 }, pats = { 0 };
+    bool used_git;
+    lg_handout_list(root_real, &files, &used_git);
+    lg_handout_exclusions(root_real, &files, &pats);
+
+    lg_handout_file *outs = lg_xcalloc(files.n + 1, sizeof *outs);
+    size_t n_out = 0, n_left_out = 0, n_regions = 0, n_stubbed_files = 0, n_bad_files = 0;
+    for (size_t i = 0; i < files.n; i++) {
+        const char *rel = files.w[i];
+        if ((*out_rel && !strncmp(rel, out_rel, strlen(out_rel))) || !strcmp(rel, "HANDOUT.md"))
+            continue;
+        if (lg_handout_excluded(rel, &pats)) {
+            n_left_out++;
+            continue;
+        }
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", root_real, rel);
+        struct stat st;
+        if (lstat(path, &st) != 0)
+            continue; /* tracked, but deleted in the working tree */
+        lg_handout_file *f = &outs[n_out];
+        f->rel = files.w[i];
+        f->mode = st.st_mode;
+        if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t tl = readlink(path, target, sizeof target - 1);
+            if (tl < 0)
+                continue;
+            f->link = true;
+            f->data = lg_xmalloc((size_t)tl + 1);
+            memcpy(f->data, target, (size_t)tl);
+            f->data[tl] = '\0';
+            f->len = (size_t)tl;
+            n_out++;
+            continue;
+        }
+        if (!S_ISREG(st.st_mode))
+            continue; /* a submodule or a socket: not content */
+        size_t len;
+        char *data = lg_read_file(path, &len);
+        if (!data) {
+            fprintf(log, "%s: cannot read (%s)\n", rel, strerror(errno));
+            n_bad_files++;
+            continue;
+        }
+        if (lg_handout_is_text(data, len)) {
+            char *stubbed;
+            size_t slen;
+            if (lg_handout_stub_text(rel, data, len, &stubbed, &slen, &f->regions, log) != LG_OK) {
+                n_bad_files++;
+                free(data);
+                continue;
+            }
+            free(data);
+            data = stubbed;
+            len = slen;
+            n_regions += f->regions;
+            n_stubbed_files += f->regions > 0;
+        }
+        f->data = data;
+        f->len = len;
+        n_out++;
+    }
+    if (n_bad_files) {
+        rc = lg_seterr(LG_EFORMAT, "%zu file%s with errors (listed above); nothing was written", n_bad_files,
+                       n_bad_files > 1 ? "s" : "");
+        if (!exists)
+            rmdir(outdir);
+        goto done;
+    }
+    for (size_t i = 0; i < n_out && rc == LG_OK; i++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", out_real, outs[i].rel);
+        rc = lg_handout_write_file(path, &outs[i]);
+    }
+    if (rc == LG_OK)
+        rc = lg_handout_write_guide(out_real, outs, n_out);
+    if (rc == LG_OK) {
+        size_t left = lg_handout_scan_tree(out_real, "", log);
+        if (left)
+            rc = lg_seterr(LG_EFORMAT, "%zu marker%s survived in %s (listed above): this handout would leak solutions",
+                           left, left > 1 ? "s" : "", outdir);
+    }
+    if (rc == LG_OK)
+        fprintf(log, "litgan handout: %s: %zu files from %s (%s), %zu solution region%s stubbed in %zu file%s, "
+                     "%zu instructor file%s left out; see %s/HANDOUT.md\n",
+                outdir, n_out, root_real, used_git ? "git ls-files" : "walked", n_regions, n_regions == 1 ? "" : "s",
+                n_stubbed_files, n_stubbed_files == 1 ? "" : "s", n_left_out, n_left_out == 1 ? "" : "s", outdir);
+done:
+    for (size_t i = 0; i < n_out; i++)
+        free(outs[i].data);
+    free(outs);
+    lg_strvec_free(&files);
+    lg_strvec_free(&pats);
+    return rc;
+}
+
+int lg_handout_main(int argc, char **argv)
+{
+    const char *out = NULL;
+    bool force = false;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(handout_help, stdout);
+            return LG_OK;
+        }
+        if (!strcmp(argv[i], "--force")) {
+            force = true;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "litgan handout: unknown option '%s' (see --help)\n", argv[i]);
+            return LG_EINVAL;
+        } else if (!out) {
+            out = argv[i];
+        } else {
+            fprintf(stderr, "litgan handout: one OUTDIR only (got '%s' and '%s')\n", out, argv[i]);
+            return LG_EINVAL;
+        }
+    }
+    if (!out) {
+        fprintf(stderr, "litgan handout: name the folder to write (e.g. litgan handout ../litgan-student)\n");
+        return LG_EINVAL;
+    }
+    int rc = lg_handout_run(lg_source_root(), out, force, stderr);
+    if (rc != LG_OK)
+        fprintf(stderr, "litgan handout: %s\n", lg_errmsg());
+    return rc;
+}

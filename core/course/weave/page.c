@@ -1,0 +1,145 @@
+/*
+ * page.c - the parts of the report page around the writeup: the outputs the
+ * experiment wrote (figures, results files), CSV results as tables, the page
+ * template, and plain text from a grader's output.
+ */
+#include "lg_weave.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Files the experiment wrote, found under dir (three levels deep at most). */
+void lg_weave_find_outputs(const char *dir, int depth, lg_strvec *pngs, lg_strvec *results)
+{
+    struct dirent **list;
+    int n = scandir(dir, &list, NULL, alphasort);
+    for (int i = 0; i < n; i++) {
+        const char *nm = list[i]->d_name;
+        if (nm[0] != '.') {
+            char path[PATH_MAX];
+            snprintf(path, sizeof path, "%s/%s", dir, nm);
+            struct stat st;
+            size_t l = strlen(nm);
+            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+                if (depth < 3)
+                    lg_weave_find_outputs(path, depth + 1, pngs, results);
+            } else if (l > 4 && !strcmp(nm + l - 4, ".png")) {
+                lg_strvec_push(pngs, path);
+            } else if (!strcmp(nm, "results.csv") || !strcmp(nm, "results.md")) {
+                lg_strvec_push(results, path);
+            }
+        }
+        free(list[i]);
+    }
+    if (n > 0)
+        free(list);
+}
+
+static bool looks_numeric(const char *s)
+{
+    char *end;
+    if (!*s)
+        return false;
+    strtod(s, &end);
+    while (*end == ' ' || *end == '%')
+        end++;
+    return *end == '\0';
+}
+
+/* A CSV file (comma-separated, "quoted" fields) as an HTML table. */
+void lg_weave_put_csv(FILE *o, const char *text)
+{
+    fputs("<div class=\"table\"><table>\n", o);
+    size_t row = 0;
+    const size_t max_rows = 200;
+    const char *p = text;
+    while (*p && row <= max_rows) {
+        fputs(row == 0 ? "<thead><tr>" : "<tr>", o);
+        for (;;) {
+            char cell[1024];
+            size_t k = 0;
+            if (*p == '"') {
+                p++;
+                while (*p && !(*p == '"' && p[1] != '"')) {
+                    if (*p == '"')
+                        p++;
+                    if (k < sizeof cell - 1)
+                        cell[k++] = *p;
+                    p++;
+                }
+                if (*p == '"')
+                    p++;
+            }
+            while (*p && *p != ',' && *p != '\n' && *p != '\r') {
+                if (k < sizeof cell - 1)
+                    cell[k++] = *p;
+                p++;
+            }
+            cell[k] = '\0';
+            const char *tag = row == 0 ? "th" : "td";
+            fprintf(o, "<%s%s>", tag, row && looks_numeric(cell) ? " class=\"num\"" : "");
+            lg_weave_put_escaped(o, cell, k);
+            fprintf(o, "</%s>", tag);
+            if (*p == ',') {
+                p++;
+                continue;
+            }
+            break;
+        }
+        while (*p == '\r')
+            p++;
+        if (*p == '\n')
+            p++;
+        fputs(row == 0 ? "</tr></thead>\n<tbody>\n" : "</tr>\n", o);
+        row++;
+    }
+    fputs("</tbody></table></div>\n", o);
+    if (*p)
+        fprintf(o, "<p class=\"note\">(the first %zu rows)</p>\n", max_rows);
+}
+
+/* The template with {{key}} replaced by the values given. */
+void lg_weave_put_template(FILE *o, const char *tpl, const char *const *keys, const char *const *vals, size_t n)
+{
+    for (const char *p = tpl; *p;) {
+        const char *open = strstr(p, "{{");
+        if (!open) {
+            fputs(p, o);
+            break;
+        }
+        fwrite(p, 1, (size_t)(open - p), o);
+        const char *close = strstr(open, "}}");
+        bool done = false;
+        for (size_t i = 0; close && i < n; i++)
+            if (strlen(keys[i]) == (size_t)(close - open - 2) && !strncmp(open + 2, keys[i], strlen(keys[i]))) {
+                fputs(vals[i], o);
+                done = true;
+            }
+        if (done) {
+            p = close + 2;
+        } else {
+            fputs("{{", o);
+            p = open + 2;
+        }
+    }
+}
+
+/* Drop ANSI colour sequences (a grader writing to a terminal may use them). */
+void lg_weave_put_plain(FILE *o, const char *s)
+{
+    for (size_t i = 0; s[i];) {
+        if (s[i] == '\x1b' && s[i + 1] == '[') {
+            i += 2;
+            while (s[i] && !(s[i] >= '@' && s[i] <= '~'))
+                i++;
+            if (s[i])
+                i++;
+            continue;
+        }
+        lg_weave_put_escaped(o, s + i, 1);
+        i++;
+    }
+}

@@ -1,0 +1,135 @@
+/*
+ * api.c - the accessors of litgan/engine.h over the engine's opaque objects
+ * (nets, plugin handles, datasets, games): what a program outside the engine
+ * reads and sets instead of struct fields.
+ */
+#include "lg_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *lg_version(void) { return "0.7.0"; }
+
+/* ------------------------------------------------------------------- nets --- */
+
+size_t lg_net_in_dim(const lg_net *net) { return net->in_dim; }
+size_t lg_net_out_dim(const lg_net *net) { return net->out_dim; }
+const char *lg_net_spec(const lg_net *net) { return net->spec; }
+void lg_net_set_train(lg_net *net, bool train) { net->train = train; }
+
+double *lg_net_params(lg_net *net, size_t *n)
+{
+    *n = net->n_params;
+    return net->theta;
+}
+
+double *lg_net_grads(lg_net *net, size_t *n)
+{
+    *n = net->n_params;
+    return net->grad;
+}
+
+double *lg_net_buffers(lg_net *net, size_t *n)
+{
+    *n = net->n_buffers;
+    return net->buffers;
+}
+
+/* ---------------------------------------------------------------- plugins --- */
+
+const lg_plugin *lg_plugin_desc(const lg_plugin_handle *h) { return h->desc; }
+const char *lg_plugin_path(const lg_plugin_handle *h) { return h->path; }
+
+/* --------------------------------------------------------------- datasets --- */
+
+const char *lg_dataset_name(const lg_dataset *ds) { return ds->name; }
+size_t lg_dataset_dim(const lg_dataset *ds) { return ds->dim; }
+void lg_dataset_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out) { ds->sample(ds, rng, out); }
+bool lg_dataset_has_density(const lg_dataset *ds) { return ds->density != NULL; }
+
+double lg_dataset_density(const lg_dataset *ds, const double *x)
+{
+    return ds->density ? ds->density(ds, x) : NAN;
+}
+
+const double *lg_dataset_modes(const lg_dataset *ds, size_t *n_modes, double *sigma)
+{
+    *n_modes = ds->n_modes;
+    if (sigma)
+        *sigma = ds->sigma;
+    return ds->n_modes ? ds->modes : NULL;
+}
+
+/* ------------------------------------------------------------------ games --- */
+
+int lg_game_alloc(lg_net *G, lg_net *D, lg_net *E, size_t batch, gsl_rng *rng, lg_game **out)
+{
+    lg_game *g = lg_xcalloc(1, sizeof *g);
+    int rc = lg_game_init(g, G, D, E, batch, G->in_dim, rng);
+    if (rc != LG_OK) {
+        lg_game_clear(g);
+        free(g);
+        *out = NULL;
+        return rc;
+    }
+    *out = g;
+    return LG_OK;
+}
+
+void lg_game_free(lg_game *g)
+{
+    if (!g)
+        return;
+    lg_game_clear(g);
+    free(g);
+}
+
+/* A plugin given as a descriptor is not the game's to close: a handle
+ * without a dlopen handle (lg_plugin_inst_close leaves it open). */
+int lg_game_set_loss_desc(lg_game *g, const lg_plugin *desc, const char *kv)
+{
+    lg_plugin_inst_close(&g->loss);
+    if (!desc || desc->kind != LG_PLUGIN_KIND_LOSS || !desc->d_loss || !desc->g_loss)
+        return lg_seterr(LG_EPLUGIN, "the descriptor is not a loss plugin with d_loss and g_loss");
+    lg_plugin_handle *h = lg_xcalloc(1, sizeof *h);
+    h->desc = desc;
+    h->path = lg_xstrdup(desc->name ? desc->name : "(in memory)");
+    g->loss.h = h;
+    int rc = lg_params_parse(desc->params, kv ? kv : "", h->path, &g->loss.params);
+    if (rc != LG_OK)
+        lg_plugin_inst_close(&g->loss);
+    return rc;
+}
+
+int lg_game_set_loss(lg_game *g, const char *spec)
+{
+    lg_plugin_inst_close(&g->loss);
+    return lg_plugin_inst_open(spec, LG_PLUGIN_KIND_LOSS, &g->loss);
+}
+
+int lg_game_add_reg(lg_game *g, const char *spec)
+{
+    if (g->n_regs == LG_MAX_REGS)
+        return lg_seterr(LG_EINVAL, "%s: at most %d regularizers", spec, LG_MAX_REGS);
+    int rc = lg_plugin_inst_open(spec, LG_PLUGIN_KIND_REG, &g->regs[g->n_regs]);
+    if (rc == LG_OK)
+        g->n_regs++;
+    return rc;
+}
+
+lg_net *lg_game_net(lg_game *g, lg_net_id id) { return id < LG_NET_COUNT ? g->net[id] : NULL; }
+gsl_matrix *lg_game_real_batch(lg_game *g) { return g->real; }
+gsl_matrix *lg_game_noise_batch(lg_game *g) { return g->noise; }
+
+int lg_game_eval(lg_game *g, lg_player p, double *value, double *grad)
+{
+    if (!g->loss.h)
+        return lg_seterr(LG_EINVAL, "the game has no loss plugin (lg_game_set_loss)");
+    lg_node *obj = lg_game_objective(g, p);
+    if (!obj)
+        return LG_EPLUGIN;
+    if (value)
+        *value = lg_scalar(obj);
+    return grad ? lg_game_loss_grad(g, p, grad) : LG_OK;
+}

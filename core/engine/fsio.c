@@ -1,0 +1,145 @@
+/*
+ * fsio.c - the one atomic write: a temporary file in the target's folder,
+ * written, flushed, fsync'ed and renamed over the target, so a reader sees the
+ * old file or the new one, never half of one, and a failed write leaves the
+ * old file as it was.
+ *
+ * Only a regular file (or a path that does not exist yet) is replaced. A path
+ * that exists and is something else is never renamed over: a character device
+ * or a FIFO (/dev/null, /dev/stdout, a pipe) is written through, in place; a
+ * folder or anything else is refused. A symbolic link is followed, and the
+ * file it points to is replaced (the link stays). A replaced file keeps its
+ * permission bits; a new one gets 0666 less the umask, as fopen would.
+ */
+#include "lg_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int lg_atomic_open(lg_atomic *a, const char *path)
+{
+    memset(a, 0, sizeof *a);
+    char *real = realpath(path, NULL); /* NULL when it does not exist yet */
+    a->path = lg_xstrdup(real ? real : path);
+    free(real);
+    struct stat st;
+    bool exists = stat(a->path, &st) == 0;
+    if (exists && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+        a->f = fopen(a->path, "w");
+        if (!a->f) {
+            int e = errno;
+            lg_atomic_abort(a);
+            return lg_seterr(LG_EIO, "cannot write %s: %s", path, strerror(e));
+        }
+        a->direct = true;
+        return LG_OK;
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
+        lg_atomic_abort(a);
+        return lg_seterr(LG_EIO, "cannot write %s: it exists and is not a regular file", path);
+    }
+    char *slash = strrchr(a->path, '/');
+    if (slash && slash != a->path) {
+        *slash = '\0';
+        int rc = lg_mkdir_p(a->path);
+        *slash = '/';
+        if (rc != LG_OK) {
+            lg_atomic_abort(a);
+            return rc;
+        }
+    }
+    size_t len = strlen(a->path) + 16;
+    a->tmp = lg_xmalloc(len);
+    snprintf(a->tmp, len, "%s.tmp.XXXXXX", a->path);
+    int fd = mkstemp(a->tmp);
+    if (fd < 0) {
+        int e = errno;
+        lg_atomic_abort(a);
+        return lg_seterr(LG_EIO, "cannot write %s: %s", path, strerror(e));
+    }
+    mode_t mode;
+    if (exists) {
+        mode = st.st_mode & 07777;
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
+    }
+    fchmod(fd, mode);
+    a->f = fdopen(fd, "w");
+    if (!a->f) {
+        int e = errno;
+        close(fd);
+        lg_atomic_abort(a);
+        return lg_seterr(LG_EIO, "cannot write %s: %s", path, strerror(e));
+    }
+    return LG_OK;
+}
+
+void lg_atomic_abort(lg_atomic *a)
+{
+    if (a->f)
+        fclose(a->f);
+    if (a->tmp)
+        unlink(a->tmp);
+    free(a->tmp);
+    free(a->path);
+    memset(a, 0, sizeof *a);
+}
+
+int lg_atomic_commit(lg_atomic *a)
+{
+    errno = 0;
+    bool ok = fflush(a->f) == 0 && !ferror(a->f);
+    int e = ok ? 0 : errno ? errno : EIO;
+    if (ok && !a->direct && fsync(fileno(a->f)) != 0) {
+        ok = false;
+        e = errno;
+    }
+    if (fclose(a->f) != 0 && ok) {
+        ok = false;
+        e = errno;
+    }
+    a->f = NULL;
+    if (ok && !a->direct && rename(a->tmp, a->path) != 0) {
+        ok = false;
+        e = errno;
+    }
+    if (ok && !a->direct) {
+        free(a->tmp); /* renamed: nothing left to remove */
+        a->tmp = NULL;
+        /* the rename itself reaches the disk with the folder */
+        char *slash = strrchr(a->path, '/');
+        if (slash) {
+            *slash = '\0';
+            int dfd = open(slash == a->path ? "/" : a->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            *slash = '/';
+            if (dfd >= 0) {
+                fsync(dfd);
+                close(dfd);
+            }
+        }
+    }
+    int rc = ok ? LG_OK : lg_seterr(LG_EIO, "cannot write %s: %s", a->path, strerror(e));
+    lg_atomic_abort(a);
+    return rc;
+}
+
+int lg_write_atomic(const char *path, const void *data, size_t n)
+{
+    lg_atomic a;
+    int rc = lg_atomic_open(&a, path);
+    if (rc != LG_OK)
+        return rc;
+    if (n && fwrite(data, 1, n, a.f) != n) {
+        int e = errno;
+        lg_atomic_abort(&a);
+        return lg_seterr(LG_EIO, "cannot write %s: %s", path, strerror(e ? e : EIO));
+    }
+    return lg_atomic_commit(&a);
+}

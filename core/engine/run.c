@@ -1,0 +1,501 @@
+/*
+ * run.c - a training run from a config struct: setup (plugins, data, nets,
+ * optimizers, resume from a checkpoint), the alternating (or simultaneous)
+ * step with its NaN guards, and evaluation. The log, the progress line and
+ * the whole training loop: run_log.c; the options: run_config.c.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+
+typedef struct lg_run run;
+
+static void run_free(run *r)
+{
+    if (r->log)
+        fclose(r->log);
+    for (int i = 0; i < LG_NET_COUNT; i++)
+        lg_optim_free(r->opt[i]);
+    if (r->game_ready) {
+        lg_game_clear(&r->g);
+    } else {
+        lg_plugin_inst_close(&r->g.loss);
+        for (size_t i = 0; i < r->g.n_regs; i++)
+            lg_plugin_inst_close(&r->g.regs[i]);
+    }
+    lg_dataset_free(r->ds);
+    if (r->eval_real)
+        gsl_matrix_free(r->eval_real);
+    if (r->rng)
+        gsl_rng_free(r->rng);
+    lg_strvec_free(&r->eff);
+}
+
+static const char *player_name(lg_player p) { return p == LG_PLAYER_D ? "discriminator" : "generator"; }
+
+/* NaN/Inf guard: names the step and the quantity. */
+static int nonfinite(run *r, const char *what)
+{
+    if (r->ckpt_step >= 0)
+        return lg_seterr(LG_ENONFINITE, "step %ld: %s is not finite; stopped. The last good "
+                         "checkpoint (step %ld) is kept in %s", r->step + 1, what, r->ckpt_step,
+                         r->path_ckpt);
+    return lg_seterr(LG_ENONFINITE, "step %ld: %s is not finite; stopped before any checkpoint "
+                     "(lower the learning rate or check the plugin)", r->step + 1, what);
+}
+
+static void sample_batches(run *r)
+{
+    r->ds->sample(r->ds, r->rng, r->g.real);
+    gsl_matrix *z = r->g.noise;
+    for (size_t i = 0; i < z->size1 * z->size2; i++)
+        z->data[i] = gsl_ran_gaussian_ziggurat(r->rng, 1.0);
+    lg_game_new_step(&r->g);
+}
+
+static int call_grad_hooks(run *r)
+{
+    for (size_t i = 0; i < r->g.n_regs; i++) {
+        const lg_plugin *d = r->g.regs[i].h->desc;
+        if (d->adjust_grads && d->adjust_grads(&r->g, r->g.regs[i].params) != 0)
+            return lg_seterr(LG_EPLUGIN, "regularizer %s: adjust_grads failed at step %ld: %s", d->name,
+                             r->step + 1, lg_tape_error(r->g.tape) ? lg_tape_error(r->g.tape) : "no reason given");
+    }
+    return LG_OK;
+}
+
+static int call_step_hooks(run *r, lg_player p)
+{
+    for (size_t i = 0; i < r->g.n_regs; i++) {
+        const lg_plugin *d = r->g.regs[i].h->desc;
+        r->g.player = p;
+        if (d->after_step && d->after_step(&r->g, p, r->g.regs[i].params) != 0)
+            return lg_seterr(LG_EPLUGIN, "regularizer %s: after_step failed at step %ld: %s", d->name,
+                             r->step + 1, lg_tape_error(r->g.tape) ? lg_tape_error(r->g.tape) : "no reason given");
+    }
+    return LG_OK;
+}
+
+/* Forward and backward of player p's objective into its nets' gradients. */
+static int player_grad(run *r, lg_player p)
+{
+    lg_game *g = &r->g;
+    lg_game_set_trainable(g, p, false);
+    for (int i = 0; i < LG_NET_COUNT; i++)
+        if (g->net[i] && lg_player_owns(p, (lg_net_id)i))
+            lg_net_zero_grad(g->net[i]);
+    lg_node *obj = lg_game_objective(g, p);
+    if (!obj)
+        return LG_EPLUGIN;
+    r->loss[p] = lg_scalar(obj);
+    char what[64];
+    snprintf(what, sizeof what, "the %s loss (%g)", player_name(p), r->loss[p]);
+    if (!isfinite(r->loss[p]))
+        return nonfinite(r, what);
+    return lg_tape_backward(g->tape, obj);
+}
+
+/* One pass over the gradients: their norm, and NaN/Inf (a non-finite value
+ * makes the sum of squares non-finite). */
+static int check_grads(run *r, lg_player p)
+{
+    double s = 0;
+    for (int i = 0; i < LG_NET_COUNT; i++) {
+        lg_net *n = r->g.net[i];
+        if (!n || !lg_player_owns(p, (lg_net_id)i))
+            continue;
+        double q = 0;
+        for (size_t k = 0; k < n->n_params; k++)
+            q += n->grad[k] * n->grad[k];
+        if (!isfinite(q) && !lg_all_finite(n->grad, n->n_params)) {
+            char what[96];
+            snprintf(what, sizeof what, "a gradient of the %s's parameters (network %s)",
+                     player_name(p), n->spec);
+            return nonfinite(r, what);
+        }
+        s += q;
+    }
+    r->gnorm[p] = sqrt(s);
+    return LG_OK;
+}
+
+static int apply_step(run *r, lg_player p)
+{
+    for (int i = 0; i < LG_NET_COUNT; i++) {
+        lg_net *n = r->g.net[i];
+        if (n && lg_player_owns(p, (lg_net_id)i))
+            lg_optim_step(r->opt[i], n->theta, n->grad);
+    }
+    int rc = call_step_hooks(r, p);
+    if (rc != LG_OK)
+        return rc;
+    for (int i = 0; i < LG_NET_COUNT; i++) {
+        lg_net *n = r->g.net[i];
+        if (n && lg_player_owns(p, (lg_net_id)i) && !lg_all_finite(n->theta, n->n_params)) {
+            char what[96];
+            snprintf(what, sizeof what, "a parameter of the %s (network %s) after its update",
+                     player_name(p), n->spec);
+            return nonfinite(r, what);
+        }
+    }
+    return LG_OK;
+}
+
+/* Discriminator steps alone; before the first generator step there are
+ * --d-pretrain more (a strong discriminator to start from, as in Lab 02). */
+static int d_steps(run *r, long k_steps)
+{
+    int rc;
+    for (long k = 0; k < k_steps; k++) {
+        sample_batches(r);
+        if ((rc = player_grad(r, LG_PLAYER_D)) || (rc = call_grad_hooks(r)) ||
+            (rc = check_grads(r, LG_PLAYER_D)) || (rc = apply_step(r, LG_PLAYER_D)))
+            return rc;
+    }
+    return LG_OK;
+}
+
+static int alternating_step(run *r)
+{
+    int rc;
+    r->g.n_log = 0; /* what either player logs in this step */
+    r->g.simultaneous = false;
+    if ((rc = d_steps(r, r->c.d_steps + (r->step == 0 ? r->c.d_pretrain : 0))) != LG_OK)
+        return rc;
+    sample_batches(r);
+    if ((rc = player_grad(r, LG_PLAYER_G)) || (rc = call_grad_hooks(r)) ||
+        (rc = check_grads(r, LG_PLAYER_G)) || (rc = apply_step(r, LG_PLAYER_G)))
+        return rc;
+    return LG_OK;
+}
+
+/* Both players' gradients at the same parameters, then both updates: the
+ * simultaneous gradient steps of Mescheder et al. 2017. Regularizers that need
+ * the whole game's vector field (consensus) see both gradients at once. */
+static int simultaneous_step(run *r)
+{
+    int rc;
+    r->g.n_log = 0;
+    if (r->step == 0) {
+        r->g.simultaneous = false;
+        if ((rc = d_steps(r, r->c.d_pretrain)) != LG_OK)
+            return rc;
+    }
+    r->g.simultaneous = true;
+    sample_batches(r);
+    if ((rc = player_grad(r, LG_PLAYER_D)) || (rc = player_grad(r, LG_PLAYER_G)))
+        return rc;
+    if ((rc = call_grad_hooks(r)) || (rc = check_grads(r, LG_PLAYER_D)) ||
+        (rc = check_grads(r, LG_PLAYER_G)) || (rc = apply_step(r, LG_PLAYER_D)) ||
+        (rc = apply_step(r, LG_PLAYER_G)))
+        return rc;
+    return LG_OK;
+}
+
+/* ------------------------------------------------------ samples --- */
+
+/* n samples of G in eval mode (BatchNorm uses running statistics), drawn from
+ * a separate generator seeded from the run's seed so evaluation never moves
+ * the training stream. */
+gsl_matrix *lg_run_generate(lg_run *r, size_t n, unsigned long salt)
+{
+    lg_net *G = r->g.net[LG_NET_G];
+    gsl_rng *er = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(er, (unsigned long)r->c.seed * 1000003ul + salt);
+    gsl_matrix *z = gsl_matrix_alloc(n, G->in_dim);
+    for (size_t i = 0; i < z->size1 * z->size2; i++)
+        z->data[i] = gsl_ran_gaussian_ziggurat(er, 1.0);
+    gsl_rng_free(er);
+    bool train = G->train, rg = G->requires_grad;
+    G->train = false;
+    G->requires_grad = false;
+    lg_tape *t = lg_tape_alloc();
+    lg_node *x = lg_net_apply(t, G, lg_const(t, z));
+    gsl_matrix *out = gsl_matrix_alloc(n, G->out_dim);
+    gsl_matrix_memcpy(out, lg_value(x));
+    lg_tape_free(t);
+    gsl_matrix_free(z);
+    G->train = train;
+    G->requires_grad = rg;
+    return out;
+}
+
+/* Real samples drawn from their own seeded stream (never the training one). */
+gsl_matrix *lg_run_real_samples(lg_run *r)
+{
+    if (!r->eval_real) {
+        gsl_rng *dr = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(dr, (unsigned long)r->c.seed * 1000003ul + 3);
+        r->eval_real = gsl_matrix_alloc((size_t)r->c.samples, r->ds->dim);
+        r->ds->sample(r->ds, dr, r->eval_real);
+        gsl_rng_free(dr);
+    }
+    return r->eval_real;
+}
+
+/* ------------------------------------------------------------------ setup --- */
+
+static int open_nets(run *r)
+{
+    lg_net *G = NULL, *D = NULL, *E = NULL;
+    int rc;
+    /* the default networks fit the data and the loss */
+    lg_run_default_nets(r->ds->dim, r->encoder, r->c.g, r->nets[0], r->nets[1], r->nets[2],
+                        sizeof r->nets[0]);
+    if (!r->c.g)
+        r->c.g = r->nets[0];
+    if (!r->c.d)
+        r->c.d = r->nets[1];
+    if (!r->c.e && r->encoder)
+        r->c.e = r->nets[2];
+    if ((rc = lg_net_parse(r->c.g, &G)) != LG_OK) {
+        lg_seterr(rc, "--g: %s", lg_errmsg());
+        return rc;
+    }
+    if ((rc = lg_net_parse(r->c.d, &D)) != LG_OK ||
+        (r->c.e && (rc = lg_net_parse(r->c.e, &E)) != LG_OK)) {
+        lg_net_free(G);
+        lg_net_free(D);
+        return rc;
+    }
+    if (G->out_dim != r->ds->dim) {
+        rc = lg_seterr(LG_EINVAL, "--g %s produces %zu values per sample but dataset %s has %zu "
+                       "(make the last width %zu)", G->spec, G->out_dim, r->ds->name, r->ds->dim,
+                       r->ds->dim);
+        lg_net_free(G), lg_net_free(D), lg_net_free(E);
+        return rc;
+    }
+    size_t d_in = G->out_dim + (r->encoder ? G->in_dim : 0);
+    if (r->encoder && !E)
+        rc = lg_seterr(LG_EINVAL, "--loss %s needs an encoder: give --e %zu-...-%zu (data -> noise)",
+                       r->c.loss, G->out_dim, G->in_dim);
+    else if (!r->encoder && E)
+        rc = lg_seterr(LG_EINVAL, "--e is given but --loss %s uses no encoder", r->c.loss);
+    else if (D->in_dim != d_in || D->out_dim != 1)
+        rc = lg_seterr(LG_EINVAL, "--d %s must map %zu -> 1 (%s) ", D->spec, d_in,
+                       r->encoder ? "the pair (x, z) concatenated, to a score" : "a sample to a score");
+    if (rc != LG_OK) {
+        lg_net_free(G), lg_net_free(D), lg_net_free(E);
+        return rc;
+    }
+    rc = lg_game_init(&r->g, G, D, E, (size_t)r->c.batch, G->in_dim, r->rng);
+    r->game_ready = true;
+    if (rc != LG_OK)
+        return rc;
+    lg_net_init(G, r->rng);
+    lg_net_init(D, r->rng);
+    if (E)
+        lg_net_init(E, r->rng);
+    return LG_OK;
+}
+
+static int open_plugins(run *r)
+{
+    int rc = lg_plugin_inst_open(r->c.loss, LG_PLUGIN_KIND_LOSS, &r->g.loss);
+    if (rc != LG_OK)
+        return rc;
+    r->encoder = (r->g.loss.h->desc->flags & LG_PLUGIN_FLAG_ENCODER) != 0;
+    for (size_t i = 0; i < r->c.n_regs; i++) {
+        if ((rc = lg_plugin_inst_open(r->c.regs[i], LG_PLUGIN_KIND_REG, &r->g.regs[i])) != LG_OK)
+            return rc;
+        r->g.n_regs++;
+        const char *name = r->g.regs[i].h->desc->name;
+        if (!strcmp(name, r->g.loss.h->desc->name))
+            return lg_seterr(LG_EPLUGIN, "%s: duplicate plugin name '%s'", r->g.regs[i].h->path, name);
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(name, r->g.regs[j].h->desc->name))
+                return lg_seterr(LG_EPLUGIN, "%s: duplicate plugin name '%s' (already loaded from %s)",
+                                 r->g.regs[i].h->path, name, r->g.regs[j].h->path);
+    }
+    return LG_OK;
+}
+
+static int open_optims(run *r)
+{
+    for (int i = 0; i < LG_NET_COUNT; i++) {
+        lg_net *n = r->g.net[i];
+        if (!n)
+            continue;
+        const char *spec = (i == LG_NET_D) ? r->c.opt_d : r->c.opt_g;
+        int rc = lg_optim_parse(spec, n->n_params, &r->opt[i]);
+        if (rc != LG_OK) {
+            lg_seterr(rc, "%s: %s", i == LG_NET_D ? "--opt-d" : "--opt-g", lg_errmsg());
+            return rc;
+        }
+    }
+    return LG_OK;
+}
+
+
+/* Options that only change what is shown, where it goes or how long the run
+ * goes: the only ones a resumed run takes, everything else is as it started. */
+static int check_resume_config(const lg_run_config *c)
+{
+    const struct { const char *option; bool set; } shaping[] = {
+        { "--loss", c->loss }, { "--reg", c->n_regs > 0 }, { "--data", c->data }, { "--g", c->g },
+        { "--d", c->d }, { "--e", c->e }, { "--opt-d", c->opt_d }, { "--opt-g", c->opt_g },
+        { "--d-steps", c->d_steps != LG_UNSET }, { "--d-pretrain", c->d_pretrain != LG_UNSET },
+        { "--batch", c->batch != LG_UNSET }, { "--seed", c->seed != LG_UNSET },
+        { "--log-every", c->log_every != LG_UNSET }, { "--samples", c->samples != LG_UNSET },
+        { "--simultaneous", c->simultaneous }, { "--out", c->out },
+    };
+    for (size_t i = 0; i < sizeof shaping / sizeof shaping[0]; i++)
+        if (shaping[i].set)
+            return lg_seterr(LG_EINVAL, "%s cannot change a resumed run (with --resume only "
+                             "--steps, --ckpt-every, --quiet and --progress may be given)", shaping[i].option);
+    return LG_OK;
+}
+
+static int run_setup(run *r, const lg_run_config *uc)
+{
+    int rc;
+    long stored_step = 0;
+    if (uc->resume) {
+        if ((rc = check_resume_config(uc)) != LG_OK)
+            return rc;
+        snprintf(r->path_ckpt, sizeof r->path_ckpt, "%s/checkpoint.bin", uc->resume);
+        if ((rc = lg_ckpt_read(r->path_ckpt, &stored_step, &r->eff, NULL, NULL, NULL, true)) != LG_OK)
+            return rc;
+    } else if ((rc = lg_run_words_from_config(uc, &r->eff)) != LG_OK) {
+        return rc;
+    }
+    lg_run_config_init(&r->c);
+    if ((rc = lg_run_words_parse(&r->eff, &r->c)) != LG_OK)
+        return rc;
+    /* options that are not part of the run's identity come from the caller */
+    if (uc->resume || uc->out)
+        snprintf(r->out, sizeof r->out, "%s", uc->resume ? uc->resume : uc->out);
+    r->c.out = (uc->resume || uc->out) ? r->out : NULL;
+    r->c.quiet = uc->quiet;
+    r->c.progress = uc->progress;
+    r->c.ckpt_every = uc->ckpt_every;
+    r->c.resume = uc->resume;
+    if (uc->resume && uc->steps != LG_UNSET) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%ld", uc->steps);
+        r->c.steps = uc->steps; /* the new length becomes part of the run */
+        lg_strvec_push(&r->eff, "--steps");
+        lg_strvec_push(&r->eff, buf);
+    }
+    if (r->c.seed == LG_UNSET) {
+        const char *env = getenv("GSL_RNG_SEED");
+        r->c.seed = 1;
+        if (env && *env) {
+            if ((rc = lg_parse_long("GSL_RNG_SEED", env, 0, &r->c.seed)) != LG_OK)
+                return rc;
+            char buf[32];
+            snprintf(buf, sizeof buf, "%ld", r->c.seed);
+            lg_strvec_push(&r->eff, "--seed"); /* the seed is part of the run's identity */
+            lg_strvec_push(&r->eff, buf);
+        }
+    }
+    lg_run_config_fill(&r->c);
+    if (r->c.simultaneous && r->c.d_steps != 1)
+        return lg_seterr(LG_EINVAL, "--simultaneous needs --d-steps 1 (got %ld)", r->c.d_steps);
+    if (!r->c.out) {
+        char name[LG_NAME_MAX];
+        const char *kv;
+        if (lg_spec_split(r->c.loss, name, &kv) != LG_OK)
+            snprintf(name, sizeof name, "run");
+        const char *base = strrchr(name, '/');
+        snprintf(r->out, sizeof r->out, "runs/%s-s%ld", base ? base + 1 : name, r->c.seed);
+        r->c.out = r->out;
+    }
+    r->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r->rng, (unsigned long)r->c.seed);
+    if ((rc = lg_dataset_open(r->c.data, &r->ds)) != LG_OK)
+        return lg_seterr(rc, "--data: %s", lg_errmsg());
+    if ((rc = open_plugins(r)) != LG_OK || (rc = open_nets(r)) != LG_OK ||
+        (rc = open_optims(r)) != LG_OK)
+        return rc;
+    if ((rc = lg_mkdir_p(r->c.out)) != LG_OK)
+        return rc;
+    snprintf(r->path_ckpt, sizeof r->path_ckpt, "%s/checkpoint.bin", r->c.out);
+    snprintf(r->path_log, sizeof r->path_log, "%s/log.csv", r->c.out);
+    r->ckpt_step = -1;
+    if (uc->resume) {
+        lg_strvec dummy = { 0 };
+        rc = lg_ckpt_read(r->path_ckpt, &r->step, &dummy, r->rng, r->g.net, r->opt, false);
+        lg_strvec_free(&dummy);
+        if (rc != LG_OK)
+            return rc;
+        r->ckpt_step = r->step;
+        if ((rc = lg_run_truncate_log(r->path_log, r->step)) != LG_OK)
+            return rc;
+    }
+    r->t_start = lg_now();
+    r->step_first = r->step;
+    return LG_OK;
+}
+
+int lg_run_open(const lg_run_config *c, lg_run **out)
+{
+    run *r = lg_xcalloc(1, sizeof *r);
+    int rc = run_setup(r, c);
+    if (rc != LG_OK) {
+        run_free(r);
+        free(r);
+        *out = NULL;
+        return rc;
+    }
+    *out = r;
+    return LG_OK;
+}
+
+int lg_run_step(lg_run *r)
+{
+    int rc = r->c.simultaneous ? simultaneous_step(r) : alternating_step(r);
+    if (rc == LG_OK)
+        r->step++;
+    return rc;
+}
+
+int lg_run_save(lg_run *r)
+{
+    int rc = lg_ckpt_write(r->path_ckpt, r->step, &r->eff, r->rng, r->g.net, r->opt);
+    if (rc == LG_OK)
+        r->ckpt_step = r->step;
+    return rc;
+}
+
+void lg_run_close(lg_run *r)
+{
+    if (!r)
+        return;
+    run_free(r);
+    free(r);
+}
+
+lg_game *lg_run_game(lg_run *r) { return &r->g; }
+long lg_run_steps_done(const lg_run *r) { return r->step; }
+const lg_run_config *lg_run_get_config(const lg_run *r) { return &r->c; }
+const lg_dataset *lg_run_dataset(const lg_run *r) { return r->ds; }
+const char *lg_run_dir(const lg_run *r) { return r->c.out; }
+double lg_run_loss(const lg_run *r, lg_player p) { return r->loss[p]; }
+double lg_run_gnorm(const lg_run *r, lg_player p) { return r->gnorm[p]; }
+
+int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s)
+{
+    memset(s, 0, sizeof *s);
+    s->step = r->step;
+    s->loss_d = r->loss[LG_PLAYER_D];
+    s->loss_g = r->loss[LG_PLAYER_G];
+    s->steps_per_s = (double)(r->step - r->step_first) / fmax(lg_now() - r->t_start, 1e-9);
+    s->modes = s->high_quality = NAN;
+    gsl_matrix *x = lg_run_generate(r, n, 2);
+    if (r->ds->n_modes) {
+        lg_mode_stats ms = lg_mode_coverage(r->ds, x);
+        s->modes = (double)ms.modes_covered;
+        s->high_quality = 100.0 * ms.high_quality;
+    }
+    gsl_rng *pr = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(pr, 4242);
+    s->sliced_w1 = lg_sliced_w1(x, lg_run_real_samples(r), 100, pr);
+    gsl_rng_free(pr);
+    gsl_matrix_free(x);
+    return LG_OK;
+}

@@ -1,0 +1,48 @@
+/*
+ * run.h - internal to the engine's runner (run.c, run_config.c, run_log.c):
+ * the run's layout and the pieces its three files share.
+ */
+#ifndef LG_RUN_H
+#define LG_RUN_H
+
+#include "lg_impl.h"
+
+struct lg_run {
+    lg_run_config c;           /* in force: every field resolved */
+    lg_strvec eff;             /* the effective options, stored in the checkpoint */
+    char out[4096];
+    gsl_rng *rng;
+    lg_dataset *ds;
+    lg_game g;
+    bool game_ready;
+    lg_optim *opt[LG_NET_COUNT];
+    long step;                 /* generator steps done */
+    double loss[2], gnorm[2];
+    FILE *log;
+    char path_log[4096], path_ckpt[4096];
+    long ckpt_step;
+    bool tty;
+    double t_start, t_last;
+    long step_last;
+    long step_first;           /* the step this process started from */
+    double rate;
+    double rate_sum;           /* over this process's log rows, for the mean */
+    long n_rows;
+    bool encoder;              /* the loss needs E; D scores (x, z) */
+    gsl_matrix *eval_real;     /* fixed real samples the metrics compare against */
+    char nets[3][512];         /* default network specs, when the config names none */
+};
+
+/* run_config.c: the effective words of a new run (the plugins' defaults, then
+ * the config's fields), and words -> config (plugin defaults and checkpoints
+ * speak the command line's words). */
+int lg_run_words_from_config(const lg_run_config *c, lg_strvec *eff);
+int lg_run_words_parse(const lg_strvec *w, lg_run_config *c);
+void lg_run_config_fill(lg_run_config *c);
+/* run.c */
+gsl_matrix *lg_run_generate(lg_run *r, size_t n, unsigned long salt);
+gsl_matrix *lg_run_real_samples(lg_run *r);
+/* run_log.c: keep only the log rows of steps <= step. */
+int lg_run_truncate_log(const char *path, long step);
+
+#endif

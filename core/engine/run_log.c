@@ -1,0 +1,194 @@
+/*
+ * run_log.c - what a run shows and writes while it trains: log.csv (a row
+ * every --log-every steps with losses, gradient norms, speed and metrics),
+ * the progress line on a terminal, samples.csv and real.csv at the end, and
+ * the training loop that ties them to the checkpoints (lg_run_train).
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct lg_run run;
+
+static int write_matrix_csv(const char *path, const gsl_matrix *m, const char *header)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return lg_seterr(LG_EIO, "%s: cannot write (%s)", path, strerror(errno));
+    fprintf(f, "%s\n", header);
+    for (size_t i = 0; i < m->size1; i++)
+        for (size_t j = 0; j < m->size2; j++)
+            fprintf(f, "%.9g%c", gsl_matrix_get(m, i, j), j + 1 < m->size2 ? ',' : '\n');
+    if (fclose(f) != 0)
+        return lg_seterr(LG_EIO, "%s: write failed", path);
+    return LG_OK;
+}
+
+static void log_header(run *r)
+{
+    fprintf(r->log, "# litgan train, seed %ld:", r->c.seed);
+    for (size_t i = 0; i < r->eff.n; i++)
+        fprintf(r->log, " %s", r->eff.w[i]);
+    fprintf(r->log, "\nstep,loss_d,loss_g,gnorm_d,gnorm_g,steps_per_s,modes,high_quality,sliced_w1");
+    for (size_t i = 0; i < r->g.n_log; i++)
+        fprintf(r->log, ",%s", r->g.log_name[i]);
+    fprintf(r->log, "\n");
+}
+
+/* sliced W1 with 50 directions from a fixed stream, so rows are comparable */
+static double sliced_w1(run *r, const gsl_matrix *x)
+{
+    gsl_rng *pr = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(pr, 4242);
+    double w = lg_sliced_w1(x, lg_run_real_samples(r), 50, pr);
+    gsl_rng_free(pr);
+    return w;
+}
+
+static void log_row(run *r)
+{
+    lg_mode_stats ms = { 0, 0 };
+    gsl_matrix *x = lg_run_generate(r, (size_t)r->c.samples, 1);
+    if (r->ds->n_modes)
+        ms = lg_mode_coverage(r->ds, x);
+    double sw = sliced_w1(r, x);
+    gsl_matrix_free(x);
+    fprintf(r->log, "%ld,%.9g,%.9g,%.9g,%.9g,%.1f,", r->step, r->loss[LG_PLAYER_D],
+            r->loss[LG_PLAYER_G], r->gnorm[LG_PLAYER_D], r->gnorm[LG_PLAYER_G], r->rate);
+    if (r->ds->n_modes) /* coverage means nothing without modes: empty fields */
+        fprintf(r->log, "%zu,%.4f,", ms.modes_covered, ms.high_quality);
+    else
+        fprintf(r->log, ",,");
+    fprintf(r->log, "%.6g", sw);
+    for (size_t i = 0; i < r->g.n_log; i++)
+        fprintf(r->log, ",%.9g", r->g.log_value[i]);
+    fprintf(r->log, "\n");
+    fflush(r->log);
+    if (!r->c.quiet && !r->tty) {
+        fprintf(stderr, "step %ld/%ld  %.0f steps/s  loss_d %.4f  loss_g %.4f", r->step, r->c.steps,
+                r->rate, r->loss[0], r->loss[1]);
+        if (r->ds->n_modes)
+            fprintf(stderr, "  modes %zu/%zu  hq %.1f%%", ms.modes_covered, r->ds->n_modes,
+                    100 * ms.high_quality);
+        fprintf(stderr, "  sliced W1 %.4f\n", sw);
+    }
+}
+
+static void progress(run *r, bool last)
+{
+    if (r->c.quiet || !r->tty)
+        return;
+    double now = lg_now();
+    static double shown;
+    if (!last && now - shown < 0.2)
+        return;
+    shown = now;
+    double rate = (double)(r->step - r->step_first) / fmax(now - r->t_start, 1e-9);
+    long left = r->c.steps - r->step;
+    double eta = rate > 0 ? (double)left / rate : 0;
+    fprintf(stderr, "\r\033[Kstep %ld/%ld  %.0f steps/s  ETA %ld:%02ld  loss_d %.4f  loss_g %.4f%s",
+            r->step, r->c.steps, rate, (long)eta / 60, (long)eta % 60, r->loss[0], r->loss[1],
+            last ? "\n" : "");
+}
+
+/* Keep only the log rows of steps <= step (a resumed run rewrites what came
+ * after its checkpoint). */
+int lg_run_truncate_log(const char *path, long step)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return lg_seterr(LG_EIO, "%s: cannot read the log of the run to resume", path);
+    char *buf = NULL;
+    size_t cap = 0, len = 0;
+    char line[8192];
+    while (fgets(line, sizeof line, f)) {
+        bool keep = true;
+        if (line[0] >= '0' && line[0] <= '9')
+            keep = strtol(line, NULL, 10) <= step;
+        if (!keep)
+            break;
+        size_t n = strlen(line);
+        if (len + n + 1 > cap) {
+            cap = 2 * (len + n + 1);
+            buf = lg_xrealloc(buf, cap);
+        }
+        memcpy(buf + len, line, n);
+        len += n;
+    }
+    fclose(f);
+    f = fopen(path, "w");
+    if (!f) {
+        free(buf);
+        return lg_seterr(LG_EIO, "%s: cannot rewrite the log", path);
+    }
+    if (len)
+        fwrite(buf, 1, len, f);
+    fclose(f);
+    free(buf);
+    return LG_OK;
+}
+
+int lg_run_train(lg_run *r)
+{
+    int rc = LG_OK;
+    r->tty = r->c.progress == 1 || (r->c.progress == -1 && isatty(STDERR_FILENO));
+    r->log = fopen(r->path_log, r->c.resume ? "a" : "w");
+    if (!r->log)
+        return lg_seterr(LG_EIO, "%s: cannot write the log (%s)", r->path_log, strerror(errno));
+    bool header = !r->c.resume;
+    r->t_start = r->t_last = lg_now();
+    r->step_last = r->step_first = r->step;
+    if (!r->c.quiet)
+        fprintf(stderr, "litgan: training %s on %s, seed %ld, steps %ld..%ld, output %s\n",
+                r->c.loss, r->c.data, r->c.seed, r->step + 1, r->c.steps, r->c.out);
+    while (r->step < r->c.steps) {
+        if ((rc = lg_run_step(r)) != LG_OK)
+            break;
+        if (header) {
+            log_header(r); /* after the first step: plugins' logged names are known */
+            header = false;
+        }
+        if (r->step % r->c.log_every == 0 || r->step == r->c.steps) {
+            double now = lg_now();
+            r->rate = (double)(r->step - r->step_last) / fmax(now - r->t_last, 1e-9);
+            progress(r, false);
+            r->t_last = now;
+            r->step_last = r->step;
+            r->rate_sum += r->rate;
+            r->n_rows++;
+            log_row(r);
+        } else {
+            progress(r, false);
+        }
+        if (r->step % r->c.ckpt_every == 0 || r->step == r->c.steps)
+            if ((rc = lg_run_save(r)) != LG_OK)
+                break;
+    }
+    if (rc == LG_OK) {
+        progress(r, true);
+        char path[4200];
+        gsl_matrix *x = lg_run_generate(r, (size_t)r->c.samples, 2);
+        snprintf(path, sizeof path, "%s/samples.csv", r->c.out);
+        rc = write_matrix_csv(path, x, r->ds->dim == 2 ? "x,y" : "# one sample per row");
+        gsl_matrix_free(x);
+        if (rc == LG_OK) {
+            snprintf(path, sizeof path, "%s/real.csv", r->c.out);
+            rc = write_matrix_csv(path, lg_run_real_samples(r), r->ds->dim == 2 ? "x,y" : "# one sample per row");
+        }
+        if (rc == LG_OK && !r->c.quiet)
+            fprintf(stderr, "litgan: done in %.1f s; wrote %s/{log.csv,samples.csv,real.csv,checkpoint.bin}\n",
+                    lg_now() - r->t_start, r->c.out);
+    } else if (r->tty && !r->c.quiet) {
+        fprintf(stderr, "\n");
+    }
+    return rc;
+}
+
+double lg_run_mean_rate(const lg_run *r)
+{
+    return r->n_rows ? r->rate_sum / (double)r->n_rows : NAN;
+}

@@ -1,0 +1,274 @@
+/*
+ * litgan/engine.h - the engine for programs: runs from a config struct, games
+ * built from given networks and batches, networks, optimizers, datasets,
+ * metrics and checkpoints. Every type is opaque; liblitgan owns the layouts.
+ *
+ * Errors: a function that can fail returns LG_OK (0) or an lg_status and
+ * leaves a one-line message in lg_errmsg() (per thread). Library code never
+ * prints and never replaces GSL's error handler: a program that wants GSL to
+ * report instead of abort calls lg_gsl_report_errors() once (bin/litgan does).
+ *
+ * Threads: objects are not shared between threads; distinct objects (runs,
+ * games, nets) may be used from distinct threads at once. lg_errmsg() is per
+ * thread. Plugins are loaded with dlopen and may keep no global state.
+ *
+ * Shapes are written (rows, cols); a batch is (batch, dim), one sample a row.
+ */
+#ifndef LITGAN_ENGINE_H
+#define LITGAN_ENGINE_H
+
+#include "plugin.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ----------------------------------------------------------------- errors --- */
+
+typedef enum lg_status {
+    LG_OK = 0,
+    LG_EINVAL = 1,      /* bad argument, flag, spec, parameter */
+    LG_EIO = 2,         /* a file could not be read or written */
+    LG_ENOMEM = 3,
+    LG_EPLUGIN = 4,     /* a plugin could not be loaded or failed */
+    LG_ENONFINITE = 5,  /* a NaN or an infinity stopped a computation */
+    LG_EFORMAT = 6      /* a file is not what it should be */
+} lg_status;
+
+LG_API const char *lg_errmsg(void);
+LG_API int lg_seterr(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Make GSL report its errors on stderr and return instead of aborting
+ * (process-wide: for programs, never called by the library). */
+LG_API void lg_gsl_report_errors(void);
+/* text as a whole number >= lo into *out; else LG_EINVAL "WHAT 'text':
+ * expected a whole number >= lo". */
+LG_API int lg_parse_long(const char *what, const char *text, long lo, long *out);
+/* "0.7.0" */
+LG_API const char *lg_version(void);
+
+/* --------------------------------------------------------------- networks --- */
+
+typedef struct lg_net lg_net;
+
+/* A network from a spec string: widths joined by '-', each width after the
+ * first a Linear layer followed by modifiers in order: r ReLU, l[slope]
+ * LeakyReLU (0.2), t Tanh, s Sigmoid, b[eps] BatchNorm1d (1e-5).
+ * E.g. "2-128r-128r-1", "100-128l-256b0.8l-784t". */
+LG_API int lg_net_parse(const char *spec, lg_net **out);
+LG_API void lg_net_free(lg_net *net);
+/* PyTorch's initialisation (Linear U(-1/sqrt(in), 1/sqrt(in)); BatchNorm 1, 0). */
+LG_API void lg_net_init(lg_net *net, gsl_rng *rng);
+LG_API size_t lg_net_in_dim(const lg_net *net);
+LG_API size_t lg_net_out_dim(const lg_net *net);
+LG_API const char *lg_net_spec(const lg_net *net);
+/* The parameters (one buffer, layer after layer: weight (out, in) row-major,
+ * then bias) and their gradients (same layout); length in *n. */
+LG_API double *lg_net_params(lg_net *net, size_t *n);
+LG_API double *lg_net_grads(lg_net *net, size_t *n);
+/* BatchNorm running statistics (mean then var, per BatchNorm layer). */
+LG_API double *lg_net_buffers(lg_net *net, size_t *n);
+/* BatchNorm uses batch statistics when train is true (the default). */
+LG_API void lg_net_set_train(lg_net *net, bool train);
+LG_API void lg_net_zero_grad(lg_net *net);
+/* Apply net to x on tape t: (batch, in) -> (batch, out). */
+LG_API lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x);
+/* Forward multiply-adds x 2 per sample. */
+LG_API double lg_net_flops_per_sample(const lg_net *net);
+
+/* ------------------------------------------------------------------- tape --- */
+
+LG_API lg_tape *lg_tape_alloc(void);
+LG_API void lg_tape_free(lg_tape *t);
+/* Forget the nodes, keep their memory: the same ops allocate nothing again. */
+LG_API void lg_tape_reset(lg_tape *t);
+/* Backpropagate from a scalar root into every node and into the gradient
+ * buffer of every network applied on the tape (+=). */
+LG_API int lg_tape_backward(lg_tape *t, lg_node *root);
+
+/* ------------------------------------------------------------- optimizers --- */
+
+typedef struct lg_optim lg_optim;
+
+/* "sgd:lr=0.01,momentum=0.9", "adam:lr=2e-4,b1=0.5", "rmsprop:lr=5e-5"
+ * (torch.optim's rules and defaults) for n parameters. */
+LG_API int lg_optim_parse(const char *spec, size_t n, lg_optim **out);
+LG_API void lg_optim_free(lg_optim *o);
+LG_API void lg_optim_step(lg_optim *o, double *theta, const double *grad);
+LG_API const char *lg_optim_help(void);
+
+/* ---------------------------------------------------------------- plugins --- */
+
+typedef struct lg_plugin_handle lg_plugin_handle;
+
+/* dlopen(RTLD_NOW | RTLD_LOCAL) and validate; every failure one line naming
+ * the file, the handle closed again. */
+LG_API int lg_plugin_open(const char *path, lg_plugin_handle **out);
+LG_API void lg_plugin_close(lg_plugin_handle *h);
+LG_API const lg_plugin *lg_plugin_desc(const lg_plugin_handle *h);
+LG_API const char *lg_plugin_path(const lg_plugin_handle *h);
+/* "nsgan" -> the file in $LITGAN_PLUGIN_PATH, then the installed or build
+ * folder; a path (with '/' or ending in .so) is taken as it is. */
+LG_API int lg_plugin_resolve(const char *name_or_path, char *path, size_t len);
+/* The folders searched, ':'-separated. */
+LG_API const char *lg_plugin_search_path(void);
+
+/* Parameters "key=value,..." against a plugin's table; what names the owner
+ * in messages ("plugin ganqp"). */
+LG_API int lg_params_parse(const lg_param_doc *doc, const char *kv, const char *what, lg_params **out);
+LG_API void lg_params_free(lg_params *p);
+
+/* --------------------------------------------------------------- datasets --- */
+
+typedef struct lg_dataset lg_dataset;
+
+/* "ring8", "mog1d:k=3,sigma=0.2" (litgan train --help lists them). */
+LG_API int lg_dataset_open(const char *spec, lg_dataset **out);
+LG_API void lg_dataset_free(lg_dataset *ds);
+LG_API const char *lg_dataset_name(const lg_dataset *ds);
+LG_API size_t lg_dataset_dim(const lg_dataset *ds);
+/* out: (n, dim) samples drawn with rng. */
+LG_API void lg_dataset_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out);
+/* The exact density at x (dim values); NaN when the data has none. */
+LG_API double lg_dataset_density(const lg_dataset *ds, const double *x);
+LG_API bool lg_dataset_has_density(const lg_dataset *ds);
+/* A mixture of isotropic Gaussians: its n_modes centres (n_modes, dim) and
+ * common sigma; NULL (and *n_modes 0) for data without modes. */
+LG_API const double *lg_dataset_modes(const lg_dataset *ds, size_t *n_modes, double *sigma);
+LG_API const char *lg_dataset_help(void);
+
+/* ---------------------------------------------------------------- metrics --- */
+
+typedef struct lg_mode_stats {
+    size_t modes_covered;   /* modes with >= 1 high-quality sample */
+    double high_quality;    /* fraction of samples within 3 sigma of their nearest mode */
+} lg_mode_stats;
+LG_API lg_mode_stats lg_mode_coverage(const lg_dataset *ds, const gsl_matrix *samples);
+/* Exact W1 between two empirical 1D distributions (sorting). */
+LG_API double lg_w1_1d(const double *a, size_t na, const double *b, size_t nb);
+/* Mean exact 1D W1 of projections on n_proj random unit directions. */
+LG_API double lg_sliced_w1(const gsl_matrix *x, const gsl_matrix *y, size_t n_proj, gsl_rng *rng);
+/* JSD (natural log) from histograms of bins^d cells over both sets' box. */
+LG_API double lg_jsd_hist(const gsl_matrix *x, const gsl_matrix *y, size_t bins);
+typedef double (*lg_density_fn)(double x, void *ctx);
+/* Exact JSD of two 1D densities by GSL adaptive quadrature on (lo, hi). */
+LG_API double lg_jsd_1d(lg_density_fn p, void *pctx, lg_density_fn q, void *qctx, double lo, double hi);
+
+/* ------------------------------------------------------------------ games ---
+ * A game from given networks and batches, on which a program evaluates a
+ * plugin's objectives and their gradients (check-plugin, graders, independent
+ * checks). The game owns the nets; rng is borrowed. */
+
+LG_API int lg_game_alloc(lg_net *G, lg_net *D, lg_net *E, size_t batch, gsl_rng *rng, lg_game **out);
+LG_API void lg_game_clear(lg_game *g);
+/* The loss: by spec ("ganqp:lambda=5", a name or a .so path), or a descriptor
+ * already in memory (its object stays the caller's) with parameters kv. */
+LG_API int lg_game_set_loss(lg_game *g, const char *spec);
+LG_API int lg_game_set_loss_desc(lg_game *g, const lg_plugin *desc, const char *kv);
+LG_API int lg_game_add_reg(lg_game *g, const char *spec);
+LG_API lg_net *lg_game_net(lg_game *g, lg_net_id id);
+/* The batches to fill before an evaluation: (batch, x_dim) and (batch, z_dim). */
+LG_API gsl_matrix *lg_game_real_batch(lg_game *g);
+LG_API gsl_matrix *lg_game_noise_batch(lg_game *g);
+/* Fresh random numbers for lg_game_uniform (one step's worth). */
+LG_API void lg_game_new_step(lg_game *g);
+/* player's full objective (loss and regularizer terms) at the current
+ * parameters: its value, and (grad not NULL) its gradient with respect to
+ * every parameter of the game, [theta_D, theta_G, theta_E] (see plugin.h). */
+LG_API int lg_game_eval(lg_game *g, lg_player p, double *value, double *grad);
+
+/* ------------------------------------------------------------------- runs ---
+ * A training run from a config struct. lg_run_config_init sets every field to
+ * "unset": the run then takes the loss plugin's defaults (its paper's
+ * optimizers and critic steps), then the engine's. */
+
+#define LG_RUN_MAX_REGS 8
+#define LG_UNSET (-1L)
+
+typedef struct lg_run_config {
+    const char *loss;                   /* plugin spec (required unless resume) */
+    const char *regs[LG_RUN_MAX_REGS];  /* regularizer specs; naming any replaces the loss's */
+    size_t n_regs;
+    const char *data;                   /* dataset spec (NULL: ring8) */
+    const char *g, *d, *e;              /* networks (NULL: lg_run_default_nets) */
+    const char *opt_d, *opt_g;          /* optimizers (NULL: the plugin's, else adam:lr=2e-4,b1=0.5) */
+    long d_steps, d_pretrain;           /* critic steps per generator step; steps of D first */
+    long steps, batch;                  /* generator steps (2000); batch (256) */
+    long seed;                          /* LG_UNSET: $GSL_RNG_SEED, else 1 */
+    int simultaneous;                   /* 1: both players step from the same point */
+    const char *out;                    /* output folder (NULL: runs/LOSS-sSEED) */
+    long log_every, ckpt_every, samples;/* 100, 500, 2500 */
+    int progress;                       /* -1 auto (a terminal), 0 plain lines, 1 progress line */
+    int quiet;                          /* 1: print nothing but errors */
+    const char *resume;                 /* folder of a run to continue (only steps,
+                                           ckpt_every, quiet, progress may be set) */
+} lg_run_config;
+
+LG_API void lg_run_config_init(lg_run_config *c);
+/* The default networks for data of dimension x_dim: G z_dim-128r-128r-x_dim
+ * (z_dim = 2), D x_dim-128r-128r-1; with an encoder loss D scores the pair
+ * (x, z): (x_dim + z_dim)-128r-128r-1, and E x_dim-128r-128r-z_dim. Each
+ * buffer holds at least 64 bytes. */
+LG_API void lg_run_default_nets(size_t x_dim, bool encoder, const char *g_spec, char *g, char *d,
+                                char *e, size_t len);
+
+typedef struct lg_run lg_run;
+/* Set everything up (loads plugins, builds nets, creates the folder). */
+LG_API int lg_run_open(const lg_run_config *c, lg_run **out);
+/* One generator step with its discriminator steps, without logging. */
+LG_API int lg_run_step(lg_run *r);
+/* The whole run: steps to the end with log.csv, progress, checkpoints, and
+ * samples.csv / real.csv at the end (what `litgan train` does). */
+LG_API int lg_run_train(lg_run *r);
+LG_API void lg_run_close(lg_run *r);
+LG_API lg_game *lg_run_game(lg_run *r);
+LG_API long lg_run_steps_done(const lg_run *r);
+/* The configuration in force (plugin defaults applied). */
+LG_API const lg_run_config *lg_run_get_config(const lg_run *r);
+LG_API const lg_dataset *lg_run_dataset(const lg_run *r);
+LG_API const char *lg_run_dir(const lg_run *r);
+
+typedef struct lg_run_summary {
+    long step;                  /* generator steps done */
+    double loss_d, loss_g;      /* the last step's objectives */
+    double steps_per_s;         /* over this process's steps */
+    double modes, high_quality; /* modes covered, % high quality (NaN without modes) */
+    double sliced_w1;           /* against fresh real samples (100 projections) */
+} lg_run_summary;
+/* Score n samples of the generator as it stands (eval mode, a fixed stream). */
+LG_API int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s);
+
+/* --------------------------------------------------------------- checking --- */
+
+/* Gradient-check a plugin ("nsgan", "./my.so:k=v"; a regularizer on top of
+ * nsgan) on a small random game by centred differences in double; one line
+ * per parameter block on f. LG_OK when the worst relative error <= tol. */
+LG_API int lg_check_plugin(const char *spec, FILE *f, double tol, double *worst);
+
+/* ------------------------------------------------------------ comparisons ---
+ * Several losses, each with its paper's defaults, on the same data and seeds
+ * (`litgan compare`): runs in parallel child processes, then a report folder
+ * (report.md, runs.csv, figures with their gnuplot scripts and data). */
+
+#define LG_COMPARE_MAX_LOSSES 16
+
+typedef struct lg_compare_config {
+    const char *losses[LG_COMPARE_MAX_LOSSES]; /* loss specs */
+    size_t n_losses;
+    const char *data;       /* ring8 */
+    const char *g, *d;      /* NULL: the runs' default networks */
+    long steps, seeds, batch, jobs; /* 2000, 3 (seeds 1..3), 256, 2 at a time */
+    const char *out;        /* NULL: reports/compare-DATA */
+    int quiet;
+} lg_compare_config;
+
+LG_API void lg_compare_config_init(lg_compare_config *c);
+/* LG_OK when every run finished; the message names failures otherwise. */
+LG_API int lg_compare_run(const lg_compare_config *c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LITGAN_ENGINE_H */
