@@ -27,6 +27,7 @@
     X(handout)       \
     X(grade)         \
     X(proc)          \
+    X(api)           \
     X(labs)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
@@ -86,8 +87,9 @@ const char *lg_test_bin(void);
 
 /* ------------------------------------------------ the command line and runs ---
  * lg_test_cli runs `bin/litgan CMD ARGS...` ($LG_BIN) as a child with this
- * process's stdout and stderr, and returns LG_OK when it exits 0, LG_EINVAL
- * otherwise. lg_test_run_open opens a run from command-line words (the
+ * process's stdout, passes its stderr on, and returns its exit status (0 ok,
+ * 1 a run failed, 2 a usage error; 127 when it could not start); on failure
+ * lg_errmsg() holds its last line without the "litgan CMD: " prefix. lg_test_run_open opens a run from command-line words (the
  * engine's own words parser, plus --out, --quiet, --resume, --ckpt-every). */
 #include "run.h"
 #include <stdlib.h>
@@ -135,7 +137,8 @@ static inline int lg_test_cli(const char *cmd, int argc, char **argv)
     int st = 0;
     while (pid > 0 && waitpid(pid, &st, 0) < 0)
         ;
-    if (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+    int status = pid > 0 && WIFEXITED(st) ? WEXITSTATUS(st) : 127;
+    if (status == 0)
         return LG_OK;
     while (len && buf[len - 1] == '\n')
         buf[--len] = '\0';
@@ -145,37 +148,35 @@ static inline int lg_test_cli(const char *cmd, int argc, char **argv)
     snprintf(prefix, sizeof prefix, "litgan %s: ", cmd);
     if (!strncmp(line, prefix, strlen(prefix)))
         line += strlen(prefix);
-    return lg_seterr(strstr(line, "not finite") ? LG_ENONFINITE : LG_EINVAL, "%s", line);
+    lg_seterr(LG_EINVAL, "%s", line);
+    return status;
 }
 
 static inline int lg_test_run_open(int argc, char **argv, lg_run **out)
 {
     lg_run_config c;
     lg_run_config_init(&c);
-    static lg_strvec keep[64];   /* the config points into the words: keep them */
-    static size_t n_keep;
-    lg_strvec *w = &keep[n_keep++ % 64];
-    lg_strvec_free(w);
+    lg_strvec w = { 0 };
     for (int i = 0; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(o, "--quiet")) c.quiet = 1;
         else if (!strcmp(o, "--out") && v) c.out = argv[++i];
         else if (!strcmp(o, "--resume") && v) c.resume = argv[++i];
         else if (!strcmp(o, "--ckpt-every") && v) c.ckpt_every = atol(argv[++i]);
-        else lg_strvec_push(w, o);
+        else lg_strvec_push(&w, o);
     }
-    int rc = lg_run_words_parse(w, &c);
-    if (rc != LG_OK) {
-        *out = NULL;
-        return rc;
-    }
-    if (c.resume) { /* the words parser sets nothing a resume may not change */
+    int rc = lg_run_words_parse(&w, &c);
+    if (rc == LG_OK && c.resume) { /* a resume takes only these */
         lg_run_config r;
         lg_run_config_init(&r);
         r.resume = c.resume, r.quiet = c.quiet, r.steps = c.steps, r.ckpt_every = c.ckpt_every;
         c = r;
     }
-    return lg_run_open(&c, out);
+    *out = NULL;
+    if (rc == LG_OK)
+        rc = lg_run_open(&c, out); /* the run copies what it keeps */
+    lg_strvec_free(&w);
+    return rc;
 }
 
 #endif

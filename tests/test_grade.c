@@ -249,17 +249,6 @@ static const char *open_dir(const char *name, char *buf, size_t cap)
     return buf;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)ftw;
-    if (flag == FTW_DP)
-        rmdir(path);
-    else
-        unlink(path);
-    return 0;
-}
-
-static void remove_dir(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
 /* ------------------------------------------------- the sandbox directly --- */
 
@@ -405,7 +394,7 @@ static void test_sandbox_syscalls(void)
     CU_ASSERT_EQUAL_FATAL(lg_sandbox_run(&s, child_syscalls, dir, out, S_COUNT, &lim, &r), LG_OK);
     LG_ASSERT_MSG(r.ok && r.n == S_COUNT, "child failed: %s", r.why);
     if (!r.ok) {
-        remove_dir(dir);
+        lg_rm_rf(dir);
         return;
     }
     static const char *const what[] = { "fork", "open for writing", "open with O_CREAT",
@@ -427,7 +416,7 @@ static void test_sandbox_syscalls(void)
     char *text = slurp(file);
     CU_ASSERT(text && !strcmp(text, "data\n"));
     free(text);
-    remove_dir(dir);
+    lg_rm_rf(dir);
 }
 
 /* ------------------------------------------------------- hostile grading --- */
@@ -554,7 +543,7 @@ static void test_hostile_lab(void)
     LG_ASSERT_MSG(doc, "results.json does not parse: %.200s", json);
     free(json);
     if (!doc) {
-        remove_dir(dir);
+        lg_rm_rf(dir);
         return;
     }
     LG_ASSERT_CLOSE(jnum(doc, "score"), SCORE99, 0);
@@ -615,7 +604,7 @@ static void test_hostile_lab(void)
                   count_children());
     CU_ASSERT(!self_maps("litgan-build-"));
     unsetenv("LG_HOSTILE_DIR");
-    remove_dir(dir);
+    lg_rm_rf(dir);
 }
 
 /* -------------------------------------- building, CLI, grade-all, registry --- */

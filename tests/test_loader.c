@@ -138,12 +138,6 @@ static void expect_open_fails(int line, const char *name, ...)
 #define EXPECT_OPEN_FAILS(name, ...) \
     expect_open_fails(__LINE__, name, __VA_ARGS__, (const char *)NULL)
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(p);
-}
-static void rm_tree(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
 static char *make_tmpdir(char *buf, size_t len)
 {
@@ -256,7 +250,7 @@ static void test_text_file(void)
     rc = lg_plugin_open(path, &h);
     CHECK(rc == LG_EPLUGIN && h == NULL, "rc %d", rc);
     EXPECT_MSG("folder named d.so", path, "not a regular file");
-    rm_tree(dir);
+    lg_rm_rf(dir);
 }
 
 static void test_no_entry(void)
@@ -383,7 +377,7 @@ static void test_train_duplicates(void)
     CHECK(rc != LG_OK, "a regularizer named nsgan next to the nsgan loss was accepted");
     EXPECT_MSG("regularizer named like the loss", "duplicate plugin name", "'nsgan'", clash);
     CHECK(!is_loaded(reg) && !is_loaded(clash), "a plugin is still loaded after the run");
-    rm_tree(dir);
+    lg_rm_rf(dir);
 }
 
 /* `litgan plugins` with two folders on LITGAN_PLUGIN_PATH that both hold a
@@ -423,8 +417,8 @@ static void test_plugins_listing_duplicate(void)
     l = strstr(out, p1);
     CHECK(l && !(strstr(l, "duplicate") && strstr(l, "duplicate") < strchr(l, '\n')),
                   "%s should be listed as the nsgan that wins:\n%s", p1, out);
-    rm_tree(d1);
-    rm_tree(d2);
+    lg_rm_rf(d1);
+    lg_rm_rf(d2);
 }
 
 /* ================================================================== params === */
@@ -674,7 +668,7 @@ static void test_resolve(void)
     EXPECT_MSG("unknown plugin with parameters", "'no_such_plugin_zz'", "litgan plugins");
 
     env_restore(&env);
-    rm_tree(d1);
+    lg_rm_rf(d1);
 }
 
 /* lg_plugin_inst_open splits NAME from its parameters at the first ':' after the

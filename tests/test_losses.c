@@ -446,12 +446,6 @@ static void test_biganqp_stops_can_fail(void)
 
 /* ================================================================== runs === */
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(p);
-}
-static void rm_tree(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
 typedef struct expect {
     const char *name, *defaults, *opt_d, *opt_g;
@@ -569,7 +563,7 @@ static void test_descriptors(void)
                           c->n_regs ? c->regs[0] : "");
         lg_run_close(r);
     }
-    rm_tree(dir);
+    lg_rm_rf(dir);
 }
 
 /* `litgan check-plugin PATH[:params]` exits 0 and prints PASS. */
@@ -664,7 +658,7 @@ static void test_smoke_runs(void)
             LG_ASSERT_MSG(rc != LG_OK || log_header(out, hdr, sizeof hdr), "%s: no log.csv", e->name);
         }
     }
-    rm_tree(dir);
+    lg_rm_rf(dir);
 }
 
 void lg_suite_losses(void)

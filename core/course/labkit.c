@@ -179,10 +179,6 @@ int lg_labkit_run_step(lg_run *run, long step, const char *what)
     return rc;
 }
 
-unsigned long lg_labkit_stream(long seed, unsigned long stream)
-{
-    return (unsigned long)seed * 1000003ul + stream;
-}
 
 /* ========================================================== student code === */
 

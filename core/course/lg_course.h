@@ -310,9 +310,6 @@ int lg_labkit_read_ini(const char *path, lg_labkit_gan *gan, const lg_labkit_key
 int lg_labkit_run_open(const lg_labkit_gan *s, const char *loss_so, const char *run_dir, lg_run **out);
 /* lg_run_step; on failure the message says "WHAT, training step N: why". */
 int lg_labkit_run_step(lg_run *run, long step, const char *what);
-/* The seed of one random stream of a run: seed * 1000003 + stream, so streams
- * (stream < 1000003) never meet across seeds. */
-unsigned long lg_labkit_stream(long seed, unsigned long stream);
 
 /* Build the lab's files as they stand (lg_submission_build); LG_EINVAL with
  * the compiler's first error when one does not compile (sub freed then). */

@@ -63,19 +63,6 @@ static void label(const char *spec, char *out, size_t len)
     out[k] = '\0';
 }
 
-/* The widths of a network spec: first and last. */
-static int spec_ends(const char *spec, size_t *in, size_t *out)
-{
-    lg_net *n;
-    int rc = lg_net_parse(spec, &n);
-    if (rc != LG_OK)
-        return rc;
-    *in = n->in_dim;
-    *out = n->out_dim;
-    lg_net_free(n);
-    return LG_OK;
-}
-
 /* One run in the child: the loss's own defaults apply, as in litgan train;
  * its summary goes back to the parent over fd. */
 static int run_child(const compare *c, const job *j, int fd)
@@ -101,23 +88,19 @@ static int run_child(const compare *c, const job *j, int fd)
         lg_plugin_inst_close(&pi);
     }
     rc.d = c->d_spec;
-    if (enc && c->d_spec) {
-        size_t zi, xo, di, dout;
-        const char *g = c->g_spec ? c->g_spec : "2-128r-128r-2";
-        if (spec_ends(g, &zi, &xo) != LG_OK || spec_ends(c->d_spec, &di, &dout) != LG_OK)
-            return LG_EINVAL;
+    if (enc && c->d_spec) { /* D's input: the width of the default D on (x, z) */
+        char gdef[64], ddef[64];
+        lg_run_default_nets(c->ds->dim, true, c->g_spec, gdef, ddef, NULL, sizeof gdef);
         const char *rest = strchr(c->d_spec, '-');
-        snprintf(dbuf, sizeof dbuf, "%zu%s", xo + zi, rest ? rest : "-1");
+        snprintf(dbuf, sizeof dbuf, "%.*s%s", (int)strcspn(ddef, "-"), ddef, rest ? rest : "-1");
         rc.d = dbuf;
     }
     lg_run *run;
     int status = lg_run_open(&rc, &run);
     if (status == LG_OK && (status = lg_run_train(run)) == LG_OK) {
         lg_run_summary sum;
-        double rate = lg_run_mean_rate(run);
         status = lg_run_evaluate(run, 2500, &sum);
-        sum.steps_per_s = rate;
-        if (status == LG_OK && write(fd, &sum, sizeof sum) != (ssize_t)sizeof sum)
+        if (status == LG_OK && !lg_write_all(fd, &sum, sizeof sum))
             status = LG_EIO;
     }
     if (status != LG_OK)
@@ -477,11 +460,7 @@ int lg_compare_run(const lg_compare_config *cfg)
     snprintf(path, sizeof path, "%s/runs/%s-s1/real.csv", c->out, labels[0]);
     snprintf(to, sizeof to, "%s/real.csv", c->out);
     lg_copy_file(path, to);
-    gsl_matrix *real = gsl_matrix_alloc(2500, c->ds->dim);
-    gsl_rng *dr = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(dr, 1 * 1000003ul + 3);
-    c->ds->sample(c->ds, dr, real);
-    gsl_rng_free(dr);
+    gsl_matrix *real = lg_real_samples(c->ds, 1, 2500);
     if (real && c->ds->dim == 2) {
         double box[4];
         box_of(real, box);

@@ -10,11 +10,16 @@
  * folder or anything else is refused. A symbolic link is followed, and the
  * file it points to is replaced (the link stays). A replaced file keeps its
  * permission bits; a new one gets 0666 less the umask, as fopen would.
+ *
+ * Beside it, two plain helpers every writer of files and pipes shares:
+ * lg_write_all (a whole buffer through short writes and EINTR, allocating
+ * nothing) and lg_rm_rf (a folder and everything in it, links not followed).
  */
 #include "lg_impl.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,4 +147,35 @@ int lg_write_atomic(const char *path, const void *data, size_t n)
         return lg_seterr(LG_EIO, "cannot write %s: %s", path, strerror(e ? e : EIO));
     }
     return lg_atomic_commit(&a);
+}
+
+bool lg_write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        c += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)ftw;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+void lg_rm_rf(const char *dir)
+{
+    if (dir && *dir)
+        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

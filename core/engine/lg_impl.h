@@ -324,8 +324,9 @@ void lg_game_set_trainable(lg_game *g, lg_player p, bool all);
 /* The runner: litgan/engine.h (lg_run_*), internals in run.h. Runner
  * services the engine shares: */
 int lg_run_save(lg_run *r);                      /* write the checkpoint now */
+/* n real samples of ds as a run of this seed draws them (real.csv). */
+gsl_matrix *lg_real_samples(const lg_dataset *ds, long seed, size_t n);
 double lg_run_loss(const lg_run *r, lg_player p); /* the last step's objective */
-double lg_run_mean_rate(const lg_run *r);         /* steps/s, mean over the log rows */
 
 /* ------------------------------------------------------------- checkpoint --- */
 
@@ -488,5 +489,10 @@ int lg_atomic_commit(lg_atomic *a);
 void lg_atomic_abort(lg_atomic *a);
 /* n bytes as the whole new content of path. */
 int lg_write_atomic(const char *path, const void *data, size_t n);
+/* All n bytes to fd through short writes and EINTR; false on an error. Allocates
+ * nothing (safe in a child whose memory may be used up). */
+bool lg_write_all(int fd, const void *p, size_t n);
+/* Remove dir and everything below it (symbolic links are not followed). */
+void lg_rm_rf(const char *dir);
 
 #endif /* LG_IMPL_H */

@@ -205,7 +205,7 @@ gsl_matrix *lg_run_generate(lg_run *r, size_t n, unsigned long salt)
 {
     lg_net *G = r->g.net[LG_NET_G];
     gsl_rng *er = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(er, (unsigned long)r->c.seed * 1000003ul + salt);
+    gsl_rng_set(er, lg_seed_stream(r->c.seed, salt));
     gsl_matrix *z = gsl_matrix_alloc(n, G->in_dim);
     for (size_t i = 0; i < z->size1 * z->size2; i++)
         z->data[i] = gsl_ran_gaussian_ziggurat(er, 1.0);
@@ -224,16 +224,26 @@ gsl_matrix *lg_run_generate(lg_run *r, size_t n, unsigned long salt)
     return out;
 }
 
-/* Real samples drawn from their own seeded stream (never the training one). */
+unsigned long lg_seed_stream(long seed, unsigned long stream)
+{
+    return (unsigned long)seed * 1000003ul + stream;
+}
+
+/* n real samples from stream 3 of seed (never the training stream). */
+gsl_matrix *lg_real_samples(const lg_dataset *ds, long seed, size_t n)
+{
+    gsl_rng *dr = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(dr, lg_seed_stream(seed, 3));
+    gsl_matrix *x = gsl_matrix_alloc(n, ds->dim);
+    ds->sample(ds, dr, x);
+    gsl_rng_free(dr);
+    return x;
+}
+
 gsl_matrix *lg_run_real_samples(lg_run *r)
 {
-    if (!r->eval_real) {
-        gsl_rng *dr = gsl_rng_alloc(gsl_rng_mt19937);
-        gsl_rng_set(dr, (unsigned long)r->c.seed * 1000003ul + 3);
-        r->eval_real = gsl_matrix_alloc((size_t)r->c.samples, r->ds->dim);
-        r->ds->sample(r->ds, dr, r->eval_real);
-        gsl_rng_free(dr);
-    }
+    if (!r->eval_real)
+        r->eval_real = lg_real_samples(r->ds, r->c.seed, (size_t)r->c.samples);
     return r->eval_real;
 }
 
@@ -373,7 +383,7 @@ static int run_setup(run *r, const lg_run_config *uc)
     r->c.quiet = uc->quiet;
     r->c.progress = uc->progress;
     r->c.ckpt_every = uc->ckpt_every;
-    r->c.resume = uc->resume;
+    r->c.resume = uc->resume ? r->out : NULL; /* the run keeps no pointer of the caller's */
     if (uc->resume && uc->steps != LG_UNSET) {
         char buf[32];
         snprintf(buf, sizeof buf, "%ld", uc->steps);
@@ -484,7 +494,8 @@ int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s)
     s->step = r->step;
     s->loss_d = r->loss[LG_PLAYER_D];
     s->loss_g = r->loss[LG_PLAYER_G];
-    s->steps_per_s = (double)(r->step - r->step_first) / fmax(lg_now() - r->t_start, 1e-9);
+    s->steps_per_s = r->n_rows ? r->rate_sum / (double)r->n_rows
+                               : (double)(r->step - r->step_first) / fmax(lg_now() - r->t_start, 1e-9);
     s->modes = s->high_quality = NAN;
     gsl_matrix *x = lg_run_generate(r, n, 2);
     if (r->ds->n_modes) {

@@ -187,8 +187,3 @@ int lg_run_train(lg_run *r)
     }
     return rc;
 }
-
-double lg_run_mean_rate(const lg_run *r)
-{
-    return r->n_rows ? r->rate_sum / (double)r->n_rows : NAN;
-}

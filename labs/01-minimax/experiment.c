@@ -93,7 +93,7 @@ static int evaluate(state *s, lg_run *run, long step, bool snap, snapshot *out, 
     lg_game *g = lg_run_game(run);
     size_t ns = (size_t)s->c->samples;
     /* the same noise at every step, so the pictures differ only by G */
-    lg_labkit_g_samples(g->net[LG_NET_G], ns, lg_labkit_stream(s->c->gan.seed, 17), s->samples);
+    lg_labkit_g_samples(g->net[LG_NET_G], ns, lg_seed_stream(s->c->gan.seed, 17), s->samples);
     lg_labkit_kde_fit(&s->kde, s->samples, ns, s->c->bandwidth);
     s->lo = fmin(s->c->grid[0], s->kde.lo); /* where either density has mass */
     s->hi = fmax(s->c->grid[1], s->kde.hi);
@@ -208,7 +208,7 @@ int lg_lab01_experiment(const lg_lab *lab, const char *ini_path, const char *out
     s.real = lg_xcalloc((size_t)c.samples, sizeof(double));
     for (size_t i = 0; i < s.n; i++)
         s.x[i] = lg_labkit_grid_x(c.grid, i);
-    lg_labkit_data_samples(s.ds, lg_labkit_stream(c.gan.seed, 29), (size_t)c.samples, s.real);
+    lg_labkit_data_samples(s.ds, lg_seed_stream(c.gan.seed, 29), (size_t)c.samples, s.real);
     if (!(curve = lg_labkit_fopen(out_dir, "criterion.csv"))) {
         rc = LG_EIO;
         goto out;

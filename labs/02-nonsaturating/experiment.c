@@ -96,14 +96,14 @@ static int measure(lg_run *run, const gsl_matrix *real, const gsl_matrix *noise,
         return rc;
     /* D(G(z)) on the fixed noise, and the magnitude gradients.c predicts there */
     size_t B = noise->size1;
-    lg_labkit_g_samples(g->net[LG_NET_G], B, lg_labkit_stream(c->gan.seed, 41), work);
+    lg_labkit_g_samples(g->net[LG_NET_G], B, lg_seed_stream(c->gan.seed, 41), work);
     lg_labkit_d_values(g->net[LG_NET_D], work, B, work + B);
     out->d_fake = out->pred = 0;
     for (size_t i = 0; i < B; i++) {
         out->d_fake += work[B + i] / (double)B;
         out->pred += pred ? pred(work[B + i]) / (double)B : NAN;
     }
-    lg_labkit_g_samples(g->net[LG_NET_G], n_data, lg_labkit_stream(c->gan.seed, 43), work);
+    lg_labkit_g_samples(g->net[LG_NET_G], n_data, lg_seed_stream(c->gan.seed, 43), work);
     out->w1 = lg_w1_1d(work, n_data, data, n_data);
     return LG_OK;
 }
@@ -123,7 +123,7 @@ static int train(const config *c, const char *loss_path, const char *name, const
     size_t B = (size_t)c->gan.batch, nd = (size_t)c->samples;
     /* the fixed batch: the same stream for both runs */
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, lg_labkit_stream(c->gan.seed, 37));
+    gsl_rng_set(r, lg_seed_stream(c->gan.seed, 37));
     lg_game *g = lg_run_game(run);
     gsl_matrix *real = gsl_matrix_alloc(B, 1), *noise = gsl_matrix_alloc(B, g->noise->size2);
     ds->sample(ds, r, real);
@@ -143,7 +143,7 @@ static int train(const config *c, const char *loss_path, const char *name, const
     }
     if (rc == LG_OK) {
         t->final = lg_xmalloc(nd * sizeof(double));
-        lg_labkit_g_samples(lg_run_game(run)->net[LG_NET_G], nd, lg_labkit_stream(c->gan.seed, 43), t->final);
+        lg_labkit_g_samples(lg_run_game(run)->net[LG_NET_G], nd, lg_seed_stream(c->gan.seed, 43), t->final);
     }
     free(work);
     gsl_matrix_free(real);
@@ -291,7 +291,7 @@ int lg_lab02_experiment(const lg_lab *lab, const char *ini_path, const char *out
     if ((rc = lg_labkit_dataset_1d(c.gan.data, ini_path, &ds)) != LG_OK)
         goto out;
     data = lg_xmalloc((size_t)c.samples * sizeof(double));
-    lg_labkit_data_samples(ds, lg_labkit_stream(c.gan.seed, 29), (size_t)c.samples, data);
+    lg_labkit_data_samples(ds, lg_seed_stream(c.gan.seed, 29), (size_t)c.samples, data);
     if ((rc = train(&c, sub1.so_path[0], "gan", out_dir, ds, data, mm, &t[0])) != LG_OK ||
         (rc = train(&c, sub.so_path[0], "nsgan", out_dir, ds, data, ns, &t[1])) != LG_OK)
         goto out;

@@ -38,22 +38,6 @@ const char *lg_sbx_tmp_base(void)
     return t;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)ftw;
-    if (flag == FTW_DP)
-        rmdir(path);
-    else
-        unlink(path);
-    return 0;
-}
-
-void lg_sbx_rm_rf(const char *dir)
-{
-    if (dir && *dir)
-        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Virtual size and resident set of a process from /proc/PID/statm, in bytes. */
 bool lg_sbx_statm(pid_t pid, size_t *vm, size_t *rss)
 {
@@ -358,7 +342,7 @@ int lg_submission_build(const lg_lab *lab, const char *src_dir, lg_submission *o
 void lg_submission_free(lg_submission *s)
 {
     if (s && s->build_dir[0]) {
-        lg_sbx_rm_rf(s->build_dir);
+        lg_rm_rf(s->build_dir);
         s->build_dir[0] = '\0';
     }
 }

@@ -134,27 +134,12 @@ const lg_plugin *lg_child_plugin(lg_child *c, const char *file)
     return p;
 }
 
-static bool write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        c += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 /* No allocation: the student's code may have used up the memory. */
 static void send_frame(int fd, uint32_t kind, const void *payload, uint64_t n, size_t elem)
 {
     lg_frame_head head = { LG_FRAME_MAGIC, kind, n };
-    if (write_all(fd, &head, sizeof head) && n)
-        write_all(fd, payload, (size_t)n * elem);
+    if (lg_write_all(fd, &head, sizeof head) && n)
+        lg_write_all(fd, payload, (size_t)n * elem);
 }
 
 static void send_failure(int fd, const char *why)

@@ -31,7 +31,6 @@
 
 /* $TMPDIR or /tmp; /tmp also when we are root and $TMPDIR is closed to others. */
 const char *lg_sbx_tmp_base(void);
-void lg_sbx_rm_rf(const char *dir);
 const char *lg_sbx_base_name(const char *path);
 /* Give up root: groups, gid, uid; false when the system refuses. */
 bool lg_sbx_drop_root(void);

@@ -43,21 +43,6 @@ typedef struct wire_head {
 } wire_head;
 #define WIRE_MAGIC 0x3147474cu /* "LGG1" */
 
-static bool put_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        c += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 void lg_outcome_send(int fd, const lg_grade_outcome *o, const char *table, size_t table_len)
 {
     wire_head h;
@@ -69,11 +54,11 @@ void lg_outcome_send(int fd, const lg_grade_outcome *o, const char *table, size_
     h.n_tasks = o->n_tasks;
     h.table_len = table_len;
     memcpy(h.err, o->err, sizeof h.err);
-    put_all(fd, &h, sizeof h);
-    put_all(fd, o->task_score, o->n_tasks * sizeof(double));
-    put_all(fd, o->task_max, o->n_tasks * sizeof(double));
+    lg_write_all(fd, &h, sizeof h);
+    lg_write_all(fd, o->task_score, o->n_tasks * sizeof(double));
+    lg_write_all(fd, o->task_max, o->n_tasks * sizeof(double));
     if (table_len)
-        put_all(fd, table, table_len);
+        lg_write_all(fd, table, table_len);
 }
 
 /* Decode a buffer from send_outcome; false when it is not one. */

@@ -64,13 +64,13 @@ int lg_sandbox_run(const lg_submission *s, lg_child_fn fn, const void *arg, doub
                           .watch_ms = WATCH_MS };
     lg_proc_result pr;
     if (lg_proc_run(&spec, &pr) != LG_OK) {
-        lg_sbx_rm_rf(workdir);
+        lg_rm_rf(workdir);
         snprintf(res->why, sizeof res->why, "the sandbox could not start: %s", lg_errmsg());
         return lg_seterr(LG_EIO, "%s", res->why);
     }
     memcpy(res->output, pr.out, pr.n_out);
     res->output[pr.n_out] = '\0';
-    lg_sbx_rm_rf(workdir);
+    lg_rm_rf(workdir);
 
     /* what happened, in one line */
     int status = pr.status;

@@ -46,6 +46,9 @@ LG_API void lg_gsl_report_errors(void);
 /* text as a whole number >= lo into *out; else LG_EINVAL "WHAT 'text':
  * expected a whole number >= lo". */
 LG_API int lg_parse_long(const char *what, const char *text, long lo, long *out);
+/* The seed of one random stream of a run: seed * 1000003 + stream, so the
+ * streams of one seed (stream < 1000003) never meet those of another. */
+LG_API unsigned long lg_seed_stream(long seed, unsigned long stream);
 /* "0.7.0" */
 LG_API const char *lg_version(void);
 
@@ -162,7 +165,7 @@ LG_API double lg_jsd_1d(lg_density_fn p, void *pctx, lg_density_fn q, void *qctx
  * checks). The game owns the nets; rng is borrowed. */
 
 LG_API int lg_game_alloc(lg_net *G, lg_net *D, lg_net *E, size_t batch, gsl_rng *rng, lg_game **out);
-LG_API void lg_game_clear(lg_game *g);
+LG_API void lg_game_free(lg_game *g);
 /* The loss: by spec ("ganqp:lambda=5", a name or a .so path), or a descriptor
  * already in memory (its object stays the caller's) with parameters kv. */
 LG_API int lg_game_set_loss(lg_game *g, const char *spec);
@@ -233,7 +236,7 @@ LG_API const char *lg_run_dir(const lg_run *r);
 typedef struct lg_run_summary {
     long step;                  /* generator steps done */
     double loss_d, loss_g;      /* the last step's objectives */
-    double steps_per_s;         /* over this process's steps */
+    double steps_per_s;         /* mean over this process's log rows (else over its steps) */
     double modes, high_quality; /* modes covered, % high quality (NaN without modes) */
     double sliced_w1;           /* against fresh real samples (100 projections) */
 } lg_run_summary;

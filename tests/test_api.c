@@ -1,0 +1,190 @@
+/*
+ * test_api.c - the engine as a program sees it (litgan/engine.h only): a game
+ * built from given networks and batches, evaluated against closed forms; the
+ * default networks; a run from a config struct on 1D data, evaluated.
+ */
+#include "lg_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static double sigmoid(double s) { return s >= 0 ? 1.0 / (1.0 + exp(-s)) : exp(s) / (1.0 + exp(s)); }
+static double softplus(double s) { return fmax(s, 0.0) + log1p(exp(-fabs(s))); }
+
+/* G(z) = a z + b and D's logit s(x) = w x + c, one Linear layer each ("1-1",
+ * weight then bias), on a batch of 3. Parameters in the game's order
+ * [theta_D, theta_G] = (w, c, a, b). */
+static const double W = 0.7, C = -0.2, A = 1.5, B = 0.3;
+static const double XR[3] = { 0.5, -1.0, 2.0 }, Z[3] = { -0.4, 0.9, 1.3 };
+
+static lg_game *linear_game(gsl_rng *rng)
+{
+    lg_net *G, *D;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("1-1", &G), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("1-1", &D), LG_OK);
+    size_t n;
+    double *g = lg_net_params(G, &n), *d = lg_net_params(D, &n);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    g[0] = A, g[1] = B, d[0] = W, d[1] = C;
+    lg_game *game;
+    CU_ASSERT_EQUAL_FATAL(lg_game_alloc(G, D, NULL, 3, rng, &game), LG_OK);
+    memcpy(lg_game_real_batch(game)->data, XR, sizeof XR);
+    memcpy(lg_game_noise_batch(game)->data, Z, sizeof Z);
+    return game;
+}
+
+/* nsgan from its file, against the closed forms (s_r = w x + c, f = a z + b,
+ * s_f = w f + c, means over the batch):
+ *   d_loss = mean softplus(-s_r) + mean softplus(s_f)
+ *     d/dw = mean(-sigma(-s_r) x) + mean(sigma(s_f) f),  d/dc = mean(-sigma(-s_r)) + mean(sigma(s_f))
+ *     d/da = mean(sigma(s_f) w z),                      d/db = mean(sigma(s_f) w)
+ *   g_loss = mean softplus(-s_f)
+ *     d/dw = mean(-sigma(-s_f) f), d/dc = mean(-sigma(-s_f)), d/da = mean(-sigma(-s_f) w z),
+ *     d/db = mean(-sigma(-s_f) w) */
+static void test_game_nsgan(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    lg_game *game = linear_game(rng);
+    CU_ASSERT_EQUAL_FATAL(lg_game_set_loss(game, "nsgan"), LG_OK);
+    double vd = 0, vg = 0, gd[4] = { 0 }, gg[4] = { 0 }, ed[4] = { 0 }, eg[4] = { 0 }, fd = 0, fg = 0;
+    for (int i = 0; i < 3; i++) {
+        double sr = W * XR[i] + C, f = A * Z[i] + B, sf = W * f + C;
+        fd += (softplus(-sr) + softplus(sf)) / 3;
+        fg += softplus(-sf) / 3;
+        ed[0] += (-sigmoid(-sr) * XR[i] + sigmoid(sf) * f) / 3;
+        ed[1] += (-sigmoid(-sr) + sigmoid(sf)) / 3;
+        ed[2] += sigmoid(sf) * W * Z[i] / 3;
+        ed[3] += sigmoid(sf) * W / 3;
+        eg[0] += -sigmoid(-sf) * f / 3;
+        eg[1] += -sigmoid(-sf) / 3;
+        eg[2] += -sigmoid(-sf) * W * Z[i] / 3;
+        eg[3] += -sigmoid(-sf) * W / 3;
+    }
+    CU_ASSERT_EQUAL_FATAL(lg_game_eval(game, LG_PLAYER_D, &vd, gd), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_game_eval(game, LG_PLAYER_G, &vg, gg), LG_OK);
+    LG_ASSERT_CLOSE(vd, fd, 1e-14);
+    LG_ASSERT_CLOSE(vg, fg, 1e-14);
+    for (int k = 0; k < 4; k++) {
+        LG_ASSERT_CLOSE(gd[k], ed[k], 1e-12);
+        LG_ASSERT_CLOSE(gg[k], eg[k], 1e-12);
+    }
+    lg_game_free(game);
+    gsl_rng_free(rng);
+}
+
+/* A loss given as a descriptor in memory: d_loss = mean D(x_real) (a logit),
+ * g_loss = -mean D(G(z)); with a parameter "k" scaling both. */
+static lg_node *mem_d(lg_game *g, const lg_params *p)
+{
+    lg_tape *t = lg_game_tape(g);
+    return lg_scale(t, lg_mean(t, lg_apply(g, LG_NET_D, lg_game_real(g))), lg_param_double(p, "k"));
+}
+static lg_node *mem_g(lg_game *g, const lg_params *p)
+{
+    lg_tape *t = lg_game_tape(g);
+    lg_node *s = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
+    return lg_scale(t, lg_mean(t, s), -lg_param_double(p, "k"));
+}
+static const lg_param_doc mem_doc[] = { { "k", LG_PARAM_TYPE_DOUBLE, "1", NULL, "scale" },
+                                        { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL } };
+static const lg_plugin mem_plugin = { .abi_version = LG_PLUGIN_ABI_VERSION, .struct_size = sizeof(lg_plugin),
+                                      .kind = LG_PLUGIN_KIND_LOSS, .name = "mem", .title = "in memory",
+                                      .citation = "test", .params = mem_doc, .d_loss = mem_d, .g_loss = mem_g };
+
+static void test_game_descriptor(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    lg_game *game = linear_game(rng);
+    CU_ASSERT_EQUAL_FATAL(lg_game_set_loss_desc(game, &mem_plugin, "k=3"), LG_OK);
+    /* d_loss = 3 (w mean x_r + c); g_loss = -3 (w (a mean z + b) + c) */
+    double mx = (XR[0] + XR[1] + XR[2]) / 3, mz = (Z[0] + Z[1] + Z[2]) / 3, v, grad[4];
+    CU_ASSERT_EQUAL_FATAL(lg_game_eval(game, LG_PLAYER_D, &v, grad), LG_OK);
+    LG_ASSERT_CLOSE(v, 3 * (W * mx + C), 1e-14);
+    LG_ASSERT_CLOSE(grad[0], 3 * mx, 1e-13);
+    LG_ASSERT_CLOSE(grad[1], 3.0, 1e-13);
+    CU_ASSERT_EQUAL_FATAL(lg_game_eval(game, LG_PLAYER_G, &v, grad), LG_OK);
+    LG_ASSERT_CLOSE(v, -3 * (W * (A * mz + B) + C), 1e-14);
+    LG_ASSERT_CLOSE(grad[2], -3 * W * mz, 1e-13);
+    LG_ASSERT_CLOSE(grad[3], -3 * W, 1e-13);
+    /* a bad parameter is refused in one line naming it */
+    CU_ASSERT_NOT_EQUAL(lg_game_set_loss_desc(game, &mem_plugin, "q=1"), LG_OK);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "q") && !strchr(lg_errmsg(), '\n'), "message: %s", lg_errmsg());
+    /* without a loss there is nothing to evaluate */
+    CU_ASSERT_NOT_EQUAL(lg_game_eval(game, LG_PLAYER_D, &v, NULL), LG_OK);
+    lg_game_free(game);
+    gsl_rng_free(rng);
+}
+
+static void test_default_nets(void)
+{
+    char g[64], d[64], e[64];
+    lg_run_default_nets(2, false, NULL, g, d, e, sizeof g);
+    CU_ASSERT_STRING_EQUAL(g, "2-128r-128r-2");
+    CU_ASSERT_STRING_EQUAL(d, "2-128r-128r-1");
+    lg_run_default_nets(1, true, "5-16t-1", g, d, e, sizeof g); /* z from the given G */
+    CU_ASSERT_STRING_EQUAL(g, "5-128r-128r-1");
+    CU_ASSERT_STRING_EQUAL(d, "6-128r-128r-1");
+    CU_ASSERT_STRING_EQUAL(e, "1-128r-128r-5");
+}
+
+/* A run from a config struct on 1D data: the defaults fill every unset field,
+ * the networks follow the data, and evaluation scores the generator. */
+static void test_run_config(void)
+{
+    char dir[] = "/tmp/litgan-api-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char out[64];
+    snprintf(out, sizeof out, "%s/run", dir);
+    lg_run_config c;
+    lg_run_config_init(&c);
+    c.loss = "nsgan";
+    c.data = "mog1d:k=2,lo=-2,hi=2,sigma=0.5";
+    c.steps = 5;
+    c.batch = 16;
+    c.samples = 300;
+    c.seed = 3;
+    c.out = out;
+    c.quiet = 1;
+    lg_run *r;
+    CU_ASSERT_EQUAL_FATAL(lg_run_open(&c, &r), LG_OK);
+    const lg_run_config *in = lg_run_get_config(r);
+    CU_ASSERT_STRING_EQUAL(in->g, "2-128r-128r-1");
+    CU_ASSERT_STRING_EQUAL(in->d, "1-128r-128r-1");
+    CU_ASSERT_EQUAL(in->d_steps, 1);
+    CU_ASSERT_EQUAL(in->log_every, 100);
+    CU_ASSERT_PTR_NULL(in->e);
+    CU_ASSERT_EQUAL_FATAL(lg_run_train(r), LG_OK);
+    lg_run_summary s;
+    CU_ASSERT_EQUAL_FATAL(lg_run_evaluate(r, 500, &s), LG_OK);
+    CU_ASSERT_EQUAL(s.step, 5);
+    CU_ASSERT_EQUAL(lg_run_steps_done(r), 5);
+    LG_ASSERT_MSG(s.modes >= 0 && s.modes <= 2, "modes %g of 2", s.modes);
+    LG_ASSERT_MSG(isfinite(s.sliced_w1) && s.sliced_w1 > 0, "sliced W1 %g", s.sliced_w1);
+    LG_ASSERT_MSG(isfinite(s.loss_d) && isfinite(s.loss_g) && s.steps_per_s > 0, "summary not filled");
+    lg_run_close(r);
+    /* the same seed evaluates the same: nothing of the evaluation is left to chance */
+    lg_run_config rc;
+    lg_run_config_init(&rc);
+    rc.resume = out;
+    rc.quiet = 1;
+    lg_run_summary s2;
+    CU_ASSERT_EQUAL_FATAL(lg_run_open(&rc, &r), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_run_evaluate(r, 500, &s2), LG_OK);
+    CU_ASSERT_EQUAL(s2.step, 5);
+    CU_ASSERT_EQUAL(s2.sliced_w1, s.sliced_w1);
+    lg_run_close(r);
+    /* a resumed run takes no option that shapes it */
+    rc.batch = 32;
+    CU_ASSERT_NOT_EQUAL(lg_run_open(&rc, &r), LG_OK);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "--batch") != NULL, "message: %s", lg_errmsg());
+    lg_rm_rf(dir);
+}
+
+void lg_suite_api(void)
+{
+    LG_ADD_SUITE("api",
+                 { "game from given nets: nsgan against closed forms", test_game_nsgan },
+                 { "game with a loss descriptor in memory", test_game_descriptor },
+                 { "default networks follow the data and the loss", test_default_nets },
+                 { "run from a config struct on 1D data", test_run_config });
+}
