@@ -15,12 +15,11 @@ BINDIR  ?= bin
 PLUGIN_DIR := $(abspath $(BUILD))/plugins
 
 # Two shared libraries: liblitgan (core/engine, datasets) and liblitgan-course
-# (core/course; labs/NN-name/{grade,grade_hidden,experiment}.c for now) under
-# build/lib; bin/litgan and the tests link both; plugins resolve the host's
-# symbols against them at load time.
+# (core/course) under build/lib; bin/litgan and the tests link both; plugins and
+# lab modules resolve the host's symbols against them at load time.
 LIBDIR     := $(BUILD)/lib
 ENGINE_SRC := $(wildcard core/engine/*.c) $(wildcard datasets/*.c)
-COURSE_SRC := $(wildcard core/course/*.c core/course/*/*.c) $(wildcard labs/*/grade*.c) $(wildcard labs/*/experiment.c)
+COURSE_SRC := $(wildcard core/course/*.c core/course/*/*.c)
 CLI_SRC    := $(wildcard core/cli/*.c)
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
 COURSE_OBJ := $(COURSE_SRC:%.c=$(BUILD)/obj/%.o)
@@ -31,10 +30,11 @@ TEST_PLUGINS := $(patsubst tests/plugins/%.c,$(BUILD)/tests/plugins/%.so,$(wildc
 ENGINE_LIB := $(LIBDIR)/liblitgan.so
 COURSE_LIB := $(LIBDIR)/liblitgan-course.so
 LIB_CFLAGS := -fno-semantic-interposition -Icore/engine -Icore/course
+LAB_OBJ_DIR := $(abspath $(BUILD))/labs
 LINK_LIBS  := -L$(LIBDIR) -llitgan-course -llitgan -Wl,-rpath,'$$ORIGIN/../$(LIBDIR)' -Wl,-rpath,'$$ORIGIN/../lib'
 
-.PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave
-all: $(BINDIR)/litgan $(PLUGINS)
+.PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave lab-modules
+all: $(BINDIR)/litgan $(PLUGINS) lab-modules
 
 deps:
 	@sh core/deps.sh
@@ -44,7 +44,7 @@ deps:
 # library objects: every non-static function visible inside the library
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(LIB_CFLAGS) -DLG_PLUGIN_DIR='"$(PLUGIN_DIR)"' -DLG_SOURCE_ROOT='"$(CURDIR)"' -c $< -o $@
+	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(LIB_CFLAGS) -DLG_PLUGIN_DIR='"$(PLUGIN_DIR)"' -DLG_SOURCE_ROOT='"$(CURDIR)"' -DLG_LAB_DIR='"$(LAB_OBJ_DIR)"' -c $< -o $@
 
 $(ENGINE_LIB): $(ENGINE_OBJ)
 	@mkdir -p $(dir $@)
@@ -62,6 +62,35 @@ $(BINDIR)/litgan: $(CLI_OBJ) $(COURSE_LIB) $(ENGINE_LIB)
 $(BUILD)/plugins/%.so: plugins/%.c core/include/litgan.h core/include/litgan/plugin.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -shared -o $@ $<
+
+# Each lab folder labs/NN-name/ builds to its own objects (see litgan/course.h):
+# lab.so from every C file of the folder but its student files (lab.ini's
+# `files`) and grade_hidden*.c; hidden.so from grade_hidden*.c and the same
+# shared files (all but grade.c and experiment.c). Only the public headers are
+# on the include path. A lab that does not compile is reported and left out:
+# the others, and litgan, still build (the registry names it as not built).
+# `make lab-module LAB_SRC=DIR LAB_OUT=DIR` builds one lab folder anywhere.
+LAB_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) -shared
+lab_student = $(addprefix $(dir $(1)),$(notdir $(shell sed -n 's/^files *= *//p' $(1)/lab.ini 2>/dev/null | tr ',' ' ')))
+lab_own     = $(filter-out $(call lab_student,$(1)) $(wildcard $(1)/grade_hidden*.c),$(wildcard $(1)/*.c))
+lab_shared  = $(filter-out $(1)/grade.c $(1)/experiment.c,$(call lab_own,$(1)))
+lab_hidden  = $(wildcard $(1)/grade_hidden*.c)
+define lab_rules
+$(2)/lab.so: $(call lab_own,$(1)) $(wildcard $(1)/*.h) $(1)/lab.ini core/include/litgan.h $(wildcard core/include/litgan/*.h)
+	@mkdir -p $(2)
+	@$(CC) $(LAB_CFLAGS) -DLG_LAB_NAME='"$(notdir $(1))"' -o $$@ $(call lab_own,$(1)) || { rm -f $$@; echo "make: lab $(notdir $(1)) is not built (the compiler's errors are above); the other labs are"; }
+$(2)/hidden.so: $(call lab_hidden,$(1)) $(call lab_shared,$(1)) $(wildcard $(1)/*.h) core/include/litgan.h $(wildcard core/include/litgan/*.h)
+	@mkdir -p $(2)
+	@$(CC) $(LAB_CFLAGS) -DLG_LAB_NAME='"$(notdir $(1))"' -o $$@ $(call lab_hidden,$(1)) $(call lab_shared,$(1)) || { rm -f $$@; echo "make: the hidden tests of lab $(notdir $(1)) are not built (see above)"; }
+endef
+LAB_DIRS := $(patsubst %/lab.ini,%,$(wildcard labs/*/lab.ini))
+LAB_SOS  := $(foreach d,$(LAB_DIRS),$(BUILD)/$(d)/lab.so $(if $(call lab_hidden,$(d)),$(BUILD)/$(d)/hidden.so))
+$(foreach d,$(LAB_DIRS),$(eval $(call lab_rules,$(d),$(BUILD)/$(d))))
+lab-modules: $(LAB_SOS)
+ifneq ($(LAB_SRC),)
+$(eval $(call lab_rules,$(LAB_SRC),$(LAB_OUT)))
+lab-module: $(LAB_OUT)/lab.so $(if $(call lab_hidden,$(LAB_SRC)),$(LAB_OUT)/hidden.so)
+endif
 
 $(BUILD)/tests/plugins/%.so: tests/plugins/%.c core/include/litgan.h core/include/litgan/plugin.h
 	@mkdir -p $(dir $@)

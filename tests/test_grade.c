@@ -110,23 +110,8 @@ static void t99_never_loaded(void)
     LG_ASSERT_MSG(m && !found, "the grading process maps a file of %s", s->build_dir);
 }
 
-static const lg_task lab99_tasks[] = {
-    { "99.1", "Honest code" },  { "99.2", "Crashes" },     { "99.3", "Hangs" },
-    { "99.4", "Bad numbers" },  { "99.5", "Tampering" },   { "99.6", "Afterwards" },
-};
-
-static const lg_lab lab99 = {
-    .number = 99,
-    .dir = "99-sandbox",
-    .title = "The sandbox test lab",
-    .tasks = lab99_tasks,
-    .n_tasks = 6,
-    .files = { "tests/hostile/answers.c", "tests/hostile/ctor.c" },
-};
-
 /* Listed out of order on purpose: lg_lab_tests sorts by task, visible first. */
 static const lg_grade_test lab99_tests[] = {
-    { "99.1", "honest answer, hidden", 0.5, t99_hidden, LG_HIDDEN },
     { "99.1", "honest answer", 2, t99_honest, LG_VISIBLE },
     { "99.2", "segfault", 1, t99_segv, LG_VISIBLE },
     { "99.2", "abort", 1, t99_abort, LG_VISIBLE },
@@ -145,7 +130,42 @@ static const lg_grade_test lab99_tests[] = {
     { "99.6", "honest answer again", 1, t99_again, LG_VISIBLE },
     { "99.6", "grader never loaded student code", 1, t99_never_loaded, LG_VISIBLE },
 };
-#define N99 (sizeof lab99_tests / sizeof lab99_tests[0])
+static const lg_grade_test lab99_hidden[] = {
+    { "99.1", "honest answer, hidden", 0.5, t99_hidden, LG_HIDDEN },
+};
+static const lg_lab_module lab99_module = { LG_LAB_ABI_VERSION, sizeof(lg_lab_module), "99-sandbox", lab99_tests,
+                                            sizeof lab99_tests / sizeof lab99_tests[0], NULL };
+static const lg_lab_module lab99_hidden_module = { LG_LAB_ABI_VERSION, sizeof(lg_lab_module), "99-sandbox",
+                                                   lab99_hidden, 1, NULL };
+static const char lab99_ini[] =
+    "[lab]\ntitle = The sandbox test lab\nfiles = tests/hostile/answers.c, tests/hostile/ctor.c\n"
+    "[task 99.1]\ntitle = Honest code\npoints = 2.5\n[task 99.2]\ntitle = Crashes\npoints = 3\n"
+    "[task 99.3]\ntitle = Hangs\npoints = 3\n[task 99.4]\ntitle = Bad numbers\npoints = 3\n"
+    "[task 99.5]\ntitle = Tampering\npoints = 5\n[task 99.6]\ntitle = Afterwards\npoints = 2\n";
+
+/* A lab.ini with text, in the test's temporary folder; its path. */
+static const char *write_ini(const char *name, const char *text)
+{
+    static char path[4200];
+    snprintf(path, sizeof path, "%s", lg_test_tmpdir(name));
+    FILE *f = fopen(path, "w");
+    LG_ASSERT(f && fputs(text, f) >= 0 && fclose(f) == 0, "cannot write a test lab.ini");
+    return path;
+}
+
+/* The sandbox lab, made once (not registered: the CLI tests register it in
+ * their children). */
+static lg_lab *lab99;
+static lg_lab *make_lab99(void)
+{
+    if (!lab99) {
+        int rc = lg_lab_make(lg_source_root(), "99-sandbox", write_ini("lab99.ini", lab99_ini), &lab99_module,
+                             &lab99_hidden_module, &lab99);
+        LG_ASSERT(rc == LG_OK, "the sandbox lab must load");
+    }
+    return lab99;
+}
+#define N99 (sizeof lab99_tests / sizeof lab99_tests[0] + 1)
 
 /* The expected outcome, in the order the grader reports (task order, visible
  * before hidden). A failure message must contain one of the given texts. */
@@ -291,7 +311,7 @@ static int child_chatty(lg_child *c, const void *arg, double *out, size_t max)
 
 static void test_sandbox_values(void)
 {
-    lg_submission s = { .lab = &lab99 };
+    lg_submission s = { .lab = make_lab99() };
     lg_limits lim = { 2, 5, (size_t)64 << 20 };
     double out[4] = { 0 };
     lg_child_result r;
@@ -387,7 +407,7 @@ static void test_sandbox_syscalls(void)
     snprintf(file, sizeof file, "%s/open-me", dir);
     spit(file, "data\n");
     chmod(file, 0666);
-    lg_submission s = { .lab = &lab99 };
+    lg_submission s = { .lab = make_lab99() };
     lg_limits lim = { 2, 5, (size_t)64 << 20 };
     double out[S_COUNT];
     lg_child_result r;
@@ -501,7 +521,7 @@ static void test_hostile_lab(void)
     FILE *table = tmpfile();
     CU_ASSERT_FATAL(table != NULL);
     double score = -1, max = -1;
-    int rc = lg_grade_lab(&lab99, NULL, results, table, &score, &max);
+    int rc = lg_grade_lab(make_lab99(), NULL, results, table, &score, &max);
 
     unsetenv("LITGAN_GRADE_LIMITS");
     prctl(PR_SET_CHILD_SUBREAPER, 0);
@@ -686,7 +706,7 @@ static void test_build(void)
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/broken", root);
     lg_submission s;
-    CU_ASSERT_EQUAL_FATAL(lg_submission_build(&lab99, dir, &s), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_submission_build(make_lab99(), dir, &s), LG_OK);
     CU_ASSERT_EQUAL(s.so_path[0][0], '\0');
     LG_ASSERT_MSG(strstr(s.compile_error[0], "answers.c:1:") &&
                       strstr(s.compile_error[0], "error:"),
@@ -706,7 +726,7 @@ static void test_build(void)
     double v;
     answer_arg a = { "answers.c", "answer_honest", X_IN };
     snprintf(dir, sizeof dir, "%s/broken", root);
-    CU_ASSERT_EQUAL_FATAL(lg_submission_build(&lab99, dir, &s), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_submission_build(make_lab99(), dir, &s), LG_OK);
     CU_ASSERT_EQUAL(lg_sandbox_run(&s, call_answer, &a, &v, 1, &lim, &r), LG_OK);
     LG_ASSERT_MSG(!r.ok && !strncmp(r.why, "answers.c did not compile: answers.c:1:", 39),
                   "why: %s", r.why);
@@ -721,7 +741,7 @@ static void test_build(void)
     char path[4300];
     snprintf(path, sizeof path, "%s/answers.c", dir);
     spit(path, "double helper(double);\ndouble answer_honest(double x) { return helper(x); }\n");
-    CU_ASSERT_EQUAL_FATAL(lg_submission_build(&lab99, dir, &s), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_submission_build(make_lab99(), dir, &s), LG_OK);
     CU_ASSERT(s.so_path[0][0] != '\0'); /* it compiles; loading it fails */
     a.file = "answers.c";
     CU_ASSERT_EQUAL(lg_sandbox_run(&s, call_answer, &a, &v, 1, &lim, &r), LG_OK);
@@ -731,7 +751,7 @@ static void test_build(void)
     lg_submission_free(&s);
 
     /* from the tree: both build; a name the object lacks */
-    CU_ASSERT_EQUAL_FATAL(lg_submission_build(&lab99, NULL, &s), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_submission_build(make_lab99(), NULL, &s), LG_OK);
     LG_ASSERT_MSG(s.so_path[0][0] && s.so_path[1][0], "tree build: %s | %s", s.compile_error[0],
                   s.compile_error[1]);
     a.symbol = "answer_to_everything";
@@ -768,7 +788,8 @@ static int run_cli(void *ctx)
     cli_case *c = ctx;
     leave_cunit_run();
     setenv("LITGAN_GRADE_LIMITS", LIMITS, 1);
-    lg_lab_register(&lab99);
+    LG_ASSERT(lg_lab_add(lg_source_root(), "99-sandbox", write_ini("lab99-cli.ini", lab99_ini), &lab99_module,
+                         &lab99_hidden_module, NULL) == LG_OK, "the sandbox lab must register");
     return c->grade_all ? lg_grade_all_main(c->argc, c->argv) : lg_grade_main(c->argc, c->argv);
 }
 
@@ -877,31 +898,43 @@ static void test_grade_all(void)
     }
 }
 
-/* registry: lookups, order of tests, the source root */
-static const lg_task lab97_tasks[] = { { "97.1", "First" }, { "97.2", "Second" } };
-static const lg_lab lab97 = { .number = 97, .dir = "97-order", .title = "Order",
-                              .tasks = lab97_tasks, .n_tasks = 2 };
+/* registry: lookups, order of tests, strict loading, the source root */
 static void t_nop(void) {}
-static const lg_grade_test lab97_a[] = {
-    { "97.2", "b-hidden", 1, t_nop, LG_HIDDEN },
+static const lg_grade_test lab97_vis[] = {
     { "97.2", "b1", 1, t_nop, LG_VISIBLE },
-    { "97.1", "a-hidden", 1, t_nop, LG_HIDDEN },
-};
-static const lg_grade_test lab97_b[] = {
     { "97.1", "a1", 1, t_nop, LG_VISIBLE },
     { "97.2", "b2", 1, t_nop, LG_VISIBLE },
 };
+static const lg_grade_test lab97_hid[] = {
+    { "97.2", "b-hidden", 1, t_nop, LG_HIDDEN },
+    { "97.1", "a-hidden", 1, t_nop, LG_HIDDEN },
+};
+static const char lab97_ini[] = "[lab]\ntitle = Order\nfiles = tests/hostile/answers.c\n"
+                                "[task 97.1]\ntitle = First\npoints = 2\n[task 97.2]\ntitle = Second\npoints = 3\n";
+
+/* lg_lab_make with lab 97's tables and the given ini text; the status, and the
+ * message in *why. */
+static int make97(const char *ini, const lg_lab_module *vis, const lg_lab_module *hid, const char **why)
+{
+    lg_lab *lab = NULL;
+    int rc = lg_lab_make(lg_source_root(), "97-order", write_ini("lab97-bad.ini", ini), vis, hid, &lab);
+    *why = lg_errmsg();
+    lg_lab_free(lab);
+    return rc;
+}
 
 static int registry_checks(void *ctx)
 {
     (void)ctx;
-    lg_lab_add_tests(97, lab97_a, 3); /* before the lab, as constructors may */
-    lg_lab_register(&lab99);
-    lg_lab_register(&lab97);
-    lg_lab_add_tests(97, lab97_b, 2);
-    if (lg_lab_find("99") != &lab99 || lg_lab_find("099") != &lab99 ||
-        lg_lab_find("99-sandbox") != &lab99 || lg_lab_find("sandbox") != &lab99 ||
-        lg_lab_find("labs/99-sandbox/") != &lab99 || lg_lab_find("97") != &lab97)
+    const lg_lab_module vis = { LG_LAB_ABI_VERSION, sizeof(lg_lab_module), "97-order", lab97_vis, 3, NULL };
+    const lg_lab_module hid = { LG_LAB_ABI_VERSION, sizeof(lg_lab_module), "97-order", lab97_hid, 2, NULL };
+    const lg_lab *l99 = NULL, *l97 = NULL;
+    if (lg_lab_add(lg_source_root(), "99-sandbox", write_ini("lab99-reg.ini", lab99_ini), &lab99_module,
+                   &lab99_hidden_module, &l99) != LG_OK ||
+        lg_lab_add(lg_source_root(), "97-order", write_ini("lab97.ini", lab97_ini), &vis, &hid, &l97) != LG_OK)
+        return 10;
+    if (lg_lab_find("99") != l99 || lg_lab_find("099") != l99 || lg_lab_find("99-sandbox") != l99 ||
+        lg_lab_find("sandbox") != l99 || lg_lab_find("labs/99-sandbox/") != l99 || lg_lab_find("97") != l97)
         return 1;
     if (lg_lab_find("98") || !strstr(lg_errmsg(), "no lab '98' (labs: ") ||
         !strstr(lg_errmsg(), "97-order") || !strstr(lg_errmsg(), "99-sandbox"))
@@ -911,12 +944,12 @@ static int registry_checks(void *ctx)
     /* sorted by number */
     size_t n = lg_lab_count();
     for (size_t i = 1; i < n; i++)
-        if (lg_lab_at(i - 1)->number >= lg_lab_at(i)->number)
+        if (lg_lab_number(lg_lab_at(i - 1)) >= lg_lab_number(lg_lab_at(i)))
             return 4;
     if (lg_lab_at(n))
         return 5;
     size_t k;
-    const lg_grade_test *t = lg_lab_tests(&lab97, &k);
+    const lg_grade_test *t = lg_lab_tests(l97, &k);
     const char *order[] = { "a1", "a-hidden", "b1", "b2", "b-hidden" };
     if (k != 5)
         return 6;
@@ -931,6 +964,40 @@ static int registry_checks(void *ctx)
     snprintf(header, sizeof header, "%s/core/course/lg_course.h", lg_source_root());
     if (access(header, R_OK) != 0)
         return 9;
+    /* strict loading: each mistake is one line naming what is wrong */
+    const char *why;
+    lg_lab_module m = vis;
+    m.abi_version = 99;
+    if (make97(lab97_ini, &m, &hid, &why) != LG_EFORMAT || !strstr(why, "lab ABI version 99"))
+        return 11;
+    m = vis;
+    m.struct_size = 8;
+    if (make97(lab97_ini, &m, &hid, &why) != LG_EFORMAT || !strstr(why, "descriptor of 8 bytes"))
+        return 12;
+    m = vis;
+    m.dir = "98-other";
+    if (make97(lab97_ini, &m, &hid, &why) != LG_EFORMAT || !strstr(why, "built for lab '98-other'"))
+        return 13;
+    if (make97(lab97_ini, &hid, NULL, &why) != LG_EFORMAT || !strstr(why, "only visible tests belong"))
+        return 14;
+    if (make97(lab97_ini, &vis, NULL, &why) != LG_OK) /* a handout: no hidden tests, fewer points */
+        return 15;
+    if (make97("[lab]\ntitle = Order\nfiles = tests/hostile/answers.c\n[task 97.1]\ntitle = First\npoints = 2\n"
+               "[task 97.2]\ntitle = Second\npoints = 4\n", &vis, &hid, &why) != LG_EFORMAT ||
+        !strstr(why, "task 97.2 has 4 points, its tests add up to 3"))
+        return 16;
+    if (make97("[lab]\ntitle = Order\nfiles = tests/hostile/answers.c\n[task 97.1]\ntitle = First\npoints = 2\n",
+               &vis, &hid, &why) != LG_EFORMAT || !strstr(why, "belongs to task 97.2, which"))
+        return 17;
+    if (make97("[lab]\ntitle = Order\n[task 97.1]\ntitle = First\npoints = 2\n", &vis, &hid, &why) != LG_EFORMAT ||
+        !strstr(why, "names no student files"))
+        return 18;
+    if (make97("[lab]\ntitle = Order\nfiles = /etc/passwd\n", &vis, &hid, &why) != LG_EFORMAT ||
+        !strstr(why, ":3: files: '/etc/passwd' is not a path inside the source tree"))
+        return 19;
+    if (make97("[lab]\ntitle = Order\nfiles = a.c\n[task 97.1]\npoints = two\n", &vis, &hid, &why) !=
+            LG_EFORMAT || !strstr(why, ":5: [task 97.1]: unknown, repeated or bad key 'points'"))
+        return 20;
     return 0;
 }
 
@@ -987,10 +1054,6 @@ static void test_grade_close(void)
 
 void lg_suite_grade(void)
 {
-    static bool added;
-    if (!added)
-        lg_lab_add_tests(99, lab99_tests, N99);
-    added = true;
     LG_ADD_SUITE("grade",
                  { "lg_grade_close tolerance and messages", test_grade_close },
                  { "registry: find, order, source root", test_registry },

@@ -1,29 +1,23 @@
 /*
- * test_labs.c - the labs' content proves that it grades (Labs 01 and 02).
+ * test_labs.c - every lab proves that it grades: one generic test over the
+ * registry (every labs/NN-name/ found, so a new lab is tested without an edit
+ * here), a throwaway lab built from the template to show that a lab needs no
+ * file outside its folder, and the lab kit.
  *
- * labs_content   both labs are registered with their tasks, files, writeup and
- *                experiment definition; every task has visible tests with points;
- *                the writeup names every task and every "@code FILE REGION" line
- *                names a region that exists.
- * labs_grading   per lab: the reference files score full marks; the untouched
- *                handout (made by `litgan handout`, lg_handout_main) scores zero and
- *                says "Task N.M is not implemented yet" for every task; every wrong
- *                implementation in tests/labs/NN-name/mutants.txt (at least five,
- *                each applying exactly once) loses points. The points of every run
- *                are printed as a table.
- * labs_experiment per lab: the experiment, shortened through a copy of lab.ini
- *                (later keys override earlier ones), writes its CSV data, settings.gp,
- *                copies of the lab's gnuplot scripts (labs/NN-name/fig_*.gp, which the
- *                handout keeps too), results.md and (with gnuplot) its PNG figures,
- *                and a figure rerun in that folder comes back; Lab 01's C(G) from
- *                optimal.c agrees with -log 4 + 2 JSD from lg_jsd_1d on the estimated
- *                densities; a bad key in lab.ini is named with its line.
- * lab kit        (core/src/labkit.c) lab.ini read from a table of keys, every bad
- *                line refused with its number and reason; the binned KDE against the
- *                plain Gaussian KDE summed here, its mass and mean by the trapezoid
- *                rule; gnuplot run in a folder with a quote in its name, settings.gp
- *                read back by gnuplot itself, a bad script and a missing gnuplot
- *                reported in one line with gnuplot.err.
+ * For every lab:
+ *   content    it loaded; its writeup names every task and each "@code FILE
+ *              REGION" line names a region that exists; every task has a
+ *              visible test with points; its student files exist;
+ *   reference  the reference files score full marks;
+ *   handout    its student files with every solution region stubbed (as the
+ *              handout does) score zero and say "Task N.M is not implemented
+ *              yet" for every task;
+ *   mutants    every wrong implementation in labs/NN-name/check/mutants.txt
+ *              (at least five, each applying exactly once) loses points;
+ *   smoke      the experiment with lab.ini's [smoke] profile finishes within
+ *              10 s and writes what labs/NN-name/check/smoke.txt lists; weave
+ *              turns the run into a page.
+ * The points of every run are printed as a table.
  */
 #include "lg_test.h"
 #include "lg_course.h"
@@ -41,16 +35,8 @@
 /* A whole (regular) file as a string; NULL when it cannot be read. */
 static char *slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    char *buf = size >= 0 ? lg_xmalloc((size_t)size + 1) : NULL;
-    size_t got = buf && fseek(f, 0, SEEK_SET) == 0 ? fread(buf, 1, (size_t)size, f) : 0;
-    fclose(f);
-    if (buf)
-        buf[got] = '\0';
-    return buf;
+    size_t len;
+    return lg_read_file(path, &len);
 }
 
 static bool spill(const char *path, const char *text)
@@ -83,61 +69,42 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-static const lg_lab *find_lab(const char *which)
+static bool have_gnuplot(void) { return system("command -v gnuplot >/dev/null 2>&1") == 0; }
+
+/* A file of the lab's folder: ROOT/labs/NN-name/rel. */
+static const char *lab_path(const lg_lab *lab, const char *rel)
 {
-    const lg_lab *lab = lg_lab_find(which);
-    LG_ASSERT_MSG(lab != NULL, "lab %s is not registered: %s", which, lg_errmsg());
-    return lab;
+    static char path[4][4200];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(path[k], sizeof path[k], "%s/labs/%s/%s", lab->root, lab->dir, rel);
+    return path[k];
 }
 
-/* The lab's gnuplot scripts (the .gp files of labs/NN-name in the source tree):
- * how many (at least one is asserted); g to be freed with globfree. */
-static size_t lab_scripts(const lg_lab *lab, glob_t *g)
-{
-    char pattern[2048];
-    snprintf(pattern, sizeof pattern, "%s/labs/%s/*.gp", lg_source_root(), lab->dir);
-    memset(g, 0, sizeof *g);
-    int rc = glob(pattern, 0, NULL, g);
-    LG_ASSERT_MSG(rc == 0 && g->gl_pathc > 0, "lab %s has no gnuplot scripts %s", lab->dir, pattern);
-    return rc == 0 ? g->gl_pathc : 0;
-}
-
-/* The numeric rows of a CSV file (lines that start with a number; headers and
- * "#" comments are skipped): at most max rows of ncols values into v, row after
- * row ("nan" reads as NaN); returns how many rows. */
-static size_t csv_rows(const char *path, size_t ncols, double *v, size_t max)
-{
-    FILE *f = fopen(path, "r");
-    LG_ASSERT_MSG(f != NULL, "cannot read %s", path);
-    char line[1024];
-    size_t rows = 0;
-    while (f && rows < max && fgets(line, sizeof line, f)) {
-        const char *p = line;
-        size_t k = 0;
-        for (char *end; k < ncols; k++, p = end + (*end == ',')) {
-            v[rows * ncols + k] = strtod(p, &end);
-            if (end == p)
-                break;
-        }
-        rows += k == ncols;
-    }
-    if (f)
-        fclose(f);
-    return rows;
-}
-
-/* A submission folder named name holding the lab's reference files by basename,
- * with file `edit` (a lab file path, or NULL) replaced by text. */
-static const char *make_submission(const lg_lab *lab, const char *name, const char *edit, const char *text)
+/* A submission folder holding the lab's files by basename: the reference
+ * files, file `edit` (a lab file path, or NULL) replaced by text, or with
+ * stub set every file through lg_handout_stub_text. */
+static const char *make_submission(const lg_lab *lab, const char *name, const char *edit, const char *text,
+                                   bool stub)
 {
     static char dir[1024];
     snprintf(dir, sizeof dir, "%s", lg_test_tmpdir(name));
     LG_ASSERT_MSG(lg_mkdir_p(dir) == LG_OK, "cannot make %s", dir);
     for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++) {
-        char src[2048], dst[2048];
-        snprintf(src, sizeof src, "%s/%s", lg_source_root(), lab->files[i]);
+        char src[4200], dst[2048];
+        snprintf(src, sizeof src, "%s/%s", lab->root, lab->files[i]);
         snprintf(dst, sizeof dst, "%s/%s", dir, base_name(lab->files[i]));
         char *s = (edit && !strcmp(edit, lab->files[i])) ? lg_xstrdup(text) : slurp(src);
+        LG_ASSERT_MSG(s != NULL, "cannot read %s", src);
+        if (s && stub) {
+            char *out = NULL;
+            size_t out_len, n_regions;
+            int rc = lg_handout_stub_text(lab->files[i], s, strlen(s), &out, &out_len, &n_regions, stderr);
+            LG_ASSERT_MSG(rc == LG_OK && n_regions > 0, "%s: rc %d, %zu solution regions", lab->files[i], rc,
+                          n_regions);
+            free(s);
+            s = out;
+        }
         LG_ASSERT_MSG(s && spill(dst, s), "cannot write %s", dst);
         free(s);
     }
@@ -155,23 +122,20 @@ static int grade(const lg_lab *lab, const char *sub, double *score, double *max,
     return rc;
 }
 
-/* --------------------------------------------------------------- content --- */
+/* ----------------------------------------------------------- the checks --- */
 
-static void check_lab_content(const char *which)
+static void check_content(const lg_lab *lab)
 {
-    const lg_lab *lab = find_lab(which);
-    if (!lab)
+    LG_ASSERT_MSG(lg_lab_error(lab) == NULL, "lab %s does not load: %s", lab->dir, lg_lab_error(lab));
+    if (lg_lab_error(lab))
         return;
-    char path[2048];
-    snprintf(path, sizeof path, "%s/labs/%s/README.md", lg_source_root(), lab->dir);
-    char *readme = slurp(path);
-    LG_ASSERT_MSG(readme != NULL, "no writeup %s", path);
-    snprintf(path, sizeof path, "%s/labs/%s/lab.ini", lg_source_root(), lab->dir);
-    LG_ASSERT_MSG(exists(path), "no experiment definition %s", path);
+    char *readme = slurp(lab_path(lab, "README.md"));
+    LG_ASSERT_MSG(readme != NULL, "no writeup %s", lab_path(lab, "README.md"));
     CU_ASSERT(lab->experiment != NULL);
     for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++) {
-        snprintf(path, sizeof path, "%s/%s", lg_source_root(), lab->files[i]);
-        LG_ASSERT_MSG(exists(path), "lab %s lists %s, which does not exist", which, lab->files[i]);
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", lab->root, lab->files[i]);
+        LG_ASSERT_MSG(exists(path), "lab %s lists %s, which does not exist", lab->dir, lab->files[i]);
     }
     size_t n;
     const lg_grade_test *t = lg_lab_tests(lab, &n);
@@ -180,22 +144,17 @@ static void check_lab_content(const char *which)
         for (size_t i = 0; i < n; i++)
             if (!strcmp(t[i].task, lab->tasks[k].number) && t[i].visibility == LG_VISIBLE)
                 visible += t[i].points;
-        LG_ASSERT_MSG(visible > 0, "task %s has no visible test with points", lab->tasks[k].number);
+        LG_ASSERT_MSG(visible > 0, "lab %s: task %s has no visible test with points", lab->dir,
+                      lab->tasks[k].number);
         char name[32];
         snprintf(name, sizeof name, "Task %s", lab->tasks[k].number);
-        LG_ASSERT_MSG(readme && strstr(readme, name), "the writeup never names %s", name);
-    }
-    for (size_t i = 0; i < n; i++) {
-        bool known = false;
-        for (size_t k = 0; k < lab->n_tasks; k++)
-            known |= !strcmp(t[i].task, lab->tasks[k].number);
-        LG_ASSERT_MSG(known, "test '%s' belongs to task %s, which lab %s does not have", t[i].name, t[i].task, which);
+        LG_ASSERT_MSG(readme && strstr(readme, name), "lab %s: the writeup never names %s", lab->dir, name);
     }
     /* every "@code FILE REGION" names a region of that file */
     for (const char *p = readme ? strstr(readme, "\n@code ") : NULL; p; p = strstr(p + 1, "\n@code ")) {
-        char file[512], region[128];
+        char file[512], region[128], path[4200];
         LG_ASSERT_MSG(sscanf(p + 7, "%511s %127s", file, region) == 2, "malformed @code line: %.60s", p + 1);
-        snprintf(path, sizeof path, "%s/%s", lg_source_root(), file);
+        snprintf(path, sizeof path, "%s/%s", lab->root, file);
         char *src = slurp(path);
         LG_ASSERT_MSG(src != NULL, "@code names %s, which does not exist", file);
         char marker[192];
@@ -207,16 +166,8 @@ static void check_lab_content(const char *which)
     free(readme);
 }
 
-static void test_content_01(void) { check_lab_content("01"); }
-static void test_content_02(void) { check_lab_content("02"); }
-
-/* --------------------------------------------------------------- grading --- */
-
-static void check_reference(const char *which)
+static void check_reference(const lg_lab *lab)
 {
-    const lg_lab *lab = find_lab(which);
-    if (!lab)
-        return;
     double score, max;
     char *table;
     int rc = grade(lab, NULL, &score, &max, &table);
@@ -226,79 +177,35 @@ static void check_reference(const char *which)
     for (size_t i = 0; i < n; i++)
         total += t[i].points;
     LG_ASSERT_MSG(rc == LG_OK && score == max && max == total,
-                  "lab %s, reference: rc %d, %g / %g (tests hold %g points)\n%s", which, rc, score, max, total, table);
-    printf("\n    lab %s  reference   %5.1f / %.1f", which, score, max);
+                  "lab %s, reference: rc %d, %g / %g (tests hold %g points)\n%s", lab->dir, rc, score, max, total,
+                  table);
+    printf("\n    lab %02d  reference   %5.1f / %.1f", lab->number, score, max);
     free(table);
 }
 
-/* The untouched handout: made by `litgan handout OUTDIR` (once for both labs). */
-static const char *handout_dir(void)
+static void check_handout(const lg_lab *lab)
 {
-    static char out[1024];
-    static int made = -1;
-    if (made < 0) {
-        snprintf(out, sizeof out, "%s", lg_test_tmpdir("labs-handout"));
-        char *argv[] = { out };
-        made = lg_handout_main(1, argv) == LG_OK;
-    }
-    LG_ASSERT_MSG(made == 1, "litgan handout %s failed: %s", out, lg_errmsg());
-    return made == 1 ? out : NULL;
-}
-
-static void check_handout(const char *which)
-{
-    const lg_lab *lab = find_lab(which);
-    const char *ho = handout_dir();
-    if (!lab || !ho)
-        return;
     char name[64];
-    snprintf(name, sizeof name, "labs-handout-sub-%s", which);
-    char sub[1024];
-    snprintf(sub, sizeof sub, "%s", lg_test_tmpdir(name));
-    LG_ASSERT_MSG(lg_mkdir_p(sub) == LG_OK, "cannot make %s", sub);
-    for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++) {
-        char src[2048], dst[2048];
-        snprintf(src, sizeof src, "%s/%s", ho, lab->files[i]);
-        snprintf(dst, sizeof dst, "%s/%s", sub, base_name(lab->files[i]));
-        char *s = slurp(src);
-        LG_ASSERT_MSG(s != NULL, "the handout has no %s", lab->files[i]);
-        if (!s)
-            return;
-        LG_ASSERT_MSG(!strstr(s, "SOLUTION"), "%s: a solution marker survived the handout", lab->files[i]);
-        LG_ASSERT_MSG(spill(dst, s), "cannot write %s", dst);
-        free(s);
-    }
-    /* the figure scripts come along */
-    glob_t g;
-    for (size_t i = 0, n = lab_scripts(lab, &g); i < n; i++) {
-        char path[2048];
-        snprintf(path, sizeof path, "%s/labs/%s/%s", ho, lab->dir, base_name(g.gl_pathv[i]));
-        LG_ASSERT_MSG(exists(path), "the handout has no %s", path);
-    }
-    globfree(&g);
+    snprintf(name, sizeof name, "labs-handout-%s", lab->dir);
+    const char *sub = make_submission(lab, name, NULL, NULL, true);
     double score, max;
     char *table;
     int rc = grade(lab, sub, &score, &max, &table);
-    LG_ASSERT_MSG(rc == LG_EINVAL && score == 0 && max > 0, "lab %s, untouched handout: rc %d, %g / %g\n%s", which,
-                  rc, score, max, table);
-    /* each task fails clearly */
+    LG_ASSERT_MSG(rc == LG_EINVAL && score == 0 && max > 0, "lab %s, untouched handout: rc %d, %g / %g\n%s",
+                  lab->dir, rc, score, max, table);
     for (size_t k = 0; k < lab->n_tasks; k++) {
         char msg[64];
         snprintf(msg, sizeof msg, "Task %s is not implemented yet", lab->tasks[k].number);
         LG_ASSERT_MSG(strstr(table, msg), "the handout's failures never say '%s':\n%s", msg, table);
     }
-    printf("\n    lab %s  handout     %5.1f / %.1f", which, score, max);
+    printf("\n    lab %02d  handout     %5.1f / %.1f", lab->number, score, max);
     free(table);
 }
 
-/* tests/labs/NN-name/mutants.txt: file TAB search TAB replace TAB what mistake */
-static void check_mutants(const char *which)
+/* labs/NN-name/check/mutants.txt: file TAB search TAB replace TAB what mistake */
+static void check_mutants(const lg_lab *lab)
 {
-    const lg_lab *lab = find_lab(which);
-    if (!lab)
-        return;
-    char path[2048];
-    snprintf(path, sizeof path, "%s/tests/labs/%s/mutants.txt", lg_source_root(), lab->dir);
+    const char *path = lab_path(lab, "check/mutants.txt");
     char *list = slurp(path);
     LG_ASSERT_MSG(list != NULL, "no %s", path);
     if (!list)
@@ -323,9 +230,9 @@ static void check_mutants(const char *which)
         bool listed = false;
         for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++)
             listed |= !strcmp(lab->files[i], f[0]);
-        LG_ASSERT_MSG(listed, "mutant %zu edits %s, not a file of lab %s", n_mut, f[0], which);
-        char src_path[2048];
-        snprintf(src_path, sizeof src_path, "%s/%s", lg_source_root(), f[0]);
+        LG_ASSERT_MSG(listed, "mutant %zu edits %s, not a file of lab %s", n_mut, f[0], lab->dir);
+        char src_path[4200];
+        snprintf(src_path, sizeof src_path, "%s/%s", lab->root, f[0]);
         char *src = slurp(src_path);
         size_t hits = src ? count(src, f[1]) : 0;
         LG_ASSERT_MSG(hits == 1, "mutant %zu (%s): '%s' occurs %zu times in %s (must be once)", n_mut, f[3], f[1],
@@ -341,204 +248,303 @@ static void check_mutants(const char *which)
         memcpy(mut, src, pre);
         memcpy(mut + pre, f[2], lr);
         strcpy(mut + pre + lr, at + ls);
-        char name[64];
-        snprintf(name, sizeof name, "labs-mutant-%s-%02zu", which, n_mut);
-        const char *sub = make_submission(lab, name, f[0], mut);
+        char name[96];
+        snprintf(name, sizeof name, "labs-mutant-%s-%02zu", lab->dir, n_mut);
+        const char *sub = make_submission(lab, name, f[0], mut, false);
         double score, max;
         char *table;
         grade(lab, sub, &score, &max, &table);
         LG_ASSERT_MSG(score >= 0 && score < max, "mutant %zu does not lose points (%g / %g): %s\n%s", n_mut, score,
                       max, f[3], table);
         n_lost += score >= 0 && score < max;
-        printf("\n    lab %s  mutant %2zu   %5.1f / %.1f  %s", which, n_mut, score, max, f[3]);
+        printf("\n    lab %02d  mutant %2zu   %5.1f / %.1f  %s", lab->number, n_mut, score, max, f[3]);
         free(table);
         free(mut);
         free(src);
     }
     LG_ASSERT_MSG(n_mut >= 5, "%s holds %zu mutants; at least five are needed", path, n_mut);
-    printf("\n    lab %s: %zu of %zu mutants lose points ", which, n_lost, n_mut);
+    printf("\n    lab %02d: %zu of %zu mutants lose points ", lab->number, n_lost, n_mut);
     free(list);
 }
 
-static void test_reference_01(void) { check_reference("01"); }
-static void test_reference_02(void) { check_reference("02"); }
-static void test_handout_01(void) { check_handout("01"); }
-static void test_handout_02(void) { check_handout("02"); }
-static void test_mutants_01(void) { check_mutants("01"); }
-static void test_mutants_02(void) { check_mutants("02"); }
-
-/* ------------------------------------------------------------ experiment --- */
-
-/* Run lab's experiment with its lab.ini plus the lines of extra (overrides),
- * into a fresh folder; returns the folder. */
-static const char *run_experiment(const lg_lab *lab, const char *name, const char *extra, int *rc)
+/* The numbers of column `name` of a CSV with a header line (lines before it
+ * that start with '#' are skipped); "1-name" gives one minus them. How many
+ * rows; *v (caller frees). 0 with a failed assertion when there is no such
+ * column. */
+static size_t csv_column(const char *path, const char *name, double **v)
 {
-    static char out[1024];
-    char ini_src[2048], ini[1024];
-    snprintf(ini_src, sizeof ini_src, "%s/labs/%s/lab.ini", lg_source_root(), lab->dir);
-    snprintf(ini, sizeof ini, "%s", lg_test_tmpdir(name));
-    snprintf(out, sizeof out, "%s.out", ini);
-    char *text = slurp(ini_src);
-    LG_ASSERT_MSG(text != NULL, "cannot read %s", ini_src);
-    size_t len = strlen(text ? text : "") + strlen(extra) + 2;
-    char *all = lg_xmalloc(len);
-    snprintf(all, len, "%s\n%s", text ? text : "", extra);
-    LG_ASSERT_MSG(spill(ini, all), "cannot write %s", ini);
-    free(all);
-    free(text);
-    LG_ASSERT_MSG(lg_mkdir_p(out) == LG_OK, "cannot make %s", out);
-    *rc = lab->experiment(lab, ini, out);
-    return out;
-}
-
-static bool have_gnuplot(void) { return system("command -v gnuplot >/dev/null 2>&1") == 0; }
-
-static void check_files(const char *dir, const char *const *files, size_t n)
-{
-    char path[2048];
-    for (size_t i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        bool png = strstr(files[i], ".png") != NULL;
-        if (png && !have_gnuplot())
+    bool one_minus = !strncmp(name, "1-", 2);
+    if (one_minus)
+        name += 2;
+    *v = NULL;
+    char *text = slurp(path);
+    LG_ASSERT_MSG(text != NULL, "cannot read %s", path);
+    if (!text)
+        return 0;
+    size_t rows = 0, cap = 0;
+    long col = -1;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#')
             continue;
-        LG_ASSERT_MSG(exists(path), "the experiment wrote no %s", path);
+        if (col < 0) { /* the header */
+            long k = 0;
+            for (char *c = line, *end; c; c = end ? end + 1 : NULL, k++) {
+                end = strchr(c, ',');
+                size_t len = end ? (size_t)(end - c) : strlen(c);
+                if (len == strlen(name) && !strncmp(c, name, len))
+                    col = k;
+            }
+            LG_ASSERT_MSG(col >= 0, "%s has no column '%s' (header: %s)", path, name, line);
+            if (col < 0)
+                break;
+            continue;
+        }
+        const char *c = line;
+        for (long k = 0; k < col && c; k++)
+            c = strchr(c, ',') ? strchr(c, ',') + 1 : NULL;
+        LG_ASSERT_MSG(c != NULL, "%s: a row without column %s: %s", path, name, line);
+        if (!c)
+            continue;
+        if (rows == cap)
+            *v = lg_xrealloc(*v, (cap = cap ? 2 * cap : 64) * sizeof **v);
+        double x = strtod(c, NULL);
+        (*v)[rows++] = one_minus ? 1 - x : x;
+    }
+    free(text);
+    return rows;
+}
+
+/* One line of check/smoke.txt against the run in out. */
+static void check_smoke_line(const lg_lab *lab, const char *out, const char *line, const char *settings,
+                             const char *results)
+{
+    char what[32] = "", a[256] = "", b[256] = "", c[256] = "", d[64] = "";
+    int n = sscanf(line, "%31s %255s %255s %255s %63s", what, a, b, c, d);
+    const char *rest = line + strlen(what) + (line[strlen(what)] == ' ');
+    char text[512], path[4200];
+    size_t k = 0;
+    for (const char *p = rest; *p && k + 1 < sizeof text; p++) /* \n in TEXT is a line break */
+        text[k++] = (p[0] == '\\' && p[1] == 'n') ? (p++, '\n') : *p;
+    text[k] = '\0';
+    snprintf(path, sizeof path, "%s/%s", out, a);
+    if (!strcmp(what, "file")) {
+        if (!strstr(a, ".png") || have_gnuplot())
+            LG_ASSERT_MSG(exists(path), "lab %s: the smoke run wrote no %s", lab->dir, a);
+    } else if (!strcmp(what, "settings")) {
+        LG_ASSERT_MSG(settings && strstr(settings, text), "lab %s: settings.gp lacks '%s':\n%s", lab->dir, rest,
+                      settings ? settings : "(none)");
+    } else if (!strcmp(what, "results")) {
+        LG_ASSERT_MSG(results && strstr(results, text), "lab %s: results.md lacks '%s'", lab->dir, rest);
+    } else if (!strcmp(what, "rows") && n == 3) {
+        char *csv = slurp(path);
+        size_t data = 0;
+        for (const char *p = csv; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+            data += (*p >= '0' && *p <= '9') || *p == '-';
+        LG_ASSERT_MSG(csv && data == strtoul(b, NULL, 10), "lab %s: %s has %zu data rows, expected %s", lab->dir, a,
+                      data, b);
+        free(csv);
+    } else if (!strcmp(what, "close") && n == 5) {
+        double *x, *y, tol = strtod(d, NULL), worst = 0;
+        size_t nx = csv_column(path, b, &x), ny = csv_column(path, c, &y);
+        for (size_t i = 0; i < nx && i < ny; i++) {
+            double e = fabs(x[i] - y[i]);
+            worst = e <= worst ? worst : isnan(e) ? INFINITY : e;
+        }
+        LG_ASSERT_MSG(nx > 0 && nx == ny && worst <= tol, "lab %s: %s: %s and %s differ by %.3g (tolerance %s, %zu rows)",
+                      lab->dir, a, b, c, worst, d, nx);
+        printf("\n    lab %02d  smoke: %s %s vs %s within %.2e", lab->number, a, b, c, worst);
+        free(x);
+        free(y);
+    } else if (!strcmp(what, "range") && n == 5) {
+        double *x, lo = strtod(c, NULL), hi = strtod(d, NULL);
+        size_t nx = csv_column(path, b, &x), bad = 0;
+        for (size_t i = 0; i < nx; i++)
+            bad += !(x[i] >= lo && x[i] <= hi);
+        LG_ASSERT_MSG(nx > 0 && bad == 0, "lab %s: %s: %zu of %zu values of %s outside [%s, %s]", lab->dir, a, bad, nx,
+                      b, c, d);
+        free(x);
+    } else {
+        LG_ASSERT_MSG(false, "lab %s: check/smoke.txt: cannot read '%s'", lab->dir, line);
     }
 }
 
-/* The figures of an experiment's folder: every script of the lab is there as
- * it is in labs/NN-name (a copy, not generated text), settings.gp holds the
- * lines `want` (the run's values), and a figure deleted there comes back when
- * its script is rerun in that folder, as a student would. */
-static void check_figures(const lg_lab *lab, const char *out, const char *const *want, size_t n_want,
-                          const char *rerun)
+/* The smoke run: within 10 s, what check/smoke.txt lists, and a woven page. */
+static void check_smoke(const lg_lab *lab)
 {
-    glob_t g;
-    for (size_t i = 0, n = lab_scripts(lab, &g); i < n; i++) {
-        char path[2048];
-        snprintf(path, sizeof path, "%s/%s", out, base_name(g.gl_pathv[i]));
-        char *orig = slurp(g.gl_pathv[i]), *copy = slurp(path);
-        LG_ASSERT_MSG(orig && copy && !strcmp(orig, copy), "%s is not a copy of %s", path, g.gl_pathv[i]);
-        LG_ASSERT_MSG(orig && strstr(orig, "load 'settings.gp'"), "%s does not load settings.gp", g.gl_pathv[i]);
-        free(orig);
-        free(copy);
-    }
-    globfree(&g);
-    char path[2048];
+    char name[96], out[1024], page[1024];
+    snprintf(name, sizeof name, "labs-smoke-%s", lab->dir);
+    snprintf(out, sizeof out, "%s", lg_test_tmpdir(name));
+    LG_ASSERT_MSG(lg_mkdir_p(out) == LG_OK, "cannot make %s", out);
+    double t0 = lg_now();
+    int rc = lg_lab_experiment(lab, out, "smoke");
+    double took = lg_now() - t0;
+    LG_ASSERT_MSG(rc == LG_OK, "lab %s, smoke run: %s", lab->dir, lg_errmsg());
+    LG_ASSERT_MSG(took <= 10.0, "lab %s: the smoke run took %.1f s (at most 10 s: shorten lab.ini's [smoke])",
+                  lab->dir, took);
+    printf("\n    lab %02d  smoke run   %.1f s", lab->number, took);
+    char path[1200];
     snprintf(path, sizeof path, "%s/settings.gp", out);
     char *settings = slurp(path);
-    for (size_t i = 0; i < n_want; i++)
-        LG_ASSERT_MSG(settings && strstr(settings, want[i]), "%s lacks '%s':\n%s", path, want[i],
-                      settings ? settings : "(none)");
+    snprintf(path, sizeof path, "%s/results.md", out);
+    char *results = slurp(path);
+    char *list = slurp(lab_path(lab, "check/smoke.txt"));
+    LG_ASSERT_MSG(list != NULL, "no %s", lab_path(lab, "check/smoke.txt"));
+    size_t checks = 0;
+    char *save = NULL;
+    for (char *line = list ? strtok_r(list, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+        if (line[0] != '#' && line[0] != '\0') {
+            check_smoke_line(lab, out, line, settings, results);
+            checks++;
+        }
+    LG_ASSERT_MSG(list == NULL || checks > 0, "%s lists no check", lab_path(lab, "check/smoke.txt"));
+    free(list);
     free(settings);
-    if (!have_gnuplot())
-        return;
-    char png[2048];
-    snprintf(png, sizeof png, "%s/%.*s.png", out, (int)(strlen(rerun) - 3), rerun);
-    LG_ASSERT_MSG(unlink(png) == 0, "cannot remove %s", png);
-    int rc = lg_gnuplot_run(out, rerun, "test_labs", stderr);
-    LG_ASSERT_MSG(rc == LG_OK && exists(png), "gnuplot %s in %s: rc %d, no %s", rerun, out, rc, png);
+    free(results);
+    /* weave writes a page from that run */
+    snprintf(name, sizeof name, "labs-smoke-%s.html", lab->dir);
+    snprintf(page, sizeof page, "%s", lg_test_tmpdir(name));
+    char *log = NULL;
+    size_t ll;
+    FILE *l = open_memstream(&log, &ll);
+    rc = lg_weave_run(lab, lab->root, out, page, false, l);
+    fclose(l);
+    char *html = slurp(page);
+    char title[300];
+    snprintf(title, sizeof title, "Lab %02d: %s", lab->number, lab->title);
+    LG_ASSERT_MSG(rc == LG_OK && html && strstr(html, title), "lab %s: weave: rc %d, %s\n%s", lab->dir, rc,
+                  lg_errmsg(), log ? log : "");
+    free(html);
+    free(log);
 }
 
-/* The largest |a - b| over rows of a CSV; NaN makes it infinite. */
-static double worst_gap(double worst, double a, double b)
+/* Each check over every lab of the registry. */
+static void every_lab(void (*check)(const lg_lab *))
 {
-    double e = fabs(a - b);
-    return e <= worst ? worst : isnan(e) ? INFINITY : e;
-}
-
-static void test_experiment_01(void)
-{
-    const lg_lab *lab = find_lab("01");
-    if (!lab)
-        return;
-    int rc;
-    const char *out = run_experiment(lab, "lab01.ini",
-                                     "steps = 40\nsnapshots = 0, 20, 40\nsamples = 3000\ncurve_every = 20\n"
-                                     "grid = -5, 5, 101\n", &rc);
-    LG_ASSERT_MSG(rc == LG_OK, "lab 01 experiment: %s", lg_errmsg());
-    const char *files[] = { "snap_00000.csv", "snap_00020.csv", "snap_00040.csv", "criterion.csv",
-                            "settings.gp", "fig_training.gp", "fig_criterion.gp", "results.md",
-                            "fig_training.png", "fig_criterion.png" };
-    check_files(out, files, sizeof files / sizeof files[0]);
-    const char *want[] = { "\nseed = 1\n", "\nsteps = 40 ", "\nsnapshots = '0 20 40' ", "\nxmin = -5 ",
-                           "\nxmax = 5\n", "\nhave_dstar = 1 ", "\nhave_crit = 1 " };
-    check_figures(lab, out, want, sizeof want / sizeof want[0], "fig_training.gp");
-    char path[2048];
-    snprintf(path, sizeof path, "%s/results.md", out);
-    char *md = slurp(path);
-    LG_ASSERT_MSG(md && strstr(md, "| 20 |") && strstr(md, "| 40 |") && strstr(md, "seed 1"),
-                  "results.md lacks the rows of steps 20 and 40 or the seed:\n%s", md ? md : "");
-    free(md);
-    /* C(G) of the reference optimal.c against -log 4 + 2 JSD on the same estimated
-     * densities: steps 0, 20, 40 (step, c_yours, c_ref, jsd, w1) */
-    snprintf(path, sizeof path, "%s/criterion.csv", out);
-    double v[16 * 5], worst = 0;
-    size_t rows = csv_rows(path, 5, v, 16);
-    for (size_t i = 0; i < rows; i++) {
-        worst = worst_gap(worst, v[5 * i + 1], v[5 * i + 2]);
-        CU_ASSERT(v[5 * i + 2] >= -log(4.0) - 1e-9 && v[5 * i + 2] <= 1e-9);
+    size_t n = lg_lab_count();
+    LG_ASSERT_MSG(n >= 1, "no lab under %s/labs", lg_source_root());
+    for (size_t i = 0; i < n; i++) {
+        const lg_lab *lab = lg_lab_at(i);
+        if (check == check_content || !lg_lab_error(lab))
+            check(lab);
     }
-    CU_ASSERT_EQUAL(rows, 3);
-    LG_ASSERT_MSG(worst <= 1e-6, "C(G) from optimal.c and from lg_jsd_1d differ by %.3g", worst);
-    printf("\n    lab 01 experiment: |C(G) - (-log 4 + 2 JSD)| <= %.2e on the estimated densities ", worst);
 }
-
-static void test_experiment_02(void)
-{
-    const lg_lab *lab = find_lab("02");
-    if (!lab)
-        return;
-    int rc;
-    const char *out = run_experiment(lab, "lab02.ini",
-                                     "steps = 30\nd_pretrain = 100\nlog_every = 10\nsamples = 1000\n", &rc);
-    LG_ASSERT_MSG(rc == LG_OK, "lab 02 experiment: %s", lg_errmsg());
-    const char *files[] = { "train_gan.csv", "train_nsgan.csv", "curves.csv", "final.csv", "settings.gp",
-                            "fig_gradients.gp", "fig_training.gp", "fig_densities.gp", "results.md",
-                            "fig_gradients.png", "fig_training.png", "fig_densities.png" };
-    check_files(out, files, sizeof files / sizeof files[0]);
-    const char *want[] = { "\nseed = 1\n", "\nsteps = 30 ", "\nd_pretrain = 100 ", "\nopt_g = 'sgd:lr=0.02'\n",
-                           "\nxmin = -2 ", "\nd0 = 0." };
-    check_figures(lab, out, want, sizeof want / sizeof want[0], "fig_gradients.gp");
-    char path[2048];
-    snprintf(path, sizeof path, "%s/results.md", out);
-    char *md = slurp(path);
-    LG_ASSERT_MSG(md && strstr(md, "| minimax (`gan`) |") && strstr(md, "| non-saturating (`nsgan`) |"),
-                  "results.md lacks a row per loss:\n%s", md ? md : "");
-    free(md);
-    /* the curves are the closed forms of Task 2.2 (the reference gradients.c):
-     * d, minimax = d, nonsat = 1 - d */
-    snprintf(path, sizeof path, "%s/curves.csv", out);
-    double v[512 * 3], worst = 0;
-    size_t rows = csv_rows(path, 3, v, 512);
-    for (size_t i = 0; i < rows; i++) {
-        worst = worst_gap(worst, v[3 * i + 1], v[3 * i]);
-        worst = worst_gap(worst, v[3 * i + 2], 1 - v[3 * i]);
-    }
-    CU_ASSERT(rows > 100);
-    LG_ASSERT_MSG(worst <= 1e-8, "curves.csv differs from D and 1 - D by %.3g", worst);
-    /* 4 rows per run: steps 1, 10, 20, 30 */
-    snprintf(path, sizeof path, "%s/train_nsgan.csv", out);
-    char *csv = slurp(path);
-    CU_ASSERT(csv && count(csv, "\n") == 2 + 4);
-    free(csv);
-}
+static void test_content(void) { every_lab(check_content); }
+static void test_reference(void) { every_lab(check_reference); }
+static void test_handout(void) { every_lab(check_handout); }
+static void test_mutants(void) { every_lab(check_mutants); }
+static void test_smoke(void) { every_lab(check_smoke); }
 
 /* A key lab.ini does not know: the error names the file's line. */
 static void test_experiment_bad_ini(void)
 {
-    for (int k = 1; k <= 2; k++) {
-        char which[8];
-        snprintf(which, sizeof which, "%02d", k);
-        const lg_lab *lab = find_lab(which);
-        if (!lab)
+    for (size_t i = 0; i < lg_lab_count(); i++) {
+        const lg_lab *lab = lg_lab_at(i);
+        if (lg_lab_error(lab) || !lab->experiment)
             continue;
-        char name[32];
-        snprintf(name, sizeof name, "bad%d.ini", k);
-        int rc;
-        run_experiment(lab, name, "stepz = 10\n", &rc);
+        char name[96], ini[1024];
+        snprintf(name, sizeof name, "bad-%s.ini", lab->dir);
+        snprintf(ini, sizeof ini, "%s", lg_test_tmpdir(name));
+        char *text = slurp(lab->ini_path);
+        size_t len = strlen(text ? text : "") + 64;
+        char *all = lg_xmalloc(len);
+        snprintf(all, len, "%s\n[experiment]\nstepz = 10\n", text ? text : "");
+        LG_ASSERT_MSG(spill(ini, all), "cannot write %s", ini);
+        free(all);
+        free(text);
+        lg_lab_run run = { lab, ini, lg_test_tmpdir("bad-ini-out"), NULL };
+        int rc = lab->experiment(&run);
         LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), "unknown key 'stepz'") && strstr(lg_errmsg(), ".ini:"),
-                      "lab %s, a bad key: rc %d, '%s'", which, rc, lg_errmsg());
+                      "lab %s, a bad key: rc %d, '%s'", lab->dir, rc, lg_errmsg());
     }
+}
+
+/* ---------------------------------------------------------- a new lab --- */
+
+/* Build a lab folder with the Makefile's own rule (as `make` does for labs/NN-name/),
+ * its output (the compiler's errors) in *log. The make of the calling make
+ * (sanitize) must not leak in: its flags and jobserver are dropped. */
+static int build_lab(const char *src, const char *out, char **log)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C '%s' lab-module LAB_SRC='%s' LAB_OUT='%s' 2>&1",
+             lg_source_root(), src, out);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    size_t len;
+    FILE *m = open_memstream(log, &len);
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;)
+        fwrite(buf, 1, n, m);
+    fclose(m);
+    return pclose(p);
+}
+
+/* Copy tests/lab-template into ROOT/labs/DIR with sed expressions applied to
+ * every file (at least the folder's new name). */
+static void copy_template(const char *root, const char *dir, const char *sed)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "rm -rf '%s' && mkdir -p '%s/labs' && cp -r '%s/tests/lab-template' '%s/labs/%s' && "
+             "find '%s/labs/%s' -type f -exec sed -i -e 's/90-template/%s/g' %s {} +",
+             root, root, lg_source_root(), root, dir, root, dir, dir, sed ? sed : "");
+    LG_ASSERT_MSG(system(cmd) == 0, "cannot copy the template: %s", cmd);
+}
+
+/* The template copied to a throwaway root is a lab like any other: built by
+ * the Makefile's rule, found by the registry, and it passes every check of
+ * the generic test - with no file outside its folder. */
+static void test_new_lab(void)
+{
+    char root[1024], obj[1100], lab_dir[1200];
+    snprintf(root, sizeof root, "%s", lg_test_tmpdir("new-lab"));
+    snprintf(obj, sizeof obj, "%s/obj", root);
+    copy_template(root, "90-template", NULL);
+    snprintf(lab_dir, sizeof lab_dir, "%s/labs/90-template", root);
+    char out[1200], *log = NULL;
+    snprintf(out, sizeof out, "%s/90-template", obj);
+    int st = build_lab(lab_dir, out, &log);
+    LG_ASSERT_MSG(st == 0 && !strstr(log, "not built"), "make lab-module: status %d\n%s", st, log);
+    free(log);
+    LG_ASSERT_MSG(lg_lab_add_root(root, obj) == LG_OK, "%s", lg_errmsg());
+    const lg_lab *lab = lg_lab_find("90");
+    LG_ASSERT_MSG(lab != NULL, "the new lab is not registered: %s", lg_errmsg());
+    if (lab) {
+        CU_ASSERT_STRING_EQUAL(lab->title, "A template lab");
+        CU_ASSERT(lab->has_hidden && lab->n_tests == 3);
+        check_content(lab);
+        check_reference(lab);
+        check_handout(lab);
+        check_mutants(lab);
+        check_smoke(lab);
+    }
+    lg_lab_remove_root(root);
+    CU_ASSERT(lg_lab_find("90") == NULL);
+}
+
+/* A lab whose code does not compile (a warning, with -Werror) is reported
+ * and left out; the other labs are not affected. */
+static void test_broken_lab(void)
+{
+    char root[1024], obj[1100], lab_dir[1200], out[1200], *log = NULL;
+    snprintf(root, sizeof root, "%s", lg_test_tmpdir("broken-lab"));
+    snprintf(obj, sizeof obj, "%s/obj", root);
+    copy_template(root, "91-broken", "-e 's/^static void t_small(void)$/static void t_small(void) { int unused; }\\nstatic void t_small2(void)/'");
+    snprintf(lab_dir, sizeof lab_dir, "%s/labs/91-broken", root);
+    snprintf(out, sizeof out, "%s/91-broken", obj);
+    int st = build_lab(lab_dir, out, &log);
+    LG_ASSERT_MSG(st == 0 && strstr(log, "unused") && strstr(log, "make: lab 91-broken is not built"),
+                  "make lab-module: status %d\n%s", st, log);
+    free(log);
+    LG_ASSERT_MSG(lg_lab_add_root(root, obj) == LG_OK, "%s", lg_errmsg());
+    CU_ASSERT(lg_lab_find("91") == NULL);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "lab 91-broken is not built: no ") && strstr(lg_errmsg(), "run make"),
+                  "'%s'", lg_errmsg());
+    CU_ASSERT(lg_lab_find("01") != NULL);
+    lg_lab_remove_root(root);
 }
 
 /* ------------------------------------------------------------- the lab kit --- */
@@ -546,6 +552,13 @@ static void test_experiment_bad_ini(void)
 /* lg_labkit_read_ini: values land where the table says, defaults stay, a later
  * line overrides an earlier one, and every kind of bad line is refused with the
  * file, the line and the reason (the first bad line's, as inih numbers it). */
+static int read_ini(const char *path, const char *profile, lg_labkit_gan *gan, const lg_labkit_key *keys,
+                    size_t n)
+{
+    lg_lab_run run = { NULL, path, NULL, profile };
+    return lg_labkit_read_ini(&run, gan, keys, n);
+}
+
 static void test_kit_ini(void)
 {
     char path[1024]; /* lg_test_tmpdir's buffers are reused */
@@ -566,7 +579,7 @@ static void test_kit_ini(void)
         { "other", LG_LABKIT_POSITIVE, &other, 1, NULL },
     };
     const size_t nk = sizeof keys / sizeof keys[0];
-    int rc = lg_labkit_read_ini(path, &gan, keys, nk);
+    int rc = read_ini(path, NULL, &gan, keys, nk);
     LG_ASSERT_MSG(rc == LG_OK, "read_ini: %s", lg_errmsg());
     CU_ASSERT_EQUAL(gan.steps, 40);
     CU_ASSERT_STRING_EQUAL(gan.data, "mog1d:k=3");
@@ -599,15 +612,27 @@ static void test_kit_ini(void)
         const char *p = lg_test_tmpdir(name);
         LG_ASSERT_MSG(spill(p, bad[i].text), "cannot write %s", p);
         lg_labkit_gan g = { .steps = 1 };
-        rc = lg_labkit_read_ini(p, &g, keys, nk);
+        rc = read_ini(p, NULL, &g, keys, nk);
         LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), name) && strstr(lg_errmsg(), bad[i].says),
                       "case %zu: rc %d, '%s' (expected '%s')", i, rc, lg_errmsg(), bad[i].says);
     }
     /* without gan, its keys are unknown */
-    rc = lg_labkit_read_ini(path, NULL, keys, nk);
+    rc = read_ini(path, NULL, NULL, keys, nk);
     LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), ":6: unknown key 'steps'"), "no gan: '%s'", lg_errmsg());
-    rc = lg_labkit_read_ini(lg_test_tmpdir("kit-none.ini"), &gan, keys, nk);
+    rc = read_ini(lg_test_tmpdir("kit-none.ini"), NULL, &gan, keys, nk);
     LG_ASSERT_MSG(rc == LG_EIO && strstr(lg_errmsg(), "cannot read"), "a missing file: rc %d, '%s'", rc, lg_errmsg());
+    /* [smoke] overrides [experiment] with the profile, and is checked without it */
+    LG_ASSERT_MSG(spill(path, "[lab]\ntitle = t\n[task 1.1]\ntitle = a\npoints = 1\n[experiment]\nsteps = 40\n"
+                              "seed = 2\n[smoke]\nsteps = 3\n"), "cannot write %s", path);
+    lg_labkit_gan g2 = { .steps = 1 };
+    CU_ASSERT(read_ini(path, NULL, &g2, keys, nk) == LG_OK && g2.steps == 40 && g2.seed == 2);
+    CU_ASSERT(read_ini(path, "smoke", &g2, keys, nk) == LG_OK && g2.steps == 3 && g2.seed == 2);
+    rc = read_ini(path, "full", &g2, keys, nk);
+    LG_ASSERT_MSG(rc == LG_EINVAL && strstr(lg_errmsg(), "no profile 'full'"), "profile full: '%s'", lg_errmsg());
+    LG_ASSERT_MSG(spill(path, "[experiment]\nsteps = 40\n[smoke]\nstepz = 3\n"), "cannot write %s", path);
+    rc = read_ini(path, NULL, &g2, keys, nk);
+    LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), ":4: unknown key 'stepz'"), "[smoke] typo: '%s'",
+                  lg_errmsg());
 }
 
 /* lg_labkit_kde_*: the binned estimate against the plain Gaussian KDE
@@ -672,7 +697,7 @@ static void test_kit_gnuplot(void)
     char dir[1024];
     snprintf(dir, sizeof dir, "%s", lg_test_tmpdir("kit it's"));
     LG_ASSERT_MSG(lg_mkdir_p(dir) == LG_OK, "cannot make %s", dir);
-    const lg_lab *lab = find_lab("01");
+    const lg_lab *lab = lg_lab_find("01");
     lg_labkit_gan gan = { .data = "it's 'quoted'", .g = "1-8t-1", .steps = 12 };
     FILE *f = lab ? lg_labkit_settings_open(dir, lab, &gan) : NULL;
     LG_ASSERT_MSG(f != NULL, "settings_open: %s", lg_errmsg());
@@ -732,18 +757,15 @@ static void test_kit_gnuplot(void)
 void lg_suite_labs(void)
 {
     LG_ADD_SUITE("labs",
-                 { "lab 01: registered, files, writeup, tasks and regions", test_content_01 },
-                 { "lab 02: registered, files, writeup, tasks and regions", test_content_02 },
-                 { "lab 01: the reference scores full marks", test_reference_01 },
-                 { "lab 02: the reference scores full marks", test_reference_02 },
-                 { "lab 01: the untouched handout scores zero", test_handout_01 },
-                 { "lab 02: the untouched handout scores zero", test_handout_02 },
-                 { "lab 01: every mutant loses points", test_mutants_01 },
-                 { "lab 02: every mutant loses points", test_mutants_02 },
-                 { "lab 01: the experiment writes data, scripts, figures, results", test_experiment_01 },
-                 { "lab 02: the experiment writes data, scripts, figures, results", test_experiment_02 },
-                 { "labs: a bad lab.ini key is named with its line", test_experiment_bad_ini },
-                 { "lab kit: lab.ini from a table of keys", test_kit_ini },
+                 { "every lab: loaded, files, writeup, tasks and regions", test_content },
+                 { "every lab: the reference scores full marks", test_reference },
+                 { "every lab: the untouched handout scores zero", test_handout },
+                 { "every lab: every mutant loses points", test_mutants },
+                 { "every lab: the smoke run writes its data and figures; weave a page", test_smoke },
+                 { "every lab: a bad lab.ini key is named with its line", test_experiment_bad_ini },
+                 { "a new lab from the template: built, found, passes every check", test_new_lab },
+                 { "a lab that does not compile is left out, alone", test_broken_lab },
+                 { "lab kit: lab.ini from a table of keys, profiles", test_kit_ini },
                  { "lab kit: the binned kernel density estimate", test_kit_kde },
                  { "lab kit: gnuplot in a folder, settings.gp read back", test_kit_gnuplot });
 }

@@ -44,20 +44,19 @@ int lg_lab_main(int argc, char **argv)
         return LG_EINVAL;
     if (!lab->experiment)
         return lg_seterr(LG_EINVAL, "lab %02d has no experiment", lab->number);
-    char dflt[4200], ini[4200];
+    char dflt[4200];
     if (!out) { /* where weave looks for the figures */
-        snprintf(dflt, sizeof dflt, "%s/runs/lab-%02d", lg_source_root(), lab->number);
+        snprintf(dflt, sizeof dflt, "%s/runs/lab-%02d", lab->root, lab->number);
         out = dflt;
     }
-    snprintf(ini, sizeof ini, "%s/labs/%s/lab.ini", lg_source_root(), lab->dir);
-    if (access(ini, R_OK) != 0)
-        return lg_seterr(LG_EIO, "%s: cannot read the lab's experiment definition", ini);
+    if (access(lab->ini_path, R_OK) != 0)
+        return lg_seterr(LG_EIO, "%s: cannot read the lab's experiment definition", lab->ini_path);
     int rc = lg_mkdir_p(out);
     if (rc != LG_OK)
         return rc;
     fprintf(stderr, "litgan lab %02d: %s; writing into %s\n", lab->number, lab->title, out);
     double t0 = lg_now();
-    rc = lab->experiment(lab, ini, out);
+    rc = lg_lab_experiment(lab, out, NULL);
     if (rc == LG_OK)
         fprintf(stderr, "litgan lab %02d: done in %.0f s; figures and results in %s\n", lab->number,
                 lg_now() - t0, out);

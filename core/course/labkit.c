@@ -91,6 +91,7 @@ static int set_value(const lg_labkit_key *k, const char *v)
 typedef struct key_table {
     const lg_labkit_key *keys[2];   /* the GAN's, the lab's */
     size_t n[2];
+    const char *profile;            /* the section that overrides [experiment], or NULL */
     char bad[320];                  /* why the first bad line is bad (inih reports its number) */
 } key_table;
 
@@ -108,12 +109,15 @@ static int on_ini(void *user, const char *section, const char *name, const char 
     key_table *t = user;
     char why[sizeof t->bad];
     const lg_labkit_key *key;
-    if (!strcmp(section, "lab"))
-        return 1; /* title: the registry's */
-    if (strcmp(section, "experiment") != 0)
+    if (!strcmp(section, "lab") || !strncmp(section, "task ", 5))
+        return 1; /* the registry's */
+    bool apply = !strcmp(section, "experiment") || (t->profile && !strcmp(section, t->profile));
+    if (strcmp(section, "experiment") != 0 && strcmp(section, "smoke") != 0)
         snprintf(why, sizeof why, "unknown section [%s]", section);
     else if (!(key = find_key(t, name)))
         snprintf(why, sizeof why, "unknown key '%s'", name);
+    else if (!apply) /* another profile's value: checked, not taken */
+        return 1;
     else if (set_value(key, value) != LG_OK)
         snprintf(why, sizeof why, "bad value '%s' for %s", value, name);
     else
@@ -123,8 +127,11 @@ static int on_ini(void *user, const char *section, const char *name, const char 
     return 0;
 }
 
-int lg_labkit_read_ini(const char *path, lg_labkit_gan *gan, const lg_labkit_key *keys, size_t n)
+int lg_labkit_read_ini(const lg_lab_run *run, lg_labkit_gan *gan, const lg_labkit_key *keys, size_t n)
 {
+    const char *path = run->ini_path;
+    if (run->profile && strcmp(run->profile, "smoke") != 0)
+        return lg_seterr(LG_EINVAL, "%s: no profile '%s' (profiles: smoke)", path, run->profile);
     const lg_labkit_key gan_keys[] = {
         { "data", LG_LABKIT_STRING, gan ? gan->data : NULL, sizeof gan->data, NULL },
         { "g", LG_LABKIT_STRING, gan ? gan->g : NULL, sizeof gan->g, NULL },
@@ -137,7 +144,7 @@ int lg_labkit_read_ini(const char *path, lg_labkit_gan *gan, const lg_labkit_key
         { "d_steps", LG_LABKIT_LONG, gan ? &gan->d_steps : NULL, 1, NULL },
         { "d_pretrain", LG_LABKIT_LONG, gan ? &gan->d_pretrain : NULL, 1, NULL },
     };
-    key_table t = { { gan_keys, keys }, { gan ? sizeof gan_keys / sizeof gan_keys[0] : 0, n }, "" };
+    key_table t = { { gan_keys, keys }, { gan ? sizeof gan_keys / sizeof gan_keys[0] : 0, n }, run->profile, "" };
     int line = ini_parse(path, on_ini, &t);
     if (line < 0)
         return lg_seterr(LG_EIO, "%s: cannot read the experiment definition", path);
@@ -182,19 +189,37 @@ int lg_labkit_run_step(lg_run *run, long step, const char *what)
 
 /* ========================================================== student code === */
 
-int lg_labkit_build(const lg_lab *lab, lg_submission *sub)
+int lg_labkit_build(const lg_lab *lab, lg_submission **out)
 {
+    lg_submission *sub = lg_xcalloc(1, sizeof *sub);
+    *out = NULL;
     int rc = lg_submission_build(lab, NULL, sub);
-    if (rc != LG_OK)
+    if (rc != LG_OK) {
+        free(sub);
         return rc;
+    }
     for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++)
         if (sub->compile_error[i][0] || !sub->so_path[i][0]) {
             rc = lg_seterr(LG_EINVAL, "%s does not compile: %s", lab->files[i],
                            sub->compile_error[i][0] ? sub->compile_error[i] : "no object built");
-            lg_submission_free(sub);
+            lg_labkit_build_free(sub);
             return rc;
         }
+    *out = sub;
     return LG_OK;
+}
+
+void lg_labkit_build_free(lg_submission *sub)
+{
+    if (!sub)
+        return;
+    lg_submission_free(sub);
+    free(sub);
+}
+
+const char *lg_labkit_object(const lg_submission *sub, size_t i)
+{
+    return i < LG_MAX_LAB_FILES ? sub->so_path[i] : "";
 }
 
 void *lg_labkit_open(const lg_submission *sub, size_t i)
@@ -203,6 +228,14 @@ void *lg_labkit_open(const lg_submission *sub, size_t i)
     if (!dl)
         lg_seterr(LG_EPLUGIN, "%s: %s", sub->lab->files[i], dlerror());
     return dl;
+}
+
+void *lg_labkit_calloc(size_t n, size_t size, const char *what)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        lg_seterr(LG_ENOMEM, "out of memory: %s (%zu x %zu bytes)", what, n, size);
+    return p;
 }
 
 void *lg_labkit_sym(void *dl, const char *name)
@@ -220,7 +253,7 @@ int lg_labkit_dataset_1d(const char *spec, const char *ini_path, lg_dataset **ou
     int rc = lg_dataset_open(spec, out);
     if (rc != LG_OK)
         return rc;
-    if ((*out)->dim != 1 || !(*out)->density) {
+    if (lg_dataset_dim(*out) != 1 || !lg_dataset_has_density(*out)) {
         lg_dataset_free(*out);
         *out = NULL;
         return lg_seterr(LG_EINVAL, "%s: data = %s must be 1D with an exact density (mog1d)", ini_path, spec);
@@ -364,19 +397,21 @@ FILE *lg_labkit_settings_open(const char *dir, const lg_lab *lab, const lg_labki
         return NULL;
     fprintf(f, "# settings.gp - this run of `litgan lab %02d` (%s), written by the experiment.\n"
                "# The figure scripts here (copies of labs/%s/*.gp) load it; edit a script and\n"
-               "# rerun it in this folder, e.g.: gnuplot fig_training.gp\n\n"
-               "# the training run (lab.ini)\n",
+               "# rerun it in this folder, e.g.: gnuplot fig_training.gp\n",
             lab->number, lab->title, lab->dir);
-    lg_labkit_gp_string(f, "data", gan->data, NULL);
-    lg_labkit_gp_string(f, "g", gan->g, "networks");
-    lg_labkit_gp_string(f, "d", gan->d, NULL);
-    lg_labkit_gp_string(f, "opt_d", gan->opt_d, "optimizers");
-    lg_labkit_gp_string(f, "opt_g", gan->opt_g, NULL);
-    lg_labkit_gp_number(f, "batch", (double)gan->batch, NULL);
-    lg_labkit_gp_number(f, "steps", (double)gan->steps, "generator steps");
-    lg_labkit_gp_number(f, "seed", (double)gan->seed, NULL);
-    lg_labkit_gp_number(f, "d_steps", (double)gan->d_steps, "discriminator steps per generator step");
-    lg_labkit_gp_number(f, "d_pretrain", (double)gan->d_pretrain, "discriminator steps before the first of G");
+    if (gan) {
+        fprintf(f, "\n# the training run (lab.ini)\n");
+        lg_labkit_gp_string(f, "data", gan->data, NULL);
+        lg_labkit_gp_string(f, "g", gan->g, "networks");
+        lg_labkit_gp_string(f, "d", gan->d, NULL);
+        lg_labkit_gp_string(f, "opt_d", gan->opt_d, "optimizers");
+        lg_labkit_gp_string(f, "opt_g", gan->opt_g, NULL);
+        lg_labkit_gp_number(f, "batch", (double)gan->batch, NULL);
+        lg_labkit_gp_number(f, "steps", (double)gan->steps, "generator steps");
+        lg_labkit_gp_number(f, "seed", (double)gan->seed, NULL);
+        lg_labkit_gp_number(f, "d_steps", (double)gan->d_steps, "discriminator steps per generator step");
+        lg_labkit_gp_number(f, "d_pretrain", (double)gan->d_pretrain, "discriminator steps before the first of G");
+    }
     fprintf(f, "\n# the figures\n");
     return f;
 }
@@ -419,7 +454,7 @@ void lg_labkit_gp_number(FILE *f, const char *name, double value, const char *co
 int lg_labkit_copy_scripts(const lg_lab *lab, const char *dir)
 {
     char pattern[4200];
-    snprintf(pattern, sizeof pattern, "%s/labs/%s/*.gp", lg_source_root(), lab->dir);
+    snprintf(pattern, sizeof pattern, "%s/labs/%s/*.gp", lab->root, lab->dir);
     glob_t g;
     int gr = glob(pattern, 0, NULL, &g);
     if (gr == GLOB_NOMATCH)

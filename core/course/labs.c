@@ -1,90 +1,179 @@
 /*
- * labs.c - the lab registry: labs and their grading tests, registered from
- * constructors in labs/NN-name/grade*.c (see lg_lab.h), and the source root.
- *
- * Tests are stored by lab number, not by lab: grade.c and grade_hidden.c
- * register from separate constructors whose order the linker decides, so the
- * tests of a lab may arrive before the lab itself. lg_lab_tests() returns them
- * in a fixed order whatever the order of registration: by the lab's task
- * order, visible before hidden, then in the order each file listed them.
+ * labs.c - the lab registry. A lab is a folder ROOT/labs/NN-name/ with a
+ * lab.ini (its title, student files, tasks and points) and two objects built
+ * from it, OBJECTS/NN-name/lab.so (visible tests, experiment) and hidden.so
+ * (hidden tests; absent in a handout). The registry scans the folders once, on
+ * first use, reads each lab.ini, loads the objects, checks them against it, and
+ * keeps a lab that fails with its one-line error, so that one broken lab never
+ * hides the others.
  */
 #include "lg_course.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
+#include <glob.h>
+#include <ini.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef LG_SOURCE_ROOT
 #define LG_SOURCE_ROOT "."
 #endif
+#ifndef LG_LAB_DIR
+#define LG_LAB_DIR "build/labs"
+#endif
 
-#define LG_MAX_LABS 64
+static void scan(void);
 
-static const lg_lab *registered[LG_MAX_LABS]; /* sorted by number */
-static size_t n_labs;
+static lg_lab **reg;            /* sorted by number */
+static size_t n_labs, cap_labs;
+static bool scanned;
 
-typedef struct lab_tests {
-    int number;
-    lg_grade_test *t;
-    size_t *seq;             /* registration order, the last sort key */
-    size_t n, cap;
-} lab_tests;
-
-static lab_tests *store;
-static size_t n_store;
-
-void lg_lab_register(const lg_lab *lab)
+const char *lg_source_root(void)
 {
-    LG_ASSERT(lab && lab->dir && lab->title && lab->tasks && lab->n_tasks > 0,
-              "a lab needs a folder, a title and at least one task");
-    LG_ASSERT(n_labs < LG_MAX_LABS, "raise LG_MAX_LABS in labs.c");
-    for (size_t i = 0; i < n_labs; i++)
-        LG_ASSERT(registered[i]->number != lab->number, "two labs registered with the same number");
-    size_t k = n_labs++;
-    while (k > 0 && registered[k - 1]->number > lab->number) {
-        registered[k] = registered[k - 1];
-        k--;
-    }
-    registered[k] = lab;
+    const char *home = getenv("LITGAN_HOME");
+    return home && *home ? home : LG_SOURCE_ROOT;
 }
 
-static lab_tests *tests_of(int number, bool create)
+const char *lg_lab_object_dir(void)
 {
-    for (size_t i = 0; i < n_store; i++)
-        if (store[i].number == number)
-            return &store[i];
-    if (!create)
-        return NULL;
-    store = lg_xrealloc(store, (n_store + 1) * sizeof *store);
-    lab_tests *lt = &store[n_store++];
-    memset(lt, 0, sizeof *lt);
-    lt->number = number;
-    return lt;
+    const char *dir = getenv("LITGAN_LAB_OBJECTS");
+    return dir && *dir ? dir : LG_LAB_DIR;
 }
 
-void lg_lab_add_tests(int number, const lg_grade_test *tests, size_t n)
+int lg_lab_number(const lg_lab *lab) { return lab->number; }
+const char *lg_lab_dir(const lg_lab *lab) { return lab->dir; }
+const char *lg_lab_title(const lg_lab *lab) { return lab->title; }
+const char *lg_lab_error(const lg_lab *lab) { return lab->error; }
+
+/* ---------------------------------------------------------------- lab.ini --- */
+
+typedef struct ini_state {
+    lg_lab *lab;
+    lg_task *tasks;
+    size_t cap;
+    char bad[320];
+} ini_state;
+
+static char *trim_copy(const char *s, size_t n)
 {
-    lab_tests *lt = tests_of(number, true);
-    for (size_t i = 0; i < n; i++) {
-        const lg_grade_test *t = &tests[i];
-        LG_ASSERT(t->task && t->name && *t->name && t->fn && t->points >= 0,
-                  "a grading test needs a task, a name, a function and points >= 0");
-        if (lt->n == lt->cap) {
-            lt->cap = lt->cap ? 2 * lt->cap : 16;
-            lt->t = lg_xrealloc(lt->t, lt->cap * sizeof *lt->t);
-            lt->seq = lg_xrealloc(lt->seq, lt->cap * sizeof *lt->seq);
+    while (n && isspace((unsigned char)*s))
+        s++, n--;
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    char *c = lg_xmalloc(n + 1);
+    memcpy(c, s, n);
+    c[n] = '\0';
+    return c;
+}
+
+static int set_files(lg_lab *lab, const char *v, char *bad, size_t n_bad)
+{
+    size_t k = 0;
+    for (const char *p = v; *p;) {
+        size_t len = strcspn(p, ",");
+        char *f = trim_copy(p, len);
+        p += len + (p[len] == ',');
+        if (!*f || f[0] == '/' || strstr(f, "..")) {
+            snprintf(bad, n_bad, "files: '%s' is not a path inside the source tree", f);
+            free(f);
+            return 0;
         }
-        lt->t[lt->n] = *t;
-        lt->seq[lt->n] = lt->n;
-        lt->n++;
+        if (k == LG_MAX_LAB_FILES) {
+            snprintf(bad, n_bad, "files: more than %d student files", LG_MAX_LAB_FILES);
+            free(f);
+            return 0;
+        }
+        lab->files[k++] = f;
     }
+    if (k == 0)
+        snprintf(bad, n_bad, "files: no student file named");
+    return k > 0;
 }
 
-size_t lg_lab_count(void) { return n_labs; }
+static lg_task *task_named(ini_state *st, const char *number)
+{
+    for (size_t i = 0; i < st->lab->n_tasks; i++)
+        if (!strcmp(st->tasks[i].number, number))
+            return &st->tasks[i];
+    return NULL;
+}
 
-const lg_lab *lg_lab_at(size_t i) { return i < n_labs ? registered[i] : NULL; }
+static int on_ini(void *user, const char *section, const char *name, const char *value)
+{
+    ini_state *st = user;
+    lg_lab *lab = st->lab;
+    char why[sizeof st->bad] = "";
+    if (!strcmp(section, "lab")) {
+        if (!strcmp(name, "title") && *value && !lab->title)
+            lab->title = lg_xstrdup(value);
+        else if (!strcmp(name, "files") && !lab->files[0])
+            set_files(lab, value, why, sizeof why);
+        else
+            snprintf(why, sizeof why, "[lab]: unknown or repeated key '%s' (title, files)", name);
+    } else if (!strncmp(section, "task ", 5)) {
+        const char *number = section + 5;
+        lg_task *t = task_named(st, number);
+        if (!t) {
+            bool ok = *number != '\0';
+            for (const char *p = number; *p; p++)
+                ok &= isdigit((unsigned char)*p) || (*p == '.' && p != number && p[1]);
+            if (!ok) {
+                snprintf(why, sizeof why, "[%s]: a task is named by its number, e.g. [task 1.2]", section);
+                goto bad;
+            }
+            if (lab->n_tasks == st->cap) {
+                st->cap = st->cap ? 2 * st->cap : 8;
+                st->tasks = lg_xrealloc(st->tasks, st->cap * sizeof *st->tasks);
+            }
+            t = &st->tasks[lab->n_tasks++];
+            *t = (lg_task){ lg_xstrdup(number), NULL, -1 };
+        }
+        char *end = NULL;
+        double p = !strcmp(name, "points") && t->points < 0 ? strtod(value, &end) : NAN;
+        if (!strcmp(name, "title") && *value && !t->title)
+            t->title = lg_xstrdup(value);
+        else if (end && end != value && !*end && isfinite(p) && p > 0)
+            t->points = p;
+        else
+            snprintf(why, sizeof why, "[%s]: unknown, repeated or bad key '%s' (title, points > 0)", section,
+                     name);
+    }
+    /* other sections ([experiment], [smoke], ...) are the experiment's */
+bad:
+    if (!why[0])
+        return 1;
+    if (!st->bad[0])
+        snprintf(st->bad, sizeof st->bad, "%s", why);
+    return 0;
+}
 
-/* Index of the test's task in the lab's task list; n_tasks when unknown. */
+static int read_ini(lg_lab *lab)
+{
+    ini_state st = { .lab = lab };
+    int line = ini_parse(lab->ini_path, on_ini, &st);
+    lab->tasks = st.tasks;
+    if (line < 0)
+        return lg_seterr(LG_EIO, "%s: cannot read the lab's definition", lab->ini_path);
+    if (line > 0)
+        return lg_seterr(LG_EFORMAT, "%s:%d: %s", lab->ini_path, line, st.bad[0] ? st.bad : "not an ini line");
+    if (!lab->title)
+        return lg_seterr(LG_EFORMAT, "%s: [lab] has no title", lab->ini_path);
+    if (!lab->files[0])
+        return lg_seterr(LG_EFORMAT, "%s: [lab] names no student files (files = PATH, PATH)", lab->ini_path);
+    if (lab->n_tasks == 0)
+        return lg_seterr(LG_EFORMAT, "%s: no [task N.M] section", lab->ini_path);
+    for (size_t i = 0; i < lab->n_tasks; i++)
+        if (!lab->tasks[i].title || lab->tasks[i].points < 0)
+            return lg_seterr(LG_EFORMAT, "%s: [task %s] needs a title and points", lab->ini_path,
+                             lab->tasks[i].number);
+    return LG_OK;
+}
+
+/* ------------------------------------------------------------- the objects --- */
+
 static size_t task_index(const lg_lab *lab, const char *task)
 {
     for (size_t i = 0; i < lab->n_tasks; i++)
@@ -93,38 +182,290 @@ static size_t task_index(const lg_lab *lab, const char *task)
     return lab->n_tasks;
 }
 
-static bool before(const lg_lab *lab, const lg_grade_test *a, size_t sa, const lg_grade_test *b,
-                   size_t sb)
+/* Check one descriptor (from `what`) and append its tests. */
+static int add_module(lg_lab *lab, const lg_lab_module *m, lg_visibility vis, const char *what)
 {
-    size_t ta = task_index(lab, a->task), tb = task_index(lab, b->task);
-    if (ta != tb)
-        return ta < tb;
-    if (a->visibility != b->visibility)
-        return a->visibility < b->visibility;
-    return sa < sb;
+    if (m->abi_version != LG_LAB_ABI_VERSION)
+        return lg_seterr(LG_EFORMAT, "%s: lab ABI version %u, this litgan speaks %u (rebuild the lab: make)", what,
+                         m->abi_version, LG_LAB_ABI_VERSION);
+    if (m->struct_size < sizeof(lg_lab_module))
+        return lg_seterr(LG_EFORMAT, "%s: descriptor of %u bytes, expected %zu (rebuild the lab: make)", what,
+                         m->struct_size, sizeof(lg_lab_module));
+    if (!m->dir || strcmp(m->dir, lab->dir) != 0)
+        return lg_seterr(LG_EFORMAT, "%s: built for lab '%s', found in folder '%s'", what, m->dir ? m->dir : "",
+                         lab->dir);
+    if (m->n_tests && !m->tests)
+        return lg_seterr(LG_EFORMAT, "%s: %zu tests but no table", what, m->n_tests);
+    for (size_t i = 0; i < m->n_tests; i++) {
+        const lg_grade_test *t = &m->tests[i];
+        if (!t->task || !t->name || !*t->name || !t->fn || !(t->points >= 0))
+            return lg_seterr(LG_EFORMAT, "%s: test %zu needs a task, a name, a function and points >= 0", what,
+                             i + 1);
+        if (task_index(lab, t->task) == lab->n_tasks)
+            return lg_seterr(LG_EFORMAT, "%s: test '%s' belongs to task %s, which %s does not list", what, t->name,
+                             t->task, lab->ini_path);
+        if (t->visibility != vis)
+            return lg_seterr(LG_EFORMAT, "%s: test '%s' is %s, but only %s tests belong in this object", what,
+                             t->name, t->visibility == LG_HIDDEN ? "hidden" : "visible",
+                             vis == LG_HIDDEN ? "hidden" : "visible");
+    }
+    lab->tests = lg_xrealloc(lab->tests, (lab->n_tests + m->n_tests + 1) * sizeof *lab->tests);
+    memcpy(lab->tests + lab->n_tests, m->tests, m->n_tests * sizeof *m->tests);
+    lab->n_tests += m->n_tests;
+    return LG_OK;
+}
+
+/* Stable by construction: task order, visible first, then the module's order
+ * (the visible module's tests come first in the array). */
+static void sort_tests(lg_lab *lab)
+{
+    for (size_t i = 1; i < lab->n_tests; i++) {
+        lg_grade_test t = lab->tests[i];
+        size_t k = i, ti = task_index(lab, t.task);
+        while (k > 0) {
+            const lg_grade_test *p = &lab->tests[k - 1];
+            size_t tp = task_index(lab, p->task);
+            if (tp < ti || (tp == ti && p->visibility <= t.visibility))
+                break;
+            lab->tests[k] = *p;
+            k--;
+        }
+        lab->tests[k] = t;
+    }
+}
+
+/* Every task's tests add up to its points (only the visible ones are there
+ * without hidden.so: they may not exceed them). */
+static int check_points(const lg_lab *lab)
+{
+    for (size_t k = 0; k < lab->n_tasks; k++) {
+        double sum = 0;
+        for (size_t i = 0; i < lab->n_tests; i++)
+            if (!strcmp(lab->tests[i].task, lab->tasks[k].number))
+                sum += lab->tests[i].points;
+        double want = lab->tasks[k].points;
+        if (lab->has_hidden ? fabs(sum - want) > 1e-9 : sum > want + 1e-9)
+            return lg_seterr(LG_EFORMAT, "%s: task %s has %g points, its %stests add up to %g", lab->ini_path,
+                             lab->tasks[k].number, want, lab->has_hidden ? "" : "visible ", sum);
+    }
+    return LG_OK;
+}
+
+/* LG_EINVAL when a registered lab has lab's number. */
+static int clash(const lg_lab *lab)
+{
+    for (size_t i = 0; i < n_labs; i++)
+        if (reg[i]->number == lab->number)
+            return lg_seterr(LG_EINVAL, "%s/labs/%s: lab %02d is also %s/labs/%s", lab->root, lab->dir, lab->number,
+                             reg[i]->root, reg[i]->dir);
+    return LG_OK;
+}
+
+static void insert(lg_lab *lab)
+{
+    if (n_labs == cap_labs) {
+        cap_labs = cap_labs ? 2 * cap_labs : 16;
+        reg = lg_xrealloc(reg, cap_labs * sizeof *reg);
+    }
+    size_t k = n_labs++;
+    while (k > 0 && reg[k - 1]->number > lab->number) {
+        reg[k] = reg[k - 1];
+        k--;
+    }
+    reg[k] = lab;
+}
+
+/* The lab's number from its folder's name "NN-name"; -1 when it has none. */
+static int folder_number(const char *dir)
+{
+    size_t d = strspn(dir, "0123456789");
+    if (d == 0 || d > 4 || dir[d] != '-' || !dir[d + 1])
+        return -1;
+    return atoi(dir);
+}
+
+static lg_lab *new_lab(const char *root, const char *dir, const char *ini_path)
+{
+    lg_lab *lab = lg_xcalloc(1, sizeof *lab);
+    lab->number = folder_number(dir);
+    lab->dir = lg_xstrdup(dir);
+    lab->root = lg_xstrdup(root);
+    lab->ini_path = lg_xstrdup(ini_path);
+    return lab;
+}
+
+static int fill(lg_lab *lab, const lg_lab_module *visible, const char *vis_what, const lg_lab_module *hidden,
+                const char *hid_what)
+{
+    int rc = lab->number < 0 ? lg_seterr(LG_EINVAL, "labs/%s: a lab folder is named NN-name", lab->dir)
+                             : read_ini(lab);
+    if (rc == LG_OK)
+        rc = add_module(lab, visible, LG_VISIBLE, vis_what);
+    if (rc == LG_OK && hidden) {
+        lab->has_hidden = true;
+        rc = add_module(lab, hidden, LG_HIDDEN, hid_what);
+    }
+    if (rc == LG_OK) {
+        sort_tests(lab);
+        rc = check_points(lab);
+    }
+    if (rc == LG_OK)
+        lab->experiment = visible->experiment;
+    return rc;
+}
+
+static void lab_free(lg_lab *lab)
+{
+    if (!lab)
+        return;
+    for (size_t i = 0; i < lab->n_tasks; i++) {
+        free((char *)lab->tasks[i].number);
+        free((char *)lab->tasks[i].title);
+    }
+    free((lg_task *)lab->tasks);
+    for (size_t i = 0; i < LG_MAX_LAB_FILES; i++)
+        free((char *)lab->files[i]);
+    free((char *)lab->dir), free((char *)lab->title), free((char *)lab->root), free((char *)lab->ini_path);
+    free((char *)lab->error);
+    free(lab->tests);
+    free(lab);
+}
+
+int lg_lab_make(const char *root, const char *dir, const char *ini_path, const lg_lab_module *visible,
+                const lg_lab_module *hidden, lg_lab **out)
+{
+    lg_lab *lab = new_lab(root, dir, ini_path);
+    int rc = fill(lab, visible, ini_path, hidden, ini_path);
+    if (rc != LG_OK) {
+        lab_free(lab);
+        lab = NULL;
+    }
+    *out = lab;
+    return rc;
+}
+
+void lg_lab_free(lg_lab *lab) { lab_free(lab); }
+
+int lg_lab_add(const char *root, const char *dir, const char *ini_path, const lg_lab_module *visible,
+               const lg_lab_module *hidden, const lg_lab **out)
+{
+    scan(); /* first the source tree's, so that a clash of numbers is seen */
+    lg_lab *lab;
+    int rc = lg_lab_make(root, dir, ini_path, visible, hidden, &lab);
+    if (rc == LG_OK && (rc = clash(lab)) != LG_OK) {
+        lab_free(lab);
+        lab = NULL;
+    }
+    if (rc == LG_OK)
+        insert(lab);
+    if (out)
+        *out = lab;
+    return rc;
+}
+
+/* dlopen path and call its entry; NULL with lg_errmsg set. The object stays
+ * loaded for the life of the process (its tests point into it). */
+static const lg_lab_module *load_object(const char *path, const char *entry)
+{
+    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!dl) {
+        lg_seterr(LG_EPLUGIN, "%s", dlerror());
+        return NULL;
+    }
+    lg_lab_entry_fn fn;
+    *(void **)&fn = dlsym(dl, entry);
+    const lg_lab_module *m = fn ? fn() : NULL;
+    if (!m) {
+        lg_seterr(LG_EPLUGIN, "%s: no %s() returning a lab descriptor", path, entry);
+        dlclose(dl);
+    }
+    return m;
+}
+
+static void load_folder(const char *root, const char *dir, const char *obj_dir)
+{
+    char ini[4096], so[4096], hid[4096];
+    snprintf(ini, sizeof ini, "%s/labs/%s/lab.ini", root, dir);
+    snprintf(so, sizeof so, "%s/%s/lab.so", obj_dir, dir);
+    snprintf(hid, sizeof hid, "%s/%s/hidden.so", obj_dir, dir);
+    lg_lab *lab = new_lab(root, dir, ini);
+    int rc = LG_OK;
+    const lg_lab_module *visible = NULL, *hidden = NULL;
+    if (access(so, F_OK) != 0)
+        rc = lg_seterr(LG_EIO, "lab %s is not built: no %s (run make; its compiler errors say why)", dir, so);
+    else if (!(visible = load_object(so, LG_LAB_ENTRY)))
+        rc = LG_EPLUGIN;
+    else if (access(hid, F_OK) == 0 && !(hidden = load_object(hid, LG_LAB_HIDDEN_ENTRY)))
+        rc = LG_EPLUGIN;
+    if (rc == LG_OK)
+        rc = fill(lab, visible, so, hidden, hid);
+    if (rc == LG_OK && lab->number >= 0)
+        rc = clash(lab);
+    if (rc != LG_OK) {
+        lab->error = lg_xstrdup(lg_errmsg());
+        if (!lab->title) /* the listing still names it */
+            lab->title = lg_xstrdup("(not loaded)");
+    }
+    insert(lab);
+}
+
+int lg_lab_add_root(const char *root, const char *obj_dir)
+{
+    char pattern[4096];
+    snprintf(pattern, sizeof pattern, "%s/labs/*/lab.ini", root);
+    glob_t g;
+    int grc = glob(pattern, 0, NULL, &g);
+    if (grc == GLOB_NOMATCH)
+        return LG_OK;
+    if (grc != 0)
+        return lg_seterr(LG_EIO, "%s/labs: cannot list the labs", root);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        char *p = g.gl_pathv[i];
+        p[strlen(p) - strlen("/lab.ini")] = '\0';
+        load_folder(root, strrchr(p, '/') + 1, obj_dir);
+    }
+    globfree(&g);
+    return LG_OK;
+}
+
+void lg_lab_remove_root(const char *root)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n_labs; i++) {
+        if (!strcmp(reg[i]->root, root))
+            lab_free(reg[i]); /* its objects stay loaded: nothing points into them then */
+        else
+            reg[k++] = reg[i];
+    }
+    n_labs = k;
+}
+
+static void scan(void)
+{
+    if (scanned)
+        return;
+    scanned = true;
+    lg_lab_add_root(lg_source_root(), lg_lab_object_dir());
+}
+
+/* --------------------------------------------------------------- lookups --- */
+
+size_t lg_lab_count(void)
+{
+    scan();
+    return n_labs;
+}
+
+const lg_lab *lg_lab_at(size_t i)
+{
+    scan();
+    return i < n_labs ? reg[i] : NULL;
 }
 
 const lg_grade_test *lg_lab_tests(const lg_lab *lab, size_t *n)
 {
-    lab_tests *lt = tests_of(lab->number, false);
-    if (!lt || lt->n == 0) {
-        *n = 0;
-        return NULL;
-    }
-    /* insertion sort: few tests, and stable by construction */
-    for (size_t i = 1; i < lt->n; i++) {
-        lg_grade_test t = lt->t[i];
-        size_t s = lt->seq[i], k = i;
-        while (k > 0 && before(lab, &t, s, &lt->t[k - 1], lt->seq[k - 1])) {
-            lt->t[k] = lt->t[k - 1];
-            lt->seq[k] = lt->seq[k - 1];
-            k--;
-        }
-        lt->t[k] = t;
-        lt->seq[k] = s;
-    }
-    *n = lt->n;
-    return lt->t;
+    *n = lab->n_tests;
+    return lab->tests;
 }
 
 static bool all_digits(const char *s)
@@ -137,8 +478,18 @@ static bool all_digits(const char *s)
     return true;
 }
 
+static const lg_lab *usable(const lg_lab *lab)
+{
+    if (lab->error) {
+        lg_seterr(LG_EINVAL, "%s", lab->error);
+        return NULL;
+    }
+    return lab;
+}
+
 const lg_lab *lg_lab_find(const char *which)
 {
+    scan();
     if (!which || !*which) {
         lg_seterr(LG_EINVAL, "name a lab by number (01) or folder (01-minimax)");
         return NULL;
@@ -152,29 +503,30 @@ const lg_lab *lg_lab_find(const char *which)
     if (all_digits(w) && len <= 6) {
         int number = atoi(w);
         for (size_t i = 0; i < n_labs; i++)
-            if (registered[i]->number == number)
-                return registered[i];
+            if (reg[i]->number == number)
+                return usable(reg[i]);
     } else {
         for (size_t i = 0; i < n_labs; i++) {
-            const char *dir = registered[i]->dir, *dash = strchr(dir, '-');
+            const char *dir = reg[i]->dir, *dash = strchr(dir, '-');
             if (strcmp(dir, w) == 0 || (dash && strcmp(dash + 1, w) == 0))
-                return registered[i];
+                return usable(reg[i]);
         }
     }
     char known[200] = "";
     size_t used = 0;
     for (size_t i = 0; i < n_labs && used + 1 < sizeof known; i++)
-        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
-                                 registered[i]->dir);
+        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "", reg[i]->dir);
     if (n_labs)
         lg_seterr(LG_EINVAL, "no lab '%s' (labs: %s)", which, known);
     else
-        lg_seterr(LG_EINVAL, "no lab '%s' (this litgan was built without labs)", which);
+        lg_seterr(LG_EINVAL, "no lab '%s' (no labs/NN-name/lab.ini under %s)", which, lg_source_root());
     return NULL;
 }
 
-const char *lg_source_root(void)
+int lg_lab_experiment(const lg_lab *lab, const char *out_dir, const char *profile)
 {
-    const char *home = getenv("LITGAN_HOME");
-    return home && *home ? home : LG_SOURCE_ROOT;
+    if (!lab->experiment)
+        return lg_seterr(LG_EINVAL, "lab %02d has no experiment", lab->number);
+    lg_lab_run run = { lab, lab->ini_path, out_dir, profile };
+    return lab->experiment(&run);
 }

@@ -1,22 +1,11 @@
 /*
- * lg_course.h - the course machinery (internal): labs and their tasks, grading tests
- * with points, the sandbox that runs student code, experiments, handouts and
- * woven reports. The public plugin API stays in core/include/litgan.h.
+ * lg_course.h - the course library's internal header: the registry's view of a
+ * lab, the sandbox and the grader, markers, handout and weave. The lab SDK
+ * (what labs/NN-name/ may use) is the public litgan/course.h; how a lab folder
+ * is laid out is in README.md ("Adding a lab").
  *
- * A lab is a folder labs/NN-name/ holding
- *   README.md      the writeup (Markdown): math, "Task N.M" sections, questions;
- *                  a line "@code FILE REGION" stands for a named code region
- *                  (woven in by `litgan weave`, never pasted);
- *   lab.ini        the experiment definition (read with inih): its [experiment]
- *                  section is the lab's own (data, nets, steps, seed, ...);
- *   grade.c        the grading tests (CUnit, one suite per task) with points,
- *                  compiled into bin/litgan; grade_hidden.c (optional) adds
- *                  hidden tests and is left out of the handout;
- *   experiment.c   the lab's experiment (`litgan lab NN`), compiled in too;
- *   *.gp           gnuplot scripts of the figures; the experiment copies them next
- *                  to their data (with a generated settings.gp) and runs them there.
- * Student code: the files a lab lists (plugins/gan.c, labs/01-minimax/optimal.c,
- * ...) with regions marked
+ * Student code: the files a lab's lab.ini lists (plugins/gan.c,
+ * labs/01-minimax/optimal.c, ...) with regions marked
  *       / * BEGIN SOLUTION Task 1.1 * /      (written without the spaces)
  *       ... reference code ...
  *       / * END SOLUTION * /
@@ -30,57 +19,70 @@
 #define LG_COURSE_H
 
 #include "../engine/lg_impl.h"
+#include "litgan/course.h"
 
 /* ----------------------------------------------------------------- labs --- */
 
 #define LG_MAX_LAB_FILES 4
 
+/* A [task N.M] section of lab.ini. */
 typedef struct lg_task {
     const char *number;       /* "1.1" */
     const char *title;        /* "The discriminator loss on logits" */
+    double points;            /* its tests' points, visible and hidden together */
 } lg_task;
 
-typedef enum lg_visibility {
-    LG_VISIBLE = 0,           /* Gradescope "visible" */
-    LG_HIDDEN = 1             /* "hidden": graded, not shown to students; not in the handout */
-} lg_visibility;
-
-typedef struct lg_grade_test {
-    const char *task;         /* "1.1": the CUnit suite it belongs to */
-    const char *name;         /* one line, e.g. "value at fixed logits" */
-    double points;
-    void (*fn)(void);         /* a CUnit test function (uses LG_GRADE_* below) */
-    lg_visibility visibility;
-} lg_grade_test;
-
-typedef struct lg_lab {
-    int number;               /* 1 */
-    const char *dir;          /* "01-minimax" (under labs/) */
-    const char *title;        /* "The minimax GAN" */
-    const lg_task *tasks;
+/* A lab: lab.ini read, its objects loaded (labs.c). */
+struct lg_lab {
+    int number;               /* 1 (the folder's leading digits) */
+    const char *dir;          /* "01-minimax" */
+    const char *title;        /* [lab] title */
+    const char *root;         /* the source root its files are relative to */
+    const char *ini_path;     /* ROOT/labs/DIR/lab.ini */
+    const lg_task *tasks;     /* [task N.M] sections, in file order */
     size_t n_tasks;
-    /* student files, relative to the source root; each is built into its own
-     * shared object for grading, named after its basename ("gan.so") */
+    /* [lab] files: student files, relative to root; each is built into its
+     * own shared object for grading, named after its basename ("gan.so") */
     const char *files[LG_MAX_LAB_FILES];
-    /* `litgan lab NN`: run the experiment of lab.ini, writing into out_dir;
-     * returns LG_OK or a status with lg_errmsg() set */
-    int (*experiment)(const struct lg_lab *lab, const char *ini_path, const char *out_dir);
-} lg_lab;
+    int (*experiment)(const lg_lab_run *run);
+    /* the registry's */
+    lg_grade_test *tests;     /* visible then hidden, sorted (lg_lab_tests) */
+    size_t n_tests;
+    bool has_hidden;          /* hidden.so was loaded */
+    const char *error;        /* why the lab cannot be used (NULL: it can) */
+};
 
-/* Called from a constructor in each lab's grade.c:
- *   static void reg(void) __attribute__((constructor));
- *   static void reg(void) { lg_lab_register(&lab); lg_lab_add_tests(1, tests, n); } */
-void lg_lab_register(const lg_lab *lab);
-void lg_lab_add_tests(int number, const lg_grade_test *tests, size_t n);
-/* Lab by number (1) or by "01" / "01-minimax"; NULL with a message if unknown. */
-const lg_lab *lg_lab_find(const char *which);
+/* Every lab under lg_source_root()/labs (loaded once, on first use), sorted by
+ * number; a lab whose lab.ini or objects fail to load is listed with its
+ * error. */
 size_t lg_lab_count(void);
 const lg_lab *lg_lab_at(size_t i);
+const char *lg_lab_error(const lg_lab *lab);
+/* Its tests in grading order: by the lab's task order, visible before hidden,
+ * then in the order the module listed them. */
 const lg_grade_test *lg_lab_tests(const lg_lab *lab, size_t *n);
+/* A lab from its lab.ini and the descriptors of its objects (hidden may be
+ * NULL), validated as a loaded one is; dir names the folder ("99-sandbox").
+ * lg_lab_make leaves it out of the registry (free it with lg_lab_free);
+ * lg_lab_add registers it (the registry owns it then). LG_EFORMAT (or
+ * LG_EINVAL) with one line naming the file otherwise, *out NULL. */
+int lg_lab_make(const char *root, const char *dir, const char *ini_path, const lg_lab_module *visible,
+                const lg_lab_module *hidden, lg_lab **out);
+void lg_lab_free(lg_lab *lab);
+int lg_lab_add(const char *root, const char *dir, const char *ini_path, const lg_lab_module *visible,
+               const lg_lab_module *hidden, const lg_lab **out);
+/* Scan another source root's labs/ (objects under obj_dir/NN-name/) too;
+ * forget its labs again. */
+int lg_lab_add_root(const char *root, const char *obj_dir);
+void lg_lab_remove_root(const char *root);
+/* Run the lab's experiment (profile NULL or "smoke") into out_dir. */
+int lg_lab_experiment(const lg_lab *lab, const char *out_dir, const char *profile);
 
 /* The source root (folder with core/, plugins/, labs/): $LITGAN_HOME if set,
  * else the folder the binary was built from. */
 const char *lg_source_root(void);
+/* Where the labs' objects are: $LITGAN_LAB_OBJECTS if set, else the build's. */
+const char *lg_lab_object_dir(void);
 
 /* ------------------------------------------------------------ the sandbox --- */
 
@@ -94,12 +96,12 @@ lg_limits lg_limits_default(void);
 
 /* A built submission: a shared object per lab file, never opened by the
  * grading process itself. */
-typedef struct lg_submission {
+struct lg_submission {
     const lg_lab *lab;
     char build_dir[4096];                 /* temporary folder with the .so files */
     char so_path[LG_MAX_LAB_FILES][4096]; /* per lab file, "" when missing */
     char compile_error[LG_MAX_LAB_FILES][512]; /* first error line, "" when built */
-} lg_submission;
+};
 
 /* Build the lab's files from src_dir (a submission folder holding the files by
  * basename) or, with src_dir NULL, from the source tree as it stands. Compiler
@@ -108,19 +110,6 @@ typedef struct lg_submission {
 int lg_submission_build(const lg_lab *lab, const char *src_dir, lg_submission *out);
 void lg_submission_free(lg_submission *s); /* removes the build folder */
 
-/* What the child sees. Valid only inside a child function. */
-typedef struct lg_child lg_child;
-/* dlsym in the object built from the lab file with this basename ("optimal.c"
- * or "optimal"); NULL (and a failure the parent reports) when missing. */
-void *lg_child_sym(lg_child *c, const char *file, const char *symbol);
-/* The plugin descriptor exported by that object (litgan_plugin_entry). */
-const lg_plugin *lg_child_plugin(lg_child *c, const char *file);
-/* Report why the computation cannot go on (one line); the child returns -1. */
-void lg_child_fail(lg_child *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* A computation with student code: fill out[0..max) and return how many
- * values, or -1 after lg_child_fail. arg is the test's own input. */
-typedef int (*lg_child_fn)(lg_child *c, const void *arg, double *out, size_t max);
 
 typedef struct lg_child_result {
     int ok;                   /* 1 when the child returned values */
@@ -142,18 +131,6 @@ int lg_sandbox_run(const lg_submission *s, lg_child_fn fn, const void *arg, doub
 /* The submission the running grading test works on (set by the grader). */
 const lg_submission *lg_grade_submission(void);
 
-/* Run fn in the sandbox for the current test; on any failure of the child
- * (crash, timeout, no result, NaN/Inf among the values) record a CUnit failure
- * naming the input and the reason, and return 0; else 1. */
-int lg_grade_call(lg_child_fn fn, const void *arg, double *out, size_t n, const char *input);
-
-/* Assert |actual - expected| <= tol (absolute, or relative to |expected| when
- * it is larger than 1), with a message that shows input, expected, actual and a
- * hint: "input: logits (1, -2); expected 1.4402, got -0.3133; hint: ...". */
-#define LG_GRADE_CLOSE(actual, expected, tol, input, hint)                            \
-    lg_grade_close((actual), (expected), (tol), (input), (hint), __FILE__, __LINE__)
-void lg_grade_close(double actual, double expected, double tol, const char *input,
-                    const char *hint, const char *file, int line);
 
 /* Grade one lab: the per-task table on f, Gradescope JSON to json_path (may be
  * NULL). Returns LG_OK when everything passed, LG_EINVAL when a test failed,
@@ -266,102 +243,6 @@ int lg_lab_main(int argc, char **argv);
  * lg_todo_value prints the same on stderr and returns NaN. */
 
 /* ---------------------------------------------------------- the lab kit ---
- * labkit.c: what every lab's experiment.c needs - its lab.ini read from a
- * table, its files built and opened, samples of G and values of D, a kernel
- * density estimate of p_g, and its figures: the lab's gnuplot scripts
- * (labs/NN-name/fig_*.gp) copied next to their data and a generated
- * settings.gp that they load for the run's values. Declared here for
- * labs/NN-name/experiment.c; litgan compare runs gnuplot through it too. */
-
-/* The value types of a lab.ini key. */
-typedef enum lg_labkit_type {
-    LG_LABKIT_STRING,   /* ptr: char[size]; longer values are refused */
-    LG_LABKIT_LONG,     /* ptr: long; one whole number >= 0 */
-    LG_LABKIT_LONGS,    /* ptr: long[size]; "0, 200, 1000": 1..size numbers >= 0, count in *count */
-    LG_LABKIT_DOUBLES,  /* ptr: double[size]; exactly size finite numbers "a, b, c" */
-    LG_LABKIT_POSITIVE  /* ptr: double; one finite number > 0 */
-} lg_labkit_type;
-
-/* One key of a lab's [experiment] section: where its value goes. */
-typedef struct lg_labkit_key {
-    const char *name;
-    lg_labkit_type type;
-    void *ptr;
-    size_t size;        /* STRING: buffer bytes; LONGS: capacity; DOUBLES: how many */
-    size_t *count;      /* LONGS only: how many were read */
-} lg_labkit_key;
-
-/* What trains a lab's GAN: the runner's options (lg_run_open), which every
- * lab.ini may set under these key names. A lab's config holds one. */
-typedef struct lg_labkit_gan {
-    char data[256], g[256], d[256], opt_d[256], opt_g[256];
-    long batch, steps, seed, d_steps, d_pretrain;
-} lg_labkit_gan;
-
-/* Read lab.ini at path: the keys of gan (data, g, d, opt_d, opt_g, batch, steps,
- * seed, d_steps, d_pretrain; none when gan is NULL), then the lab's own keys[0..n).
- * Every pointer holds its default, kept when the file does not set the key. [lab]
- * is skipped (its title is the registry's). LG_EIO when the file cannot be read;
- * LG_EFORMAT "PATH:LINE: unknown key 'x'" (or unknown section, or "bad value 'v'
- * for KEY") otherwise. */
-int lg_labkit_read_ini(const char *path, lg_labkit_gan *gan, const lg_labkit_key *keys, size_t n);
-
-/* lg_run_open with the loss plugin at loss_so, writing the run into run_dir, quiet. */
-int lg_labkit_run_open(const lg_labkit_gan *s, const char *loss_so, const char *run_dir, lg_run **out);
-/* lg_run_step; on failure the message says "WHAT, training step N: why". */
-int lg_labkit_run_step(lg_run *run, long step, const char *what);
-
-/* Build the lab's files as they stand (lg_submission_build); LG_EINVAL with
- * the compiler's first error when one does not compile (sub freed then). */
-int lg_labkit_build(const lg_lab *lab, lg_submission *sub);
-/* dlopen the object of lab file i / dlsym a function in it; NULL with
- * lg_errmsg set ("no function NAME (was it renamed?)"). The experiment runs the
- * student's code in its own process: it is the student's own run, not grading. */
-void *lg_labkit_open(const lg_submission *sub, size_t i);
-void *lg_labkit_sym(void *dl, const char *name);
-
-/* The lab's 1D dataset with an exact density (data = mog1d...); LG_EINVAL
- * naming ini_path otherwise. */
-int lg_labkit_dataset_1d(const char *spec, const char *ini_path, lg_dataset **out);
-/* out: (n) samples of ds from a stream seeded with seed. */
-void lg_labkit_data_samples(const lg_dataset *ds, unsigned long seed, size_t n, double *out);
-/* p_data(x) as an lg_density_fn (ctx: a 1D lg_dataset). */
-double lg_labkit_data_density(double x, void *ctx);
-/* out: (n) values of G(z), z ~ N(0, I) from a stream seeded with seed. */
-void lg_labkit_g_samples(lg_net *G, size_t n, unsigned long seed, double *out);
-/* out: (n) values of D(x) = sigmoid(logit) at x: (n). */
-void lg_labkit_d_values(lg_net *D, const double *x, size_t n, double *out);
-/* Point i of the grid {lo, hi, points}: lo + (hi - lo) i / (points - 1). */
-double lg_labkit_grid_x(const double grid[3], size_t i);
-
-/* A Gaussian kernel density estimate of bandwidth bw, binned and smooth (see
- * labkit.c); zero outside (lo, hi). Zero-initialise, fit, read, free. */
-typedef struct lg_labkit_kde {
-    double a, dx, bw, lo, hi;
-    size_t m;
-    double *w;
-} lg_labkit_kde;
-void lg_labkit_kde_fit(lg_labkit_kde *k, const double *x, size_t n, double bw);
-double lg_labkit_kde_density(double x, void *ctx); /* ctx: lg_labkit_kde */
-void lg_labkit_kde_free(lg_labkit_kde *k);
-
-/* fopen dir/name for writing (NULL with lg_errmsg set); fclose it, LG_EIO
- * "dir/name: write failed" when the data did not reach the file. */
-FILE *lg_labkit_fopen(const char *dir, const char *name);
-int lg_labkit_fclose(FILE *f, const char *dir, const char *name);
-
-/* settings.gp, the run's values for the lab's scripts: open it (a header naming
- * the lab, then gan's settings: data, g, d, opt_d, opt_g as strings, batch,
- * steps, seed, d_steps, d_pretrain as numbers), then add the lab's own, one
- * gnuplot assignment a line with an optional comment:
- *   seed = 1                        # the run's --seed
- *   data = 'mog1d:k=2'              (a ' in the value is doubled, gnuplot's escape) */
-FILE *lg_labkit_settings_open(const char *dir, const lg_lab *lab, const lg_labkit_gan *gan);
-void lg_labkit_gp_string(FILE *f, const char *name, const char *value, const char *comment);
-void lg_labkit_gp_number(FILE *f, const char *name, double value, const char *comment);
-/* Copy every gnuplot script (.gp) of the lab's folder labs/NN-name (under
- * lg_source_root()) into dir. */
-int lg_labkit_copy_scripts(const lg_lab *lab, const char *dir);
-
+ * labkit.c (declared in litgan/course.h): the experiment kit. */
 
 #endif /* LG_COURSE_H */

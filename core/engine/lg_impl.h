@@ -386,7 +386,6 @@ int lg_check_plugin(const char *spec, FILE *f, double tol, double *worst);
  * max|a-b| / max(max|a|, max|b|, 1e-12). */
 double lg_rel_error(const double *a, const double *b, size_t n);
 bool lg_all_finite(const double *x, size_t n);
-double lg_norm2(const double *x, size_t n);
 double lg_now(void); /* monotonic seconds */
 /* mkdir -p; LG_EIO with a message when the folder cannot be made. */
 int lg_mkdir_p(const char *dir);
@@ -396,11 +395,6 @@ char *lg_read_file(const char *path, size_t *len);
 /* Copy a file's bytes; LG_EIO with a message on failure. */
 int lg_copy_file(const char *from, const char *to);
 
-/* Run `gnuplot script` in dir, its stderr appended to dir/gnuplot.err. On
- * failure LG_EIO and, when log is not NULL, one line on log: "WHO: gnuplot
- * SCRIPT failed (see DIR/gnuplot.err); the data and the script are there to
- * rerun". The lab kit and litgan compare run their figures through it. */
-int lg_gnuplot_run(const char *dir, const char *script, const char *who, FILE *log);
 
 /* ----------------------------------------------------- child processes --- */
 

@@ -17,12 +17,15 @@
  *
  * p_g is a Gaussian kernel density estimate from many samples of G with the
  * bandwidth of lab.ini, binned onto a fine lattice (lg_labkit_kde_fit in
- * core/src/labkit.c, the lab kit, which Lab 02 uses too).
+ * the lab kit of litgan/course.h, which Lab 02 uses too).
  */
 #include "lab01.h"
 
 #include <dlfcn.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define MAX_SNAPS 8 /* room to say that 1 to 4 panels fit in fig_training.png */
 
@@ -36,8 +39,9 @@ typedef struct config {
 } config;
 
 /* lab.ini: the keys, and their defaults (the values of labs/01-minimax/lab.ini). */
-static int read_config(const char *path, config *c)
+static int read_config(const lg_lab_run *run, config *c)
 {
+    const char *path = run->ini_path;
     *c = (config){
         .gan = { .data = "mog1d:k=2,lo=-2,hi=2,sigma=0.5", .g = "1-16t-16t-1", .d = "1-32l-32l-1",
                  .opt_d = "adam:lr=1e-3,b1=0.5", .opt_g = "adam:lr=1e-3,b1=0.5",
@@ -52,7 +56,7 @@ static int read_config(const char *path, config *c)
         { "curve_every", LG_LABKIT_LONG, &c->curve_every, 1, NULL },
         { "bandwidth", LG_LABKIT_POSITIVE, &c->bandwidth, 1, NULL },
     };
-    int rc = lg_labkit_read_ini(path, &c->gan, keys, sizeof keys / sizeof keys[0]);
+    int rc = lg_labkit_read_ini(run, &c->gan, keys, sizeof keys / sizeof keys[0]);
     if (rc != LG_OK)
         return rc;
     if (c->n_snaps > 4)
@@ -93,7 +97,7 @@ static int evaluate(state *s, lg_run *run, long step, bool snap, snapshot *out, 
     lg_game *g = lg_run_game(run);
     size_t ns = (size_t)s->c->samples;
     /* the same noise at every step, so the pictures differ only by G */
-    lg_labkit_g_samples(g->net[LG_NET_G], ns, lg_seed_stream(s->c->gan.seed, 17), s->samples);
+    lg_labkit_g_samples(lg_game_net(g, LG_NET_G), ns, lg_seed_stream(s->c->gan.seed, 17), s->samples);
     lg_labkit_kde_fit(&s->kde, s->samples, ns, s->c->bandwidth);
     s->lo = fmin(s->c->grid[0], s->kde.lo); /* where either density has mass */
     s->hi = fmax(s->c->grid[1], s->kde.hi);
@@ -105,7 +109,7 @@ static int evaluate(state *s, lg_run *run, long step, bool snap, snapshot *out, 
     out->c_student = s->crit ? s->crit(lg_labkit_data_density, s->ds, lg_labkit_kde_density, &s->kde,
                                        s->lo, s->hi) : NAN;
     s->crit_nan += s->crit && isnan(out->c_student);
-    lg_labkit_d_values(g->net[LG_NET_D], s->x, s->n, s->dx);
+    lg_labkit_d_values(lg_game_net(g, LG_NET_D), s->x, s->n, s->dx);
     /* |D - D*| averaged over the mixture (p_data + p_g)/2, on the grid (Riemann sum) */
     double gap = 0, h = (s->x[s->n - 1] - s->x[0]) / (double)(s->n - 1);
     for (size_t i = 0; i < s->n; i++) {
@@ -169,19 +173,21 @@ static int write_results(const config *c, const snapshot *snaps, const char *dir
     return lg_labkit_fclose(f, dir, "results.md");
 }
 
-int lg_lab01_experiment(const lg_lab *lab, const char *ini_path, const char *out_dir)
+int lg_lab01_experiment(const lg_lab_run *lr)
 {
+    const lg_lab *lab = lr->lab;
+    const char *ini_path = lr->ini_path, *out_dir = lr->out_dir;
     config c;
-    int rc = read_config(ini_path, &c);
+    int rc = read_config(lr, &c);
     if (rc != LG_OK)
         return rc;
-    lg_submission sub;
+    lg_submission *sub;
     if ((rc = lg_labkit_build(lab, &sub)) != LG_OK)
         return rc;
     state s = { .c = &c };
     char notes[512] = "";
     /* Tasks 1.3 and 1.4 from optimal.c (files[1]); the run needs only gan.c */
-    void *dl = lg_labkit_open(&sub, 1);
+    void *dl = lg_labkit_open(sub, 1);
     s.dstar = (lg_lab01_optimal_d_fn)lg_labkit_sym(dl, "lab01_optimal_d");
     s.crit = (lg_lab01_criterion_fn)lg_labkit_sym(dl, "lab01_criterion");
     if (!s.dstar || !s.crit)
@@ -195,17 +201,20 @@ int lg_lab01_experiment(const lg_lab *lab, const char *ini_path, const char *out
     lg_run *run = NULL;
     FILE *curve = NULL;
     snapshot snaps[MAX_SNAPS];
-    if ((rc = lg_labkit_run_open(&c.gan, sub.so_path[0], run_dir, &run)) != LG_OK ||
+    if ((rc = lg_labkit_run_open(&c.gan, lg_labkit_object(sub, 0), run_dir, &run)) != LG_OK ||
         (rc = lg_labkit_dataset_1d(c.gan.data, ini_path, &s.ds)) != LG_OK)
         goto out;
     s.n = (size_t)c.grid[2];
-    s.x = lg_xcalloc(s.n, sizeof(double));
-    s.p = lg_xcalloc(s.n, sizeof(double));
-    s.q = lg_xcalloc(s.n, sizeof(double));
-    s.dx = lg_xcalloc(s.n, sizeof(double));
-    s.ds_star = lg_xcalloc(s.n, sizeof(double));
-    s.samples = lg_xcalloc((size_t)c.samples, sizeof(double));
-    s.real = lg_xcalloc((size_t)c.samples, sizeof(double));
+    if (!(s.x = lg_labkit_calloc(s.n, sizeof(double), "the grid")) ||
+        !(s.p = lg_labkit_calloc(s.n, sizeof(double), "the grid")) ||
+        !(s.q = lg_labkit_calloc(s.n, sizeof(double), "the grid")) ||
+        !(s.dx = lg_labkit_calloc(s.n, sizeof(double), "the grid")) ||
+        !(s.ds_star = lg_labkit_calloc(s.n, sizeof(double), "the grid")) ||
+        !(s.samples = lg_labkit_calloc((size_t)c.samples, sizeof(double), "samples")) ||
+        !(s.real = lg_labkit_calloc((size_t)c.samples, sizeof(double), "samples"))) {
+        rc = LG_ENOMEM;
+        goto out;
+    }
     for (size_t i = 0; i < s.n; i++)
         s.x[i] = lg_labkit_grid_x(c.grid, i);
     lg_labkit_data_samples(s.ds, lg_seed_stream(c.gan.seed, 29), (size_t)c.samples, s.real);
@@ -257,6 +266,6 @@ out:
     lg_labkit_kde_free(&s.kde);
     if (dl)
         dlclose(dl);
-    lg_submission_free(&sub);
+    lg_labkit_build_free(sub);
     return rc;
 }

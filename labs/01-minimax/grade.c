@@ -13,67 +13,17 @@
  */
 #include "lab01.h"
 
-/* ================================================================ probes === */
-
-/* The batch every value test uses: D's logit s = 0.5 x + 0.25, G(z) = 2 z - 1, so
- *   x_r = (1, -2, 3)       ->  s_real = (0.75, -0.75, 1.75)
- *   z   = (0.5, 3, -1)     ->  x_fake = (0, 5, -3)  ->  s_fake = (0.25, 2.75, -1.25) */
-const lg_probe lg_lab01_batch = {
-    .w = 0.5, .c = 0.25, .a = 2, .b = -1, .batch = 3,
-    .x_real = { 1, -2, 3 }, .z = { 0.5, 3, -1 },
-};
-const char lg_lab01_batch_text[] =
-    "D logit s = 0.5 x + 0.25, G(z) = 2 z - 1, x_real = (1, -2, 3), z = (0.5, 3, -1)";
-
-/* Identity nets (s = x, G(z) = z) at logits of +-1000: s_real = (1000, -1000),
- * s_fake = (-1000, 1000). */
-const lg_probe lg_lab01_extreme = {
-    .w = 1, .c = 0, .a = 1, .b = 0, .batch = 2,
-    .x_real = { 1000, -1000 }, .z = { -1000, 1000 },
-};
-const char lg_lab01_extreme_text[] = "identity nets, s_real = (1000, -1000), s_fake = (-1000, 1000)";
-
-
-/* The minimax discriminator loss from the paper's formula in probabilities
- * (Eq. 1 negated, batch means):  -(1/B) sum log sigma(s_r) - (1/B) sum log(1 - sigma(s_f)),
- * and its derivatives with respect to the logits, from d/ds log sigma(s) = 1 - sigma(s)
- * and d/ds log(1 - sigma(s)) = -sigma(s):
- *   cr_i = -(1 - sigma(s_r_i)) / B,   cf_i = sigma(s_f_i) / B.
- * Valid for moderate logits (sigma neither 0 nor 1 in double). */
-double lg_lab01_d_loss_ref(const lg_probe *pr, double *cr, double *cf)
-{
-    double sr[PROBE_MAX_BATCH], sf[PROBE_MAX_BATCH], v = 0, B = (double)pr->batch;
-    probe_logits(pr, sr, sf);
-    for (size_t i = 0; i < pr->batch; i++) {
-        v += -log(probe_sigmoid(sr[i])) / B - log(1.0 - probe_sigmoid(sf[i])) / B;
-        cr[i] = -(1.0 - probe_sigmoid(sr[i])) / B;
-        cf[i] = probe_sigmoid(sf[i]) / B;
-    }
-    return v;
-}
-
-/* The minimax generator loss (1/B) sum log(1 - sigma(s_f)); d/ds_f = -sigma(s_f) / B. */
-double lg_lab01_g_loss_ref(const lg_probe *pr, double *cr, double *cf)
-{
-    double sr[PROBE_MAX_BATCH], sf[PROBE_MAX_BATCH], v = 0, B = (double)pr->batch;
-    probe_logits(pr, sr, sf);
-    for (size_t i = 0; i < pr->batch; i++) {
-        v += log(1.0 - probe_sigmoid(sf[i])) / B;
-        cr[i] = 0;
-        cf[i] = -probe_sigmoid(sf[i]) / B;
-    }
-    return v;
-}
-
+#include <math.h>
+#include <stdio.h>
 
 /* ============================================================ Task 1.1 === */
 
 /* The value on the small batch, against the formula in probabilities. */
 static void t11_value(void)
 {
-    probe_check_loss(&(probe_check){
-        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "gan.c", .player = LG_PLAYER_D,
-        .what = PROBE_VALUE, .ref = lg_lab01_d_loss_ref, .tol = 1e-10,
+    lg_probe_check_loss(&(lg_probe_check){
+        .probe = &lg_probe_batch, .text = lg_probe_batch_text, .file = "gan.c", .player = LG_PLAYER_D,
+        .what = LG_PROBE_VALUE, .ref = lg_probe_gan_d_loss_ref, .tol = 1e-10,
         .hint = { "d_loss = -mean log D(x_real) - mean log(1 - D(G(z))) with D = sigmoid(logit): check each "
                   "sign, take batch means (lg_mean, not lg_sum), and score G(z), not z" } });
 }
@@ -81,9 +31,9 @@ static void t11_value(void)
 /* The gradient with respect to D's parameters (w, c), by the chain rule above. */
 static void t11_gradient(void)
 {
-    probe_check_loss(&(probe_check){
-        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "gan.c", .player = LG_PLAYER_D,
-        .what = PROBE_GRAD, .ref = lg_lab01_d_loss_ref, .tol = 1e-10,
+    lg_probe_check_loss(&(lg_probe_check){
+        .probe = &lg_probe_batch, .text = lg_probe_batch_text, .file = "gan.c", .player = LG_PLAYER_D,
+        .what = LG_PROBE_GRAD, .ref = lg_probe_gan_d_loss_ref, .tol = 1e-10,
         .hint = { NULL,
                   "d/ds of -log sigmoid(s) is -(1 - sigmoid(s)) and of -log(1 - sigmoid(s)) is "
                   "sigmoid(s); build the loss from tape ops so the gradient flows to D",
@@ -97,9 +47,9 @@ static void t11_gradient(void)
  *   d/dw = (0)(1000) + (-1/2)(-1000) + (0)(-1000) + (1/2)(1000) = 1000,  d/dc = 0. */
 static void t11_extreme(void)
 {
-    probe_check_loss(&(probe_check){
-        .probe = &lg_lab01_extreme, .text = lg_lab01_extreme_text, .file = "gan.c", .player = LG_PLAYER_D,
-        .what = PROBE_VALUE | PROBE_GRAD, .exact = { 1000.0, 1000.0, 0.0 }, .tol = 1e-9,
+    lg_probe_check_loss(&(lg_probe_check){
+        .probe = &lg_probe_extreme, .text = lg_probe_extreme_text, .file = "gan.c", .player = LG_PLAYER_D,
+        .what = LG_PROBE_VALUE | LG_PROBE_GRAD, .exact = { 1000.0, 1000.0, 0.0 }, .tol = 1e-9,
         .hint = { "log(sigmoid(s)) is log(0) = -inf at s = -1000 in double; use "
                   "log sigmoid(s) = -softplus(-s) and log(1 - sigmoid(s)) = -softplus(s)" } });
 }
@@ -108,9 +58,9 @@ static void t11_extreme(void)
 
 static void t12_value(void)
 {
-    probe_check_loss(&(probe_check){
-        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "gan.c", .player = LG_PLAYER_G,
-        .what = PROBE_VALUE, .ref = lg_lab01_g_loss_ref, .tol = 1e-10,
+    lg_probe_check_loss(&(lg_probe_check){
+        .probe = &lg_probe_batch, .text = lg_probe_batch_text, .file = "gan.c", .player = LG_PLAYER_G,
+        .what = LG_PROBE_VALUE, .ref = lg_lab01_g_loss_ref, .tol = 1e-10,
         .hint = { "the minimax generator minimises mean log(1 - D(G(z))) - the second term of V - not "
                   "-mean log D(G(z)) (that is Lab 02); check the sign and take the batch mean" } });
 }
@@ -118,9 +68,9 @@ static void t12_value(void)
 /* The gradient with respect to G's parameters (a, b): cf_i = -sigma(s_f_i) / B. */
 static void t12_gradient(void)
 {
-    probe_check_loss(&(probe_check){
-        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "gan.c", .player = LG_PLAYER_G,
-        .what = PROBE_GRAD, .ref = lg_lab01_g_loss_ref, .tol = 1e-10,
+    lg_probe_check_loss(&(lg_probe_check){
+        .probe = &lg_probe_batch, .text = lg_probe_batch_text, .file = "gan.c", .player = LG_PLAYER_G,
+        .what = LG_PROBE_GRAD, .ref = lg_lab01_g_loss_ref, .tol = 1e-10,
         .hint = { NULL, "d/ds log(1 - sigmoid(s)) = -sigmoid(s): the gradient must flow through "
                         "D into G (apply D to lg_apply(g, LG_NET_G, noise), no lg_stop_gradient)" } });
 }
@@ -132,9 +82,9 @@ static void t12_gradient(void)
  * The sample at -1000 (rejected by D) contributes nothing: the saturation. */
 static void t12_extreme(void)
 {
-    probe_check_loss(&(probe_check){
-        .probe = &lg_lab01_extreme, .text = lg_lab01_extreme_text, .file = "gan.c", .player = LG_PLAYER_G,
-        .what = PROBE_VALUE | PROBE_GRAD, .exact = { -500.0, -500.0, -0.5 }, .tol = 1e-9,
+    lg_probe_check_loss(&(lg_probe_check){
+        .probe = &lg_probe_extreme, .text = lg_probe_extreme_text, .file = "gan.c", .player = LG_PLAYER_G,
+        .what = LG_PROBE_VALUE | LG_PROBE_GRAD, .exact = { -500.0, -500.0, -0.5 }, .tol = 1e-9,
         .hint = { "log(1 - sigmoid(1000)) is log(0) = -inf when computed naively; use "
                   "log(1 - sigmoid(s)) = -softplus(s)" } });
 }
@@ -162,13 +112,6 @@ static int dstar_child(lg_child *c, const void *arg, double *out, size_t max)
     return (int)a->n;
 }
 
-/* Gaussian density N(x; mu, s^2), from its definition. */
-double lg_lab01_gauss(double x, double mu, double s)
-{
-    double u = (x - mu) / s;
-    return exp(-0.5 * u * u) / (s * sqrt(2.0 * M_PI));
-}
-
 /* p = N(0, 1), q = N(1, 1) on x = -4, -3.75, ..., 5. Derivation:
  *   q(x)/p(x) = exp(-(x-1)^2/2 + x^2/2) = exp(x - 1/2),
  *   D*(x) = p / (p + q) = 1 / (1 + q/p) = sigma(1/2 - x). */
@@ -180,13 +123,13 @@ static void t13_gaussians(void)
         x[i] = -4 + 0.25 * i;
         p[i] = lg_lab01_gauss(x[i], 0, 1);
         q[i] = lg_lab01_gauss(x[i], 1, 1);
-        expected[i] = probe_sigmoid(0.5 - x[i]);
+        expected[i] = lg_probe_sigmoid(0.5 - x[i]);
     }
     dstar_arg a = { N, p, q };
     const char *in = "p_data = N(0, 1), p_g = N(1, 1) on x = -4, -3.75, ..., 5";
     if (!lg_grade_call(dstar_child, &a, out, N, in))
         return;
-    probe_close_all(out, expected, N, 1e-12, 0, "p_data = N(0, 1), p_g = N(1, 1), x", x,
+    lg_probe_close_all(out, expected, N, 1e-12, 0, "p_data = N(0, 1), p_g = N(1, 1), x", x,
                     "D*(x) = p_data(x) / (p_data(x) + p_g(x)): the data density on top "
                     "(here D*(x) = sigmoid(1/2 - x))");
 }
@@ -243,7 +186,7 @@ static void t13_tiny(void)
         x[i] = 0.49 + 0.002 * i;
         p[i] = lg_lab01_gauss(x[i], 0, s);
         q[i] = lg_lab01_gauss(x[i], 1, s);
-        expected[i] = probe_sigmoid((1 - 2 * x[i]) / (2 * s * s));
+        expected[i] = lg_probe_sigmoid((1 - 2 * x[i]) / (2 * s * s));
     }
     x[11] = NAN; /* not a grid point: the pair below */
     p[11] = 1e-300;
@@ -255,52 +198,11 @@ static void t13_tiny(void)
     if (!lg_grade_call(dstar_child, &a, out, N, in))
         return;
     const char *hint = "tiny but non-zero densities still have a ratio: no epsilon in p/(p+q)";
-    probe_close_all(out, expected, N - 1, 1e-9, 0, "p_data = N(0, 0.05^2), p_g = N(1, 0.05^2), x", x, hint);
+    lg_probe_close_all(out, expected, N - 1, 1e-9, 0, "p_data = N(0, 0.05^2), p_g = N(1, 0.05^2), x", x, hint);
     LG_GRADE_CLOSE(out[11], expected[11], 1e-9, "(p_data, p_g) = (1e-300, 3e-300)", hint);
 }
 
 /* ============================================================ Task 1.4 === */
-
-/* A Gaussian mixture on the line: sum_k w_k N(x; mu_k, sigma^2). */
-double lg_lab01_mix_density(double x, void *ctx)
-{
-    const lg_lab01_mix *m = ctx;
-    double v = 0;
-    for (int k = 0; k < m->k; k++)
-        v += m->w[k] * lg_lab01_gauss(x, m->mu[k], m->sigma);
-    return v;
-}
-
-static int criterion_child(lg_child *c, const void *arg, double *out, size_t max)
-{
-    const lg_lab01_crit_arg *a = arg;
-    (void)max;
-    lg_lab01_criterion_fn f = (lg_lab01_criterion_fn)lg_child_sym(c, "optimal.c", "lab01_criterion");
-    if (!f)
-        return -1;
-    lg_lab01_mix p = a->p, q = a->q; /* the student may write through ctx: copies */
-    out[0] = f(lg_lab01_mix_density, &p, lg_lab01_mix_density, &q, a->lo, a->hi);
-    return 1;
-}
-
-/* Run the student's C(G) on a in the sandbox; assert it is within tol of expected,
- * the message naming a's densities and interval. */
-void lg_lab01_criterion_check(const lg_lab01_crit_arg *a, double expected, double tol, const char *hint)
-{
-    char in[512];
-    double v;
-    snprintf(in, sizeof in, "p_data = %s, p_g = %s, on [%g, %g]", a->p_text, a->q_text, a->lo, a->hi);
-    if (lg_grade_call(criterion_child, a, &v, 1, in))
-        LG_GRADE_CLOSE(v, expected, tol, in, hint);
-}
-
-/* The identity of Theorem 1: C(G) = -log 4 + 2 JSD(p_data || p_g), with the JSD
- * from the library's quadrature (lg_jsd_1d), independent of the student's code. */
-double lg_lab01_criterion_ref(const lg_lab01_crit_arg *a)
-{
-    lg_lab01_mix p = a->p, q = a->q;
-    return -log(4.0) + 2.0 * lg_jsd_1d(lg_lab01_mix_density, &p, lg_lab01_mix_density, &q, a->lo, a->hi);
-}
 
 /* p_g = p_data: D* = 1/2 everywhere, so C(G) = E log 1/2 + E log 1/2 = -log 4. */
 static void t14_equal(void)
@@ -348,13 +250,6 @@ static void t14_narrow(void)
 
 /* ======================================================== registration === */
 
-static const lg_task tasks[] = {
-    { "1.1", "The discriminator loss on logits (gan.c)" },
-    { "1.2", "The minimax generator loss (gan.c)" },
-    { "1.3", "The optimal discriminator D* (optimal.c)" },
-    { "1.4", "The criterion C(G) by quadrature (optimal.c)" },
-};
-
 static const lg_grade_test tests[] = {
     { "1.1", "d_loss: value on a small batch", 1, t11_value, LG_VISIBLE },
     { "1.1", "d_loss: gradient with respect to D's parameters", 1, t11_gradient, LG_VISIBLE },
@@ -372,20 +267,13 @@ static const lg_grade_test tests[] = {
     { "1.4", "C(G) = -log 4 + 2 JSD with narrow modes", 1, t14_narrow, LG_VISIBLE },
 };
 
-static const lg_lab lab = {
-    .number = 1,
-    .dir = "01-minimax",
-    .title = "The minimax GAN",
-    .tasks = tasks,
-    .n_tasks = sizeof tasks / sizeof tasks[0],
-    .files = { "plugins/gan.c", "labs/01-minimax/optimal.c" },
+static const lg_lab_module module = {
+    .abi_version = LG_LAB_ABI_VERSION,
+    .struct_size = sizeof(lg_lab_module),
+    .dir = LG_LAB_NAME, /* the folder's name, from the Makefile */
+    .tests = tests,
+    .n_tests = sizeof tests / sizeof tests[0],
     .experiment = lg_lab01_experiment,
 };
 
-/* Before grade_hidden.c's constructor, which adds to this lab. */
-static void lg_lab01_register(void) __attribute__((constructor(110)));
-static void lg_lab01_register(void)
-{
-    lg_lab_register(&lab);
-    lg_lab_add_tests(1, tests, sizeof tests / sizeof tests[0]);
-}
+LG_LAB_EXPORT const lg_lab_module *litgan_lab_entry(void) { return &module; }

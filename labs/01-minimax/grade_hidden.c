@@ -6,6 +6,8 @@
  */
 #include "lab01.h"
 
+#include <math.h>
+
 /* G "1-8t-1", D "1-8l-1" (LeakyReLU 0.2), initialised from seed 7; a batch of 16
  * real points and noise values spread over [-3, 3]. */
 static lg_probe mlp_probe(const char *file, lg_player player)
@@ -26,15 +28,15 @@ static const char mlp_text[] = "G 1-8t-1, D 1-8l-1 (seed 7), batch 16";
 static void check_mlp(lg_player player)
 {
     lg_probe pr = mlp_probe("gan.c", player);
-    double out[51], cr[PROBE_MAX_BATCH], cf[PROBE_MAX_BATCH], g[50];
-    if (!lg_grade_call(probe_child, &pr, out, 51, mlp_text))
+    double out[51], cr[LG_PROBE_MAX_BATCH], cf[LG_PROBE_MAX_BATCH], g[50];
+    if (!lg_grade_call(lg_probe_child, &pr, out, 51, mlp_text))
         return;
-    double v = player == LG_PLAYER_D ? lg_lab01_d_loss_ref(&pr, cr, cf) : lg_lab01_g_loss_ref(&pr, cr, cf);
+    double v = player == LG_PLAYER_D ? lg_probe_gan_d_loss_ref(&pr, cr, cf) : lg_lab01_g_loss_ref(&pr, cr, cf);
     LG_GRADE_CLOSE(out[0], v, 1e-10, mlp_text, "the batch mean of the per-sample loss, on any network");
-    probe_chain_grad(&pr, cr, cf, g);
+    lg_probe_chain_grad(&pr, cr, cf, g);
     /* D's parameters for d_loss, G's for g_loss: (1*8 + 8) + (8*1 + 1) = 25 each */
     size_t off = player == LG_PLAYER_D ? 0 : 25;
-    probe_close_all(out + 1 + off, g + off, 25, 1e-9, 0, "parameter index", NULL,
+    lg_probe_close_all(out + 1 + off, g + off, 25, 1e-9, 0, "parameter index", NULL,
                     "the gradient must reach every parameter of the player's network");
 }
 
@@ -71,5 +73,12 @@ static const lg_grade_test hidden[] = {
     { "1.4", "C(G) with one mode of width 0.01 on a wide interval", 1, h14_hidden_mode, LG_HIDDEN },
 };
 
-static void lab01_register_hidden(void) __attribute__((constructor(120)));
-static void lab01_register_hidden(void) { lg_lab_add_tests(1, hidden, sizeof hidden / sizeof hidden[0]); }
+static const lg_lab_module module = {
+    .abi_version = LG_LAB_ABI_VERSION,
+    .struct_size = sizeof(lg_lab_module),
+    .dir = LG_LAB_NAME, /* the folder's name, from the Makefile */
+    .tests = hidden,
+    .n_tests = sizeof hidden / sizeof hidden[0],
+};
+
+LG_LAB_EXPORT const lg_lab_module *litgan_lab_hidden_entry(void) { return &module; }

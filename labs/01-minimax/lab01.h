@@ -1,11 +1,12 @@
 /*
- * lab01.h - what Lab 01's grade.c, grade_hidden.c and experiment.c share (not
- * student code: the student's files are gan.c and optimal.c).
+ * lab01.h - what Lab 01's grade.c, grade_hidden.c, refs.c and experiment.c
+ * share (not student code: the student's files are gan.c and optimal.c). The
+ * probes and the lab kit are the course library's (litgan/course.h).
  */
 #ifndef LG_LAB01_H
 #define LG_LAB01_H
 
-#include "probe.h"
+#include "litgan/course.h"
 
 /* The student's functions in optimal.c, looked up by name (never linked in). */
 typedef double (*lg_lab01_density_fn)(double x, void *ctx);
@@ -33,13 +34,10 @@ void lg_lab01_criterion_check(const lg_lab01_crit_arg *a, double expected, doubl
 /* -log 4 + 2 JSD(p || q) with the library's quadrature (Theorem 1). */
 double lg_lab01_criterion_ref(const lg_lab01_crit_arg *a);
 
-/* The probes of the loss tests, their descriptions, and the closed forms. */
-extern const lg_probe lg_lab01_batch, lg_lab01_extreme;
-extern const char lg_lab01_batch_text[], lg_lab01_extreme_text[];
-double lg_lab01_d_loss_ref(const lg_probe *pr, double *cr, double *cf);
+/* The minimax generator loss and its logit derivatives (refs.c). */
 double lg_lab01_g_loss_ref(const lg_probe *pr, double *cr, double *cf);
 
 /* `litgan lab 01` (experiment.c) */
-int lg_lab01_experiment(const lg_lab *lab, const char *ini_path, const char *out_dir);
+int lg_lab01_experiment(const lg_lab_run *run);
 
 #endif

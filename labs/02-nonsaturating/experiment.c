@@ -26,7 +26,11 @@
 #include "lab02.h"
 
 #include <dlfcn.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
 
 typedef struct config {
     lg_labkit_gan gan;             /* data, nets, optimizers, batch, steps, seed, d_pretrain */
@@ -35,8 +39,9 @@ typedef struct config {
 } config;
 
 /* lab.ini: the keys, and their defaults (the values of labs/02-nonsaturating/lab.ini). */
-static int read_config(const char *path, config *c)
+static int read_config(const lg_lab_run *run, config *c)
 {
+    const char *path = run->ini_path;
     *c = (config){
         .gan = { .data = "mog1d:k=2,lo=3,hi=6,sigma=0.5", .g = "1-16t-16t-1", .d = "1-32l-32l-1",
                  .opt_d = "adam:lr=1e-3,b1=0.5", .opt_g = "sgd:lr=0.02",
@@ -49,7 +54,7 @@ static int read_config(const char *path, config *c)
         { "bandwidth", LG_LABKIT_POSITIVE, &c->bandwidth, 1, NULL },
         { "grid", LG_LABKIT_DOUBLES, c->grid, 3, NULL },
     };
-    int rc = lg_labkit_read_ini(path, &c->gan, keys, sizeof keys / sizeof keys[0]);
+    int rc = lg_labkit_read_ini(run, &c->gan, keys, sizeof keys / sizeof keys[0]);
     if (rc != LG_OK)
         return rc;
     if (c->gan.steps < 1 || c->gan.batch < 1 || c->log_every < 1 || c->samples < 100)
@@ -78,32 +83,33 @@ static int measure(lg_run *run, const gsl_matrix *real, const gsl_matrix *noise,
                    size_t n_data, lg_lab02_grad_fn pred, const config *c, double *work, row *out)
 {
     lg_game *g = lg_run_game(run);
-    gsl_matrix_memcpy(g->real, real);
-    gsl_matrix_memcpy(g->noise, noise);
-    lg_node *o = lg_game_objective(g, LG_PLAYER_D);
-    if (!o)
-        return LG_EPLUGIN;
-    out->loss_d = lg_scalar(o);
-    if (!(o = lg_game_objective(g, LG_PLAYER_G)))
-        return LG_EPLUGIN;
-    out->loss_g = lg_scalar(o);
-    size_t n = lg_game_param_count(g), nD = g->net[LG_NET_D]->n_params;
-    double *grad = lg_xmalloc(n * sizeof(double));
-    int rc = lg_game_loss_grad(g, LG_PLAYER_G, grad);
-    out->gnorm = lg_norm2(grad + nD, g->net[LG_NET_G]->n_params); /* G's block of [theta_D, theta_G] */
+    lg_net *G = lg_game_net(g, LG_NET_G), *D = lg_game_net(g, LG_NET_D);
+    gsl_matrix_memcpy(lg_game_real_batch(g), real);
+    gsl_matrix_memcpy(lg_game_noise_batch(g), noise);
+    int rc = lg_game_eval(g, LG_PLAYER_D, &out->loss_d, NULL);
+    if (rc != LG_OK || (rc = lg_game_eval(g, LG_PLAYER_G, &out->loss_g, NULL)) != LG_OK)
+        return rc;
+    size_t n = lg_game_param_count(g), nD, nG;
+    lg_net_params(D, &nD);
+    lg_net_params(G, &nG);
+    double *grad = lg_labkit_calloc(n, sizeof(double), "the gradient");
+    if (!grad)
+        return LG_ENOMEM;
+    rc = lg_game_loss_grad(g, LG_PLAYER_G, grad);
+    out->gnorm = lg_norm2(grad + nD, nG); /* G's block of [theta_D, theta_G] */
     free(grad);
     if (rc != LG_OK)
         return rc;
     /* D(G(z)) on the fixed noise, and the magnitude gradients.c predicts there */
     size_t B = noise->size1;
-    lg_labkit_g_samples(g->net[LG_NET_G], B, lg_seed_stream(c->gan.seed, 41), work);
-    lg_labkit_d_values(g->net[LG_NET_D], work, B, work + B);
+    lg_labkit_g_samples(G, B, lg_seed_stream(c->gan.seed, 41), work);
+    lg_labkit_d_values(D, work, B, work + B);
     out->d_fake = out->pred = 0;
     for (size_t i = 0; i < B; i++) {
         out->d_fake += work[B + i] / (double)B;
         out->pred += pred ? pred(work[B + i]) / (double)B : NAN;
     }
-    lg_labkit_g_samples(g->net[LG_NET_G], n_data, lg_seed_stream(c->gan.seed, 43), work);
+    lg_labkit_g_samples(G, n_data, lg_seed_stream(c->gan.seed, 43), work);
     out->w1 = lg_w1_1d(work, n_data, data, n_data);
     return LG_OK;
 }
@@ -118,18 +124,23 @@ static int train(const config *c, const char *loss_path, const char *name, const
     if (rc != LG_OK)
         return rc;
     t->name = name;
-    t->rows = lg_xcalloc((size_t)(c->gan.steps / c->log_every + 2), sizeof(row));
     t->n = 0;
+    if (!(t->rows = lg_labkit_calloc((size_t)(c->gan.steps / c->log_every + 2), sizeof(row), "the trace"))) {
+        lg_run_close(run);
+        return LG_ENOMEM;
+    }
     size_t B = (size_t)c->gan.batch, nd = (size_t)c->samples;
     /* the fixed batch: the same stream for both runs */
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, lg_seed_stream(c->gan.seed, 37));
     lg_game *g = lg_run_game(run);
-    gsl_matrix *real = gsl_matrix_alloc(B, 1), *noise = gsl_matrix_alloc(B, g->noise->size2);
-    ds->sample(ds, r, real);
+    gsl_matrix *real = gsl_matrix_alloc(B, 1), *noise = gsl_matrix_alloc(B, lg_game_noise_batch(g)->size2);
+    lg_dataset_sample(ds, r, real);
     for (size_t i = 0; i < noise->size1 * noise->size2; i++)
         noise->data[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
-    double *work = lg_xmalloc((2 * B + nd) * sizeof(double));
+    double *work = lg_labkit_calloc(2 * B + nd, sizeof(double), "samples");
+    if (!work)
+        rc = LG_ENOMEM;
     const char *what = !strcmp(name, "gan") ? "the minimax run (plugins/gan.c of Lab 01)"
                                             : "the non-saturating run (plugins/nsgan.c)";
     for (long step = 1; rc == LG_OK && step <= c->gan.steps; step++) {
@@ -141,9 +152,10 @@ static int train(const config *c, const char *loss_path, const char *name, const
             rc = measure(run, real, noise, data, nd, pred, c, work, w);
         }
     }
+    if (rc == LG_OK && !(t->final = lg_labkit_calloc(nd, sizeof(double), "samples")))
+        rc = LG_ENOMEM;
     if (rc == LG_OK) {
-        t->final = lg_xmalloc(nd * sizeof(double));
-        lg_labkit_g_samples(lg_run_game(run)->net[LG_NET_G], nd, lg_seed_stream(c->gan.seed, 43), t->final);
+        lg_labkit_g_samples(lg_game_net(lg_run_game(run), LG_NET_G), nd, lg_seed_stream(c->gan.seed, 43), t->final);
     }
     free(work);
     gsl_matrix_free(real);
@@ -258,29 +270,31 @@ static int write_results(const config *c, const trace *t, const char *dir, const
     return lg_labkit_fclose(f, dir, "results.md");
 }
 
-int lg_lab02_experiment(const lg_lab *lab, const char *ini_path, const char *out_dir)
+int lg_lab02_experiment(const lg_lab_run *lr)
 {
+    const lg_lab *lab = lr->lab;
+    const char *ini_path = lr->ini_path, *out_dir = lr->out_dir;
     config c;
-    int rc = read_config(ini_path, &c);
+    int rc = read_config(lr, &c);
     if (rc != LG_OK)
         return rc;
     const lg_lab *lab1 = lg_lab_find("01");
     if (!lab1)
         return lg_seterr(LG_EINVAL, "Lab 02's experiment needs Lab 01 (plugins/gan.c): %s", lg_errmsg());
-    lg_submission sub, sub1;
+    lg_submission *sub, *sub1;
     if ((rc = lg_labkit_build(lab, &sub)) != LG_OK)
         return rc;
     if ((rc = lg_labkit_build(lab1, &sub1)) != LG_OK) {
         char why[512];
         snprintf(why, sizeof why, "%s", lg_errmsg());
-        lg_submission_free(&sub);
+        lg_labkit_build_free(sub);
         return lg_seterr(rc, "Lab 02 trains Lab 01's minimax loss too: %s", why);
     }
     trace t[2];
     memset(t, 0, sizeof t);
     char notes[256] = "";
     double *data = NULL;
-    void *dl = lg_labkit_open(&sub, 1);
+    void *dl = lg_labkit_open(sub, 1);
     lg_lab02_grad_fn mm = (lg_lab02_grad_fn)lg_labkit_sym(dl, "lab02_minimax_grad");
     lg_lab02_grad_fn ns = (lg_lab02_grad_fn)lg_labkit_sym(dl, "lab02_nonsat_grad");
     if (!mm || !ns || isnan(mm(0.5)) || isnan(ns(0.5))) {
@@ -290,10 +304,13 @@ int lg_lab02_experiment(const lg_lab *lab, const char *ini_path, const char *out
     lg_dataset *ds = NULL;
     if ((rc = lg_labkit_dataset_1d(c.gan.data, ini_path, &ds)) != LG_OK)
         goto out;
-    data = lg_xmalloc((size_t)c.samples * sizeof(double));
+    if (!(data = lg_labkit_calloc((size_t)c.samples, sizeof(double), "samples"))) {
+        rc = LG_ENOMEM;
+        goto out;
+    }
     lg_labkit_data_samples(ds, lg_seed_stream(c.gan.seed, 29), (size_t)c.samples, data);
-    if ((rc = train(&c, sub1.so_path[0], "gan", out_dir, ds, data, mm, &t[0])) != LG_OK ||
-        (rc = train(&c, sub.so_path[0], "nsgan", out_dir, ds, data, ns, &t[1])) != LG_OK)
+    if ((rc = train(&c, lg_labkit_object(sub1, 0), "gan", out_dir, ds, data, mm, &t[0])) != LG_OK ||
+        (rc = train(&c, lg_labkit_object(sub, 0), "nsgan", out_dir, ds, data, ns, &t[1])) != LG_OK)
         goto out;
     if ((rc = write_trace(&t[0], &c, out_dir)) != LG_OK || (rc = write_trace(&t[1], &c, out_dir)) != LG_OK ||
         (rc = write_final(&c, ds, t, out_dir)) != LG_OK || (mm && (rc = write_curves(mm, ns, out_dir)) != LG_OK))
@@ -316,7 +333,7 @@ out:
     lg_dataset_free(ds);
     if (dl)
         dlclose(dl);
-    lg_submission_free(&sub);
-    lg_submission_free(&sub1);
+    lg_labkit_build_free(sub);
+    lg_labkit_build_free(sub1);
     return rc;
 }

@@ -2,7 +2,7 @@
  * grade.c - Lab 02 (the non-saturating GAN): the lab's registration and its
  * grading tests, one CUnit suite per task.
  *
- * As in Lab 01 (whose probes this file reuses, labs/01-minimax/probe.h): student
+ * As in Lab 01 (the probes are the course library's, litgan/course.h): student
  * code runs only in the sandboxed child, and every expected value is a closed form
  * derived beside it and computed here.
  *
@@ -10,40 +10,27 @@
  */
 #include "lab02.h"
 
+#include <math.h>
+#include <stdio.h>
+
 /* ============================================================ Task 2.1 === */
 
-/* The non-saturating generator loss from its definition (Goodfellow et al. 2014,
- * Sec. 3: G maximises log D(G(z))), as a batch mean to minimise:
- *   g_loss = -(1/B) sum log sigma(s_f),  d g_loss / d s_f_i = -(1 - sigma(s_f_i)) / B
- * (d/ds log sigma(s) = 1 - sigma(s)). Valid for moderate logits. */
-double lg_lab02_ns_loss_ref(const lg_probe *pr, double *cr, double *cf)
-{
-    double sr[PROBE_MAX_BATCH], sf[PROBE_MAX_BATCH], v = 0, B = (double)pr->batch;
-    probe_logits(pr, sr, sf);
-    for (size_t i = 0; i < pr->batch; i++) {
-        v += -log(probe_sigmoid(sf[i])) / B;
-        cr[i] = 0;
-        cf[i] = -(1.0 - probe_sigmoid(sf[i])) / B;
-    }
-    return v;
-}
-
 /* nsgan's discriminator plays the same game as gan's: the value and D's
- * gradient against the closed forms of Lab 01 (grade.c there). */
+ * gradient against the closed forms of the original GAN's D loss (lg_probe_gan_d_loss_ref). */
 static void t21_d_loss(void)
 {
-    probe_check_loss(&(probe_check){
-        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "nsgan.c", .player = LG_PLAYER_D,
-        .what = PROBE_VALUE | PROBE_GRAD, .ref = lg_lab01_d_loss_ref, .tol = 1e-10,
+    lg_probe_check_loss(&(lg_probe_check){
+        .probe = &lg_probe_batch, .text = lg_probe_batch_text, .file = "nsgan.c", .player = LG_PLAYER_D,
+        .what = LG_PROBE_VALUE | LG_PROBE_GRAD, .ref = lg_probe_gan_d_loss_ref, .tol = 1e-10,
         .hint = { "nsgan's d_loss is the discriminator loss of Task 1.1: "
                   "-mean log D(x_real) - mean log(1 - D(G(z))), on logits with softplus" } });
 }
 
 static void t21_value(void)
 {
-    probe_check_loss(&(probe_check){
-        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "nsgan.c", .player = LG_PLAYER_G,
-        .what = PROBE_VALUE, .ref = lg_lab02_ns_loss_ref, .tol = 1e-10,
+    lg_probe_check_loss(&(lg_probe_check){
+        .probe = &lg_probe_batch, .text = lg_probe_batch_text, .file = "nsgan.c", .player = LG_PLAYER_G,
+        .what = LG_PROBE_VALUE, .ref = lg_lab02_ns_loss_ref, .tol = 1e-10,
         .hint = { "the non-saturating generator minimises -mean log D(G(z)) (not mean "
                   "log(1 - D(G(z))), the minimax loss of Lab 01); check the sign and take the mean" } });
 }
@@ -51,9 +38,9 @@ static void t21_value(void)
 /* Gradient with respect to G's parameters (a, b), cf_i = -(1 - sigma(s_f_i)) / B. */
 static void t21_gradient(void)
 {
-    probe_check_loss(&(probe_check){
-        .probe = &lg_lab01_batch, .text = lg_lab01_batch_text, .file = "nsgan.c", .player = LG_PLAYER_G,
-        .what = PROBE_GRAD, .ref = lg_lab02_ns_loss_ref, .tol = 1e-10,
+    lg_probe_check_loss(&(lg_probe_check){
+        .probe = &lg_probe_batch, .text = lg_probe_batch_text, .file = "nsgan.c", .player = LG_PLAYER_G,
+        .what = LG_PROBE_GRAD, .ref = lg_lab02_ns_loss_ref, .tol = 1e-10,
         .hint = { NULL, "d/ds (-log sigmoid(s)) = -(1 - sigmoid(s)); the loss must be built "
                         "from D applied to G(z) so the gradient reaches G" } });
 }
@@ -65,9 +52,9 @@ static void t21_gradient(void)
  * the fake that D rejects (s = -1000) gets the full gradient - no saturation. */
 static void t21_extreme(void)
 {
-    probe_check_loss(&(probe_check){
-        .probe = &lg_lab01_extreme, .text = lg_lab01_extreme_text, .file = "nsgan.c", .player = LG_PLAYER_G,
-        .what = PROBE_VALUE | PROBE_GRAD, .exact = { 500.0, 500.0, -0.5 }, .tol = 1e-9,
+    lg_probe_check_loss(&(lg_probe_check){
+        .probe = &lg_probe_extreme, .text = lg_probe_extreme_text, .file = "nsgan.c", .player = LG_PLAYER_G,
+        .what = LG_PROBE_VALUE | LG_PROBE_GRAD, .exact = { 500.0, 500.0, -0.5 }, .tol = 1e-9,
         .hint = { "log(sigmoid(-1000)) is log(0) = -inf in double; use -log sigmoid(s) = softplus(-s)" } });
 }
 
@@ -109,7 +96,7 @@ static void t22_minimax(void)
     double out[2 * N_GRID];
     if (!lg_grade_call(grads_child, &a, out, 2 * N_GRID, d_grid_text))
         return;
-    probe_close_all(out, d_grid, N_GRID, 1e-9, 1, "minimax at D(G(z))", d_grid,
+    lg_probe_close_all(out, d_grid, N_GRID, 1e-9, 1, "minimax at D(G(z))", d_grid,
                     "differentiate log(1 - sigmoid(s)) with respect to the logit s (not with "
                     "respect to D), then write the result in terms of D = sigmoid(s)");
 }
@@ -123,7 +110,7 @@ static void t22_nonsat(void)
         expected[i] = 1.0 - d_grid[i];
     if (!lg_grade_call(grads_child, &a, out, 2 * N_GRID, d_grid_text))
         return;
-    probe_close_all(out + N_GRID, expected, N_GRID, 1e-9, 1, "non-saturating at D(G(z))", d_grid,
+    lg_probe_close_all(out + N_GRID, expected, N_GRID, 1e-9, 1, "non-saturating at D(G(z))", d_grid,
                     "differentiate -log sigmoid(s) with respect to the logit s, then write "
                     "the result in terms of D = sigmoid(s)");
 }
@@ -145,16 +132,11 @@ static void t22_ends(void)
         return;
     const char *hint = "compute the magnitudes directly from D: going through the logit "
                        "log(D / (1 - D)) and back is inf at D = 1 and loses precision near 0 and 1";
-    probe_close_all(out, e_mm, N, 1e-12, 1, "minimax at D(G(z))", d, hint);
-    probe_close_all(out + N, e_ns, N, 1e-12, 1, "non-saturating at D(G(z))", d, hint);
+    lg_probe_close_all(out, e_mm, N, 1e-12, 1, "minimax at D(G(z))", d, hint);
+    lg_probe_close_all(out + N, e_ns, N, 1e-12, 1, "non-saturating at D(G(z))", d, hint);
 }
 
 /* ======================================================== registration === */
-
-static const lg_task tasks[] = {
-    { "2.1", "The non-saturating GAN's losses (nsgan.c)" },
-    { "2.2", "Gradient magnitudes of both G losses (gradients.c)" },
-};
 
 static const lg_grade_test tests[] = {
     { "2.1", "d_loss: the discriminator loss of Task 1.1", 1, t21_d_loss, LG_VISIBLE },
@@ -166,19 +148,13 @@ static const lg_grade_test tests[] = {
     { "2.2", "both at D = 0, 1 and next to them", 1, t22_ends, LG_VISIBLE },
 };
 
-static const lg_lab lab = {
-    .number = 2,
-    .dir = "02-nonsaturating",
-    .title = "The non-saturating GAN",
-    .tasks = tasks,
-    .n_tasks = sizeof tasks / sizeof tasks[0],
-    .files = { "plugins/nsgan.c", "labs/02-nonsaturating/gradients.c" },
+static const lg_lab_module module = {
+    .abi_version = LG_LAB_ABI_VERSION,
+    .struct_size = sizeof(lg_lab_module),
+    .dir = LG_LAB_NAME, /* the folder's name, from the Makefile */
+    .tests = tests,
+    .n_tests = sizeof tests / sizeof tests[0],
     .experiment = lg_lab02_experiment,
 };
 
-static void lab02_register(void) __attribute__((constructor(110)));
-static void lab02_register(void)
-{
-    lg_lab_register(&lab);
-    lg_lab_add_tests(2, tests, sizeof tests / sizeof tests[0]);
-}
+LG_LAB_EXPORT const lg_lab_module *litgan_lab_entry(void) { return &module; }

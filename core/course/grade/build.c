@@ -254,12 +254,12 @@ int lg_submission_build(const lg_lab *lab, const char *src_dir, lg_submission *o
         return lg_seterr(LG_EIO, "cannot hand the build folder to uid %d: %s", LG_NOBODY, strerror(e));
     }
     chmod(out->build_dir, 0755);
-    const char *srcroot = lg_source_root();
+    const char *srcroot = lab->root; /* the lab's files; the SDK is this litgan's */
     /* the public headers, copied: the compiler may run as nobody, who need
      * not be able to read the source tree */
     char inc_dir[4200], inc[4300];
     snprintf(inc_dir, sizeof inc_dir, "%s/include", out->build_dir);
-    copy_headers(srcroot, inc_dir);
+    copy_headers(lg_source_root(), inc_dir);
     snprintf(inc, sizeof inc, "-I%s", inc_dir);
     char gsl[8][256];
     size_t n_gsl = gsl_cflags(gsl);

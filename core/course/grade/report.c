@@ -39,7 +39,7 @@ void lg_grade_table(FILE *f, const lg_lab *lab, const char *subdir, const lg_sub
     if (subdir)
         fprintf(f, "Submission: %s\n", subdir);
     else
-        fprintf(f, "Submission: the source tree (%s)\n", lg_source_root());
+        fprintf(f, "Submission: the source tree (%s)\n", lab->root);
     for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++)
         if (sub->compile_error[i][0]) {
             const char *base = strrchr(lab->files[i], '/') ? strrchr(lab->files[i], '/') + 1

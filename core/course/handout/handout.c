@@ -6,7 +6,7 @@
  * committed come along and ignored ones do not; elsewhere a walk that skips
  * build/, build-san/, bin/, runs/ and reports/ except reports/templates/).
  * What is left out (instructor material): tests/ (unit tests, hostile
- * plugins, mutants), .ci/, labs/NN-name/grade_hidden.c, and what a
+ * plugins, mutants), .ci/, labs/NN-name/grade_hidden*.c and check/, and what a
  * labs/NN-name/handout-exclude file lists (one path or glob a line, relative
  * to that lab's folder, or to the source root when it starts with '/';
  * a trailing '/' names a folder; '#' starts a comment).
@@ -41,7 +41,7 @@ static const char handout_help[] =
     "  - every file git tracks (or would track: new files not yet committed\n"
     "    come along, ignored ones do not), or without git every file outside\n"
     "    build/, build-san/, bin/, runs/ and generated reports;\n"
-    "  - minus the instructor's material: tests/, .ci/, labs/*/grade_hidden.c\n"
+    "  - minus the instructor's material: tests/, .ci/, labs/*/grade_hidden*.c, labs/*/check/\n"
     "    and whatever a labs/*/handout-exclude file lists;\n"
     "  - with every solution region (BEGIN SOLUTION Task N.M ... END SOLUTION,\n"
     "    then its STUB line) replaced by the STUB's code and a TODO comment;\n"

@@ -180,7 +180,8 @@ void lg_handout_exclusions(const char *root, const lg_strvec *files, lg_strvec *
 {
     lg_strvec_push(pats, "tests/");
     lg_strvec_push(pats, ".ci/");
-    lg_strvec_push(pats, "labs/*/grade_hidden.c");
+    lg_strvec_push(pats, "labs/*/grade_hidden*.c");
+    lg_strvec_push(pats, "labs/*/check/");
     lg_strvec_push(pats, "labs/*/handout-exclude");
     for (size_t i = 0; i < files->n; i++) {
         const char *rel = files->w[i];

@@ -47,7 +47,8 @@ static const char weave_help[] =
     "  --out FILE   write the report there instead\n";
 
 
-/* Weave lab into out_path (NULL: reports/NN-name/index.html under root), with
+/* Weave lab into out_path (NULL: reports/NN-name/index.html under root; the
+ * page templates are this litgan's, under lg_source_root()), with
  * the experiment's outputs from run_dir (NULL: runs/lab-NN under root), running
  * the experiment first when run is set and no figure is there. */
 int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir_in, const char *out_path, bool run,
@@ -68,8 +69,8 @@ int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir_in, co
     if (!md)
         return lg_seterr(LG_EIO, "%s: cannot read the writeup (%s)", readme, strerror(errno));
     char tpl_path[PATH_MAX], css_path[PATH_MAX];
-    snprintf(tpl_path, sizeof tpl_path, "%s/reports/templates/report.html", root);
-    snprintf(css_path, sizeof css_path, "%s/reports/templates/report.css", root);
+    snprintf(tpl_path, sizeof tpl_path, "%s/reports/templates/report.html", lg_source_root());
+    snprintf(css_path, sizeof css_path, "%s/reports/templates/report.css", lg_source_root());
     char *tpl = lg_read_file(tpl_path, NULL), *css = lg_read_file(css_path, NULL);
     if (!tpl || !css) {
         free(md);
@@ -97,13 +98,11 @@ int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir_in, co
     int erc = LG_OK; /* the experiment's status, when it ran */
     if (rc == LG_OK && pngs.n == 0) {
         if (run && lab->experiment) {
-            char ini[PATH_MAX];
-            snprintf(ini, sizeof ini, "%s/lab.ini", lab_dir);
             fprintf(log, "litgan weave: no figures in %s yet: running the experiment of Lab %02d first\n", run_dir,
                     lab->number);
             erc = lg_mkdir_p(run_dir);
             if (erc == LG_OK)
-                erc = lab->experiment(lab, ini, run_dir);
+                erc = lg_lab_experiment(lab, run_dir, NULL);
             if (erc != LG_OK) {
                 snprintf(run_note, sizeof run_note, "The experiment failed: %s", lg_errmsg());
                 fprintf(log, "litgan weave: the experiment failed: %s\n", lg_errmsg());
@@ -345,7 +344,7 @@ int lg_weave_main(int argc, char **argv)
         fprintf(stderr, "litgan weave: %s\n", lg_errmsg());
         return LG_EINVAL;
     }
-    int rc = lg_weave_run(lab, lg_source_root(), NULL, out, run, stderr);
+    int rc = lg_weave_run(lab, lab->root, NULL, out, run, stderr);
     if (rc != LG_OK)
         fprintf(stderr, "litgan weave: %s\n", lg_errmsg());
     return rc;

@@ -49,6 +49,8 @@ LG_API int lg_parse_long(const char *what, const char *text, long lo, long *out)
 /* The seed of one random stream of a run: seed * 1000003 + stream, so the
  * streams of one seed (stream < 1000003) never meet those of another. */
 LG_API unsigned long lg_seed_stream(long seed, unsigned long stream);
+/* The Euclidean norm of x: (n). */
+LG_API double lg_norm2(const double *x, size_t n);
 /* "0.7.0" */
 LG_API const char *lg_version(void);
 
@@ -181,6 +183,14 @@ LG_API void lg_game_new_step(lg_game *g);
  * parameters: its value, and (grad not NULL) its gradient with respect to
  * every parameter of the game, [theta_D, theta_G, theta_E] (see plugin.h). */
 LG_API int lg_game_eval(lg_game *g, lg_player p, double *value, double *grad);
+
+/* ---------------------------------------------------------------- figures --- */
+
+/* Run `gnuplot script` in dir, its stderr appended to dir/gnuplot.err. On
+ * failure LG_EIO and, when log is not NULL, one line on log: "WHO: gnuplot
+ * SCRIPT failed (see DIR/gnuplot.err); the data and the script are there to
+ * rerun". The lab kit and litgan compare run their figures through it. */
+LG_API int lg_gnuplot_run(const char *dir, const char *script, const char *who, FILE *log);
 
 /* ------------------------------------------------------------------- runs ---
  * A training run from a config struct. lg_run_config_init sets every field to

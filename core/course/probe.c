@@ -1,22 +1,9 @@
 /*
- * probe.h - a student's loss plugin on a tiny game whose logits the grader knows
- * (the loss tasks of Labs 01 and 02: Tasks 1.1, 1.2, 2.1), and the comparison of
- * many values at once. Included through lab01.h by the labs' C files.
- *
- * The game: G and D are either one Linear layer each ("1-1"), set by hand,
- *     G(z) = a z + b,   D's logit s(x) = w x + c,
- * so the logits are s_real = w x_r + c and s_fake = w (a z + b) + c and every
- * expected value is a closed form in the test; or small networks (specs given)
- * initialised from a seed, whose logits the grading process computes itself with
- * the library's own layers (never with the student's code).
- *
- * The child (probe_child) returns n + 1 numbers: the player's objective, then its
- * gradient with respect to every parameter of the game, in the game's order
- * [theta_D, theta_G] (for "1-1" nets: w, c, a, b).
+ * probe.c - a student's loss plugin on a tiny game whose logits the grader
+ * knows (litgan/course.h, "probes"): the game, the child that runs the
+ * student's objective in the sandbox, the references computed in the grading
+ * process, and the comparison of many values at once.
  */
-#ifndef LG_LAB_PROBE_H
-#define LG_LAB_PROBE_H
-
 #include "lg_course.h"
 
 #include <math.h>
@@ -24,28 +11,28 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 
-#define PROBE_MAX_BATCH 16
+const lg_probe lg_probe_batch = {
+    .w = 0.5, .c = 0.25, .a = 2, .b = -1, .batch = 3,
+    .x_real = { 1, -2, 3 }, .z = { 0.5, 3, -1 },
+};
+const char lg_probe_batch_text[] =
+    "D logit s = 0.5 x + 0.25, G(z) = 2 z - 1, x_real = (1, -2, 3), z = (0.5, 3, -1)";
 
-typedef struct lg_probe {
-    const char *file;               /* the lab file of the plugin: "gan.c" */
-    lg_player player;               /* whose objective */
-    const char *g_spec, *d_spec;    /* NULL: one Linear layer "1-1" set from a, b, w, c */
-    double w, c, a, b;
-    unsigned long seed;             /* with specs: the nets' initialisation */
-    size_t batch;                   /* <= PROBE_MAX_BATCH */
-    double x_real[PROBE_MAX_BATCH]; /* (batch, 1) */
-    double z[PROBE_MAX_BATCH];      /* (batch, 1) */
-} lg_probe;
+const lg_probe lg_probe_extreme = {
+    .w = 1, .c = 0, .a = 1, .b = 0, .batch = 2,
+    .x_real = { 1000, -1000 }, .z = { -1000, 1000 },
+};
+const char lg_probe_extreme_text[] = "identity nets, s_real = (1000, -1000), s_fake = (-1000, 1000)";
 
 /* Set the only Linear layer of a "1-1" net: weight then bias. */
-static inline void probe_set_linear(lg_net *n, double weight, double bias)
+static void set_linear(lg_net *n, double weight, double bias)
 {
     n->theta[0] = weight;
     n->theta[1] = bias;
 }
 
 /* The probe's game (nets, batches), without a loss plugin. rng is kept by the game. */
-static inline int probe_game_init(const lg_probe *pr, lg_game *g, gsl_rng *rng)
+static int game_init(const lg_probe *pr, lg_game *g, gsl_rng *rng)
 {
     lg_net *G = NULL, *D = NULL;
     memset(g, 0, sizeof *g);
@@ -60,16 +47,16 @@ static inline int probe_game_init(const lg_probe *pr, lg_game *g, gsl_rng *rng)
     lg_net_init(G, rng);
     lg_net_init(D, rng);
     if (!pr->g_spec)
-        probe_set_linear(G, pr->a, pr->b);
+        set_linear(G, pr->a, pr->b);
     if (!pr->d_spec)
-        probe_set_linear(D, pr->w, pr->c);
+        set_linear(D, pr->w, pr->c);
     memcpy(g->real->data, pr->x_real, pr->batch * sizeof(double));
     memcpy(g->noise->data, pr->z, pr->batch * sizeof(double));
     return LG_OK;
 }
 
 /* In the sandboxed child: the student's objective and its gradient. */
-static inline int probe_child(lg_child *c, const void *arg, double *out, size_t max)
+int lg_probe_child(lg_child *c, const void *arg, double *out, size_t max)
 {
     const lg_probe *pr = arg;
     const lg_plugin *pl = lg_child_plugin(c, pr->file);
@@ -81,7 +68,7 @@ static inline int probe_child(lg_child *c, const void *arg, double *out, size_t 
     }
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     lg_game g;
-    if (probe_game_init(pr, &g, rng) != LG_OK) {
+    if (game_init(pr, &g, rng) != LG_OK) {
         lg_child_fail(c, "grader: cannot build the probe game: %s", lg_errmsg());
         return -1;
     }
@@ -129,15 +116,15 @@ static inline int probe_child(lg_child *c, const void *arg, double *out, size_t 
 
 /* The logistic function and softplus in double, written from their definitions:
  * sigma(s) = 1 / (1 + e^-s); softplus(s) = log(1 + e^s) = max(s, 0) + log1p(e^-|s|). */
-static inline double probe_sigmoid(double s)
+double lg_probe_sigmoid(double s)
 {
     return s >= 0 ? 1.0 / (1.0 + exp(-s)) : exp(s) / (1.0 + exp(s));
 }
-static inline double probe_softplus(double s) { return fmax(s, 0.0) + log1p(exp(-fabs(s))); }
+double lg_probe_softplus(double s) { return fmax(s, 0.0) + log1p(exp(-fabs(s))); }
 
 /* The logits of a probe, computed in the grading process with the library's
  * layers (for specs) or by hand (for "1-1"): s_real[i], s_fake[i]. */
-static inline void probe_logits(const lg_probe *pr, double *s_real, double *s_fake)
+void lg_probe_logits(const lg_probe *pr, double *s_real, double *s_fake)
 {
     if (!pr->g_spec && !pr->d_spec) {
         for (size_t i = 0; i < pr->batch; i++) {
@@ -148,7 +135,7 @@ static inline void probe_logits(const lg_probe *pr, double *s_real, double *s_fa
     }
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     lg_game g;
-    LG_ASSERT(probe_game_init(pr, &g, rng) == LG_OK, "probe specs must parse");
+    LG_ASSERT(game_init(pr, &g, rng) == LG_OK, "probe specs must parse");
     lg_tape *t = lg_tape_alloc();
     lg_node *sr = lg_net_apply(t, g.net[LG_NET_D], lg_const(t, g.real));
     lg_node *sf = lg_net_apply(t, g.net[LG_NET_D], lg_net_apply(t, g.net[LG_NET_G], lg_const(t, g.noise)));
@@ -164,11 +151,11 @@ static inline void probe_logits(const lg_probe *pr, double *s_real, double *s_fa
  * derivatives with respect to the logits are cr and cf, so a test derives those by
  * hand and the library's backpropagation (tested on its own in tests/test_tape.c)
  * does the rest. grad holds lg_game_param_count values. */
-static inline void probe_chain_grad(const lg_probe *pr, const double *cr, const double *cf, double *grad)
+void lg_probe_chain_grad(const lg_probe *pr, const double *cr, const double *cf, double *grad)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     lg_game g;
-    LG_ASSERT(probe_game_init(pr, &g, rng) == LG_OK, "probe specs must parse");
+    LG_ASSERT(game_init(pr, &g, rng) == LG_OK, "probe specs must parse");
     lg_net *G = g.net[LG_NET_G], *D = g.net[LG_NET_D];
     G->requires_grad = D->requires_grad = true;
     lg_net_zero_grad(G);
@@ -192,7 +179,7 @@ static inline void probe_chain_grad(const lg_probe *pr, const double *cr, const 
  * (w, c, a, b), by hand: s_real_i = w x_i + c, s_fake_i = w (a z_i + b) + c, so
  *   d/dw = sum cr_i x_i + sum cf_i (a z_i + b),  d/dc = sum cr_i + sum cf_i,
  *   d/da = sum cf_i w z_i,                       d/db = sum cf_i w. */
-static inline void probe_linear_grad(const lg_probe *pr, const double *cr, const double *cf, double g[4])
+void lg_probe_linear_grad(const lg_probe *pr, const double *cr, const double *cf, double g[4])
 {
     memset(g, 0, 4 * sizeof(double));
     for (size_t i = 0; i < pr->batch; i++) {
@@ -205,7 +192,7 @@ static inline void probe_linear_grad(const lg_probe *pr, const double *cr, const
 
 /* Assert out[i] ~ expected[i] for i < n with one message, at the worst index.
  * rel: compare relative to |expected| (for values that are tiny). */
-static inline void probe_close_all(const double *out, const double *expected, size_t n, double tol, int rel,
+void lg_probe_close_all(const double *out, const double *expected, size_t n, double tol, int rel,
                      const char *what, const double *inputs, const char *hint)
 {
     size_t worst = 0;
@@ -232,51 +219,31 @@ static inline void probe_close_all(const double *out, const double *expected, si
 
 /* ------------------------------------------------- a loss on "1-1" nets --- */
 
-/* A reference loss: its value at the probe's logits, and its derivatives with
- * respect to the logits, cr[i] = dL/ds_real_i and cf[i] = dL/ds_fake_i, derived by
- * hand beside it (lg_lab01_d_loss_ref, ...). */
-typedef double (*probe_ref_fn)(const lg_probe *pr, double *cr, double *cf);
 
-enum { PROBE_VALUE = 1, PROBE_GRAD = 2 };
 
-/* One test of a loss plugin's objective on a "1-1" probe (G(z) = a z + b, D's
- * logit w x + c). The expected numbers come from ref (the value; the gradient by
- * the chain rule, probe_linear_grad) or, with ref NULL, are exact[]. */
-typedef struct probe_check {
-    const lg_probe *probe;    /* lg_lab01_batch, lg_lab01_extreme */
-    const char *text;         /* how the messages name the probe */
-    const char *file;         /* the plugin's lab file: "gan.c" */
-    lg_player player;         /* whose objective */
-    int what;                 /* PROBE_VALUE and/or PROBE_GRAD */
-    probe_ref_fn ref;
-    double exact[3];          /* ref NULL: the value, then d/d(first), d/d(second) parameter */
-    double tol;
-    /* the value's hint, then each parameter's (NULL: the one before) */
-    const char *hint[3];
-} probe_check;
 
 /* Run the player's objective in the sandbox once and check what k asks: the
  * value, and the gradient with respect to the player's own two parameters (w, c
  * for D; a, b for G), each with its own message "TEXT; d d_loss / d w". */
-static inline void probe_check_loss(const probe_check *k)
+void lg_probe_check_loss(const lg_probe_check *k)
 {
     static const char names[] = "wcab"; /* the game's order [theta_D, theta_G] */
     lg_probe pr = *k->probe;
     pr.file = k->file;
     pr.player = k->player;
-    double out[5], cr[PROBE_MAX_BATCH], cf[PROBE_MAX_BATCH], g[4];
-    if (!lg_grade_call(probe_child, &pr, out, 5, k->text))
+    double out[5], cr[LG_PROBE_MAX_BATCH], cf[LG_PROBE_MAX_BATCH], g[4];
+    if (!lg_grade_call(lg_probe_child, &pr, out, 5, k->text))
         return;
     double value = k->exact[0];
     if (k->ref) {
         value = k->ref(&pr, cr, cf);
-        probe_linear_grad(&pr, cr, cf, g);
+        lg_probe_linear_grad(&pr, cr, cf, g);
     }
     const char *hint = k->hint[0];
-    if (k->what & PROBE_VALUE)
+    if (k->what & LG_PROBE_VALUE)
         LG_GRADE_CLOSE(out[0], value, k->tol, k->text, hint);
     int first = k->player == LG_PLAYER_D ? 0 : 2; /* index in (w, c, a, b) */
-    for (int i = 0; (k->what & PROBE_GRAD) && i < 2; i++) {
+    for (int i = 0; (k->what & LG_PROBE_GRAD) && i < 2; i++) {
         char in[300];
         snprintf(in, sizeof in, "%s; d %s / d %c", k->text, k->player == LG_PLAYER_D ? "d_loss" : "g_loss",
                  names[first + i]);
@@ -285,4 +252,16 @@ static inline void probe_check_loss(const probe_check *k)
     }
 }
 
-#endif
+/* d/ds log sigma(s) = 1 - sigma(s) and d/ds log(1 - sigma(s)) = -sigma(s) give the
+ * logit derivatives of the batch means. */
+double lg_probe_gan_d_loss_ref(const lg_probe *pr, double *cr, double *cf)
+{
+    double sr[LG_PROBE_MAX_BATCH], sf[LG_PROBE_MAX_BATCH], v = 0, B = (double)pr->batch;
+    lg_probe_logits(pr, sr, sf);
+    for (size_t i = 0; i < pr->batch; i++) {
+        v += -log(lg_probe_sigmoid(sr[i])) / B - log(1.0 - lg_probe_sigmoid(sf[i])) / B;
+        cr[i] = -(1.0 - lg_probe_sigmoid(sr[i])) / B;
+        cf[i] = lg_probe_sigmoid(sf[i]) / B;
+    }
+    return v;
+}

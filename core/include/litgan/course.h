@@ -1,0 +1,309 @@
+/*
+ * litgan/course.h - the lab SDK: what a lab module (labs/NN-name/) is made of
+ * and what it may call. A lab builds to two shared objects:
+ *   lab.so     grade.c, experiment.c and the lab's other C files (not its
+ *              student files, not grade_hidden*.c): the visible grading tests
+ *              and the experiment; exports litgan_lab_entry;
+ *   hidden.so  grade_hidden*.c and the same other C files: the hidden tests;
+ *              exports litgan_lab_hidden_entry. The handout never ships it.
+ * The registry (liblitgan-course) finds labs by scanning labs/NN-name/lab.ini:
+ * the lab's title, its student files, its tasks and their points are there
+ * (see README.md, "Adding a lab"); the module adds tests and the experiment.
+ * Loading is strict: a wrong ABI version, struct size, folder name, a test of
+ * an unknown task or points that do not add up to lab.ini's is a one-line
+ * error naming the file, and only that lab is unusable.
+ *
+ * Symbols resolve against the host (bin/litgan, or a test program) at load
+ * time, like plugins: a lab includes only the public headers.
+ */
+#ifndef LITGAN_COURSE_H
+#define LITGAN_COURSE_H
+
+#include "engine.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* --------------------------------------------------------------- a lab --- */
+
+/* A registered lab (the registry owns it). */
+typedef struct lg_lab lg_lab;
+LG_API int lg_lab_number(const lg_lab *lab);        /* 1 */
+LG_API const char *lg_lab_dir(const lg_lab *lab);   /* "01-minimax" */
+LG_API const char *lg_lab_title(const lg_lab *lab); /* "The minimax GAN" */
+/* A lab by number (1) or by "01" / "01-minimax" / "minimax" (another lab's
+ * student files, for an experiment that builds on them); NULL with a message
+ * when unknown or when it failed to load. */
+LG_API const lg_lab *lg_lab_find(const char *which);
+
+typedef enum lg_visibility {
+    LG_VISIBLE = 0,           /* Gradescope "visible": in lab.so */
+    LG_HIDDEN = 1             /* graded, not shown to students: in hidden.so only */
+} lg_visibility;
+
+/* One grading test: a CUnit test function that checks with lg_grade_call and
+ * LG_GRADE_CLOSE; its points count towards its task's. */
+typedef struct lg_grade_test {
+    const char *task;         /* "1.1": a [task 1.1] section of lab.ini */
+    const char *name;         /* one line, e.g. "value at fixed logits" */
+    double points;
+    void (*fn)(void);
+    lg_visibility visibility;
+} lg_grade_test;
+
+/* What `litgan lab NN` (and weave, and the tests' smoke run) hands the
+ * experiment: lab.ini's path, the folder to write into, and the profile
+ * ("smoke": the keys of lab.ini's [smoke] section override [experiment];
+ * NULL: [experiment] alone). */
+typedef struct lg_lab_run {
+    const lg_lab *lab;
+    const char *ini_path;
+    const char *out_dir;
+    const char *profile;
+} lg_lab_run;
+
+#define LG_LAB_ABI_VERSION 1u
+
+/* The descriptor each object returns. Fields may only be added at the end
+ * (struct_size tells the registry which ones a module has). */
+typedef struct lg_lab_module {
+    uint32_t abi_version;     /* LG_LAB_ABI_VERSION */
+    uint32_t struct_size;     /* sizeof(lg_lab_module) */
+    const char *dir;          /* "01-minimax": the folder it is built from */
+    const lg_grade_test *tests;
+    size_t n_tests;
+    /* lab.so only (NULL in hidden.so, or for a lab without one): write the
+     * lab's data and figures into run->out_dir; LG_OK or a status with
+     * lg_errmsg() set */
+    int (*experiment)(const lg_lab_run *run);
+} lg_lab_module;
+
+#define LG_LAB_EXPORT __attribute__((visibility("default")))
+#define LG_LAB_ENTRY "litgan_lab_entry"
+#define LG_LAB_HIDDEN_ENTRY "litgan_lab_hidden_entry"
+typedef const lg_lab_module *(*lg_lab_entry_fn)(void);
+
+/* --------------------------------------------- student code, sandboxed ---
+ * Every computation with student code runs in a sandboxed child process; the
+ * grading process holds every expected value. */
+
+/* What the child sees. Valid only inside a child function. */
+typedef struct lg_child lg_child;
+/* dlsym in the object built from the lab file with this basename ("optimal.c"
+ * or "optimal"); NULL (and a failure the parent reports) when missing. */
+LG_API void *lg_child_sym(lg_child *c, const char *file, const char *symbol);
+/* The plugin descriptor exported by that object (litgan_plugin_entry). */
+LG_API const lg_plugin *lg_child_plugin(lg_child *c, const char *file);
+/* Report why the computation cannot go on (one line); the child returns -1. */
+LG_API void lg_child_fail(lg_child *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A computation with student code: fill out[0..max) and return how many
+ * values, or -1 after lg_child_fail. arg is the test's own input. */
+typedef int (*lg_child_fn)(lg_child *c, const void *arg, double *out, size_t max);
+
+/* Run fn in the sandbox for the current test; on any failure of the child
+ * (crash, timeout, no result, NaN/Inf among the values) record a failure
+ * naming the input and the reason, and return 0; else 1. */
+LG_API int lg_grade_call(lg_child_fn fn, const void *arg, double *out, size_t n, const char *input);
+
+/* Assert |actual - expected| <= tol (absolute, or relative to |expected| when
+ * it is larger than 1), with a message that shows input, expected, actual and a
+ * hint: "input: logits (1, -2); expected 1.4402, got -0.3133; hint: ...". */
+#define LG_GRADE_CLOSE(actual, expected, tol, input, hint)                            \
+    lg_grade_close((actual), (expected), (tol), (input), (hint), __FILE__, __LINE__)
+LG_API void lg_grade_close(double actual, double expected, double tol, const char *input, const char *hint,
+                           const char *file, int line);
+
+/* ------------------------------------------------------------- probes ---
+ * A student's loss plugin on a tiny game whose logits the grader knows. G and
+ * D are one Linear layer each ("1-1"), set by hand,
+ *     G(z) = a z + b,   D's logit s(x) = w x + c,
+ * so s_real = w x_r + c and s_fake = w (a z + b) + c and every expected value
+ * is a closed form; or small networks (specs) initialised from a seed, whose
+ * logits the grading process computes with the library's own layers.
+ * lg_probe_child returns n + 1 numbers: the player's objective, then its
+ * gradient with respect to every parameter of the game, in the game's order
+ * [theta_D, theta_G] (for "1-1" nets: w, c, a, b). */
+
+#define LG_PROBE_MAX_BATCH 16
+
+typedef struct lg_probe {
+    const char *file;               /* the lab file of the plugin: "gan.c" */
+    lg_player player;               /* whose objective */
+    const char *g_spec, *d_spec;    /* NULL: one Linear layer "1-1" set from a, b, w, c */
+    double w, c, a, b;
+    unsigned long seed;             /* with specs: the nets' initialisation */
+    size_t batch;                   /* <= LG_PROBE_MAX_BATCH */
+    double x_real[LG_PROBE_MAX_BATCH]; /* (batch, 1) */
+    double z[LG_PROBE_MAX_BATCH];      /* (batch, 1) */
+} lg_probe;
+
+/* The batch the value tests of Labs 01 and 02 use: s = 0.5 x + 0.25, G(z) = 2 z - 1,
+ *   x_r = (1, -2, 3)   -> s_real = (0.75, -0.75, 1.75)
+ *   z   = (0.5, 3, -1) -> x_fake = (0, 5, -3) -> s_fake = (0.25, 2.75, -1.25);
+ * and identity nets at logits of +-1000: s_real = (1000, -1000), s_fake = (-1000, 1000). */
+LG_API extern const lg_probe lg_probe_batch, lg_probe_extreme;
+LG_API extern const char lg_probe_batch_text[], lg_probe_extreme_text[];
+
+/* In the sandboxed child (arg: an lg_probe): the student's objective and its gradient. */
+LG_API int lg_probe_child(lg_child *c, const void *arg, double *out, size_t max);
+
+/* The logistic function and softplus in double, from their definitions. */
+LG_API double lg_probe_sigmoid(double s);
+LG_API double lg_probe_softplus(double s);
+/* The probe's logits, computed in the grading process: s_real[i], s_fake[i]. */
+LG_API void lg_probe_logits(const lg_probe *pr, double *s_real, double *s_fake);
+/* The gradient, in the game's order, of sum_i cr[i] s_real[i] + cf[i] s_fake[i]
+ * (cr, cf fixed): by the chain rule the gradient of any loss whose derivatives
+ * with respect to the logits are cr and cf. grad holds every parameter. */
+LG_API void lg_probe_chain_grad(const lg_probe *pr, const double *cr, const double *cf, double *grad);
+/* The same for "1-1" nets by hand: (d/dw, d/dc, d/da, d/db). */
+LG_API void lg_probe_linear_grad(const lg_probe *pr, const double *cr, const double *cf, double g[4]);
+
+/* The discriminator loss of the original GAN (minimax and non-saturating share
+ * it), from the paper's formula in probabilities: -(1/B) sum log sigma(s_r)
+ * - (1/B) sum log(1 - sigma(s_f)), and its logit derivatives
+ * cr_i = -(1 - sigma(s_r_i)) / B, cf_i = sigma(s_f_i) / B (moderate logits). */
+LG_API double lg_probe_gan_d_loss_ref(const lg_probe *pr, double *cr, double *cf);
+
+/* Assert out[i] ~ expected[i] for i < n with one message, at the worst index.
+ * rel: compare relative to |expected|. inputs (may be NULL) name each case as
+ * "WHAT = inputs[i]". */
+LG_API void lg_probe_close_all(const double *out, const double *expected, size_t n, double tol, int rel,
+                               const char *what, const double *inputs, const char *hint);
+
+/* A reference loss: its value at the probe's logits and its derivatives with
+ * respect to them, cr[i] = dL/ds_real_i, cf[i] = dL/ds_fake_i. */
+typedef double (*lg_probe_ref_fn)(const lg_probe *pr, double *cr, double *cf);
+
+enum { LG_PROBE_VALUE = 1, LG_PROBE_GRAD = 2 };
+
+/* One test of a loss plugin's objective on a "1-1" probe. The expected numbers
+ * come from ref (the value; the gradient by the chain rule) or, with ref NULL,
+ * are exact[]. */
+typedef struct lg_probe_check {
+    const lg_probe *probe;
+    const char *text;         /* how the messages name the probe */
+    const char *file;         /* the plugin's lab file: "gan.c" */
+    lg_player player;
+    int what;                 /* LG_PROBE_VALUE and/or LG_PROBE_GRAD */
+    lg_probe_ref_fn ref;
+    double exact[3];          /* ref NULL: the value, then d/d(first), d/d(second) parameter */
+    double tol;
+    const char *hint[3];      /* the value's hint, then each parameter's (NULL: the one before) */
+} lg_probe_check;
+
+/* Run the objective in the sandbox once and check what k asks: the value and
+ * the gradient with respect to the player's own two parameters (w, c for D;
+ * a, b for G), each with its own message "TEXT; d d_loss / d w". */
+LG_API void lg_probe_check_loss(const lg_probe_check *k);
+
+/* ---------------------------------------------------------- the lab kit ---
+ * What an experiment needs: its lab.ini read from a table, its student files
+ * built and opened, samples of G and values of D, a kernel density estimate,
+ * and its figures (the lab's gnuplot scripts copied next to their data with a
+ * generated settings.gp that they load). */
+
+typedef enum lg_labkit_type {
+    LG_LABKIT_STRING,   /* ptr: char[size]; longer values are refused */
+    LG_LABKIT_LONG,     /* ptr: long; one whole number >= 0 */
+    LG_LABKIT_LONGS,    /* ptr: long[size]; "0, 200, 1000": 1..size numbers >= 0, count in *count */
+    LG_LABKIT_DOUBLES,  /* ptr: double[size]; exactly size finite numbers "a, b, c" */
+    LG_LABKIT_POSITIVE  /* ptr: double; one finite number > 0 */
+} lg_labkit_type;
+
+/* One key of a lab's [experiment] section: where its value goes. */
+typedef struct lg_labkit_key {
+    const char *name;
+    lg_labkit_type type;
+    void *ptr;
+    size_t size;        /* STRING: buffer bytes; LONGS: capacity; DOUBLES: how many */
+    size_t *count;      /* LONGS only: how many were read */
+} lg_labkit_key;
+
+/* What trains a lab's GAN (lg_run_config's options), under these key names. */
+typedef struct lg_labkit_gan {
+    char data[256], g[256], d[256], opt_d[256], opt_g[256];
+    long batch, steps, seed, d_steps, d_pretrain;
+} lg_labkit_gan;
+
+/* Read run->ini_path: the keys of gan (none when gan is NULL), then the lab's
+ * own keys[0..n), from [experiment] and, with run->profile, from the section of
+ * that name (later lines win). Every pointer holds its default, kept when the
+ * file does not set the key. [lab] and [task ...] are the registry's. LG_EIO
+ * when the file cannot be read; LG_EFORMAT "PATH:LINE: unknown key 'x'" (or
+ * unknown section, or "bad value 'v' for KEY") otherwise. */
+LG_API int lg_labkit_read_ini(const lg_lab_run *run, lg_labkit_gan *gan, const lg_labkit_key *keys, size_t n);
+
+/* lg_run_open with the loss plugin at loss_so, writing the run into run_dir, quiet. */
+LG_API int lg_labkit_run_open(const lg_labkit_gan *s, const char *loss_so, const char *run_dir, lg_run **out);
+/* lg_run_step; on failure the message says "WHAT, training step N: why". */
+LG_API int lg_labkit_run_step(lg_run *run, long step, const char *what);
+
+/* The lab's student files as they stand, built (each into its own object). */
+typedef struct lg_submission lg_submission;
+/* Build them; LG_EINVAL with the compiler's first error when one does not compile. */
+LG_API int lg_labkit_build(const lg_lab *lab, lg_submission **out);
+LG_API void lg_labkit_build_free(lg_submission *sub);
+/* dlopen the object of lab file i / dlsym a function in it; NULL with
+ * lg_errmsg set ("no function NAME (was it renamed?)"). The experiment runs the
+ * student's code in its own process: it is the student's own run, not grading. */
+LG_API void *lg_labkit_open(const lg_submission *sub, size_t i);
+/* The path of the object built from lab file i (a loss plugin: lg_run_config.loss). */
+LG_API const char *lg_labkit_object(const lg_submission *sub, size_t i);
+LG_API void *lg_labkit_sym(void *dl, const char *name);
+
+/* The lab's 1D dataset with an exact density (data = mog1d...); LG_EINVAL
+ * naming ini_path otherwise. */
+LG_API int lg_labkit_dataset_1d(const char *spec, const char *ini_path, lg_dataset **out);
+/* out: (n) samples of ds from a stream seeded with seed. */
+LG_API void lg_labkit_data_samples(const lg_dataset *ds, unsigned long seed, size_t n, double *out);
+/* p_data(x) as an lg_density_fn (ctx: a 1D lg_dataset). */
+LG_API double lg_labkit_data_density(double x, void *ctx);
+/* out: (n) values of G(z), z ~ N(0, I) from a stream seeded with seed. */
+LG_API void lg_labkit_g_samples(lg_net *G, size_t n, unsigned long seed, double *out);
+/* out: (n) values of D(x) = sigmoid(logit) at x: (n). */
+LG_API void lg_labkit_d_values(lg_net *D, const double *x, size_t n, double *out);
+/* Point i of the grid {lo, hi, points}: lo + (hi - lo) i / (points - 1). */
+LG_API double lg_labkit_grid_x(const double grid[3], size_t i);
+
+/* A Gaussian kernel density estimate of bandwidth bw, binned and smooth; zero
+ * outside (lo, hi). Zero-initialise, fit, read, free. */
+typedef struct lg_labkit_kde {
+    double a, dx, bw, lo, hi;
+    size_t m;
+    double *w;
+} lg_labkit_kde;
+LG_API void lg_labkit_kde_fit(lg_labkit_kde *k, const double *x, size_t n, double bw);
+LG_API double lg_labkit_kde_density(double x, void *ctx); /* ctx: lg_labkit_kde */
+LG_API void lg_labkit_kde_free(lg_labkit_kde *k);
+
+/* calloc(n, size) that sets lg_errmsg ("out of memory: WHAT") and returns NULL
+ * when it fails. */
+LG_API void *lg_labkit_calloc(size_t n, size_t size, const char *what);
+
+/* fopen dir/name for writing (NULL with lg_errmsg set); fclose it, LG_EIO
+ * "dir/name: write failed" when the data did not reach the file. */
+LG_API FILE *lg_labkit_fopen(const char *dir, const char *name);
+LG_API int lg_labkit_fclose(FILE *f, const char *dir, const char *name);
+
+/* settings.gp, the run's values for the lab's scripts: open it (a header naming
+ * the lab, then gan's settings when gan is not NULL), then add the lab's own, one gnuplot
+ * assignment a line with an optional comment:
+ *   seed = 1                        # the run's --seed
+ *   data = 'mog1d:k=2'              (a ' in the value is doubled, gnuplot's escape) */
+LG_API FILE *lg_labkit_settings_open(const char *dir, const lg_lab *lab, const lg_labkit_gan *gan);
+LG_API void lg_labkit_gp_string(FILE *f, const char *name, const char *value, const char *comment);
+LG_API void lg_labkit_gp_number(FILE *f, const char *name, double value, const char *comment);
+/* Copy every gnuplot script (.gp) of the lab's folder into dir. */
+LG_API int lg_labkit_copy_scripts(const lg_lab *lab, const char *dir);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LITGAN_COURSE_H */
