@@ -1,7 +1,7 @@
 /*
- * cmd_course.c - the course's commands: lab, grade, grade-all, handout,
- * weave. Their options are still parsed by the course library's *_main
- * functions (lg_course.h); this file maps their statuses to exit codes.
+ * cmd_course.c - the course's commands lab, handout and weave. Their options
+ * are still parsed by the course library's *_main functions (lg_course.h);
+ * this file maps their statuses to exit codes. (grade, grade-all: cmd_grade.c)
  */
 #include "cli.h"
 #include "lg_course.h"
@@ -13,9 +13,6 @@ int lg_cmd_lab(int argc, char **argv)
         fprintf(stderr, "litgan lab: %s\n", lg_errmsg());
     return rc == LG_OK ? LG_EXIT_OK : LG_EXIT_FAIL;
 }
-
-int lg_cmd_grade(int argc, char **argv) { return lg_grade_main(argc - 1, argv + 1); }
-int lg_cmd_grade_all(int argc, char **argv) { return lg_grade_all_main(argc - 1, argv + 1); }
 
 int lg_cmd_handout(int argc, char **argv)
 {

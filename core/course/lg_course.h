@@ -161,10 +161,6 @@ void lg_grade_close(double actual, double expected, double tol, const char *inpu
 int lg_grade_lab(const lg_lab *lab, const char *submission_dir, const char *json_path, FILE *f,
                  double *score, double *max_score);
 
-/* `litgan grade ...`, `litgan grade-all ...` */
-int lg_grade_main(int argc, char **argv);
-int lg_grade_all_main(int argc, char **argv);
-
 /* ------------------------------------------------------------- markers ---
  * markers.c: the one parser of the marker comments above, for handout, weave
  * and the tests. */
@@ -260,6 +256,24 @@ int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir, const
 int lg_weave_main(int argc, char **argv);
 /* `litgan lab NN`: run the lab's experiment with the plugins as they stand. */
 int lg_lab_main(int argc, char **argv);
+
+/* --------------------------------------------- what the commands run ---
+ * core/cli parses the course commands' arguments and calls these: grade
+ * lg_grade_lab, and: */
+
+/* `litgan grade-all NN DIR`: every folder in dir graded as a submission of lab,
+ * o->jobs at a time (< 1: the number of CPUs), into o->out (NULL:
+ * grades-NN-name): NAME.json and NAME.txt each, and grades.csv; progress on
+ * o->log (NULL: stderr). o may be NULL. Returns LG_OK when every submission was
+ * graded (whatever its score), LG_EINVAL when one could not be graded (the
+ * others are, grades.csv has empty cells for it), another status when nothing
+ * was graded or grades.csv could not be written (lg_errmsg() says why). */
+typedef struct lg_grade_all_opts {
+    const char *out;
+    long jobs;
+    FILE *log;
+} lg_grade_all_opts;
+int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *o);
 
 /* Stub helpers the handout's stubs call (declared for plugins in litgan.h):
  * lg_todo_node fails the objective with "Task N.M is not implemented yet";
