@@ -6,7 +6,7 @@
  *                the writeup names every task and every "@code FILE REGION" line
  *                names a region that exists.
  * labs_grading   per lab: the reference files score full marks; the untouched
- *                handout (made by `litgan handout`, lg_handout_main) scores zero and
+ *                handout (made by `litgan handout`, lg_handout_run) scores zero and
  *                says "Task N.M is not implemented yet" for every task; every wrong
  *                implementation in tests/labs/NN-name/mutants.txt (at least five,
  *                each applying exactly once) loses points. The points of every run
@@ -238,8 +238,7 @@ static const char *handout_dir(void)
     static int made = -1;
     if (made < 0) {
         snprintf(out, sizeof out, "%s", lg_test_tmpdir("labs-handout"));
-        char *argv[] = { out };
-        made = lg_handout_main(1, argv) == LG_OK;
+        made = lg_handout_run(lg_source_root(), out, false, stderr) == LG_OK;
     }
     LG_ASSERT_MSG(made == 1, "litgan handout %s failed: %s", out, lg_errmsg());
     return made == 1 ? out : NULL;
