@@ -152,6 +152,23 @@ static inline int lg_test_cli(const char *cmd, int argc, char **argv)
     return status;
 }
 
+/* `litgan ARGS 2>&1` through the shell (ARGS as typed, quoted by the caller):
+ * asserts its exit status, that what it printed holds says, and with one_line
+ * that it printed exactly one line (a usage error names the problem and what
+ * to do in one line). */
+static inline void lg_test_cli_expect(const char *args, int status, const char *says, bool one_line)
+{
+    char cmd[4096], out[8192];
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", lg_test_bin(), args);
+    int st = lg_test_run_capture(cmd, out, sizeof out);
+    size_t len = strlen(out), lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += out[i] == '\n';
+    bool ok = st == status && strstr(out, says) && (!one_line || (lines == 1 && out[len - 1] == '\n'));
+    LG_ASSERT_MSG(ok, "litgan %s: exit %d (expected %d), %zu line%s (expected %s), wanted '%s' in: %.300s", args,
+                  st, status, lines, lines == 1 ? "" : "s", one_line ? "one" : "any", says, out);
+}
+
 static inline int lg_test_run_open(int argc, char **argv, lg_run **out)
 {
     lg_run_config c;

@@ -763,12 +763,6 @@ static void test_build(void)
 
 static void t_nothing(void) {}
 
-typedef struct cli_case {
-    int argc;
-    char *argv[10];
-    bool grade_all;
-} cli_case;
-
 /* In a forked child, end the CUnit run it inherited (CU_run_test clears the
  * "running" flag when it returns), so the grader there works as in
  * bin/litgan: in the process itself, not in a forked copy. */
@@ -783,18 +777,68 @@ static void leave_cunit_run(void)
     LG_ASSERT(!CU_is_test_running(), "CU_run_test left the run flag set");
 }
 
-static int run_cli(void *ctx)
+/* What `litgan grade` and `litgan grade-all` run, on lab 99 (registered in the
+ * child only): lg_grade_lab or lg_grade_all; the child's exit status is the
+ * status they return, their message the last line of its output. */
+typedef struct lib_case {
+    const char *which, *sub, *json; /* grade; grade-all when all is set */
+    bool all;
+    lg_grade_all_opts o;
+} lib_case;
+
+static int run_lib(void *ctx)
 {
-    cli_case *c = ctx;
+    const lib_case *c = ctx;
     leave_cunit_run();
     setenv("LITGAN_GRADE_LIMITS", LIMITS, 1);
     LG_ASSERT(lg_lab_add(lg_source_root(), "99-sandbox", write_ini("lab99-cli.ini", lab99_ini), &lab99_module,
                          &lab99_hidden_module, NULL) == LG_OK, "the sandbox lab must register");
-    return c->grade_all ? lg_grade_all_main(c->argc, c->argv) : lg_grade_main(c->argc, c->argv);
+    const lg_lab *lab = lg_lab_find(c->which);
+    LG_ASSERT(lab, "lab 99 is registered");
+    int rc = c->all ? lg_grade_all(lab, c->sub, &c->o) : lg_grade_lab(lab, c->sub, c->json, stdout, NULL, NULL);
+    if (rc != LG_OK)
+        fprintf(stderr, "%s\n", lg_errmsg());
+    return rc;
 }
 
+/* The arguments of `litgan grade` and `litgan grade-all` (bin/litgan, on lab
+ * 01: lab 99 is not in it), and what they run (the library, on lab 99). */
 static void test_cli(void)
 {
+    /* usage errors: exit 2 and one line that says what is wrong */
+    lg_test_cli_expect("grade --help", 0, "usage: litgan grade NN [--submission DIR] [--json FILE]", false);
+    lg_test_cli_expect("grade -h", 0, "LITGAN_GRADE_LIMITS", false);
+    lg_test_cli_expect("grade", 2, "name a lab, e.g. litgan grade 01", true);
+    lg_test_cli_expect("grade 98", 2, "no lab '98' (labs: ", true);
+    lg_test_cli_expect("grade 01 --bogus", 2, "litgan grade: unknown option '--bogus' (see litgan grade --help)",
+                       true);
+    lg_test_cli_expect("grade -x 01", 2, "unknown option '-x'", true);
+    lg_test_cli_expect("grade 01 --json", 2, "litgan grade: --json needs a value (see litgan grade --help)", true);
+    lg_test_cli_expect("grade 01 --submission", 2, "--submission needs a value", true);
+    lg_test_cli_expect("grade 01 02", 2, "one lab at a time (got '01' and '02'; see litgan grade --help)", true);
+    lg_test_cli_expect("grade 01 --submission /nonexistent", 2, "litgan grade: submission folder /nonexistent not found",
+                       true);
+    lg_test_cli_expect("grade --submission=/nonexistent 01", 2, "submission folder /nonexistent not found", true);
+    lg_test_cli_expect("grade-all --help", 0, "usage: litgan grade-all NN DIR [-j N] [--out OUTDIR]", false);
+    lg_test_cli_expect("grade-all", 2, "name a lab and a folder of submissions", true);
+    lg_test_cli_expect("grade-all 01", 2, "name a lab and a folder of submissions", true);
+    lg_test_cli_expect("grade-all 01 /nonexistent -j0", 2, "-j needs a number from 1 to 256", true);
+    lg_test_cli_expect("grade-all 01 /nonexistent -j 257", 2, "-j needs a number from 1 to 256", true);
+    lg_test_cli_expect("grade-all 01 /nonexistent -j", 2, "litgan grade-all: -j needs a value", true);
+    lg_test_cli_expect("grade-all 01 /nonexistent --out", 2, "--out needs a value", true);
+    lg_test_cli_expect("grade-all 01 /nonexistent --bogus", 2, "unknown option '--bogus' (see litgan grade-all --help)",
+                       true);
+    lg_test_cli_expect("grade-all 01 a b", 2, "unexpected argument 'b'", true);
+    lg_test_cli_expect("grade-all 98 /nonexistent", 2, "no lab '98'", true);
+    /* a folder that cannot be graded: a grader error, nothing written */
+    lg_test_cli_expect("grade-all 01 /nonexistent -j2", 2, "litgan grade-all: cannot open /nonexistent", true);
+    char empty[4200], args[4400];
+    snprintf(empty, sizeof empty, "%s", lg_test_tmpdir("cli-empty"));
+    CU_ASSERT_FATAL(lg_mkdir_p(empty) == LG_OK);
+    snprintf(args, sizeof args, "grade-all 01 '%s' --out '%s/out'", empty, empty);
+    lg_test_cli_expect(args, 2, "no submission folders in", true);
+
+    /* what they run: statuses LG_OK, LG_EINVAL (a test failed), else an error */
     const char *root = make_submissions();
     char full[4200], wrong[4200], json[4200];
     snprintf(full, sizeof full, "%s/full", root);
@@ -807,30 +851,26 @@ static void test_cli(void)
     CU_ASSERT_FATAL(stat("/dev/null", &null_before) == 0 && S_ISCHR(null_before.st_mode));
     const char *log = lg_test_tmpdir("cli.log");
     const struct {
-        cli_case c;
-        int status;
+        lib_case c;
+        int status; /* -1: neither LG_OK nor LG_EINVAL */
         const char *says;
     } cases[] = {
-        { { 1, { "--help" }, false }, 0, "usage: litgan grade NN" },
-        { { 0, { NULL }, false }, 2, "name a lab" },
-        { { 1, { "98" }, false }, 2, "no lab '98' (labs: " },
-        { { 3, { "99", "--submission", "/nonexistent" }, false }, 2, "not found" },
-        { { 2, { "99", "--bogus" }, false }, 2, "unknown option '--bogus'" },
-        { { 5, { "99", "--submission", full, "--json", json }, false }, 0, "Total" },
-        { { 3, { "sandbox", "--submission", wrong }, false }, 1, "expected 2.5, got 1.5" },
+        { { "99", full, json, false, { 0 } }, LG_OK, "Total" },
+        { { "sandbox", wrong, NULL, false, { 0 } }, LG_EINVAL, "expected 2.5, got 1.5" },
+        { { "99", "/nonexistent", NULL, false, { 0 } }, -1, "submission folder /nonexistent not found" },
         /* a --json that is no regular file: written through, or refused */
-        { { 5, { "99", "--submission", full, "--json", "/dev/null" }, false }, 0, "Total" },
-        { { 5, { "99", "--submission", full, "--json", folder }, false }, 2,
-          "exists and is not a regular file" },
-        { { 1, { "--help" }, true }, 0, "usage: litgan grade-all NN DIR" },
-        { { 1, { "99" }, true }, 2, "name a lab and a folder" },
-        { { 3, { "99", "/nonexistent", "-j0" }, true }, 2, "-j needs a number" },
+        { { "99", full, "/dev/null", false, { 0 } }, LG_OK, "Total" },
+        { { "99", full, folder, false, { 0 } }, -1, "exists and is not a regular file" },
+        { { "99", "/nonexistent", NULL, true, { 0 } }, -1, "cannot open /nonexistent" },
+        { { "99", empty, NULL, true, { 0 } }, -1, "no submission folders in" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        cli_case c = cases[i].c;
-        int st = in_child(run_cli, &c, log);
+        lib_case c = cases[i].c;
+        int st = in_child(run_lib, &c, log);
         char *out = slurp(log);
-        LG_ASSERT_MSG(st == cases[i].status && out && strstr(out, cases[i].says),
+        bool status_ok = cases[i].status >= 0 ? st == cases[i].status
+                                              : st != LG_OK && st != LG_EINVAL && st < 100;
+        LG_ASSERT_MSG(status_ok && out && strstr(out, cases[i].says),
                       "case %zu: status %d (expected %d), output: %.300s", i, st, cases[i].status,
                       out ? out : "");
         free(out);
@@ -853,9 +893,9 @@ static void test_grade_all(void)
     const char *root = make_submissions();
     const char *out = lg_test_tmpdir("grades");
     const char *log = lg_test_tmpdir("grade-all.log");
-    cli_case c = { 6, { "99", (char *)root, "-j", "2", "--out", (char *)out }, true };
+    lib_case c = { "99", root, NULL, true, { .out = out, .jobs = 2 } };
     double t0 = lg_now();
-    int st = in_child(run_cli, &c, log);
+    int st = in_child(run_lib, &c, log);
     double took = lg_now() - t0;
     char *progress = slurp(log);
     LG_ASSERT_MSG(st == 0, "grade-all: status %d, output %.400s", st, progress ? progress : "");

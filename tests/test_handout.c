@@ -825,31 +825,41 @@ static void test_weave_runs_experiment(void)
     CU_ASSERT_EQUAL(fake_runs, 1);
 }
 
-/* The commands through the litgan binary: help, and the one-line errors. */
+/* The commands through the litgan binary: help, the one-line usage errors
+ * (exit 2), and a run that fails (exit 1). */
 static void test_cli(void)
 {
-    char cmd[2048];
-    int st;
-    snprintf(cmd, sizeof cmd, "'%s' weave --help 2>&1", lg_test_bin());
-    char *o = shell(cmd, &st);
-    CU_ASSERT(st == 0 && strstr(o, "--no-run") && strstr(o, "--out"));
-    free(o);
-    snprintf(cmd, sizeof cmd, "'%s' handout --help 2>&1", lg_test_bin());
-    o = shell(cmd, &st);
-    CU_ASSERT(st == 0 && strstr(o, "--force"));
-    free(o);
-    snprintf(cmd, sizeof cmd, "'%s' weave 99 2>&1", lg_test_bin());
-    o = shell(cmd, &st);
-    LG_ASSERT_MSG(st != 0 && strstr(o, "no lab '99'"), "weave 99: %s", o);
-    free(o);
-    snprintf(cmd, sizeof cmd, "'%s' handout 2>&1", lg_test_bin());
-    o = shell(cmd, &st);
-    CU_ASSERT(st != 0 && strstr(o, "name the folder"));
-    free(o);
-    snprintf(cmd, sizeof cmd, "'%s' handout '%s' 2>&1", lg_test_bin(), lg_source_root());
-    o = shell(cmd, &st);
-    LG_ASSERT_MSG(st != 0 && strstr(o, "not empty"), "handout into the tree: %s", o);
-    free(o);
+    lg_test_cli_expect("weave --help", 0, "usage: litgan weave NN [--no-run] [--out FILE]", false);
+    lg_test_cli_expect("weave -h", 0, "--no-run", false);
+    lg_test_cli_expect("weave", 2, "litgan weave: name a lab, e.g. litgan weave 01 (see litgan weave --help)", true);
+    lg_test_cli_expect("weave 99", 2, "litgan weave: no lab '99'", true);
+    lg_test_cli_expect("weave 01 --bogus", 2, "litgan weave: unknown option '--bogus' (see litgan weave --help)",
+                       true);
+    lg_test_cli_expect("weave 01 --out", 2, "litgan weave: --out needs a value (see litgan weave --help)", true);
+    lg_test_cli_expect("weave 01 02", 2, "one lab at a time (got '01' and '02'; see litgan", true);
+
+    lg_test_cli_expect("handout --help", 0, "usage: litgan handout OUTDIR [--force]", false);
+    lg_test_cli_expect("handout", 2, "litgan handout: name the folder to write", true);
+    lg_test_cli_expect("handout --force", 2, "name the folder to write", true);
+    lg_test_cli_expect("handout /tmp/x --bogus", 2, "litgan handout: unknown option '--bogus' (see litgan handout --help)",
+                       true);
+    lg_test_cli_expect("handout /tmp/x /tmp/y", 2,
+                       "one OUTDIR only (got '/tmp/x' and '/tmp/y'; see litgan handout --help)", true);
+    char args[4400];
+    snprintf(args, sizeof args, "handout '%s'", lg_source_root());
+    lg_test_cli_expect(args, 1, "not empty", true);
+    snprintf(args, sizeof args, "handout --force '%s'", lg_source_root());
+    lg_test_cli_expect(args, 1, "is the source tree or holds it", true);
+
+    lg_test_cli_expect("lab --help", 0, "usage: litgan lab NN [--out DIR]", false);
+    lg_test_cli_expect("lab -h", 0, "01-minimax", false);
+    lg_test_cli_expect("lab", 2, "litgan lab: name a lab, e.g. litgan lab 01", true);
+    lg_test_cli_expect("lab 99", 2, "litgan lab: no lab '99'", true);
+    lg_test_cli_expect("lab 01 --bogus", 2, "litgan lab: unknown option '--bogus' (see litgan lab --help)", true);
+    lg_test_cli_expect("lab 01 --out", 2, "litgan lab: --out needs a value (see litgan lab --help)", true);
+    lg_test_cli_expect("lab 01 02", 2, "one lab at a time (got '01' and '02'; see litgan", true);
+    /* an output folder that cannot be made: the run fails */
+    lg_test_cli_expect("lab 01 --out /dev/null/x", 1, "litgan lab: ", false);
 }
 
 void lg_suite_handout(void)

@@ -17,7 +17,11 @@
  *   smoke      the experiment with lab.ini's [smoke] profile finishes within
  *              10 s and writes what labs/NN-name/check/smoke.txt lists; weave
  *              turns the run into a page.
- * The points of every run are printed as a table.
+ * The points of every run are printed as a table. The lab kit: lab.ini read
+ * from a table of keys and profiles, every bad line refused with its number
+ * and reason; the binned KDE against the plain Gaussian KDE; gnuplot run in a
+ * folder with a quote in its name, settings.gp read back by gnuplot itself, a
+ * bad script and a missing gnuplot reported in one line with gnuplot.err.
  */
 #include "lg_test.h"
 #include "lg_course.h"

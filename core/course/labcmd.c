@@ -1,64 +1,33 @@
 /*
- * labcmd.c - `litgan lab NN`: run a lab's experiment with the plugins as they
- * stand, writing its data, figures and results into runs/lab-NN/.
+ * labcmd.c - what `litgan lab NN` runs (core/cli/cmd_lab.c parses its
+ * arguments): a lab's experiment with the plugins as they stand, writing its
+ * data, figures and results into runs/lab-NN/ or the folder given.
  */
 #include "lg_course.h"
 
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-static void list_labs(FILE *f)
+int lg_lab_experiment_run(const lg_lab *lab, const char *out_dir, const char *profile, FILE *log)
 {
-    for (size_t i = 0; i < lg_lab_count(); i++) {
-        const lg_lab *l = lg_lab_at(i);
-        fprintf(f, "  %02d  %-22s %s\n", l->number, l->dir, l->title);
-    }
-}
-
-int lg_lab_main(int argc, char **argv)
-{
-    const char *which = NULL, *out = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: litgan lab NN [--out DIR]\n\n"
-                   "Runs lab NN's experiment (labs/NN-name/lab.ini) with the plugins as they stand\n"
-                   "and writes its data, gnuplot scripts, figures (PNG) and results.md into DIR\n"
-                   "(default runs/lab-NN in the source tree). Rerun a figure there with: gnuplot NAME.gp\n\nlabs:\n");
-            list_labs(stdout);
-            return LG_OK;
-        }
-        if (!strcmp(argv[i], "--out") && i + 1 < argc)
-            out = argv[++i];
-        else if (argv[i][0] == '-')
-            return lg_seterr(LG_EINVAL, "unknown option '%s' (see litgan lab --help)", argv[i]);
-        else if (!which)
-            which = argv[i];
-        else
-            return lg_seterr(LG_EINVAL, "one lab at a time (got '%s' and '%s')", which, argv[i]);
-    }
-    if (!which)
-        return lg_seterr(LG_EINVAL, "name a lab, e.g. litgan lab 01 (litgan lab --help lists them)");
-    const lg_lab *lab = lg_lab_find(which);
-    if (!lab)
-        return LG_EINVAL;
     if (!lab->experiment)
         return lg_seterr(LG_EINVAL, "lab %02d has no experiment", lab->number);
     char dflt[4200];
-    if (!out) { /* where weave looks for the figures */
+    if (!out_dir) { /* where weave looks for the figures */
         snprintf(dflt, sizeof dflt, "%s/runs/lab-%02d", lab->root, lab->number);
-        out = dflt;
+        out_dir = dflt;
     }
     if (access(lab->ini_path, R_OK) != 0)
         return lg_seterr(LG_EIO, "%s: cannot read the lab's experiment definition", lab->ini_path);
-    int rc = lg_mkdir_p(out);
+    int rc = lg_mkdir_p(out_dir);
     if (rc != LG_OK)
         return rc;
-    fprintf(stderr, "litgan lab %02d: %s; writing into %s\n", lab->number, lab->title, out);
+    if (log)
+        fprintf(log, "litgan lab %02d: %s%s; writing into %s\n", lab->number, lab->title,
+                profile ? " (smoke profile)" : "", out_dir);
     double t0 = lg_now();
-    rc = lg_lab_experiment(lab, out, NULL);
-    if (rc == LG_OK)
-        fprintf(stderr, "litgan lab %02d: done in %.0f s; figures and results in %s\n", lab->number,
-                lg_now() - t0, out);
+    rc = lg_lab_experiment(lab, out_dir, profile);
+    if (rc == LG_OK && log)
+        fprintf(log, "litgan lab %02d: done in %.0f s; figures and results in %s\n", lab->number, lg_now() - t0,
+                out_dir);
     return rc;
 }

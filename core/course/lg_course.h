@@ -138,10 +138,6 @@ const lg_submission *lg_grade_submission(void);
 int lg_grade_lab(const lg_lab *lab, const char *submission_dir, const char *json_path, FILE *f,
                  double *score, double *max_score);
 
-/* `litgan grade ...`, `litgan grade-all ...` */
-int lg_grade_main(int argc, char **argv);
-int lg_grade_all_main(int argc, char **argv);
-
 /* ------------------------------------------------------------- markers ---
  * markers.c: the one parser of the marker comments above, for handout, weave
  * and the tests. */
@@ -216,9 +212,6 @@ size_t lg_handout_scan_markers(const char *name, const char *text, size_t len, F
 
 /* --------------------------------------------------- handout and weave --- */
 
-/* `litgan handout OUTDIR`: the student release (solutions stubbed, hidden tests
- * and instructor material left out); fails if a marker survives. */
-int lg_handout_main(int argc, char **argv);
 /* Pieces of handout/, tested one by one (tests/test_handout.c):
  * lg_handout_stub_text replaces every solution region of one file's text by its
  * stub (errors: those of lg_markers_scan); lg_handout_run writes the whole release. */
@@ -233,10 +226,31 @@ int lg_weave_markdown(const char *md, const char *root, const char *lab_dir, con
                       const char *out_dir, char **html, FILE *err);
 int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir, const char *out_path, bool run,
                  FILE *log);
-/* `litgan weave NN`: reports/NN-name/index.html, self-contained. */
-int lg_weave_main(int argc, char **argv);
-/* `litgan lab NN`: run the lab's experiment with the plugins as they stand. */
-int lg_lab_main(int argc, char **argv);
+
+/* --------------------------------------------- what the commands run ---
+ * core/cli parses the course commands' arguments and calls these: grade
+ * lg_grade_lab, handout lg_handout_run, weave lg_weave_run, and: */
+
+/* `litgan grade-all NN DIR`: every folder in dir graded as a submission of lab,
+ * o->jobs at a time (< 1: the number of CPUs), into o->out (NULL:
+ * grades-NN-name): NAME.json and NAME.txt each, and grades.csv; progress on
+ * o->log (NULL: stderr). o may be NULL. Returns LG_OK when every submission was
+ * graded (whatever its score), LG_EINVAL when one could not be graded (the
+ * others are, grades.csv has empty cells for it), another status when nothing
+ * was graded or grades.csv could not be written (lg_errmsg() says why). */
+typedef struct lg_grade_all_opts {
+    const char *out;
+    long jobs;
+    FILE *log;
+} lg_grade_all_opts;
+int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *o);
+
+/* `litgan lab NN`: run lab's experiment (labs/NN-name/lab.ini) with the plugins
+ * as they stand (profile: NULL, or "smoke" for lab.ini's short run), writing
+ * into out_dir (NULL: runs/lab-NN under the lab's source root,
+ * where weave looks); a line when it starts and ends on log (may be NULL).
+ * LG_OK, or a status with lg_errmsg() set. */
+int lg_lab_experiment_run(const lg_lab *lab, const char *out_dir, const char *profile, FILE *log);
 
 /* Stub helpers the handout's stubs call (declared for plugins in litgan.h):
  * lg_todo_node fails the objective with "Task N.M is not implemented yet";

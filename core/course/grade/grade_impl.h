@@ -8,8 +8,7 @@
  *              scores; in a forked copy when a CUnit run is in progress
  *   outcome.c  the numbers of a grading run, and their wire form between processes
  *   report.c   the per-task table on the terminal and Gradescope's results.json
- *   jobs.c     grade-all: submissions graded N at a time, grades.csv
- *   cli.c      `litgan grade` and `litgan grade-all` (their arguments)
+ *   jobs.c     grade-all (lg_grade_all): submissions graded N at a time, grades.csv
  *   build.c    building a submission (the compiler in a child with a timeout)
  *   sandbox.c  the parent side of a sandboxed computation: limits, memory
  *              watch, what happened in one line
@@ -108,8 +107,5 @@ void lg_grade_table(FILE *f, const lg_lab *lab, const char *subdir, const lg_sub
 /* Gradescope's results.json (jansson), written atomically. */
 int lg_grade_json(const char *path, const lg_grade_rec *recs, size_t n, const lg_grade_outcome *o,
                   const char *summary, double seconds);
-
-/* grade-all's work once its arguments are read (jobs.c): exit status. */
-int lg_grade_all_run(const lg_lab *lab, const char *dir, const char *out, long jobs);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * jobs.c - `litgan grade-all`: every folder of DIR graded as a submission,
+ * jobs.c - grade-all (lg_grade_all, `litgan grade-all`): every folder of DIR graded as a submission,
  * N at a time, each in a forked copy of this process (the proc helper) that
  * writes OUT/NAME.json and OUT/NAME.txt and sends its numbers back; then
  * OUT/grades.csv (one row per submission), written atomically. As many jobs
@@ -119,13 +119,19 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(((const sub_job *)a)->name, ((const sub_job *)b)->name);
 }
 
-int lg_grade_all_run(const lg_lab *lab, const char *dir, const char *out, long jobs)
+int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *opts)
 {
-    DIR *d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "litgan grade-all: cannot open %s: %s\n", dir, strerror(errno));
-        return 2;
+    FILE *log = opts && opts->log ? opts->log : stderr;
+    long jobs = opts && opts->jobs > 0 ? opts->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    char out_default[300];
+    const char *out = opts ? opts->out : NULL;
+    if (!out) {
+        snprintf(out_default, sizeof out_default, "grades-%s", lab->dir);
+        out = out_default;
     }
+    DIR *d = opendir(dir);
+    if (!d)
+        return lg_seterr(LG_EIO, "cannot open %s: %s", dir, strerror(errno));
     sub_job *subs = NULL;
     size_t n = 0;
     for (struct dirent *e; (e = readdir(d));) {
@@ -137,7 +143,7 @@ int lg_grade_all_run(const lg_lab *lab, const char *dir, const char *out, long j
         if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
         if (strlen(e->d_name) >= sizeof subs->name) {
-            fprintf(stderr, "litgan grade-all: skipping %s: a name of more than %zu bytes\n",
+            fprintf(log, "litgan grade-all: skipping %s: a name of more than %zu bytes\n",
                     path, sizeof subs->name - 1);
             continue;
         }
@@ -151,18 +157,17 @@ int lg_grade_all_run(const lg_lab *lab, const char *dir, const char *out, long j
     }
     closedir(d);
     if (n == 0) {
-        fprintf(stderr, "litgan grade-all: no submission folders in %s\n", dir);
         free(subs);
-        return 2;
+        return lg_seterr(LG_EFORMAT, "no submission folders in %s", dir);
     }
     qsort(subs, n, sizeof *subs, cmp_names);
-    if (lg_mkdir_p(out) != LG_OK) {
-        fprintf(stderr, "litgan grade-all: %s\n", lg_errmsg());
+    int rc = lg_mkdir_p(out);
+    if (rc != LG_OK) {
         free(subs);
-        return 2;
+        return rc;
     }
 
-    bool tty = isatty(2);
+    bool tty = isatty(fileno(log));
     size_t slots = jobs < 1 ? 1 : (size_t)jobs;
     lg_proc **running = lg_xcalloc(slots, sizeof *running);
     sub_job **owner = lg_xcalloc(slots, sizeof *owner);
@@ -176,7 +181,7 @@ int lg_grade_all_run(const lg_lab *lab, const char *dir, const char *out, long j
             if (start_job(j) != LG_OK) {
                 lg_outcome_init(&j->o, lab->n_tasks);
                 lg_outcome_error(&j->o, LG_EIO, lg_errmsg());
-                fprintf(stderr, "%sgrade-all: [%zu/%zu] %s: not graded: %s\n", tty ? "\r\033[K" : "",
+                fprintf(log, "%sgrade-all: [%zu/%zu] %s: not graded: %s\n", tty ? "\r\033[K" : "",
                         ++finished, n, j->name, j->o.err);
                 failed_to_grade++;
                 continue;
@@ -196,36 +201,35 @@ int lg_grade_all_run(const lg_lab *lab, const char *dir, const char *out, long j
             finished++;
             char a[32], b[32];
             if (tty)
-                fprintf(stderr, "\r\033[K");
+                fprintf(log, "\r\033[K");
             if (j->graded) {
-                fprintf(stderr, "grade-all: [%zu/%zu] %s: %s / %s%s", finished, n, j->name,
+                fprintf(log, "grade-all: [%zu/%zu] %s: %s / %s%s", finished, n, j->name,
                         lg_grade_pts(a, sizeof a, j->o.score), lg_grade_pts(b, sizeof b, j->o.max),
                         tty ? "" : "\n");
             } else {
                 failed_to_grade++;
-                fprintf(stderr, "grade-all: [%zu/%zu] %s: not graded: %s\n", finished, n,
+                fprintf(log, "grade-all: [%zu/%zu] %s: not graded: %s\n", finished, n,
                         j->name, j->o.err);
             }
         }
     }
     if (tty)
-        fputc('\n', stderr);
+        fputc('\n', log);
     free(running);
     free(owner);
 
     char csv[4400];
     snprintf(csv, sizeof csv, "%s/grades.csv", out);
-    int rc = failed_to_grade ? 1 : 0;
-    if (write_csv(csv, lab, subs, n) != LG_OK) {
-        fprintf(stderr, "litgan grade-all: %s\n", lg_errmsg());
-        rc = 1;
-    }
-    fprintf(stderr, "grade-all: %zu submission%s of lab %02d in %.1f s; %s, one .json and .txt "
+    rc = write_csv(csv, lab, subs, n); /* its message stays in lg_errmsg() */
+    fprintf(log, "grade-all: %zu submission%s of lab %02d in %.1f s; %s, one .json and .txt "
                     "per submission in %s%s\n", n, n == 1 ? "" : "s", lab->number,
             lg_now() - t0, csv, out,
             failed_to_grade ? " (some could not be graded: see above)" : "");
     for (size_t i = 0; i < n; i++)
         lg_outcome_free(&subs[i].o);
     free(subs);
+    if (rc == LG_OK && failed_to_grade)
+        rc = lg_seterr(LG_EINVAL, "%zu of %zu submission%s could not be graded (see above)", failed_to_grade, n,
+                       n == 1 ? "" : "s");
     return rc;
 }

@@ -29,6 +29,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #define MAX_FAILURES_SHOWN 3
@@ -382,6 +383,14 @@ int lg_grade_collect(const lg_lab *lab, const char *subdir, const char *json_pat
 int lg_grade_lab(const lg_lab *lab, const char *submission_dir, const char *json_path, FILE *f,
                  double *score, double *max_score)
 {
+    struct stat st;
+    if (submission_dir && (stat(submission_dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        if (score)
+            *score = 0;
+        if (max_score)
+            *max_score = 0;
+        return lg_seterr(LG_EIO, "submission folder %s not found", submission_dir);
+    }
     lg_grade_outcome o;
     int rc = lg_grade_collect(lab, submission_dir, json_path, f, &o);
     if (score)

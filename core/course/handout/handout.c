@@ -1,5 +1,6 @@
 /*
- * handout.c - `litgan handout OUTDIR`: the student release of the source tree.
+ * handout.c - lg_handout_run (`litgan handout OUTDIR`): the student release of
+ * the source tree.
  *
  * What is copied: the tree's tracked-style content (`git ls-files --cached
  * --others --exclude-standard` in a git checkout, so new files not yet
@@ -33,25 +34,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static const char handout_help[] =
-    "usage: litgan handout OUTDIR [--force]\n"
-    "\n"
-    "Writes the student release of this source tree into OUTDIR:\n"
-    "  - every file git tracks (or would track: new files not yet committed\n"
-    "    come along, ignored ones do not), or without git every file outside\n"
-    "    build/, build-san/, bin/, runs/ and generated reports;\n"
-    "  - minus the instructor's material: tests/, .ci/, labs/*/grade_hidden*.c, labs/*/check/\n"
-    "    and whatever a labs/*/handout-exclude file lists;\n"
-    "  - with every solution region (BEGIN SOLUTION Task N.M ... END SOLUTION,\n"
-    "    then its STUB line) replaced by the STUB's code and a TODO comment;\n"
-    "  - plus HANDOUT.md: what students do (build, run, grade, weave).\n"
-    "Nothing is written when a region is malformed (each error names its file\n"
-    "and line). After writing, OUTDIR is scanned and the command fails if any\n"
-    "marker survived.\n"
-    "\n"
-    "  --force   write into OUTDIR even when it is not empty (files are\n"
-    "            overwritten, others are kept)\n";
 
 /* --------------------------------------------------------------- stubs --- */
 
@@ -248,36 +230,5 @@ done:
     free(outs);
     lg_strvec_free(&files);
     lg_strvec_free(&pats);
-    return rc;
-}
-
-int lg_handout_main(int argc, char **argv)
-{
-    const char *out = NULL;
-    bool force = false;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(handout_help, stdout);
-            return LG_OK;
-        }
-        if (!strcmp(argv[i], "--force")) {
-            force = true;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "litgan handout: unknown option '%s' (see --help)\n", argv[i]);
-            return LG_EINVAL;
-        } else if (!out) {
-            out = argv[i];
-        } else {
-            fprintf(stderr, "litgan handout: one OUTDIR only (got '%s' and '%s')\n", out, argv[i]);
-            return LG_EINVAL;
-        }
-    }
-    if (!out) {
-        fprintf(stderr, "litgan handout: name the folder to write (e.g. litgan handout ../litgan-student)\n");
-        return LG_EINVAL;
-    }
-    int rc = lg_handout_run(lg_source_root(), out, force, stderr);
-    if (rc != LG_OK)
-        fprintf(stderr, "litgan handout: %s\n", lg_errmsg());
     return rc;
 }

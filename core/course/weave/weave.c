@@ -1,6 +1,6 @@
 /*
- * weave.c - `litgan weave NN`: one self-contained HTML report of a lab,
- * reports/NN-name/index.html, that opens in a browser with no network.
+ * weave.c - lg_weave_run (`litgan weave NN`): one self-contained HTML report
+ * of a lab, reports/NN-name/index.html, that opens in a browser with no network.
  * The pieces are in this folder (lg_weave.h lists them).
  *
  * What goes in, in order:
@@ -31,21 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static const char weave_help[] =
-    "usage: litgan weave NN [--no-run] [--out FILE]\n"
-    "\n"
-    "Writes one self-contained HTML report of lab NN (default\n"
-    "reports/NN-name/index.html): the writeup rendered from labs/NN-name/README.md,\n"
-    "each '@code FILE REGION' line replaced by that named code region as it is now,\n"
-    "the figures of the lab's experiment (runs/lab-NN/*.png) embedded, its results\n"
-    "tables, and the grade table of your code as it stands. It opens in a browser\n"
-    "without a network: no external URL, math shown as text.\n"
-    "\n"
-    "  --no-run     do not run the experiment, even when its outputs are missing\n"
-    "               (the report then says so where the figures would be)\n"
-    "  --out FILE   write the report there instead\n";
-
 
 /* Weave lab into out_path (NULL: reports/NN-name/index.html under root; the
  * page templates are this litgan's, under lg_source_root()), with
@@ -305,47 +290,5 @@ int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir_in, co
     free(md);
     free(tpl);
     free(css);
-    return rc;
-}
-
-int lg_weave_main(int argc, char **argv)
-{
-    const char *which = NULL, *out = NULL;
-    bool run = true;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(weave_help, stdout);
-            return LG_OK;
-        }
-        if (!strcmp(argv[i], "--no-run")) {
-            run = false;
-        } else if (!strcmp(argv[i], "--out")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "litgan weave: --out needs a file name\n");
-                return LG_EINVAL;
-            }
-            out = argv[++i];
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "litgan weave: unknown option '%s' (see --help)\n", argv[i]);
-            return LG_EINVAL;
-        } else if (!which) {
-            which = argv[i];
-        } else {
-            fprintf(stderr, "litgan weave: one lab at a time (got '%s' and '%s')\n", which, argv[i]);
-            return LG_EINVAL;
-        }
-    }
-    if (!which) {
-        fprintf(stderr, "litgan weave: name a lab (e.g. litgan weave 01)\n");
-        return LG_EINVAL;
-    }
-    const lg_lab *lab = lg_lab_find(which);
-    if (!lab) {
-        fprintf(stderr, "litgan weave: %s\n", lg_errmsg());
-        return LG_EINVAL;
-    }
-    int rc = lg_weave_run(lab, lab->root, NULL, out, run, stderr);
-    if (rc != LG_OK)
-        fprintf(stderr, "litgan weave: %s\n", lg_errmsg());
     return rc;
 }

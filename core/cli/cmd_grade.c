@@ -1,0 +1,135 @@
+/*
+ * cmd_grade.c - `litgan grade NN [--submission DIR] [--json FILE]` and
+ * `litgan grade-all NN DIR [-j N] [--out OUTDIR]`: their arguments, then
+ * lg_grade_lab / lg_grade_all (core/course/grade/). Exit status: grade 0 when
+ * every test passed, 1 when a test failed; grade-all 0 when every submission
+ * was graded (whatever its score), 1 when one could not be graded; both 2 on a
+ * usage error or an error of the grader itself.
+ */
+#include "cli.h"
+#include "lg_course.h"
+
+#include <stdlib.h>
+
+/* ---------------------------------------------------------- litgan grade --- */
+
+static const char grade_help[] =
+    "usage: litgan grade NN [--submission DIR] [--json FILE]\n"
+    "\n"
+    "Grades lab NN (01 or 01-minimax): builds the lab's student files - from DIR,\n"
+    "which holds them by name (gan.c, optimal.c, ...), or from the source tree as it\n"
+    "stands - and runs the lab's grading tests, one suite per task. Student code runs\n"
+    "only in sandboxed child processes (CPU, memory and wall-clock limits, no files,\n"
+    "no new processes); a crash, a hang or a NaN costs only that test's points.\n"
+    "\n"
+    "Prints a table per task with, for each failed test, the input, the expected and\n"
+    "the actual value and a hint. --json FILE also writes Gradescope's results.json.\n"
+    "Exit status: 0 when every test passed, 1 when a test failed, 2 on a usage or\n"
+    "grader error.\n"
+    "\n"
+    "Environment: LITGAN_GRADE_LIMITS=cpu=S,wall=S,memory=MiB changes the limits of\n"
+    "each computation (default cpu=10,wall=10,memory=1024); LITGAN_HOME the source tree.\n";
+
+enum { OPT_SUBMISSION = 256, OPT_JSON };
+
+int lg_cmd_grade(int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "submission", required_argument, 0, OPT_SUBMISSION }, { "json", required_argument, 0, OPT_JSON },
+        { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    };
+    const char *sub = NULL, *json = NULL;
+    int ch;
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (ch) {
+        case 'h': fputs(grade_help, stdout); return LG_EXIT_OK;
+        case OPT_SUBMISSION: sub = optarg; break;
+        case OPT_JSON: json = optarg; break;
+        default: return lg_cli_bad_option("grade", ch, argv);
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "litgan grade: name a lab, e.g. litgan grade 01 (see litgan grade --help)\n");
+        return LG_EXIT_USAGE;
+    }
+    if (optind + 1 < argc) {
+        fprintf(stderr, "litgan grade: one lab at a time (got '%s' and '%s'; see litgan grade --help)\n",
+                argv[optind], argv[optind + 1]);
+        return LG_EXIT_USAGE;
+    }
+    const lg_lab *lab = lg_lab_find(argv[optind]);
+    if (!lab) {
+        fprintf(stderr, "litgan grade: %s\n", lg_errmsg());
+        return LG_EXIT_USAGE;
+    }
+    int rc = lg_grade_lab(lab, sub, json, stdout, NULL, NULL);
+    if (rc == LG_OK)
+        return LG_EXIT_OK;
+    if (rc == LG_EINVAL) /* a test failed: the table says which */
+        return LG_EXIT_FAIL;
+    fprintf(stderr, "litgan grade: %s\n", lg_errmsg());
+    return LG_EXIT_USAGE;
+}
+
+/* ------------------------------------------------------ litgan grade-all --- */
+
+static const char grade_all_help[] =
+    "usage: litgan grade-all NN DIR [-j N] [--out OUTDIR]\n"
+    "\n"
+    "Grades every folder in DIR as a submission of lab NN (as litgan grade NN\n"
+    "--submission DIR/NAME), N at a time (default: the number of CPUs). Writes, in\n"
+    "OUTDIR (default grades-NN-name): NAME.json (Gradescope results) and NAME.txt (the\n"
+    "table) per submission, and grades.csv with one row per submission: submission,\n"
+    "score, max_score, then one column per task.\n"
+    "Exit status: 0 when every submission was graded (whatever its score), 1 when\n"
+    "one could not be graded, 2 on a usage or grader error.\n";
+
+enum { OPT_OUT = 256 };
+
+int lg_cmd_grade_all(int argc, char **argv)
+{
+    static const struct option options[] = { { "out", required_argument, 0, OPT_OUT },
+                                              { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+    lg_grade_all_opts o = { 0 };
+    int ch;
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":hj:", options, NULL)) != -1) {
+        switch (ch) {
+        case 'h': fputs(grade_all_help, stdout); return LG_EXIT_OK;
+        case OPT_OUT: o.out = optarg; break;
+        case 'j': {
+            char *end;
+            o.jobs = strtol(optarg, &end, 10);
+            if (!*optarg || *end || o.jobs < 1 || o.jobs > 256) {
+                fprintf(stderr, "litgan grade-all: -j needs a number from 1 to 256, not '%s'\n", optarg);
+                return LG_EXIT_USAGE;
+            }
+            break;
+        }
+        default: return lg_cli_bad_option("grade-all", ch, argv);
+        }
+    }
+    if (argc - optind < 2) {
+        fprintf(stderr, "litgan grade-all: name a lab and a folder of submissions, e.g. "
+                        "litgan grade-all 01 submissions/ (see litgan grade-all --help)\n");
+        return LG_EXIT_USAGE;
+    }
+    if (argc - optind > 2) {
+        fprintf(stderr, "litgan grade-all: unexpected argument '%s' (see litgan grade-all --help)\n",
+                argv[optind + 2]);
+        return LG_EXIT_USAGE;
+    }
+    const lg_lab *lab = lg_lab_find(argv[optind]);
+    if (!lab) {
+        fprintf(stderr, "litgan grade-all: %s\n", lg_errmsg());
+        return LG_EXIT_USAGE;
+    }
+    int rc = lg_grade_all(lab, argv[optind + 1], &o);
+    if (rc == LG_OK)
+        return LG_EXIT_OK;
+    fprintf(stderr, "litgan grade-all: %s\n", lg_errmsg());
+    return rc == LG_EINVAL ? LG_EXIT_FAIL : LG_EXIT_USAGE;
+}

@@ -1,0 +1,64 @@
+/*
+ * cmd_lab.c - `litgan lab NN [--out DIR] [--smoke]`: its arguments, then
+ * lg_lab_experiment_run (core/course/labcmd.c). Exit status: 0 when the
+ * experiment ran, 1 when it failed, 2 on a usage error.
+ */
+#include "cli.h"
+#include "lg_course.h"
+
+static const char help[] =
+    "usage: litgan lab NN [--out DIR] [--smoke]\n"
+    "\n"
+    "Runs lab NN's experiment (labs/NN-name/lab.ini) with the plugins as they stand\n"
+    "and writes its data, gnuplot scripts, figures (PNG) and results.md into DIR\n"
+    "(default runs/lab-NN in the source tree). Rerun a figure there with: gnuplot NAME.gp\n"
+    "\n"
+    "  --out DIR   write there instead\n"
+    "  --smoke     the short run of lab.ini's [smoke] section (seconds; what the tests run)\n"
+    "\n"
+    "labs:\n";
+
+enum { OPT_OUT = 256, OPT_SMOKE };
+
+int lg_cmd_lab(int argc, char **argv)
+{
+    static const struct option options[] = { { "out", required_argument, 0, OPT_OUT },
+                                              { "smoke", no_argument, 0, OPT_SMOKE },
+                                              { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+    const char *out = NULL, *profile = NULL;
+    int ch;
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (ch) {
+        case 'h':
+            fputs(help, stdout);
+            for (size_t i = 0; i < lg_lab_count(); i++) {
+                const lg_lab *l = lg_lab_at(i);
+                printf("  %02d  %-22s %s\n", l->number, l->dir, lg_lab_error(l) ? lg_lab_error(l) : l->title);
+            }
+            return LG_EXIT_OK;
+        case OPT_OUT: out = optarg; break;
+        case OPT_SMOKE: profile = "smoke"; break;
+        default: return lg_cli_bad_option("lab", ch, argv);
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "litgan lab: name a lab, e.g. litgan lab 01 (litgan lab --help lists them)\n");
+        return LG_EXIT_USAGE;
+    }
+    if (optind + 1 < argc) {
+        fprintf(stderr, "litgan lab: one lab at a time (got '%s' and '%s'; see litgan lab --help)\n", argv[optind],
+                argv[optind + 1]);
+        return LG_EXIT_USAGE;
+    }
+    const lg_lab *lab = lg_lab_find(argv[optind]);
+    if (!lab) {
+        fprintf(stderr, "litgan lab: %s\n", lg_errmsg());
+        return LG_EXIT_USAGE;
+    }
+    int rc = lg_lab_experiment_run(lab, out, profile, stderr);
+    if (rc != LG_OK)
+        fprintf(stderr, "litgan lab: %s\n", lg_errmsg());
+    return rc == LG_OK ? LG_EXIT_OK : LG_EXIT_FAIL;
+}

@@ -1,0 +1,62 @@
+/*
+ * cmd_weave.c - `litgan weave NN [--no-run] [--out FILE]`: its arguments, then
+ * lg_weave_run (core/course/weave/). Exit status: 0 when the report is
+ * written, 1 when it could not be or the experiment it ran failed, 2 on a
+ * usage error.
+ */
+#include "cli.h"
+#include "lg_course.h"
+
+static const char help[] =
+    "usage: litgan weave NN [--no-run] [--out FILE]\n"
+    "\n"
+    "Writes one self-contained HTML report of lab NN (default\n"
+    "reports/NN-name/index.html): the writeup rendered from labs/NN-name/README.md,\n"
+    "each '@code FILE REGION' line replaced by that named code region as it is now,\n"
+    "the figures of the lab's experiment (runs/lab-NN/*.png) embedded, its results\n"
+    "tables, and the grade table of your code as it stands. It opens in a browser\n"
+    "without a network: no external URL, math shown as text.\n"
+    "\n"
+    "  --no-run     do not run the experiment, even when its outputs are missing\n"
+    "               (the report then says so where the figures would be)\n"
+    "  --out FILE   write the report there instead\n";
+
+enum { OPT_NO_RUN = 256, OPT_OUT };
+
+int lg_cmd_weave(int argc, char **argv)
+{
+    static const struct option options[] = { { "no-run", no_argument, 0, OPT_NO_RUN },
+                                              { "out", required_argument, 0, OPT_OUT },
+                                              { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+    const char *out = NULL;
+    bool run = true;
+    int ch;
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (ch) {
+        case 'h': fputs(help, stdout); return LG_EXIT_OK;
+        case OPT_NO_RUN: run = false; break;
+        case OPT_OUT: out = optarg; break;
+        default: return lg_cli_bad_option("weave", ch, argv);
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "litgan weave: name a lab, e.g. litgan weave 01 (see litgan weave --help)\n");
+        return LG_EXIT_USAGE;
+    }
+    if (optind + 1 < argc) {
+        fprintf(stderr, "litgan weave: one lab at a time (got '%s' and '%s'; see litgan weave --help)\n",
+                argv[optind], argv[optind + 1]);
+        return LG_EXIT_USAGE;
+    }
+    const lg_lab *lab = lg_lab_find(argv[optind]);
+    if (!lab) {
+        fprintf(stderr, "litgan weave: %s\n", lg_errmsg());
+        return LG_EXIT_USAGE;
+    }
+    int rc = lg_weave_run(lab, lab->root, NULL, out, run, stderr);
+    if (rc != LG_OK)
+        fprintf(stderr, "litgan weave: %s\n", lg_errmsg());
+    return rc == LG_OK ? LG_EXIT_OK : LG_EXIT_FAIL;
+}
