@@ -33,7 +33,7 @@ LIB_CFLAGS := -fno-semantic-interposition -Icore/engine -Icore/course
 LAB_OBJ_DIR := $(abspath $(BUILD))/labs
 LINK_LIBS  := -L$(LIBDIR) -llitgan-course -llitgan -Wl,-rpath,'$$ORIGIN/../$(LIBDIR)' -Wl,-rpath,'$$ORIGIN/../lib'
 
-.PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave lab-modules
+.PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave lab-modules readme
 all: $(BINDIR)/litgan $(PLUGINS) lab-modules
 
 deps:
@@ -136,6 +136,13 @@ handout: deps
 weave: deps
 	@$(MAKE) --no-print-directory all
 	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan weave $(LAB)
+
+# README.md's course table, from the labs' lab.ini (tests/test_labs.c checks it).
+readme: all
+	@$(BINDIR)/litgan labs --markdown > $(BUILD)/labs-table.md
+	@awk -v t=$(BUILD)/labs-table.md '/^<!-- labs table:/ { print; while ((getline l < t) > 0) print l; skip = 1; next } \
+	  /^<!-- end of labs table -->/ { skip = 0 } !skip' README.md > $(BUILD)/README.md && mv $(BUILD)/README.md README.md
+	@echo "README.md: the labs table is $$(grep -c '^| \[' $(BUILD)/labs-table.md) labs"
 
 # Time training steps against PyTorch (when importable) in the same run.
 bench: deps

@@ -463,6 +463,37 @@ static void test_experiment_bad_ini(void)
     }
 }
 
+/* `litgan labs`: every lab with its points; README.md's table is what
+ * `litgan labs --markdown` prints now (make readme rewrites it). */
+static void test_labs_command(void)
+{
+    lg_test_cli_expect("labs", 0, "Lab 01  The minimax GAN  (labs/01-minimax, 18 points)", false);
+    lg_test_cli_expect("labs", 0, "    files: plugins/gan.c labs/01-minimax/optimal.c", false);
+    lg_test_cli_expect("labs --help", 0, "usage: litgan labs [--markdown]", false);
+    lg_test_cli_expect("labs --bogus", 2, "litgan labs: unknown option '--bogus' (see litgan labs --help)", true);
+    lg_test_cli_expect("labs 01", 2, "unexpected argument '01'", true);
+    char cmd[4096], *table = lg_xmalloc(1 << 16);
+    snprintf(cmd, sizeof cmd, "'%s' labs --markdown", lg_test_bin());
+    int st = lg_test_run_capture(cmd, table, 1 << 16);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/README.md", lg_source_root());
+    char *readme = slurp(path);
+    const char *from = readme ? strstr(readme, "<!-- labs table:") : NULL;
+    const char *start = from ? strchr(from, '\n') : NULL;
+    const char *end = start ? strstr(start, "<!-- end of labs table -->") : NULL;
+    LG_ASSERT_MSG(st == 0 && end, "litgan labs --markdown: exit %d; README.md has %s", st,
+                  end ? "the table's markers" : "no labs table markers");
+    if (end) {
+        start++;
+        bool same = (size_t)(end - start) == strlen(table) && !strncmp(start, table, strlen(table));
+        LG_ASSERT_MSG(same, "README.md's labs table is not what litgan labs --markdown prints (run make readme):\n%s",
+                      table);
+        CU_ASSERT(count(table, "\n| [") == lg_lab_count());
+    }
+    free(readme);
+    free(table);
+}
+
 /* ---------------------------------------------------------- a new lab --- */
 
 /* Build a lab folder with the Makefile's own rule (as `make` does for labs/NN-name/),
@@ -767,6 +798,7 @@ void lg_suite_labs(void)
                  { "every lab: every mutant loses points", test_mutants },
                  { "every lab: the smoke run writes its data and figures; weave a page", test_smoke },
                  { "every lab: a bad lab.ini key is named with its line", test_experiment_bad_ini },
+                 { "litgan labs; README.md's table is generated from lab.ini", test_labs_command },
                  { "a new lab from the template: built, found, passes every check", test_new_lab },
                  { "a lab that does not compile is left out, alone", test_broken_lab },
                  { "lab kit: lab.ini from a table of keys, profiles", test_kit_ini },

@@ -21,6 +21,7 @@ int lg_cmd_compare(int argc, char **argv);
 int lg_cmd_plugins(int argc, char **argv);
 int lg_cmd_check(int argc, char **argv);
 int lg_cmd_lab(int argc, char **argv);
+int lg_cmd_labs(int argc, char **argv);
 int lg_cmd_grade(int argc, char **argv);
 int lg_cmd_grade_all(int argc, char **argv);
 int lg_cmd_handout(int argc, char **argv);

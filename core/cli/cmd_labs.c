@@ -1,0 +1,86 @@
+/*
+ * cmd_labs.c - `litgan labs [--markdown]`: the course as the registry sees it
+ * (every labs/NN-name/lab.ini): each lab's number, folder, title, tasks with
+ * their points, and student files; a lab that failed to load with its error.
+ * --markdown prints the course table of README.md, which is generated from it
+ * (tests/test_labs.c checks that the two agree).
+ */
+#include "cli.h"
+#include "lg_course.h"
+
+static const char help[] =
+    "usage: litgan labs [--markdown]\n"
+    "\n"
+    "Lists the labs found under labs/NN-name/ (their lab.ini): number, title, tasks\n"
+    "with points, and the files students complete. A lab that cannot be used is\n"
+    "listed with the reason (e.g. not built: run make).\n"
+    "\n"
+    "  --markdown   the course table of README.md, as a Markdown table\n";
+
+static double lab_points(const lg_lab *lab)
+{
+    double p = 0;
+    for (size_t k = 0; k < lab->n_tasks; k++)
+        p += lab->tasks[k].points;
+    return p;
+}
+
+static void markdown(void)
+{
+    printf("| lab | title | tasks: points | student files |\n|---|---|---|---|\n");
+    for (size_t i = 0; i < lg_lab_count(); i++) {
+        const lg_lab *lab = lg_lab_at(i);
+        printf("| [%02d](labs/%s/README.md) | %s | ", lab->number, lab->dir, lab->title);
+        for (size_t k = 0; k < lab->n_tasks; k++)
+            printf("%s%s %s: %g", k ? "<br>" : "", lab->tasks[k].number, lab->tasks[k].title, lab->tasks[k].points);
+        printf(" |");
+        for (size_t k = 0; k < LG_MAX_LAB_FILES && lab->files[k]; k++)
+            printf("%s `%s`", k ? "," : "", lab->files[k]);
+        printf(" |\n");
+    }
+}
+
+int lg_cmd_labs(int argc, char **argv)
+{
+    static const struct option options[] = { { "markdown", no_argument, 0, 'm' },
+                                              { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+    bool md = false;
+    int ch;
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (ch) {
+        case 'h': fputs(help, stdout); return LG_EXIT_OK;
+        case 'm': md = true; break;
+        default: return lg_cli_bad_option("labs", ch, argv);
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "litgan labs: unexpected argument '%s' (see litgan labs --help)\n", argv[optind]);
+        return LG_EXIT_USAGE;
+    }
+    if (md) {
+        markdown();
+        return LG_EXIT_OK;
+    }
+    int broken = 0;
+    for (size_t i = 0; i < lg_lab_count(); i++) {
+        const lg_lab *lab = lg_lab_at(i);
+        printf("Lab %02d  %s  (labs/%s, %g points)\n", lab->number, lab->title, lab->dir, lab_points(lab));
+        if (lg_lab_error(lab)) {
+            printf("    cannot be used: %s\n", lg_lab_error(lab));
+            broken = 1;
+            continue;
+        }
+        for (size_t k = 0; k < lab->n_tasks; k++)
+            printf("    Task %-5s %-52s %g points\n", lab->tasks[k].number, lab->tasks[k].title,
+                   lab->tasks[k].points);
+        printf("    files:");
+        for (size_t k = 0; k < LG_MAX_LAB_FILES && lab->files[k]; k++)
+            printf(" %s", lab->files[k]);
+        printf("\n");
+    }
+    if (lg_lab_count() == 0)
+        printf("no labs under %s/labs\n", lg_source_root());
+    return broken ? LG_EXIT_FAIL : LG_EXIT_OK;
+}
