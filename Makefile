@@ -159,18 +159,19 @@ $(LIBDIR)/litgan/plugins:
 	ln -sfn ../../plugins $@
 
 install: all
-	install -d $(INST_BIN) $(INST_LIB)/pkgconfig $(INST_INC)/litgan $(INST_PLUG)
-	install -m 0755 $(BINDIR)/litgan $(INST_BIN)/litgan
-	install -m 0644 $(ENGINE_LIB) $(COURSE_LIB) $(INST_LIB)/
-	install -m 0644 core/include/litgan.h $(INST_INC)/litgan.h
-	install -m 0644 $(wildcard core/include/litgan/*.h) $(INST_INC)/litgan/
-	$(if $(PUBLIC_PLUGINS),install -m 0644 $(PUBLIC_PLUGINS) $(INST_PLUG)/)
+	install -d '$(INST_BIN)' '$(INST_LIB)/pkgconfig' '$(INST_INC)/litgan' '$(INST_PLUG)'
+	install -m 0755 $(BINDIR)/litgan '$(INST_BIN)/litgan'
+	install -m 0644 $(ENGINE_LIB) $(COURSE_LIB) '$(INST_LIB)/'
+	install -m 0644 core/include/litgan.h '$(INST_INC)/litgan.h'
+	install -m 0644 $(wildcard core/include/litgan/*.h) '$(INST_INC)/litgan/'
+	$(if $(PUBLIC_PLUGINS),install -m 0644 $(PUBLIC_PLUGINS) '$(INST_PLUG)/')
 	sed -e 's|@PREFIX@|$(PREFIX)|g' \
 	    -e "s|@VERSION@|$$(sed -n 's/.*lg_version(void) { return "\([^"]*\)".*/\1/p' core/engine/api.c)|g" \
-	    core/litgan.pc.in > $(INST_LIB)/pkgconfig/litgan.pc
-	chmod 0644 $(INST_LIB)/pkgconfig/litgan.pc
-# (the labs, once they are modules, install here too)
+	    core/litgan.pc.in > '$(INST_LIB)/pkgconfig/litgan.pc'
+	chmod 0644 '$(INST_LIB)/pkgconfig/litgan.pc'
+# The labs: once they are loadable modules, their install lines go here (next to the
+# plugins, e.g. $(INST_LIB)/litgan/labs); the solution files stay with install-solutions.
 
 install-solutions: all
-	install -d $(INST_PLUG)
-	$(if $(SOLUTION_PLUGINS),install -m 0600 $(SOLUTION_PLUGINS) $(INST_PLUG)/)
+	install -d '$(INST_PLUG)'
+	$(if $(SOLUTION_PLUGINS),install -m 0600 $(SOLUTION_PLUGINS) '$(INST_PLUG)/')
