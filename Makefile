@@ -12,7 +12,6 @@ LIBS    := $(shell pkg-config --libs-only-L gsl 2>/dev/null) -lgsl \
            $(shell pkg-config --libs openblas 2>/dev/null) \
            $(shell pkg-config --libs cunit inih libcmark-gfm libseccomp jansson 2>/dev/null) -ldl -lz -lm
 BINDIR  ?= bin
-PLUGIN_DIR := $(abspath $(BUILD))/plugins
 
 # Two shared libraries: liblitgan (core/engine, datasets) and liblitgan-course
 # (core/course) under build/lib; bin/litgan and the tests link both; plugins and
@@ -44,7 +43,7 @@ deps:
 # library objects: every non-static function visible inside the library
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(LIB_CFLAGS) -DLG_PLUGIN_DIR='"$(PLUGIN_DIR)"' -DLG_SOURCE_ROOT='"$(CURDIR)"' -DLG_LAB_DIR='"$(LAB_OBJ_DIR)"' -c $< -o $@
+	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(LIB_CFLAGS) -DLG_SOURCE_ROOT='"$(CURDIR)"' -DLG_LAB_DIR='"$(LAB_OBJ_DIR)"' -c $< -o $@
 
 $(ENGINE_LIB): $(ENGINE_OBJ)
 	@mkdir -p $(dir $@)
@@ -164,3 +163,51 @@ sanitize: deps
 
 clean:
 	rm -rf build build-san bin
+
+# ---------------------------------------------------------------------------- install ---
+# make install [PREFIX=/usr/local] [DESTDIR=/staging]: bin/litgan, liblitgan and
+# liblitgan-course in lib/ (bin/litgan finds them through its rpath $ORIGIN/../lib), the
+# public headers, lib/pkgconfig/litgan.pc (from core/litgan.pc.in), and the reference
+# plugins in lib/litgan/plugins - except a lab's solutions, which only
+# `make install-solutions` installs, readable by their owner only (mode 0600).
+#
+# An installed litgan finds plugins by name in $LITGAN_PLUGIN_PATH, then in litgan/plugins
+# next to liblitgan.so (core/engine/plugin.c); the build tree has the same layout through a
+# link $(BUILD)/lib/litgan/plugins -> $(BUILD)/plugins, made with the engine library.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+INST_BIN   := $(DESTDIR)$(PREFIX)/bin
+INST_LIB   := $(DESTDIR)$(PREFIX)/lib
+INST_INC   := $(DESTDIR)$(PREFIX)/include
+INST_PLUG  := $(INST_LIB)/litgan/plugins
+# A lab names its student files in lab.ini, section [lab]: `files = plugins/gan.c, ...`;
+# the plugins among them are solutions.
+LAB_FILES  := $(shell awk '/^[ \t]*\[/ { lab = ($$0 ~ /^[ \t]*\[lab\][ \t]*$$/) } \
+                lab && /^[ \t]*files[ \t]*=/ { sub(/^[^=]*=/, ""); gsub(/,/, " "); print }' \
+                labs/*/lab.ini 2>/dev/null)
+SOLUTION_PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(filter plugins/%.c,$(LAB_FILES)))
+PUBLIC_PLUGINS   := $(filter-out $(SOLUTION_PLUGINS),$(PLUGINS))
+
+.PHONY: install install-solutions
+$(ENGINE_LIB): | $(LIBDIR)/litgan/plugins
+$(LIBDIR)/litgan/plugins:
+	@mkdir -p $(dir $@)
+	ln -sfn ../../plugins $@
+
+install: all
+	install -d '$(INST_BIN)' '$(INST_LIB)/pkgconfig' '$(INST_INC)/litgan' '$(INST_PLUG)'
+	install -m 0755 $(BINDIR)/litgan '$(INST_BIN)/litgan'
+	install -m 0644 $(ENGINE_LIB) $(COURSE_LIB) '$(INST_LIB)/'
+	install -m 0644 core/include/litgan.h '$(INST_INC)/litgan.h'
+	install -m 0644 $(wildcard core/include/litgan/*.h) '$(INST_INC)/litgan/'
+	$(if $(PUBLIC_PLUGINS),install -m 0644 $(PUBLIC_PLUGINS) '$(INST_PLUG)/')
+	sed -e 's|@PREFIX@|$(PREFIX)|g' \
+	    -e "s|@VERSION@|$$(sed -n 's/.*lg_version(void) { return "\([^"]*\)".*/\1/p' core/engine/api.c)|g" \
+	    core/litgan.pc.in > '$(INST_LIB)/pkgconfig/litgan.pc'
+	chmod 0644 '$(INST_LIB)/pkgconfig/litgan.pc'
+# The labs: once they are loadable modules, their install lines go here (next to the
+# plugins, e.g. $(INST_LIB)/litgan/labs); the solution files stay with install-solutions.
+
+install-solutions: all
+	install -d '$(INST_PLUG)'
+	$(if $(SOLUTION_PLUGINS),install -m 0600 $(SOLUTION_PLUGINS) '$(INST_PLUG)/')

@@ -28,7 +28,8 @@
     X(grade)         \
     X(proc)          \
     X(api)           \
-    X(labs)
+    X(labs)          \
+    X(install)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
 LG_SUITES(LG_DECLARE_SUITE)

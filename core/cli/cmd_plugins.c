@@ -68,8 +68,15 @@ int lg_cmd_plugins(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         if (ch != 'h')
             return lg_cli_bad_option("plugins", ch, argv);
-        printf("usage: litgan plugins\n\nLists every plugin in %s with its kind, title, "
-               "citation and parameters.\nFiles that fail to load are listed with the reason.\n",
+        printf("usage: litgan plugins\n\n"
+               "Lists every plugin that a bare name finds, with its kind, title, citation and\n"
+               "parameters. Files that fail to load are listed with the reason.\n\n"
+               "A bare name (--loss nsgan) is NAME.so in the first folder that holds it of:\n"
+               "  1. $LITGAN_PLUGIN_PATH, ':'-separated folders, in order;\n"
+               "  2. litgan/plugins next to liblitgan.so: <prefix>/lib/litgan/plugins when\n"
+               "     installed, build/plugins in the build tree.\n"
+               "A name with a '/' or ending in .so (--loss ./myloss.so) is that file.\n\n"
+               "Searched here: %s\n",
                lg_plugin_search_path());
         return LG_EXIT_OK;
     }

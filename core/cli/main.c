@@ -34,7 +34,8 @@ static void usage(FILE *f)
     }
     fprintf(f, "  help             this text\n  --version        litgan's version\n\n"
                "Plugins are found in $LITGAN_PLUGIN_PATH (':'-separated folders), then in\n"
-               "the build folder; a path to a .so file also works everywhere.\n");
+               "litgan/plugins next to liblitgan.so (see litgan plugins --help); a path to a\n"
+               ".so file also works everywhere.\n");
 }
 
 int lg_cli_bad_option(const char *cmd, int c, char **argv)

@@ -219,10 +219,11 @@ typedef struct lg_plugin_handle {
  * lg_errmsg() naming the file, handle closed. */
 int lg_plugin_open(const char *path, lg_plugin_handle **out);
 void lg_plugin_close(lg_plugin_handle *h);
-/* Resolve "nsgan" (searched in LITGAN_PLUGIN_PATH, then the build folder) or a
+/* Resolve "nsgan" (searched in LITGAN_PLUGIN_PATH, then <libdir>/litgan/plugins
+ * next to liblitgan.so: the installed plugins, or build/plugins in the tree) or a
  * path containing '/' or ending in .so. */
 int lg_plugin_resolve(const char *name_or_path, char *path, size_t len);
-/* Directories searched, ':'-separated, in order (static storage). */
+/* Directories searched, ':'-separated, in order (a per-thread buffer). */
 const char *lg_plugin_search_path(void);
 
 /* A loaded plugin with parsed parameters. */

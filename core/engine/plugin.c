@@ -7,15 +7,12 @@
 
 #include <ctype.h>
 #include <dlfcn.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#ifndef LG_PLUGIN_DIR
-#define LG_PLUGIN_DIR "build/plugins"
-#endif
 
 /* A field added after version 1's first layout exists only when the plugin's
  * descriptor is long enough to hold it (descriptors grow only at the end). */
@@ -129,12 +126,36 @@ void lg_plugin_close(lg_plugin_handle *h)
     fail(h, LG_OK);
 }
 
+/* Where a bare name is looked for, in order:
+ *   1. the folders of $LITGAN_PLUGIN_PATH (':'-separated; empty parts skipped);
+ *   2. litgan/plugins in the folder that holds liblitgan.so itself (found with
+ *      dladdr, so the answer follows the library wherever it is copied):
+ *      <prefix>/lib/litgan/plugins when installed; in the build tree,
+ *      build/lib/litgan/plugins, a link to build/plugins that make creates.
+ * The folder of step 2 is given with its links resolved (build/plugins). */
+static const char plugin_anchor; /* an address inside liblitgan for dladdr */
+
+static void plugin_home(char *dir, size_t len)
+{
+    Dl_info info;
+    char lib[PATH_MAX], home[PATH_MAX + 32];
+    dir[0] = '\0'; /* no folder when the library cannot be found (not seen on glibc) */
+    if (!dladdr(&plugin_anchor, &info) || !info.dli_fname || !realpath(info.dli_fname, lib))
+        return;
+    *strrchr(lib, '/') = '\0'; /* realpath gives an absolute path: there is a '/' */
+    snprintf(home, sizeof home, "%s/litgan/plugins", lib);
+    char real[PATH_MAX];
+    snprintf(dir, len, "%s", realpath(home, real) ? real : home);
+}
+
 const char *lg_plugin_search_path(void)
 {
-    static char buf[4096];
+    static _Thread_local char buf[4096 + PATH_MAX];
     const char *env = getenv("LITGAN_PLUGIN_PATH");
-    snprintf(buf, sizeof buf, "%s%s%s", env && *env ? env : "", env && *env ? ":" : "",
-             LG_PLUGIN_DIR);
+    char home[PATH_MAX];
+    plugin_home(home, sizeof home);
+    snprintf(buf, sizeof buf, "%s%s%s", env && *env ? env : "", env && *env && home[0] ? ":" : "",
+             home);
     return buf;
 }
 

@@ -114,10 +114,12 @@ LG_API int lg_plugin_open(const char *path, lg_plugin_handle **out);
 LG_API void lg_plugin_close(lg_plugin_handle *h);
 LG_API const lg_plugin *lg_plugin_desc(const lg_plugin_handle *h);
 LG_API const char *lg_plugin_path(const lg_plugin_handle *h);
-/* "nsgan" -> the file in $LITGAN_PLUGIN_PATH, then the installed or build
- * folder; a path (with '/' or ending in .so) is taken as it is. */
+/* "nsgan" -> NAME.so in the folders of $LITGAN_PLUGIN_PATH, then in
+ * litgan/plugins next to liblitgan.so (<prefix>/lib/litgan/plugins when
+ * installed, build/plugins in the build tree); a path (with '/' or ending in
+ * .so) is taken as it is. */
 LG_API int lg_plugin_resolve(const char *name_or_path, char *path, size_t len);
-/* The folders searched, ':'-separated. */
+/* The folders searched, ':'-separated, in order (a per-thread buffer). */
 LG_API const char *lg_plugin_search_path(void);
 
 /* Parameters "key=value,..." against a plugin's table; what names the owner
