@@ -28,8 +28,8 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_PLUGINS := $(patsubst tests/plugins/%.c,$(BUILD)/tests/plugins/%.so,$(wildcard tests/plugins/*.c))
 ENGINE_LIB := $(LIBDIR)/liblitgan.so
 COURSE_LIB := $(LIBDIR)/liblitgan-course.so
-LIB_CFLAGS := -fno-semantic-interposition -Icore/engine -Icore/course
-LAB_OBJ_DIR := $(abspath $(BUILD))/labs
+LIB_CFLAGS := -fno-semantic-interposition -Icore/engine
+TEST_CFLAGS := $(LIB_CFLAGS) -Icore/course
 LINK_LIBS  := -L$(LIBDIR) -llitgan-course -llitgan -Wl,-rpath,'$$ORIGIN/../$(LIBDIR)' -Wl,-rpath,'$$ORIGIN/../lib'
 
 .PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave lab-modules readme
@@ -43,7 +43,17 @@ deps:
 # library objects: every non-static function visible inside the library
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(LIB_CFLAGS) -DLG_SOURCE_ROOT='"$(CURDIR)"' -DLG_LAB_DIR='"$(LAB_OBJ_DIR)"' -c $< -o $@
+	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(LIB_CFLAGS) -c $< -o $@
+
+# the course library sees the public headers and its own (not the engine's)
+$(BUILD)/obj/core/course/%.o: core/course/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) -fno-semantic-interposition -Icore/course -c $< -o $@
+
+# the command line sees the public headers only (core/include)
+$(BUILD)/obj/core/cli/%.o: core/cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(ENGINE_LIB): $(ENGINE_OBJ)
 	@mkdir -p $(dir $@)
@@ -97,7 +107,7 @@ $(BUILD)/tests/plugins/%.so: tests/plugins/%.c core/include/litgan.h core/includ
 
 $(BUILD)/tests/run_tests: $(TEST_SRC) tests/lg_test.h $(COURSE_LIB) $(ENGINE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(LIB_CFLAGS) -Itests -o $@ $(TEST_SRC) -Wl,-rpath,'$(abspath $(LIBDIR))' $(LINK_LIBS) $(LIBS) $(shell pkg-config --libs cunit)
+	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(TEST_CFLAGS) -Itests -o $@ $(TEST_SRC) -Wl,-rpath,'$(abspath $(LIBDIR))' $(LINK_LIBS) $(LIBS) $(shell pkg-config --libs cunit)
 
 ifneq ($(wildcard tests/test_main.c),)
 test: deps
@@ -174,12 +184,17 @@ clean:
 # An installed litgan finds plugins by name in $LITGAN_PLUGIN_PATH, then in litgan/plugins
 # next to liblitgan.so (core/engine/plugin.c); the build tree has the same layout through a
 # link $(BUILD)/lib/litgan/plugins -> $(BUILD)/plugins, made with the engine library.
+# The labs: their objects in lib/litgan/labs (hidden.so only with install-solutions),
+# their lab.ini, writeup and figure scripts, the student files as the handout has them
+# (stubbed; the references only with install-solutions, mode 0600), the SDK and the
+# report templates in share/litgan, which lib/litgan/home points to (core/course/labs.c).
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 INST_BIN   := $(DESTDIR)$(PREFIX)/bin
 INST_LIB   := $(DESTDIR)$(PREFIX)/lib
 INST_INC   := $(DESTDIR)$(PREFIX)/include
 INST_PLUG  := $(INST_LIB)/litgan/plugins
+INST_SHARE := $(DESTDIR)$(PREFIX)/share/litgan
 # A lab names its student files in lab.ini, section [lab]: `files = plugins/gan.c, ...`;
 # the plugins among them are solutions.
 LAB_FILES  := $(shell awk '/^[ \t]*\[/ { lab = ($$0 ~ /^[ \t]*\[lab\][ \t]*$$/) } \
@@ -189,10 +204,19 @@ SOLUTION_PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(filter plugin
 PUBLIC_PLUGINS   := $(filter-out $(SOLUTION_PLUGINS),$(PLUGINS))
 
 .PHONY: install install-solutions
+# The libraries find plugins, lab objects and the source tree in litgan/ beside
+# themselves (core/engine/plugin.c, core/course/labs.c): links in the build tree.
 $(ENGINE_LIB): | $(LIBDIR)/litgan/plugins
+$(COURSE_LIB): | $(LIBDIR)/litgan/labs $(LIBDIR)/litgan/home
 $(LIBDIR)/litgan/plugins:
 	@mkdir -p $(dir $@)
 	ln -sfn ../../plugins $@
+$(LIBDIR)/litgan/labs:
+	@mkdir -p $(dir $@)
+	ln -sfn ../../labs $@
+$(LIBDIR)/litgan/home:
+	@mkdir -p $(dir $@)
+	ln -sfn '$(CURDIR)' $@
 
 install: all
 	install -d '$(INST_BIN)' '$(INST_LIB)/pkgconfig' '$(INST_INC)/litgan' '$(INST_PLUG)'
@@ -205,9 +229,27 @@ install: all
 	    -e "s|@VERSION@|$$(sed -n 's/.*lg_version(void) { return "\([^"]*\)".*/\1/p' core/engine/api.c)|g" \
 	    core/litgan.pc.in > '$(INST_LIB)/pkgconfig/litgan.pc'
 	chmod 0644 '$(INST_LIB)/pkgconfig/litgan.pc'
-# The labs: once they are loadable modules, their install lines go here (next to the
-# plugins, e.g. $(INST_LIB)/litgan/labs); the solution files stay with install-solutions.
+	@# the labs: objects in lib/litgan/labs; lab.ini, writeup, figure scripts, the student
+	@# files as the handout has them (stubbed), the SDK they compile with and the report
+	@# templates in share/litgan (lib/litgan/home points there)
+	install -d '$(INST_SHARE)/core' '$(INST_SHARE)/reports/templates' '$(INST_SHARE)/plugins'
+	ln -sfn ../../../include '$(INST_SHARE)/core/include'
+	ln -sfn ../../share/litgan '$(INST_LIB)/litgan/home'
+	install -m 0644 reports/templates/* '$(INST_SHARE)/reports/templates/'
+	set -e; for d in $(LAB_DIRS); do n=$$(basename $$d); \
+	  install -d "$(INST_LIB)/litgan/labs/$$n" "$(INST_SHARE)/labs/$$n"; \
+	  install -m 0644 $(BUILD)/$$d/lab.so "$(INST_LIB)/litgan/labs/$$n/"; \
+	  install -m 0644 $$d/lab.ini $$d/README.md $$(ls $$d/*.gp 2>/dev/null) "$(INST_SHARE)/labs/$$n/"; \
+	done
+	set -e; h=$$(mktemp -d); trap 'rm -rf "$$h"' EXIT; \
+	  $(BINDIR)/litgan handout "$$h/release" > /dev/null; \
+	  for f in $(LAB_FILES); do install -D -m 0644 "$$h/release/$$f" '$(INST_SHARE)/'$$f; done
 
 install-solutions: all
 	install -d '$(INST_PLUG)'
 	$(if $(SOLUTION_PLUGINS),install -m 0600 $(SOLUTION_PLUGINS) '$(INST_PLUG)/')
+	@# the hidden tests and the reference student files, owner only
+	set -e; for d in $(LAB_DIRS); do n=$$(basename $$d); \
+	  if [ -f $(BUILD)/$$d/hidden.so ]; then install -D -m 0600 $(BUILD)/$$d/hidden.so "$(INST_LIB)/litgan/labs/$$n/hidden.so"; fi; \
+	done
+	set -e; for f in $(LAB_FILES); do install -D -m 0600 $$f '$(INST_SHARE)/'$$f; done

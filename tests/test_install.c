@@ -18,7 +18,11 @@
  *     are listed and load by name;
  *   - a program on the engine API builds with `pkg-config --cflags --libs` and
  *     sees the prefix's plugin folder;
- *   - DESTDIR stages the same tree, with PREFIX (not DESTDIR) in litgan.pc.
+ *   - DESTDIR stages the same tree, with PREFIX (not DESTDIR) in litgan.pc;
+ *   - the labs under the prefix: listed by `litgan labs`; a reference
+ *     submission scores the visible points (hidden.so comes only with
+ *     install-solutions, mode 0600, and then full marks); the installed student
+ *     files are the handout's stubs (zero points, "not implemented yet").
  * The solutions are read from labs/NN-name/lab.ini ([lab] files = ...), as the
  * Makefile reads them; gan and nsgan must be among them.
  */
@@ -312,6 +316,32 @@ static void test_install(void)
     st = sh(cmd);
     LG_ASSERT_MSG(st == 0, "%s exited with %d:\n%s", cmd, st, sh_out);
 
+    /* the labs, from the prefix: listed; a submission graded on the visible tests
+     * (no hidden tests without install-solutions); the installed student files
+     * are the handout's stubs, which score zero; the smoke run writes its figures */
+    snprintf(cmd, sizeof cmd, RUN_INSTALLED "labs 2>&1", work, prefix);
+    st = sh(cmd);
+    LG_ASSERT_MSG(st == 0 && strstr(sh_out, "Lab 01  The minimax GAN") && strstr(sh_out, "Lab 02  ") &&
+                      !strstr(sh_out, "cannot be used"),
+                  "the installed litgan labs: exit %d:\n%s", st, sh_out);
+    snprintf(path, sizeof path, "lib/litgan/labs/01-minimax/hidden.so");
+    LG_ASSERT_MSG(exists(prefix, "lib/litgan/labs/01-minimax/lab.so", NULL) && !exists(prefix, path, NULL),
+                  "make install: lab.so without hidden.so expected in lib/litgan/labs/01-minimax");
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/sub' && cp plugins/gan.c labs/01-minimax/optimal.c '%s/sub/'", work, work);
+    LG_ASSERT_MSG(sh(cmd) == 0, "%s: %s", cmd, sh_out);
+    snprintf(cmd, sizeof cmd, RUN_INSTALLED "grade 01 --submission sub 2>&1", work, prefix);
+    st = sh(cmd);
+    LG_ASSERT_MSG(st == 0 && strstr(sh_out, "Total") && strstr(sh_out, "14.0 / 14.0"),
+                  "the installed litgan grades the reference on the visible tests: exit %d:\n%s", st, sh_out);
+    snprintf(cmd, sizeof cmd, RUN_INSTALLED "grade 01 2>&1", work, prefix);
+    st = sh(cmd);
+    LG_ASSERT_MSG(st == 1 && strstr(sh_out, "0.0 / 14.0") && strstr(sh_out, "Task 1.1 is not implemented yet"),
+                  "the installed student files are stubs: exit %d:\n%s", st, sh_out);
+    snprintf(cmd, sizeof cmd, RUN_INSTALLED "lab 01 --smoke --out lab01 2>&1", work, prefix);
+    st = sh(cmd);
+    LG_ASSERT_MSG(st == 1 && strstr(sh_out, "Task 1.1 is not implemented yet"),
+                  "the installed lab 01 with stubs: exit %d:\n%s", st, sh_out);
+
     /* make install-solutions: mode 0600, then listed and found by name */
     if (make("install-solutions", vars) != 0)
         goto out;
@@ -332,6 +362,16 @@ static void test_install(void)
     snprintf(cmd, sizeof cmd, RUN_INSTALLED "train --loss gan --steps 1 --out run-gan --quiet 2>&1", work, prefix);
     st = sh(cmd);
     LG_ASSERT_MSG(st == 0, "%s exited with %d:\n%s", cmd, st, sh_out);
+    /* and the hidden tests and the reference student files, owner only: full marks */
+    mode_t hmode = 0, fmode = 0;
+    LG_ASSERT_MSG(exists(prefix, "lib/litgan/labs/01-minimax/hidden.so", &hmode) && hmode == 0600 &&
+                      exists(prefix, "share/litgan/labs/01-minimax/optimal.c", &fmode) && fmode == 0600,
+                  "install-solutions: hidden.so mode %04o, optimal.c mode %04o (expected 0600)", (unsigned)hmode,
+                  (unsigned)fmode);
+    snprintf(cmd, sizeof cmd, RUN_INSTALLED "grade 01 2>&1", work, prefix);
+    st = sh(cmd);
+    LG_ASSERT_MSG(st == 0 && strstr(sh_out, "18.0 / 18.0"), "after install-solutions, grade 01: exit %d:\n%s", st,
+                  sh_out);
 
     /* a program on the engine API: --cflags --libs, and the prefix's plugin folder */
     snprintf(path, sizeof path, "%s/prog.c", work);

@@ -7,7 +7,7 @@
  * usage error or an error of the grader itself.
  */
 #include "cli.h"
-#include "lg_course.h"
+#include "litgan/course.h"
 
 #include <stdlib.h>
 

@@ -5,7 +5,7 @@
  * folder that is not empty), 2 on a usage error.
  */
 #include "cli.h"
-#include "lg_course.h"
+#include "litgan/course.h"
 
 static const char help[] =
     "usage: litgan handout OUTDIR [--force]\n"

@@ -4,7 +4,7 @@
  * experiment ran, 1 when it failed, 2 on a usage error.
  */
 #include "cli.h"
-#include "lg_course.h"
+#include "litgan/course.h"
 
 static const char help[] =
     "usage: litgan lab NN [--out DIR] [--smoke]\n"
@@ -35,7 +35,7 @@ int lg_cmd_lab(int argc, char **argv)
             fputs(help, stdout);
             for (size_t i = 0; i < lg_lab_count(); i++) {
                 const lg_lab *l = lg_lab_at(i);
-                printf("  %02d  %-22s %s\n", l->number, l->dir, lg_lab_error(l) ? lg_lab_error(l) : l->title);
+                printf("  %02d  %-22s %s\n", lg_lab_number(l), lg_lab_dir(l), lg_lab_error(l) ? lg_lab_error(l) : lg_lab_title(l));
             }
             return LG_EXIT_OK;
         case OPT_OUT: out = optarg; break;

@@ -6,7 +6,7 @@
  * (tests/test_labs.c checks that the two agree).
  */
 #include "cli.h"
-#include "lg_course.h"
+#include "litgan/course.h"
 
 static const char help[] =
     "usage: litgan labs [--markdown]\n"
@@ -19,10 +19,10 @@ static const char help[] =
 
 static double lab_points(const lg_lab *lab)
 {
-    double p = 0;
-    for (size_t k = 0; k < lab->n_tasks; k++)
-        p += lab->tasks[k].points;
-    return p;
+    double p = 0, sum = 0;
+    for (size_t k = 0; lg_lab_task(lab, k, NULL, &p); k++)
+        sum += p;
+    return sum;
 }
 
 static void markdown(void)
@@ -30,12 +30,14 @@ static void markdown(void)
     printf("| lab | title | tasks: points | student files |\n|---|---|---|---|\n");
     for (size_t i = 0; i < lg_lab_count(); i++) {
         const lg_lab *lab = lg_lab_at(i);
-        printf("| [%02d](labs/%s/README.md) | %s | ", lab->number, lab->dir, lab->title);
-        for (size_t k = 0; k < lab->n_tasks; k++)
-            printf("%s%s %s: %g", k ? "<br>" : "", lab->tasks[k].number, lab->tasks[k].title, lab->tasks[k].points);
+        printf("| [%02d](labs/%s/README.md) | %s | ", lg_lab_number(lab), lg_lab_dir(lab), lg_lab_title(lab));
+        const char *number, *title;
+        double points;
+        for (size_t k = 0; (number = lg_lab_task(lab, k, &title, &points)); k++)
+            printf("%s%s %s: %g", k ? "<br>" : "", number, title, points);
         printf(" |");
-        for (size_t k = 0; k < LG_MAX_LAB_FILES && lab->files[k]; k++)
-            printf("%s `%s`", k ? "," : "", lab->files[k]);
+        for (size_t k = 0; lg_lab_file(lab, k); k++)
+            printf("%s `%s`", k ? "," : "", lg_lab_file(lab, k));
         printf(" |\n");
     }
 }
@@ -66,18 +68,20 @@ int lg_cmd_labs(int argc, char **argv)
     int broken = 0;
     for (size_t i = 0; i < lg_lab_count(); i++) {
         const lg_lab *lab = lg_lab_at(i);
-        printf("Lab %02d  %s  (labs/%s, %g points)\n", lab->number, lab->title, lab->dir, lab_points(lab));
+        printf("Lab %02d  %s  (labs/%s, %g points)\n", lg_lab_number(lab), lg_lab_title(lab), lg_lab_dir(lab),
+               lab_points(lab));
         if (lg_lab_error(lab)) {
             printf("    cannot be used: %s\n", lg_lab_error(lab));
             broken = 1;
             continue;
         }
-        for (size_t k = 0; k < lab->n_tasks; k++)
-            printf("    Task %-5s %-52s %g points\n", lab->tasks[k].number, lab->tasks[k].title,
-                   lab->tasks[k].points);
+        const char *number, *title;
+        double points;
+        for (size_t k = 0; (number = lg_lab_task(lab, k, &title, &points)); k++)
+            printf("    Task %-5s %-52s %g points\n", number, title, points);
         printf("    files:");
-        for (size_t k = 0; k < LG_MAX_LAB_FILES && lab->files[k]; k++)
-            printf(" %s", lab->files[k]);
+        for (size_t k = 0; lg_lab_file(lab, k); k++)
+            printf(" %s", lg_lab_file(lab, k));
         printf("\n");
     }
     if (lg_lab_count() == 0)

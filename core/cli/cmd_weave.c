@@ -5,7 +5,7 @@
  * usage error.
  */
 #include "cli.h"
-#include "lg_course.h"
+#include "litgan/course.h"
 
 static const char help[] =
     "usage: litgan weave NN [--no-run] [--out FILE]\n"
@@ -55,7 +55,7 @@ int lg_cmd_weave(int argc, char **argv)
         fprintf(stderr, "litgan weave: %s\n", lg_errmsg());
         return LG_EXIT_USAGE;
     }
-    int rc = lg_weave_run(lab, lab->root, NULL, out, run, stderr);
+    int rc = lg_weave_run(lab, lg_lab_root(lab), NULL, out, run, stderr);
     if (rc != LG_OK)
         fprintf(stderr, "litgan weave: %s\n", lg_errmsg());
     return rc == LG_OK ? LG_EXIT_OK : LG_EXIT_FAIL;

@@ -266,38 +266,31 @@ void lg_labkit_data_samples(const lg_dataset *ds, unsigned long seed, size_t n, 
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, seed);
     gsl_matrix_view v = gsl_matrix_view_array(out, n, 1); /* (n, 1) */
-    ds->sample(ds, r, &v.matrix);
+    lg_dataset_sample(ds, r, &v.matrix);
     gsl_rng_free(r);
 }
 
 double lg_labkit_data_density(double x, void *ctx)
 {
     const lg_dataset *ds = ctx;
-    return ds->density(ds, &x);
+    return lg_dataset_density(ds, &x);
 }
 
-/* Run net on x: (n, in_dim) in eval mode without gradients (its flags restored);
- * out: (n) of the output (n, 1), through sigmoid when logits. */
+/* net on x: (n, in_dim) in eval mode; out: (n) of the output (n, 1), through
+ * the logistic function when sigmoid. */
 static void apply_eval(lg_net *net, const gsl_matrix *x, bool sigmoid, double *out)
 {
-    bool train = net->train, rg = net->requires_grad;
-    net->train = false;
-    net->requires_grad = false;
-    lg_tape *t = lg_tape_alloc();
-    lg_node *y = lg_net_apply(t, net, lg_const(t, x)); /* (n, 1) */
-    if (sigmoid)
-        y = lg_sigmoid(t, y);
-    memcpy(out, lg_value(y)->data, x->size1 * sizeof(double));
-    lg_tape_free(t);
-    net->train = train;
-    net->requires_grad = rg;
+    gsl_matrix_view y = gsl_matrix_view_array(out, x->size1, 1);
+    lg_net_forward(net, x, &y.matrix);
+    for (size_t i = 0; sigmoid && i < x->size1; i++) /* as the engine's sigmoid op computes it */
+        out[i] = out[i] >= 0 ? 1.0 / (1.0 + exp(-out[i])) : exp(out[i]) / (1.0 + exp(out[i]));
 }
 
 void lg_labkit_g_samples(lg_net *G, size_t n, unsigned long seed, double *out)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, seed);
-    gsl_matrix *z = gsl_matrix_alloc(n, G->in_dim); /* z: (n, z_dim) */
+    gsl_matrix *z = gsl_matrix_alloc(n, lg_net_in_dim(G)); /* z: (n, z_dim) */
     for (size_t i = 0; i < z->size1 * z->size2; i++)
         z->data[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
     apply_eval(G, z, false, out);

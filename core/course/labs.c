@@ -12,18 +12,12 @@
 #include <ctype.h>
 #include <dlfcn.h>
 #include <glob.h>
+#include <limits.h>
 #include <ini.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#ifndef LG_SOURCE_ROOT
-#define LG_SOURCE_ROOT "."
-#endif
-#ifndef LG_LAB_DIR
-#define LG_LAB_DIR "build/labs"
-#endif
 
 static void scan(void);
 
@@ -31,22 +25,63 @@ static lg_lab **reg;            /* sorted by number */
 static size_t n_labs, cap_labs;
 static bool scanned;
 
+/* FOLDER/litgan/sub, FOLDER the one that holds this library (dladdr), links
+ * resolved: in the build tree build/lib/litgan/{home,labs} are links (made by
+ * make) to the source tree and build/labs; installed, PREFIX/lib/litgan/labs
+ * holds the objects and PREFIX/lib/litgan/home links to PREFIX/share/litgan. */
+static const char lib_anchor = 0;
+static void lib_home(const char *sub, char *out, size_t n)
+{
+    Dl_info info;
+    char lib[PATH_MAX], path[PATH_MAX + 64], real[PATH_MAX];
+    snprintf(out, n, "%s", sub); /* relative to the working folder: no library path (not seen on glibc) */
+    if (!dladdr(&lib_anchor, &info) || !info.dli_fname || !realpath(info.dli_fname, lib))
+        return;
+    *strrchr(lib, '/') = '\0';
+    snprintf(path, sizeof path, "%s/litgan/%s", lib, sub);
+    snprintf(out, n, "%s", realpath(path, real) ? real : path);
+}
+
 const char *lg_source_root(void)
 {
-    const char *home = getenv("LITGAN_HOME");
-    return home && *home ? home : LG_SOURCE_ROOT;
+    static char home[PATH_MAX];
+    const char *env = getenv("LITGAN_HOME");
+    if (env && *env)
+        return env;
+    if (!home[0])
+        lib_home("home", home, sizeof home);
+    return home;
 }
 
 const char *lg_lab_object_dir(void)
 {
-    const char *dir = getenv("LITGAN_LAB_OBJECTS");
-    return dir && *dir ? dir : LG_LAB_DIR;
+    static char dir[PATH_MAX];
+    const char *env = getenv("LITGAN_LAB_OBJECTS");
+    if (env && *env)
+        return env;
+    if (!dir[0])
+        lib_home("labs", dir, sizeof dir);
+    return dir;
 }
 
 int lg_lab_number(const lg_lab *lab) { return lab->number; }
 const char *lg_lab_dir(const lg_lab *lab) { return lab->dir; }
 const char *lg_lab_title(const lg_lab *lab) { return lab->title; }
 const char *lg_lab_error(const lg_lab *lab) { return lab->error; }
+const char *lg_lab_root(const lg_lab *lab) { return lab->root; }
+const char *lg_lab_file(const lg_lab *lab, size_t i) { return i < LG_MAX_LAB_FILES ? lab->files[i] : NULL; }
+size_t lg_lab_task_count(const lg_lab *lab) { return lab->n_tasks; }
+
+const char *lg_lab_task(const lg_lab *lab, size_t k, const char **title, double *points)
+{
+    if (k >= lab->n_tasks)
+        return NULL;
+    if (title)
+        *title = lab->tasks[k].title;
+    if (points)
+        *points = lab->tasks[k].points;
+    return lab->tasks[k].number;
+}
 
 /* ---------------------------------------------------------------- lab.ini --- */
 

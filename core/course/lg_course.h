@@ -18,8 +18,8 @@
 #ifndef LG_COURSE_H
 #define LG_COURSE_H
 
-#include "../engine/lg_impl.h"
 #include "litgan/course.h"
+#include "litgan/sys.h"
 
 /* ----------------------------------------------------------------- labs --- */
 
@@ -52,12 +52,6 @@ struct lg_lab {
     const char *error;        /* why the lab cannot be used (NULL: it can) */
 };
 
-/* Every lab under lg_source_root()/labs (loaded once, on first use), sorted by
- * number; a lab whose lab.ini or objects fail to load is listed with its
- * error. */
-size_t lg_lab_count(void);
-const lg_lab *lg_lab_at(size_t i);
-const char *lg_lab_error(const lg_lab *lab);
 /* Its tests in grading order: by the lab's task order, visible before hidden,
  * then in the order the module listed them. */
 const lg_grade_test *lg_lab_tests(const lg_lab *lab, size_t *n);
@@ -78,10 +72,8 @@ void lg_lab_remove_root(const char *root);
 /* Run the lab's experiment (profile NULL or "smoke") into out_dir. */
 int lg_lab_experiment(const lg_lab *lab, const char *out_dir, const char *profile);
 
-/* The source root (folder with core/, plugins/, labs/): $LITGAN_HOME if set,
- * else the folder the binary was built from. */
-const char *lg_source_root(void);
-/* Where the labs' objects are: $LITGAN_LAB_OBJECTS if set, else the build's. */
+/* Where the labs' objects are: $LITGAN_LAB_OBJECTS if set, else litgan/labs
+ * beside liblitgan-course.so (build/labs; PREFIX/lib/litgan/labs). */
 const char *lg_lab_object_dir(void);
 
 /* ------------------------------------------------------------ the sandbox --- */
@@ -132,11 +124,6 @@ int lg_sandbox_run(const lg_submission *s, lg_child_fn fn, const void *arg, doub
 const lg_submission *lg_grade_submission(void);
 
 
-/* Grade one lab: the per-task table on f, Gradescope JSON to json_path (may be
- * NULL). Returns LG_OK when everything passed, LG_EINVAL when a test failed,
- * another status on an error of the grader itself. */
-int lg_grade_lab(const lg_lab *lab, const char *submission_dir, const char *json_path, FILE *f,
-                 double *score, double *max_score);
 
 /* ------------------------------------------------------------- markers ---
  * markers.c: the one parser of the marker comments above, for handout, weave
@@ -217,40 +204,13 @@ size_t lg_handout_scan_markers(const char *name, const char *text, size_t len, F
  * stub (errors: those of lg_markers_scan); lg_handout_run writes the whole release. */
 int lg_handout_stub_text(const char *name, const char *text, size_t len, char **out,
                          size_t *out_len, size_t *n_regions, FILE *err);
-int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log);
 /* Pieces of weave/, tested one by one: a named region of a file's text, simple
  * TeX to HTML, the writeup to HTML, and the whole report. */
 int lg_weave_region(const char *text, const char *name, char **out, size_t *first, size_t *last);
 char *lg_weave_tex(const char *tex, bool display);
 int lg_weave_markdown(const char *md, const char *root, const char *lab_dir, const char *run_dir,
                       const char *out_dir, char **html, FILE *err);
-int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir, const char *out_path, bool run,
-                 FILE *log);
 
-/* --------------------------------------------- what the commands run ---
- * core/cli parses the course commands' arguments and calls these: grade
- * lg_grade_lab, handout lg_handout_run, weave lg_weave_run, and: */
-
-/* `litgan grade-all NN DIR`: every folder in dir graded as a submission of lab,
- * o->jobs at a time (< 1: the number of CPUs), into o->out (NULL:
- * grades-NN-name): NAME.json and NAME.txt each, and grades.csv; progress on
- * o->log (NULL: stderr). o may be NULL. Returns LG_OK when every submission was
- * graded (whatever its score), LG_EINVAL when one could not be graded (the
- * others are, grades.csv has empty cells for it), another status when nothing
- * was graded or grades.csv could not be written (lg_errmsg() says why). */
-typedef struct lg_grade_all_opts {
-    const char *out;
-    long jobs;
-    FILE *log;
-} lg_grade_all_opts;
-int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *o);
-
-/* `litgan lab NN`: run lab's experiment (labs/NN-name/lab.ini) with the plugins
- * as they stand (profile: NULL, or "smoke" for lab.ini's short run), writing
- * into out_dir (NULL: runs/lab-NN under the lab's source root,
- * where weave looks); a line when it starts and ends on log (may be NULL).
- * LG_OK, or a status with lg_errmsg() set. */
-int lg_lab_experiment_run(const lg_lab *lab, const char *out_dir, const char *profile, FILE *log);
 
 /* Stub helpers the handout's stubs call (declared for plugins in litgan.h):
  * lg_todo_node fails the objective with "Task N.M is not implemented yet";

@@ -6,6 +6,8 @@
  */
 #include "lg_course.h"
 
+#include <gsl/gsl_rng.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,21 +29,24 @@ const char lg_probe_extreme_text[] = "identity nets, s_real = (1000, -1000), s_f
 /* Set the only Linear layer of a "1-1" net: weight then bias. */
 static void set_linear(lg_net *n, double weight, double bias)
 {
-    n->theta[0] = weight;
-    n->theta[1] = bias;
+    size_t k;
+    double *theta = lg_net_params(n, &k);
+    theta[0] = weight;
+    theta[1] = bias;
 }
 
-/* The probe's game (nets, batches), without a loss plugin. rng is kept by the game. */
-static int game_init(const lg_probe *pr, lg_game *g, gsl_rng *rng)
+/* The probe's game (nets, batches), without a loss plugin; rng is borrowed. */
+static int game_make(const lg_probe *pr, gsl_rng *rng, lg_game **out)
 {
     lg_net *G = NULL, *D = NULL;
-    memset(g, 0, sizeof *g);
+    *out = NULL;
     if (lg_net_parse(pr->g_spec ? pr->g_spec : "1-1", &G) != LG_OK ||
         lg_net_parse(pr->d_spec ? pr->d_spec : "1-1", &D) != LG_OK) {
         lg_net_free(G);
         return LG_EINVAL;
     }
-    if (lg_game_init(g, G, D, NULL, pr->batch, 1, rng) != LG_OK)
+    lg_game *g;
+    if (lg_game_alloc(G, D, NULL, pr->batch, rng, &g) != LG_OK)
         return LG_EINVAL;
     gsl_rng_set(rng, pr->seed);
     lg_net_init(G, rng);
@@ -50,8 +55,9 @@ static int game_init(const lg_probe *pr, lg_game *g, gsl_rng *rng)
         set_linear(G, pr->a, pr->b);
     if (!pr->d_spec)
         set_linear(D, pr->w, pr->c);
-    memcpy(g->real->data, pr->x_real, pr->batch * sizeof(double));
-    memcpy(g->noise->data, pr->z, pr->batch * sizeof(double));
+    memcpy(lg_game_real_batch(g)->data, pr->x_real, pr->batch * sizeof(double));
+    memcpy(lg_game_noise_batch(g)->data, pr->z, pr->batch * sizeof(double));
+    *out = g;
     return LG_OK;
 }
 
@@ -67,47 +73,36 @@ int lg_probe_child(lg_child *c, const void *arg, double *out, size_t max)
         return -1;
     }
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    lg_game g;
-    if (game_init(pr, &g, rng) != LG_OK) {
+    lg_game *g;
+    if (game_make(pr, rng, &g) != LG_OK) {
         lg_child_fail(c, "grader: cannot build the probe game: %s", lg_errmsg());
+        gsl_rng_free(rng);
         return -1;
     }
-    lg_plugin_handle h = { NULL, pl, NULL }; /* not dlopened here: the child owns it */
-    g.loss.h = &h;
-    if (lg_params_parse(pl->params, "", pl->name ? pl->name : pr->file, &g.loss.params) != LG_OK) {
-        lg_child_fail(c, "%s: %s", pr->file, lg_errmsg());
-        return -1;
-    }
-    size_t n = lg_game_param_count(&g);
     int rc = -1;
-    if (n + 1 > max) {
+    size_t n = lg_game_param_count(g);
+    if (lg_game_set_loss_desc(g, pl, "") != LG_OK) {
+        lg_child_fail(c, "%s: %s", pr->file, lg_errmsg());
+    } else if (n + 1 > max) {
         lg_child_fail(c, "grader: %zu parameters do not fit in %zu values", n, max);
+    } else if (lg_game_eval(g, pr->player, &out[0], NULL) != LG_OK) {
+        lg_child_fail(c, "%s", lg_errmsg());
+    } else if (lg_game_loss_grad(g, pr->player, out + 1) != LG_OK) {
+        lg_child_fail(c, "the gradient failed: %s", lg_errmsg());
     } else {
-        lg_node *obj = lg_game_objective(&g, pr->player);
-        if (!obj) {
-            lg_child_fail(c, "%s", lg_errmsg());
-        } else {
-            out[0] = lg_scalar(obj);
-            if (lg_game_loss_grad(&g, pr->player, out + 1) != LG_OK)
-                lg_child_fail(c, "the gradient failed: %s", lg_errmsg());
-            else
-                rc = (int)(n + 1);
-            /* a stub fails above, never here: a non-finite number is the student's
-             * arithmetic, and the usual cause is log of a probability that rounded */
-            for (size_t i = 0; rc > 0 && i <= n; i++)
-                if (!isfinite(out[i])) {
-                    lg_child_fail(c, "%s %s is %g: log(sigmoid(s)) is log(0) = -inf for large |s| in "
-                                  "double; use log sigmoid(s) = -softplus(-s) and log(1 - sigmoid(s)) = "
-                                  "-softplus(s)", pr->player == LG_PLAYER_D ? "d_loss" : "g_loss",
-                                  i == 0 ? "(the value)" : "(a gradient)", out[i]);
-                    rc = -1;
-                }
-        }
+        rc = (int)(n + 1);
+        /* a stub fails above, never here: a non-finite number is the student's
+         * arithmetic, and the usual cause is log of a probability that rounded */
+        for (size_t i = 0; rc > 0 && i <= n; i++)
+            if (!isfinite(out[i])) {
+                lg_child_fail(c, "%s %s is %g: log(sigmoid(s)) is log(0) = -inf for large |s| in "
+                              "double; use log sigmoid(s) = -softplus(-s) and log(1 - sigmoid(s)) = "
+                              "-softplus(s)", pr->player == LG_PLAYER_D ? "d_loss" : "g_loss",
+                              i == 0 ? "(the value)" : "(a gradient)", out[i]);
+                rc = -1;
+            }
     }
-    lg_params_free(g.loss.params);
-    g.loss.h = NULL;
-    g.loss.params = NULL;
-    lg_game_clear(&g);
+    lg_game_free(g);
     gsl_rng_free(rng);
     return rc;
 }
@@ -134,15 +129,16 @@ void lg_probe_logits(const lg_probe *pr, double *s_real, double *s_fake)
         return;
     }
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    lg_game g;
-    LG_ASSERT(game_init(pr, &g, rng) == LG_OK, "probe specs must parse");
+    lg_game *g;
+    LG_ASSERT(game_make(pr, rng, &g) == LG_OK, "probe specs must parse");
+    lg_net *G = lg_game_net(g, LG_NET_G), *D = lg_game_net(g, LG_NET_D);
     lg_tape *t = lg_tape_alloc();
-    lg_node *sr = lg_net_apply(t, g.net[LG_NET_D], lg_const(t, g.real));
-    lg_node *sf = lg_net_apply(t, g.net[LG_NET_D], lg_net_apply(t, g.net[LG_NET_G], lg_const(t, g.noise)));
+    lg_node *sr = lg_net_apply(t, D, lg_const(t, lg_game_real_batch(g)));
+    lg_node *sf = lg_net_apply(t, D, lg_net_apply(t, G, lg_const(t, lg_game_noise_batch(g))));
     memcpy(s_real, lg_value(sr)->data, pr->batch * sizeof(double));
     memcpy(s_fake, lg_value(sf)->data, pr->batch * sizeof(double));
     lg_tape_free(t);
-    lg_game_clear(&g);
+    lg_game_free(g);
     gsl_rng_free(rng);
 }
 
@@ -151,27 +147,39 @@ void lg_probe_logits(const lg_probe *pr, double *s_real, double *s_fake)
  * derivatives with respect to the logits are cr and cf, so a test derives those by
  * hand and the library's backpropagation (tested on its own in tests/test_tape.c)
  * does the rest. grad holds lg_game_param_count values. */
+/* The linear form as a loss plugin (both players' objective), so that the
+ * game's own gradient computes it; its coefficients are set just before (the
+ * grading process is single-threaded). */
+static const double *form_cr, *form_cf;
+static size_t form_batch;
+
+static lg_node *linear_form(lg_game *g, const lg_params *p)
+{
+    (void)p;
+    lg_tape *t = lg_game_tape(g);
+    gsl_matrix_const_view vr = gsl_matrix_const_view_array(form_cr, form_batch, 1);
+    gsl_matrix_const_view vf = gsl_matrix_const_view_array(form_cf, form_batch, 1);
+    lg_node *sr = lg_apply(g, LG_NET_D, lg_game_real(g));
+    lg_node *sf = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
+    return lg_add(t, lg_sum(t, lg_mul(t, sr, lg_const(t, &vr.matrix))), lg_sum(t, lg_mul(t, sf, lg_const(t, &vf.matrix))));
+}
+
+static const lg_plugin linear_form_plugin = {
+    .abi_version = LG_PLUGIN_ABI_VERSION, .struct_size = sizeof(lg_plugin), .kind = LG_PLUGIN_KIND_LOSS,
+    .name = "linear-form", .title = "sum cr s_real + cf s_fake", .d_loss = linear_form, .g_loss = linear_form,
+};
+
 void lg_probe_chain_grad(const lg_probe *pr, const double *cr, const double *cf, double *grad)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    lg_game g;
-    LG_ASSERT(game_init(pr, &g, rng) == LG_OK, "probe specs must parse");
-    lg_net *G = g.net[LG_NET_G], *D = g.net[LG_NET_D];
-    G->requires_grad = D->requires_grad = true;
-    lg_net_zero_grad(G);
-    lg_net_zero_grad(D);
-    gsl_matrix_const_view vr = gsl_matrix_const_view_array(cr, pr->batch, 1);
-    gsl_matrix_const_view vf = gsl_matrix_const_view_array(cf, pr->batch, 1);
-    lg_tape *t = lg_tape_alloc();
-    lg_node *sr = lg_net_apply(t, D, lg_const(t, g.real));
-    lg_node *sf = lg_net_apply(t, D, lg_net_apply(t, G, lg_const(t, g.noise)));
-    lg_node *lin = lg_add(t, lg_sum(t, lg_mul(t, sr, lg_const(t, &vr.matrix))),
-                          lg_sum(t, lg_mul(t, sf, lg_const(t, &vf.matrix))));
-    LG_ASSERT(lg_tape_backward(t, lin) == LG_OK, "backward of a linear form");
-    memcpy(grad, D->grad, D->n_params * sizeof(double));
-    memcpy(grad + D->n_params, G->grad, G->n_params * sizeof(double));
-    lg_tape_free(t);
-    lg_game_clear(&g);
+    lg_game *g;
+    LG_ASSERT(game_make(pr, rng, &g) == LG_OK, "probe specs must parse");
+    form_cr = cr;
+    form_cf = cf;
+    form_batch = pr->batch;
+    LG_ASSERT(lg_game_set_loss_desc(g, &linear_form_plugin, "") == LG_OK, "the linear form is a loss");
+    LG_ASSERT(lg_game_loss_grad(g, LG_PLAYER_D, grad) == LG_OK, "backward of a linear form");
+    lg_game_free(g);
     gsl_rng_free(rng);
 }
 

@@ -6,6 +6,7 @@
 #define LG_IMPL_H
 
 #include "litgan/engine.h"
+#include "litgan/sys.h"
 #include <gsl/gsl_blas.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -14,21 +15,8 @@
  * Run-time errors: functions return LG_OK (0) or an LG_E* status and leave a
  * one-line message in lg_errmsg(). Programmer errors: LG_ASSERT stops with
  * file, line and a hint. */
-/* lg_status, lg_seterr and lg_errmsg: litgan/engine.h */
-
-#define LG_ASSERT(cond, hint)                                                  \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: internal error: %s (%s)\n", __FILE__,      \
-                    __LINE__, #cond, hint);                                    \
-            abort();                                                           \
-        }                                                                      \
-    } while (0)
-
-void *lg_xmalloc(size_t n);
-void *lg_xcalloc(size_t n, size_t size);
-void *lg_xrealloc(void *p, size_t n);
-char *lg_xstrdup(const char *s);
+/* lg_status, lg_seterr and lg_errmsg: litgan/engine.h; LG_ASSERT, allocation,
+ * files, processes: litgan/sys.h */
 
 /* ------------------------------------------------------------------- tape --- */
 
@@ -334,14 +322,6 @@ double lg_run_loss(const lg_run *r, lg_player p); /* the last step's objective *
 #define LG_CKPT_MAGIC "LGCKPT\r\n"
 #define LG_CKPT_VERSION 1u
 
-/* A list of owned strings (the options that define a run). */
-typedef struct lg_strvec {
-    char **w;
-    size_t n, cap;
-} lg_strvec;
-void lg_strvec_push(lg_strvec *v, const char *s);
-void lg_strvec_free(lg_strvec *v);
-
 /* File layout (little-endian, as written by this machine):
  *   magic[8] "LGCKPT\r\n", u32 version, u32 zero, u64 payload length,
  *   payload, u32 CRC-32 (zlib) of the payload.
@@ -387,107 +367,6 @@ int lg_check_plugin(const char *spec, FILE *f, double tol, double *worst);
  * max|a-b| / max(max|a|, max|b|, 1e-12). */
 double lg_rel_error(const double *a, const double *b, size_t n);
 bool lg_all_finite(const double *x, size_t n);
-double lg_now(void); /* monotonic seconds */
-/* mkdir -p; LG_EIO with a message when the folder cannot be made. */
-int lg_mkdir_p(const char *dir);
-/* A whole file, NUL-terminated; *len (may be NULL) counts its bytes; NULL when
- * it cannot be read. Caller frees. */
-char *lg_read_file(const char *path, size_t *len);
-/* Copy a file's bytes; LG_EIO with a message on failure. */
-int lg_copy_file(const char *from, const char *to);
 
-
-/* ----------------------------------------------------- child processes --- */
-
-#include <sys/resource.h>
-#include <sys/types.h>
-
-/* What a child runs (proc.c): argv (searched in PATH) or fn in a forked copy
- * of this process; exactly one. stdin is /dev/null; the streams named in
- * capture go into one buffer (first out_cap bytes kept, the rest read and
- * dropped; with out_cap 0 they stay the parent's), the others are the
- * parent's. With timeout > 0 (wall-clock seconds) the child leads its own
- * process group, killed as a whole (SIGKILL) when the time is up.
- * Examples: a program with its output and a 60 s limit:
- *     char *argv[] = { "cc", "-c", "x.c", NULL };
- *     lg_proc_spec s = { .argv = argv, .capture = LG_PROC_OUT | LG_PROC_ERR,
- *                        .out_cap = 8192, .timeout = 60 };
- *     lg_proc_result r;
- *     if (lg_proc_run(&s, &r) == LG_OK && lg_proc_exited_ok(&r)) ... r.out ...
- *     lg_proc_result_free(&r);
- * a function whose result comes back through the channel (fd: its write end):
- *     static int job(void *ctx, int fd) { ... write(fd, ...); return 0; }
- *     lg_proc_spec s = { .fn = job, .ctx = &args, .chan_cap = 1 << 20 };
- * several side by side: lg_proc_start each, lg_proc_wait on all (returns when
- * one has ended, or after ms), lg_proc_end the ended ones. */
-enum { LG_PROC_OUT = 1, LG_PROC_ERR = 2 };
-typedef struct lg_proc_spec {
-    char *const *argv;              /* a program, or NULL */
-    int (*fn)(void *ctx, int chan); /* or a function; returns the exit status */
-    void *ctx;                      /* for fn, setup and watch */
-    const char *cwd;                /* NULL: this process's */
-    unsigned capture;               /* LG_PROC_OUT | LG_PROC_ERR, or 0 */
-    size_t out_cap;                 /* bytes of the capture kept */
-    size_t chan_cap;                /* fn only: > 0 gives fn a result pipe, bytes kept */
-    double timeout;                 /* seconds; <= 0: none */
-    /* in the child, after its streams and cwd are set, before exec or fn */
-    void (*setup)(void *ctx);
-    /* in the parent every watch_ms (default 10) while the child runs; false
-     * stops the child as a timeout does (res.stopped) */
-    bool (*watch)(pid_t pid, void *ctx);
-    int watch_ms;
-} lg_proc_spec;
-
-typedef struct lg_proc_result {
-    int status;                     /* as from waitpid */
-    bool timed_out, stopped;        /* killed at the deadline / by the watch */
-    struct rusage ru;               /* the child's resource usage (wait4) */
-    char *out;                      /* the capture, NUL-terminated (never NULL) */
-    size_t n_out;
-    bool out_over;                  /* more than out_cap bytes came */
-    char *chan;                     /* what fn wrote to its channel, NUL-terminated */
-    size_t n_chan;
-    bool chan_over;
-} lg_proc_result;
-
-typedef struct lg_proc lg_proc;
-/* LG_OK, or LG_EIO with a message when no child could be started. */
-int lg_proc_run(const lg_proc_spec *spec, lg_proc_result *res);
-int lg_proc_start(const lg_proc_spec *spec, lg_proc **out);
-/* Wait until one of ps (NULL entries skipped) has ended or ms milliseconds
- * passed (ms < 0: no limit), reading their pipes and enforcing their
- * deadlines; returns how many of ps have ended. */
-size_t lg_proc_wait(lg_proc *const *ps, size_t n, int ms);
-bool lg_proc_ended(const lg_proc *p);
-/* Wait for p's end if need be, fill res and free p. */
-void lg_proc_end(lg_proc *p, lg_proc_result *res);
-void lg_proc_result_free(lg_proc_result *res);
-/* Exited with status 0, neither timed out nor stopped. */
-bool lg_proc_exited_ok(const lg_proc_result *res);
-
-/* ----------------------------------------------------------- atomic write --- */
-
-/* The one atomic write (fsio.c): a temporary file in the target's folder,
- * fsync, rename. A path that exists and is a character device or a FIFO
- * (/dev/null) is written through in place, anything else but a regular file
- * refused; a symbolic link's target is replaced. lg_atomic_open makes the
- * folder if need be and gives a->f to write into; lg_atomic_commit replaces
- * the file (LG_EIO with a message on any failure, the old file intact);
- * lg_atomic_abort drops the temporary file. */
-typedef struct lg_atomic {
-    FILE *f;
-    char *path, *tmp;
-    bool direct;
-} lg_atomic;
-int lg_atomic_open(lg_atomic *a, const char *path);
-int lg_atomic_commit(lg_atomic *a);
-void lg_atomic_abort(lg_atomic *a);
-/* n bytes as the whole new content of path. */
-int lg_write_atomic(const char *path, const void *data, size_t n);
-/* All n bytes to fd through short writes and EINTR; false on an error. Allocates
- * nothing (safe in a child whose memory may be used up). */
-bool lg_write_all(int fd, const void *p, size_t n);
-/* Remove dir and everything below it (symbolic links are not followed). */
-void lg_rm_rf(const char *dir);
 
 #endif /* LG_IMPL_H */

@@ -210,17 +210,9 @@ gsl_matrix *lg_run_generate(lg_run *r, size_t n, unsigned long salt)
     for (size_t i = 0; i < z->size1 * z->size2; i++)
         z->data[i] = gsl_ran_gaussian_ziggurat(er, 1.0);
     gsl_rng_free(er);
-    bool train = G->train, rg = G->requires_grad;
-    G->train = false;
-    G->requires_grad = false;
-    lg_tape *t = lg_tape_alloc();
-    lg_node *x = lg_net_apply(t, G, lg_const(t, z));
     gsl_matrix *out = gsl_matrix_alloc(n, G->out_dim);
-    gsl_matrix_memcpy(out, lg_value(x));
-    lg_tape_free(t);
+    lg_net_forward(G, z, out);
     gsl_matrix_free(z);
-    G->train = train;
-    G->requires_grad = rg;
     return out;
 }
 

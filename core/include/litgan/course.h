@@ -21,8 +21,10 @@
 
 #include "engine.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -301,6 +303,67 @@ LG_API void lg_labkit_gp_string(FILE *f, const char *name, const char *value, co
 LG_API void lg_labkit_gp_number(FILE *f, const char *name, double value, const char *comment);
 /* Copy every gnuplot script (.gp) of the lab's folder into dir. */
 LG_API int lg_labkit_copy_scripts(const lg_lab *lab, const char *dir);
+
+/* ------------------------------------------------- the course, for programs ---
+ * What bin/litgan's course commands run (core/cli parses their arguments). */
+
+/* The source root (the folder with labs/, plugins/, core/include, reports/templates):
+ * $LITGAN_HOME if set, else litgan/home beside liblitgan-course.so (the source
+ * tree it was built from; PREFIX/share/litgan when installed). */
+LG_API const char *lg_source_root(void);
+
+/* Every lab under lg_source_root()/labs (found and loaded once, on first use),
+ * sorted by number; a lab whose lab.ini or objects fail to load is listed with
+ * its error (lg_lab_error, NULL for a usable lab). */
+LG_API size_t lg_lab_count(void);
+LG_API const lg_lab *lg_lab_at(size_t i);
+LG_API const char *lg_lab_error(const lg_lab *lab);
+/* Its source root, student files (i past the last: NULL) and tasks. */
+LG_API const char *lg_lab_root(const lg_lab *lab);
+LG_API const char *lg_lab_file(const lg_lab *lab, size_t i);
+LG_API size_t lg_lab_task_count(const lg_lab *lab);
+/* Task k's number ("1.1"), title and points. */
+LG_API const char *lg_lab_task(const lg_lab *lab, size_t k, const char **title, double *points);
+
+/* `litgan grade NN [--submission DIR]`: grade the lab's files from
+ * submission_dir (the files by basename; NULL: the source tree as it stands):
+ * the per-task table on f, Gradescope JSON to json_path (may be NULL), the
+ * points in *score and *max_score (may be NULL). LG_OK when everything passed,
+ * LG_EINVAL when a test failed, another status on an error of the grader. */
+LG_API int lg_grade_lab(const lg_lab *lab, const char *submission_dir, const char *json_path, FILE *f,
+                        double *score, double *max_score);
+
+/* `litgan grade-all NN DIR`: every folder in dir graded as a submission of lab,
+ * o->jobs at a time (< 1: the number of CPUs), into o->out (NULL:
+ * grades-NN-name): NAME.json and NAME.txt each, and grades.csv; progress on
+ * o->log (NULL: stderr). o may be NULL. LG_OK when every submission was graded
+ * (whatever its score), LG_EINVAL when one could not be graded (the others are,
+ * grades.csv has empty cells for it), another status when nothing was graded or
+ * grades.csv could not be written. */
+typedef struct lg_grade_all_opts {
+    const char *out;
+    long jobs;
+    FILE *log;
+} lg_grade_all_opts;
+LG_API int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *o);
+
+/* `litgan lab NN`: the lab's experiment with the student files as they stand
+ * (profile: NULL, or "smoke" for lab.ini's short run), into out_dir (NULL:
+ * runs/lab-NN under the lab's source root, where weave looks); a line when it
+ * starts and ends on log (may be NULL). */
+LG_API int lg_lab_experiment_run(const lg_lab *lab, const char *out_dir, const char *profile, FILE *log);
+
+/* `litgan handout OUTDIR`: the student release of the source tree at root
+ * (solutions stubbed, instructor material left out); refuses a non-empty
+ * outdir unless force; fails if a marker survives. */
+LG_API int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log);
+
+/* `litgan weave NN`: the lab as one self-contained page, out_path (NULL:
+ * reports/NN-name/index.html under root), with the experiment's outputs from
+ * run_dir (NULL: runs/lab-NN under root), running the experiment first when run
+ * is set and no figure is there. */
+LG_API int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir, const char *out_path, bool run,
+                        FILE *log);
 
 #ifdef __cplusplus
 }

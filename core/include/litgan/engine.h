@@ -77,6 +77,9 @@ LG_API double *lg_net_grads(lg_net *net, size_t *n);
 LG_API double *lg_net_buffers(lg_net *net, size_t *n);
 /* BatchNorm uses batch statistics when train is true (the default). */
 LG_API void lg_net_set_train(lg_net *net, bool train);
+/* y = net(x) in eval mode, recording no gradient (the net's modes are restored).
+ * x: (n, in_dim), y: (n, out_dim). */
+LG_API void lg_net_forward(lg_net *net, const gsl_matrix *x, gsl_matrix *y);
 LG_API void lg_net_zero_grad(lg_net *net);
 /* Apply net to x on tape t: (batch, in) -> (batch, out). */
 LG_API lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x);
