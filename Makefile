@@ -28,7 +28,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_PLUGINS := $(patsubst tests/plugins/%.c,$(BUILD)/tests/plugins/%.so,$(wildcard tests/plugins/*.c))
 ENGINE_LIB := $(LIBDIR)/liblitgan.so
 COURSE_LIB := $(LIBDIR)/liblitgan-course.so
-LIB_CFLAGS := -fno-semantic-interposition -Icore/engine
+LIB_CFLAGS := -Icore/engine
 TEST_CFLAGS := $(LIB_CFLAGS) -Icore/course
 LINK_LIBS  := -L$(LIBDIR) -llitgan-course -llitgan -Wl,-rpath,'$$ORIGIN/../$(LIBDIR)' -Wl,-rpath,'$$ORIGIN/../lib'
 
@@ -40,15 +40,15 @@ deps:
 
 -include $(ENGINE_OBJ:.o=.d) $(COURSE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
-# library objects: every non-static function visible inside the library
+# library objects: hidden but for the public API (LG_API in core/include)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(LIB_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
 # the course library sees the public headers and its own (not the engine's)
 $(BUILD)/obj/core/course/%.o: core/course/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) -fno-semantic-interposition -Icore/course -c $< -o $@
+	$(CC) $(CFLAGS) -Icore/course -c $< -o $@
 
 # the command line sees the public headers only (core/include)
 $(BUILD)/obj/core/cli/%.o: core/cli/%.c
@@ -105,9 +105,22 @@ $(BUILD)/tests/plugins/%.so: tests/plugins/%.c core/include/litgan.h core/includ
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-unused-parameter -shared -o $@ $<
 
-$(BUILD)/tests/run_tests: $(TEST_SRC) tests/lg_test.h $(COURSE_LIB) $(ENGINE_LIB)
+# The tests reach the libraries' internals: they link their objects (-rdynamic
+# exports the public API to the plugins and labs they load) and find plugins,
+# lab objects and the source tree through links beside them, as the libraries do.
+TEST_LINKS := $(BUILD)/tests/litgan/plugins $(BUILD)/tests/litgan/labs $(BUILD)/tests/litgan/home
+$(BUILD)/tests/run_tests: $(TEST_SRC) tests/lg_test.h $(ENGINE_OBJ) $(COURSE_OBJ) | $(TEST_LINKS)
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(TEST_CFLAGS) -Itests -o $@ $(TEST_SRC) -Wl,-rpath,'$(abspath $(LIBDIR))' $(LINK_LIBS) $(LIBS) $(shell pkg-config --libs cunit)
+	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(TEST_CFLAGS) -Itests -rdynamic -o $@ $(TEST_SRC) $(ENGINE_OBJ) $(COURSE_OBJ) $(LIBS) $(shell pkg-config --libs cunit)
+$(BUILD)/tests/litgan/plugins:
+	@mkdir -p $(dir $@)
+	ln -sfn ../../plugins $@
+$(BUILD)/tests/litgan/labs:
+	@mkdir -p $(dir $@)
+	ln -sfn ../../labs $@
+$(BUILD)/tests/litgan/home:
+	@mkdir -p $(dir $@)
+	ln -sfn '$(CURDIR)' $@
 
 ifneq ($(wildcard tests/test_main.c),)
 test: deps
@@ -164,7 +177,7 @@ bench: deps
 
 $(BUILD)/bench: tests/bench/bench.c $(ENGINE_LIB) $(COURSE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(LIB_CFLAGS) -o $@ $< -Wl,-rpath,'$(abspath $(LIBDIR))' $(LINK_LIBS) $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $< -Wl,-rpath,'$(abspath $(LIBDIR))' $(LINK_LIBS) $(LIBS)
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer, in its own build folder.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -17,7 +17,8 @@
  * beside it, with the share of the best repetition's wall time that this process
  * spent on the CPU (below 90%: another process took the core, the rate is low).
  */
-#include "lg_impl.h"
+#include "litgan/engine.h"
+#include "litgan/sys.h"
 
 #include <errno.h>
 #include <math.h>
@@ -43,13 +44,12 @@ static const bench_case cases[] = {
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 
-/* Forward FLOPs per sample of the first Linear layer: 2 * in * out. */
+/* Forward FLOPs per sample of the first Linear layer: 2 * in * out, its widths
+ * the spec's first two ("2-128r-..."). */
 static double first_linear_flops(const lg_net *net)
 {
-    for (size_t i = 0; i < net->n_layers; i++)
-        if (net->layers[i].kind == LG_LAYER_LINEAR)
-            return 2.0 * (double)net->layers[i].in * (double)net->layers[i].out;
-    return 0.0;
+    const char *dash = strchr(lg_net_spec(net), '-');
+    return dash ? 2.0 * (double)lg_net_in_dim(net) * strtod(dash + 1, NULL) : 0.0;
 }
 
 /* GEMM FLOPs (2 per multiply-add) of one training step, as core/src/net.c does them.
@@ -147,7 +147,7 @@ static int run_case(const bench_case *bc, double seconds, bench_result *res)
         return rc;
     }
     lg_game *g = lg_run_game(run);
-    res->flops = step_flops(g->net[LG_NET_G], g->net[LG_NET_D],
+    res->flops = step_flops(lg_game_net(g, LG_NET_G), lg_game_net(g, LG_NET_D),
                             (double)c.batch);
 
     /* warm-up: caches, page faults, the tape's first allocations */
