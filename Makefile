@@ -32,7 +32,7 @@ LIB_CFLAGS := -Icore/engine
 TEST_CFLAGS := $(LIB_CFLAGS) -Icore/course
 LINK_LIBS  := -L$(LIBDIR) -llitgan-course -llitgan -Wl,-rpath,'$$ORIGIN/../$(LIBDIR)' -Wl,-rpath,'$$ORIGIN/../lib'
 
-.PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave lab-modules readme
+.PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave lab-modules readme labs mutants
 all: $(BINDIR)/litgan $(PLUGINS) lab-modules
 
 deps:
@@ -158,6 +158,18 @@ handout: deps
 weave: deps
 	@$(MAKE) --no-print-directory all
 	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan weave $(LAB)
+
+# Every lab in full: its experiment (runs/lab-NN) and its report (reports/NN-name/index.html).
+labs: deps
+	@$(MAKE) --no-print-directory all
+	@set -e; for d in $(LAB_DIRS); do n=$$(basename $$d | cut -c1-2); \
+	  OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan lab $$n; OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan weave $$n --no-run; done
+
+# Every lab's mutation run on its own: each wrong solution of labs/NN-name/check/mutants.txt
+# graded, its points printed (make test runs the same check among the others).
+mutants: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/run_tests
+	LG_BUILD=$(BUILD) LG_BIN=$(BINDIR)/litgan OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/run_tests labs "every lab: every mutant loses points"
 
 # README.md's course table, from the labs' lab.ini (tests/test_labs.c checks it).
 readme: all

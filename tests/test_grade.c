@@ -159,7 +159,7 @@ static lg_lab *lab99;
 static lg_lab *make_lab99(void)
 {
     if (!lab99) {
-        int rc = lg_lab_make(lg_source_root(), "99-sandbox", write_ini("lab99.ini", lab99_ini), &lab99_module,
+        int rc = lg_lab_open(lg_source_root(), "99-sandbox", write_ini("lab99.ini", lab99_ini), &lab99_module,
                              &lab99_hidden_module, &lab99);
         LG_ASSERT(rc == LG_OK, "the sandbox lab must load");
     }
@@ -952,14 +952,14 @@ static const lg_grade_test lab97_hid[] = {
 static const char lab97_ini[] = "[lab]\ntitle = Order\nfiles = tests/hostile/answers.c\n"
                                 "[task 97.1]\ntitle = First\npoints = 2\n[task 97.2]\ntitle = Second\npoints = 3\n";
 
-/* lg_lab_make with lab 97's tables and the given ini text; the status, and the
+/* lg_lab_open with lab 97's tables and the given ini text; the status, and the
  * message in *why. */
 static int make97(const char *ini, const lg_lab_module *vis, const lg_lab_module *hid, const char **why)
 {
     lg_lab *lab = NULL;
-    int rc = lg_lab_make(lg_source_root(), "97-order", write_ini("lab97-bad.ini", ini), vis, hid, &lab);
+    int rc = lg_lab_open(lg_source_root(), "97-order", write_ini("lab97-bad.ini", ini), vis, hid, &lab);
     *why = lg_errmsg();
-    lg_lab_free(lab);
+    lg_lab_close(lab);
     return rc;
 }
 

@@ -1,7 +1,8 @@
 /*
  * test_main.c - runs every suite with CUnit's basic runner. CUnit's runner
  * returns 0 even when tests fail, so the exit status comes from the failure
- * count. Usage: run_tests [SUITE]  (only that suite when given)
+ * count. Usage: run_tests [SUITE [TEST]]  (only that suite, or that test of it,
+ * named as the run prints it)
  */
 #include "lg_test.h"
 
@@ -78,7 +79,16 @@ int main(int argc, char **argv)
             CU_cleanup_registry();
             return 2;
         }
-        CU_basic_run_suite(s);
+        CU_pTest t = argc > 2 ? CU_get_test(s, argv[2]) : NULL;
+        if (argc > 2 && !t) {
+            fprintf(stderr, "run_tests: suite '%s' has no test named '%s'\n", argv[1], argv[2]);
+            CU_cleanup_registry();
+            return 2;
+        }
+        if (t)
+            CU_basic_run_test(s, t);
+        else
+            CU_basic_run_suite(s);
     } else {
         CU_basic_run_tests();
     }

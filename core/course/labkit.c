@@ -189,7 +189,7 @@ int lg_labkit_run_step(lg_run *run, long step, const char *what)
 
 /* ========================================================== student code === */
 
-int lg_labkit_build(const lg_lab *lab, lg_submission **out)
+int lg_labkit_files_open(const lg_lab *lab, lg_submission **out)
 {
     lg_submission *sub = lg_xcalloc(1, sizeof *sub);
     *out = NULL;
@@ -202,14 +202,14 @@ int lg_labkit_build(const lg_lab *lab, lg_submission **out)
         if (sub->compile_error[i][0] || !sub->so_path[i][0]) {
             rc = lg_seterr(LG_EINVAL, "%s does not compile: %s", lab->files[i],
                            sub->compile_error[i][0] ? sub->compile_error[i] : "no object built");
-            lg_labkit_build_free(sub);
+            lg_labkit_files_close(sub);
             return rc;
         }
     *out = sub;
     return LG_OK;
 }
 
-void lg_labkit_build_free(lg_submission *sub)
+void lg_labkit_files_close(lg_submission *sub)
 {
     if (!sub)
         return;
@@ -222,7 +222,7 @@ const char *lg_labkit_object(const lg_submission *sub, size_t i)
     return i < LG_MAX_LAB_FILES ? sub->so_path[i] : "";
 }
 
-void *lg_labkit_open(const lg_submission *sub, size_t i)
+void *lg_labkit_dlopen(const lg_submission *sub, size_t i)
 {
     void *dl = dlopen(sub->so_path[i], RTLD_NOW | RTLD_LOCAL);
     if (!dl)

@@ -366,7 +366,7 @@ static void lab_free(lg_lab *lab)
     free(lab);
 }
 
-int lg_lab_make(const char *root, const char *dir, const char *ini_path, const lg_lab_module *visible,
+int lg_lab_open(const char *root, const char *dir, const char *ini_path, const lg_lab_module *visible,
                 const lg_lab_module *hidden, lg_lab **out)
 {
     lg_lab *lab = new_lab(root, dir, ini_path);
@@ -379,14 +379,14 @@ int lg_lab_make(const char *root, const char *dir, const char *ini_path, const l
     return rc;
 }
 
-void lg_lab_free(lg_lab *lab) { lab_free(lab); }
+void lg_lab_close(lg_lab *lab) { lab_free(lab); }
 
 int lg_lab_add(const char *root, const char *dir, const char *ini_path, const lg_lab_module *visible,
                const lg_lab_module *hidden, const lg_lab **out)
 {
     scan(); /* first the source tree's, so that a clash of numbers is seen */
     lg_lab *lab;
-    int rc = lg_lab_make(root, dir, ini_path, visible, hidden, &lab);
+    int rc = lg_lab_open(root, dir, ini_path, visible, hidden, &lab);
     if (rc == LG_OK && (rc = clash(lab)) != LG_OK) {
         lab_free(lab);
         lab = NULL;

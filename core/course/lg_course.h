@@ -57,12 +57,12 @@ struct lg_lab {
 const lg_grade_test *lg_lab_tests(const lg_lab *lab, size_t *n);
 /* A lab from its lab.ini and the descriptors of its objects (hidden may be
  * NULL), validated as a loaded one is; dir names the folder ("99-sandbox").
- * lg_lab_make leaves it out of the registry (free it with lg_lab_free);
+ * lg_lab_open leaves it out of the registry (free it with lg_lab_close);
  * lg_lab_add registers it (the registry owns it then). LG_EFORMAT (or
  * LG_EINVAL) with one line naming the file otherwise, *out NULL. */
-int lg_lab_make(const char *root, const char *dir, const char *ini_path, const lg_lab_module *visible,
+int lg_lab_open(const char *root, const char *dir, const char *ini_path, const lg_lab_module *visible,
                 const lg_lab_module *hidden, lg_lab **out);
-void lg_lab_free(lg_lab *lab);
+void lg_lab_close(lg_lab *lab);
 int lg_lab_add(const char *root, const char *dir, const char *ini_path, const lg_lab_module *visible,
                const lg_lab_module *hidden, const lg_lab **out);
 /* Scan another source root's labs/ (objects under obj_dir/NN-name/) too;

@@ -182,12 +182,12 @@ int lg_lab01_experiment(const lg_lab_run *lr)
     if (rc != LG_OK)
         return rc;
     lg_submission *sub;
-    if ((rc = lg_labkit_build(lab, &sub)) != LG_OK)
+    if ((rc = lg_labkit_files_open(lab, &sub)) != LG_OK)
         return rc;
     state s = { .c = &c };
     char notes[512] = "";
     /* Tasks 1.3 and 1.4 from optimal.c (files[1]); the run needs only gan.c */
-    void *dl = lg_labkit_open(sub, 1);
+    void *dl = lg_labkit_dlopen(sub, 1);
     s.dstar = (lg_lab01_optimal_d_fn)lg_labkit_sym(dl, "lab01_optimal_d");
     s.crit = (lg_lab01_criterion_fn)lg_labkit_sym(dl, "lab01_criterion");
     if (!s.dstar || !s.crit)
@@ -266,6 +266,6 @@ out:
     lg_labkit_kde_free(&s.kde);
     if (dl)
         dlclose(dl);
-    lg_labkit_build_free(sub);
+    lg_labkit_files_close(sub);
     return rc;
 }

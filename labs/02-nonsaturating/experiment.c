@@ -282,19 +282,19 @@ int lg_lab02_experiment(const lg_lab_run *lr)
     if (!lab1)
         return lg_seterr(LG_EINVAL, "Lab 02's experiment needs Lab 01 (plugins/gan.c): %s", lg_errmsg());
     lg_submission *sub, *sub1;
-    if ((rc = lg_labkit_build(lab, &sub)) != LG_OK)
+    if ((rc = lg_labkit_files_open(lab, &sub)) != LG_OK)
         return rc;
-    if ((rc = lg_labkit_build(lab1, &sub1)) != LG_OK) {
+    if ((rc = lg_labkit_files_open(lab1, &sub1)) != LG_OK) {
         char why[512];
         snprintf(why, sizeof why, "%s", lg_errmsg());
-        lg_labkit_build_free(sub);
+        lg_labkit_files_close(sub);
         return lg_seterr(rc, "Lab 02 trains Lab 01's minimax loss too: %s", why);
     }
     trace t[2];
     memset(t, 0, sizeof t);
     char notes[256] = "";
     double *data = NULL;
-    void *dl = lg_labkit_open(sub, 1);
+    void *dl = lg_labkit_dlopen(sub, 1);
     lg_lab02_grad_fn mm = (lg_lab02_grad_fn)lg_labkit_sym(dl, "lab02_minimax_grad");
     lg_lab02_grad_fn ns = (lg_lab02_grad_fn)lg_labkit_sym(dl, "lab02_nonsat_grad");
     if (!mm || !ns || isnan(mm(0.5)) || isnan(ns(0.5))) {
@@ -333,7 +333,7 @@ out:
     lg_dataset_free(ds);
     if (dl)
         dlclose(dl);
-    lg_labkit_build_free(sub);
-    lg_labkit_build_free(sub1);
+    lg_labkit_files_close(sub);
+    lg_labkit_files_close(sub1);
     return rc;
 }

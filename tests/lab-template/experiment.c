@@ -22,9 +22,9 @@ int template_experiment(const lg_lab_run *run)
     if (points < 2 || !(lo < hi))
         return lg_seterr(LG_EINVAL, "%s: points >= 2 and lo < hi", run->ini_path);
     lg_submission *sub;
-    if ((rc = lg_labkit_build(run->lab, &sub)) != LG_OK)
+    if ((rc = lg_labkit_files_open(run->lab, &sub)) != LG_OK)
         return rc;
-    void *dl = lg_labkit_open(sub, 0);
+    void *dl = lg_labkit_dlopen(sub, 0);
     template_square_fn f = (template_square_fn)lg_labkit_sym(dl, "template_square");
     FILE *csv = f ? lg_labkit_fopen(run->out_dir, "squares.csv") : NULL;
     if (!csv) {
@@ -58,6 +58,6 @@ int template_experiment(const lg_lab_run *run)
 out:
     if (dl)
         dlclose(dl);
-    lg_labkit_build_free(sub);
+    lg_labkit_files_close(sub);
     return rc;
 }

@@ -249,12 +249,12 @@ LG_API int lg_labkit_run_step(lg_run *run, long step, const char *what);
 /* The lab's student files as they stand, built (each into its own object). */
 typedef struct lg_submission lg_submission;
 /* Build them; LG_EINVAL with the compiler's first error when one does not compile. */
-LG_API int lg_labkit_build(const lg_lab *lab, lg_submission **out);
-LG_API void lg_labkit_build_free(lg_submission *sub);
+LG_API int lg_labkit_files_open(const lg_lab *lab, lg_submission **out);
+LG_API void lg_labkit_files_close(lg_submission *sub);
 /* dlopen the object of lab file i / dlsym a function in it; NULL with
  * lg_errmsg set ("no function NAME (was it renamed?)"). The experiment runs the
  * student's code in its own process: it is the student's own run, not grading. */
-LG_API void *lg_labkit_open(const lg_submission *sub, size_t i);
+LG_API void *lg_labkit_dlopen(const lg_submission *sub, size_t i);
 /* The path of the object built from lab file i (a loss plugin: lg_run_config.loss). */
 LG_API const char *lg_labkit_object(const lg_submission *sub, size_t i);
 LG_API void *lg_labkit_sym(void *dl, const char *name);

@@ -13,6 +13,14 @@
  * thread. Plugins are loaded with dlopen and may keep no global state.
  *
  * Shapes are written (rows, cols); a batch is (batch, dim), one sample a row.
+ *
+ * Constructors, one verb per kind (here, in course.h and sys.h):
+ *   _alloc -> _free    a new object in memory (tape, game);
+ *   _parse -> _free    a new object from a spec string (net, optimizer, params);
+ *   _open  -> _close   a new object from files, a loaded object or a process
+ *                      (plugin, run, lab, a lab's built files); datasets still
+ *                      pair lg_dataset_open with lg_dataset_free;
+ *   _init  -> (plain)  defaults into a caller's struct (lg_run_config_init).
  */
 #ifndef LITGAN_ENGINE_H
 #define LITGAN_ENGINE_H
