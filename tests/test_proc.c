@@ -5,7 +5,8 @@
  * The helper against a shell whose behaviour is known: what it prints where,
  * its exit status, a capture cap, a timeout that must take a grandchild with
  * it, EINTR storms during the wait, several children side by side, a watch
- * that stops a child, a function child with a result channel. The atomic write
+ * that stops a child, a function child with a result channel, a stream
+ * discarded, a failed start named by spec.what. The atomic write
  * against the file system: new file, replaced file (mode kept, no temporary
  * left), a symbolic link (target replaced, link kept), /dev/null and a FIFO
  * (written through, never replaced), a folder (refused), and a write that
@@ -62,6 +63,54 @@ static void test_capture(void)
     CU_ASSERT_EQUAL_FATAL(lg_proc_run(&s, &r), LG_OK);
     CU_ASSERT(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 127);
     LG_ASSERT_MSG(strstr(r.out, "cannot run litgan-no-such-program"), "said: %s", r.out);
+    lg_proc_result_free(&r);
+}
+
+/* discard: a stream to /dev/null, the other one still captured or the
+ * parent's */
+static void test_discard(void)
+{
+    char *argv[] = { "/bin/sh", "-c", "echo gone >&2; readlink /proc/self/fd/2", NULL };
+    lg_proc_spec s = { .argv = argv, .capture = LG_PROC_OUT, .out_cap = 4096,
+                       .discard = LG_PROC_ERR, .timeout = 5 };
+    lg_proc_result r;
+    CU_ASSERT_EQUAL_FATAL(lg_proc_run(&s, &r), LG_OK);
+    CU_ASSERT(lg_proc_exited_ok(&r));
+    CU_ASSERT_STRING_EQUAL(r.out, "/dev/null\n");
+    lg_proc_result_free(&r);
+
+    char *argv2[] = { "/bin/sh", "-c", "echo gone; t=$(readlink /proc/$$/fd/1); echo \"$t\" >&2", NULL };
+    lg_proc_spec s2 = { .argv = argv2, .capture = LG_PROC_ERR, .out_cap = 4096,
+                        .discard = LG_PROC_OUT, .timeout = 5 };
+    CU_ASSERT_EQUAL_FATAL(lg_proc_run(&s2, &r), LG_OK);
+    CU_ASSERT(lg_proc_exited_ok(&r));
+    CU_ASSERT_STRING_EQUAL(r.out, "/dev/null\n");
+    lg_proc_result_free(&r);
+}
+
+/* In a child that can open no more files: starting a process with a pipe
+ * fails, and the message names the child by spec.what. */
+static int start_without_fds(void *ctx, int chan)
+{
+    (void)ctx, (void)chan;
+    struct rlimit lim = { 3, 3 }; /* 0, 1, 2 are open: no pipe fits */
+    if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+        return 3;
+    char *argv[] = { "true", NULL };
+    lg_proc_spec s = { .argv = argv, .capture = LG_PROC_OUT, .out_cap = 64, .what = "a run" };
+    lg_proc *p;
+    if (lg_proc_start(&s, &p) != LG_EIO || p)
+        return 1;
+    return !strncmp(lg_errmsg(), "cannot start a run: ", 20) ? 0 : 2;
+}
+
+static void test_what(void)
+{
+    lg_proc_spec s = { .fn = start_without_fds, .timeout = 10 };
+    lg_proc_result r;
+    CU_ASSERT_EQUAL_FATAL(lg_proc_run(&s, &r), LG_OK);
+    LG_ASSERT_MSG(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0,
+                  "the failed start was not named by spec.what (status %d)", r.status);
     lg_proc_result_free(&r);
 }
 
@@ -331,6 +380,8 @@ void lg_suite_proc(void)
 {
     LG_ADD_SUITE("proc",
                  { "capture, exit status, cap, missing program", test_capture },
+                 { "discard: a stream to /dev/null", test_discard },
+                 { "a failed start names the child (what)", test_what },
                  { "timeout kills the process group", test_timeout_group },
                  { "waits survive EINTR", test_eintr },
                  { "children side by side", test_side_by_side },

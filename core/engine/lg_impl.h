@@ -375,9 +375,10 @@ int lg_copy_file(const char *from, const char *to);
 /* What a child runs (proc.c): argv (searched in PATH) or fn in a forked copy
  * of this process; exactly one. stdin is /dev/null; the streams named in
  * capture go into one buffer (first out_cap bytes kept, the rest read and
- * dropped; with out_cap 0 they stay the parent's), the others are the
- * parent's. With timeout > 0 (wall-clock seconds) the child leads its own
- * process group, killed as a whole (SIGKILL) when the time is up.
+ * dropped; with out_cap 0 they stay the parent's), those named in discard go
+ * to /dev/null, the others are the parent's. With timeout > 0 (wall-clock
+ * seconds) the child leads its own process group, killed as a whole (SIGKILL)
+ * when the time is up. Every child process of litgan starts here.
  * Examples: a program with its output and a 60 s limit:
  *     char *argv[] = { "cc", "-c", "x.c", NULL };
  *     lg_proc_spec s = { .argv = argv, .capture = LG_PROC_OUT | LG_PROC_ERR,
@@ -388,6 +389,9 @@ int lg_copy_file(const char *from, const char *to);
  * a function whose result comes back through the channel (fd: its write end):
  *     static int job(void *ctx, int fd) { ... write(fd, ...); return 0; }
  *     lg_proc_spec s = { .fn = job, .ctx = &args, .chan_cap = 1 << 20 };
+ * a program's standard output, its complaints dropped:
+ *     lg_proc_spec s = { .argv = argv, .capture = LG_PROC_OUT, .out_cap = 1 << 20,
+ *                        .discard = LG_PROC_ERR };
  * several side by side: lg_proc_start each, lg_proc_wait on all (returns when
  * one has ended, or after ms), lg_proc_end the ended ones. */
 enum { LG_PROC_OUT = 1, LG_PROC_ERR = 2 };
@@ -398,6 +402,9 @@ typedef struct lg_proc_spec {
     const char *cwd;                /* NULL: this process's */
     unsigned capture;               /* LG_PROC_OUT | LG_PROC_ERR, or 0 */
     size_t out_cap;                 /* bytes of the capture kept */
+    unsigned discard;               /* LG_PROC_OUT | LG_PROC_ERR to /dev/null, or 0 */
+    const char *what;               /* names the child in messages ("a run"); NULL:
+                                       argv[0], or "a child process" */
     size_t chan_cap;                /* fn only: > 0 gives fn a result pipe, bytes kept */
     double timeout;                 /* seconds; <= 0: none */
     /* in the child, after its streams and cwd are set, before exec or fn */

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
@@ -24,52 +23,22 @@ bool lg_handout_is_text(const char *data, size_t len)
     return memchr(data, '\0', len < 8000 ? len : 8000) == NULL;
 }
 
-/* Run argv with stdout into a buffer (stderr dropped); NULL unless it exits 0. */
+/* Run argv with stdout into a buffer (stderr dropped, at most 256 MiB);
+ * NULL unless it exits 0 with all of it. */
 static char *run_capture(char *const argv[], size_t *len)
 {
-    int fd[2];
-    if (pipe(fd) != 0)
-        return NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fd[0]);
-        close(fd[1]);
+    lg_proc_spec spec = { .argv = argv, .capture = LG_PROC_OUT, .out_cap = (size_t)256 << 20,
+                          .discard = LG_PROC_ERR };
+    lg_proc_result r;
+    if (lg_proc_run(&spec, &r) != LG_OK || !lg_proc_exited_ok(&r) || r.out_over) {
+        lg_proc_result_free(&r);
         return NULL;
     }
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        FILE *null = freopen("/dev/null", "w", stderr);
-        (void)null;
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    close(fd[1]);
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (cap - n < 4096)
-            buf = lg_xrealloc(buf, cap = cap * 2 + 4096);
-        ssize_t got = read(fd[0], buf + n, cap - n - 1);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        n += (size_t)got;
-    }
-    close(fd[0]);
-    int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    char *out = r.out; /* the caller's now */
+    *len = r.n_out;
+    r.out = NULL;
+    lg_proc_result_free(&r);
+    return out;
 }
 
 /* Folders the walk (without git) never enters, relative to the root: the
