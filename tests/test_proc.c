@@ -10,11 +10,12 @@
  * against the file system: new file, replaced file (mode kept, no temporary
  * left), a symbolic link (target replaced, link kept), /dev/null and a FIFO
  * (written through, never replaced), a folder (refused), and a write that
- * fails half way (RLIMIT_FSIZE) leaving the old file as it was.
+ * fails half way (RLIMIT_FSIZE) leaving the old file as it was. The folder
+ * listing and walker against a tree with a hidden file, a link to a folder
+ * and a dangling link.
  */
 #include "lg_test.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -264,12 +265,10 @@ static char *slurp(const char *path)
 
 static int count_entries(const char *dir)
 {
-    DIR *d = opendir(dir);
-    int n = 0;
-    for (struct dirent *e; d && (e = readdir(d));)
-        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-    if (d)
-        closedir(d);
+    lg_strvec names = { 0 };
+    lg_dir_list(dir, &names);
+    int n = (int)names.n;
+    lg_strvec_free(&names);
     return n;
 }
 
@@ -376,6 +375,98 @@ static void test_atomic_failure(void)
     CU_ASSERT_EQUAL(count_entries(dir), 1); /* no temporary file left */
 }
 
+/* --------------------------------------------------------- folder listings --- */
+
+static void put(const char *root, const char *rel, const char *text)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    CU_ASSERT_EQUAL_FATAL(lg_write_atomic(path, text, strlen(text)), LG_OK);
+}
+
+/* root/ B, a/ (.hidden, deep/ (x), z.c), b.txt, c -> a, dangling -> nowhere */
+static const char *make_tree(void)
+{
+    const char *root = lg_test_tmpdir("walk");
+    put(root, "B", "1");
+    put(root, "a/z.c", "2");
+    put(root, "a/.hidden", "3");
+    put(root, "a/deep/x", "4");
+    put(root, "b.txt", "5");
+    char path[700];
+    snprintf(path, sizeof path, "%s/c", root);
+    CU_ASSERT_FATAL(symlink("a", path) == 0);
+    snprintf(path, sizeof path, "%s/dangling", root);
+    CU_ASSERT_FATAL(symlink("nowhere", path) == 0);
+    return root;
+}
+
+/* What the walk saw, "rel depth kind" per entry; stops, skips as asked. */
+typedef struct seen {
+    char text[1024];
+    const char *skip, *stop;
+} seen;
+
+static int record(const lg_dir_entry *e, void *ctx)
+{
+    seen *s = ctx;
+    size_t n = strlen(s->text);
+    char kind = S_ISDIR(e->st.st_mode) ? 'd' : S_ISLNK(e->st.st_mode) ? 'l' : 'f';
+    snprintf(s->text + n, sizeof s->text - n, "%s %d %c;", e->rel, e->depth, kind);
+    /* path is root/rel, name the last part of rel */
+    const char *slash = strrchr(e->rel, '/');
+    CU_ASSERT_STRING_EQUAL(e->name, slash ? slash + 1 : e->rel);
+    size_t lp = strlen(e->path), lr = strlen(e->rel);
+    CU_ASSERT(lp > lr && !strcmp(e->path + lp - lr, e->rel) && e->path[lp - lr - 1] == '/');
+    if (s->skip && !strcmp(e->rel, s->skip))
+        return LG_DIR_SKIP;
+    if (s->stop && !strcmp(e->rel, s->stop))
+        return LG_DIR_STOP;
+    return LG_DIR_NEXT;
+}
+
+static void test_dir_walk(void)
+{
+    const char *root = make_tree();
+
+    /* a folder's names, sorted by strcmp, without . and .. */
+    lg_strvec names = { 0 };
+    CU_ASSERT_EQUAL_FATAL(lg_dir_list(root, &names), LG_OK);
+    const char *want[] = { "B", "a", "b.txt", "c", "dangling" };
+    CU_ASSERT_EQUAL_FATAL(names.n, 5);
+    for (size_t i = 0; i < 5; i++)
+        CU_ASSERT_STRING_EQUAL(names.w[i], want[i]);
+    lg_strvec_free(&names);
+
+    /* a missing folder: one line naming it, errno kept */
+    char missing[700];
+    snprintf(missing, sizeof missing, "%s/none", root);
+    CU_ASSERT_EQUAL(lg_dir_list(missing, &names), LG_EIO);
+    CU_ASSERT_EQUAL(errno, ENOENT);
+    LG_ASSERT_MSG(!strncmp(lg_errmsg(), "cannot open ", 12) && strstr(lg_errmsg(), missing) &&
+                  strstr(lg_errmsg(), strerror(ENOENT)), "said: %s", lg_errmsg());
+    CU_ASSERT_EQUAL(names.n, 0);
+
+    /* depth first, sorted, a folder before its contents, links not entered */
+    seen s = { "", NULL, NULL };
+    CU_ASSERT_EQUAL(lg_dir_walk(root, 0, record, &s), LG_OK);
+    CU_ASSERT_STRING_EQUAL(s.text, "B 0 f;a 0 d;a/.hidden 1 f;a/deep 1 d;a/deep/x 2 f;a/z.c 1 f;"
+                                   "b.txt 0 f;c 0 l;dangling 0 l;");
+    /* skip a folder, stop the walk */
+    seen k = { "", "a/deep", "b.txt" };
+    CU_ASSERT_EQUAL(lg_dir_walk(root, 0, record, &k), LG_OK);
+    CU_ASSERT_STRING_EQUAL(k.text, "B 0 f;a 0 d;a/.hidden 1 f;a/deep 1 d;a/z.c 1 f;b.txt 0 f;");
+    /* following links: c is a folder and entered, the dangling link passed over */
+    seen f = { "", "a", NULL };
+    CU_ASSERT_EQUAL(lg_dir_walk(root, LG_DIR_FOLLOW, record, &f), LG_OK);
+    CU_ASSERT_STRING_EQUAL(f.text, "B 0 f;a 0 d;b.txt 0 f;c 0 d;c/.hidden 1 f;c/deep 1 d;c/deep/x 2 f;"
+                                   "c/z.c 1 f;");
+    /* no root: LG_EIO and nothing visited */
+    seen m = { "", NULL, NULL };
+    CU_ASSERT_EQUAL(lg_dir_walk(missing, 0, record, &m), LG_EIO);
+    CU_ASSERT_STRING_EQUAL(m.text, "");
+}
+
 void lg_suite_proc(void)
 {
     LG_ADD_SUITE("proc",
@@ -388,5 +479,6 @@ void lg_suite_proc(void)
                  { "function child: channel, watch", test_fork_fn },
                  { "atomic write: new, replaced, link, folder, /dev/null", test_atomic_files },
                  { "atomic write: a FIFO is written through", test_atomic_fifo },
-                 { "atomic write: a failed write keeps the old file", test_atomic_failure });
+                 { "atomic write: a failed write keeps the old file", test_atomic_failure },
+                 { "folder listing and walk: order, skip, stop, links, errors", test_dir_walk });
 }

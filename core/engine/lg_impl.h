@@ -467,4 +467,45 @@ bool lg_write_all(int fd, const void *p, size_t n);
 /* Remove dir and everything below it (symbolic links are not followed). */
 void lg_rm_rf(const char *dir);
 
+/* ------------------------------------------------------- folder listings --- */
+
+#include <sys/stat.h>
+
+/* The one directory listing (fsio.c); every folder litgan reads goes through
+ * it. lg_dir_list appends the names of dir's entries (without "." and "..") to
+ * names, sorted by strcmp; LG_EIO with "cannot open DIR: REASON" (errno as
+ * opendir left it) when the folder cannot be read.
+ * lg_dir_walk visits everything below root, depth first, each folder's
+ * entries in lg_dir_list's order, a folder before what is in it. fn gets each
+ * entry with its lstat (with LG_DIR_FOLLOW: stat, so a link to a folder is a
+ * folder) and returns LG_DIR_NEXT (go on; into the entry if it is a folder),
+ * LG_DIR_SKIP (go on, but not into this folder) or LG_DIR_STOP (end the walk).
+ * Entries that vanish before their stat, and folders below root that cannot
+ * be read, are passed over. LG_OK, or LG_EIO when root cannot be read.
+ * Example: every regular file below dir, hidden folders left out:
+ *     static int visit(const lg_dir_entry *e, void *ctx)
+ *     {
+ *         if (e->name[0] == '.')
+ *             return LG_DIR_SKIP;
+ *         if (S_ISREG(e->st.st_mode))
+ *             lg_strvec_push(ctx, e->rel);
+ *         return LG_DIR_NEXT;
+ *     }
+ *     lg_strvec files = { 0 };
+ *     int rc = lg_dir_walk(dir, 0, visit, &files);
+ * Removing a tree (lg_rm_rf) uses nftw instead: it needs a folder's contents
+ * before the folder. */
+typedef struct lg_dir_entry {
+    const char *path;      /* root/rel, to open or stat */
+    const char *rel;       /* relative to root: "name" or "sub/dir/name" */
+    const char *name;      /* the last part of rel */
+    int depth;             /* 0 for root's own entries */
+    struct stat st;
+} lg_dir_entry;
+enum { LG_DIR_NEXT = 0, LG_DIR_SKIP = 1, LG_DIR_STOP = 2 };
+enum { LG_DIR_FOLLOW = 1 };
+typedef int (*lg_dir_fn)(const lg_dir_entry *e, void *ctx);
+int lg_dir_list(const char *dir, lg_strvec *names);
+int lg_dir_walk(const char *root, unsigned flags, lg_dir_fn fn, void *ctx);
+
 #endif /* LG_IMPL_H */

@@ -5,7 +5,6 @@
  */
 #include "lg_handout.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -56,33 +55,16 @@ static bool walk_skips(const char *rel)
     return !strncmp(rel, "reports/", 8) && !strchr(rel + 8, '/') && strcmp(rel, "reports/templates") != 0;
 }
 
-static void walk(const char *root, const char *rel, lg_strvec *files)
+/* The walk without git: every entry but folders (links are not followed)
+ * and *.tmp files, relative to the root. */
+static int walk_visit(const lg_dir_entry *e, void *files)
 {
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel);
-    struct dirent **list;
-    int n = scandir(dir, &list, NULL, alphasort);
-    for (int i = 0; i < n; i++) {
-        const char *nm = list[i]->d_name;
-        if (strcmp(nm, ".") != 0 && strcmp(nm, "..") != 0) {
-            char r[PATH_MAX], full[PATH_MAX];
-            snprintf(r, sizeof r, "%s%s%s", rel, *rel ? "/" : "", nm);
-            snprintf(full, sizeof full, "%s/%s", root, r);
-            struct stat st;
-            size_t ln = strlen(nm);
-            if (lstat(full, &st) == 0) {
-                if (S_ISDIR(st.st_mode)) {
-                    if (!walk_skips(r))
-                        walk(root, r, files);
-                } else if (!(ln > 4 && !strcmp(nm + ln - 4, ".tmp"))) {
-                    lg_strvec_push(files, r);
-                }
-            }
-        }
-        free(list[i]);
-    }
-    if (n > 0)
-        free(list);
+    size_t ln = strlen(e->name);
+    if (S_ISDIR(e->st.st_mode))
+        return walk_skips(e->rel) ? LG_DIR_SKIP : LG_DIR_NEXT;
+    if (!(ln > 4 && !strcmp(e->name + ln - 4, ".tmp")))
+        lg_strvec_push(files, e->rel);
+    return LG_DIR_NEXT;
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -108,7 +90,7 @@ void lg_handout_list(const char *root, lg_strvec *files, bool *used_git)
         }
     }
     if (!*used_git)
-        walk(root, "", files);
+        lg_dir_walk(root, 0, walk_visit, files);
     qsort(files->w, files->n, sizeof *files->w, cmp_str);
     /* --cached and --others can both name a file only in odd states; dedupe */
     size_t k = 0;
@@ -214,36 +196,31 @@ int lg_handout_write_file(const char *path, const lg_handout_file *f)
     return LG_OK;
 }
 
-/* Scan every file under dir (recursively) for surviving markers. */
-size_t lg_handout_scan_tree(const char *dir, const char *rel, FILE *err)
+typedef struct scan {
+    FILE *err;
+    size_t found;
+} scan;
+
+static int scan_visit(const lg_dir_entry *e, void *ctx)
 {
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s%s%s", dir, *rel ? "/" : "", rel);
-    struct dirent **list;
-    int n = scandir(path, &list, NULL, alphasort);
-    size_t found = 0;
-    for (int i = 0; i < n; i++) {
-        const char *nm = list[i]->d_name;
-        if (strcmp(nm, ".") != 0 && strcmp(nm, "..") != 0) {
-            char r[PATH_MAX], full[PATH_MAX];
-            snprintf(r, sizeof r, "%s%s%s", rel, *rel ? "/" : "", nm);
-            snprintf(full, sizeof full, "%s/%s", dir, r);
-            struct stat st;
-            if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-                found += lg_handout_scan_tree(dir, r, err);
-            } else if (S_ISREG(st.st_mode)) {
-                size_t len;
-                char *text = lg_read_file(full, &len);
-                if (text)
-                    found += lg_handout_scan_markers(r, text, len, err);
-                free(text);
-            }
-        }
-        free(list[i]);
+    scan *sc = ctx;
+    if (S_ISREG(e->st.st_mode)) {
+        size_t len;
+        char *text = lg_read_file(e->path, &len);
+        if (text)
+            sc->found += lg_handout_scan_markers(e->rel, text, len, sc->err);
+        free(text);
     }
-    if (n > 0)
-        free(list);
-    return found;
+    return LG_DIR_NEXT;
+}
+
+/* Scan every regular file under dir (recursively, links not followed) for
+ * surviving markers; names in messages are relative to dir. */
+size_t lg_handout_scan_tree(const char *dir, FILE *err)
+{
+    scan sc = { err, 0 };
+    lg_dir_walk(dir, 0, scan_visit, &sc);
+    return sc.found;
 }
 
 /* OUTDIR/HANDOUT.md: what a student does with the release. */
