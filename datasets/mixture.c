@@ -60,7 +60,7 @@ double lg_mixture_density(const lg_dataset *ds, const double *x)
     return p;
 }
 
-const lg_param_doc lg_mog1d_doc[] = {
+static const lg_param_doc mog1d_doc[] = {
     { "k", LG_PARAM_TYPE_INT, "2", NULL, "number of components (1..100)" },
     { "lo", LG_PARAM_TYPE_DOUBLE, "-2", NULL, "mean of the first component" },
     { "hi", LG_PARAM_TYPE_DOUBLE, "2", NULL, "mean of the last component (k=1: mean (lo+hi)/2)" },
@@ -70,7 +70,7 @@ const lg_param_doc lg_mog1d_doc[] = {
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
-int lg_mog1d_make(lg_dataset *ds)
+static int mog1d_make(lg_dataset *ds)
 {
     long k = lg_param_int(ds->params, "k");
     double lo = lg_param_double(ds->params, "lo"), hi = lg_param_double(ds->params, "hi");
@@ -104,3 +104,11 @@ int lg_mog1d_make(lg_dataset *ds)
     ds->density = lg_mixture_density;
     return LG_OK;
 }
+
+const lg_dataset_kind lg_mog1d_kind = {
+    "mog1d", mog1d_doc,
+    "1D: k Gaussians, means evenly spaced from lo to hi (k=1:\n"
+    "(lo+hi)/2), common sigma; w=0 equal weights, else the first\n"
+    "weighs w and the others share 1-w; exact density",
+    mog1d_make
+};

@@ -34,14 +34,14 @@
 
 /* ------------------------------------------------------------------ ring8 --- */
 
-const lg_param_doc lg_ring8_doc[] = {
+static const lg_param_doc ring8_doc[] = {
     { "n", LG_PARAM_TYPE_INT, "8", NULL, "number of modes (1..1000)" },
     { "radius", LG_PARAM_TYPE_DOUBLE, "2", NULL, "radius of the circle" },
     { "sigma", LG_PARAM_TYPE_DOUBLE, "0.02", NULL, "standard deviation of each mode" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
-int lg_ring8_make(lg_dataset *ds)
+static int ring8_make(lg_dataset *ds)
 {
     long n = lg_param_int(ds->params, "n");
     double r = lg_param_double(ds->params, "radius"), s = lg_param_double(ds->params, "sigma");
@@ -62,15 +62,21 @@ int lg_ring8_make(lg_dataset *ds)
     return LG_OK;
 }
 
+const lg_dataset_kind lg_ring8_kind = {
+    "ring8", ring8_doc,
+    "n Gaussians at angles 2 pi k/n on a circle, equal weights",
+    ring8_make
+};
+
 /* ----------------------------------------------------------------- grid25 --- */
 
-const lg_param_doc lg_grid25_doc[] = {
+static const lg_param_doc grid25_doc[] = {
     { "spacing", LG_PARAM_TYPE_DOUBLE, "2", NULL, "distance between neighbouring modes" },
     { "sigma", LG_PARAM_TYPE_DOUBLE, "0.05", NULL, "standard deviation of each mode" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
-int lg_grid25_make(lg_dataset *ds)
+static int grid25_make(lg_dataset *ds)
 {
     double h = lg_param_double(ds->params, "spacing"), s = lg_param_double(ds->params, "sigma");
     if (!(h > 0) || !(s > 0))
@@ -90,9 +96,15 @@ int lg_grid25_make(lg_dataset *ds)
     return LG_OK;
 }
 
+const lg_dataset_kind lg_grid25_kind = {
+    "grid25", grid25_doc,
+    "25 Gaussians at {-2,-1,0,1,2}^2 * spacing, equal weights",
+    grid25_make
+};
+
 /* -------------------------------------------------------------- swissroll --- */
 
-const lg_param_doc lg_swissroll_doc[] = {
+static const lg_param_doc swissroll_doc[] = {
     { "noise", LG_PARAM_TYPE_DOUBLE, "0.05", NULL, "standard deviation of the Gaussian noise" },
     { "scale", LG_PARAM_TYPE_DOUBLE, "0.15", NULL, "(x, y) = scale (t cos t, t sin t)" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
@@ -110,7 +122,7 @@ static void swissroll_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out
     }
 }
 
-int lg_swissroll_make(lg_dataset *ds)
+static int swissroll_make(lg_dataset *ds)
 {
     double noise = lg_param_double(ds->params, "noise"), c = lg_param_double(ds->params, "scale");
     if (!(noise >= 0) || !(c > 0))
@@ -121,9 +133,15 @@ int lg_swissroll_make(lg_dataset *ds)
     return LG_OK;
 }
 
+const lg_dataset_kind lg_swissroll_kind = {
+    "swissroll", swissroll_doc,
+    "t ~ U(1.5 pi, 4.5 pi), scale*(t cos t, t sin t) + noise*N(0,I)",
+    swissroll_make
+};
+
 /* ------------------------------------------------------------------ moons --- */
 
-const lg_param_doc lg_moons_doc[] = {
+static const lg_param_doc moons_doc[] = {
     { "noise", LG_PARAM_TYPE_DOUBLE, "0.05", NULL, "standard deviation of the Gaussian noise" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
@@ -143,7 +161,7 @@ static void moons_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out)
     }
 }
 
-int lg_moons_make(lg_dataset *ds)
+static int moons_make(lg_dataset *ds)
 {
     double noise = lg_param_double(ds->params, "noise");
     if (!(noise >= 0))
@@ -152,6 +170,13 @@ int lg_moons_make(lg_dataset *ds)
     ds->sample = moons_sample;
     return LG_OK;
 }
+
+const lg_dataset_kind lg_moons_kind = {
+    "moons", moons_doc,
+    "two half circles: (cos a, sin a) or (1-cos a, 1/2-sin a),\n"
+    "a ~ U(0, pi), shifted by (-1/2, -1/4), + noise*N(0,I)",
+    moons_make
+};
 
 /* ---------------------------------------------------------------- uniform --- */
 
@@ -163,12 +188,12 @@ static void uniform_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out)
             gsl_matrix_set(out, i, j, 2.0 * gsl_rng_uniform(rng) - 1.0);
 }
 
-const lg_param_doc lg_uniform_doc[] = {
+static const lg_param_doc uniform_doc[] = {
     { "dim", LG_PARAM_TYPE_INT, "2", NULL, "dimension (1..1000000)" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
-int lg_uniform_make(lg_dataset *ds)
+static int uniform_make(lg_dataset *ds)
 {
     long d = lg_param_int(ds->params, "dim");
     if (d < 1 || d > 1000000)
@@ -177,3 +202,9 @@ int lg_uniform_make(lg_dataset *ds)
     ds->sample = uniform_sample;
     return LG_OK;
 }
+
+const lg_dataset_kind lg_uniform_kind = {
+    "uniform", uniform_doc,
+    "U(-1,1)^dim, no modes (for benchmarks)",
+    uniform_make
+};

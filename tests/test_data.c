@@ -669,6 +669,30 @@ static void test_help(void)
         }
         lg_dataset_free(ds);
     }
+    /* the engine's list is datasets/'s table (lg_dataset.h): the same kinds in
+     * the same order, and each summary starts at column 35 of the help, further
+     * lines indented to it */
+    CU_ASSERT_EQUAL(lg_n_dataset_kinds, N_KNOWN);
+    for (size_t i = 0; i < lg_n_dataset_kinds && i < N_KNOWN; i++) {
+        const lg_dataset_kind *kind = lg_dataset_kinds[i];
+        LG_ASSERT_MSG(!strcmp(kind->name, known_names[i]), "kind %zu is %s, expected %s", i,
+                      kind->name, known_names[i]);
+        CU_ASSERT(kind->doc && kind->make && kind->summary && kind->summary[0]);
+        const char *first = strchr(kind->summary, '\n');
+        char want[256];
+        snprintf(want, sizeof want, "%-34s%.*s\n", "",
+                 (int)(first ? (size_t)(first - kind->summary) : strlen(kind->summary)), kind->summary);
+        const char *at = strstr(lg_dataset_help(), want + 34);
+        LG_ASSERT_MSG(at && (at[-1] == ' ' || at[-1] == '\n'), "the summary of %s is not in the help",
+                      kind->name);
+        if (at) {
+            const char *bol = at;
+            while (bol > lg_dataset_help() && bol[-1] != '\n')
+                bol--;
+            LG_ASSERT_MSG(at - bol == 34, "the summary of %s starts at column %td, not 35", kind->name,
+                          at - bol + 1);
+        }
+    }
 }
 
 /* ================================================== suite "metrics" ======== */

@@ -5,15 +5,17 @@
  * The helper against a shell whose behaviour is known: what it prints where,
  * its exit status, a capture cap, a timeout that must take a grandchild with
  * it, EINTR storms during the wait, several children side by side, a watch
- * that stops a child, a function child with a result channel. The atomic write
+ * that stops a child, a function child with a result channel, a stream
+ * discarded, a failed start named by spec.what. The atomic write
  * against the file system: new file, replaced file (mode kept, no temporary
  * left), a symbolic link (target replaced, link kept), /dev/null and a FIFO
  * (written through, never replaced), a folder (refused), and a write that
- * fails half way (RLIMIT_FSIZE) leaving the old file as it was.
+ * fails half way (RLIMIT_FSIZE) leaving the old file as it was. The folder
+ * listing and walker against a tree with a hidden file, a link to a folder
+ * and a dangling link.
  */
 #include "lg_test.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -62,6 +64,54 @@ static void test_capture(void)
     CU_ASSERT_EQUAL_FATAL(lg_proc_run(&s, &r), LG_OK);
     CU_ASSERT(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 127);
     LG_ASSERT_MSG(strstr(r.out, "cannot run litgan-no-such-program"), "said: %s", r.out);
+    lg_proc_result_free(&r);
+}
+
+/* discard: a stream to /dev/null, the other one still captured or the
+ * parent's */
+static void test_discard(void)
+{
+    char *argv[] = { "/bin/sh", "-c", "echo gone >&2; readlink /proc/self/fd/2", NULL };
+    lg_proc_spec s = { .argv = argv, .capture = LG_PROC_OUT, .out_cap = 4096,
+                       .discard = LG_PROC_ERR, .timeout = 5 };
+    lg_proc_result r;
+    CU_ASSERT_EQUAL_FATAL(lg_proc_run(&s, &r), LG_OK);
+    CU_ASSERT(lg_proc_exited_ok(&r));
+    CU_ASSERT_STRING_EQUAL(r.out, "/dev/null\n");
+    lg_proc_result_free(&r);
+
+    char *argv2[] = { "/bin/sh", "-c", "echo gone; t=$(readlink /proc/$$/fd/1); echo \"$t\" >&2", NULL };
+    lg_proc_spec s2 = { .argv = argv2, .capture = LG_PROC_ERR, .out_cap = 4096,
+                        .discard = LG_PROC_OUT, .timeout = 5 };
+    CU_ASSERT_EQUAL_FATAL(lg_proc_run(&s2, &r), LG_OK);
+    CU_ASSERT(lg_proc_exited_ok(&r));
+    CU_ASSERT_STRING_EQUAL(r.out, "/dev/null\n");
+    lg_proc_result_free(&r);
+}
+
+/* In a child that can open no more files: starting a process with a pipe
+ * fails, and the message names the child by spec.what. */
+static int start_without_fds(void *ctx, int chan)
+{
+    (void)ctx, (void)chan;
+    struct rlimit lim = { 3, 3 }; /* 0, 1, 2 are open: no pipe fits */
+    if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+        return 3;
+    char *argv[] = { "true", NULL };
+    lg_proc_spec s = { .argv = argv, .capture = LG_PROC_OUT, .out_cap = 64, .what = "a run" };
+    lg_proc *p;
+    if (lg_proc_start(&s, &p) != LG_EIO || p)
+        return 1;
+    return !strncmp(lg_errmsg(), "cannot start a run: ", 20) ? 0 : 2;
+}
+
+static void test_what(void)
+{
+    lg_proc_spec s = { .fn = start_without_fds, .timeout = 10 };
+    lg_proc_result r;
+    CU_ASSERT_EQUAL_FATAL(lg_proc_run(&s, &r), LG_OK);
+    LG_ASSERT_MSG(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0,
+                  "the failed start was not named by spec.what (status %d)", r.status);
     lg_proc_result_free(&r);
 }
 
@@ -215,12 +265,10 @@ static char *slurp(const char *path)
 
 static int count_entries(const char *dir)
 {
-    DIR *d = opendir(dir);
-    int n = 0;
-    for (struct dirent *e; d && (e = readdir(d));)
-        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-    if (d)
-        closedir(d);
+    lg_strvec names = { 0 };
+    lg_dir_list(dir, &names);
+    int n = (int)names.n;
+    lg_strvec_free(&names);
     return n;
 }
 
@@ -327,15 +375,110 @@ static void test_atomic_failure(void)
     CU_ASSERT_EQUAL(count_entries(dir), 1); /* no temporary file left */
 }
 
+/* --------------------------------------------------------- folder listings --- */
+
+static void put(const char *root, const char *rel, const char *text)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    CU_ASSERT_EQUAL_FATAL(lg_write_atomic(path, text, strlen(text)), LG_OK);
+}
+
+/* root/ B, a/ (.hidden, deep/ (x), z.c), b.txt, c -> a, dangling -> nowhere */
+static const char *make_tree(void)
+{
+    const char *root = lg_test_tmpdir("walk");
+    put(root, "B", "1");
+    put(root, "a/z.c", "2");
+    put(root, "a/.hidden", "3");
+    put(root, "a/deep/x", "4");
+    put(root, "b.txt", "5");
+    char path[700];
+    snprintf(path, sizeof path, "%s/c", root);
+    CU_ASSERT_FATAL(symlink("a", path) == 0);
+    snprintf(path, sizeof path, "%s/dangling", root);
+    CU_ASSERT_FATAL(symlink("nowhere", path) == 0);
+    return root;
+}
+
+/* What the walk saw, "rel depth kind" per entry; stops, skips as asked. */
+typedef struct seen {
+    char text[1024];
+    const char *skip, *stop;
+} seen;
+
+static int record(const lg_dir_entry *e, void *ctx)
+{
+    seen *s = ctx;
+    size_t n = strlen(s->text);
+    char kind = S_ISDIR(e->st.st_mode) ? 'd' : S_ISLNK(e->st.st_mode) ? 'l' : 'f';
+    snprintf(s->text + n, sizeof s->text - n, "%s %d %c;", e->rel, e->depth, kind);
+    /* path is root/rel, name the last part of rel */
+    const char *slash = strrchr(e->rel, '/');
+    CU_ASSERT_STRING_EQUAL(e->name, slash ? slash + 1 : e->rel);
+    size_t lp = strlen(e->path), lr = strlen(e->rel);
+    CU_ASSERT(lp > lr && !strcmp(e->path + lp - lr, e->rel) && e->path[lp - lr - 1] == '/');
+    if (s->skip && !strcmp(e->rel, s->skip))
+        return LG_DIR_SKIP;
+    if (s->stop && !strcmp(e->rel, s->stop))
+        return LG_DIR_STOP;
+    return LG_DIR_NEXT;
+}
+
+static void test_dir_walk(void)
+{
+    const char *root = make_tree();
+
+    /* a folder's names, sorted by strcmp, without . and .. */
+    lg_strvec names = { 0 };
+    CU_ASSERT_EQUAL_FATAL(lg_dir_list(root, &names), LG_OK);
+    const char *want[] = { "B", "a", "b.txt", "c", "dangling" };
+    CU_ASSERT_EQUAL_FATAL(names.n, 5);
+    for (size_t i = 0; i < 5; i++)
+        CU_ASSERT_STRING_EQUAL(names.w[i], want[i]);
+    lg_strvec_free(&names);
+
+    /* a missing folder: one line naming it, errno kept */
+    char missing[700];
+    snprintf(missing, sizeof missing, "%s/none", root);
+    CU_ASSERT_EQUAL(lg_dir_list(missing, &names), LG_EIO);
+    CU_ASSERT_EQUAL(errno, ENOENT);
+    LG_ASSERT_MSG(!strncmp(lg_errmsg(), "cannot open ", 12) && strstr(lg_errmsg(), missing) &&
+                  strstr(lg_errmsg(), strerror(ENOENT)), "said: %s", lg_errmsg());
+    CU_ASSERT_EQUAL(names.n, 0);
+
+    /* depth first, sorted, a folder before its contents, links not entered */
+    seen s = { "", NULL, NULL };
+    CU_ASSERT_EQUAL(lg_dir_walk(root, 0, record, &s), LG_OK);
+    CU_ASSERT_STRING_EQUAL(s.text, "B 0 f;a 0 d;a/.hidden 1 f;a/deep 1 d;a/deep/x 2 f;a/z.c 1 f;"
+                                   "b.txt 0 f;c 0 l;dangling 0 l;");
+    /* skip a folder, stop the walk */
+    seen k = { "", "a/deep", "b.txt" };
+    CU_ASSERT_EQUAL(lg_dir_walk(root, 0, record, &k), LG_OK);
+    CU_ASSERT_STRING_EQUAL(k.text, "B 0 f;a 0 d;a/.hidden 1 f;a/deep 1 d;a/z.c 1 f;b.txt 0 f;");
+    /* following links: c is a folder and entered, the dangling link passed over */
+    seen f = { "", "a", NULL };
+    CU_ASSERT_EQUAL(lg_dir_walk(root, LG_DIR_FOLLOW, record, &f), LG_OK);
+    CU_ASSERT_STRING_EQUAL(f.text, "B 0 f;a 0 d;b.txt 0 f;c 0 d;c/.hidden 1 f;c/deep 1 d;c/deep/x 2 f;"
+                                   "c/z.c 1 f;");
+    /* no root: LG_EIO and nothing visited */
+    seen m = { "", NULL, NULL };
+    CU_ASSERT_EQUAL(lg_dir_walk(missing, 0, record, &m), LG_EIO);
+    CU_ASSERT_STRING_EQUAL(m.text, "");
+}
+
 void lg_suite_proc(void)
 {
     LG_ADD_SUITE("proc",
                  { "capture, exit status, cap, missing program", test_capture },
+                 { "discard: a stream to /dev/null", test_discard },
+                 { "a failed start names the child (what)", test_what },
                  { "timeout kills the process group", test_timeout_group },
                  { "waits survive EINTR", test_eintr },
                  { "children side by side", test_side_by_side },
                  { "function child: channel, watch", test_fork_fn },
                  { "atomic write: new, replaced, link, folder, /dev/null", test_atomic_files },
                  { "atomic write: a FIFO is written through", test_atomic_fifo },
-                 { "atomic write: a failed write keeps the old file", test_atomic_failure });
+                 { "atomic write: a failed write keeps the old file", test_atomic_failure },
+                 { "folder listing and walk: order, skip, stop, links, errors", test_dir_walk });
 }

@@ -448,6 +448,7 @@ int lg_labkit_copy_scripts(const lg_lab *lab, const char *dir)
 {
     char pattern[4200];
     snprintf(pattern, sizeof pattern, "%s/labs/%s/*.gp", lab->root, lab->dir);
+    /* glob, not lg_dir_list: a pattern is the clearest way to say which files */
     glob_t g;
     int gr = glob(pattern, 0, NULL, &g);
     if (gr == GLOB_NOMATCH)

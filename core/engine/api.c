@@ -1,11 +1,10 @@
 /*
  * api.c - the accessors of litgan/engine.h over the engine's opaque objects
- * (nets, plugin handles, datasets, games): what a program outside the engine
- * reads and sets instead of struct fields.
+ * (nets, plugin handles, games; datasets' are in dataset.c): what a program
+ * outside the engine reads and sets instead of struct fields.
  */
 #include "lg_impl.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,25 +55,7 @@ double *lg_net_buffers(lg_net *net, size_t *n)
 const lg_plugin *lg_plugin_desc(const lg_plugin_handle *h) { return h->desc; }
 const char *lg_plugin_path(const lg_plugin_handle *h) { return h->path; }
 
-/* --------------------------------------------------------------- datasets --- */
-
-const char *lg_dataset_name(const lg_dataset *ds) { return ds->name; }
-size_t lg_dataset_dim(const lg_dataset *ds) { return ds->dim; }
-void lg_dataset_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out) { ds->sample(ds, rng, out); }
-bool lg_dataset_has_density(const lg_dataset *ds) { return ds->density != NULL; }
-
-double lg_dataset_density(const lg_dataset *ds, const double *x)
-{
-    return ds->density ? ds->density(ds, x) : NAN;
-}
-
-const double *lg_dataset_modes(const lg_dataset *ds, size_t *n_modes, double *sigma)
-{
-    *n_modes = ds->n_modes;
-    if (sigma)
-        *sigma = ds->sigma;
-    return ds->n_modes ? ds->modes : NULL;
-}
+/* datasets: dataset.c */
 
 /* ------------------------------------------------------------------ games --- */
 

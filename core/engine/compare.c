@@ -6,26 +6,25 @@
  */
 #include "lg_impl.h"
 
-
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 #include <gsl/gsl_statistics_double.h>
 
 #define MAX_LOSSES 16
 #define MAX_SEEDS 16
 
+struct compare;
+
 typedef struct job {
+    const struct compare *c;
     const char *loss;
     char name[LG_NAME_MAX + 16]; /* loss name, or name with parameters flattened */
     long seed;
     char dir[4096];
-    pid_t pid;
-    int fd;                      /* the child's summary arrives here */
+    lg_proc *proc;               /* the child (lg_proc), its summary on the channel */
     double t0, secs;
     int status;
     /* results */
@@ -63,10 +62,13 @@ static void label(const char *spec, char *out, size_t len)
     out[k] = '\0';
 }
 
-/* One run in the child: the loss's own defaults apply, as in litgan train;
- * its summary goes back to the parent over fd. */
-static int run_child(const compare *c, const job *j, int fd)
+/* One run in the child (a forked copy, lg_proc): the loss's own defaults
+ * apply, as in litgan train; its summary goes back to the parent over the
+ * channel fd. Exit status 0 when it was sent, 1 otherwise. */
+static int run_child(void *ctx, int fd)
 {
+    const job *j = ctx;
+    const compare *c = j->c;
     lg_run_config rc;
     lg_run_config_init(&rc);
     rc.loss = j->loss;
@@ -106,45 +108,32 @@ static int run_child(const compare *c, const job *j, int fd)
     if (status != LG_OK)
         fprintf(stderr, "litgan compare: %s seed %ld: %s\n", j->name, j->seed, lg_errmsg());
     lg_run_close(run);
-    return status;
+    return status == LG_OK ? 0 : 1;
 }
 
-static int start(compare *c, job *j)
+static int start(job *j)
 {
-    fflush(NULL);
     j->t0 = lg_now();
-    int p[2];
-    if (pipe(p) != 0)
-        return lg_seterr(LG_EIO, "cannot start a run: pipe failed (%s)", strerror(errno));
-    j->pid = fork();
-    if (j->pid < 0) {
-        close(p[0]), close(p[1]);
-        return lg_seterr(LG_EIO, "cannot start a run: fork failed (%s)", strerror(errno));
-    }
-    if (j->pid > 0) {
-        close(p[1]);
-        j->fd = p[0];
-        return LG_OK;
-    }
-    {
-        close(p[0]);
-        int rc = run_child(c, j, p[1]);
-        fflush(NULL);
-        _exit(rc == LG_OK ? 0 : 1);
-    }
-    return LG_OK;
+    lg_proc_spec spec = { .fn = run_child, .ctx = j, .chan_cap = sizeof(lg_run_summary),
+                          .what = "a run" };
+    return lg_proc_start(&spec, &j->proc);
 }
 
-/* The child's summary (NaN everywhere when it sent none). */
+/* The run has ended: its time, exit status and summary (NaN everywhere when
+ * it sent none). */
 static void collect(job *j)
 {
+    lg_proc_result r;
+    lg_proc_end(j->proc, &r);
+    j->proc = NULL;
+    j->secs = lg_now() - j->t0;
+    j->status = WIFEXITED(r.status) ? WEXITSTATUS(r.status) : 128 + WTERMSIG(r.status);
     lg_run_summary sum;
-    ssize_t got;
-    while ((got = read(j->fd, &sum, sizeof sum)) < 0 && errno == EINTR)
-        ;
-    close(j->fd);
-    j->fd = -1;
-    if (got != (ssize_t)sizeof sum || j->status) {
+    bool got = r.n_chan == sizeof sum && !r.chan_over;
+    if (got)
+        memcpy(&sum, r.chan, sizeof sum);
+    lg_proc_result_free(&r);
+    if (!got || j->status) {
         j->modes = j->hq = j->sw1 = j->rate = j->loss_d = j->loss_g = NAN;
         return;
     }
@@ -350,37 +339,52 @@ static int write_report(compare *c, const char labels[][LG_NAME_MAX + 16])
     return LG_OK;
 }
 
+/* Every run, c->jobs at a time; the number of runs that failed. A run that
+ * cannot be started fails with its reason on stderr; the others go on. */
 static int run_all(compare *c)
 {
-    size_t next = 0, done = 0, running = 0;
+    size_t slots = (size_t)(c->jobs > 0 ? c->jobs : 1);
+    lg_proc **running = lg_xcalloc(slots, sizeof *running);
+    job **owner = lg_xcalloc(slots, sizeof *owner);
+    size_t next = 0, done = 0;
     int failures = 0;
     while (done < c->n_runs) {
-        while (running < (size_t)c->jobs && next < c->n_runs) {
-            int rc = start(c, &c->runs[next]);
-            if (rc != LG_OK)
-                return rc;
-            next++;
-            running++;
-        }
-        int status;
-        pid_t pid = wait(&status);
-        if (pid < 0)
-            return lg_seterr(LG_EIO, "waiting for runs failed (%s)", strerror(errno));
-        for (size_t i = 0; i < next; i++) {
-            job *j = &c->runs[i];
-            if (j->pid != pid)
+        for (size_t s = 0; s < slots && next < c->n_runs; s++) {
+            if (running[s])
                 continue;
-            j->secs = lg_now() - j->t0;
-            j->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            job *j = &c->runs[next++];
+            if (start(j) == LG_OK) {
+                running[s] = j->proc;
+                owner[s] = j;
+                continue;
+            }
+            j->status = 1;
+            j->modes = j->hq = j->sw1 = j->rate = j->loss_d = j->loss_g = NAN;
+            failures++;
+            done++;
+            fprintf(stderr, "litgan compare: %s seed %ld: %s\n", j->name, j->seed, lg_errmsg());
+            if (!c->quiet)
+                fprintf(stderr, "litgan compare: [%zu/%zu] %s seed %ld FAILED (not started)\n", done,
+                        c->n_runs, j->name, j->seed);
+        }
+        if (lg_proc_wait(running, slots, -1) == 0)
+            continue;
+        for (size_t s = 0; s < slots; s++) {
+            if (!running[s] || !lg_proc_ended(running[s]))
+                continue;
+            job *j = owner[s];
+            running[s] = NULL;
+            owner[s] = NULL;
             collect(j);
             failures += j->status != 0;
             done++;
-            running--;
             if (!c->quiet)
                 fprintf(stderr, "litgan compare: [%zu/%zu] %s seed %ld %s in %.1f s\n", done, c->n_runs,
                         j->name, j->seed, j->status ? "FAILED (see its log)" : "done", j->secs);
         }
     }
+    free(running);
+    free(owner);
     return failures;
 }
 
@@ -436,6 +440,7 @@ int lg_compare_run(const lg_compare_config *cfg)
     for (size_t l = 0; rc == LG_OK && l < c->n_losses; l++)
         for (long s = 1; s <= c->seeds; s++) {
             job *j = &c->runs[c->n_runs++];
+            j->c = c;
             j->loss = c->losses[l];
             snprintf(j->name, sizeof j->name, "%s", labels[l]);
             j->seed = s;
@@ -451,10 +456,6 @@ int lg_compare_run(const lg_compare_config *cfg)
         fprintf(stderr, "litgan compare: %zu runs (%zu losses x %ld seeds) of %ld steps on %s, %ld at a time\n",
                 c->n_runs, c->n_losses, c->seeds, c->steps, c->data, c->jobs);
     int failures = run_all(c);
-    if (failures < 0) {
-        fprintf(stderr, "litgan compare: %s\n", lg_errmsg());
-        failures = (int)c->n_runs;
-    }
     /* real samples of seed 1, as every run draws them (real.csv) */
     char path[4200], to[4200];
     snprintf(path, sizeof path, "%s/runs/%s-s1/real.csv", c->out, labels[0]);

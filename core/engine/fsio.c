@@ -13,10 +13,13 @@
  *
  * Beside it, two plain helpers every writer of files and pipes shares:
  * lg_write_all (a whole buffer through short writes and EINTR, allocating
- * nothing) and lg_rm_rf (a folder and everything in it, links not followed).
+ * nothing) and lg_rm_rf (a folder and everything in it, links not followed);
+ * and the one directory listing, lg_dir_list (a folder's names, sorted) with
+ * the walker over it, lg_dir_walk (a tree, depth first, in that order).
  */
 #include "lg_impl.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -174,8 +177,98 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
     return 0;
 }
 
+/* nftw, not lg_dir_walk: removal needs a folder's contents before the folder
+ * (FTW_DEPTH) and must not follow links out of the tree (FTW_PHYS), which is
+ * what nftw does. */
 void lg_rm_rf(const char *dir)
 {
     if (dir && *dir)
         nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ------------------------------------------------------- folder listings --- */
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int lg_dir_list(const char *dir, lg_strvec *names)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        int e = errno;
+        lg_seterr(LG_EIO, "cannot open %s: %s", dir, strerror(e));
+        errno = e;
+        return LG_EIO;
+    }
+    size_t first = names->n;
+    int e = 0;
+    for (;;) {
+        errno = 0;
+        struct dirent *de = readdir(d);
+        if (!de) {
+            e = errno;
+            break;
+        }
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            lg_strvec_push(names, de->d_name);
+    }
+    closedir(d);
+    if (names->n - first > 1) /* (an empty list has no array to sort) */
+        qsort(names->w + first, names->n - first, sizeof *names->w, cmp_names);
+    if (e) {
+        lg_seterr(LG_EIO, "cannot read %s: %s", dir, strerror(e));
+        errno = e;
+        return LG_EIO;
+    }
+    return LG_OK;
+}
+
+/* "a" + "/" + "b" in a new string. */
+static char *join(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *s = lg_xmalloc(la + lb + 2);
+    memcpy(s, a, la);
+    s[la] = '/';
+    memcpy(s + la + 1, b, lb + 1);
+    return s;
+}
+
+/* One folder of the walk (rel "" for root); true when fn stopped it. */
+static bool walk(const char *root, const char *rel, int depth, unsigned flags, lg_dir_fn fn,
+                 void *ctx, int *rc)
+{
+    char *dir = *rel ? join(root, rel) : lg_xstrdup(root);
+    lg_strvec names = { 0 };
+    *rc = lg_dir_list(dir, &names);
+    bool stopped = false;
+    for (size_t i = 0; *rc == LG_OK && !stopped && i < names.n; i++) {
+        lg_dir_entry e = { .name = names.w[i], .depth = depth };
+        char *path = join(dir, e.name), *r = *rel ? join(rel, e.name) : lg_xstrdup(e.name);
+        e.path = path;
+        e.rel = r;
+        if (((flags & LG_DIR_FOLLOW) ? stat : lstat)(path, &e.st) == 0) {
+            int next = fn(&e, ctx);
+            if (next == LG_DIR_STOP) {
+                stopped = true;
+            } else if (next == LG_DIR_NEXT && S_ISDIR(e.st.st_mode)) {
+                int sub;
+                stopped = walk(root, r, depth + 1, flags, fn, ctx, &sub); /* unreadable: passed over */
+            }
+        }
+        free(path);
+        free(r);
+    }
+    lg_strvec_free(&names);
+    free(dir);
+    return stopped;
+}
+
+int lg_dir_walk(const char *root, unsigned flags, lg_dir_fn fn, void *ctx)
+{
+    int rc;
+    walk(root, "", 0, flags, fn, ctx, &rc);
+    return rc;
 }

@@ -16,7 +16,8 @@
  * one-line message in lg_errmsg(). Programmer errors: LG_ASSERT stops with
  * file, line and a hint. */
 /* lg_status, lg_seterr and lg_errmsg: litgan/engine.h; LG_ASSERT, allocation,
- * files, processes: litgan/sys.h */
+ * files, folders, processes: litgan/sys.h; LG_NAME_MAX: lg_base.h */
+#include "lg_base.h"
 
 /* ------------------------------------------------------------------- tape --- */
 
@@ -175,8 +176,6 @@ void lg_optim_step(lg_optim *o, double *theta, const double *grad);
 
 /* ------------------------------------------------------------- parameters --- */
 
-#define LG_NAME_MAX 64
-
 struct lg_params {
     const lg_param_doc *doc;
     size_t n;
@@ -225,25 +224,9 @@ void lg_plugin_inst_close(lg_plugin_inst *pi);
 
 /* ------------------------------------------------------------------- data --- */
 
-typedef struct lg_dataset lg_dataset;
-struct lg_dataset {
-    char name[LG_NAME_MAX];
-    size_t dim;
-    /* A mixture of isotropic Gaussians, when the data is one: n_modes centres
-     * (n_modes, dim), their weights (NULL = equal) and common sigma. Coverage
-     * metrics need the modes; n_modes = 0 for data without modes. */
-    size_t n_modes;
-    double *modes;
-    double *weights;
-    double sigma;
-    void (*sample)(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out);
-    /* exact density p(x) at a point of dimension dim; NULL when not known */
-    double (*density)(const lg_dataset *ds, const double *x);
-    lg_params *params;
-};
-/* "ring8" or "ring8:radius=2,sigma=0.02" */
-int lg_dataset_open(const char *spec, lg_dataset **out);
-void lg_dataset_free(lg_dataset *ds);
+/* struct lg_dataset, the kinds of data and what a generator in datasets/ may
+ * call: lg_dataset.h; lg_dataset_open, lg_dataset_free: litgan/engine.h. */
+#include "lg_dataset.h"
 
 /* ---------------------------------------------------------------- metrics --- */
 

@@ -4,9 +4,10 @@
  * it runs in a forked copy of itself (the sandbox child, grading jobs).
  *
  * A child gets stdin from /dev/null; its stdout and/or stderr go to the
- * parent's terminal or into one capture buffer (the first out_cap bytes kept,
- * the rest read and dropped, so a chatty child never blocks); a function child
- * may also get a channel, a second pipe for a result (chan_cap bytes kept).
+ * parent's terminal, to /dev/null, or into one capture buffer (the first
+ * out_cap bytes kept, the rest read and dropped, so a chatty child never
+ * blocks); a function child may also get a channel, a second pipe for a result
+ * (chan_cap bytes kept).
  * With a wall-clock timeout the child leads its own process group, and the
  * whole group is killed with SIGKILL when the deadline passes (a compiler's
  * cc1 and as die with it); without one it stays in the parent's group, so a
@@ -16,6 +17,7 @@
  *
  * lg_proc_run runs one child to its end; lg_proc_start / lg_proc_wait /
  * lg_proc_end run several side by side (grade-all's jobs, compare's runs).
+ * Nothing else in litgan forks.
  */
 #include "lg_impl.h"
 
@@ -59,6 +61,12 @@ static __attribute__((noreturn)) void child_side(const lg_proc_spec *s, int out_
     if (out_w >= 0 && (((s->capture & LG_PROC_OUT) && dup2(out_w, 1) < 0) ||
                        ((s->capture & LG_PROC_ERR) && dup2(out_w, 2) < 0)))
         _exit(127);
+    if (s->discard) {
+        int sink = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (sink < 0 || ((s->discard & LG_PROC_OUT) && dup2(sink, 1) < 0) ||
+            ((s->discard & LG_PROC_ERR) && dup2(sink, 2) < 0))
+            _exit(127);
+    }
     if (s->cwd && chdir(s->cwd) != 0)
         _exit(127);
     if (s->setup)
@@ -78,8 +86,9 @@ static __attribute__((noreturn)) void child_side(const lg_proc_spec *s, int out_
 int lg_proc_start(const lg_proc_spec *s, lg_proc **out)
 {
     LG_ASSERT((s->argv != NULL) != (s->fn != NULL), "a process runs either argv or fn");
+    LG_ASSERT(!(s->discard & s->capture), "a stream is captured or discarded, not both");
     *out = NULL;
-    const char *what = s->argv ? s->argv[0] : "a child process";
+    const char *what = s->what ? s->what : s->argv ? s->argv[0] : "a child process";
     int po[2] = { -1, -1 }, pc[2] = { -1, -1 };
     bool capture = s->capture && s->out_cap > 0, chan = s->fn && s->chan_cap > 0;
     if ((capture && pipe2(po, O_CLOEXEC) != 0) || (chan && pipe2(pc, O_CLOEXEC) != 0)) {

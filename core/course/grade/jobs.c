@@ -7,8 +7,6 @@
  */
 #include "grade_impl.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -114,11 +112,6 @@ static int write_csv(const char *path, const lg_lab *lab, const sub_job *subs, s
     return lg_atomic_commit(&a);
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(((const sub_job *)a)->name, ((const sub_job *)b)->name);
-}
-
 int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *opts)
 {
     FILE *log = opts && opts->log ? opts->log : stderr;
@@ -129,39 +122,42 @@ int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *op
         snprintf(out_default, sizeof out_default, "grades-%s", lab->dir);
         out = out_default;
     }
-    DIR *d = opendir(dir);
-    if (!d)
-        return lg_seterr(LG_EIO, "cannot open %s: %s", dir, strerror(errno));
+    lg_strvec names = { 0 };
+    int rc = lg_dir_list(dir, &names); /* "cannot open DIR: ..." */
+    if (rc != LG_OK) {
+        lg_strvec_free(&names);
+        return rc;
+    }
     sub_job *subs = NULL;
     size_t n = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.')
+    for (size_t i = 0; i < names.n; i++) { /* sorted by name */
+        const char *name = names.w[i];
+        if (name[0] == '.')
             continue;
         char path[4400];
         struct stat st;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        snprintf(path, sizeof path, "%s/%s", dir, name);
         if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
-        if (strlen(e->d_name) >= sizeof subs->name) {
+        if (strlen(name) >= sizeof subs->name) {
             fprintf(log, "litgan grade-all: skipping %s: a name of more than %zu bytes\n",
                     path, sizeof subs->name - 1);
             continue;
         }
         subs = lg_xrealloc(subs, (n + 1) * sizeof *subs);
         memset(&subs[n], 0, sizeof subs[n]);
-        snprintf(subs[n].name, sizeof subs[n].name, "%s", e->d_name);
+        snprintf(subs[n].name, sizeof subs[n].name, "%s", name);
         subs[n].lab = lab;
         subs[n].dir = dir;
         subs[n].out = out;
         n++;
     }
-    closedir(d);
+    lg_strvec_free(&names);
     if (n == 0) {
         free(subs);
         return lg_seterr(LG_EFORMAT, "no submission folders in %s", dir);
     }
-    qsort(subs, n, sizeof *subs, cmp_names);
-    int rc = lg_mkdir_p(out);
+    rc = lg_mkdir_p(out);
     if (rc != LG_OK) {
         free(subs);
         return rc;

@@ -27,7 +27,6 @@
  */
 #include "lg_handout.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -80,20 +79,14 @@ int lg_handout_stub_text(const char *name, const char *text, size_t len, char **
 
 /* -------------------------------------------------------------- the run --- */
 
+/* No entries in dir (or no folder to list); *exists unless it is not there. */
 static bool dir_is_empty(const char *dir, bool *exists)
 {
-    DIR *d = opendir(dir);
-    *exists = d != NULL || errno != ENOENT;
-    if (!d)
-        return true;
-    struct dirent *e;
-    bool empty = true;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            empty = false;
-            break;
-        }
-    closedir(d);
+    lg_strvec names = { 0 };
+    bool listed = lg_dir_list(dir, &names) == LG_OK;
+    *exists = listed || errno != ENOENT;
+    bool empty = names.n == 0;
+    lg_strvec_free(&names);
     return empty;
 }
 
@@ -214,7 +207,7 @@ int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log)
     if (rc == LG_OK)
         rc = lg_handout_write_guide(out_real, outs, n_out);
     if (rc == LG_OK) {
-        size_t left = lg_handout_scan_tree(out_real, "", log);
+        size_t left = lg_handout_scan_tree(out_real, log);
         if (left)
             rc = lg_seterr(LG_EFORMAT, "%zu marker%s survived in %s (listed above): this handout would leak solutions",
                            left, left > 1 ? "s" : "", outdir);

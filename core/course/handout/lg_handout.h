@@ -30,8 +30,9 @@ bool lg_handout_excluded(const char *rel, const lg_strvec *pats);
 bool lg_handout_is_text(const char *data, size_t len);
 /* Write f at path (folders made; a symlink as a symlink). */
 int lg_handout_write_file(const char *path, const lg_handout_file *f);
-/* Scan every file under dir/rel for surviving solution markers (reported on err). */
-size_t lg_handout_scan_tree(const char *dir, const char *rel, FILE *err);
+/* Scan every regular file under dir (links not followed) for surviving solution
+ * markers (reported on err, named relative to dir); how many were found. */
+size_t lg_handout_scan_tree(const char *dir, FILE *err);
 /* OUTDIR/HANDOUT.md: what a student does with the release. */
 int lg_handout_write_guide(const char *outdir, const lg_handout_file *files, size_t n);
 

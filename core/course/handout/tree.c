@@ -5,14 +5,12 @@
  */
 #include "lg_handout.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
@@ -24,52 +22,22 @@ bool lg_handout_is_text(const char *data, size_t len)
     return memchr(data, '\0', len < 8000 ? len : 8000) == NULL;
 }
 
-/* Run argv with stdout into a buffer (stderr dropped); NULL unless it exits 0. */
+/* Run argv with stdout into a buffer (stderr dropped, at most 256 MiB);
+ * NULL unless it exits 0 with all of it. */
 static char *run_capture(char *const argv[], size_t *len)
 {
-    int fd[2];
-    if (pipe(fd) != 0)
-        return NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fd[0]);
-        close(fd[1]);
+    lg_proc_spec spec = { .argv = argv, .capture = LG_PROC_OUT, .out_cap = (size_t)256 << 20,
+                          .discard = LG_PROC_ERR };
+    lg_proc_result r;
+    if (lg_proc_run(&spec, &r) != LG_OK || !lg_proc_exited_ok(&r) || r.out_over) {
+        lg_proc_result_free(&r);
         return NULL;
     }
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        FILE *null = freopen("/dev/null", "w", stderr);
-        (void)null;
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    close(fd[1]);
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (cap - n < 4096)
-            buf = lg_xrealloc(buf, cap = cap * 2 + 4096);
-        ssize_t got = read(fd[0], buf + n, cap - n - 1);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        n += (size_t)got;
-    }
-    close(fd[0]);
-    int st;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    char *out = r.out; /* the caller's now */
+    *len = r.n_out;
+    r.out = NULL;
+    lg_proc_result_free(&r);
+    return out;
 }
 
 /* Folders the walk (without git) never enters, relative to the root: the
@@ -87,33 +55,16 @@ static bool walk_skips(const char *rel)
     return !strncmp(rel, "reports/", 8) && !strchr(rel + 8, '/') && strcmp(rel, "reports/templates") != 0;
 }
 
-static void walk(const char *root, const char *rel, lg_strvec *files)
+/* The walk without git: every entry but folders (links are not followed)
+ * and *.tmp files, relative to the root. */
+static int walk_visit(const lg_dir_entry *e, void *files)
 {
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel);
-    struct dirent **list;
-    int n = scandir(dir, &list, NULL, alphasort);
-    for (int i = 0; i < n; i++) {
-        const char *nm = list[i]->d_name;
-        if (strcmp(nm, ".") != 0 && strcmp(nm, "..") != 0) {
-            char r[PATH_MAX], full[PATH_MAX];
-            snprintf(r, sizeof r, "%s%s%s", rel, *rel ? "/" : "", nm);
-            snprintf(full, sizeof full, "%s/%s", root, r);
-            struct stat st;
-            size_t ln = strlen(nm);
-            if (lstat(full, &st) == 0) {
-                if (S_ISDIR(st.st_mode)) {
-                    if (!walk_skips(r))
-                        walk(root, r, files);
-                } else if (!(ln > 4 && !strcmp(nm + ln - 4, ".tmp"))) {
-                    lg_strvec_push(files, r);
-                }
-            }
-        }
-        free(list[i]);
-    }
-    if (n > 0)
-        free(list);
+    size_t ln = strlen(e->name);
+    if (S_ISDIR(e->st.st_mode))
+        return walk_skips(e->rel) ? LG_DIR_SKIP : LG_DIR_NEXT;
+    if (!(ln > 4 && !strcmp(e->name + ln - 4, ".tmp")))
+        lg_strvec_push(files, e->rel);
+    return LG_DIR_NEXT;
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -139,7 +90,7 @@ void lg_handout_list(const char *root, lg_strvec *files, bool *used_git)
         }
     }
     if (!*used_git)
-        walk(root, "", files);
+        lg_dir_walk(root, 0, walk_visit, files);
     qsort(files->w, files->n, sizeof *files->w, cmp_str);
     /* --cached and --others can both name a file only in odd states; dedupe */
     size_t k = 0;
@@ -245,36 +196,31 @@ int lg_handout_write_file(const char *path, const lg_handout_file *f)
     return LG_OK;
 }
 
-/* Scan every file under dir (recursively) for surviving markers. */
-size_t lg_handout_scan_tree(const char *dir, const char *rel, FILE *err)
+typedef struct scan {
+    FILE *err;
+    size_t found;
+} scan;
+
+static int scan_visit(const lg_dir_entry *e, void *ctx)
 {
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s%s%s", dir, *rel ? "/" : "", rel);
-    struct dirent **list;
-    int n = scandir(path, &list, NULL, alphasort);
-    size_t found = 0;
-    for (int i = 0; i < n; i++) {
-        const char *nm = list[i]->d_name;
-        if (strcmp(nm, ".") != 0 && strcmp(nm, "..") != 0) {
-            char r[PATH_MAX], full[PATH_MAX];
-            snprintf(r, sizeof r, "%s%s%s", rel, *rel ? "/" : "", nm);
-            snprintf(full, sizeof full, "%s/%s", dir, r);
-            struct stat st;
-            if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-                found += lg_handout_scan_tree(dir, r, err);
-            } else if (S_ISREG(st.st_mode)) {
-                size_t len;
-                char *text = lg_read_file(full, &len);
-                if (text)
-                    found += lg_handout_scan_markers(r, text, len, err);
-                free(text);
-            }
-        }
-        free(list[i]);
+    scan *sc = ctx;
+    if (S_ISREG(e->st.st_mode)) {
+        size_t len;
+        char *text = lg_read_file(e->path, &len);
+        if (text)
+            sc->found += lg_handout_scan_markers(e->rel, text, len, sc->err);
+        free(text);
     }
-    if (n > 0)
-        free(list);
-    return found;
+    return LG_DIR_NEXT;
+}
+
+/* Scan every regular file under dir (recursively, links not followed) for
+ * surviving markers; names in messages are relative to dir. */
+size_t lg_handout_scan_tree(const char *dir, FILE *err)
+{
+    scan sc = { err, 0 };
+    lg_dir_walk(dir, 0, scan_visit, &sc);
+    return sc.found;
 }
 
 /* OUTDIR/HANDOUT.md: what a student does with the release. */

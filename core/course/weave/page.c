@@ -5,37 +5,36 @@
  */
 #include "lg_weave.h"
 
-#include <dirent.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+typedef struct outputs {
+    int depth;
+    lg_strvec *pngs, *results;
+} outputs;
+
+/* Links followed; hidden entries left out; folders entered down to depth 3. */
+static int outputs_visit(const lg_dir_entry *e, void *ctx)
+{
+    outputs *o = ctx;
+    size_t l = strlen(e->name);
+    if (e->name[0] == '.')
+        return LG_DIR_SKIP;
+    if (S_ISDIR(e->st.st_mode))
+        return o->depth + e->depth < 3 ? LG_DIR_NEXT : LG_DIR_SKIP;
+    if (l > 4 && !strcmp(e->name + l - 4, ".png"))
+        lg_strvec_push(o->pngs, e->path);
+    else if (!strcmp(e->name, "results.csv") || !strcmp(e->name, "results.md"))
+        lg_strvec_push(o->results, e->path);
+    return LG_DIR_NEXT;
+}
+
 /* Files the experiment wrote, found under dir (three levels deep at most). */
 void lg_weave_find_outputs(const char *dir, int depth, lg_strvec *pngs, lg_strvec *results)
 {
-    struct dirent **list;
-    int n = scandir(dir, &list, NULL, alphasort);
-    for (int i = 0; i < n; i++) {
-        const char *nm = list[i]->d_name;
-        if (nm[0] != '.') {
-            char path[PATH_MAX];
-            snprintf(path, sizeof path, "%s/%s", dir, nm);
-            struct stat st;
-            size_t l = strlen(nm);
-            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-                if (depth < 3)
-                    lg_weave_find_outputs(path, depth + 1, pngs, results);
-            } else if (l > 4 && !strcmp(nm + l - 4, ".png")) {
-                lg_strvec_push(pngs, path);
-            } else if (!strcmp(nm, "results.csv") || !strcmp(nm, "results.md")) {
-                lg_strvec_push(results, path);
-            }
-        }
-        free(list[i]);
-    }
-    if (n > 0)
-        free(list);
+    outputs o = { depth, pngs, results };
+    lg_dir_walk(dir, LG_DIR_FOLLOW, outputs_visit, &o);
 }
 
 static bool looks_numeric(const char *s)
