@@ -2,8 +2,8 @@
  * cmd_plugins.c - `litgan plugins` and `litgan check-plugin`.
  */
 #include "cli.h"
+#include "litgan/sys.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,20 +88,18 @@ int lg_cmd_plugins(int argc, char **argv)
         char dir[4096];
         snprintf(dir, sizeof dir, "%.*s", (int)dl, dirs);
         dirs += dl + (dirs[dl] == ':');
-        struct dirent **list;
-        int n = dl ? scandir(dir, &list, NULL, alphasort) : -1;
-        for (int k = 0; k < n; k++) {
-            const char *fn = list[k]->d_name;
-            size_t len = strlen(fn);
-            if (len > 3 && !strcmp(fn + len - 3, ".so")) {
-                char path[8192];
-                snprintf(path, sizeof path, "%s/%s", dir, fn);
-                list_one(path, &seen, &found, &bad);
+        lg_strvec list = { 0 };
+        if (dl && lg_dir_list(dir, &list) == LG_OK)
+            for (size_t k = 0; k < list.n; k++) {
+                const char *fn = list.w[k];
+                size_t len = strlen(fn);
+                if (len > 3 && !strcmp(fn + len - 3, ".so")) {
+                    char path[8192];
+                    snprintf(path, sizeof path, "%s/%s", dir, fn);
+                    list_one(path, &seen, &found, &bad);
+                }
             }
-            free(list[k]);
-        }
-        if (n > 0)
-            free(list);
+        lg_strvec_free(&list);
     }
     for (size_t i = 0; i < seen.n; i++)
         free(seen.v[i]);

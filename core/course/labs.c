@@ -447,6 +447,7 @@ static void load_folder(const char *root, const char *dir, const char *obj_dir)
 int lg_lab_add_root(const char *root, const char *obj_dir)
 {
     char pattern[4096];
+    /* a pattern match, not a listing: glob is the clearest tool (lg_dir_list lists) */
     snprintf(pattern, sizeof pattern, "%s/labs/*/lab.ini", root);
     glob_t g;
     int grc = glob(pattern, 0, NULL, &g);

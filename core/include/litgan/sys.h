@@ -62,9 +62,10 @@ LG_API int lg_copy_file(const char *from, const char *to);
 /* What a child runs (proc.c): argv (searched in PATH) or fn in a forked copy
  * of this process; exactly one. stdin is /dev/null; the streams named in
  * capture go into one buffer (first out_cap bytes kept, the rest read and
- * dropped; with out_cap 0 they stay the parent's), the others are the
- * parent's. With timeout > 0 (wall-clock seconds) the child leads its own
- * process group, killed as a whole (SIGKILL) when the time is up.
+ * dropped; with out_cap 0 they stay the parent's), those named in discard go
+ * to /dev/null, the others are the parent's. With timeout > 0 (wall-clock
+ * seconds) the child leads its own process group, killed as a whole (SIGKILL)
+ * when the time is up. Every child process of litgan starts here.
  * Examples: a program with its output and a 60 s limit:
  *     char *argv[] = { "cc", "-c", "x.c", NULL };
  *     lg_proc_spec s = { .argv = argv, .capture = LG_PROC_OUT | LG_PROC_ERR,
@@ -72,6 +73,9 @@ LG_API int lg_copy_file(const char *from, const char *to);
  *     lg_proc_result r;
  *     if (lg_proc_run(&s, &r) == LG_OK && lg_proc_exited_ok(&r)) ... r.out ...
  *     lg_proc_result_free(&r);
+ * a program's standard output, its complaints dropped:
+ *     lg_proc_spec s = { .argv = argv, .capture = LG_PROC_OUT, .out_cap = 1 << 20,
+ *                        .discard = LG_PROC_ERR };
  * a function whose result comes back through the channel (fd: its write end):
  *     static int job(void *ctx, int fd) { ... write(fd, ...); return 0; }
  *     lg_proc_spec s = { .fn = job, .ctx = &args, .chan_cap = 1 << 20 };
@@ -84,6 +88,9 @@ typedef struct lg_proc_spec {
     void *ctx;                      /* for fn, setup and watch */
     const char *cwd;                /* NULL: this process's */
     unsigned capture;               /* LG_PROC_OUT | LG_PROC_ERR, or 0 */
+    unsigned discard;               /* LG_PROC_OUT | LG_PROC_ERR to /dev/null, or 0 */
+    const char *what;               /* names the child in messages ("a run"); NULL:
+                                       argv[0], or "a child process" */
     size_t out_cap;                 /* bytes of the capture kept */
     size_t chan_cap;                /* fn only: > 0 gives fn a result pipe, bytes kept */
     double timeout;                 /* seconds; <= 0: none */
@@ -146,6 +153,47 @@ LG_API int lg_write_atomic(const char *path, const void *data, size_t n);
 LG_API bool lg_write_all(int fd, const void *p, size_t n);
 /* Remove dir and everything below it (symbolic links are not followed). */
 LG_API void lg_rm_rf(const char *dir);
+
+/* ------------------------------------------------------- folder listings --- */
+
+#include <sys/stat.h>
+
+/* The one directory listing (fsio.c); every folder litgan reads goes through
+ * it. lg_dir_list appends the names of dir's entries (without "." and "..") to
+ * names, sorted by strcmp; LG_EIO with "cannot open DIR: REASON" (errno as
+ * opendir left it) when the folder cannot be read.
+ * lg_dir_walk visits everything below root, depth first, each folder's
+ * entries in lg_dir_list's order, a folder before what is in it. fn gets each
+ * entry with its lstat (with LG_DIR_FOLLOW: stat, so a link to a folder is a
+ * folder) and returns LG_DIR_NEXT (go on; into the entry if it is a folder),
+ * LG_DIR_SKIP (go on, but not into this folder) or LG_DIR_STOP (end the walk).
+ * Entries that vanish before their stat, and folders below root that cannot
+ * be read, are passed over. LG_OK, or LG_EIO when root cannot be read.
+ * Example: every regular file below dir, hidden folders left out:
+ *     static int visit(const lg_dir_entry *e, void *ctx)
+ *     {
+ *         if (e->name[0] == '.')
+ *             return LG_DIR_SKIP;
+ *         if (S_ISREG(e->st.st_mode))
+ *             lg_strvec_push(ctx, e->rel);
+ *         return LG_DIR_NEXT;
+ *     }
+ *     lg_strvec files = { 0 };
+ *     int rc = lg_dir_walk(dir, 0, visit, &files);
+ * Removing a tree (lg_rm_rf) uses nftw instead: it needs a folder's contents
+ * before the folder. */
+typedef struct lg_dir_entry {
+    const char *path;      /* root/rel, to open or stat */
+    const char *rel;       /* relative to root: "name" or "sub/dir/name" */
+    const char *name;      /* the last part of rel */
+    int depth;             /* 0 for root's own entries */
+    struct stat st;
+} lg_dir_entry;
+enum { LG_DIR_NEXT = 0, LG_DIR_SKIP = 1, LG_DIR_STOP = 2 };
+enum { LG_DIR_FOLLOW = 1 };
+typedef int (*lg_dir_fn)(const lg_dir_entry *e, void *ctx);
+LG_API int lg_dir_list(const char *dir, lg_strvec *names);
+LG_API int lg_dir_walk(const char *root, unsigned flags, lg_dir_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }
