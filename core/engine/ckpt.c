@@ -10,23 +10,6 @@
 #include <string.h>
 #include <zlib.h>
 
-void lg_strvec_push(lg_strvec *v, const char *s)
-{
-    if (v->n == v->cap) {
-        v->cap = v->cap ? 2 * v->cap : 32;
-        v->w = lg_xrealloc(v->w, v->cap * sizeof *v->w);
-    }
-    v->w[v->n++] = lg_xstrdup(s);
-}
-
-void lg_strvec_free(lg_strvec *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        free(v->w[i]);
-    free(v->w);
-    memset(v, 0, sizeof *v);
-}
-
 typedef struct bytes {
     unsigned char *p;
     size_t n, cap, pos;

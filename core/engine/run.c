@@ -426,8 +426,6 @@ static int run_setup(run *r, const lg_run_config *uc)
         if (rc != LG_OK)
             return rc;
         r->ckpt_step = r->step;
-        if ((rc = lg_run_truncate_log(r->path_log, r->step)) != LG_OK)
-            return rc;
     }
     r->t_start = lg_now();
     r->step_first = r->step;

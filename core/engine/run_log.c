@@ -135,6 +135,9 @@ int lg_run_truncate_log(const char *path, long step)
 int lg_run_train(lg_run *r)
 {
     int rc = LG_OK;
+    /* a resumed run: the rows after its checkpoint's step go (they are written again) */
+    if (r->c.resume && (rc = lg_run_truncate_log(r->path_log, r->step)) != LG_OK)
+        return rc;
     r->tty = r->c.progress == 1 || (r->c.progress == -1 && isatty(STDERR_FILENO));
     r->log = fopen(r->path_log, r->c.resume ? "a" : "w");
     if (!r->log)

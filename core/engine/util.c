@@ -1,5 +1,5 @@
 /*
- * util.c - errors, allocation, small numeric helpers.
+ * util.c - errors, allocation, string lists, small numeric helpers.
  */
 #include "lg_impl.h"
 
@@ -157,33 +157,21 @@ char *lg_read_file(const char *path, size_t *len)
     return buf;
 }
 
-int lg_gnuplot_run(const char *dir, const char *script, const char *who, FILE *log)
+/* ------------------------------------------------------ string lists --- */
+
+void lg_strvec_push(lg_strvec *v, const char *s)
 {
-    char *argv[] = { "gnuplot", (char *)script, NULL };
-    lg_proc_spec spec = { .argv = argv, .cwd = dir, .capture = LG_PROC_ERR, .out_cap = 1 << 20 };
-    lg_proc_result r;
-    bool ok = lg_proc_run(&spec, &r) == LG_OK;
-    if (ok) {
-        bool ran = lg_proc_exited_ok(&r);
-        /* its messages, appended to dir/gnuplot.err as before */
-        if (r.n_out || !ran) {
-            char path[4200];
-            snprintf(path, sizeof path, "%s/gnuplot.err", dir);
-            FILE *e = fopen(path, "a");
-            if (e) {
-                fwrite(r.out, 1, r.n_out, e);
-                if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 127)
-                    fputs("gnuplot: cannot run it (is gnuplot installed?)\n", e);
-                fclose(e);
-            }
-        }
-        ok = ran;
-        lg_proc_result_free(&r);
+    if (v->n == v->cap) {
+        v->cap = v->cap ? 2 * v->cap : 32;
+        v->w = lg_xrealloc(v->w, v->cap * sizeof *v->w);
     }
-    if (ok)
-        return LG_OK;
-    if (log)
-        fprintf(log, "%s: gnuplot %s failed (see %s/gnuplot.err); the data and the script are there "
-                     "to rerun\n", who, script, dir);
-    return lg_seterr(LG_EIO, "gnuplot %s failed in %s", script, dir);
+    v->w[v->n++] = lg_xstrdup(s);
+}
+
+void lg_strvec_free(lg_strvec *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->w[i]);
+    free(v->w);
+    memset(v, 0, sizeof *v);
 }
