@@ -18,7 +18,12 @@ BINDIR  ?= bin
 # lab modules resolve the host's symbols against them at load time.
 LIBDIR     := $(BUILD)/lib
 ENGINE_SRC := $(wildcard core/engine/*.c) $(wildcard datasets/*.c)
-COURSE_SRC := $(wildcard core/course/*.c core/course/*/*.c)
+COURSE_SRC := $(filter-out core/course/runner/%,$(wildcard core/course/*.c core/course/*/*.c))
+# the runner: a program of its own that runs student code (core/course/runner/);
+# it shares the probe's game and the sandbox helpers, nothing else of the course
+RUNNER_SRC := $(wildcard core/course/runner/*.c) core/course/probe_game.c core/course/grade/sbx.c
+RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/obj/runner/%.o)
+RUNNER     := $(BUILD)/lib/litgan/litgan-runner
 CLI_SRC    := $(wildcard core/cli/*.c)
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
 COURSE_OBJ := $(COURSE_SRC:%.c=$(BUILD)/obj/%.o)
@@ -33,7 +38,7 @@ TEST_CFLAGS := $(LIB_CFLAGS) -Icore/course
 LINK_LIBS  := -L$(LIBDIR) -llitgan-course -llitgan -Wl,-rpath,'$$ORIGIN/../$(LIBDIR)' -Wl,-rpath,'$$ORIGIN/../lib'
 
 .PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave lab-modules readme labs mutants
-all: $(BINDIR)/litgan $(PLUGINS) lab-modules
+all: $(BINDIR)/litgan $(PLUGINS) lab-modules $(RUNNER)
 
 deps:
 	@sh core/deps.sh
@@ -59,6 +64,19 @@ $(ENGINE_LIB): $(ENGINE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -shared -o $@ $^ $(LIBS)
 
+$(BUILD)/obj/runner/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Icore/course -c $< -o $@
+
+# stripped (no symbol table to read), the engine and libc only; -rdynamic: the
+# lab's child.so and the student's objects resolve lg_child_* against it
+$(RUNNER): $(RUNNER_OBJ) $(ENGINE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(if $(findstring sanitize,$(OPT)),,-s) -rdynamic -o $@ $(RUNNER_OBJ) -L$(LIBDIR) -llitgan \
+	  -Wl,-rpath,'$$ORIGIN/..' $(shell pkg-config --libs libseccomp gsl 2>/dev/null) -ldl -lm
+
+-include $(RUNNER_OBJ:.o=.d)
+
 $(COURSE_LIB): $(COURSE_OBJ) $(ENGINE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -shared -o $@ $(COURSE_OBJ) -L$(LIBDIR) -llitgan $(LIBS)
@@ -81,7 +99,8 @@ $(BUILD)/plugins/%.so: plugins/%.c core/include/litgan.h core/include/litgan/plu
 # `make lab-module LAB_SRC=DIR LAB_OUT=DIR` builds one lab folder anywhere.
 LAB_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) -shared
 lab_student = $(addprefix $(dir $(1)),$(notdir $(shell sed -n 's/^files *= *//p' $(1)/lab.ini 2>/dev/null | tr ',' ' ')))
-lab_own     = $(filter-out $(call lab_student,$(1)) $(wildcard $(1)/grade_hidden*.c),$(wildcard $(1)/*.c))
+lab_own     = $(filter-out $(call lab_student,$(1)) $(wildcard $(1)/grade_hidden*.c) $(wildcard $(1)/child*.c),$(wildcard $(1)/*.c))
+lab_child   = $(wildcard $(1)/child*.c)
 lab_shared  = $(filter-out $(1)/grade.c $(1)/experiment.c,$(call lab_own,$(1)))
 lab_hidden  = $(wildcard $(1)/grade_hidden*.c)
 define lab_rules
@@ -91,14 +110,19 @@ $(2)/lab.so: $(call lab_own,$(1)) $(wildcard $(1)/*.h) $(1)/lab.ini core/include
 $(2)/hidden.so: $(call lab_hidden,$(1)) $(call lab_shared,$(1)) $(wildcard $(1)/*.h) core/include/litgan.h $(wildcard core/include/litgan/*.h)
 	@mkdir -p $(2)
 	@$(CC) $(LAB_CFLAGS) -DLG_LAB_NAME='"$(notdir $(1))"' -o $$@ $(call lab_hidden,$(1)) $(call lab_shared,$(1)) || { rm -f $$@; echo "make: the hidden tests of lab $(notdir $(1)) are not built (see above)"; }
+$(2)/child.so: $(call lab_child,$(1)) $(wildcard $(1)/*.h) core/include/litgan.h $(wildcard core/include/litgan/*.h)
+	@mkdir -p $(2)
+	@$(CC) $(LAB_CFLAGS) -DLG_LAB_NAME='"$(notdir $(1))"' -o $$@ $(call lab_child,$(1)) || { rm -f $$@; echo "make: the computations of lab $(notdir $(1)) (child*.c) are not built (see above)"; }
 endef
 LAB_DIRS := $(patsubst %/lab.ini,%,$(wildcard labs/*/lab.ini))
-LAB_SOS  := $(foreach d,$(LAB_DIRS),$(BUILD)/$(d)/lab.so $(if $(call lab_hidden,$(d)),$(BUILD)/$(d)/hidden.so))
+LAB_SOS  := $(foreach d,$(LAB_DIRS),$(BUILD)/$(d)/lab.so $(if $(call lab_hidden,$(d)),$(BUILD)/$(d)/hidden.so) \
+              $(if $(call lab_child,$(d)),$(BUILD)/$(d)/child.so))
 $(foreach d,$(LAB_DIRS),$(eval $(call lab_rules,$(d),$(BUILD)/$(d))))
 lab-modules: $(LAB_SOS)
 ifneq ($(LAB_SRC),)
 $(eval $(call lab_rules,$(LAB_SRC),$(LAB_OUT)))
-lab-module: $(LAB_OUT)/lab.so $(if $(call lab_hidden,$(LAB_SRC)),$(LAB_OUT)/hidden.so)
+lab-module: $(LAB_OUT)/lab.so $(if $(call lab_hidden,$(LAB_SRC)),$(LAB_OUT)/hidden.so) \
+            $(if $(call lab_child,$(LAB_SRC)),$(LAB_OUT)/child.so)
 endif
 
 $(BUILD)/tests/plugins/%.so: tests/plugins/%.c core/include/litgan.h core/include/litgan/plugin.h
@@ -108,7 +132,8 @@ $(BUILD)/tests/plugins/%.so: tests/plugins/%.c core/include/litgan.h core/includ
 # The tests reach the libraries' internals: they link their objects (-rdynamic
 # exports the public API to the plugins and labs they load) and find plugins,
 # lab objects and the source tree through links beside them, as the libraries do.
-TEST_LINKS := $(BUILD)/tests/litgan/plugins $(BUILD)/tests/litgan/labs $(BUILD)/tests/litgan/home
+TEST_LINKS := $(BUILD)/tests/litgan/plugins $(BUILD)/tests/litgan/labs $(BUILD)/tests/litgan/home \
+              $(BUILD)/tests/litgan/litgan-runner
 $(BUILD)/tests/run_tests: $(TEST_SRC) tests/lg_test.h $(ENGINE_OBJ) $(COURSE_OBJ) | $(TEST_LINKS)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(TEST_CFLAGS) -Itests -rdynamic -o $@ $(TEST_SRC) $(ENGINE_OBJ) $(COURSE_OBJ) $(LIBS) $(shell pkg-config --libs cunit)
@@ -121,10 +146,17 @@ $(BUILD)/tests/litgan/labs:
 $(BUILD)/tests/litgan/home:
 	@mkdir -p $(dir $@)
 	ln -sfn '$(CURDIR)' $@
+$(BUILD)/tests/litgan/litgan-runner:
+	@mkdir -p $(dir $@)
+	ln -sfn ../../lib/litgan/litgan-runner $@
+# the hostile lab's computations (tests/test_grade.c), a child.so like a lab's
+$(BUILD)/tests/hostile/child.so: tests/hostile/child.c core/include/litgan.h $(wildcard core/include/litgan/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(LAB_CFLAGS) -DLG_LAB_NAME='"99-sandbox"' -o $@ $<
 
 ifneq ($(wildcard tests/test_main.c),)
 test: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/tests/run_tests $(TEST_PLUGINS)
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/run_tests $(TEST_PLUGINS) $(BUILD)/tests/hostile/child.so
 	LG_BUILD=$(BUILD) LG_BIN=$(BINDIR)/litgan OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/run_tests
 else
 # A student handout has no tests/: make test grades every lab as it stands.
@@ -247,6 +279,8 @@ install: all
 	install -d '$(INST_BIN)' '$(INST_LIB)/pkgconfig' '$(INST_INC)/litgan' '$(INST_PLUG)'
 	install -m 0755 $(BINDIR)/litgan '$(INST_BIN)/litgan'
 	install -m 0644 $(ENGINE_LIB) $(COURSE_LIB) '$(INST_LIB)/'
+	install -d '$(INST_LIB)/litgan'
+	install -m 0755 $(RUNNER) '$(INST_LIB)/litgan/litgan-runner'
 	install -m 0644 core/include/litgan.h '$(INST_INC)/litgan.h'
 	install -m 0644 $(wildcard core/include/litgan/*.h) '$(INST_INC)/litgan/'
 	$(if $(PUBLIC_PLUGINS),install -m 0644 $(PUBLIC_PLUGINS) '$(INST_PLUG)/')
@@ -264,6 +298,7 @@ install: all
 	set -e; for d in $(LAB_DIRS); do n=$$(basename $$d); \
 	  install -d "$(INST_LIB)/litgan/labs/$$n" "$(INST_SHARE)/labs/$$n"; \
 	  install -m 0644 $(BUILD)/$$d/lab.so "$(INST_LIB)/litgan/labs/$$n/"; \
+	  if [ -f $(BUILD)/$$d/child.so ]; then install -m 0644 $(BUILD)/$$d/child.so "$(INST_LIB)/litgan/labs/$$n/"; fi; \
 	  install -m 0644 $$d/lab.ini $$d/README.md $$(ls $$d/*.gp 2>/dev/null) "$(INST_SHARE)/labs/$$n/"; \
 	done
 	set -e; h=$$(mktemp -d); trap 'rm -rf "$$h"' EXIT; \

@@ -20,6 +20,7 @@
  * few seconds, most of it the three tests that run into a limit.
  */
 #include "lg_test.h"
+#include "hostile/child_args.h"
 #include "lg_course.h"
 
 #include <jansson.h>
@@ -38,6 +39,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <limits.h>
 #include <unistd.h>
 
 #define LIMITS "cpu=1,wall=1.5,memory=64"
@@ -46,27 +48,12 @@
 
 /* ------------------------------------------------------------ lab 99 --- */
 
-typedef struct answer_arg {
-    const char *file, *symbol;
-    double x;
-} answer_arg;
-
-static int call_answer(lg_child *c, const void *arg, double *out, size_t max)
-{
-    const answer_arg *a = arg;
-    (void)max;
-    double (*f)(double) = (double (*)(double))lg_child_sym(c, a->file, a->symbol);
-    if (!f)
-        return -1;
-    out[0] = f(a->x);
-    return 1;
-}
-
 static void check_answer(const char *symbol)
 {
-    answer_arg a = { "answers.c", symbol, X_IN };
+    lg_answer_arg a = { "answers.c", "", X_IN };
+    snprintf(a.symbol, sizeof a.symbol, "%s", symbol);
     double v;
-    if (lg_grade_call(call_answer, &a, &v, 1, "x = 0.75"))
+    if (lg_grade_call("call_answer", &a, sizeof a, &v, 1, "x = 0.75"))
         LG_GRADE_CLOSE(v, X_OUT, 1e-12, "x = 0.75", "answer(x) = 2x + 1");
 }
 
@@ -89,9 +76,9 @@ static void t99_again(void) { check_answer("answer_again"); }
 
 static void t99_ctor(void)
 {
-    answer_arg a = { "ctor", "ctor_escapes", 0 };
+    lg_answer_arg a = { "ctor", "ctor_escapes", 0 };
     double v;
-    if (lg_grade_call(call_answer, &a, &v, 1, "loading ctor.c"))
+    if (lg_grade_call("call_answer", &a, sizeof a, &v, 1, "loading ctor.c"))
         LG_GRADE_CLOSE(v, 0, 0, "loading ctor.c", "its constructor must not escape the sandbox");
 }
 
@@ -153,6 +140,17 @@ static const char *write_ini(const char *name, const char *text)
     return path;
 }
 
+/* The hostile lab's computations: built by make test from tests/hostile/child.c. */
+static const char *hostile_child(void)
+{
+    static char path[PATH_MAX];
+    char rel[4200];
+    snprintf(rel, sizeof rel, "%s/tests/hostile/child.so", lg_test_build_dir());
+    if (!realpath(rel, path)) /* the runner works in a folder of its own */
+        snprintf(path, sizeof path, "%s", rel);
+    return path;
+}
+
 /* The sandbox lab, made once (not registered: the CLI tests register it in
  * their children). */
 static lg_lab *lab99;
@@ -162,6 +160,7 @@ static lg_lab *make_lab99(void)
         int rc = lg_lab_open(lg_source_root(), "99-sandbox", write_ini("lab99.ini", lab99_ini), &lab99_module,
                              &lab99_hidden_module, &lab99);
         LG_ASSERT(rc == LG_OK, "the sandbox lab must load");
+        lab99->child = lg_xstrdup(hostile_child());
     }
     return lab99;
 }
@@ -272,133 +271,39 @@ static const char *open_dir(const char *name, char *buf, size_t cap)
 
 /* ------------------------------------------------- the sandbox directly --- */
 
-static int child_values(lg_child *c, const void *arg, double *out, size_t max)
-{
-    (void)c, (void)arg;
-    if (max < 4)
-        return -1;
-    out[0] = 1.0 / 3.0;
-    out[1] = -0.0;
-    out[2] = 1e308;
-    out[3] = 5e-324;
-    return 4;
-}
-
-static int child_fail(lg_child *c, const void *arg, double *out, size_t max)
-{
-    (void)arg, (void)out, (void)max;
-    lg_child_fail(c, "Task %s is not implemented yet", "9.9");
-    lg_child_fail(c, "a second reason is dropped");
-    return -1;
-}
-
-static int child_too_many(lg_child *c, const void *arg, double *out, size_t max)
-{
-    (void)c, (void)arg, (void)out;
-    return (int)max + 1;
-}
-
-static int child_chatty(lg_child *c, const void *arg, double *out, size_t max)
-{
-    (void)c, (void)arg, (void)max;
-    printf("hello from the child\n");
-    for (int i = 0; i < 100000; i++)
-        fputs("0123456789", stdout); /* 1 MB: more than a pipe holds */
-    fflush(stdout);
-    out[0] = 42;
-    return 1;
-}
-
 static void test_sandbox_values(void)
 {
     lg_submission s = { .lab = make_lab99() };
+    snprintf(s.child, sizeof s.child, "%s", hostile_child()); /* built from nothing: the lab's own */
     lg_limits lim = { 2, 5, (size_t)64 << 20 };
     double out[4] = { 0 };
     lg_child_result r;
-    CU_ASSERT_EQUAL_FATAL(lg_sandbox_run(&s, child_values, NULL, out, 4, &lim, &r), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_sandbox_run(&s, "values", NULL, 0, out, 4, &lim, &r), LG_OK);
     CU_ASSERT(r.ok);
     CU_ASSERT_EQUAL(r.n, 4);
     /* bit for bit: the doubles travel as bytes */
     const double want[4] = { 1.0 / 3.0, -0.0, 1e308, 5e-324 };
     CU_ASSERT(memcmp(out, want, sizeof want) == 0);
 
-    CU_ASSERT_EQUAL(lg_sandbox_run(&s, child_fail, NULL, out, 4, &lim, &r), LG_OK);
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, "fail", NULL, 0, out, 4, &lim, &r), LG_OK);
     CU_ASSERT(!r.ok);
     CU_ASSERT_STRING_EQUAL(r.why, "Task 9.9 is not implemented yet");
 
-    CU_ASSERT_EQUAL(lg_sandbox_run(&s, child_too_many, NULL, out, 2, &lim, &r), LG_OK);
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, "too_many", NULL, 0, out, 2, &lim, &r), LG_OK);
     CU_ASSERT(!r.ok);
     CU_ASSERT_STRING_EQUAL(r.why, "returned 3 values where at most 2 fit");
 
     double t0 = lg_now();
-    CU_ASSERT_EQUAL(lg_sandbox_run(&s, child_chatty, NULL, out, 1, &lim, &r), LG_OK);
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, "chatty", NULL, 0, out, 1, &lim, &r), LG_OK);
     CU_ASSERT(r.ok && out[0] == 42);
     CU_ASSERT(strncmp(r.output, "hello from the child\n0123456789", 31) == 0);
     CU_ASSERT_EQUAL(strlen(r.output), sizeof r.output - 1);
     LG_ASSERT_MSG(lg_now() - t0 < 2, "a chatty child took %.2f s", lg_now() - t0);
 }
 
-/* What the child may and may not do: each slot is the errno of one attempt
- * (0 = it worked). The folder and file are writable by anyone, so EPERM can
- * only come from the filter. */
-enum { S_FORK, S_OPEN_W, S_OPEN_CREAT, S_OPEN_R, S_UNLINK, S_RENAME, S_MKDIR, S_KILL_PARENT,
-       S_KILL_SELF0, S_SOCKET, S_EXEC, S_RAISE_LIMIT, S_PTRACE, S_GETRLIMIT, S_UID, S_FSIZE,
-       S_CORE, S_NPROC, S_CPU, S_ENV, S_COUNT };
-
-static int errno_of(int rc) { return rc < 0 ? errno : 0; }
-
-static int child_syscalls(lg_child *c, const void *arg, double *out, size_t max)
-{
-    (void)c;
-    const char *dir = arg;
-    if (max < S_COUNT)
-        return -1;
-    char file[4200], other[4200];
-    snprintf(file, sizeof file, "%s/open-me", dir);
-    snprintf(other, sizeof other, "%s/new", dir);
-    pid_t p = fork();
-    if (p == 0)
-        _exit(0);
-    out[S_FORK] = errno_of(p);
-    int fd = open(file, O_WRONLY);
-    out[S_OPEN_W] = errno_of(fd);
-    fd = open(other, O_RDONLY | O_CREAT, 0666);
-    out[S_OPEN_CREAT] = errno_of(fd);
-    fd = open(file, O_RDONLY);
-    out[S_OPEN_R] = errno_of(fd);
-    if (fd >= 0)
-        close(fd);
-    out[S_UNLINK] = errno_of(unlink(file));
-    out[S_RENAME] = errno_of(rename(file, other));
-    out[S_MKDIR] = errno_of(mkdir(other, 0777));
-    out[S_KILL_PARENT] = errno_of(kill(getppid(), 0));
-    out[S_KILL_SELF0] = errno_of(kill(getpid(), 0));
-    out[S_SOCKET] = errno_of(socket(AF_INET, SOCK_STREAM, 0));
-    char *argv[] = { "true", NULL };
-    out[S_EXEC] = errno_of(execv("/bin/true", argv));
-    struct rlimit r;
-    getrlimit(RLIMIT_CPU, &r);
-    r.rlim_cur = r.rlim_max; /* a soft limit up to the hard one: allowed without the filter */
-    out[S_RAISE_LIMIT] = errno_of(setrlimit(RLIMIT_CPU, &r));
-    out[S_PTRACE] = errno_of((int)ptrace(PTRACE_TRACEME, 0, NULL, NULL));
-    out[S_GETRLIMIT] = errno_of(getrlimit(RLIMIT_AS, &r));
-    out[S_UID] = geteuid();
-    getrlimit(RLIMIT_FSIZE, &r);
-    out[S_FSIZE] = (double)r.rlim_max;
-    getrlimit(RLIMIT_CORE, &r);
-    out[S_CORE] = (double)r.rlim_max;
-    getrlimit(RLIMIT_NPROC, &r);
-    out[S_NPROC] = (double)r.rlim_max;
-    getrlimit(RLIMIT_CPU, &r);
-    out[S_CPU] = (double)r.rlim_cur;
-    extern char **environ;
-    size_t n_env = 0;
-    for (char **e = environ; e && *e; e++)
-        n_env++;
-    out[S_ENV] = (double)n_env; /* the grader's environment is not passed on */
-    return S_COUNT;
-}
-
+/* What the runner may and may not do: each slot is the errno of one attempt
+ * (0 = it worked; tests/hostile/child.c). The folder and file are writable by
+ * anyone, so EPERM can only come from the filter. */
 static void test_sandbox_syscalls(void)
 {
     char dirbuf[256];
@@ -408,10 +313,11 @@ static void test_sandbox_syscalls(void)
     spit(file, "data\n");
     chmod(file, 0666);
     lg_submission s = { .lab = make_lab99() };
+    snprintf(s.child, sizeof s.child, "%s", hostile_child()); /* built from nothing: the lab's own */
     lg_limits lim = { 2, 5, (size_t)64 << 20 };
     double out[S_COUNT];
     lg_child_result r;
-    CU_ASSERT_EQUAL_FATAL(lg_sandbox_run(&s, child_syscalls, dir, out, S_COUNT, &lim, &r), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_sandbox_run(&s, "syscalls", dir, strlen(dir) + 1, out, S_COUNT, &lim, &r), LG_OK);
     LG_ASSERT_MSG(r.ok && r.n == S_COUNT, "child failed: %s", r.why);
     if (!r.ok) {
         lg_rm_rf(dir);
@@ -431,7 +337,8 @@ static void test_sandbox_syscalls(void)
     CU_ASSERT_EQUAL(out[S_CORE], 0);
     CU_ASSERT_EQUAL(out[S_NPROC], 0);
     CU_ASSERT_EQUAL(out[S_CPU], 2);
-    LG_ASSERT_MSG(getenv("LG_BUILD") && out[S_ENV] == 0, "the child sees %g environment variables",
+    LG_ASSERT_MSG(getenv("LG_BUILD") && out[S_ENV] == 2,
+                  "the runner sees %g environment variables (-1: not only OPENBLAS_NUM_THREADS, LC_ALL)",
                   out[S_ENV]);
     char *text = slurp(file);
     CU_ASSERT(text && !strcmp(text, "data\n"));
@@ -724,14 +631,14 @@ static void test_build(void)
     lg_limits lim = { 2, 5, (size_t)64 << 20 };
     lg_child_result r;
     double v;
-    answer_arg a = { "answers.c", "answer_honest", X_IN };
+    lg_answer_arg a = { "answers.c", "answer_honest", X_IN };
     snprintf(dir, sizeof dir, "%s/broken", root);
     CU_ASSERT_EQUAL_FATAL(lg_submission_build(make_lab99(), dir, &s), LG_OK);
-    CU_ASSERT_EQUAL(lg_sandbox_run(&s, call_answer, &a, &v, 1, &lim, &r), LG_OK);
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, "call_answer", &a, sizeof a, &v, 1, &lim, &r), LG_OK);
     LG_ASSERT_MSG(!r.ok && !strncmp(r.why, "answers.c did not compile: answers.c:1:", 39),
                   "why: %s", r.why);
-    a.file = "ctor.c";
-    CU_ASSERT_EQUAL(lg_sandbox_run(&s, call_answer, &a, &v, 1, &lim, &r), LG_OK);
+    snprintf(a.file, sizeof a.file, "ctor.c");
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, "call_answer", &a, sizeof a, &v, 1, &lim, &r), LG_OK);
     LG_ASSERT_MSG(!r.ok && strstr(r.why, "ctor.c is not in the submission folder"), "why: %s",
                   r.why);
     lg_submission_free(&s);
@@ -743,8 +650,8 @@ static void test_build(void)
     spit(path, "double helper(double);\ndouble answer_honest(double x) { return helper(x); }\n");
     CU_ASSERT_EQUAL_FATAL(lg_submission_build(make_lab99(), dir, &s), LG_OK);
     CU_ASSERT(s.so_path[0][0] != '\0'); /* it compiles; loading it fails */
-    a.file = "answers.c";
-    CU_ASSERT_EQUAL(lg_sandbox_run(&s, call_answer, &a, &v, 1, &lim, &r), LG_OK);
+    snprintf(a.file, sizeof a.file, "answers.c");
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, "call_answer", &a, sizeof a, &v, 1, &lim, &r), LG_OK);
     LG_ASSERT_MSG(!r.ok &&
                       !strcmp(r.why, "answers.c could not be loaded: undefined symbol: helper"),
                   "why: %s", r.why);
@@ -754,8 +661,8 @@ static void test_build(void)
     CU_ASSERT_EQUAL_FATAL(lg_submission_build(make_lab99(), NULL, &s), LG_OK);
     LG_ASSERT_MSG(s.so_path[0][0] && s.so_path[1][0], "tree build: %s | %s", s.compile_error[0],
                   s.compile_error[1]);
-    a.symbol = "answer_to_everything";
-    CU_ASSERT_EQUAL(lg_sandbox_run(&s, call_answer, &a, &v, 1, &lim, &r), LG_OK);
+    snprintf(a.symbol, sizeof a.symbol, "answer_to_everything");
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, "call_answer", &a, sizeof a, &v, 1, &lim, &r), LG_OK);
     LG_ASSERT_MSG(!r.ok && !strcmp(r.why, "answers.c does not define answer_to_everything"),
                   "why: %s", r.why);
     lg_submission_free(&s);
@@ -791,8 +698,10 @@ static int run_lib(void *ctx)
     const lib_case *c = ctx;
     leave_cunit_run();
     setenv("LITGAN_GRADE_LIMITS", LIMITS, 1);
+    const lg_lab *l99 = NULL;
     LG_ASSERT(lg_lab_add(lg_source_root(), "99-sandbox", write_ini("lab99-cli.ini", lab99_ini), &lab99_module,
-                         &lab99_hidden_module, NULL) == LG_OK, "the sandbox lab must register");
+                         &lab99_hidden_module, &l99) == LG_OK, "the sandbox lab must register");
+    ((lg_lab *)l99)->child = lg_xstrdup(hostile_child()); /* a test lab: its child.so is the tests' */
     const lg_lab *lab = lg_lab_find(c->which);
     LG_ASSERT(lab, "lab 99 is registered");
     int rc = c->all ? lg_grade_all(lab, c->sub, &c->o) : lg_grade_lab(lab, c->sub, c->json, stdout, NULL, NULL);

@@ -30,7 +30,7 @@ static bool scanned;
  * make) to the source tree and build/labs; installed, PREFIX/lib/litgan/labs
  * holds the objects and PREFIX/lib/litgan/home links to PREFIX/share/litgan. */
 static const char lib_anchor = 0;
-static void lib_home(const char *sub, char *out, size_t n)
+void lg_course_file(const char *sub, char *out, size_t n)
 {
     Dl_info info;
     char lib[PATH_MAX], path[PATH_MAX + 64], real[PATH_MAX];
@@ -49,7 +49,7 @@ const char *lg_source_root(void)
     if (env && *env)
         return env;
     if (!home[0])
-        lib_home("home", home, sizeof home);
+        lg_course_file("home", home, sizeof home);
     return home;
 }
 
@@ -60,7 +60,7 @@ const char *lg_lab_object_dir(void)
     if (env && *env)
         return env;
     if (!dir[0])
-        lib_home("labs", dir, sizeof dir);
+        lg_course_file("labs", dir, sizeof dir);
     return dir;
 }
 
@@ -362,6 +362,7 @@ static void lab_free(lg_lab *lab)
         free((char *)lab->files[i]);
     free((char *)lab->dir), free((char *)lab->title), free((char *)lab->root), free((char *)lab->ini_path);
     free((char *)lab->error);
+    free((char *)lab->child);
     free(lab->tests);
     free(lab);
 }
@@ -434,6 +435,10 @@ static void load_folder(const char *root, const char *dir, const char *obj_dir)
         rc = LG_EPLUGIN;
     if (rc == LG_OK)
         rc = fill(lab, visible, so, hidden, hid);
+    char child[4096];
+    snprintf(child, sizeof child, "%s/%s/child.so", obj_dir, dir);
+    if (rc == LG_OK && access(child, F_OK) == 0)
+        lab->child = lg_xstrdup(child);
     if (rc == LG_OK && lab->number >= 0)
         rc = clash(lab);
     if (rc != LG_OK) {

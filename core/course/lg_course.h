@@ -50,6 +50,7 @@ struct lg_lab {
     size_t n_tests;
     bool has_hidden;          /* hidden.so was loaded */
     const char *error;        /* why the lab cannot be used (NULL: it can) */
+    const char *child;        /* its child.so (the runner's computations), or NULL */
 };
 
 /* Its tests in grading order: by the lab's task order, visible before hidden,
@@ -72,9 +73,16 @@ void lg_lab_remove_root(const char *root);
 /* Run the lab's experiment (profile NULL or "smoke") into out_dir. */
 int lg_lab_experiment(const lg_lab *lab, const char *out_dir, const char *profile);
 
+/* FOLDER/litgan/sub, FOLDER the one holding liblitgan-course.so (links
+ * resolved): home, labs, litgan-runner. */
+void lg_course_file(const char *sub, char *out, size_t n);
 /* Where the labs' objects are: $LITGAN_LAB_OBJECTS if set, else litgan/labs
  * beside liblitgan-course.so (build/labs; PREFIX/lib/litgan/labs). */
 const char *lg_lab_object_dir(void);
+
+/* The game of a probe (probe_game.c; the grader's and the runner's): nets set
+ * or initialised from pr->seed with rng (borrowed), batches filled. */
+int lg_probe_game(const lg_probe *pr, gsl_rng *rng, lg_game **out);
 
 /* ------------------------------------------------------------ the sandbox --- */
 
@@ -93,6 +101,7 @@ struct lg_submission {
     char build_dir[4096];                 /* temporary folder with the .so files */
     char so_path[LG_MAX_LAB_FILES][4096]; /* per lab file, "" when missing */
     char compile_error[LG_MAX_LAB_FILES][512]; /* first error line, "" when built */
+    char child[4096];                     /* a copy of the lab's child.so, "" when it has none */
 };
 
 /* Build the lab's files from src_dir (a submission folder holding the files by
@@ -112,10 +121,12 @@ typedef struct lg_child_result {
     char output[1024];        /* the start of what the child printed (never shown as a score) */
 } lg_child_result;
 
-/* Fork, limit, seccomp-filter, load the submission's objects in the child,
- * run fn, read back at most max doubles over a pipe. The parent holds every
- * expected value and assertion; the child only sends numbers. */
-int lg_sandbox_run(const lg_submission *s, lg_child_fn fn, const void *arg, double *out,
+/* Run the computation fn (a name in the lab's child.so, or LG_PROBE_CHILD) on
+ * arg_size bytes of arg in the runner, a fresh process (core/course/runner/)
+ * that loads the submission's objects under its limits and system-call
+ * filter, and read back at most max doubles. The grading process holds every
+ * expected value and assertion; the runner only sends numbers. */
+int lg_sandbox_run(const lg_submission *s, const char *fn, const void *arg, size_t arg_size, double *out,
                    size_t max, const lg_limits *lim, lg_child_result *res);
 
 /* ------------------------------------------------------------- grading --- */

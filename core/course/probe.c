@@ -27,86 +27,6 @@ const lg_probe lg_probe_extreme = {
 const char lg_probe_extreme_text[] = "identity nets, s_real = (1000, -1000), s_fake = (-1000, 1000)";
 
 /* Set the only Linear layer of a "1-1" net: weight then bias. */
-static void set_linear(lg_net *n, double weight, double bias)
-{
-    size_t k;
-    double *theta = lg_net_params(n, &k);
-    theta[0] = weight;
-    theta[1] = bias;
-}
-
-/* The probe's game (nets, batches), without a loss plugin; rng is borrowed. */
-static int game_make(const lg_probe *pr, gsl_rng *rng, lg_game **out)
-{
-    lg_net *G = NULL, *D = NULL;
-    *out = NULL;
-    if (lg_net_parse(pr->g_spec ? pr->g_spec : "1-1", &G) != LG_OK ||
-        lg_net_parse(pr->d_spec ? pr->d_spec : "1-1", &D) != LG_OK) {
-        lg_net_free(G);
-        return LG_EINVAL;
-    }
-    lg_game *g;
-    if (lg_game_alloc(G, D, NULL, pr->batch, rng, &g) != LG_OK)
-        return LG_EINVAL;
-    gsl_rng_set(rng, pr->seed);
-    lg_net_init(G, rng);
-    lg_net_init(D, rng);
-    if (!pr->g_spec)
-        set_linear(G, pr->a, pr->b);
-    if (!pr->d_spec)
-        set_linear(D, pr->w, pr->c);
-    memcpy(lg_game_real_batch(g)->data, pr->x_real, pr->batch * sizeof(double));
-    memcpy(lg_game_noise_batch(g)->data, pr->z, pr->batch * sizeof(double));
-    *out = g;
-    return LG_OK;
-}
-
-/* In the sandboxed child: the student's objective and its gradient. */
-int lg_probe_child(lg_child *c, const void *arg, double *out, size_t max)
-{
-    const lg_probe *pr = arg;
-    const lg_plugin *pl = lg_child_plugin(c, pr->file);
-    if (!pl)
-        return -1;
-    if (pl->kind != LG_PLUGIN_KIND_LOSS || !pl->d_loss || !pl->g_loss) {
-        lg_child_fail(c, "%s: the descriptor is not a loss plugin with d_loss and g_loss", pr->file);
-        return -1;
-    }
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    lg_game *g;
-    if (game_make(pr, rng, &g) != LG_OK) {
-        lg_child_fail(c, "grader: cannot build the probe game: %s", lg_errmsg());
-        gsl_rng_free(rng);
-        return -1;
-    }
-    int rc = -1;
-    size_t n = lg_game_param_count(g);
-    if (lg_game_set_loss_desc(g, pl, "") != LG_OK) {
-        lg_child_fail(c, "%s: %s", pr->file, lg_errmsg());
-    } else if (n + 1 > max) {
-        lg_child_fail(c, "grader: %zu parameters do not fit in %zu values", n, max);
-    } else if (lg_game_eval(g, pr->player, &out[0], NULL) != LG_OK) {
-        lg_child_fail(c, "%s", lg_errmsg());
-    } else if (lg_game_loss_grad(g, pr->player, out + 1) != LG_OK) {
-        lg_child_fail(c, "the gradient failed: %s", lg_errmsg());
-    } else {
-        rc = (int)(n + 1);
-        /* a stub fails above, never here: a non-finite number is the student's
-         * arithmetic, and the usual cause is log of a probability that rounded */
-        for (size_t i = 0; rc > 0 && i <= n; i++)
-            if (!isfinite(out[i])) {
-                lg_child_fail(c, "%s %s is %g: log(sigmoid(s)) is log(0) = -inf for large |s| in "
-                              "double; use log sigmoid(s) = -softplus(-s) and log(1 - sigmoid(s)) = "
-                              "-softplus(s)", pr->player == LG_PLAYER_D ? "d_loss" : "g_loss",
-                              i == 0 ? "(the value)" : "(a gradient)", out[i]);
-                rc = -1;
-            }
-    }
-    lg_game_free(g);
-    gsl_rng_free(rng);
-    return rc;
-}
-
 /* ------------------------------------------------------------ references --- */
 
 /* The logistic function and softplus in double, written from their definitions:
@@ -121,7 +41,7 @@ double lg_probe_softplus(double s) { return fmax(s, 0.0) + log1p(exp(-fabs(s)));
  * layers (for specs) or by hand (for "1-1"): s_real[i], s_fake[i]. */
 void lg_probe_logits(const lg_probe *pr, double *s_real, double *s_fake)
 {
-    if (!pr->g_spec && !pr->d_spec) {
+    if (!pr->g_spec[0] && !pr->d_spec[0]) {
         for (size_t i = 0; i < pr->batch; i++) {
             s_real[i] = pr->w * pr->x_real[i] + pr->c;
             s_fake[i] = pr->w * (pr->a * pr->z[i] + pr->b) + pr->c;
@@ -130,7 +50,7 @@ void lg_probe_logits(const lg_probe *pr, double *s_real, double *s_fake)
     }
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     lg_game *g;
-    LG_ASSERT(game_make(pr, rng, &g) == LG_OK, "probe specs must parse");
+    LG_ASSERT(lg_probe_game(pr, rng, &g) == LG_OK, "probe specs must parse");
     lg_net *G = lg_game_net(g, LG_NET_G), *D = lg_game_net(g, LG_NET_D);
     lg_tape *t = lg_tape_alloc();
     lg_node *sr = lg_net_apply(t, D, lg_const(t, lg_game_real_batch(g)));
@@ -173,7 +93,7 @@ void lg_probe_chain_grad(const lg_probe *pr, const double *cr, const double *cf,
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     lg_game *g;
-    LG_ASSERT(game_make(pr, rng, &g) == LG_OK, "probe specs must parse");
+    LG_ASSERT(lg_probe_game(pr, rng, &g) == LG_OK, "probe specs must parse");
     form_cr = cr;
     form_cf = cf;
     form_batch = pr->batch;
@@ -237,10 +157,10 @@ void lg_probe_check_loss(const lg_probe_check *k)
 {
     static const char names[] = "wcab"; /* the game's order [theta_D, theta_G] */
     lg_probe pr = *k->probe;
-    pr.file = k->file;
+    snprintf(pr.file, sizeof pr.file, "%s", k->file);
     pr.player = k->player;
     double out[5], cr[LG_PROBE_MAX_BATCH], cf[LG_PROBE_MAX_BATCH], g[4];
-    if (!lg_grade_call(lg_probe_child, &pr, out, 5, k->text))
+    if (!lg_grade_call(LG_PROBE_CHILD, &pr, sizeof pr, out, 5, k->text))
         return;
     double value = k->exact[0];
     if (k->ref) {

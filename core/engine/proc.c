@@ -51,11 +51,11 @@ struct lg_proc {
     struct rusage ru;
 };
 
-static __attribute__((noreturn)) void child_side(const lg_proc_spec *s, int out_w, int chan_w)
+static __attribute__((noreturn)) void child_side(const lg_proc_spec *s, int out_w, int chan_w, int in_r)
 {
     if (s->timeout > 0)
         setpgid(0, 0);
-    int null = open("/dev/null", O_RDONLY);
+    int null = in_r >= 0 ? in_r : open("/dev/null", O_RDONLY);
     if (null < 0 || dup2(null, 0) < 0)
         _exit(127);
     if (out_w >= 0 && (((s->capture & LG_PROC_OUT) && dup2(out_w, 1) < 0) ||
@@ -76,7 +76,15 @@ static __attribute__((noreturn)) void child_side(const lg_proc_spec *s, int out_
         fflush(NULL);
         _exit(rc & 0xff);
     }
-    execvp(s->argv[0], s->argv);
+    if (chan_w >= 0) { /* a program finds its channel at fd 3 */
+        int fd = fcntl(chan_w, F_DUPFD, 10);
+        if (fd < 0 || dup2(fd, LG_PROC_CHAN_FD) < 0)
+            _exit(127);
+    }
+    if (s->envp)
+        execvpe(s->argv[0], s->argv, s->envp);
+    else
+        execvp(s->argv[0], s->argv);
     char msg[512]; /* no stdio: the setup may have left it unable to allocate */
     int len = snprintf(msg, sizeof msg, "error: cannot run %s: %s\n", s->argv[0], strerror(errno));
     (void)!write(2, msg, (size_t)(len > 0 ? len : 0));
@@ -89,13 +97,34 @@ int lg_proc_start(const lg_proc_spec *s, lg_proc **out)
     LG_ASSERT(!(s->discard & s->capture), "a stream is captured or discarded, not both");
     *out = NULL;
     const char *what = s->what ? s->what : s->argv ? s->argv[0] : "a child process";
-    int po[2] = { -1, -1 }, pc[2] = { -1, -1 };
-    bool capture = s->capture && s->out_cap > 0, chan = s->fn && s->chan_cap > 0;
-    if ((capture && pipe2(po, O_CLOEXEC) != 0) || (chan && pipe2(pc, O_CLOEXEC) != 0)) {
+    LG_ASSERT(s->n_in <= LG_PROC_IN_MAX, "a child's standard input holds at most LG_PROC_IN_MAX bytes");
+    int po[2] = { -1, -1 }, pc[2] = { -1, -1 }, pi[2] = { -1, -1 };
+    bool capture = s->capture && s->out_cap > 0, chan = s->chan_cap > 0;
+    if ((capture && pipe2(po, O_CLOEXEC) != 0) || (chan && pipe2(pc, O_CLOEXEC) != 0) ||
+        (s->in && pipe2(pi, O_CLOEXEC) != 0)) {
         int e = errno;
-        if (po[0] >= 0)
-            close(po[0]), close(po[1]);
+        for (int k = 0; k < 2; k++) {
+            if (po[k] >= 0)
+                close(po[k]);
+            if (pc[k] >= 0)
+                close(pc[k]);
+        }
         return lg_seterr(LG_EIO, "cannot start %s: no pipe (%s)", what, strerror(e));
+    }
+    if (s->in) { /* the whole input fits the pipe: written now, read by the child */
+        bool ok = lg_write_all(pi[1], s->in, s->n_in);
+        close(pi[1]);
+        pi[1] = -1;
+        if (!ok) {
+            close(pi[0]);
+            for (int k = 0; k < 2; k++) {
+                if (po[k] >= 0)
+                    close(po[k]);
+                if (pc[k] >= 0)
+                    close(pc[k]);
+            }
+            return lg_seterr(LG_EIO, "cannot start %s: its input did not fit a pipe", what);
+        }
     }
     fflush(NULL); /* nothing buffered may be written twice */
     pid_t pid = fork();
@@ -107,10 +136,14 @@ int lg_proc_start(const lg_proc_spec *s, lg_proc **out)
             if (pc[k] >= 0)
                 close(pc[k]);
         }
+        if (pi[0] >= 0)
+            close(pi[0]);
         return lg_seterr(LG_EIO, "cannot start %s: fork failed (%s)", what, strerror(e));
     }
     if (pid == 0)
-        child_side(s, po[1], pc[1]);
+        child_side(s, po[1], pc[1], pi[0]);
+    if (pi[0] >= 0)
+        close(pi[0]);
     if (s->timeout > 0)
         setpgid(pid, pid); /* also done by the child: whichever runs first */
     lg_proc *p = lg_xcalloc(1, sizeof *p);

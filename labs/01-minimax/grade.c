@@ -2,7 +2,7 @@
  * grade.c - Lab 01 (the minimax GAN): the lab's registration and its grading
  * tests, one CUnit suite per task.
  *
- * Every computation with student code runs in the sandboxed child (the *_child
+ * Every computation with student code runs in the runner (child.c: the
  * functions below return numbers only); every expected value is computed here,
  * in the grading process, from a closed form derived in the comment beside it,
  * or from lg_jsd_1d (the library's own JSD by quadrature, tested on its own in
@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 /* ============================================================ Task 1.1 === */
 
@@ -91,25 +92,13 @@ static void t12_extreme(void)
 
 /* ============================================================ Task 1.3 === */
 
-/* pairs (p_data(x), p_g(x)) for the child; it returns D* at each */
-typedef struct dstar_arg {
-    size_t n;
-    const double *p, *q;
-} dstar_arg;
-
-static int dstar_child(lg_child *c, const void *arg, double *out, size_t max)
+/* The input of "dstar" (child.c) from n pairs. */
+static lg_lab01_dstar_arg dstar_in(size_t n, const double *p, const double *q)
 {
-    const dstar_arg *a = arg;
-    double (*f)(double, double) = (double (*)(double, double))lg_child_sym(c, "optimal.c", "lab01_optimal_d");
-    if (!f)
-        return -1;
-    if (a->n > max) {
-        lg_child_fail(c, "grader: %zu values do not fit in %zu", a->n, max);
-        return -1;
-    }
-    for (size_t i = 0; i < a->n; i++)
-        out[i] = f(a->p[i], a->q[i]);
-    return (int)a->n;
+    lg_lab01_dstar_arg a = { .n = n };
+    memcpy(a.p, p, n * sizeof *p);
+    memcpy(a.q, q, n * sizeof *q);
+    return a;
 }
 
 /* p = N(0, 1), q = N(1, 1) on x = -4, -3.75, ..., 5. Derivation:
@@ -125,9 +114,9 @@ static void t13_gaussians(void)
         q[i] = lg_lab01_gauss(x[i], 1, 1);
         expected[i] = lg_probe_sigmoid(0.5 - x[i]);
     }
-    dstar_arg a = { N, p, q };
+    lg_lab01_dstar_arg a = dstar_in(N, p, q);
     const char *in = "p_data = N(0, 1), p_g = N(1, 1) on x = -4, -3.75, ..., 5";
-    if (!lg_grade_call(dstar_child, &a, out, N, in))
+    if (!lg_grade_call("dstar", &a, sizeof a, out, N, in))
         return;
     lg_probe_close_all(out, expected, N, 1e-12, 0, "p_data = N(0, 1), p_g = N(1, 1), x", x,
                     "D*(x) = p_data(x) / (p_data(x) + p_g(x)): the data density on top "
@@ -143,10 +132,10 @@ static void t13_equal_or_one_zero(void)
     const double q[N] = { 1, 3.7, 1e-5, 1e-200, 0, 0, 2.5, 1e-250, 0.4 };
     const double expected[N] = { 0.5, 0.5, 0.5, 0.5, 1, 1, 0, 0, 0 };
     double out[N];
-    dstar_arg a = { N, p, q };
+    lg_lab01_dstar_arg a = dstar_in(N, p, q);
     const char *in = "(p_data, p_g) = (1, 1), (3.7, 3.7), (1e-5, 1e-5), (1e-200, 1e-200), (2.5, 0), "
                      "(1e-250, 0), (0, 2.5), (0, 1e-250), (0, 0.4)";
-    if (!lg_grade_call(dstar_child, &a, out, N, in))
+    if (!lg_grade_call("dstar", &a, sizeof a, out, N, in))
         return;
     for (size_t i = 0; i < N; i++)
         if (fabs(out[i] - expected[i]) > 1e-14) { /* the first wrong pair, named */
@@ -165,9 +154,9 @@ static void t13_both_vanish(void)
 {
     const double p[1] = { 0 }, q[1] = { 0 };
     double out[1];
-    dstar_arg a = { 1, p, q };
+    lg_lab01_dstar_arg a = dstar_in(1, p, q);
     const char *in = "p_data(x) = p_g(x) = 0";
-    if (!lg_grade_call(dstar_child, &a, out, 1, in))
+    if (!lg_grade_call("dstar", &a, sizeof a, out, 1, in))
         return;
     LG_GRADE_CLOSE(out[0], 0.5, 1e-15, in,
                    "0/0 is NaN: where both densities vanish, return the lab's convention 1/2");
@@ -192,10 +181,10 @@ static void t13_tiny(void)
     p[11] = 1e-300;
     q[11] = 3e-300;
     expected[11] = 0.25;
-    dstar_arg a = { N, p, q };
+    lg_lab01_dstar_arg a = dstar_in(N, p, q);
     const char *in = "p_data = N(0, 0.05^2), p_g = N(1, 0.05^2) on x = 0.49..0.51 (densities "
                      "near 1e-22), and (1e-300, 3e-300)";
-    if (!lg_grade_call(dstar_child, &a, out, N, in))
+    if (!lg_grade_call("dstar", &a, sizeof a, out, N, in))
         return;
     const char *hint = "tiny but non-zero densities still have a ratio: no epsilon in p/(p+q)";
     lg_probe_close_all(out, expected, N - 1, 1e-9, 0, "p_data = N(0, 0.05^2), p_g = N(1, 0.05^2), x", x, hint);

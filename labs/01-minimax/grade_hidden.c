@@ -7,13 +7,14 @@
 #include "lab01.h"
 
 #include <math.h>
+#include <stdio.h>
 
 /* G "1-8t-1", D "1-8l-1" (LeakyReLU 0.2), initialised from seed 7; a batch of 16
  * real points and noise values spread over [-3, 3]. */
 static lg_probe mlp_probe(const char *file, lg_player player)
 {
-    lg_probe pr = { .file = file, .player = player, .g_spec = "1-8t-1", .d_spec = "1-8l-1",
-                    .seed = 7, .batch = 16 };
+    lg_probe pr = { .player = player, .g_spec = "1-8t-1", .d_spec = "1-8l-1", .seed = 7, .batch = 16 };
+    snprintf(pr.file, sizeof pr.file, "%s", file);
     for (size_t i = 0; i < pr.batch; i++) {
         pr.x_real[i] = -3.0 + 6.0 * (double)((i * 7) % 16) / 15.0;
         pr.z[i] = -3.0 + 6.0 * (double)i / 15.0;
@@ -29,7 +30,7 @@ static void check_mlp(lg_player player)
 {
     lg_probe pr = mlp_probe("gan.c", player);
     double out[51], cr[LG_PROBE_MAX_BATCH], cf[LG_PROBE_MAX_BATCH], g[50];
-    if (!lg_grade_call(lg_probe_child, &pr, out, 51, mlp_text))
+    if (!lg_grade_call(LG_PROBE_CHILD, &pr, sizeof pr, out, 51, mlp_text))
         return;
     double v = player == LG_PLAYER_D ? lg_probe_gan_d_loss_ref(&pr, cr, cf) : lg_lab01_g_loss_ref(&pr, cr, cf);
     LG_GRADE_CLOSE(out[0], v, 1e-10, mlp_text, "the batch mean of the per-sample loss, on any network");

@@ -8,6 +8,9 @@
 
 #include "litgan/course.h"
 
+#include <math.h>
+#include <stddef.h>
+
 /* The student's functions in optimal.c, looked up by name (never linked in). */
 typedef double (*lg_lab01_density_fn)(double x, void *ctx);
 typedef double (*lg_lab01_optimal_d_fn)(double p_data, double p_g);
@@ -20,10 +23,32 @@ typedef struct lg_lab01_mix {
     double mu[4], w[4];
     double sigma;
 } lg_lab01_mix;
-double lg_lab01_gauss(double x, double mu, double s);
-double lg_lab01_mix_density(double x, void *ctx); /* ctx: lg_lab01_mix */
+/* Gaussian density N(x; mu, s^2), from its definition. */
+static inline double lg_lab01_gauss(double x, double mu, double s)
+{
+    double u = (x - mu) / s;
+    return exp(-0.5 * u * u) / (s * sqrt(2.0 * M_PI));
+}
+/* The mixture's density (ctx: lg_lab01_mix). */
+static inline double lg_lab01_mix_density(double x, void *ctx)
+{
+    const lg_lab01_mix *m = ctx;
+    double v = 0;
+    for (int k = 0; k < m->k; k++)
+        v += m->w[k] * lg_lab01_gauss(x, m->mu[k], m->sigma);
+    return v;
+}
 
-/* A C(G) test: the densities, the interval, and how the message names them. */
+/* The input of the computation "dstar" (child.c): pairs (p_data(x), p_g(x));
+ * it returns D* at each. */
+#define LG_LAB01_DSTAR_MAX 64
+typedef struct lg_lab01_dstar_arg {
+    size_t n;
+    double p[LG_LAB01_DSTAR_MAX], q[LG_LAB01_DSTAR_MAX];
+} lg_lab01_dstar_arg;
+
+/* A C(G) test: the densities, the interval, and how the message names them
+ * (the computation "criterion" of child.c gets the bytes before p_text). */
 typedef struct lg_lab01_crit_arg {
     lg_lab01_mix p, q;
     double lo, hi;

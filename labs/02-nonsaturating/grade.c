@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 /* ============================================================ Task 2.1 === */
 
@@ -60,28 +61,12 @@ static void t21_extreme(void)
 
 /* ============================================================ Task 2.2 === */
 
-typedef struct grad_arg {
-    size_t n;
-    const double *d;
-} grad_arg;
-
-/* out[0..n): the minimax magnitude at each d, out[n..2n): the non-saturating one. */
-static int grads_child(lg_child *c, const void *arg, double *out, size_t max)
+/* The input of "grads" (child.c) from n values of D(G(z)). */
+static lg_lab02_grad_arg grad_in(size_t n, const double *d)
 {
-    const grad_arg *a = arg;
-    lg_lab02_grad_fn mm = (lg_lab02_grad_fn)lg_child_sym(c, "gradients.c", "lab02_minimax_grad");
-    lg_lab02_grad_fn ns = (lg_lab02_grad_fn)lg_child_sym(c, "gradients.c", "lab02_nonsat_grad");
-    if (!mm || !ns)
-        return -1;
-    if (2 * a->n > max) {
-        lg_child_fail(c, "grader: %zu values do not fit in %zu", 2 * a->n, max);
-        return -1;
-    }
-    for (size_t i = 0; i < a->n; i++) {
-        out[i] = mm(a->d[i]);
-        out[a->n + i] = ns(a->d[i]);
-    }
-    return (int)(2 * a->n);
+    lg_lab02_grad_arg a = { .n = n };
+    memcpy(a.d, d, n * sizeof *d);
+    return a;
 }
 
 static const double d_grid[] = { 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999 };
@@ -92,9 +77,9 @@ static const char d_grid_text[] = "D(G(z)) = 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 
  *   d/ds log(1 - sigma(s)) = -sigma(s) = -d        ->  magnitude d. */
 static void t22_minimax(void)
 {
-    grad_arg a = { N_GRID, d_grid };
+    lg_lab02_grad_arg a = grad_in(N_GRID, d_grid);
     double out[2 * N_GRID];
-    if (!lg_grade_call(grads_child, &a, out, 2 * N_GRID, d_grid_text))
+    if (!lg_grade_call("grads", &a, sizeof a, out, 2 * N_GRID, d_grid_text))
         return;
     lg_probe_close_all(out, d_grid, N_GRID, 1e-9, 1, "minimax at D(G(z))", d_grid,
                     "differentiate log(1 - sigmoid(s)) with respect to the logit s (not with "
@@ -104,11 +89,11 @@ static void t22_minimax(void)
 /*   d/ds (-log sigma(s)) = -(1 - sigma(s)) = -(1 - d)  ->  magnitude 1 - d. */
 static void t22_nonsat(void)
 {
-    grad_arg a = { N_GRID, d_grid };
+    lg_lab02_grad_arg a = grad_in(N_GRID, d_grid);
     double out[2 * N_GRID], expected[N_GRID];
     for (size_t i = 0; i < N_GRID; i++)
         expected[i] = 1.0 - d_grid[i];
-    if (!lg_grade_call(grads_child, &a, out, 2 * N_GRID, d_grid_text))
+    if (!lg_grade_call("grads", &a, sizeof a, out, 2 * N_GRID, d_grid_text))
         return;
     lg_probe_close_all(out + N_GRID, expected, N_GRID, 1e-9, 1, "non-saturating at D(G(z))", d_grid,
                     "differentiate -log sigmoid(s) with respect to the logit s, then write "
@@ -125,10 +110,10 @@ static void t22_ends(void)
     const double near1 = 1 - 1e-9;
     const double d[N] = { 0, 1, 1e-300, near1 };
     const double e_mm[N] = { 0, 1, 1e-300, near1 }, e_ns[N] = { 1, 0, 1, 1 - near1 };
-    grad_arg a = { N, d };
+    lg_lab02_grad_arg a = grad_in(N, d);
     double out[2 * N];
     const char *in = "D(G(z)) = 0, 1, 1e-300, 1 - 1e-9";
-    if (!lg_grade_call(grads_child, &a, out, 2 * N, in))
+    if (!lg_grade_call("grads", &a, sizeof a, out, 2 * N, in))
         return;
     const char *hint = "compute the magnitudes directly from D: going through the logit "
                        "log(D / (1 - D)) and back is inf at D = 1 and loses precision near 0 and 1";

@@ -18,7 +18,7 @@ static void h21_mlp(void)
     }
     const char *in = "G 1-8t-1, D 1-8l-1 (seed 11), batch 16";
     double out[51], cr[LG_PROBE_MAX_BATCH], cf[LG_PROBE_MAX_BATCH], g[50];
-    if (!lg_grade_call(lg_probe_child, &pr, out, 51, in))
+    if (!lg_grade_call(LG_PROBE_CHILD, &pr, sizeof pr, out, 51, in))
         return;
     LG_GRADE_CLOSE(out[0], lg_lab02_ns_loss_ref(&pr, cr, cf), 1e-10, in,
                    "the batch mean of -log D(G(z)), on any network");

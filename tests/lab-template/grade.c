@@ -7,7 +7,7 @@
 static void check(const squares_arg *a, const char *input, const char *hint)
 {
     double out[8];
-    if (!lg_grade_call(template_squares_child, a, out, a->n, input))
+    if (!lg_grade_call("squares", a, sizeof *a, out, a->n, input))
         return;
     for (size_t i = 0; i < a->n; i++)
         LG_GRADE_CLOSE(out[i], a->x[i] * a->x[i], 1e-15, input, hint);

@@ -7,7 +7,7 @@ static void h_large(void)
 {
     squares_arg a = { 2, { 1e150, 3.5 } };
     double out[2];
-    if (!lg_grade_call(template_squares_child, &a, out, 2, "x = 1e150, 3.5"))
+    if (!lg_grade_call("squares", &a, sizeof a, out, 2, "x = 1e150, 3.5"))
         return;
     LG_GRADE_CLOSE(out[0], 1e300, 1e-15, "x = 1e150", "x times x, in double");
     LG_GRADE_CLOSE(out[1], 12.25, 1e-15, "x = 3.5", "x times x");

@@ -16,8 +16,8 @@ typedef struct squares_arg {
     double x[8];
 } squares_arg;
 
-/* In the sandbox (arg: a squares_arg): the student's square of each. */
-int template_squares_child(lg_child *c, const void *arg, double *out, size_t max);
+/* The computation "squares" (child.c; arg: a squares_arg): the student's
+ * square of each. */
 
 int template_experiment(const lg_lab_run *run);
 

@@ -10,15 +10,17 @@
  *   report.c   the per-task table on the terminal and Gradescope's results.json
  *   jobs.c     grade-all (lg_grade_all): submissions graded N at a time, grades.csv
  *   build.c    building a submission (the compiler in a child with a timeout)
- *   sandbox.c  the parent side of a sandboxed computation: limits, memory
- *              watch, what happened in one line
- *   child.c    the sandbox child: streams, limits, filter, the student's objects
- *   seccomp.c  the child's system-call filter
+ *   sandbox.c  a sandboxed computation: the runner started fresh with its
+ *              request, the memory watch, what happened in one line
+ *   sbx.c      what the grader and the runner share (/proc, limits, root)
+ *   wire.h     the request to the runner and its result frame
+ * The runner itself (the process that runs student code) is core/course/runner/.
  */
 #ifndef LG_GRADE_IMPL_H
 #define LG_GRADE_IMPL_H
 
 #include "lg_course.h"
+#include "wire.h"
 
 #include <stdint.h>
 #include <sys/resource.h>
@@ -41,29 +43,8 @@ void lg_sbx_one_line(char *dst, size_t cap, const char *src, size_t n);
 /* Virtual size and resident set of pid (0: this process), in bytes. */
 bool lg_sbx_statm(pid_t pid, size_t *vm, size_t *rss);
 
-/* The child's result frame: magic, kind, count, then the doubles or the reason. */
-#define LG_FRAME_MAGIC 0x3152474cu /* "LGR1" */
-#define LG_FRAME_VALUES 0u
-#define LG_FRAME_FAILURE 1u
-typedef struct lg_frame_head {
-    uint32_t magic, kind;
-    uint64_t n;
-} lg_frame_head;
-
-/* What the sandbox child runs (child.c): the proc helper's fn with ctx an
- * lg_sbx_job; base_rss is the parent's watch. */
-typedef struct lg_sbx_job {
-    const lg_submission *sub;
-    lg_child_fn fn;
-    const void *arg;
-    size_t max;
-    lg_limits lim;
-    const char *workdir;
-    size_t base_rss;
-} lg_sbx_job;
-int lg_sbx_child_main(void *job, int chan);
-/* The system-call filter (seccomp.c); 0 when installed. */
-int lg_sbx_install_filter(void);
+/* The runner (core/course/runner/): where it is, and what it is told (wire.h). */
+const char *lg_sbx_runner_path(void);
 
 /* -------------------------------------------------------------- grading --- */
 

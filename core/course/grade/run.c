@@ -102,13 +102,13 @@ static const char *nonfinite_name(double v)
     return isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
 }
 
-int lg_grade_call(lg_child_fn fn, const void *arg, double *out, size_t n, const char *input)
+int lg_grade_call(const char *fn, const void *arg, size_t arg_size, double *out, size_t n, const char *input)
 {
     LG_ASSERT(g_sub, "lg_grade_call is for grading tests run by lg_grade_lab");
     const char *in = input && *input ? input : "(none)";
     lg_limits lim = grade_limits();
     lg_child_result r;
-    if (lg_sandbox_run(g_sub, fn, arg, out, n, &lim, &r) != LG_OK) {
+    if (lg_sandbox_run(g_sub, fn, arg, arg_size, out, n, &lim, &r) != LG_OK) {
         record_failure("input: %s; the grader could not run the code: %s", in, lg_errmsg());
         return 0;
     }

@@ -1,13 +1,15 @@
 /*
- * sandbox.c - running student code (lg_sandbox_run): the parent's side.
+ * sandbox.c - running student code (lg_sandbox_run): the grader's side.
  *
- * The computation runs in a forked child (child.c) through the proc helper:
- * its own process group, stdout and stderr captured (the first 1 KiB kept,
- * never read as a score), a result pipe for one framed message, a wall-clock
- * deadline after which the whole group is killed, and a watch every 10 ms on
- * the child's resident memory (killed when it grows by more than
- * memory_bytes). Once the child is gone, what happened becomes one line:
- * "crashed (SIGSEGV)", "timed out after 10 s", "ran out of CPU time", ...
+ * The computation runs in the runner (core/course/runner/), executed afresh
+ * through the proc helper: a fixed environment (RUNNER_ENV), an empty
+ * temporary folder as its working folder, its own process group, stdout and
+ * stderr captured (the first 1 KiB kept, never read as a score), the request
+ * (wire.h) on its stdin, a result pipe at fd 3 for one framed message, a
+ * wall-clock deadline after which the whole group is killed, and a watch
+ * every 10 ms on its resident memory (killed past memory_bytes). Once it is
+ * gone, what happened becomes one line: "crashed (SIGSEGV)", "timed out after
+ * 10 s", "ran out of CPU time", ...
  */
 #include "grade_impl.h"
 
@@ -27,12 +29,54 @@ lg_limits lg_limits_default(void)
     return (lg_limits){ .cpu_seconds = 10, .wall_seconds = 10, .memory_bytes = (size_t)1 << 30 };
 }
 
-/* The memory watch: false once the child has grown past its limit. */
+/* The runner's whole environment: one BLAS thread, plain messages. */
+static char *const RUNNER_ENV[] = { "OPENBLAS_NUM_THREADS=1", "LC_ALL=C", NULL };
+
+const char *lg_sbx_runner_path(void)
+{
+    static char path[4096];
+    if (!path[0])
+        lg_course_file("litgan-runner", path, sizeof path);
+    return path;
+}
+
+/* The memory watch: false once the runner has grown past its limit. */
 static bool memory_ok(pid_t pid, void *ctx)
 {
-    const lg_sbx_job *job = ctx;
+    const lg_limits *lim = ctx;
     size_t vm = 0, rss = 0;
-    return !(lg_sbx_statm(pid, &vm, &rss) && rss > job->base_rss + job->lim.memory_bytes);
+    return !(lg_sbx_statm(pid, &vm, &rss) && rss > lim->memory_bytes);
+}
+
+/* The request for fn on s; NULL with res->why set when it cannot be made. */
+static lg_wire_request *make_request(const lg_submission *s, const char *fn, const void *arg, size_t arg_size,
+                                     size_t max, const lg_limits *lim, lg_child_result *res, size_t *n)
+{
+    const lg_lab *lab = s->lab;
+    if (arg_size > LG_WIRE_ARG_MAX || strlen(fn) >= LG_WIRE_NAME) {
+        snprintf(res->why, sizeof res->why, "grader: the input of %s is over %d bytes", fn, LG_WIRE_ARG_MAX);
+        return NULL;
+    }
+    *n = sizeof(lg_wire_request) + arg_size;
+    lg_wire_request *rq = lg_xcalloc(1, *n);
+    rq->magic = LG_WIRE_MAGIC;
+    rq->version = LG_WIRE_VERSION;
+    for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++) {
+        lg_wire_file *f = &rq->files[rq->n_files++];
+        snprintf(f->name, sizeof f->name, "%s", lg_sbx_base_name(lab->files[i]));
+        snprintf(f->object, sizeof f->object, "%s", s->so_path[i]);
+        snprintf(f->error, sizeof f->error, "%s", s->compile_error[i]);
+    }
+    snprintf(rq->lab, sizeof rq->lab, "%s", lab->dir);
+    snprintf(rq->child, sizeof rq->child, "%s", s->child);
+    snprintf(rq->fn, sizeof rq->fn, "%s", fn);
+    rq->max = max;
+    rq->arg_size = arg_size;
+    rq->cpu_seconds = lim->cpu_seconds;
+    rq->memory_bytes = lim->memory_bytes;
+    if (arg_size)
+        memcpy(rq + 1, arg, arg_size);
+    return rq;
 }
 
 static void format_seconds(char *dst, size_t cap, double s)
@@ -40,30 +84,33 @@ static void format_seconds(char *dst, size_t cap, double s)
     snprintf(dst, cap, "%g s", s);
 }
 
-int lg_sandbox_run(const lg_submission *s, lg_child_fn fn, const void *arg, double *out,
+int lg_sandbox_run(const lg_submission *s, const char *fn, const void *arg, size_t arg_size, double *out,
                    size_t max, const lg_limits *lim_in, lg_child_result *res)
 {
     memset(res, 0, sizeof *res);
     lg_limits lim = lim_in ? *lim_in : lg_limits_default();
+    size_t n_rq;
+    lg_wire_request *rq = make_request(s, fn, arg, arg_size, max, &lim, res, &n_rq);
+    if (!rq)
+        return lg_seterr(LG_EINVAL, "%s", res->why);
     char workdir[4096];
     snprintf(workdir, sizeof workdir, "%s/litgan-run-XXXXXX", lg_sbx_tmp_base());
     if (!mkdtemp(workdir)) {
-        snprintf(res->why, sizeof res->why, "the sandbox could not make its folder: %s",
-                 strerror(errno));
+        free(rq);
+        snprintf(res->why, sizeof res->why, "the sandbox could not make its folder: %s", strerror(errno));
         return lg_seterr(LG_EIO, "%s", res->why);
     }
-    chmod(workdir, 0755); /* the child may have given up root: it still enters, never writes */
-    size_t base_vm = 0, base_rss = 0;
-    lg_sbx_statm(0, &base_vm, &base_rss);
-    lg_sbx_job job = { .sub = s, .fn = fn, .arg = arg, .max = max, .lim = lim,
-                       .workdir = workdir, .base_rss = base_rss };
+    chmod(workdir, 0755); /* the runner may have given up root: it still enters, never writes */
+    char *argv[] = { (char *)lg_sbx_runner_path(), NULL };
     size_t cap = sizeof(lg_frame_head) + max * sizeof(double) + sizeof res->why;
-    lg_proc_spec spec = { .fn = lg_sbx_child_main, .ctx = &job,
-                          .capture = LG_PROC_OUT | LG_PROC_ERR, .out_cap = sizeof res->output - 1,
-                          .chan_cap = cap, .timeout = lim.wall_seconds, .watch = memory_ok,
-                          .watch_ms = WATCH_MS };
+    lg_proc_spec spec = { .argv = argv, .envp = RUNNER_ENV, .cwd = workdir, .in = rq, .n_in = n_rq,
+                          .what = "the runner", .capture = LG_PROC_OUT | LG_PROC_ERR,
+                          .out_cap = sizeof res->output - 1, .chan_cap = cap, .timeout = lim.wall_seconds,
+                          .watch = memory_ok, .ctx = &lim, .watch_ms = WATCH_MS };
     lg_proc_result pr;
-    if (lg_proc_run(&spec, &pr) != LG_OK) {
+    int prc = lg_proc_run(&spec, &pr);
+    free(rq);
+    if (prc != LG_OK) {
         lg_rm_rf(workdir);
         snprintf(res->why, sizeof res->why, "the sandbox could not start: %s", lg_errmsg());
         return lg_seterr(LG_EIO, "%s", res->why);
@@ -79,9 +126,7 @@ int lg_sandbox_run(const lg_submission *s, lg_child_fn fn, const void *arg, doub
     char lim_s[64];
     double cpu_used = (double)ru->ru_utime.tv_sec + 1e-6 * (double)ru->ru_utime.tv_usec +
                       (double)ru->ru_stime.tv_sec + 1e-6 * (double)ru->ru_stime.tv_usec;
-    /* ru_maxrss (KiB) counts the pages the child shared with the grading
-     * process too; base_rss is the grading process's resident set at the fork */
-    double grown = (double)ru->ru_maxrss * 1024.0 - (double)base_rss;
+    double grown = (double)ru->ru_maxrss * 1024.0; /* KiB: the runner's own pages */
     bool near_mem_limit = grown >= 0.9 * (double)lim.memory_bytes;
     char mem_note[96] = "";
     if (near_mem_limit)
@@ -98,7 +143,15 @@ int lg_sandbox_run(const lg_submission *s, lg_child_fn fn, const void *arg, doub
                 (head.kind != LG_FRAME_VALUES || head.n <= max);
     }
     bool exited0 = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (mem_out) {
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (code == LG_RUNNER_NO_FILTER && valid && head.kind == LG_FRAME_FAILURE) {
+        char why[400];
+        lg_sbx_one_line(why, sizeof why, pr.chan + sizeof head, (size_t)head.n);
+        snprintf(res->why, sizeof res->why, "grader: the sandbox is not safe here, nothing ran: %s", why);
+    } else if (code == LG_RUNNER_BAD_REQUEST || code == 127) {
+        snprintf(res->why, sizeof res->why, "grader: the runner %s %s", lg_sbx_runner_path(),
+                 code == 127 ? "could not be started (run make)" : "refused its request (a stale build? run make)");
+    } else if (mem_out) {
         snprintf(res->why, sizeof res->why, "used more than %zu MiB of memory",
                  lim.memory_bytes >> 20);
     } else if (killed && !(exited0 && valid)) {

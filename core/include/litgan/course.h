@@ -107,10 +107,30 @@ LG_API void lg_child_fail(lg_child *c, const char *fmt, ...) __attribute__((form
  * values, or -1 after lg_child_fail. arg is the test's own input. */
 typedef int (*lg_child_fn)(lg_child *c, const void *arg, double *out, size_t max);
 
-/* Run fn in the sandbox for the current test; on any failure of the child
- * (crash, timeout, no result, NaN/Inf among the values) record a failure
- * naming the input and the reason, and return 0; else 1. */
-LG_API int lg_grade_call(lg_child_fn fn, const void *arg, double *out, size_t n, const char *input);
+/* A lab's computations with student code, by name: the lab's child*.c files
+ * build to child.so, which only the runner loads (a fresh process that holds
+ * nothing of the grader); it returns their table from litgan_lab_child_entry. */
+typedef struct lg_child_def {
+    const char *name;
+    lg_child_fn fn;
+} lg_child_def;
+typedef struct lg_lab_children {
+    uint32_t abi_version;     /* LG_LAB_ABI_VERSION */
+    uint32_t struct_size;     /* sizeof(lg_lab_children) */
+    const char *dir;          /* LG_LAB_NAME */
+    const lg_child_def *defs;
+    size_t n_defs;
+} lg_lab_children;
+#define LG_LAB_CHILD_ENTRY "litgan_lab_child_entry"
+typedef const lg_lab_children *(*lg_lab_child_entry_fn)(void);
+
+/* Run the computation named fn (one of the lab's child.so, or LG_PROBE_CHILD)
+ * in the sandbox for the current test, on arg_size bytes of input (at most
+ * 16 KiB, copied: no pointers in it); on any failure (crash, timeout, no
+ * result, NaN/Inf among the values) record a failure naming the input and the
+ * reason, and return 0; else 1 with the values in out[0..n). */
+LG_API int lg_grade_call(const char *fn, const void *arg, size_t arg_size, double *out, size_t n,
+                         const char *input);
 
 /* Assert |actual - expected| <= tol (absolute, or relative to |expected| when
  * it is larger than 1), with a message that shows input, expected, actual and a
@@ -134,9 +154,9 @@ LG_API void lg_grade_close(double actual, double expected, double tol, const cha
 #define LG_PROBE_MAX_BATCH 16
 
 typedef struct lg_probe {
-    const char *file;               /* the lab file of the plugin: "gan.c" */
+    char file[32];                  /* the lab file of the plugin: "gan.c" */
     lg_player player;               /* whose objective */
-    const char *g_spec, *d_spec;    /* NULL: one Linear layer "1-1" set from a, b, w, c */
+    char g_spec[64], d_spec[64];    /* "": one Linear layer "1-1" set from a, b, w, c */
     double w, c, a, b;
     unsigned long seed;             /* with specs: the nets' initialisation */
     size_t batch;                   /* <= LG_PROBE_MAX_BATCH */
@@ -151,7 +171,9 @@ typedef struct lg_probe {
 LG_API extern const lg_probe lg_probe_batch, lg_probe_extreme;
 LG_API extern const char lg_probe_batch_text[], lg_probe_extreme_text[];
 
-/* In the sandboxed child (arg: an lg_probe): the student's objective and its gradient. */
+/* The computation (built into the runner) that evaluates a student's loss
+ * plugin on a probe (arg: an lg_probe): its objective and its gradient. */
+#define LG_PROBE_CHILD "lg_probe"
 LG_API int lg_probe_child(lg_child *c, const void *arg, double *out, size_t max);
 
 /* The logistic function and softplus in double, from their definitions. */

@@ -82,6 +82,8 @@ LG_API int lg_copy_file(const char *from, const char *to);
  * several side by side: lg_proc_start each, lg_proc_wait on all (returns when
  * one has ended, or after ms), lg_proc_end the ended ones. */
 enum { LG_PROC_OUT = 1, LG_PROC_ERR = 2 };
+#define LG_PROC_CHAN_FD 3
+#define LG_PROC_IN_MAX 65536 /* what a pipe holds without a reader */
 typedef struct lg_proc_spec {
     char *const *argv;              /* a program, or NULL */
     int (*fn)(void *ctx, int chan); /* or a function; returns the exit status */
@@ -92,7 +94,12 @@ typedef struct lg_proc_spec {
     const char *what;               /* names the child in messages ("a run"); NULL:
                                        argv[0], or "a child process" */
     size_t out_cap;                 /* bytes of the capture kept */
-    size_t chan_cap;                /* fn only: > 0 gives fn a result pipe, bytes kept */
+    size_t chan_cap;                /* > 0: a result pipe, bytes kept: fn gets its write
+                                       end, a program finds it at fd 3 (LG_PROC_CHAN_FD) */
+    const void *in;                 /* a program's standard input: n_in bytes (at most
+                                       LG_PROC_IN_MAX), or NULL for /dev/null */
+    size_t n_in;
+    char *const *envp;              /* a program's environment; NULL: this process's */
     double timeout;                 /* seconds; <= 0: none */
     /* in the child, after its streams and cwd are set, before exec or fn */
     void (*setup)(void *ctx);

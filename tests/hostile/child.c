@@ -1,0 +1,138 @@
+/*
+ * child.c - the hostile lab's computations (tests/test_grade.c), built like a
+ * lab's child.so and run by the runner: call a student's function, return
+ * fixed values, fail, return too many, print a lot, try what the sandbox
+ * forbids one thing at a time, report the limits and the environment.
+ */
+#include "litgan/course.h"
+#include "child_args.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int call_answer(lg_child *c, const void *arg, double *out, size_t max)
+{
+    const lg_answer_arg *a = arg;
+    (void)max;
+    double (*f)(double) = (double (*)(double))lg_child_sym(c, a->file, a->symbol);
+    if (!f)
+        return -1;
+    out[0] = f(a->x);
+    return 1;
+}
+
+static int values(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)c, (void)arg;
+    if (max < 4)
+        return -1;
+    out[0] = 1.0 / 3.0;
+    out[1] = -0.0;
+    out[2] = 1e308;
+    out[3] = 5e-324;
+    return 4;
+}
+
+static int fail(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)arg, (void)out, (void)max;
+    lg_child_fail(c, "Task %s is not implemented yet", "9.9");
+    lg_child_fail(c, "a second reason is dropped");
+    return -1;
+}
+
+static int too_many(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)c, (void)arg, (void)out;
+    return (int)max + 1;
+}
+
+static int chatty(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)c, (void)arg, (void)max;
+    printf("hello from the child\n");
+    for (int i = 0; i < 100000; i++)
+        fputs("0123456789", stdout); /* 1 MB: more than a pipe holds */
+    fflush(stdout);
+    out[0] = 42;
+    return 1;
+}
+
+static int errno_of(int rc) { return rc < 0 ? errno : 0; }
+
+/* Each attempt's errno (0: it worked), the limits, the uid, the environment. */
+static int syscalls(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)c;
+    const char *dir = arg;
+    if (max < S_COUNT)
+        return -1;
+    char file[4200], other[4200];
+    snprintf(file, sizeof file, "%s/open-me", dir);
+    snprintf(other, sizeof other, "%s/new", dir);
+    pid_t p = fork();
+    if (p == 0)
+        _exit(0);
+    out[S_FORK] = errno_of(p);
+    int fd = open(file, O_WRONLY);
+    out[S_OPEN_W] = errno_of(fd);
+    fd = open(other, O_RDONLY | O_CREAT, 0666);
+    out[S_OPEN_CREAT] = errno_of(fd);
+    fd = open(file, O_RDONLY);
+    out[S_OPEN_R] = errno_of(fd);
+    if (fd >= 0)
+        close(fd);
+    out[S_UNLINK] = errno_of(unlink(file));
+    out[S_RENAME] = errno_of(rename(file, other));
+    out[S_MKDIR] = errno_of(mkdir(other, 0777));
+    out[S_KILL_PARENT] = errno_of(kill(getppid(), 0));
+    out[S_KILL_SELF0] = errno_of(kill(getpid(), 0));
+    out[S_SOCKET] = errno_of(socket(AF_INET, SOCK_STREAM, 0));
+    char *argv[] = { "true", NULL };
+    out[S_EXEC] = errno_of(execv("/bin/true", argv));
+    struct rlimit r;
+    getrlimit(RLIMIT_CPU, &r);
+    r.rlim_cur = r.rlim_max; /* a soft limit up to the hard one: allowed without the filter */
+    out[S_RAISE_LIMIT] = errno_of(setrlimit(RLIMIT_CPU, &r));
+    out[S_PTRACE] = errno_of((int)ptrace(PTRACE_TRACEME, 0, NULL, NULL));
+    out[S_GETRLIMIT] = errno_of(getrlimit(RLIMIT_AS, &r));
+    out[S_UID] = geteuid();
+    getrlimit(RLIMIT_FSIZE, &r);
+    out[S_FSIZE] = (double)r.rlim_max;
+    getrlimit(RLIMIT_CORE, &r);
+    out[S_CORE] = (double)r.rlim_max;
+    getrlimit(RLIMIT_NPROC, &r);
+    out[S_NPROC] = (double)r.rlim_max;
+    getrlimit(RLIMIT_CPU, &r);
+    out[S_CPU] = (double)r.rlim_cur;
+    extern char **environ;
+    size_t n_env = 0;
+    bool only_allowed = true;
+    for (char **e = environ; e && *e; e++, n_env++)
+        only_allowed &= !strncmp(*e, "OPENBLAS_NUM_THREADS=", 21) || !strncmp(*e, "LC_ALL=", 7);
+    out[S_ENV] = only_allowed ? (double)n_env : -1; /* the grader's environment is not passed on */
+    return S_COUNT;
+}
+
+static const lg_child_def defs[] = {
+    { "call_answer", call_answer }, { "values", values }, { "fail", fail },
+    { "too_many", too_many },       { "chatty", chatty }, { "syscalls", syscalls },
+};
+
+static const lg_lab_children children = {
+    .abi_version = LG_LAB_ABI_VERSION,
+    .struct_size = sizeof(lg_lab_children),
+    .dir = LG_LAB_NAME,
+    .defs = defs,
+    .n_defs = sizeof defs / sizeof defs[0],
+};
+
+LG_LAB_EXPORT const lg_lab_children *litgan_lab_child_entry(void) { return &children; }
