@@ -346,6 +346,37 @@ static void test_sandbox_syscalls(void)
     lg_rm_rf(dir);
 }
 
+/* Real attacks on the runner itself: work handed to a thread that existed
+ * before the filter (TSYNC binds it too); a system call of the 32-bit ABI
+ * (kills); the grader's environment (never passed on, not in its memory). */
+static void test_sandbox_escapes(void)
+{
+    char dirbuf[256];
+    const char *dir = open_dir("escape", dirbuf, sizeof dirbuf);
+    lg_submission s = { .lab = make_lab99() };
+    snprintf(s.child, sizeof s.child, "%s", hostile_child());
+    lg_limits lim = { 2, 5, (size_t)64 << 20 };
+    double out[2] = { -1, -1 };
+    lg_child_result r;
+    CU_ASSERT_EQUAL_FATAL(lg_sandbox_run(&s, "thread_escape", dir, strlen(dir) + 1, out, 2, &lim, &r), LG_OK);
+    LG_ASSERT_MSG(r.ok && out[0] == 1 && out[1] == EPERM,
+                  "a thread from before the filter: ok %d, started %g, errno %g (%s)", r.ok, out[0], out[1], r.why);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/thread-was-here", dir);
+    CU_ASSERT(access(path, F_OK) != 0);
+#if defined(__x86_64__)
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, "foreign_abi", NULL, 0, out, 1, &lim, &r), LG_OK);
+    LG_ASSERT_MSG(!r.ok && strstr(r.why, "forbidden system call (SIGSYS)"), "int 0x80: ok %d, %s", r.ok, r.why);
+#endif
+    setenv("LITGAN_TEST_SECRET", "hunter2", 1);
+    const char needle[] = "LITGAN_TEST_SECRET";
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, "secret", needle, sizeof needle, out, 2, &lim, &r), LG_OK);
+    unsetenv("LITGAN_TEST_SECRET");
+    LG_ASSERT_MSG(r.ok && out[1] > 0 && out[0] == 0, "the grader's environment: ok %d, %g bytes scanned, found %g (%s)",
+                  r.ok, out[1], out[0], r.why);
+    lg_rm_rf(dir);
+}
+
 /* ------------------------------------------------------- hostile grading --- */
 
 static bool contains_any(const char *s, const char *const any[2])
@@ -1008,6 +1039,7 @@ void lg_suite_grade(void)
                  { "registry: find, order, source root", test_registry },
                  { "sandbox: values, reasons, output", test_sandbox_values },
                  { "sandbox: system calls and limits", test_sandbox_syscalls },
+                 { "sandbox: a thread from before the filter, int 0x80, the environment", test_sandbox_escapes },
                  { "build: compile errors, missing files", test_build },
                  { "hostile lab: each misbehaviour costs its own test", test_hostile_lab },
                  { "litgan grade: options, exit status", test_cli },

@@ -8,13 +8,16 @@
 #include "child_args.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,9 +125,94 @@ static int syscalls(lg_child *c, const void *arg, double *out, size_t max)
     return S_COUNT;
 }
 
+
+/* A thread that exists before the filter (this object is loaded before it):
+ * it waits for a job, then tries to leave a file in the folder it is given.
+ * The filter binds every thread (TSYNC), so the attempt must fail. */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static const char *job_dir;
+static int job_errno = -1;
+static bool worker_started;
+
+static void *worker(void *unused)
+{
+    (void)unused;
+    pthread_mutex_lock(&mu);
+    while (!job_dir)
+        pthread_cond_wait(&cv, &mu);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/thread-was-here", job_dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    job_errno = fd < 0 ? errno : 0;
+    if (fd >= 0)
+        close(fd);
+    pthread_cond_broadcast(&cv);
+    pthread_mutex_unlock(&mu);
+    return NULL;
+}
+
+__attribute__((constructor)) static void start_worker(void)
+{
+    pthread_t t;
+    worker_started = pthread_create(&t, NULL, worker, NULL) == 0;
+    if (worker_started)
+        pthread_detach(t);
+}
+
+/* out[0]: whether the worker existed before the filter; out[1]: its errno. */
+static int thread_escape(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)c;
+    if (max < 2)
+        return -1;
+    pthread_mutex_lock(&mu);
+    job_dir = arg;
+    pthread_cond_broadcast(&cv);
+    while (worker_started && job_errno < 0)
+        pthread_cond_wait(&cv, &mu);
+    pthread_mutex_unlock(&mu);
+    out[0] = worker_started;
+    out[1] = job_errno;
+    return 2;
+}
+
+/* A system call of the 32-bit ABI (int 0x80: getpid): the filter kills. */
+static int foreign_abi(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)c, (void)arg, (void)max;
+#if defined(__x86_64__)
+    long ret;
+    __asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L) : "memory");
+    out[0] = (double)ret;
+#else
+    out[0] = 0;
+#endif
+    return 1;
+}
+
+/* Whether the grader's environment is in the runner's memory: the strings a
+ * process is executed with sit at the top of its stack, from the first
+ * environment string to the program's name (AT_EXECFN); an environment
+ * cleared after the fact (clearenv) would leave them there. out[1]: the span
+ * scanned, in bytes. */
+static int secret(lg_child *c, const void *arg, double *out, size_t max)
+{
+    (void)c, (void)max;
+    const char *needle = arg;
+    extern char **environ;
+    const char *execfn = (const char *)getauxval(AT_EXECFN);
+    const char *lo = environ && environ[0] ? environ[0] : execfn;
+    const char *hi = execfn ? execfn + strlen(execfn) : lo;
+    out[0] = lo && hi > lo && memmem(lo, (size_t)(hi - lo), needle, strlen(needle)) != NULL;
+    out[1] = lo && hi > lo ? (double)(hi - lo) : 0;
+    return 2;
+}
+
 static const lg_child_def defs[] = {
     { "call_answer", call_answer }, { "values", values }, { "fail", fail },
     { "too_many", too_many },       { "chatty", chatty }, { "syscalls", syscalls },
+    { "thread_escape", thread_escape }, { "foreign_abi", foreign_abi }, { "secret", secret },
 };
 
 static const lg_lab_children children = {

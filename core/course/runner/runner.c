@@ -7,12 +7,13 @@
  *   1. the request: magic, version, sizes checked (exit 120 otherwise);
  *   2. default signal dispositions, nothing blocked; every descriptor but
  *      0-3 closed;
- *   3. limits: RLIMIT_CPU (SIGXCPU at the limit, SIGKILL a second later),
+ *   3. the lab's child.so, when the computation is one of its own (the lab's
+ *      code: trusted; a thread it starts is bound by the filter all the same);
+ *   4. limits: RLIMIT_CPU (SIGXCPU at the limit, SIGKILL a second later),
  *      RLIMIT_AS = what it has mapped now + 2 x memory_bytes, RLIMIT_FSIZE 0,
  *      RLIMIT_CORE 0, RLIMIT_NPROC 0 (the grader also watches its resident
  *      memory);
- *   4. as root (CI, Gradescope): uid and gid 65534 (nobody);
- *   5. the lab's child.so, when the computation is one of its own;
+ *   5. as root (CI, Gradescope): uid and gid 65534 (nobody);
  *   6. the system-call allowlist on every thread (exit 121 when it cannot be
  *      installed: nothing runs unfiltered);
  *   7. the computation; the student's objects are loaded when it asks for
@@ -118,6 +119,13 @@ int main(void)
         for (int fd = LG_PROC_CHAN_FD + 1; fd < 65536; fd++)
             close(fd);
 
+    /* the lab's own code first (trusted, and a thread it starts is bound by
+     * the filter all the same) */
+    char why[512] = "";
+    lg_child_fn fn = find_fn(&rq, why, sizeof why);
+    if (!fn)
+        fail(why);
+
     size_t vm = 0, rss = 0;
     rlim_t cpu = (rlim_t)ceil(rq.cpu_seconds);
     struct rlimit r = { .rlim_cur = cpu < 1 ? 1 : cpu, .rlim_max = (cpu < 1 ? 1 : cpu) + 1 };
@@ -133,10 +141,6 @@ int main(void)
     if (!out)
         fail("the sandbox could not allocate its result");
     lg_sbx_drop_root(); /* best effort: the filter below is what must hold */
-    char why[512] = "";
-    lg_child_fn fn = find_fn(&rq, why, sizeof why);
-    if (!fn)
-        fail(why);
     if (lg_runner_install_filter(why, sizeof why) != 0) {
         send_frame(LG_FRAME_FAILURE, why, strlen(why), 1);
         _exit(LG_RUNNER_NO_FILTER);
