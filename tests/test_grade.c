@@ -269,12 +269,27 @@ static const char *open_dir(const char *name, char *buf, size_t cap)
 }
 
 
+/* A submission of lab 99 with no student object, only the lab's computations
+ * in a build folder as lg_submission_build makes one (the runner sees that
+ * folder and nothing else of ours); lg_submission_free removes it. */
+static void sub99(lg_submission *s)
+{
+    memset(s, 0, sizeof *s);
+    s->lab = make_lab99();
+    snprintf(s->build_dir, sizeof s->build_dir, "/tmp/litgan-build-test-XXXXXX");
+    LG_ASSERT(mkdtemp(s->build_dir), "mkdtemp");
+    chmod(s->build_dir, 0755);
+    snprintf(s->child, sizeof s->child, "%s/.lab-child.so", s->build_dir);
+    LG_ASSERT(lg_copy_file(hostile_child(), s->child) == LG_OK, "copy the hostile lab's computations");
+    chmod(s->child, 0755);
+}
+
 /* ------------------------------------------------- the sandbox directly --- */
 
 static void test_sandbox_values(void)
 {
-    lg_submission s = { .lab = make_lab99() };
-    snprintf(s.child, sizeof s.child, "%s", hostile_child()); /* built from nothing: the lab's own */
+    lg_submission s;
+    sub99(&s);
     lg_limits lim = { 2, 5, (size_t)64 << 20 };
     double out[4] = { 0 };
     lg_child_result r;
@@ -295,10 +310,11 @@ static void test_sandbox_values(void)
 
     double t0 = lg_now();
     CU_ASSERT_EQUAL(lg_sandbox_run(&s, "chatty", NULL, 0, out, 1, &lim, &r), LG_OK);
-    CU_ASSERT(r.ok && out[0] == 42);
+    LG_ASSERT_MSG(r.ok && out[0] == 42, "chatty: %s (output %.60s)", r.why, r.output);
     CU_ASSERT(strncmp(r.output, "hello from the child\n0123456789", 31) == 0);
     CU_ASSERT_EQUAL(strlen(r.output), sizeof r.output - 1);
     LG_ASSERT_MSG(lg_now() - t0 < 2, "a chatty child took %.2f s", lg_now() - t0);
+    lg_submission_free(&s);
 }
 
 /* What the runner may and may not do: each slot is the errno of one attempt
@@ -306,21 +322,20 @@ static void test_sandbox_values(void)
  * anyone, so EPERM can only come from the filter. */
 static void test_sandbox_syscalls(void)
 {
-    char dirbuf[256];
-    const char *dir = open_dir("syscalls", dirbuf, sizeof dirbuf);
+    lg_submission s;
+    sub99(&s);
+    const char *dir = s.build_dir; /* the one folder of ours the runner sees */
     char file[4200];
     snprintf(file, sizeof file, "%s/open-me", dir);
     spit(file, "data\n");
     chmod(file, 0666);
-    lg_submission s = { .lab = make_lab99() };
-    snprintf(s.child, sizeof s.child, "%s", hostile_child()); /* built from nothing: the lab's own */
     lg_limits lim = { 2, 5, (size_t)64 << 20 };
     double out[S_COUNT];
     lg_child_result r;
     CU_ASSERT_EQUAL_FATAL(lg_sandbox_run(&s, "syscalls", dir, strlen(dir) + 1, out, S_COUNT, &lim, &r), LG_OK);
     LG_ASSERT_MSG(r.ok && r.n == S_COUNT, "child failed: %s", r.why);
     if (!r.ok) {
-        lg_rm_rf(dir);
+        lg_submission_free(&s);
         return;
     }
     static const char *const what[] = { "fork", "open for writing", "open with O_CREAT",
@@ -337,13 +352,13 @@ static void test_sandbox_syscalls(void)
     CU_ASSERT_EQUAL(out[S_CORE], 0);
     CU_ASSERT_EQUAL(out[S_NPROC], 0);
     CU_ASSERT_EQUAL(out[S_CPU], 2);
-    LG_ASSERT_MSG(getenv("LG_BUILD") && out[S_ENV] == 2,
-                  "the runner sees %g environment variables (-1: not only OPENBLAS_NUM_THREADS, LC_ALL)",
+    LG_ASSERT_MSG(getenv("LG_BUILD") && out[S_ENV] >= 2 && out[S_ENV] <= 3,
+                  "the runner sees %g environment variables (-1: not only OPENBLAS_NUM_THREADS, LC_ALL, PWD)",
                   out[S_ENV]);
     char *text = slurp(file);
     CU_ASSERT(text && !strcmp(text, "data\n"));
     free(text);
-    lg_rm_rf(dir);
+    lg_submission_free(&s);
 }
 
 /* Real attacks on the runner itself: work handed to a thread that existed
@@ -351,10 +366,9 @@ static void test_sandbox_syscalls(void)
  * (kills); the grader's environment (never passed on, not in its memory). */
 static void test_sandbox_escapes(void)
 {
-    char dirbuf[256];
-    const char *dir = open_dir("escape", dirbuf, sizeof dirbuf);
-    lg_submission s = { .lab = make_lab99() };
-    snprintf(s.child, sizeof s.child, "%s", hostile_child());
+    lg_submission s;
+    sub99(&s);
+    const char *dir = s.build_dir; /* visible to the runner: a refusal is the filter's */
     lg_limits lim = { 2, 5, (size_t)64 << 20 };
     double out[2] = { -1, -1 };
     lg_child_result r;
@@ -374,6 +388,50 @@ static void test_sandbox_escapes(void)
     unsetenv("LITGAN_TEST_SECRET");
     LG_ASSERT_MSG(r.ok && out[1] > 0 && out[0] == 0, "the grader's environment: ok %d, %g bytes scanned, found %g (%s)",
                   r.ok, out[1], out[0], r.why);
+    lg_submission_free(&s);
+}
+
+/* Under bubblewrap the runner sees only the runner, the system libraries and
+ * this submission: not the instructor's tree (a lab's hidden tests, the
+ * reference plugins of build/plugins), not a file the grader can read in /tmp.
+ * Without bubblewrap here, say so and check that the weaker mode is the one in
+ * use. */
+static void test_sandbox_view(void)
+{
+    lg_sandbox_kind kind = lg_sandbox_mode();
+    if (kind != LG_SANDBOX_BWRAP) {
+        printf("\n    the sandbox here: %s ", lg_sandbox_describe(kind));
+        CU_ASSERT_EQUAL(kind, LG_SANDBOX_WEAK);
+        return;
+    }
+    char secret[256], hidden[PATH_MAX], plugin[PATH_MAX], rel[4200];
+    const char *dir = open_dir("view", secret, sizeof secret);
+    snprintf(rel, sizeof rel, "%s/other-student.c", dir);
+    spit(rel, "double answer(double x) { return 2 * x + 1; }\n");
+    chmod(rel, 0644); /* readable by anyone: only the sandbox's view hides it */
+    snprintf(rel, sizeof rel, "%s/labs/01-minimax/grade_hidden.c", lg_source_root());
+    LG_ASSERT(realpath(rel, hidden), "the lab's hidden tests exist");
+    snprintf(rel, sizeof rel, "%s/plugins/gan.so", lg_test_build_dir());
+    LG_ASSERT(realpath(rel, plugin), "the reference plugin is built");
+    char arg[4 * PATH_MAX], *p = arg;
+    const char *paths[] = { hidden, plugin, rel, "/etc/hostname" };
+    snprintf(rel, sizeof rel, "%s/other-student.c", dir);
+    for (size_t i = 0; i < 4; i++)
+        p += sprintf(p, "%s", paths[i]) + 1;
+    *p++ = '\0';
+    lg_submission s;
+    sub99(&s);
+    lg_limits lim = { 2, 5, (size_t)64 << 20 };
+    double out[4] = { -1, -1, -1, -1 };
+    lg_child_result r;
+    CU_ASSERT_EQUAL(lg_sandbox_run(&s, "peek", arg, (size_t)(p - arg), out, 4, &lim, &r), LG_OK);
+    LG_ASSERT_MSG(r.ok && r.n == 4, "peek: %s", r.why);
+    const char *what[] = { "the lab's hidden tests", "a reference plugin", "another submission in /tmp",
+                           "/etc/hostname" };
+    for (size_t i = 0; i < 4; i++)
+        LG_ASSERT_MSG(out[i] == ENOENT, "the runner opened %s (%s): errno %g, expected ENOENT", what[i], paths[i],
+                      out[i]);
+    lg_submission_free(&s);
     lg_rm_rf(dir);
 }
 
@@ -408,7 +466,7 @@ static int count_children(void)
         int ppid = 0;
         char state;
         if (close_paren && sscanf(close_paren + 1, " %c %d", &state, &ppid) == 2 &&
-            ppid == (int)getpid())
+            ppid == (int)getpid() && state != 'Z') /* a zombie is dead: bubblewrap's, reparented here */
             n++;
     }
     if (d)
@@ -1040,6 +1098,7 @@ void lg_suite_grade(void)
                  { "sandbox: values, reasons, output", test_sandbox_values },
                  { "sandbox: system calls and limits", test_sandbox_syscalls },
                  { "sandbox: a thread from before the filter, int 0x80, the environment", test_sandbox_escapes },
+                 { "sandbox: bubblewrap shows the runner nothing of the instructor's", test_sandbox_view },
                  { "build: compile errors, missing files", test_build },
                  { "hostile lab: each misbehaviour costs its own test", test_hostile_lab },
                  { "litgan grade: options, exit status", test_cli },

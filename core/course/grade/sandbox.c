@@ -14,6 +14,8 @@
 #include "grade_impl.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -40,12 +42,94 @@ const char *lg_sbx_runner_path(void)
     return path;
 }
 
+/* Resident memory of pid and its descendants (bubblewrap, its init, the
+ * runner), as far as /proc lists children; depth-bounded. */
+static size_t tree_rss(pid_t pid, int depth)
+{
+    size_t vm = 0, rss = 0;
+    lg_sbx_statm(pid, &vm, &rss);
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    FILE *f = depth > 0 ? fopen(path, "r") : NULL;
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    for (char *p = buf, *end; *p; p = end) {
+        long child = strtol(p, &end, 10);
+        if (end == p)
+            break;
+        rss += tree_rss((pid_t)child, depth - 1);
+    }
+    return rss;
+}
+
 /* The memory watch: false once the runner has grown past its limit. */
 static bool memory_ok(pid_t pid, void *ctx)
 {
     const lg_limits *lim = ctx;
-    size_t vm = 0, rss = 0;
-    return !(lg_sbx_statm(pid, &vm, &rss) && rss > lim->memory_bytes);
+    return tree_rss(pid, 3) <= lim->memory_bytes;
+}
+
+/* ----------------------------------------------------------- bubblewrap ---
+ * The runner under bubblewrap: new user (uid 65534), PID, network, IPC, UTS
+ * and mount namespaces; read-only: /usr (with /usr/local hidden), the loader's
+ * cache and the alternatives it follows, the runner, liblitgan, and this
+ * submission's build folder (its objects, the lab's computations); a private
+ * /tmp of 64 MiB; nothing else of the machine (no source tree, no build/plugins,
+ * no installed plugins, no other submission). Where bubblewrap cannot run
+ * (missing, or user namespaces forbidden) the runner runs alone: its limits
+ * and its system-call filter still hold, but it can read what uid 65534 (or,
+ * as an ordinary user, that user) can read. LITGAN_SANDBOX=weak chooses that;
+ * =bwrap insists on bubblewrap. */
+
+static const char *const BWRAP_BASE[] = {
+    "bwrap", "--unshare-all", "--die-with-parent", "--uid", "65534", "--gid", "65534",
+    "--ro-bind", "/usr", "/usr", "--tmpfs", "/usr/local",
+    "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+    "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
+    "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
+    "--proc", "/proc", "--dev", "/dev", "--size", "67108864", "--tmpfs", "/tmp",
+};
+#define N_BASE (sizeof BWRAP_BASE / sizeof BWRAP_BASE[0])
+
+lg_sandbox_kind lg_sandbox_mode(void)
+{
+    static int mode = -1;
+    if (mode >= 0)
+        return (lg_sandbox_kind)mode;
+    const char *env = getenv("LITGAN_SANDBOX");
+    if (env && !strcmp(env, "weak"))
+        return (lg_sandbox_kind)(mode = LG_SANDBOX_WEAK);
+    char *argv[N_BASE + 3];
+    for (size_t i = 0; i < N_BASE; i++)
+        argv[i] = (char *)BWRAP_BASE[i];
+    argv[N_BASE] = "/bin/true";
+    argv[N_BASE + 1] = NULL;
+    lg_proc_spec spec = { .argv = argv, .discard = LG_PROC_OUT | LG_PROC_ERR, .timeout = 10, .what = "bwrap" };
+    lg_proc_result r;
+    int rc = lg_proc_run(&spec, &r);
+    bool ok = rc == LG_OK && lg_proc_exited_ok(&r);
+    if (rc == LG_OK)
+        lg_proc_result_free(&r);
+    mode = ok ? LG_SANDBOX_BWRAP : LG_SANDBOX_WEAK;
+    if (!ok && env && !strcmp(env, "bwrap"))
+        mode = LG_SANDBOX_NONE;
+    return (lg_sandbox_kind)mode;
+}
+
+const char *lg_sandbox_describe(lg_sandbox_kind k)
+{
+    switch (k) {
+    case LG_SANDBOX_BWRAP:
+        return "bubblewrap (namespaces, a read-only view of the runner, the system libraries and this "
+               "submission), limits, system-call allowlist";
+    case LG_SANDBOX_WEAK:
+        return "weaker: bubblewrap is missing or user namespaces are forbidden here, so student code "
+               "runs with limits and the system-call allowlist only and can read what its user can read";
+    default:
+        return "none: LITGAN_SANDBOX=bwrap, but bubblewrap cannot run here";
+    }
 }
 
 /* The request for fn on s; NULL with res->why set when it cannot be made. */
@@ -101,7 +185,42 @@ int lg_sandbox_run(const lg_submission *s, const char *fn, const void *arg, size
         return lg_seterr(LG_EIO, "%s", res->why);
     }
     chmod(workdir, 0755); /* the runner may have given up root: it still enters, never writes */
-    char *argv[] = { (char *)lg_sbx_runner_path(), NULL };
+    lg_sandbox_kind kind = lg_sandbox_mode();
+    if (kind == LG_SANDBOX_NONE) {
+        free(rq);
+        lg_rm_rf(workdir);
+        snprintf(res->why, sizeof res->why, "grader: %s", lg_sandbox_describe(kind));
+        return lg_seterr(LG_EINVAL, "%s", res->why);
+    }
+    /* liblitgan where the runner's rpath finds it: $ORIGIN/.. */
+    char lib[PATH_MAX + 32] = "";
+    char runner_real[PATH_MAX];
+    if (realpath(lg_sbx_runner_path(), runner_real)) {
+        char *slash = strrchr(runner_real, '/');
+        *slash = '\0';
+        slash = strrchr(runner_real, '/');
+        if (slash)
+            *slash = '\0';
+        snprintf(lib, sizeof lib, "%s/liblitgan.so", runner_real);
+    }
+    char *argv[N_BASE + 16];
+    size_t a = 0;
+    if (kind == LG_SANDBOX_BWRAP) {
+        for (size_t i = 0; i < N_BASE; i++)
+            argv[a++] = (char *)BWRAP_BASE[i];
+        const char *binds[] = { s->build_dir, lg_sbx_runner_path(), lib };
+        for (size_t i = 0; i < 3; i++)
+            if (binds[i][0]) {
+                argv[a++] = "--ro-bind";
+                argv[a++] = (char *)binds[i];
+                argv[a++] = (char *)binds[i];
+            }
+        argv[a++] = "--chdir";
+        argv[a++] = "/tmp";
+        argv[a++] = "--";
+    }
+    argv[a++] = (char *)lg_sbx_runner_path();
+    argv[a] = NULL;
     size_t cap = sizeof(lg_frame_head) + max * sizeof(double) + sizeof res->why;
     lg_proc_spec spec = { .argv = argv, .envp = RUNNER_ENV, .cwd = workdir, .in = rq, .n_in = n_rq,
                           .what = "the runner", .capture = LG_PROC_OUT | LG_PROC_ERR,
@@ -121,6 +240,10 @@ int lg_sandbox_run(const lg_submission *s, const char *fn, const void *arg, size
 
     /* what happened, in one line */
     int status = pr.status;
+    /* bubblewrap exits with 128 + N when the runner was killed by signal N */
+    if (kind == LG_SANDBOX_BWRAP && WIFEXITED(status) && WEXITSTATUS(status) > 128 &&
+        WEXITSTATUS(status) < 128 + NSIG)
+        status = WEXITSTATUS(status) - 128; /* as waitpid would give it */
     const struct rusage *ru = &pr.ru;
     bool mem_out = pr.stopped, killed = pr.timed_out || pr.stopped;
     char lim_s[64];

@@ -53,6 +53,8 @@ int lg_runner_install_filter(char *err, size_t n_err)
         /* what it is */
         "getpid", "gettid", "getuid", "geteuid", "getgid", "getegid", "getrusage", "uname",
         "sched_getaffinity", "sched_yield", "getrandom", "futex",
+        /* a thread's own registrations as it starts (glibc aborts without them) */
+        "rseq", "set_robust_list",
         /* its end */
         "exit", "exit_group",
     };
@@ -84,14 +86,13 @@ int lg_runner_install_filter(char *err, size_t n_err)
         rc = allow(ctx, "openat", 1, &rdonly, err, n_err);
     /* signals only to itself (abort() raises SIGABRT with tgkill(self, self)) */
     scmp_datum_t self = (scmp_datum_t)getpid();
-    struct scmp_arg_cmp self0 = SCMP_A0_32(SCMP_CMP_EQ, self), self1 = SCMP_A1_32(SCMP_CMP_EQ, self);
-    struct scmp_arg_cmp both[] = { self0, self1 };
+    struct scmp_arg_cmp self0 = SCMP_A0_32(SCMP_CMP_EQ, self);
     if (rc == 0)
         rc = allow(ctx, "kill", 1, &self0, err, n_err);
     if (rc == 0)
         rc = allow(ctx, "tkill", 1, &self0, err, n_err);
-    if (rc == 0)
-        rc = allow(ctx, "tgkill", 2, both, err, n_err);
+    if (rc == 0) /* any thread of its own (abort() in a thread raises SIGABRT at that thread) */
+        rc = allow(ctx, "tgkill", 1, &self0, err, n_err);
     /* limits may be read (getrlimit uses prlimit64), never set */
     struct scmp_arg_cmp no_new = SCMP_A2(SCMP_CMP_EQ, 0);
     if (rc == 0)
