@@ -119,6 +119,7 @@ typedef struct lg_child_result {
                                  "exited before returning a result", "Task 1.1 is not
                                  implemented yet", ... */
     char output[1024];        /* the start of what the child printed (never shown as a score) */
+    size_t maxrss;            /* the runner's largest resident set, bytes */
 } lg_child_result;
 
 /* How student code is confined here (sandbox.c): bubblewrap around the

@@ -51,6 +51,10 @@ typedef struct lg_frame_head {
     uint64_t n;
 } lg_frame_head;
 
+/* The built-in computation that does nothing: the grader measures the
+ * runner's own memory with it. */
+#define LG_NOOP_CHILD "lg_noop"
+
 /* The runner's exit statuses when it could not even start the computation
  * (the grader names them): */
 enum { LG_RUNNER_BAD_REQUEST = 120, LG_RUNNER_NO_FILTER = 121 };
