@@ -696,6 +696,58 @@ static const char *make_submissions(void)
     return root;
 }
 
+/* A submission that hangs in every test is graded within its total budget
+ * (LITGAN_GRADE_LIMITS total=3 here): the tests after that fail "not run". */
+static void leave_cunit_run(void);
+
+typedef struct hang_ctx {
+    const char *dir;
+} hang_ctx;
+
+static int hang_child(void *ctx)
+{
+    const hang_ctx *h = ctx;
+    leave_cunit_run();
+    setenv("LITGAN_GRADE_LIMITS", LIMITS ",total=3", 1);
+    char *table = NULL;
+    size_t tl;
+    FILE *f = open_memstream(&table, &tl);
+    double score = -1, max = -1, t0 = lg_now();
+    lg_grade_lab(make_lab99(), h->dir, NULL, f, &score, &max);
+    fclose(f);
+    double took = lg_now() - t0;
+    /* one point: "grader never loaded student code" runs none */
+    int rc = score == 1 && took < 8 && strstr(table, "not run: this submission used up its 3 s of computation") ? 0 : 1;
+    if (rc)
+        fprintf(stderr, "score %g, %.1f s:\n%s\n", score, took, table);
+    free(table);
+    return rc;
+}
+
+static void test_total_budget(void)
+{
+    const char *dir = lg_test_tmpdir("hang-everywhere");
+    LG_ASSERT(lg_mkdir_p(dir) == LG_OK, "mkdir");
+    char path[4200];
+    snprintf(path, sizeof path, "%s/answers.c", dir);
+    FILE *f = fopen(path, "w");
+    const char *fns[] = { "honest", "hidden", "again", "segv", "abort", "exit", "loop", "sleep",
+                          "fork", "nan", "inf", "todo", "fake_stdout", "fake_stderr", "files", "alloc" };
+    for (size_t i = 0; f && i < sizeof fns / sizeof fns[0]; i++)
+        fprintf(f, "double answer_%s(double x) { (void)x; for (;;) {} }\n", fns[i]);
+    if (f)
+        fclose(f);
+    snprintf(path, sizeof path, "%s/ctor.c", dir);
+    spit(path, "double ctor_escapes(double x) { (void)x; for (;;) {} }\n");
+    hang_ctx h = { dir };
+    char log[4200];
+    snprintf(log, sizeof log, "%s", lg_test_tmpdir("hang.log"));
+    int st = in_child(hang_child, &h, log);
+    char *text = st ? slurp(log) : NULL;
+    LG_ASSERT_MSG(st == 0, "a submission hanging everywhere:\n%.3000s", text ? text : "");
+    free(text);
+}
+
 static void test_build(void)
 {
     const char *root = make_submissions();
@@ -1100,6 +1152,7 @@ void lg_suite_grade(void)
                  { "sandbox: a thread from before the filter, int 0x80, the environment", test_sandbox_escapes },
                  { "sandbox: bubblewrap shows the runner nothing of the instructor's", test_sandbox_view },
                  { "build: compile errors, missing files", test_build },
+                 { "a submission hanging in every test: graded within its total budget", test_total_budget },
                  { "hostile lab: each misbehaviour costs its own test", test_hostile_lab },
                  { "litgan grade: options, exit status", test_cli },
                  { "litgan grade-all: CSV and JSON per submission", test_grade_all });

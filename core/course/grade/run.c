@@ -17,8 +17,10 @@
  * proc helper), which sends back the scores and the table. Either way the
  * process that runs the CUnit tests never loads a student's object.
  *
- * Limits of each child computation: lg_limits_default(), or the environment
- * variable LITGAN_GRADE_LIMITS="cpu=SECONDS,wall=SECONDS,memory=MIB" (any
+ * Limits of each computation: lg_limits_default(), and 60 s of computation
+ * for a whole submission (so one that hangs in every test is graded within
+ * about a minute: the tests after that fail "not run"); or the environment
+ * variable LITGAN_GRADE_LIMITS="cpu=S,wall=S,memory=MIB,total=S" (any
  * subset), e.g. for a slow autograder machine or for short test runs.
  */
 #include "grade_impl.h"
@@ -35,14 +37,20 @@
 #define MAX_FAILURES_SHOWN 3
 
 static const lg_submission *g_sub; /* the submission being graded */
+static double g_deadline;          /* lg_now() by which its computations must be done */
 
 const lg_submission *lg_grade_submission(void) { return g_sub; }
 
 /* ---------------------------------------------------------------- limits --- */
 
-static lg_limits grade_limits(void)
+/* Seconds of computation a submission gets in all: one that hangs in every
+ * test is graded within this (and the time of the tests themselves). */
+#define TOTAL_SECONDS 60.0
+
+static lg_limits grade_limits(double *total)
 {
     lg_limits lim = lg_limits_default();
+    *total = TOTAL_SECONDS;
     const char *env = getenv("LITGAN_GRADE_LIMITS");
     if (!env || !*env)
         return lim;
@@ -58,11 +66,13 @@ static lg_limits grade_limits(void)
             lim.wall_seconds = v;
         else if (eq && v > 0 && !strncmp(kv, "memory=", 7))
             lim.memory_bytes = (size_t)(v * 1048576.0);
+        else if (eq && v > 0 && !strncmp(kv, "total=", 6))
+            *total = v;
         else {
             static bool warned;
             if (!warned)
                 fprintf(stderr, "litgan: ignoring '%s' in LITGAN_GRADE_LIMITS (keys: cpu=S, "
-                                "wall=S, memory=MiB)\n", kv);
+                                "wall=S, memory=MiB, total=S)\n", kv);
             warned = true;
         }
     }
@@ -106,7 +116,15 @@ int lg_grade_call(const char *fn, const void *arg, size_t arg_size, double *out,
 {
     LG_ASSERT(g_sub, "lg_grade_call is for grading tests run by lg_grade_lab");
     const char *in = input && *input ? input : "(none)";
-    lg_limits lim = grade_limits();
+    double total;
+    lg_limits lim = grade_limits(&total);
+    double left = g_deadline - lg_now();
+    if (left < 0.1) {
+        record_failure("input: %s; not run: this submission used up its %g s of computation", in, total);
+        return 0;
+    }
+    lim.wall_seconds = fmin(lim.wall_seconds, floor(left * 10) / 10); /* "timed out after 1.4 s" */
+    lim.cpu_seconds = fmin(lim.cpu_seconds, ceil(left));
     lg_child_result r;
     if (lg_sandbox_run(g_sub, fn, arg, arg_size, out, n, &lim, &r) != LG_OK) {
         record_failure("input: %s; the grader could not run the code: %s", in, lg_errmsg());
@@ -271,6 +289,9 @@ static int grade_here(const lg_lab *lab, const char *subdir, const char *json_pa
         s->uiNumberOfTests++;
     }
     g_sub = &sub;
+    double total;
+    grade_limits(&total);
+    g_deadline = lg_now() + total;
     for (size_t i = 0; i < n; i++) {
         CU_ErrorCode e = CU_run_test(&suites[recs[i].task], &cts[i]);
         bool failed = CU_get_number_of_failures() > 0 || CU_get_number_of_failure_records() > 0;
