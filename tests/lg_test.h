@@ -26,6 +26,7 @@
     X(compare)       \
     X(handout)       \
     X(grade)         \
+    X(gradefiles)    \
     X(proc)          \
     X(api)           \
     X(labs)          \

@@ -14,6 +14,8 @@
  *              watch, what happened in one line
  *   child.c    the sandbox child: streams, limits, filter, the student's objects
  *   seccomp.c  the child's system-call filter
+ *   scratch.c  the build folders: made private, removed on a signal, stale
+ *              ones of dead graders cleaned
  */
 #ifndef LG_GRADE_IMPL_H
 #define LG_GRADE_IMPL_H
@@ -107,5 +109,19 @@ void lg_grade_table(FILE *f, const lg_lab *lab, const char *subdir, const lg_sub
 /* Gradescope's results.json (jansson), written atomically. */
 int lg_grade_json(const char *path, const lg_grade_rec *recs, size_t n, const lg_grade_outcome *o,
                   const char *summary, double seconds);
+
+/* ------------------------------------------------------ build folders --- */
+
+/* scratch.c: a private folder TMP/PREFIX-PID-XXXXXX (0700; handed to nobody by
+ * fchown on its descriptor when to_nobody), its path in path; removed on
+ * SIGINT, SIGTERM, SIGHUP. Its descriptor (O_DIRECTORY, close-on-exec; owned
+ * here, do not close), or -1 with lg_errmsg() set. */
+int lg_scratch_make(const char *prefix, bool to_nobody, char *path, size_t cap);
+void lg_scratch_remove(const char *path); /* through its descriptor; unregistered */
+/* The running tool's process group (0: none), killed with the folders. */
+void lg_scratch_set_tool(pid_t pgid);
+/* Remove PREFIX-PID-* folders of dead PIDs that are ours; once per process. */
+void lg_scratch_clean_stale(const char *prefix);
+#define LG_BUILD_PREFIX "litgan-build"
 
 #endif
