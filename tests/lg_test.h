@@ -27,6 +27,7 @@
     X(handout)       \
     X(grade)         \
     X(gradefiles)    \
+    X(gradeout)      \
     X(proc)          \
     X(api)           \
     X(labs)          \

@@ -450,8 +450,11 @@ int lg_submission_build(const lg_lab *lab, const char *src_dir, lg_submission *o
             return LG_EIO;
         }
         bool built = lg_proc_exited_ok(&r) && object_ok(bfd, so_name);
-        if (!built)
-            first_error(&r, err, cap);
+        if (!built) { /* the compiler quotes the student's source: sanitised here already */
+            char line[sizeof out->compile_error[i]];
+            first_error(&r, line, sizeof line);
+            lg_text_clean(err, cap, line, strlen(line), 0);
+        }
         lg_proc_result_free(&r);
         if (built)
             snprintf(out->so_path[i], sizeof out->so_path[i], "%s/%s", out->build_dir, so_name);

@@ -14,6 +14,7 @@
  *              watch, what happened in one line
  *   child.c    the sandbox child: streams, limits, filter, the student's objects
  *   seccomp.c  the child's system-call filter
+ *   text.c     the one sanitiser of student text and the one CSV cell writer
  *   scratch.c  the build folders: made private, removed on a signal, stale
  *              ones of dead graders cleaned
  */
@@ -123,5 +124,19 @@ void lg_scratch_set_tool(pid_t pgid);
 /* Remove PREFIX-PID-* folders of dead PIDs that are ours; once per process. */
 void lg_scratch_clean_stale(const char *prefix);
 #define LG_BUILD_PREFIX "litgan-build"
+
+/* ------------------------------------------------- what leaves litgan --- */
+
+/* The sanitiser (text.c): C0 and C1 controls, DEL, invisible reordering
+ * characters and invalid UTF-8 replaced (tab, CR, LF by a space; LF kept with
+ * LG_TEXT_NEWLINES), at most max bytes of text ("…" ending a cut). */
+#define LG_TEXT_MAX 1000 /* bytes of one message in any output */
+enum { LG_TEXT_NEWLINES = 1 };
+char *lg_text_sanitize(const char *s, size_t max, unsigned flags); /* caller frees */
+/* The same into dst (cap bytes with the NUL); the length written. */
+size_t lg_text_clean(char *dst, size_t cap, const char *src, size_t n, unsigned flags);
+/* One CSV cell of text: sanitised, a leading = + - @ neutralised with a
+ * quote (') as spreadsheets expect, quoted when needed (RFC 4180). */
+void lg_csv_cell(FILE *f, const char *s);
 
 #endif

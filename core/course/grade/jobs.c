@@ -4,6 +4,10 @@
  * writes OUT/NAME.json and OUT/NAME.txt and sends its numbers back; then
  * OUT/grades.csv (one row per submission), written atomically. As many jobs
  * run side by side as asked for: no fixed table of them.
+ *
+ * A submission's name is the student's choice: it goes through the sanitiser
+ * in the progress lines and through the CSV cell writer (text.c) in
+ * grades.csv, where only litgan's own numbers are written as they are.
  */
 #include "grade_impl.h"
 
@@ -14,6 +18,7 @@
 
 typedef struct sub_job {
     char name[256];
+    char shown[800];          /* the name, sanitised, for the progress lines */
     const lg_lab *lab;
     const char *dir, *out;
     lg_proc *proc;
@@ -66,21 +71,6 @@ static void end_job(sub_job *j)
     lg_proc_result_free(&r);
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-}
-
 static int write_csv(const char *path, const lg_lab *lab, const sub_job *subs, size_t n)
 {
     lg_atomic a;
@@ -93,11 +83,11 @@ static int write_csv(const char *path, const lg_lab *lab, const sub_job *subs, s
         char col[64];
         snprintf(col, sizeof col, "Task %s", lab->tasks[k].number);
         fputc(',', f);
-        csv_field(f, col);
+        lg_csv_cell(f, col);
     }
     fputc('\n', f);
     for (size_t i = 0; i < n; i++) {
-        csv_field(f, subs[i].name);
+        lg_csv_cell(f, subs[i].name); /* the numbers are litgan's: never negative, never text */
         if (subs[i].graded) {
             fprintf(f, ",%.10g,%.10g", subs[i].o.score, subs[i].o.max);
             for (size_t k = 0; k < lab->n_tasks; k++)
@@ -140,13 +130,16 @@ int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *op
         if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
         if (strlen(name) >= sizeof subs->name) {
+            char *shown = lg_text_sanitize(path, LG_TEXT_MAX, 0);
             fprintf(log, "litgan grade-all: skipping %s: a name of more than %zu bytes\n",
-                    path, sizeof subs->name - 1);
+                    shown, sizeof subs->name - 1);
+            free(shown);
             continue;
         }
         subs = lg_xrealloc(subs, (n + 1) * sizeof *subs);
         memset(&subs[n], 0, sizeof subs[n]);
         snprintf(subs[n].name, sizeof subs[n].name, "%s", name);
+        lg_text_clean(subs[n].shown, sizeof subs[n].shown, name, strlen(name), 0);
         subs[n].lab = lab;
         subs[n].dir = dir;
         subs[n].out = out;
@@ -177,8 +170,10 @@ int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *op
             if (start_job(j) != LG_OK) {
                 lg_outcome_init(&j->o, lab->n_tasks);
                 lg_outcome_error(&j->o, LG_EIO, lg_errmsg());
+                char *err = lg_text_sanitize(j->o.err, LG_TEXT_MAX, 0);
                 fprintf(log, "%sgrade-all: [%zu/%zu] %s: not graded: %s\n", tty ? "\r\033[K" : "",
-                        ++finished, n, j->name, j->o.err);
+                        ++finished, n, j->shown, err);
+                free(err);
                 failed_to_grade++;
                 continue;
             }
@@ -199,13 +194,14 @@ int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *op
             if (tty)
                 fprintf(log, "\r\033[K");
             if (j->graded) {
-                fprintf(log, "grade-all: [%zu/%zu] %s: %s / %s%s", finished, n, j->name,
+                fprintf(log, "grade-all: [%zu/%zu] %s: %s / %s%s", finished, n, j->shown,
                         lg_grade_pts(a, sizeof a, j->o.score), lg_grade_pts(b, sizeof b, j->o.max),
                         tty ? "" : "\n");
             } else {
                 failed_to_grade++;
-                fprintf(log, "grade-all: [%zu/%zu] %s: not graded: %s\n", finished, n,
-                        j->name, j->o.err);
+                char *err = lg_text_sanitize(j->o.err, LG_TEXT_MAX, 0);
+                fprintf(log, "grade-all: [%zu/%zu] %s: not graded: %s\n", finished, n, j->shown, err);
+                free(err);
             }
         }
     }
