@@ -6,7 +6,10 @@
  * carriage return, C1 bytes, invalid UTF-8 and an RLO, and a student whose
  * folder's name does: the terminal table, NAME.txt, results.json, grades.csv
  * and grade-all's progress hold none of it raw, and only one line begins
- * with Total; folder names that spreadsheets would run as formulas.
+ * with Total; folder names that spreadsheets would run as formulas; the
+ * grader's records (version, a CRC-32 of the tests computed here, compiler,
+ * BLAS); owner-only modes; `grade-all --only NAME` leaving the others' files
+ * byte for byte.
  */
 #include "gradefiles.h"
 
@@ -19,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <jansson.h>
+#include <zlib.h>
 
 #define EVIL_COMPILE "EVILMARK-C \x1b[2J\x1b[31m Total 18.0 / 18.0 \xc2\x9b\x9b\xff\xfe\xe2\x80\xae end"
 
@@ -252,6 +256,255 @@ static void test_csv_injection(void)
     free(csv);
 }
 
+/* ------------------------------------------------------------- records --- */
+
+/* CRC-32 of a file's bytes, continuing crc. */
+static uLong crc_file(uLong crc, const char *path)
+{
+    size_t n = 0;
+    char *bytes = gf_slurp(path, &n);
+    CU_ASSERT(bytes != NULL);
+    crc = crc32(crc, (const Bytef *)(bytes ? bytes : ""), (uInt)n);
+    free(bytes);
+    return crc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The records in results.json and grades.csv: the version, a CRC-32 of lab
+ * 01's test objects (hidden.so, lab.so) and test table computed here, the
+ * compiler's first line, the BLAS. */
+static void test_records(void)
+{
+    const char *dir = gf_path("records/alice");
+    gf_put_ref(dir, "gan.c");
+    gf_put_ref(dir, "optimal.c");
+    const char *outdir = gf_path("records-grades");
+    const char *args[] = { "grade-all", "01", gf_path("records"), "--out", outdir, NULL };
+    char *out = NULL;
+    int st = gf_litgan(args, 60, &out);
+    LG_ASSERT_MSG(st == 0, "grade-all: %d: %.400s", st, out ? out : "");
+    free(out);
+
+    /* the expected CRC: the objects' bytes in the order of their paths, then
+     * the tests' lines (task, name, points, visibility) sorted */
+    const lg_lab *lab = lg_lab_find("01");
+    CU_ASSERT_FATAL(lab != NULL);
+    char obj[4200];
+    uLong crc = crc32(0L, Z_NULL, 0);
+    snprintf(obj, sizeof obj, "%s/01-minimax/hidden.so", lg_lab_object_dir());
+    crc = crc_file(crc, obj);
+    snprintf(obj, sizeof obj, "%s/01-minimax/lab.so", lg_lab_object_dir());
+    crc = crc_file(crc, obj);
+    size_t n = 0;
+    const lg_grade_test *tests = lg_lab_tests(lab, &n);
+    char **lines = lg_xcalloc(n, sizeof *lines);
+    for (size_t i = 0; i < n; i++) {
+        char line[1024];
+        snprintf(line, sizeof line, "%s\t%s\t%.17g\t%s\n", tests[i].task, tests[i].name, tests[i].points,
+                 tests[i].visibility == LG_HIDDEN ? "hidden" : "visible");
+        lines[i] = lg_xstrdup(line);
+    }
+    qsort(lines, n, sizeof *lines, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        crc = crc32(crc, (const Bytef *)lines[i], (uInt)strlen(lines[i]));
+        free(lines[i]);
+    }
+    free(lines);
+    char want_crc[16];
+    snprintf(want_crc, sizeof want_crc, "%08lx", (unsigned long)crc);
+    char cc[512];
+    CU_ASSERT_FATAL(lg_test_run_capture("cc --version 2>/dev/null", cc, sizeof cc) == 0);
+    cc[strcspn(cc, "\n")] = '\0';
+
+    char path[4400];
+    snprintf(path, sizeof path, "%s/alice.json", outdir);
+    json_error_t e;
+    json_t *doc = json_load_file(path, 0, &e);
+    CU_ASSERT_FATAL(doc != NULL);
+    json_t *rec = json_object_get(json_object_get(doc, "extra_data"), "litgan");
+    const char *v = json_string_value(json_object_get(rec, "version"));
+    const char *c = json_string_value(json_object_get(rec, "tests_crc32"));
+    const char *of = json_string_value(json_object_get(rec, "tests_crc32_of"));
+    const char *comp = json_string_value(json_object_get(rec, "compiler"));
+    const char *blas = json_string_value(json_object_get(rec, "blas"));
+    LG_ASSERT_MSG(v && !strcmp(v, lg_version()), "version %s", v ? v : "(none)");
+    LG_ASSERT_MSG(c && !strcmp(c, want_crc), "tests_crc32 %s, want %s", c ? c : "(none)", want_crc);
+    LG_ASSERT_MSG(of && !strcmp(of, "hidden.so+lab.so"), "tests_crc32_of %s", of ? of : "(none)");
+    LG_ASSERT_MSG(comp && !strcmp(comp, cc), "compiler [%s], want [%s]", comp ? comp : "", cc);
+    LG_ASSERT_MSG(blas && *blas && strcmp(blas, "unknown") != 0, "blas %s", blas ? blas : "(none)");
+    /* the same four in the CSV: its last columns */
+    snprintf(path, sizeof path, "%s/grades.csv", outdir);
+    char *csv = gf_slurp(path, NULL);
+    char row[2048];
+    snprintf(row, sizeof row, "\nalice,18,18,4,4,4,6,%s,%s,", v ? v : "", c ? c : "");
+    CU_ASSERT(csv && strstr(csv, "submission,score,max_score,Task 1.1,Task 1.2,Task 1.3,Task 1.4,"
+                                 "litgan_version,tests_crc32,compiler,blas\n"));
+    LG_ASSERT_MSG(csv && strstr(csv, row) && strstr(csv, comp ? comp : "?") && strstr(csv, blas ? blas : "?"),
+                  "grades.csv:\n%s", csv ? csv : "");
+    free(csv);
+    json_decref(doc);
+}
+
+/* Grade files are their owner's: 0600 files, a 0700 folder when litgan made
+ * it; a results.json replacing a 0644 file, or written under umask 0, too. */
+static void test_modes(void)
+{
+    const char *outdir = gf_path("records-grades"); /* made by litgan in test_records */
+    CU_ASSERT_EQUAL(gf_mode_of(outdir), 0700);
+    lg_strvec names = { 0 };
+    lg_dir_list(outdir, &names);
+    CU_ASSERT(names.n >= 3);
+    for (size_t i = 0; i < names.n; i++) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", outdir, names.w[i]);
+        LG_ASSERT_MSG(gf_mode_of(path) == 0600, "%s: mode %o", names.w[i], (unsigned)gf_mode_of(path));
+    }
+    lg_strvec_free(&names);
+    const char *json = gf_path("public.json");
+    gf_put_str(gf_tmp(), "public.json", "{}\n");
+    CU_ASSERT_FATAL(chmod(json, 0644) == 0);
+    const char *args[] = { "grade", "01", "--submission", gf_path("records/alice"), "--json", json, NULL };
+    int st = gf_litgan(args, 60, NULL);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_EQUAL(gf_mode_of(json), 0600);
+    mode_t old = umask(0); /* inherited by the grader */
+    const char *fresh = gf_path("fresh.json");
+    const char *args2[] = { "grade", "01", "--submission", gf_path("records/alice"), "--json", fresh, NULL };
+    st = gf_litgan(args2, 60, NULL);
+    umask(old);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_EQUAL(gf_mode_of(fresh), 0600);
+}
+
+/* ---------------------------------------------------------- --only NAME --- */
+
+typedef struct snap {
+    char *bytes;
+    size_t n;
+    struct stat st;
+} snap;
+
+static snap take(const char *dir, const char *name)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snap s = { 0 };
+    s.bytes = gf_slurp(path, &s.n);
+    stat(path, &s.st);
+    return s;
+}
+
+static bool unchanged(const snap *a, const char *dir, const char *name)
+{
+    snap b = take(dir, name);
+    bool same = a->bytes && b.bytes && a->n == b.n && !memcmp(a->bytes, b.bytes, a->n) &&
+                a->st.st_ino == b.st.st_ino && a->st.st_mtim.tv_sec == b.st.st_mtim.tv_sec &&
+                a->st.st_mtim.tv_nsec == b.st.st_mtim.tv_nsec;
+    free(b.bytes);
+    return same;
+}
+
+/* The line of grades.csv that starts with head, newline included (caller frees). */
+static char *csv_line(const char *csv, const char *head)
+{
+    char want[300];
+    snprintf(want, sizeof want, "\n%s", head);
+    const char *l = csv ? strstr(csv, want) : NULL;
+    if (!l)
+        return NULL;
+    l++;
+    size_t len = strcspn(l, "\n") + 1;
+    char *out = lg_xmalloc(len + 1);
+    memcpy(out, l, len);
+    out[len] = '\0';
+    return out;
+}
+
+static void test_only(void)
+{
+    const char *cls = gf_path("only"), *outdir = gf_path("only-grades");
+    char d[4400];
+    const char *full[] = { "alice", "carol" };
+    for (int i = 0; i < 2; i++) {
+        snprintf(d, sizeof d, "%s/%s", cls, full[i]);
+        gf_put_ref(d, "gan.c");
+        gf_put_ref(d, "optimal.c");
+    }
+    snprintf(d, sizeof d, "%s/bob", cls);
+    gf_put_ref(d, "gan.c"); /* no optimal.c yet: 8 points */
+    const char *args[] = { "grade-all", "01", cls, "--out", outdir, "-j", "2", NULL };
+    char *out = NULL;
+    int st = gf_litgan(args, 60, &out);
+    LG_ASSERT_MSG(st == 0, "grade-all: %d: %.400s", st, out ? out : "");
+    free(out);
+    snap keep[4] = { take(outdir, "alice.json"), take(outdir, "alice.txt"), take(outdir, "carol.json"),
+                     take(outdir, "carol.txt") };
+    const char *kept[4] = { "alice.json", "alice.txt", "carol.json", "carol.txt" };
+    snap csv0 = take(outdir, "grades.csv");
+    char *alice_row = csv_line(csv0.bytes, "alice,"), *carol_row = csv_line(csv0.bytes, "carol,");
+    CU_ASSERT_FATAL(alice_row && carol_row);
+    CU_ASSERT(csv0.bytes && strstr(csv0.bytes, "\nbob,8,18,4,4,0,0,"));
+
+    /* bob hands in optimal.c; a regrade of bob alone */
+    gf_put_ref(d, "optimal.c");
+    const char *args2[] = { "grade-all", "01", cls, "--out", outdir, "--only", "bob", NULL };
+    st = gf_litgan(args2, 60, &out);
+    LG_ASSERT_MSG(st == 0 && out && strstr(out, "[1/1] bob: 18.0 / 18.0"), "--only: %d: %.400s", st,
+                  out ? out : "");
+    free(out);
+    for (int i = 0; i < 4; i++)
+        LG_ASSERT_MSG(unchanged(&keep[i], outdir, kept[i]), "%s changed", kept[i]);
+    snap csv1 = take(outdir, "grades.csv");
+    char *head0 = csv0.bytes ? lg_xstrdup(csv0.bytes) : NULL;
+    if (head0)
+        head0[strcspn(head0, "\n")] = '\0';
+    LG_ASSERT_MSG(csv1.bytes && head0 && !strncmp(csv1.bytes, head0, strlen(head0)) &&
+                      strstr(csv1.bytes, alice_row) && strstr(csv1.bytes, carol_row) &&
+                      strstr(csv1.bytes, "\nbob,18,18,4,4,4,6,") && !strstr(csv1.bytes, "\nbob,8,"),
+                  "grades.csv after --only bob:\n%s", csv1.bytes ? csv1.bytes : "");
+    CU_ASSERT_EQUAL(gf_mode_of(gf_path("only-grades/grades.csv")), 0600);
+    /* a new folder: its row is added in name order, the others kept */
+    snprintf(d, sizeof d, "%s/ben", cls);
+    gf_put_ref(d, "gan.c");
+    const char *args3[] = { "grade-all", "01", cls, "--out", outdir, "--only", "ben", NULL };
+    st = gf_litgan(args3, 60, NULL);
+    CU_ASSERT_EQUAL(st, 0);
+    snap csv2 = take(outdir, "grades.csv");
+    const char *a = csv2.bytes ? strstr(csv2.bytes, "\nalice,") : NULL, *b = csv2.bytes ? strstr(csv2.bytes, "\nben,8,18,") : NULL,
+               *c = csv2.bytes ? strstr(csv2.bytes, "\nbob,18,") : NULL;
+    LG_ASSERT_MSG(a && b && c && a < b && b < c && strstr(csv2.bytes, carol_row), "grades.csv after --only ben:\n%s",
+                  csv2.bytes ? csv2.bytes : "");
+    for (int i = 0; i < 4; i++)
+        LG_ASSERT_MSG(unchanged(&keep[i], outdir, kept[i]), "%s changed", kept[i]);
+
+    /* what --only refuses: one line, exit 2, nothing written */
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "grade-all 01 '%s' --out '%s' --only nobody", cls, outdir);
+    lg_test_cli_expect(cmd, 2, "no submission folder 'nobody' in", true);
+    snprintf(cmd, sizeof cmd, "grade-all 01 '%s' --out '%s' --only ../only", cls, outdir);
+    lg_test_cli_expect(cmd, 2, "--only takes the name of a submission folder", true);
+    const char *other = gf_path("only-other");
+    gf_put_str(other, "grades.csv", "submission,score,max_score,Task 2.1\nalice,1,1,1\n");
+    snprintf(cmd, sizeof cmd, "grade-all 01 '%s' --out '%s' --only bob", cls, other);
+    lg_test_cli_expect(cmd, 2, "has other columns than this grader writes", true);
+    char p[4400];
+    snprintf(p, sizeof p, "%s/bob.json", other);
+    CU_ASSERT(access(p, F_OK) != 0);
+    CU_ASSERT(unchanged(&csv2, outdir, "grades.csv"));
+    for (int i = 0; i < 4; i++)
+        free(keep[i].bytes);
+    free(csv0.bytes);
+    free(csv1.bytes);
+    free(csv2.bytes);
+    free(head0);
+    free(alice_row);
+    free(carol_row);
+}
+
 static void test_nothing_left(void) { gf_cleanup(); }
 
 void lg_suite_gradeout(void)
@@ -261,5 +514,8 @@ void lg_suite_gradeout(void)
                  { "CSV cells: formulas neutralised, quoting", test_csv_cells },
                  { "escapes and forged totals sanitised everywhere", test_sanitised_outputs },
                  { "CSV injection by folder names", test_csv_injection },
+                 { "records: version, tests CRC, compiler, BLAS", test_records },
+                 { "grade files readable by their owner only", test_modes },
+                 { "grade-all --only NAME", test_only },
                  { "nothing left behind", test_nothing_left });
 }

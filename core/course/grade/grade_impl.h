@@ -15,6 +15,8 @@
  *   child.c    the sandbox child: streams, limits, filter, the student's objects
  *   seccomp.c  the child's system-call filter
  *   text.c     the one sanitiser of student text and the one CSV cell writer
+ *   records.c  what a grade file records about its grader (version, tests,
+ *              compiler, BLAS)
  *   scratch.c  the build folders: made private, removed on a signal, stale
  *              ones of dead graders cleaned
  */
@@ -138,5 +140,23 @@ size_t lg_text_clean(char *dst, size_t cap, const char *src, size_t n, unsigned 
 /* One CSV cell of text: sanitised, a leading = + - @ neutralised with a
  * quote (') as spreadsheets expect, quoted when needed (RFC 4180). */
 void lg_csv_cell(FILE *f, const char *s);
+
+/* What a grade file records about its grader (records.c). */
+typedef struct lg_grade_records {
+    char version[32];         /* lg_version() */
+    char tests_crc32[16];     /* 8 hex digits */
+    char tests_of[256];       /* what the CRC covers: "lab.so+hidden.so" and the test table */
+    char compiler[256];       /* `cc --version`, first line */
+    char blas[256];           /* openblas_get_config(), or "unknown" */
+} lg_grade_records;
+/* Of the given tests (the lab's, in any order) / of the lab's tests. */
+void lg_grade_records_get(const lg_grade_test *const *tests, size_t n, lg_grade_records *r);
+void lg_grade_records_of_lab(const lg_lab *lab, lg_grade_records *r);
+/* Ask the compiler and the BLAS now (before forking jobs that would each ask). */
+void lg_grade_records_warm(void);
+/* A grade file (results.json, NAME.txt, grades.csv): the atomic write, the
+ * new file readable by its owner only (0600) whatever the umask or the mode of
+ * the file it replaces (report.c). */
+int lg_grade_file_open(lg_atomic *a, const char *path);
 
 #endif

@@ -5,9 +5,11 @@
  *
  * results.json follows Gradescope's autograder schema: score, max_score,
  * output, execution_time, tests[] with name, number, score, max_score, status
- * ("passed" / "failed"), output and visibility ("visible" / "hidden"). It is
- * built with jansson and written with the one atomic write (lg_atomic_*), so it
- * is never seen half written and a --json naming /dev/null writes through it.
+ * ("passed" / "failed"), output and visibility ("visible" / "hidden"), and
+ * extra_data.litgan with the grader's records (records.c). It is built with
+ * jansson and written with the one atomic write (lg_atomic_*), readable by its
+ * owner only, so it is never seen half written and a --json naming /dev/null
+ * writes through it.
  * Every text that can carry a student's bytes - failure messages, compiler
  * lines, the submission's path - goes through the sanitiser (text.c) on its
  * way out, here and in the JSON: no control character, no invalid UTF-8, at
@@ -19,6 +21,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *lg_grade_pts(char *buf, size_t cap, double v)
 {
@@ -103,6 +106,29 @@ static json_t *jstudent(const char *s, size_t max, unsigned flags)
     return v;
 }
 
+int lg_grade_file_open(lg_atomic *a, const char *path)
+{
+    int rc = lg_atomic_open(a, path);
+    if (rc == LG_OK && !a->direct && fchmod(fileno(a->f), 0600) != 0) {
+        lg_atomic_abort(a);
+        rc = lg_seterr(LG_EIO, "cannot write %s: cannot make it private", path);
+    }
+    return rc;
+}
+
+static json_t *records_json(const lg_grade_rec *recs, size_t n)
+{
+    const lg_grade_test **tests = lg_xcalloc(n ? n : 1, sizeof *tests);
+    for (size_t i = 0; i < n; i++)
+        tests[i] = recs[i].t;
+    lg_grade_records r;
+    lg_grade_records_get(tests, n, &r);
+    free(tests);
+    return json_pack("{s:{s:s, s:s, s:s, s:s, s:s}}", "litgan", "version", r.version, "tests_crc32",
+                     r.tests_crc32, "tests_crc32_of", r.tests_of, "compiler", r.compiler, "blas",
+                     r.blas);
+}
+
 int lg_grade_json(const char *path, const lg_grade_rec *recs, size_t n, const lg_grade_outcome *o,
                   const char *summary, double seconds)
 {
@@ -121,15 +147,16 @@ int lg_grade_json(const char *path, const lg_grade_rec *recs, size_t n, const lg
     }
     /* the summary: litgan's first line, then the compile errors' (each
      * sanitised when the table made them); a few messages' worth at most */
-    json_t *doc = json_pack("{s:f, s:f, s:o, s:f, s:o}", "score", o->score, "max_score", o->max,
+    json_t *doc = json_pack("{s:f, s:f, s:o, s:f, s:o, s:o}", "score", o->score, "max_score", o->max,
                             "output", jstudent(summary, 8 * LG_TEXT_MAX, LG_TEXT_NEWLINES),
-                            "execution_time", round(seconds * 1000) / 1000, "tests", tests);
+                            "execution_time", round(seconds * 1000) / 1000, "tests", tests,
+                            "extra_data", records_json(recs, n));
     if (!doc || json_array_size(tests) != n) {
         json_decref(doc);
         return lg_seterr(LG_EIO, "cannot write %s: results.json could not be built", path);
     }
     lg_atomic a;
-    int rc = lg_atomic_open(&a, path);
+    int rc = lg_grade_file_open(&a, path);
     if (rc == LG_OK) {
         if (json_dumpf(doc, a.f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) != 0 ||
             fputc('\n', a.f) == EOF) {
