@@ -134,7 +134,7 @@ $(BUILD)/tests/plugins/%.so: tests/plugins/%.c core/include/litgan.h core/includ
 # lab objects and the source tree through links beside them, as the libraries do.
 TEST_LINKS := $(BUILD)/tests/litgan/plugins $(BUILD)/tests/litgan/labs $(BUILD)/tests/litgan/home \
               $(BUILD)/tests/litgan/litgan-runner
-$(BUILD)/tests/run_tests: $(TEST_SRC) tests/lg_test.h $(ENGINE_OBJ) $(COURSE_OBJ) | $(TEST_LINKS)
+$(BUILD)/tests/run_tests: $(TEST_SRC) $(wildcard tests/*.h) $(ENGINE_OBJ) $(COURSE_OBJ) | $(TEST_LINKS)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(TEST_CFLAGS) -Itests -rdynamic -o $@ $(TEST_SRC) $(ENGINE_OBJ) $(COURSE_OBJ) $(LIBS) $(shell pkg-config --libs cunit)
 $(BUILD)/tests/litgan/plugins:

@@ -26,6 +26,8 @@
     X(compare)       \
     X(handout)       \
     X(grade)         \
+    X(gradefiles)    \
+    X(gradeout)      \
     X(proc)          \
     X(api)           \
     X(labs)          \

@@ -956,6 +956,19 @@ static void test_grade_all(void)
     char path[4200];
     snprintf(path, sizeof path, "%s/grades.csv", out);
     char *csv = slurp(path);
+    if (csv) { /* the lab's 9 columns; the grader's records after them are test_gradeout.c's */
+        char *w = csv;
+        int cells = 0;
+        for (const char *r = csv; *r; r++) {
+            if (*r == '\n')
+                cells = 0;
+            else if (*r == ',' && ++cells >= 9)
+                continue;
+            if (cells < 9 || *r == '\n')
+                *w++ = *r;
+        }
+        *w = '\0';
+    }
     /* by hand: full passes everything; wrong, broken and empty keep only the
      * grader's own check (1 pt) */
     const char *want =

@@ -1,6 +1,6 @@
 /*
  * cmd_grade.c - `litgan grade NN [--submission DIR] [--json FILE]` and
- * `litgan grade-all NN DIR [-j N] [--out OUTDIR]`: their arguments, then
+ * `litgan grade-all NN DIR [-j N] [--out OUTDIR] [--only NAME]`: their arguments, then
  * lg_grade_lab / lg_grade_all (core/course/grade/). Exit status: grade 0 when
  * every test passed, 1 when a test failed; grade-all 0 when every submission
  * was graded (whatever its score), 1 when one could not be graded; both 2 on a
@@ -23,7 +23,15 @@ static const char grade_help[] =
     "no new processes); a crash, a hang or a NaN costs only that test's points.\n"
     "\n"
     "Prints a table per task with, for each failed test, the input, the expected and\n"
-    "the actual value and a hint. --json FILE also writes Gradescope's results.json.\n"
+    "the actual value and a hint. --json FILE also writes Gradescope's results.json\n"
+    "(readable by its owner only; extra_data.litgan records the grader: version, a\n"
+    "CRC-32 of the lab's tests, compiler, BLAS).\n"
+    "\n"
+    "Each student file is read once, as a regular file of at most 1 MiB: a symbolic\n"
+    "link, a FIFO or a folder in its place is refused with one line. Everything the\n"
+    "student's code or compiler prints reaches the table and the JSON sanitised (no\n"
+    "control characters, valid UTF-8, 1000 bytes a message at most).\n"
+    "\n"
     "Exit status: 0 when every test passed, 1 when a test failed, 2 on a usage or\n"
     "grader error.\n"
     "\n"
@@ -76,21 +84,30 @@ int lg_cmd_grade(int argc, char **argv)
 /* ------------------------------------------------------ litgan grade-all --- */
 
 static const char grade_all_help[] =
-    "usage: litgan grade-all NN DIR [-j N] [--out OUTDIR]\n"
+    "usage: litgan grade-all NN DIR [-j N] [--out OUTDIR] [--only NAME]\n"
     "\n"
     "Grades every folder in DIR as a submission of lab NN (as litgan grade NN\n"
     "--submission DIR/NAME), N at a time (default: the number of CPUs). Writes, in\n"
     "OUTDIR (default grades-NN-name): NAME.json (Gradescope results) and NAME.txt (the\n"
     "table) per submission, and grades.csv with one row per submission: submission,\n"
-    "score, max_score, then one column per task.\n"
+    "score, max_score, one column per task, then what graded it: litgan_version,\n"
+    "tests_crc32 (a CRC-32 of the lab's test objects and test table), compiler and\n"
+    "blas (results.json has the same under extra_data.litgan). The files are readable\n"
+    "by their owner only (0600); OUTDIR, when made here, too (0700).\n"
+    "\n"
+    "  --only NAME  regrade the one folder DIR/NAME: its NAME.json and NAME.txt are\n"
+    "               replaced and its row of grades.csv (added if missing); the other\n"
+    "               files and rows stay as they were\n"
+    "\n"
     "Exit status: 0 when every submission was graded (whatever its score), 1 when\n"
     "one could not be graded, 2 on a usage or grader error.\n";
 
-enum { OPT_OUT = 256 };
+enum { OPT_OUT = 256, OPT_ONLY };
 
 int lg_cmd_grade_all(int argc, char **argv)
 {
     static const struct option options[] = { { "out", required_argument, 0, OPT_OUT },
+                                              { "only", required_argument, 0, OPT_ONLY },
                                               { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
     lg_grade_all_opts o = { 0 };
     int ch;
@@ -100,6 +117,7 @@ int lg_cmd_grade_all(int argc, char **argv)
         switch (ch) {
         case 'h': fputs(grade_all_help, stdout); return LG_EXIT_OK;
         case OPT_OUT: o.out = optarg; break;
+        case OPT_ONLY: o.only = optarg; break;
         case 'j': {
             char *end;
             o.jobs = strtol(optarg, &end, 10);

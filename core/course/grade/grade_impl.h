@@ -14,6 +14,11 @@
  *              request, the memory watch, what happened in one line
  *   sbx.c      what the grader and the runner share (/proc, limits, root)
  *   wire.h     the request to the runner and its result frame
+ *   text.c     the one sanitiser of student text and the one CSV cell writer
+ *   records.c  what a grade file records about its grader (version, tests,
+ *              compiler, BLAS)
+ *   scratch.c  the build folders: made private, removed on a signal, stale
+ *              ones of dead graders cleaned
  * The runner itself (the process that runs student code) is core/course/runner/.
  */
 #ifndef LG_GRADE_IMPL_H
@@ -88,5 +93,51 @@ void lg_grade_table(FILE *f, const lg_lab *lab, const char *subdir, const lg_sub
 /* Gradescope's results.json (jansson), written atomically. */
 int lg_grade_json(const char *path, const lg_grade_rec *recs, size_t n, const lg_grade_outcome *o,
                   const char *summary, double seconds);
+
+/* ------------------------------------------------------ build folders --- */
+
+/* scratch.c: a private folder TMP/PREFIX-PID-XXXXXX (0700; handed to nobody by
+ * fchown on its descriptor when to_nobody), its path in path; removed on
+ * SIGINT, SIGTERM, SIGHUP. Its descriptor (O_DIRECTORY, close-on-exec; owned
+ * here, do not close), or -1 with lg_errmsg() set. */
+int lg_scratch_make(const char *prefix, bool to_nobody, char *path, size_t cap);
+void lg_scratch_remove(const char *path); /* through its descriptor; unregistered */
+/* The running tool's process group (0: none), killed with the folders. */
+void lg_scratch_set_tool(pid_t pgid);
+/* Remove PREFIX-PID-* folders of dead PIDs that are ours; once per process. */
+void lg_scratch_clean_stale(const char *prefix);
+#define LG_BUILD_PREFIX "litgan-build"
+
+/* ------------------------------------------------- what leaves litgan --- */
+
+/* The sanitiser (text.c): C0 and C1 controls, DEL, invisible reordering
+ * characters and invalid UTF-8 replaced (tab, CR, LF by a space; LF kept with
+ * LG_TEXT_NEWLINES), at most max bytes of text ("…" ending a cut). */
+#define LG_TEXT_MAX 1000 /* bytes of one message in any output */
+enum { LG_TEXT_NEWLINES = 1 };
+char *lg_text_sanitize(const char *s, size_t max, unsigned flags); /* caller frees */
+/* The same into dst (cap bytes with the NUL); the length written. */
+size_t lg_text_clean(char *dst, size_t cap, const char *src, size_t n, unsigned flags);
+/* One CSV cell of text: sanitised, a leading = + - @ neutralised with a
+ * quote (') as spreadsheets expect, quoted when needed (RFC 4180). */
+void lg_csv_cell(FILE *f, const char *s);
+
+/* What a grade file records about its grader (records.c). */
+typedef struct lg_grade_records {
+    char version[32];         /* lg_version() */
+    char tests_crc32[16];     /* 8 hex digits */
+    char tests_of[256];       /* what the CRC covers: "lab.so+hidden.so" and the test table */
+    char compiler[256];       /* `cc --version`, first line */
+    char blas[256];           /* openblas_get_config(), or "unknown" */
+} lg_grade_records;
+/* Of the given tests (the lab's, in any order) / of the lab's tests. */
+void lg_grade_records_get(const lg_grade_test *const *tests, size_t n, lg_grade_records *r);
+void lg_grade_records_of_lab(const lg_lab *lab, lg_grade_records *r);
+/* Ask the compiler and the BLAS now (before forking jobs that would each ask). */
+void lg_grade_records_warm(void);
+/* A grade file (results.json, NAME.txt, grades.csv): the atomic write, the
+ * new file readable by its owner only (0600) whatever the umask or the mode of
+ * the file it replaces (report.c). */
+int lg_grade_file_open(lg_atomic *a, const char *path);
 
 #endif

@@ -5,11 +5,15 @@
  *
  * results.json follows Gradescope's autograder schema: score, max_score,
  * output, execution_time, tests[] with name, number, score, max_score, status
- * ("passed" / "failed"), output and visibility ("visible" / "hidden"). It is
- * built with jansson and written with the one atomic write (lg_atomic_*), so it
- * is never seen half written and a --json naming /dev/null writes through it.
- * Messages can carry bytes a student's code printed: invalid UTF-8 becomes
- * U+FFFD before it reaches jansson (which takes valid UTF-8 only).
+ * ("passed" / "failed"), output and visibility ("visible" / "hidden"), and
+ * extra_data.litgan with the grader's records (records.c). It is built with
+ * jansson and written with the one atomic write (lg_atomic_*), readable by its
+ * owner only, so it is never seen half written and a --json naming /dev/null
+ * writes through it.
+ * Every text that can carry a student's bytes - failure messages, compiler
+ * lines, the submission's path - goes through the sanitiser (text.c) on its
+ * way out, here and in the JSON: no control character, no invalid UTF-8, at
+ * most LG_TEXT_MAX bytes a message.
  */
 #include "grade_impl.h"
 
@@ -17,6 +21,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *lg_grade_pts(char *buf, size_t cap, double v)
 {
@@ -36,20 +41,23 @@ void lg_grade_table(FILE *f, const lg_lab *lab, const char *subdir, const lg_sub
                                  lab->number, lab->title, lg_grade_pts(a, sizeof a, o->score),
                                  lg_grade_pts(b, sizeof b, o->max));
     fprintf(f, "Lab %02d  %s\n", lab->number, lab->title);
-    if (subdir)
-        fprintf(f, "Submission: %s\n", subdir);
-    else
+    if (subdir) {
+        char *clean = lg_text_sanitize(subdir, LG_TEXT_MAX, 0);
+        fprintf(f, "Submission: %s\n", clean);
+        free(clean);
+    } else
         fprintf(f, "Submission: the source tree (%s)\n", lab->root);
     for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++)
         if (sub->compile_error[i][0]) {
             const char *base = strrchr(lab->files[i], '/') ? strrchr(lab->files[i], '/') + 1
                                                           : lab->files[i];
-            char line[700];
-            if (strstr(sub->compile_error[i], " is not in ") ||
-                strstr(sub->compile_error[i], " is missing "))
-                snprintf(line, sizeof line, "%s", sub->compile_error[i]);
+            char line[700], err[sizeof sub->compile_error[i]];
+            lg_text_clean(err, sizeof err, sub->compile_error[i], strlen(sub->compile_error[i]), 0);
+            size_t bl = strlen(base); /* "gan.c is a symbolic link: ...", not "gan.c:3:1: ..." */
+            if (strstr(err, " is missing ") || (!strncmp(err, base, bl) && err[bl] == ' '))
+                snprintf(line, sizeof line, "%s", err);
             else
-                snprintf(line, sizeof line, "%s did not compile: %s", base, sub->compile_error[i]);
+                snprintf(line, sizeof line, "%s did not compile: %s", base, err);
             fprintf(f, "  %s\n", line);
             if (sl < cap)
                 sl += (size_t)snprintf(summary + sl, cap - sl, "\n%s", line);
@@ -64,10 +72,13 @@ void lg_grade_table(FILE *f, const lg_lab *lab, const char *subdir, const lg_sub
         fprintf(f, "Task %-*s  %-*s %6s / %s\n", nw, lab->tasks[k].number, tw, lab->tasks[k].title,
                 lg_grade_pts(a, sizeof a, o->task_score[k]), lg_grade_pts(b, sizeof b, o->task_max[k]));
         for (size_t i = 0; i < n; i++)
-            if (recs[i].task == k && !recs[i].passed)
+            if (recs[i].task == k && !recs[i].passed) {
+                char *msg = lg_text_sanitize(recs[i].msg, LG_TEXT_MAX, 0);
                 fprintf(f, "  FAIL %s%s (%g pt%s): %s\n", recs[i].t->name,
                         recs[i].t->visibility == LG_HIDDEN ? " [hidden]" : "",
-                        recs[i].t->points, recs[i].t->points == 1 ? "" : "s", recs[i].msg);
+                        recs[i].t->points, recs[i].t->points == 1 ? "" : "s", msg);
+                free(msg);
+            }
     }
     fprintf(f, "%-*s %6s / %s\n", 5 + nw + 2 + tw, "Total", lg_grade_pts(a, sizeof a, o->score),
             lg_grade_pts(b, sizeof b, o->max));
@@ -77,43 +88,45 @@ void lg_grade_table(FILE *f, const lg_lab *lab, const char *subdir, const lg_sub
 
 /* ---------------------------------------------------------- results.json --- */
 
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629), or 0. */
-static size_t utf8_len(const unsigned char *p)
-{
-    unsigned c = p[0];
-    size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-               : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    for (size_t k = 1; k < len; k++)
-        if ((p[k] & 0xc0) != 0x80)
-            return 0;
-    if (len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f)))
-        return 0; /* overlong, surrogate */
-    if (len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f)))
-        return 0;
-    return len;
-}
-
-/* A JSON string of s, each byte that is not part of valid UTF-8 as U+FFFD. */
+/* A JSON string of litgan's own text (valid UTF-8 already, but checked). */
 static json_t *jstring(const char *s)
 {
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    char *clean = lg_xmalloc(3 * strlen((const char *)p) + 1);
-    size_t k = 0;
-    while (*p) {
-        size_t len = utf8_len(p);
-        if (len) {
-            memcpy(clean + k, p, len);
-            k += len;
-            p += len;
-        } else {
-            memcpy(clean + k, "\xef\xbf\xbd", 3);
-            k += 3;
-            p++;
-        }
-    }
-    json_t *v = json_stringn(clean, k);
+    char *clean = lg_text_sanitize(s ? s : "", (size_t)1 << 20, LG_TEXT_NEWLINES);
+    json_t *v = json_string(clean);
     free(clean);
     return v;
+}
+
+/* A JSON string of text that may carry a student's bytes: one line, capped. */
+static json_t *jstudent(const char *s, size_t max, unsigned flags)
+{
+    char *clean = lg_text_sanitize(s ? s : "", max, flags);
+    json_t *v = json_string(clean);
+    free(clean);
+    return v;
+}
+
+int lg_grade_file_open(lg_atomic *a, const char *path)
+{
+    int rc = lg_atomic_open(a, path);
+    if (rc == LG_OK && !a->direct && fchmod(fileno(a->f), 0600) != 0) {
+        lg_atomic_abort(a);
+        rc = lg_seterr(LG_EIO, "cannot write %s: cannot make it private", path);
+    }
+    return rc;
+}
+
+static json_t *records_json(const lg_grade_rec *recs, size_t n)
+{
+    const lg_grade_test **tests = lg_xcalloc(n ? n : 1, sizeof *tests);
+    for (size_t i = 0; i < n; i++)
+        tests[i] = recs[i].t;
+    lg_grade_records r;
+    lg_grade_records_get(tests, n, &r);
+    free(tests);
+    return json_pack("{s:{s:s, s:s, s:s, s:s, s:s}}", "litgan", "version", r.version, "tests_crc32",
+                     r.tests_crc32, "tests_crc32_of", r.tests_of, "compiler", r.compiler, "blas",
+                     r.blas);
 }
 
 int lg_grade_json(const char *path, const lg_grade_rec *recs, size_t n, const lg_grade_outcome *o,
@@ -129,18 +142,21 @@ int lg_grade_json(const char *path, const lg_grade_rec *recs, size_t n, const lg
                              "number", jstring(r->number), "score",
                              r->passed ? r->t->points : 0.0, "max_score", r->t->points, "status",
                              r->passed ? "passed" : "failed", "output",
-                             jstring(r->passed ? "passed" : r->msg), "visibility",
+                             jstudent(r->passed ? "passed" : r->msg, LG_TEXT_MAX, 0), "visibility",
                              r->t->visibility == LG_HIDDEN ? "hidden" : "visible"));
     }
-    json_t *doc = json_pack("{s:f, s:f, s:o, s:f, s:o}", "score", o->score, "max_score", o->max,
-                            "output", jstring(summary), "execution_time",
-                            round(seconds * 1000) / 1000, "tests", tests);
+    /* the summary: litgan's first line, then the compile errors' (each
+     * sanitised when the table made them); a few messages' worth at most */
+    json_t *doc = json_pack("{s:f, s:f, s:o, s:f, s:o, s:o}", "score", o->score, "max_score", o->max,
+                            "output", jstudent(summary, 8 * LG_TEXT_MAX, LG_TEXT_NEWLINES),
+                            "execution_time", round(seconds * 1000) / 1000, "tests", tests,
+                            "extra_data", records_json(recs, n));
     if (!doc || json_array_size(tests) != n) {
         json_decref(doc);
         return lg_seterr(LG_EIO, "cannot write %s: results.json could not be built", path);
     }
     lg_atomic a;
-    int rc = lg_atomic_open(&a, path);
+    int rc = lg_grade_file_open(&a, path);
     if (rc == LG_OK) {
         if (json_dumpf(doc, a.f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) != 0 ||
             fputc('\n', a.f) == EOF) {

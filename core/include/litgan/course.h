@@ -357,15 +357,19 @@ LG_API int lg_grade_lab(const lg_lab *lab, const char *submission_dir, const cha
 
 /* `litgan grade-all NN DIR`: every folder in dir graded as a submission of lab,
  * o->jobs at a time (< 1: the number of CPUs), into o->out (NULL:
- * grades-NN-name): NAME.json and NAME.txt each, and grades.csv; progress on
- * o->log (NULL: stderr). o may be NULL. LG_OK when every submission was graded
- * (whatever its score), LG_EINVAL when one could not be graded (the others are,
- * grades.csv has empty cells for it), another status when nothing was graded or
- * grades.csv could not be written. */
+ * grades-NN-name, made 0700): NAME.json and NAME.txt each, and grades.csv, all
+ * readable by their owner only; progress on o->log (NULL: stderr). With
+ * o->only, only the folder of that name is graded: its NAME.json and NAME.txt
+ * are replaced and its row of grades.csv (the other files and rows stay as
+ * they were). o may be NULL. LG_OK when every submission was graded (whatever
+ * its score), LG_EINVAL when one could not be graded (the others are,
+ * grades.csv has empty cells for it), another status when nothing was graded
+ * or grades.csv could not be written. */
 typedef struct lg_grade_all_opts {
     const char *out;
     long jobs;
     FILE *log;
+    const char *only;         /* a submission folder's name, or NULL: all */
 } lg_grade_all_opts;
 LG_API int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *o);
 
