@@ -435,6 +435,27 @@ static void test_sandbox_view(void)
     lg_rm_rf(dir);
 }
 
+/* Where the sandbox is weaker, grade says so in one line and grade-all
+ * refuses unless told --weaker-sandbox (LITGAN_SANDBOX=weak stands for a
+ * machine without user namespaces). */
+static void test_weaker_sandbox(void)
+{
+    const char *dir = lg_test_tmpdir("weaker-empty");
+    LG_ASSERT(lg_mkdir_p(dir) == LG_OK, "mkdir");
+    char args[4400];
+    setenv("LITGAN_SANDBOX", "weak", 1);
+    snprintf(args, sizeof args, "grade-all 01 '%s' --out '%s/out'", dir, dir);
+    lg_test_cli_expect(args, 2, "litgan grade-all: the sandbox would be weaker: the runner without bubblewrap", true);
+    lg_test_cli_expect(args, 2, "give --weaker-sandbox", true);
+    snprintf(args, sizeof args, "grade-all 01 '%s' --out '%s/out' --weaker-sandbox", dir, dir);
+    lg_test_cli_expect(args, 2, "no submission folders", false); /* past the check: the folder is empty */
+    lg_test_cli_expect("grade 01 --submission /nonexistent", 2, "litgan grade: the sandbox is weaker:", false);
+    setenv("LITGAN_SANDBOX", "bwrap", 1);
+    if (system("bwrap --version >/dev/null 2>&1") != 0)
+        lg_test_cli_expect("grade 01", 2, "LITGAN_SANDBOX=bwrap, but bubblewrap cannot run here", true);
+    unsetenv("LITGAN_SANDBOX");
+}
+
 /* ------------------------------------------------------- hostile grading --- */
 
 static bool contains_any(const char *s, const char *const any[2])
@@ -1166,6 +1187,7 @@ void lg_suite_grade(void)
                  { "sandbox: bubblewrap shows the runner nothing of the instructor's", test_sandbox_view },
                  { "build: compile errors, missing files", test_build },
                  { "a submission hanging in every test: graded within its total budget", test_total_budget },
+                 { "a weaker sandbox: grade says so, grade-all refuses unless told", test_weaker_sandbox },
                  { "hostile lab: each misbehaviour costs its own test", test_hostile_lab },
                  { "litgan grade: options, exit status", test_cli },
                  { "litgan grade-all: CSV and JSON per submission", test_grade_all });

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "litgan/course.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 /* ---------------------------------------------------------- litgan grade --- */
@@ -19,8 +20,10 @@ static const char grade_help[] =
     "Grades lab NN (01 or 01-minimax): builds the lab's student files - from DIR,\n"
     "which holds them by name (gan.c, optimal.c, ...), or from the source tree as it\n"
     "stands - and runs the lab's grading tests, one suite per task. Student code runs\n"
-    "only in sandboxed child processes (CPU, memory and wall-clock limits, no files,\n"
-    "no new processes); a crash, a hang or a NaN costs only that test's points.\n"
+    "only in a fresh runner process under bubblewrap (CPU, memory and wall-clock\n"
+    "limits, a system-call allowlist, nothing of the machine in view but the system\n"
+    "libraries and the submission); a crash, a hang or a NaN costs only that test's\n"
+    "points. Where bubblewrap cannot run, one line on stderr says the sandbox is weaker.\n"
     "\n"
     "Prints a table per task with, for each failed test, the input, the expected and\n"
     "the actual value and a hint. --json FILE also writes Gradescope's results.json\n"
@@ -35,8 +38,10 @@ static const char grade_help[] =
     "Exit status: 0 when every test passed, 1 when a test failed, 2 on a usage or\n"
     "grader error.\n"
     "\n"
-    "Environment: LITGAN_GRADE_LIMITS=cpu=S,wall=S,memory=MiB changes the limits of\n"
-    "each computation (default cpu=10,wall=10,memory=1024); LITGAN_HOME the source tree.\n";
+    "Environment: LITGAN_GRADE_LIMITS=cpu=S,wall=S,memory=MiB,total=S changes the\n"
+    "limits of each computation and of a whole submission (default cpu=10,wall=10,\n"
+    "memory=1024,total=60); LITGAN_SANDBOX=weak runs the runner without bubblewrap,\n"
+    "=bwrap refuses to grade without it; LITGAN_HOME the source tree.\n";
 
 enum { OPT_SUBMISSION = 256, OPT_JSON };
 
@@ -72,6 +77,13 @@ int lg_cmd_grade(int argc, char **argv)
         fprintf(stderr, "litgan grade: %s\n", lg_errmsg());
         return LG_EXIT_USAGE;
     }
+    lg_sandbox_kind sandbox = lg_sandbox_mode();
+    if (sandbox == LG_SANDBOX_NONE) {
+        fprintf(stderr, "litgan grade: %s\n", lg_sandbox_describe(sandbox));
+        return LG_EXIT_USAGE;
+    }
+    if (sandbox == LG_SANDBOX_WEAK)
+        fprintf(stderr, "litgan grade: the sandbox is %s\n", lg_sandbox_describe(sandbox));
     int rc = lg_grade_lab(lab, sub, json, stdout, NULL, NULL);
     if (rc == LG_OK)
         return LG_EXIT_OK;
@@ -84,7 +96,7 @@ int lg_cmd_grade(int argc, char **argv)
 /* ------------------------------------------------------ litgan grade-all --- */
 
 static const char grade_all_help[] =
-    "usage: litgan grade-all NN DIR [-j N] [--out OUTDIR] [--only NAME]\n"
+    "usage: litgan grade-all NN DIR [-j N] [--out OUTDIR] [--only NAME] [--weaker-sandbox]\n"
     "\n"
     "Grades every folder in DIR as a submission of lab NN (as litgan grade NN\n"
     "--submission DIR/NAME), N at a time (default: the number of CPUs). Writes, in\n"
@@ -98,18 +110,23 @@ static const char grade_all_help[] =
     "  --only NAME  regrade the one folder DIR/NAME: its NAME.json and NAME.txt are\n"
     "               replaced and its row of grades.csv (added if missing); the other\n"
     "               files and rows stay as they were\n"
+    "  --weaker-sandbox  grade even where bubblewrap cannot run (no user namespaces):\n"
+    "               student code then runs in the runner alone, and can read what\n"
+    "               uid 65534 (or, as an ordinary user, you) can read\n"
     "\n"
     "Exit status: 0 when every submission was graded (whatever its score), 1 when\n"
     "one could not be graded, 2 on a usage or grader error.\n";
 
-enum { OPT_OUT = 256, OPT_ONLY };
+enum { OPT_OUT = 256, OPT_ONLY, OPT_WEAKER };
 
 int lg_cmd_grade_all(int argc, char **argv)
 {
     static const struct option options[] = { { "out", required_argument, 0, OPT_OUT },
                                               { "only", required_argument, 0, OPT_ONLY },
+                                              { "weaker-sandbox", no_argument, 0, OPT_WEAKER },
                                               { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
     lg_grade_all_opts o = { 0 };
+    bool weaker = false;
     int ch;
     optind = 0;
     opterr = 0;
@@ -118,6 +135,7 @@ int lg_cmd_grade_all(int argc, char **argv)
         case 'h': fputs(grade_all_help, stdout); return LG_EXIT_OK;
         case OPT_OUT: o.out = optarg; break;
         case OPT_ONLY: o.only = optarg; break;
+        case OPT_WEAKER: weaker = true; break;
         case 'j': {
             char *end;
             o.jobs = strtol(optarg, &end, 10);
@@ -143,6 +161,13 @@ int lg_cmd_grade_all(int argc, char **argv)
     const lg_lab *lab = lg_lab_find(argv[optind]);
     if (!lab) {
         fprintf(stderr, "litgan grade-all: %s\n", lg_errmsg());
+        return LG_EXIT_USAGE;
+    }
+    lg_sandbox_kind sandbox = lg_sandbox_mode();
+    if (sandbox == LG_SANDBOX_NONE || (sandbox == LG_SANDBOX_WEAK && !weaker)) {
+        fprintf(stderr, "litgan grade-all: the sandbox would be %s; %s\n", lg_sandbox_describe(sandbox),
+                sandbox == LG_SANDBOX_WEAK ? "to grade a class anyway, give --weaker-sandbox"
+                                           : "unset LITGAN_SANDBOX or install bubblewrap");
         return LG_EXIT_USAGE;
     }
     int rc = lg_grade_all(lab, argv[optind + 1], &o);

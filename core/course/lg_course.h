@@ -122,14 +122,6 @@ typedef struct lg_child_result {
     size_t maxrss;            /* the runner's largest resident set, bytes */
 } lg_child_result;
 
-/* How student code is confined here (sandbox.c): bubblewrap around the
- * runner, the runner alone (weaker: it can read what its user can), or not at
- * all (LITGAN_SANDBOX=bwrap where bubblewrap cannot run: nothing runs). The
- * answer is found once, by running bubblewrap. */
-typedef enum lg_sandbox_kind { LG_SANDBOX_BWRAP, LG_SANDBOX_WEAK, LG_SANDBOX_NONE } lg_sandbox_kind;
-lg_sandbox_kind lg_sandbox_mode(void);
-const char *lg_sandbox_describe(lg_sandbox_kind k);
-
 /* Run the computation fn (a name in the lab's child.so, or LG_PROBE_CHILD) on
  * arg_size bytes of arg in the runner, a fresh process (core/course/runner/)
  * that loads the submission's objects under its limits and system-call

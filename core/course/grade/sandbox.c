@@ -150,8 +150,9 @@ const char *lg_sandbox_describe(lg_sandbox_kind k)
         return "bubblewrap (namespaces, a read-only view of the runner, the system libraries and this "
                "submission), limits, system-call allowlist";
     case LG_SANDBOX_WEAK:
-        return "weaker: bubblewrap is missing or user namespaces are forbidden here, so student code "
-               "runs with limits and the system-call allowlist only and can read what its user can read";
+        return "weaker: the runner without bubblewrap (missing, user namespaces forbidden, or "
+               "LITGAN_SANDBOX=weak): its limits and system-call allowlist hold, but student code can "
+               "read what its user can read";
     default:
         return "none: LITGAN_SANDBOX=bwrap, but bubblewrap cannot run here";
     }

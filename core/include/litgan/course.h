@@ -347,6 +347,16 @@ LG_API size_t lg_lab_task_count(const lg_lab *lab);
 /* Task k's number ("1.1"), title and points. */
 LG_API const char *lg_lab_task(const lg_lab *lab, size_t k, const char **title, double *points);
 
+/* How student code is confined on this machine: bubblewrap around the runner;
+ * the runner alone (weaker: its limits and system-call allowlist hold, but it
+ * can read what its user can read); or not at all (LITGAN_SANDBOX=bwrap where
+ * bubblewrap cannot run: nothing is run). Found once, by running bubblewrap;
+ * LITGAN_SANDBOX=weak chooses the runner alone. */
+typedef enum lg_sandbox_kind { LG_SANDBOX_BWRAP, LG_SANDBOX_WEAK, LG_SANDBOX_NONE } lg_sandbox_kind;
+LG_API lg_sandbox_kind lg_sandbox_mode(void);
+/* One line that says what it is. */
+LG_API const char *lg_sandbox_describe(lg_sandbox_kind k);
+
 /* `litgan grade NN [--submission DIR]`: grade the lab's files from
  * submission_dir (the files by basename; NULL: the source tree as it stands):
  * the per-task table on f, Gradescope JSON to json_path (may be NULL), the
