@@ -90,12 +90,22 @@ static bool tool_watch(pid_t pid, void *ctx)
 
 /* Run argv (searched in PATH) in the folder open as dir_fd (-1: here),
  * stdout and stderr captured (the first 8 KiB), killed with its process group
- * after timeout seconds; drop: give up root first. LG_OK when it ran (see
+ * after timeout seconds; drop: give up root first; bwrap: under bubblewrap,
+ * seeing the system's files and the folder only. LG_OK when it ran (see
  * r->status); free r with lg_proc_result_free. */
-static int run_tool(char *const argv[], int dir_fd, const char *dir, double timeout, bool drop,
+static int run_tool(char *const argv[], int dir_fd, const char *dir, double timeout, bool drop, bool bwrap,
                     lg_proc_result *r)
 {
     tool_setup t = { timeout, drop, dir_fd, dir };
+    /* under bubblewrap: the system's files and the build folder, nothing else */
+    char *wrapped[96];
+    if (bwrap && dir) {
+        size_t a = lg_sbx_bwrap_argv(wrapped, 64, NULL, 0, dir);
+        for (size_t i = 0; argv[i] && a + 1 < sizeof wrapped / sizeof wrapped[0]; i++)
+            wrapped[a++] = argv[i];
+        wrapped[a] = NULL;
+        argv = wrapped;
+    }
     lg_proc_spec s = { .argv = argv, .ctx = &t, .capture = LG_PROC_OUT | LG_PROC_ERR,
                        .out_cap = 8191, .timeout = timeout, .setup = tool_child,
                        .watch = dir_fd >= 0 ? tool_watch : NULL, .watch_ms = 50 };
@@ -114,7 +124,7 @@ static size_t gsl_cflags(char words[8][256])
         done = true;
         char *argv[] = { "pkg-config", "--cflags", "gsl", NULL };
         lg_proc_result r;
-        if (run_tool(argv, -1, NULL, 10, false, &r) == LG_OK) {
+        if (run_tool(argv, -1, NULL, 10, false, false, &r) == LG_OK) {
             char *save = NULL;
             if (lg_proc_exited_ok(&r))
                 for (char *w = strtok_r(r.out, " \t\n", &save); w && n < 8;
@@ -306,8 +316,11 @@ int lg_submission_build(const lg_lab *lab, const char *src_dir, lg_submission *o
     memset(out, 0, sizeof *out);
     out->lab = lab;
     lg_scratch_clean_stale(LG_BUILD_PREFIX);
-    /* the compiler runs as nobody when we are root: the folder is nobody's */
-    bool root = geteuid() == 0;
+    /* as root, the compiler runs as nobody - the folder is nobody's - unless
+     * bubblewrap runs it (and the runner): then both are this user on the host,
+     * without its capabilities, and the folder stays this user's */
+    bool bwrap = lg_sandbox_mode() == LG_SANDBOX_BWRAP;
+    bool root = geteuid() == 0 && !bwrap;
     int bfd = lg_scratch_make(LG_BUILD_PREFIX, root, out->build_dir, sizeof out->build_dir);
     if (bfd < 0)
         return LG_EIO; /* lg_errmsg() says why */
@@ -360,7 +373,7 @@ int lg_submission_build(const lg_lab *lab, const char *src_dir, lg_submission *o
         argv[a++] = (char *)base;
         argv[a] = NULL;
         lg_proc_result r;
-        if (run_tool(argv, bfd, out->build_dir, COMPILE_SECONDS, root, &r) != LG_OK) {
+        if (run_tool(argv, bfd, out->build_dir, COMPILE_SECONDS, root, bwrap, &r) != LG_OK) {
             if (src_dir && sfd >= 0)
                 close(sfd);
             lg_submission_free(out);
@@ -378,14 +391,6 @@ int lg_submission_build(const lg_lab *lab, const char *src_dir, lg_submission *o
     }
     if (src_dir && sfd >= 0)
         close(sfd);
-    /* under bubblewrap the runner is this user (root) on the host, without its
-     * capabilities: the folder is handed back, and no nobody process may touch
-     * its entries any more; alone, the runner is nobody and keeps it */
-    if (root && lg_sandbox_mode() == LG_SANDBOX_BWRAP && fchown(bfd, 0, 0) != 0) {
-        int rc = lg_seterr(LG_EIO, "cannot take back the build folder %s: %s", out->build_dir, strerror(errno));
-        lg_submission_free(out);
-        return rc;
-    }
     /* the lab's computations beside the student's objects: the runner reads
      * this one folder (a name no student file's object can take) */
     if (lab->child) {

@@ -50,6 +50,10 @@ bool lg_sbx_statm(pid_t pid, size_t *vm, size_t *rss);
 
 /* The runner (core/course/runner/): where it is, and what it is told (wire.h). */
 const char *lg_sbx_runner_path(void);
+/* bubblewrap's arguments (sandbox.c) into argv (room for cap): the base view,
+ * the n_ro paths read-only, rw (may be NULL) read-write and the working folder
+ * (else /tmp), then "--"; how many. The program and its arguments follow. */
+size_t lg_sbx_bwrap_argv(char **argv, size_t cap, const char *const *ro, size_t n_ro, const char *rw);
 
 /* -------------------------------------------------------------- grading --- */
 

@@ -118,6 +118,29 @@ static const char *const BWRAP_BASE[] = {
 };
 #define N_BASE (sizeof BWRAP_BASE / sizeof BWRAP_BASE[0])
 
+size_t lg_sbx_bwrap_argv(char **argv, size_t cap, const char *const *ro, size_t n_ro, const char *rw)
+{
+    size_t a = 0;
+    LG_ASSERT(cap >= N_BASE + 3 * n_ro + 6, "room for bubblewrap's arguments");
+    for (size_t i = 0; i < N_BASE; i++)
+        argv[a++] = (char *)BWRAP_BASE[i];
+    for (size_t i = 0; i < n_ro; i++)
+        if (ro[i] && ro[i][0]) {
+            argv[a++] = "--ro-bind";
+            argv[a++] = (char *)ro[i];
+            argv[a++] = (char *)ro[i];
+        }
+    if (rw) {
+        argv[a++] = "--bind";
+        argv[a++] = (char *)rw;
+        argv[a++] = (char *)rw;
+    }
+    argv[a++] = "--chdir";
+    argv[a++] = rw ? (char *)rw : "/tmp";
+    argv[a++] = "--";
+    return a;
+}
+
 lg_sandbox_kind lg_sandbox_mode(void)
 {
     static int mode = -1;
@@ -240,18 +263,8 @@ static int run_runner(const lg_submission *s, const char *fn, const void *arg, s
     char *argv[N_BASE + 16];
     size_t a = 0;
     if (kind == LG_SANDBOX_BWRAP) {
-        for (size_t i = 0; i < N_BASE; i++)
-            argv[a++] = (char *)BWRAP_BASE[i];
         const char *binds[] = { s->build_dir, lg_sbx_runner_path(), lib };
-        for (size_t i = 0; i < 3; i++)
-            if (binds[i][0]) {
-                argv[a++] = "--ro-bind";
-                argv[a++] = (char *)binds[i];
-                argv[a++] = (char *)binds[i];
-            }
-        argv[a++] = "--chdir";
-        argv[a++] = "/tmp";
-        argv[a++] = "--";
+        a = lg_sbx_bwrap_argv(argv, N_BASE + 15, binds, 3, NULL);
     }
     argv[a++] = (char *)lg_sbx_runner_path();
     argv[a] = NULL;
