@@ -902,11 +902,11 @@ static void test_cli(void)
     lg_test_cli_expect("grade-all 01 a b", 2, "unexpected argument 'b'", true);
     lg_test_cli_expect("grade-all 98 /nonexistent", 2, "no lab '98'", true);
     /* a folder that cannot be graded: a grader error, nothing written */
-    lg_test_cli_expect("grade-all 01 /nonexistent -j2", 2, "litgan grade-all: cannot open /nonexistent", true);
+    lg_test_cli_expect("grade-all 01 /nonexistent -j2 --weaker-sandbox", 2, "litgan grade-all: cannot open /nonexistent", true);
     char empty[4200], args[4400];
     snprintf(empty, sizeof empty, "%s", lg_test_tmpdir("cli-empty"));
     CU_ASSERT_FATAL(lg_mkdir_p(empty) == LG_OK);
-    snprintf(args, sizeof args, "grade-all 01 '%s' --out '%s/out'", empty, empty);
+    snprintf(args, sizeof args, "grade-all 01 '%s' --out '%s/out' --weaker-sandbox", empty, empty);
     lg_test_cli_expect(args, 2, "no submission folders in", true);
 
     /* what they run: statuses LG_OK, LG_EINVAL (a test failed), else an error */

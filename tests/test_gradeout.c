@@ -172,7 +172,7 @@ static void test_sanitised_outputs(void)
 
     /* grade-all: progress, NAME.txt, NAME.json, grades.csv */
     const char *outdir = gf_path("sanitise-grades");
-    const char *args2[] = { "grade-all", "01", gf_path("sanitise"), "--out", outdir, "-j", "2", NULL };
+    const char *args2[] = { "grade-all", "--weaker-sandbox", "01", gf_path("sanitise"), "--out", outdir, "-j", "2", NULL };
     st = gf_litgan(args2, 60, &out);
     CU_ASSERT_EQUAL(st, 0);
     gf_assert_clean("grade-all's progress", out, out ? strlen(out) : 0, true);
@@ -236,7 +236,7 @@ static void test_csv_injection(void)
         free(d);
     }
     const char *outdir = gf_path("class-csv-grades");
-    const char *args[] = { "grade-all", "01", gf_path("class-csv"), "--out", outdir, NULL };
+    const char *args[] = { "grade-all", "--weaker-sandbox", "01", gf_path("class-csv"), "--out", outdir, NULL };
     char *out = NULL;
     int st = gf_litgan(args, 60, &out);
     LG_ASSERT_MSG(st == 0, "grade-all: %d: %.400s", st, out ? out : "");
@@ -283,7 +283,7 @@ static void test_records(void)
     gf_put_ref(dir, "gan.c");
     gf_put_ref(dir, "optimal.c");
     const char *outdir = gf_path("records-grades");
-    const char *args[] = { "grade-all", "01", gf_path("records"), "--out", outdir, NULL };
+    const char *args[] = { "grade-all", "--weaker-sandbox", "01", gf_path("records"), "--out", outdir, NULL };
     char *out = NULL;
     int st = gf_litgan(args, 60, &out);
     LG_ASSERT_MSG(st == 0, "grade-all: %d: %.400s", st, out ? out : "");
@@ -436,7 +436,7 @@ static void test_only(void)
     }
     snprintf(d, sizeof d, "%s/bob", cls);
     gf_put_ref(d, "gan.c"); /* no optimal.c yet: 8 points */
-    const char *args[] = { "grade-all", "01", cls, "--out", outdir, "-j", "2", NULL };
+    const char *args[] = { "grade-all", "--weaker-sandbox", "01", cls, "--out", outdir, "-j", "2", NULL };
     char *out = NULL;
     int st = gf_litgan(args, 60, &out);
     LG_ASSERT_MSG(st == 0, "grade-all: %d: %.400s", st, out ? out : "");
@@ -451,7 +451,7 @@ static void test_only(void)
 
     /* bob hands in optimal.c; a regrade of bob alone */
     gf_put_ref(d, "optimal.c");
-    const char *args2[] = { "grade-all", "01", cls, "--out", outdir, "--only", "bob", NULL };
+    const char *args2[] = { "grade-all", "--weaker-sandbox", "01", cls, "--out", outdir, "--only", "bob", NULL };
     st = gf_litgan(args2, 60, &out);
     LG_ASSERT_MSG(st == 0 && out && strstr(out, "[1/1] bob: 18.0 / 18.0"), "--only: %d: %.400s", st,
                   out ? out : "");
@@ -470,7 +470,7 @@ static void test_only(void)
     /* a new folder: its row is added in name order, the others kept */
     snprintf(d, sizeof d, "%s/ben", cls);
     gf_put_ref(d, "gan.c");
-    const char *args3[] = { "grade-all", "01", cls, "--out", outdir, "--only", "ben", NULL };
+    const char *args3[] = { "grade-all", "--weaker-sandbox", "01", cls, "--out", outdir, "--only", "ben", NULL };
     st = gf_litgan(args3, 60, NULL);
     CU_ASSERT_EQUAL(st, 0);
     snap csv2 = take(outdir, "grades.csv");
@@ -483,13 +483,13 @@ static void test_only(void)
 
     /* what --only refuses: one line, exit 2, nothing written */
     char cmd[4400];
-    snprintf(cmd, sizeof cmd, "grade-all 01 '%s' --out '%s' --only nobody", cls, outdir);
+    snprintf(cmd, sizeof cmd, "grade-all --weaker-sandbox 01 '%s' --out '%s' --only nobody", cls, outdir);
     lg_test_cli_expect(cmd, 2, "no submission folder 'nobody' in", true);
-    snprintf(cmd, sizeof cmd, "grade-all 01 '%s' --out '%s' --only ../only", cls, outdir);
+    snprintf(cmd, sizeof cmd, "grade-all --weaker-sandbox 01 '%s' --out '%s' --only ../only", cls, outdir);
     lg_test_cli_expect(cmd, 2, "--only takes the name of a submission folder", true);
     const char *other = gf_path("only-other");
     gf_put_str(other, "grades.csv", "submission,score,max_score,Task 2.1\nalice,1,1,1\n");
-    snprintf(cmd, sizeof cmd, "grade-all 01 '%s' --out '%s' --only bob", cls, other);
+    snprintf(cmd, sizeof cmd, "grade-all --weaker-sandbox 01 '%s' --out '%s' --only bob", cls, other);
     lg_test_cli_expect(cmd, 2, "has other columns than this grader writes", true);
     char p[4400];
     snprintf(p, sizeof p, "%s/bob.json", other);
