@@ -18,11 +18,13 @@
 #include "grade_impl.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 typedef struct sub_job {
@@ -59,11 +61,75 @@ static int job_main(void *ctx, int chan)
     return 0;
 }
 
-static int start_job(sub_job *j)
+/* A fresh `PROGRAM grade NN --submission DIR/NAME --json OUT/NAME.json`:
+ * nothing of this process (other students' names and scores) is in it. */
+static int start_fresh_job(sub_job *j, const char *program)
 {
+    char subdir[4400], json[4400];
+    snprintf(subdir, sizeof subdir, "%s/%s", j->dir, j->name);
+    snprintf(json, sizeof json, "%s/%s.json", j->out, j->name);
+    unlink(json); /* a stale one must not be read as this run's */
+    char *argv[] = { (char *)program, "grade", (char *)j->lab->dir, "--submission", subdir, "--json", json, NULL };
+    lg_proc_spec spec = { .argv = argv, .what = "a grading job", .capture = LG_PROC_OUT,
+                          .out_cap = (size_t)4 << 20, .discard = LG_PROC_ERR };
+    return lg_proc_start(&spec, &j->proc);
+}
+
+static int start_job(sub_job *j, const char *program)
+{
+    if (program)
+        return start_fresh_job(j, program);
     lg_proc_spec spec = { .fn = job_main, .ctx = j,
                           .chan_cap = lg_outcome_wire_size(j->lab->n_tasks, 0) };
     return lg_proc_start(&spec, &j->proc);
+}
+
+/* A fresh job has ended: its table (stdout) into OUT/NAME.txt, its numbers
+ * from OUT/NAME.json (the tests' scores, "number" TASK.K), its exit status
+ * the verdict (0 passed, 1 a test failed, else it could not be graded). */
+static void end_fresh_job(sub_job *j)
+{
+    lg_proc_result r;
+    lg_proc_end(j->proc, &r);
+    j->proc = NULL;
+    lg_grade_outcome *o = &j->o;
+    lg_outcome_init(o, j->lab->n_tasks);
+    int code = WIFEXITED(r.status) ? WEXITSTATUS(r.status) : -1;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s.txt", j->out, j->name);
+    lg_atomic a;
+    if (lg_grade_file_open(&a, path) == LG_OK) {
+        fwrite(r.out, 1, r.n_out, a.f);
+        if (lg_atomic_commit(&a) != LG_OK)
+            lg_outcome_error(o, LG_EIO, lg_errmsg());
+    }
+    snprintf(path, sizeof path, "%s/%s.json", j->out, j->name);
+    json_error_t err;
+    json_t *doc = code == 0 || code == 1 ? json_load_file(path, 0, &err) : NULL;
+    json_t *tests = json_object_get(doc, "tests");
+    j->graded = doc && json_is_array(tests);
+    if (j->graded) {
+        o->rc = code == 0 ? LG_OK : LG_EINVAL;
+        o->score = json_number_value(json_object_get(doc, "score"));
+        o->max = json_number_value(json_object_get(doc, "max_score"));
+        size_t i;
+        json_t *t;
+        json_array_foreach(tests, i, t) {
+            const char *number = json_string_value(json_object_get(t, "number"));
+            const char *dot = number ? strrchr(number, '.') : NULL;
+            for (size_t k = 0; dot && k < j->lab->n_tasks; k++)
+                if (strlen(j->lab->tasks[k].number) == (size_t)(dot - number) &&
+                    !strncmp(number, j->lab->tasks[k].number, (size_t)(dot - number))) {
+                    o->task_score[k] += json_number_value(json_object_get(t, "score"));
+                    o->task_max[k] += json_number_value(json_object_get(t, "max_score"));
+                }
+        }
+    } else if (!o->err[0]) {
+        snprintf(o->err, sizeof o->err, "the grading job %s (exit status %d)",
+                 code == 127 ? "could not be started" : "failed", code);
+    }
+    json_decref(doc);
+    lg_proc_result_free(&r);
 }
 
 /* The job has ended: its numbers, or why it could not be graded. */
@@ -341,6 +407,7 @@ int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *op
     FILE *log = opts && opts->log ? opts->log : stderr;
     long jobs = opts && opts->jobs > 0 ? opts->jobs : sysconf(_SC_NPROCESSORS_ONLN);
     const char *only = opts ? opts->only : NULL;
+    const char *program = opts ? opts->program : NULL;
     char out_default[300];
     const char *out = opts ? opts->out : NULL;
     if (!out) {
@@ -380,7 +447,7 @@ int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *op
             if (running[s])
                 continue;
             sub_job *j = &subs[next++];
-            if (start_job(j) != LG_OK) {
+            if (start_job(j, program) != LG_OK) {
                 lg_outcome_init(&j->o, lab->n_tasks);
                 lg_outcome_error(&j->o, LG_EIO, lg_errmsg());
                 char *err = lg_text_sanitize(j->o.err, LG_TEXT_MAX, 0);
@@ -401,7 +468,10 @@ int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *op
             sub_job *j = owner[s];
             running[s] = NULL;
             owner[s] = NULL;
-            end_job(j);
+            if (program)
+                end_fresh_job(j);
+            else
+                end_job(j);
             finished++;
             char a[32], b[32];
             if (tty)

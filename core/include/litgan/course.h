@@ -380,6 +380,8 @@ typedef struct lg_grade_all_opts {
     long jobs;
     FILE *log;
     const char *only;         /* a submission folder's name, or NULL: all */
+    const char *program;      /* a litgan to start afresh for each submission (PROGRAM grade
+                                 NN ...); NULL: a forked copy of this process grades it */
 } lg_grade_all_opts;
 LG_API int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *o);
 
