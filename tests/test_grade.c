@@ -443,6 +443,8 @@ static void test_weaker_sandbox(void)
     const char *dir = lg_test_tmpdir("weaker-empty");
     LG_ASSERT(lg_mkdir_p(dir) == LG_OK, "mkdir");
     char args[4400];
+    const char *was = getenv("LITGAN_SANDBOX");
+    char *saved = was ? lg_xstrdup(was) : NULL;
     setenv("LITGAN_SANDBOX", "weak", 1);
     snprintf(args, sizeof args, "grade-all 01 '%s' --out '%s/out'", dir, dir);
     lg_test_cli_expect(args, 2, "litgan grade-all: the sandbox would be weaker: the runner without bubblewrap", true);
@@ -453,7 +455,11 @@ static void test_weaker_sandbox(void)
     setenv("LITGAN_SANDBOX", "bwrap", 1);
     if (system("bwrap --version >/dev/null 2>&1") != 0)
         lg_test_cli_expect("grade 01", 2, "LITGAN_SANDBOX=bwrap, but bubblewrap cannot run here", true);
-    unsetenv("LITGAN_SANDBOX");
+    if (saved)
+        setenv("LITGAN_SANDBOX", saved, 1);
+    else
+        unsetenv("LITGAN_SANDBOX");
+    free(saved);
 }
 
 /* ------------------------------------------------------- hostile grading --- */
