@@ -10,7 +10,8 @@
  *   3. the lab's child.so, when the computation is one of its own (the lab's
  *      code: trusted; a thread it starts is bound by the filter all the same);
  *   4. limits: RLIMIT_CPU (SIGXCPU at the limit, SIGKILL a second later),
- *      RLIMIT_AS = what it has mapped now + 2 x memory_bytes, RLIMIT_FSIZE 0,
+ *      RLIMIT_AS = what it has mapped now + 4 x memory_bytes (room for the
+ *      grader's watch of its resident memory to act first), RLIMIT_FSIZE 0,
  *      RLIMIT_CORE 0, RLIMIT_NPROC 0 (the grader also watches its resident
  *      memory);
  *   5. as root (CI, Gradescope): uid and gid 65534 (nobody);
@@ -140,7 +141,7 @@ int main(void)
     struct rlimit r = { .rlim_cur = cpu < 1 ? 1 : cpu, .rlim_max = (cpu < 1 ? 1 : cpu) + 1 };
     setrlimit(RLIMIT_CPU, &r);
     if (lg_sbx_statm(0, &vm, &rss)) /* without /proc only the grader's watch is left */
-        lg_sbx_set_limit(RLIMIT_AS, (rlim_t)vm + 2 * (rlim_t)rq.memory_bytes);
+        lg_sbx_set_limit(RLIMIT_AS, (rlim_t)vm + 4 * (rlim_t)rq.memory_bytes);
     lg_sbx_set_limit(RLIMIT_FSIZE, 0);
     lg_sbx_set_limit(RLIMIT_CORE, 0);
     lg_sbx_set_limit(RLIMIT_NPROC, 0);
