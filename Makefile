@@ -37,7 +37,8 @@ LIB_CFLAGS := -Icore/engine
 TEST_CFLAGS := $(LIB_CFLAGS) -Icore/course
 LINK_LIBS  := -L$(LIBDIR) -llitgan-course -llitgan -Wl,-rpath,'$$ORIGIN/../$(LIBDIR)' -Wl,-rpath,'$$ORIGIN/../lib'
 
-.PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave lab-modules readme labs mutants
+.PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave lab-modules readme labs mutants \
+        autograder-test
 all: $(BINDIR)/litgan $(PLUGINS) lab-modules $(RUNNER)
 
 deps:
@@ -202,6 +203,16 @@ labs: deps
 mutants: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/run_tests
 	LG_BUILD=$(BUILD) LG_BIN=$(BINDIR)/litgan OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/run_tests labs "every lab: every mutant loses points"
+
+# The Gradescope package of lab 01 end to end (tests/autograder/run.sh): built, unpacked into a
+# temporary /autograder, its setup.sh (a full build) and run_autograder run inside bubblewrap.
+# Not in make test: about a minute.
+autograder-test: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/check_results
+	LG_BUILD=$(BUILD) LG_BIN=$(BINDIR)/litgan sh tests/autograder/run.sh
+$(BUILD)/tests/check_results: tests/autograder/check_results.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --libs jansson 2>/dev/null) -lm
 
 # README.md's course table, from the labs' lab.ini (tests/test_labs.c checks it).
 readme: all

@@ -31,7 +31,8 @@
     X(proc)          \
     X(api)           \
     X(labs)          \
-    X(install)
+    X(install)       \
+    X(autograder)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
 LG_SUITES(LG_DECLARE_SUITE)

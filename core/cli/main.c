@@ -21,6 +21,7 @@ static const struct {
     { "handout", "OUTDIR", "write the student release (solutions stubbed, instructor files left out)",
       lg_cmd_handout },
     { "weave", "NN", "write lab NN's report: reports/NN-name/index.html", lg_cmd_weave },
+    { "autograder", "NN OUT.zip", "write a Gradescope autograder package for lab NN", lg_cmd_autograder },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -30,9 +31,9 @@ static void usage(FILE *f)
     for (size_t i = 0; i < N_COMMANDS; i++) {
         char head[64];
         snprintf(head, sizeof head, "%s %s", commands[i].name, commands[i].args);
-        fprintf(f, "  %-16s %s\n", head, commands[i].help);
+        fprintf(f, "  %-21s %s\n", head, commands[i].help);
     }
-    fprintf(f, "  help             this text\n  --version        litgan's version\n\n"
+    fprintf(f, "  help                  this text\n  --version             litgan's version\n\n"
                "Plugins are found in $LITGAN_PLUGIN_PATH (':'-separated folders), then in\n"
                "litgan/plugins next to liblitgan.so (see litgan plugins --help); a path to a\n"
                ".so file also works everywhere.\n");

@@ -396,6 +396,17 @@ LG_API int lg_lab_experiment_run(const lg_lab *lab, const char *out_dir, const c
  * outdir unless force; fails if a marker survives. */
 LG_API int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log);
 
+/* `litgan autograder NN OUT.zip`: a Gradescope autograder package for lab
+ * into out_zip: at its top setup.sh (installs the Debian packages, builds
+ * litgan, removes the reference solutions, the hidden tests' sources and the
+ * tests, leaves the tree root's alone but for the runner) and run_autograder
+ * (grades /autograder/submission into /autograder/results/results.json), with
+ * the instructor's source tree (lg_lab_root: its git ls-files, or a walk
+ * without the build outputs). Refuses an existing out_zip unless force; the
+ * zip is its owner's only (0600); one line on log when written. Needs
+ * Info-ZIP's zip. */
+LG_API int lg_autograder_run(const lg_lab *lab, const char *out_zip, bool force, FILE *log);
+
 /* `litgan weave NN`: the lab as one self-contained page, out_path (NULL:
  * reports/NN-name/index.html under root), with the experiment's outputs from
  * run_dir (NULL: runs/lab-NN under root), running the experiment first when run
