@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -404,6 +405,7 @@ static int list_subs(const lg_lab *lab, const char *dir, const char *out, const 
 
 int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *opts)
 {
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* its memory holds the class's scores: see run.c */
     FILE *log = opts && opts->log ? opts->log : stderr;
     long jobs = opts && opts->jobs > 0 ? opts->jobs : sysconf(_SC_NPROCESSORS_ONLN);
     const char *only = opts ? opts->only : NULL;

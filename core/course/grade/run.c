@@ -31,6 +31,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -404,6 +405,9 @@ int lg_grade_collect(const lg_lab *lab, const char *subdir, const char *json_pat
 int lg_grade_lab(const lg_lab *lab, const char *submission_dir, const char *json_path, FILE *f,
                  double *score, double *max_score)
 {
+    /* no process of this user may read this one's memory (/proc/PID/mem): where
+     * the sandbox is weaker, the runner is this user */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     struct stat st;
     if (submission_dir && (stat(submission_dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
         if (score)
