@@ -90,10 +90,11 @@ typedef struct lg_lab_module {
 typedef const lg_lab_module *(*lg_lab_entry_fn)(void);
 
 /* --------------------------------------------- student code, sandboxed ---
- * Every computation with student code runs in a sandboxed child process; the
- * grading process holds every expected value. */
+ * Every computation with student code runs in the runner, a fresh process
+ * that holds nothing of the grader (README: the threat model); the grading
+ * process holds every expected value. */
 
-/* What the child sees. Valid only inside a child function. */
+/* What a computation sees in the runner. Valid only inside a computation. */
 typedef struct lg_child lg_child;
 /* dlsym in the object built from the lab file with this basename ("optimal.c"
  * or "optimal"); NULL (and a failure the parent reports) when missing. */
