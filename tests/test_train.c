@@ -283,6 +283,11 @@ static void test_bad_options(void)
     expect_fail("unknown plugin", train("--loss", "nosuchloss", "--out", out, NULL), "nosuchloss");
     expect_fail("simultaneous", train("--loss", "nsgan", "--simultaneous", "--d-steps", "2", "--out", out,
                                       NULL), "--d-steps 1");
+    /* sizes past memory: one line naming the option, before anything is allocated (they crashed) */
+    expect_fail("huge batch", train("--loss", "nsgan", "--batch", "10000000000", "--out", out, NULL),
+                "--batch 10000000000: at most 1048576 samples a batch");
+    expect_fail("huge samples", train("--loss", "nsgan", "--samples", "10000000000", "--out", out, NULL),
+                "--samples 10000000000: at most 1000000 samples");
     expect_fail("resume changes", train("--resume", out, "--batch", "3", NULL), "--batch");
     expect_fail("resume missing", train("--resume", tmpdir("nothing-here"), NULL), "checkpoint");
     expect_fail("unwritable out", train("--loss", "nsgan", "--out", "/proc/litgan/x", "--steps", "1",

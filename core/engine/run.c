@@ -396,6 +396,13 @@ static int run_setup(run *r, const lg_run_config *uc)
         }
     }
     lg_run_config_fill(&r->c);
+    /* sizes that must fit in memory: refused in one line naming the option,
+     * before anything is allocated (an unchecked allocation crashed) */
+    if (r->c.batch > LG_RUN_MAX_BATCH)
+        return lg_seterr(LG_EINVAL, "--batch %ld: at most %ld samples a batch", r->c.batch, (long)LG_RUN_MAX_BATCH);
+    if (r->c.samples > LG_RUN_MAX_SAMPLES)
+        return lg_seterr(LG_EINVAL, "--samples %ld: at most %ld samples are generated and scored", r->c.samples,
+                         (long)LG_RUN_MAX_SAMPLES);
     if (r->c.simultaneous && r->c.d_steps != 1)
         return lg_seterr(LG_EINVAL, "--simultaneous needs --d-steps 1 (got %ld)", r->c.d_steps);
     if (!r->c.out) {

@@ -211,6 +211,8 @@ LG_API int lg_gnuplot_run(const char *dir, const char *script, const char *who, 
  * optimizers and critic steps), then the engine's. */
 
 #define LG_RUN_MAX_REGS 8
+#define LG_RUN_MAX_BATCH (1L << 20)   /* --batch at most (lg_run_open refuses more) */
+#define LG_RUN_MAX_SAMPLES 1000000L   /* --samples at most */
 #define LG_UNSET (-1L)
 
 typedef struct lg_run_config {
