@@ -7,7 +7,7 @@
 #ifndef LG_CLI_H
 #define LG_CLI_H
 
-#include "litgan/engine.h"
+#include "litgan/course.h"
 
 #include <getopt.h>
 
@@ -33,5 +33,8 @@ int lg_cmd_autograder(int argc, char **argv);
 int lg_cli_bad_option(const char *cmd, int c, char **argv);
 /* A whole number >= lo for option opt, else one line on stderr. */
 int lg_cli_long(const char *cmd, const char *opt, const char *text, long lo, long *out);
+/* The one lab NN of `litgan CMD [options] NN` (argv[optind..argc)); NULL after
+ * a one-line usage error on stderr (none named, two named, unknown). */
+const lg_lab *lg_cli_one_lab(const char *cmd, int argc, char **argv);
 
 #endif

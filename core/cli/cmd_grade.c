@@ -64,20 +64,9 @@ int lg_cmd_grade(int argc, char **argv)
         default: return lg_cli_bad_option("grade", ch, argv);
         }
     }
-    if (optind >= argc) {
-        fprintf(stderr, "litgan grade: name a lab, e.g. litgan grade 01 (see litgan grade --help)\n");
+    const lg_lab *lab = lg_cli_one_lab("grade", argc, argv);
+    if (!lab)
         return LG_EXIT_USAGE;
-    }
-    if (optind + 1 < argc) {
-        fprintf(stderr, "litgan grade: one lab at a time (got '%s' and '%s'; see litgan grade --help)\n",
-                argv[optind], argv[optind + 1]);
-        return LG_EXIT_USAGE;
-    }
-    const lg_lab *lab = lg_lab_find(argv[optind]);
-    if (!lab) {
-        fprintf(stderr, "litgan grade: %s\n", lg_errmsg());
-        return LG_EXIT_USAGE;
-    }
     lg_sandbox_kind sandbox = lg_sandbox_mode();
     if (sandbox == LG_SANDBOX_NONE) {
         fprintf(stderr, "litgan grade: %s\n", lg_sandbox_describe(sandbox));

@@ -43,20 +43,9 @@ int lg_cmd_lab(int argc, char **argv)
         default: return lg_cli_bad_option("lab", ch, argv);
         }
     }
-    if (optind >= argc) {
-        fprintf(stderr, "litgan lab: name a lab, e.g. litgan lab 01 (litgan lab --help lists them)\n");
+    const lg_lab *lab = lg_cli_one_lab("lab", argc, argv);
+    if (!lab)
         return LG_EXIT_USAGE;
-    }
-    if (optind + 1 < argc) {
-        fprintf(stderr, "litgan lab: one lab at a time (got '%s' and '%s'; see litgan lab --help)\n", argv[optind],
-                argv[optind + 1]);
-        return LG_EXIT_USAGE;
-    }
-    const lg_lab *lab = lg_lab_find(argv[optind]);
-    if (!lab) {
-        fprintf(stderr, "litgan lab: %s\n", lg_errmsg());
-        return LG_EXIT_USAGE;
-    }
     int rc = lg_lab_experiment_run(lab, out, profile, stderr);
     if (rc != LG_OK)
         fprintf(stderr, "litgan lab: %s\n", lg_errmsg());

@@ -41,20 +41,9 @@ int lg_cmd_weave(int argc, char **argv)
         default: return lg_cli_bad_option("weave", ch, argv);
         }
     }
-    if (optind >= argc) {
-        fprintf(stderr, "litgan weave: name a lab, e.g. litgan weave 01 (see litgan weave --help)\n");
+    const lg_lab *lab = lg_cli_one_lab("weave", argc, argv);
+    if (!lab)
         return LG_EXIT_USAGE;
-    }
-    if (optind + 1 < argc) {
-        fprintf(stderr, "litgan weave: one lab at a time (got '%s' and '%s'; see litgan weave --help)\n",
-                argv[optind], argv[optind + 1]);
-        return LG_EXIT_USAGE;
-    }
-    const lg_lab *lab = lg_lab_find(argv[optind]);
-    if (!lab) {
-        fprintf(stderr, "litgan weave: %s\n", lg_errmsg());
-        return LG_EXIT_USAGE;
-    }
     int rc = lg_weave_run(lab, lg_lab_root(lab), NULL, out, run, stderr);
     if (rc != LG_OK)
         fprintf(stderr, "litgan weave: %s\n", lg_errmsg());

@@ -49,6 +49,23 @@ int lg_cli_bad_option(const char *cmd, int c, char **argv)
     return LG_EXIT_USAGE;
 }
 
+const lg_lab *lg_cli_one_lab(const char *cmd, int argc, char **argv)
+{
+    if (optind >= argc) {
+        fprintf(stderr, "litgan %s: name a lab, e.g. litgan %s 01 (see litgan %s --help)\n", cmd, cmd, cmd);
+        return NULL;
+    }
+    if (optind + 1 < argc) {
+        fprintf(stderr, "litgan %s: one lab at a time (got '%s' and '%s'; see litgan %s --help)\n", cmd,
+                argv[optind], argv[optind + 1], cmd);
+        return NULL;
+    }
+    const lg_lab *lab = lg_lab_find(argv[optind]);
+    if (!lab)
+        fprintf(stderr, "litgan %s: %s\n", cmd, lg_errmsg());
+    return lab;
+}
+
 int lg_cli_long(const char *cmd, const char *opt, const char *text, long lo, long *out)
 {
     if (lg_parse_long(opt, text, lo, out) == LG_OK)

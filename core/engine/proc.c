@@ -91,6 +91,18 @@ static __attribute__((noreturn)) void child_side(const lg_proc_spec *s, int out_
     _exit(127);
 }
 
+/* Close the ends of the three pipes that are open (-1: not made, or closed). */
+static void close_all(int po[2], int pc[2], int pi[2])
+{
+    int *fds[] = { po, pc, pi };
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 2; k++)
+            if (fds[i][k] >= 0) {
+                close(fds[i][k]);
+                fds[i][k] = -1;
+            }
+}
+
 int lg_proc_start(const lg_proc_spec *s, lg_proc **out)
 {
     LG_ASSERT((s->argv != NULL) != (s->fn != NULL), "a process runs either argv or fn");
@@ -103,12 +115,7 @@ int lg_proc_start(const lg_proc_spec *s, lg_proc **out)
     if ((capture && pipe2(po, O_CLOEXEC) != 0) || (chan && pipe2(pc, O_CLOEXEC) != 0) ||
         (s->in && pipe2(pi, O_CLOEXEC) != 0)) {
         int e = errno;
-        for (int k = 0; k < 2; k++) {
-            if (po[k] >= 0)
-                close(po[k]);
-            if (pc[k] >= 0)
-                close(pc[k]);
-        }
+        close_all(po, pc, pi);
         return lg_seterr(LG_EIO, "cannot start %s: no pipe (%s)", what, strerror(e));
     }
     if (s->in) { /* the whole input fits the pipe: written now, read by the child */
@@ -116,13 +123,7 @@ int lg_proc_start(const lg_proc_spec *s, lg_proc **out)
         close(pi[1]);
         pi[1] = -1;
         if (!ok) {
-            close(pi[0]);
-            for (int k = 0; k < 2; k++) {
-                if (po[k] >= 0)
-                    close(po[k]);
-                if (pc[k] >= 0)
-                    close(pc[k]);
-            }
+            close_all(po, pc, pi);
             return lg_seterr(LG_EIO, "cannot start %s: its input did not fit a pipe", what);
         }
     }
@@ -130,14 +131,7 @@ int lg_proc_start(const lg_proc_spec *s, lg_proc **out)
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
-        for (int k = 0; k < 2; k++) {
-            if (po[k] >= 0)
-                close(po[k]);
-            if (pc[k] >= 0)
-                close(pc[k]);
-        }
-        if (pi[0] >= 0)
-            close(pi[0]);
+        close_all(po, pc, pi);
         return lg_seterr(LG_EIO, "cannot start %s: fork failed (%s)", what, strerror(e));
     }
     if (pid == 0)
