@@ -72,6 +72,17 @@ const char *lg_lab_root(const lg_lab *lab) { return lab->root; }
 const char *lg_lab_file(const lg_lab *lab, size_t i) { return i < LG_MAX_LAB_FILES ? lab->files[i] : NULL; }
 size_t lg_lab_task_count(const lg_lab *lab) { return lab->n_tasks; }
 
+/* labs/DIR/answers.md, the student's written answers: by convention, not a key */
+const char *lg_lab_answers(const lg_lab *lab, char *buf, size_t cap)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/labs/%s/answers.md", lab->root, lab->dir);
+    if (access(path, R_OK) != 0)
+        return NULL;
+    snprintf(buf, cap, "labs/%s/answers.md", lab->dir);
+    return buf;
+}
+
 const char *lg_lab_task(const lg_lab *lab, size_t k, const char **title, double *points)
 {
     if (k >= lab->n_tasks)

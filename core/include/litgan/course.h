@@ -344,6 +344,10 @@ LG_API const char *lg_lab_error(const lg_lab *lab);
 /* Its source root, student files (i past the last: NULL) and tasks. */
 LG_API const char *lg_lab_root(const lg_lab *lab);
 LG_API const char *lg_lab_file(const lg_lab *lab, size_t i);
+/* Its students' written answers, labs/DIR/answers.md relative to the root (a
+ * heading per question of the writeup; no SOLUTION regions: graded by a rubric,
+ * not by tests), in buf; NULL when the lab has none. */
+LG_API const char *lg_lab_answers(const lg_lab *lab, char *buf, size_t cap);
 LG_API size_t lg_lab_task_count(const lg_lab *lab);
 /* Task k's number ("1.1"), title and points. */
 LG_API const char *lg_lab_task(const lg_lab *lab, size_t k, const char **title, double *points);
