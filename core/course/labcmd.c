@@ -4,6 +4,7 @@
  * data, figures and results into runs/lab-NN/ or the folder given.
  */
 #include "lg_course.h"
+#include "lg_labcrash.h"
 
 #include <unistd.h>
 
@@ -25,7 +26,9 @@ int lg_lab_experiment_run(const lg_lab *lab, const char *out_dir, const char *pr
         fprintf(log, "litgan lab %02d: %s%s; writing into %s\n", lab->number, lab->title,
                 profile ? " (smoke profile)" : "", out_dir);
     double t0 = lg_now();
+    lg_labcrash_begin(lab); /* a crash in student code names file, function, step */
     rc = lg_lab_experiment(lab, out_dir, profile);
+    lg_labcrash_end();
     if (rc == LG_OK && log)
         fprintf(log, "litgan lab %02d: done in %.0f s; figures and results in %s\n", lab->number, lg_now() - t0,
                 out_dir);

@@ -11,12 +11,16 @@
  *   1D pictures    samples of G, values of D, p_data, and a kernel density
  *                  estimate of p_g;
  *   figures        the lab's static gnuplot scripts (the .gp files of
- *                  labs/NN-name) copied next to their data, a generated
+ *                  labs/NN-name) copied next to their data (a script the
+ *                  student edited there is kept: scripts.sums), a generated
  *                  settings.gp with the run's values that they load, and
  *                  gnuplot run in that folder
- *                  (litgan compare runs its scripts through the same function).
+ *                  (litgan compare runs its scripts through the same function);
+ *   crashes        labcrash.c: a crash in student code names file, function
+ *                  and step.
  */
 #include "lg_course.h"
+#include "lg_labcrash.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -29,6 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <gsl/gsl_randist.h>
+#include <zlib.h>
 
 /* ================================================================ lab.ini === */
 
@@ -172,12 +177,15 @@ int lg_labkit_run_open(const lg_labkit_gan *s, const char *loss_so, const char *
     c.d_pretrain = s->d_pretrain;
     c.out = run_dir;
     c.quiet = 1;
+    lg_labkit_phase("opening the training run (loading the loss plugin, first steps of D)", -1);
     return lg_run_open(&c, out);
 }
 
 int lg_labkit_run_step(lg_run *run, long step, const char *what)
 {
+    lg_labcrash_step(what, step, true);
     int rc = lg_run_step(run);
+    lg_labcrash_step(what, step, false);
     if (rc != LG_OK) {
         char why[512];
         snprintf(why, sizeof why, "%s", lg_errmsg()); /* lg_seterr would read its own buffer */
@@ -205,6 +213,9 @@ int lg_labkit_files_open(const lg_lab *lab, lg_submission **out)
             lg_labkit_files_close(sub);
             return rc;
         }
+    for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++)
+        lg_labcrash_add(sub->so_path[i], lab->files[i]);
+    lg_labkit_phase("the experiment's first calls to your functions", -1);
     *out = sub;
     return LG_OK;
 }
@@ -213,6 +224,8 @@ void lg_labkit_files_close(lg_submission *sub)
 {
     if (!sub)
         return;
+    for (size_t i = 0; i < LG_MAX_LAB_FILES && sub->lab->files[i]; i++)
+        lg_labcrash_remove(sub->so_path[i]);
     lg_submission_free(sub);
     free(sub);
 }
@@ -444,6 +457,85 @@ void lg_labkit_gp_number(FILE *f, const char *name, double value, const char *co
     gp_line(f, line, comment);
 }
 
+/* The figure scripts in the run folder are the student's to edit (README:
+ * "edit one and rerun it"), so a rerun must not overwrite an edited one.
+ * SCRIPTS_SUMS in the run folder records the CRC-32 of every script as litgan
+ * last wrote it there: a script that still has that CRC (or that is already
+ * the lab's current text) is the lab's and is replaced silently; any other
+ * one - edited, or found without a record, e.g. from a run before the record
+ * existed - is kept, the lab's current version is written beside it as
+ * NAME.new, and one line says so. The figures are drawn from the script in
+ * place, the student's: the student edited it to change the figure, and
+ * NAME.new is there to compare with when the lab's script changed. A
+ * NAME.new left from an earlier run goes when the script is the lab's again. */
+#define SCRIPTS_SUMS "scripts.sums"
+
+typedef struct script_sums {
+    lg_strvec names;
+    unsigned long crc[64];
+} script_sums;
+
+static unsigned long crc_of(const char *data, size_t len)
+{
+    return crc32(crc32(0L, Z_NULL, 0), (const Bytef *)data, (uInt)len);
+}
+
+/* "CRC NAME" lines of dir/SCRIPTS_SUMS ('#' comments); none when absent. */
+static void sums_read(const char *dir, script_sums *s)
+{
+    char path[8400];
+    snprintf(path, sizeof path, "%s/%s", dir, SCRIPTS_SUMS);
+    size_t len;
+    char *text = lg_read_file(path, &len);
+    if (!text)
+        return;
+    for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+        char name[256];
+        unsigned long crc;
+        if (l[0] != '#' && s->names.n < 64 && sscanf(l, "%lx %255s", &crc, name) == 2) {
+            s->crc[s->names.n] = crc;
+            lg_strvec_push(&s->names, name);
+        }
+    }
+    free(text);
+}
+
+static bool sums_find(const script_sums *s, const char *name, unsigned long *crc)
+{
+    for (size_t i = 0; i < s->names.n; i++)
+        if (!strcmp(s->names.w[i], name)) {
+            *crc = s->crc[i];
+            return true;
+        }
+    return false;
+}
+
+/* One script of the lab (text, len) into dir/base; its CRC as written in *crc. */
+static int place_script(const lg_lab *lab, const char *dir, const char *base, const char *text, size_t len,
+                        const script_sums *old, unsigned long *crc)
+{
+    char to[8400], side[8420];
+    snprintf(to, sizeof to, "%s/%s", dir, base);
+    snprintf(side, sizeof side, "%s.new", to);
+    unsigned long lab_crc = crc_of(text, len), recorded;
+    size_t have_len;
+    char *have = lg_read_file(to, &have_len);
+    bool is_lab = have && have_len == len && !memcmp(have, text, len);
+    bool unedited = have && sums_find(old, base, &recorded) && recorded == crc_of(have, have_len);
+    bool absent = !have;
+    free(have);
+    *crc = lab_crc; /* what litgan wrote, here or beside the student's */
+    if (absent || is_lab || unedited) {
+        unlink(side);
+        return lg_write_atomic(to, text, len);
+    }
+    int rc = lg_write_atomic(side, text, len);
+    if (rc == LG_OK)
+        fprintf(stderr, "litgan lab %02d: %s: your edited script is kept and draws the figure; the lab's "
+                        "version is beside it: %s.new\n", lab->number, base, base);
+    return rc;
+}
+
 int lg_labkit_copy_scripts(const lg_lab *lab, const char *dir)
 {
     char pattern[4200];
@@ -455,13 +547,38 @@ int lg_labkit_copy_scripts(const lg_lab *lab, const char *dir)
         return lg_seterr(LG_EIO, "%s: no gnuplot scripts for the figures", pattern);
     if (gr != 0)
         return lg_seterr(LG_EIO, "%s: cannot list the gnuplot scripts", pattern);
+    script_sums old = { 0 };
+    sums_read(dir, &old);
+    char *sums = NULL;
+    size_t sums_len = 0;
+    FILE *o = open_memstream(&sums, &sums_len);
+    LG_ASSERT(o, "open_memstream");
+    fprintf(o, "# %s - written by `litgan lab %02d`: the CRC-32 of each figure script as litgan last\n"
+               "# wrote it. A script here whose CRC differs was edited: the next run keeps it (and draws\n"
+               "# the figure from it) and writes the lab's version beside it as NAME.gp.new.\n",
+            SCRIPTS_SUMS, lab->number);
     int rc = LG_OK;
     for (size_t i = 0; rc == LG_OK && i < g.gl_pathc; i++) {
         const char *base = strrchr(g.gl_pathv[i], '/') + 1;
-        char to[8400];
-        snprintf(to, sizeof to, "%s/%s", dir, base);
-        rc = lg_copy_file(g.gl_pathv[i], to);
+        size_t len;
+        char *text = lg_read_file(g.gl_pathv[i], &len);
+        if (!text) {
+            rc = lg_seterr(LG_EIO, "%s: cannot read (%s)", g.gl_pathv[i], strerror(errno));
+            break;
+        }
+        unsigned long crc;
+        rc = place_script(lab, dir, base, text, len, &old, &crc);
+        free(text);
+        fprintf(o, "%08lx %s\n", crc, base);
     }
+    fclose(o);
+    if (rc == LG_OK) {
+        char path[8400];
+        snprintf(path, sizeof path, "%s/%s", dir, SCRIPTS_SUMS);
+        rc = lg_write_atomic(path, sums, sums_len);
+    }
+    free(sums);
+    lg_strvec_free(&old.names);
     globfree(&g);
     return rc;
 }

@@ -266,8 +266,14 @@ LG_API int lg_labkit_read_ini(const lg_lab_run *run, lg_labkit_gan *gan, const l
 
 /* lg_run_open with the loss plugin at loss_so, writing the run into run_dir, quiet. */
 LG_API int lg_labkit_run_open(const lg_labkit_gan *s, const char *loss_so, const char *run_dir, lg_run **out);
-/* lg_run_step; on failure the message says "WHAT, training step N: why". */
+/* lg_run_step; on failure the message says "WHAT, training step N: why". A
+ * crash in student code during `litgan lab` names the step: "during training
+ * step N of WHAT" (what must stay valid: a string literal). */
 LG_API int lg_labkit_run_step(lg_run *run, long step, const char *what);
+/* What the experiment does now, for that crash message: "while WHAT (step N)"
+ * (step < 0: no step); what must stay valid until the next call. The lab kit
+ * sets it itself when it builds the files, opens and steps the run. */
+LG_API void lg_labkit_phase(const char *what, long step);
 
 /* The lab's student files as they stand, built (each into its own object). */
 typedef struct lg_submission lg_submission;
@@ -324,7 +330,11 @@ LG_API int lg_labkit_fclose(FILE *f, const char *dir, const char *name);
 LG_API FILE *lg_labkit_settings_open(const char *dir, const lg_lab *lab, const lg_labkit_gan *gan);
 LG_API void lg_labkit_gp_string(FILE *f, const char *name, const char *value, const char *comment);
 LG_API void lg_labkit_gp_number(FILE *f, const char *name, double value, const char *comment);
-/* Copy every gnuplot script (.gp) of the lab's folder into dir. */
+/* Copy every gnuplot script (.gp) of the lab's folder into dir, but never over
+ * one the student edited there: dir/scripts.sums holds the CRC-32 of each
+ * script as last written; a script that differs from it (or has no record) and
+ * from the lab's is kept - the figure is drawn from it - and the lab's version
+ * is written beside it as NAME.gp.new, said in one line on stderr. */
 LG_API int lg_labkit_copy_scripts(const lg_lab *lab, const char *dir);
 
 /* ------------------------------------------------- the course, for programs ---
