@@ -14,6 +14,8 @@
 #include "lg_course.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <zlib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -862,6 +864,180 @@ static void test_cli(void)
     lg_test_cli_expect("lab 01 --out /dev/null/x", 1, "litgan lab: ", false);
 }
 
+/* ------------------------------------------------- litgan lab: workflow --- */
+
+/* stderr of fn(ctx) in a buffer (fd 2 into a temporary file meanwhile). */
+static char *stderr_of(void (*fn)(void *), void *ctx)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s", lg_test_tmpdir("stderr"));
+    LG_ASSERT(lg_mkdir_p(path) == LG_OK, path);
+    strcat(path, "/stderr.txt");
+    fflush(stderr);
+    int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    LG_ASSERT(saved >= 0 && fd >= 0, path);
+    dup2(fd, 2);
+    close(fd);
+    fn(ctx);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char *s = slurp(path);
+    return s ? s : calloc(1, 1);
+}
+
+typedef struct copy_call {
+    const lg_lab *lab;
+    const char *dir;
+    int rc;
+} copy_call;
+
+static void do_copy(void *ctx)
+{
+    copy_call *c = ctx;
+    c->rc = lg_labkit_copy_scripts(c->lab, c->dir);
+}
+
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* A rerun of `litgan lab` keeps an edited figure script (the lab's version
+ * beside it as NAME.gp.new, one line on stderr) and silently replaces one
+ * still as litgan wrote it. The reference is the lab's own script file. */
+static void test_lab_scripts_kept(void)
+{
+    const lg_lab *lab = lg_lab_find("01");
+    LG_ASSERT_MSG(lab, "lab 01: %s", lg_errmsg());
+    char dir[600], src[4200], at[1200], side[1300], sums[1200];
+    snprintf(dir, sizeof dir, "%s", lg_test_tmpdir("scripts")); /* its buffers are reused */
+    LG_ASSERT(lg_mkdir_p(dir) == LG_OK, dir);
+    snprintf(src, sizeof src, "%s/labs/%s/fig_training.gp", lg_lab_root(lab), lg_lab_dir(lab));
+    snprintf(at, sizeof at, "%s/fig_training.gp", dir);
+    snprintf(side, sizeof side, "%s.new", at);
+    snprintf(sums, sizeof sums, "%s/scripts.sums", dir);
+    char *lab_text = slurp(src);
+    LG_ASSERT(lab_text, src);
+
+    /* first run: the lab's scripts, a record of them, nothing said */
+    copy_call c = { lab, dir, -1 };
+    char *err = stderr_of(do_copy, &c);
+    CU_ASSERT_EQUAL(c.rc, LG_OK);
+    LG_ASSERT_MSG(err[0] == '\0', "nothing to say on a first run: %s", err);
+    free(err);
+    char *s = slurp(at);
+    CU_ASSERT(s && !strcmp(s, lab_text));
+    free(s);
+    s = slurp(sums);
+    LG_ASSERT_MSG(s && strstr(s, " fig_training.gp\n") && strstr(s, " fig_criterion.gp\n"), "%s", s ? s : "none");
+    free(s);
+
+    /* unedited: replaced silently (a rerun changes nothing, says nothing) */
+    err = stderr_of(do_copy, &c);
+    CU_ASSERT(c.rc == LG_OK && err[0] == '\0' && !exists(side));
+    free(err);
+
+    /* edited: kept, the lab's beside it, one line that names both */
+    const char *mine = "# my own figure\nplot sin(x)\n";
+    put_file(at, mine);
+    err = stderr_of(do_copy, &c);
+    CU_ASSERT_EQUAL(c.rc, LG_OK);
+    LG_ASSERT_MSG(count_lines(err) == 1 && strstr(err, "fig_training.gp") && strstr(err, "fig_training.gp.new") &&
+                      strstr(err, "kept"), "one line naming the kept script and the new one: %s", err);
+    free(err);
+    s = slurp(at);
+    CU_ASSERT(s && !strcmp(s, mine));
+    free(s);
+    s = slurp(side);
+    CU_ASSERT(s && !strcmp(s, lab_text));
+    free(s);
+    /* and again on the next run (the record is the lab's, not the student's) */
+    err = stderr_of(do_copy, &c);
+    s = slurp(at);
+    CU_ASSERT(c.rc == LG_OK && count_lines(err) == 1 && s && !strcmp(s, mine));
+    free(s);
+    free(err);
+
+    /* the student takes the lab's version back: the stale .new goes */
+    put_file(at, lab_text);
+    err = stderr_of(do_copy, &c);
+    CU_ASSERT(c.rc == LG_OK && err[0] == '\0' && !exists(side));
+    free(err);
+
+    /* an older version of the lab's script, as litgan wrote it (its CRC in the
+     * record, by zlib): replaced silently */
+    const char *older = "# an older fig_training.gp\n";
+    put_file(at, older);
+    s = slurp(sums);
+    FILE *f = fopen(sums, "w");
+    for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n"))
+        if (strstr(l, " fig_training.gp"))
+            fprintf(f, "%08lx fig_training.gp\n", crc32(0, (const Bytef *)older, (uInt)strlen(older)));
+        else
+            fprintf(f, "%s\n", l);
+    fclose(f);
+    free(s);
+    err = stderr_of(do_copy, &c);
+    s = slurp(at);
+    CU_ASSERT(c.rc == LG_OK && err[0] == '\0' && s && !strcmp(s, lab_text) && !exists(side));
+    free(s);
+    free(err);
+
+    /* no record at all (a run folder from before it): a differing script is kept */
+    put_file(at, mine);
+    unlink(sums);
+    err = stderr_of(do_copy, &c);
+    s = slurp(at);
+    CU_ASSERT(c.rc == LG_OK && count_lines(err) == 1 && s && !strcmp(s, mine) && exists(side));
+    free(s);
+    free(err);
+    free(lab_text);
+}
+
+/* A student file that dereferences NULL in the generator's loss: `litgan lab
+ * 01` dies of SIGSEGV as before, saying the file, the function, the step and
+ * a gdb line. The tree is a copy of the lab's own files (LITGAN_HOME). */
+static void test_lab_crash_named(void)
+{
+    const lg_lab *lab = lg_lab_find("01");
+    LG_ASSERT_MSG(lab, "lab 01: %s", lg_errmsg());
+    char home[600], out[600], cmd[8192], p[1200];
+    snprintf(home, sizeof home, "%s", lg_test_tmpdir("crash-home"));
+    snprintf(out, sizeof out, "%s", lg_test_tmpdir("crash-out"));
+    int st;
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/core' '%s/labs' '%s/plugins' && cp -r '%s/core/include' '%s/core/' && "
+                              "cp -r '%s/labs/%s' '%s/labs/'", home, home, home, lg_lab_root(lab), home,
+             lg_lab_root(lab), lg_lab_dir(lab), home);
+    free(shell(cmd, &st));
+    LG_ASSERT_MSG(st == 0, "%s", cmd);
+    snprintf(p, sizeof p, "%s/plugins/gan.c", lg_lab_root(lab));
+    char *gan = slurp(p);
+    LG_ASSERT(gan, p);
+    char *g = strstr(gan, "static lg_node *g_loss");
+    char *v = g ? strstr(g, "(void)p;") : NULL;
+    LG_ASSERT(v, "plugins/gan.c: g_loss and its (void)p;");
+    snprintf(p, sizeof p, "%s/plugins/gan.c", home);
+    FILE *f = fopen(p, "w");
+    fprintf(f, "%.*s(void)p;\n    volatile double *scale = NULL; /* never set */\n    if (*scale > 1)\n"
+               "        return NULL;%s", (int)(v - gan), gan, v + strlen("(void)p;"));
+    fclose(f);
+    free(gan);
+    snprintf(cmd, sizeof cmd, "LITGAN_HOME='%s' '%s' lab 01 --smoke --out '%s' 2>&1; echo \"exit $?\"", home,
+             lg_test_bin(), out);
+    char *said = shell(cmd, &st);
+    LG_ASSERT_MSG(strstr(said, "exit 139"), "killed by SIGSEGV (128 + 11), as without the report: %s", said);
+    LG_ASSERT_MSG(strstr(said, "SIGSEGV") && strstr(said, "in plugins/gan.c, function g_loss") &&
+                      strstr(said, "during training step 1 of the minimax run"),
+                  "the file, the function and the step: %s", said);
+    LG_ASSERT_MSG(strstr(said, "gdb -q -ex run -ex bt --args ") && strstr(said, "lab 01 --smoke --out"),
+                  "a gdb line that reruns it: %s", said);
+    free(said);
+}
+
 void lg_suite_handout(void)
 {
     LG_ADD_SUITE("handout",
@@ -878,5 +1054,7 @@ void lg_suite_handout(void)
                  { "weave: Markdown, code, math, figures, no URL", test_weave_markdown },
                  { "weave of every lab: figures embedded, no URL", test_weave_labs },
                  { "weave runs the experiment when figures are missing", test_weave_runs_experiment },
-                 { "handout and weave commands", test_cli });
+                 { "handout and weave commands", test_cli },
+                 { "lab: an edited figure script is kept", test_lab_scripts_kept },
+                 { "lab: a crash in student code names file, function, step", test_lab_crash_named });
 }
