@@ -38,8 +38,8 @@ TEST_CFLAGS := $(LIB_CFLAGS) -Icore/course
 LINK_LIBS  := -L$(LIBDIR) -llitgan-course -llitgan -Wl,-rpath,'$$ORIGIN/../$(LIBDIR)' -Wl,-rpath,'$$ORIGIN/../lib'
 
 .PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave lab-modules readme labs mutants \
-        autograder-test
-all: $(BINDIR)/litgan $(PLUGINS) lab-modules $(RUNNER)
+        autograder-test student-files handout-test
+all: $(BINDIR)/litgan $(PLUGINS) lab-modules $(RUNNER) student-files
 
 deps:
 	@sh core/deps.sh
@@ -91,6 +91,34 @@ $(BUILD)/plugins/%.so: plugins/%.c core/include/litgan.h core/include/litgan/plu
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -shared -o $@ $<
 
+# A lab names its student files in lab.ini, section [lab]: `files = plugins/gan.c, ...`;
+# the plugins among them are solutions.
+LAB_FILES  := $(shell awk '/^[ \t]*\[/ { lab = ($$0 ~ /^[ \t]*\[lab\][ \t]*$$/) } \
+                lab && /^[ \t]*files[ \t]*=/ { sub(/^[^=]*=/, ""); gsub(/,/, " "); print }' \
+                labs/*/lab.ini 2>/dev/null)
+SOLUTION_PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(filter plugins/%.c,$(LAB_FILES)))
+PUBLIC_PLUGINS   := $(filter-out $(SOLUTION_PLUGINS),$(PLUGINS))
+
+# Every student file is compiled as `litgan grade` compiles it (core/course/grade/build.c:
+# cc -std=c11 -O2 -fPIC -shared, the public headers, GSL's flags), with warnings on, into
+# build/student/: `make` shows what grading will see. STUDENT_WERROR makes a warning fail
+# the build here, so the reference files stay warning-free; the handout empties it
+# (core/course/handout/readme.c): students see their warnings without being stopped.
+# The solution plugins are then built as the others (build/plugins/NAME.so, for train and
+# compare) after their check, with warnings off: the check has shown them once.
+STUDENT_WERROR := -Werror
+STUDENT_CFLAGS  = -std=c11 -O2 -fPIC -shared -Icore/include $(shell pkg-config --cflags gsl 2>/dev/null) \
+                  -Wall -Wextra $(STUDENT_WERROR)
+STUDENT_CHECKS := $(patsubst %.c,$(BUILD)/student/%.so,$(LAB_FILES))
+$(BUILD)/student/%.so: %.c core/include/litgan.h $(wildcard core/include/litgan/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(STUDENT_CFLAGS) -o $@ $<
+$(SOLUTION_PLUGINS): $(BUILD)/plugins/%.so: plugins/%.c $(BUILD)/student/plugins/%.so core/include/litgan.h \
+                     core/include/litgan/plugin.h
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Werror,$(CFLAGS)) -w -shared -o $@ $<
+student-files: $(STUDENT_CHECKS)
+
 # Each lab folder labs/NN-name/ builds to its own objects (see litgan/course.h):
 # lab.so from every C file of the folder but its student files (lab.ini's
 # `files`) and grade_hidden*.c; hidden.so from grade_hidden*.c and the same
@@ -99,7 +127,7 @@ $(BUILD)/plugins/%.so: plugins/%.c core/include/litgan.h core/include/litgan/plu
 # the others, and litgan, still build (the registry names it as not built).
 # `make lab-module LAB_SRC=DIR LAB_OUT=DIR` builds one lab folder anywhere.
 LAB_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) -shared
-lab_student = $(addprefix $(dir $(1)),$(notdir $(shell sed -n 's/^files *= *//p' $(1)/lab.ini 2>/dev/null | tr ',' ' ')))
+lab_student = $(shell sed -n 's/^files *= *//p' $(1)/lab.ini 2>/dev/null | tr ',' ' ')
 lab_own     = $(filter-out $(call lab_student,$(1)) $(wildcard $(1)/grade_hidden*.c) $(wildcard $(1)/child*.c),$(wildcard $(1)/*.c))
 lab_child   = $(wildcard $(1)/child*.c)
 lab_shared  = $(filter-out $(1)/grade.c $(1)/experiment.c,$(call lab_own,$(1)))
@@ -263,13 +291,6 @@ INST_LIB   := $(DESTDIR)$(PREFIX)/lib
 INST_INC   := $(DESTDIR)$(PREFIX)/include
 INST_PLUG  := $(INST_LIB)/litgan/plugins
 INST_SHARE := $(DESTDIR)$(PREFIX)/share/litgan
-# A lab names its student files in lab.ini, section [lab]: `files = plugins/gan.c, ...`;
-# the plugins among them are solutions.
-LAB_FILES  := $(shell awk '/^[ \t]*\[/ { lab = ($$0 ~ /^[ \t]*\[lab\][ \t]*$$/) } \
-                lab && /^[ \t]*files[ \t]*=/ { sub(/^[^=]*=/, ""); gsub(/,/, " "); print }' \
-                labs/*/lab.ini 2>/dev/null)
-SOLUTION_PLUGINS := $(patsubst plugins/%.c,$(BUILD)/plugins/%.so,$(filter plugins/%.c,$(LAB_FILES)))
-PUBLIC_PLUGINS   := $(filter-out $(SOLUTION_PLUGINS),$(PLUGINS))
 
 .PHONY: install install-solutions
 # The libraries find plugins, lab objects and the source tree in litgan/ beside

@@ -39,6 +39,12 @@
 int lg_handout_stub_text(const char *name, const char *text, size_t len, char **out,
                          size_t *out_len, size_t *n_regions, FILE *err)
 {
+    return lg_handout_stage_text(name, text, len, NULL, out, out_len, n_regions, NULL, err);
+}
+
+int lg_handout_stage_text(const char *name, const char *text, size_t len, const lg_handout_labs *labs,
+                          char **out, size_t *out_len, size_t *n_regions, size_t *n_released, FILE *err)
+{
     lg_regions rg;
     int rc = lg_markers_scan(name, text, len, &rg, err);
     *out = NULL;
@@ -46,25 +52,33 @@ int lg_handout_stub_text(const char *name, const char *text, size_t len, char **
         *out_len = 0;
     if (n_regions)
         *n_regions = 0;
+    if (n_released)
+        *n_released = 0;
     if (rc != LG_OK) {
         lg_regions_free(&rg);
         return rc;
     }
     char *buf = NULL;
-    size_t buf_len = 0, regions = 0, at = 0;
+    size_t buf_len = 0, regions = 0, released = 0, at = 0;
     FILE *o = open_memstream(&buf, &buf_len);
     LG_ASSERT(o, "open_memstream");
     for (size_t i = 0; i < rg.n; i++) {
         const lg_region *g = &rg.v[i];
         if (g->kind != LG_REGION_SOLUTION)
             continue;
-        /* the text before it, then the stub indented as the BEGIN line */
-        fwrite(text + at, 1, g->start - at, o);
-        const char *ind = text + g->start;
-        fprintf(o, "%.*s/* TODO Task %s: your code here */%s", (int)g->indent, ind, g->name, g->open_eol);
-        fprintf(o, "%.*s%.*s%s", (int)g->indent, ind, (int)g->stub_len, text + g->stub, g->stub_eol);
+        fwrite(text + at, 1, g->start - at, o); /* the text before it */
+        if (lg_handout_region_released(labs, g->name)) {
+            /* an earlier lab's: its reference code, as it stands */
+            fwrite(text + g->body, 1, g->body_len, o);
+            released++;
+        } else {
+            /* the stub, indented as the BEGIN line */
+            const char *ind = text + g->start;
+            fprintf(o, "%.*s/* TODO Task %s: your code here */%s", (int)g->indent, ind, g->name, g->open_eol);
+            fprintf(o, "%.*s%.*s%s", (int)g->indent, ind, (int)g->stub_len, text + g->stub, g->stub_eol);
+            regions++;
+        }
         at = g->end;
-        regions++;
     }
     fwrite(text + at, 1, len - at, o);
     fclose(o);
@@ -74,6 +88,8 @@ int lg_handout_stub_text(const char *name, const char *text, size_t len, char **
         *out_len = buf_len;
     if (n_regions)
         *n_regions = regions;
+    if (n_released)
+        *n_released = released;
     return LG_OK;
 }
 
@@ -99,49 +115,83 @@ static bool path_within(const char *b, const char *a)
 
 int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log)
 {
+    return lg_handout_release(root, outdir, 0, force, log);
+}
+
+/* "01, 02" into buf: the labs there are. */
+static const char *lab_numbers(const lg_handout_labs *labs, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < labs->n; i++)
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%02d", i ? ", " : "", labs->v[i].number);
+    return labs->n ? buf : "none";
+}
+
+int lg_handout_release(const char *root, const char *outdir, int stage, bool force, FILE *log)
+{
     char root_real[PATH_MAX], out_real[PATH_MAX];
     if (!realpath(root, root_real))
         return lg_seterr(LG_EIO, "%s: the source root is not readable (%s)", root, strerror(errno));
-    bool exists;
+    lg_strvec files = { 0 }, pats = { 0 };
+    bool used_git;
+    lg_handout_list(root_real, &files, &used_git);
+    lg_handout_labs labs;
+    lg_handout_labs_read(root_real, &files, &labs);
+    labs.stage = stage;
+    lg_handout_file *outs = NULL;
+    size_t n_out = 0;
+    int rc = LG_OK;
+    bool exists = false;
+    if (stage && !lg_handout_labs_find(&labs, stage)) {
+        char nums[256];
+        rc = lg_seterr(LG_EINVAL, "--lab %02d: no such lab in %s/labs (labs: %s)", stage, root_real,
+                       lab_numbers(&labs, nums, sizeof nums));
+        goto done;
+    }
     bool empty = dir_is_empty(outdir, &exists);
-    if (exists && !empty && !force)
-        return lg_seterr(LG_EINVAL, "%s exists and is not empty: name a new folder, or add --force", outdir);
+    if (exists && !empty && !force) {
+        rc = lg_seterr(LG_EINVAL, "%s exists and is not empty: name a new folder, or add --force", outdir);
+        goto done;
+    }
     if (exists) {
         struct stat st;
-        if (stat(outdir, &st) != 0 || !S_ISDIR(st.st_mode))
-            return lg_seterr(LG_EINVAL, "%s exists and is not a folder", outdir);
+        if (stat(outdir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            rc = lg_seterr(LG_EINVAL, "%s exists and is not a folder", outdir);
+            goto done;
+        }
     }
     /* where OUTDIR will be, to refuse the source tree itself (even with --force) */
-    int rc = lg_mkdir_p(outdir);
-    if (rc != LG_OK)
-        return rc;
+    if ((rc = lg_mkdir_p(outdir)) != LG_OK)
+        goto done;
     if (!realpath(outdir, out_real)) {
-        return lg_seterr(LG_EIO, "%s: cannot resolve (%s)", outdir, strerror(errno));
+        rc = lg_seterr(LG_EIO, "%s: cannot resolve (%s)", outdir, strerror(errno));
+        goto done;
     }
     if (path_within(root_real, out_real)) {
         if (!exists)
             rmdir(outdir);
-        return lg_seterr(LG_EINVAL, "%s is the source tree or holds it: the handout would overwrite the solutions",
-                         outdir);
+        rc = lg_seterr(LG_EINVAL, "%s is the source tree or holds it: the handout would overwrite the solutions",
+                       outdir);
+        goto done;
     }
     /* the handout folder inside the tree is no part of the tree */
     char out_rel[PATH_MAX] = "";
     if (path_within(out_real, root_real))
         snprintf(out_rel, sizeof out_rel, "%s/", out_real + strlen(root_real) + 1);
-
-    lg_strvec files = { 0 }, pats = { 0 };
-    bool used_git;
-    lg_handout_list(root_real, &files, &used_git);
     lg_handout_exclusions(root_real, &files, &pats);
 
-    lg_handout_file *outs = lg_xcalloc(files.n + 1, sizeof *outs);
-    size_t n_out = 0, n_left_out = 0, n_regions = 0, n_stubbed_files = 0, n_bad_files = 0;
+    outs = lg_xcalloc(files.n + 1, sizeof *outs);
+    size_t n_left_out = 0, n_later = 0, n_regions = 0, n_released = 0, n_stubbed_files = 0, n_bad_files = 0;
     for (size_t i = 0; i < files.n; i++) {
         const char *rel = files.w[i];
         if ((*out_rel && !strncmp(rel, out_rel, strlen(out_rel))) || !strcmp(rel, "HANDOUT.md"))
             continue;
         if (lg_handout_excluded(rel, &pats)) {
             n_left_out++;
+            continue;
+        }
+        if (lg_handout_left_out(&labs, rel)) { /* a later lab's */
+            n_later++;
             continue;
         }
         char path[PATH_MAX];
@@ -176,8 +226,9 @@ int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log)
         }
         if (lg_handout_is_text(data, len)) {
             char *stubbed;
-            size_t slen;
-            if (lg_handout_stub_text(rel, data, len, &stubbed, &slen, &f->regions, log) != LG_OK) {
+            size_t slen, released;
+            if (lg_handout_stage_text(rel, data, len, &labs, &stubbed, &slen, &f->regions, &released, log) !=
+                LG_OK) {
                 n_bad_files++;
                 free(data);
                 continue;
@@ -186,7 +237,14 @@ int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log)
             data = stubbed;
             len = slen;
             n_regions += f->regions;
+            n_released += released;
             n_stubbed_files += f->regions > 0;
+            char *mk = !strcmp(rel, "Makefile") ? lg_handout_makefile(data, len, &slen) : NULL;
+            if (mk) {
+                free(data);
+                data = mk;
+                len = slen;
+            }
         }
         f->data = data;
         f->len = len;
@@ -199,29 +257,54 @@ int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log)
             rmdir(outdir);
         goto done;
     }
+    /* the students' README.md in place of the instructor's */
+    size_t readme_len;
+    char *readme = lg_handout_readme(root_real, &labs, outs, n_out, &readme_len);
+    bool own_readme = readme != NULL;
+    if (readme) {
+        size_t k = 0;
+        while (k < n_out && strcmp(outs[k].rel, "README.md") != 0)
+            k++;
+        if (k == n_out) {
+            outs[n_out].rel = "README.md";
+            outs[n_out].mode = S_IFREG | 0644;
+            n_out++;
+        }
+        free(outs[k].data);
+        outs[k].data = readme;
+        outs[k].len = readme_len;
+    }
     for (size_t i = 0; i < n_out && rc == LG_OK; i++) {
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s/%s", out_real, outs[i].rel);
         rc = lg_handout_write_file(path, &outs[i]);
     }
     if (rc == LG_OK)
-        rc = lg_handout_write_guide(out_real, outs, n_out);
+        rc = lg_handout_write_guide(out_real, outs, n_out, &labs);
     if (rc == LG_OK) {
         size_t left = lg_handout_scan_tree(out_real, log);
         if (left)
             rc = lg_seterr(LG_EFORMAT, "%zu marker%s survived in %s (listed above): this handout would leak solutions",
                            left, left > 1 ? "s" : "", outdir);
     }
-    if (rc == LG_OK)
+    if (rc == LG_OK) {
+        char staged[512] = "";
+        if (stage)
+            snprintf(staged, sizeof staged, "; lab %02d's stage: %zu solution region%s of the labs before it "
+                     "released, %zu file%s of the labs after it left out", stage, n_released,
+                     n_released == 1 ? "" : "s", n_later, n_later == 1 ? "" : "s");
         fprintf(log, "litgan handout: %s: %zu files from %s (%s), %zu solution region%s stubbed in %zu file%s, "
-                     "%zu instructor file%s left out; see %s/HANDOUT.md\n",
+                     "%zu instructor file%s left out%s; see %s/%s\n",
                 outdir, n_out, root_real, used_git ? "git ls-files" : "walked", n_regions, n_regions == 1 ? "" : "s",
-                n_stubbed_files, n_stubbed_files == 1 ? "" : "s", n_left_out, n_left_out == 1 ? "" : "s", outdir);
+                n_stubbed_files, n_stubbed_files == 1 ? "" : "s", n_left_out, n_left_out == 1 ? "" : "s", staged,
+                outdir, own_readme ? "README.md" : "HANDOUT.md");
+    }
 done:
     for (size_t i = 0; i < n_out; i++)
         free(outs[i].data);
     free(outs);
     lg_strvec_free(&files);
     lg_strvec_free(&pats);
+    lg_handout_labs_free(&labs);
     return rc;
 }

@@ -224,7 +224,7 @@ size_t lg_handout_scan_tree(const char *dir, FILE *err)
 }
 
 /* OUTDIR/HANDOUT.md: what a student does with the release. */
-int lg_handout_write_guide(const char *outdir, const lg_handout_file *files, size_t n)
+int lg_handout_write_guide(const char *outdir, const lg_handout_file *files, size_t n, const lg_handout_labs *labs)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/HANDOUT.md", outdir);
@@ -263,20 +263,22 @@ int lg_handout_write_guide(const char *outdir, const lg_handout_file *files, siz
             "\n"
             "To hand in, give your grader the files you changed (by their names: `gan.c`,\n"
             "`optimal.c`, ...); `bin/litgan grade NN --submission DIR` grades such a folder.\n");
-    size_t n_labs = lg_lab_count();
-    if (n_labs) {
-        fprintf(o, "\n## The labs\n\n");
-        for (size_t i = 0; i < n_labs; i++) {
-            const lg_lab *lab = lg_lab_at(i);
-            fprintf(o, "- **Lab %02d: %s** (`labs/%s/`, `bin/litgan lab %02d`)\n", lab->number, lab->title,
-                    lab->dir, lab->number);
-            for (size_t t = 0; t < lab->n_tasks; t++)
-                fprintf(o, "  - Task %s: %s\n", lab->tasks[t].number, lab->tasks[t].title);
-            fprintf(o, "  - your files:");
-            for (size_t k = 0; k < LG_MAX_LAB_FILES && lab->files[k]; k++)
-                fprintf(o, "%s `%s`", k ? "," : "", lab->files[k]);
-            fprintf(o, "\n");
-        }
+    bool heading = false;
+    for (size_t i = 0; i < labs->n; i++) {
+        const lg_handout_lab *lab = &labs->v[i];
+        if (!lg_handout_lab_ships(labs, lab->number))
+            continue;
+        if (!heading)
+            fprintf(o, "\n## The labs\n\n");
+        heading = true;
+        fprintf(o, "- **Lab %02d: %s** (`labs/%s/`, `bin/litgan lab %02d`)%s\n", lab->number, lab->title, lab->dir,
+                lab->number, labs->stage && lab->number < labs->stage ? ": its solutions are released" : "");
+        for (size_t t = 0; t < lab->tasks.n; t++)
+            fprintf(o, "  - Task %s: %s\n", lab->tasks.w[t], lab->task_titles.w[t]);
+        fprintf(o, "  - your files:");
+        for (size_t k = 0; k < lab->files.n; k++)
+            fprintf(o, "%s `%s`", k ? "," : "", lab->files.w[k]);
+        fprintf(o, "\n");
     }
     bool any = false;
     for (size_t i = 0; i < n; i++)

@@ -410,6 +410,15 @@ LG_API int lg_lab_experiment_run(const lg_lab *lab, const char *out_dir, const c
  * (solutions stubbed, instructor material left out); refuses a non-empty
  * outdir unless force; fails if a marker survives. */
 LG_API int lg_handout_run(const char *root, const char *outdir, bool force, FILE *log);
+/* `litgan handout OUTDIR --lab NN`: the release of one stage of the course:
+ * the labs before lab NN with their solutions released (their regions' code
+ * kept, the markers gone), lab NN stubbed, the labs after it left out (their
+ * folders, their student files, their rows in the README); stage 0 is
+ * lg_handout_run. LG_EINVAL naming the labs there are when root has no lab NN.
+ * In both, README.md is the students' (core/course/handout/README.student.md
+ * filled in) when root has that template, and the Makefile shows the student
+ * files' warnings without failing on them. */
+LG_API int lg_handout_release(const char *root, const char *outdir, int stage, bool force, FILE *log);
 
 /* `litgan autograder NN OUT.zip`: a Gradescope autograder package for lab
  * into out_zip: at its top setup.sh (installs the Debian packages, builds
