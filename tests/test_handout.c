@@ -840,7 +840,11 @@ static void test_cli(void)
     lg_test_cli_expect("weave 01 --out", 2, "litgan weave: --out needs a value (see litgan weave --help)", true);
     lg_test_cli_expect("weave 01 02", 2, "one lab at a time (got '01' and '02'; see litgan", true);
 
-    lg_test_cli_expect("handout --help", 0, "usage: litgan handout OUTDIR [--force]", false);
+    lg_test_cli_expect("handout --help", 0, "usage: litgan handout OUTDIR [--lab NN] [--force]", false);
+    lg_test_cli_expect("handout /tmp/x --lab", 2, "litgan handout: --lab needs a value (see litgan handout --help)",
+                       true);
+    lg_test_cli_expect("handout /tmp/x --lab 1x", 2, "litgan handout: --lab takes a lab's number, e.g. --lab 02 "
+                       "(got '1x'; see litgan handout --help)", true);
     lg_test_cli_expect("handout", 2, "litgan handout: name the folder to write", true);
     lg_test_cli_expect("handout --force", 2, "name the folder to write", true);
     lg_test_cli_expect("handout /tmp/x --bogus", 2, "litgan handout: unknown option '--bogus' (see litgan handout --help)",
@@ -1038,6 +1042,251 @@ static void test_lab_crash_named(void)
     free(said);
 }
 
+/* ------------------------------------------------- staged releases --- */
+
+/* The reference for a released region, made without the handout's parser:
+ * the source with every line that holds a solution marker deleted (sed). */
+static char *released_reference(const char *src)
+{
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "sed -E '/\\/[*][[:space:]]*(BEGIN[[:space:]]+SOLUTION|END[[:space:]]+SOLUTION|STUB)/d' '%s'",
+             src);
+    int st;
+    char *out = shell(cmd, &st);
+    LG_ASSERT(st == 0, cmd);
+    return out;
+}
+
+static size_t count_of(const char *text, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+        n++;
+    return n;
+}
+
+/* Every stage of the labs there are (and the full handout, stage 0): which
+ * labs ship, which student files are released, stubbed or left out, the
+ * README's rows, no marker left. The reference for "released" is sed. */
+static void test_handout_stages(void)
+{
+    const char *root = lg_source_root();
+    size_t n_labs = lg_lab_count();
+    LG_ASSERT(n_labs > 0, "no lab registered");
+    for (int stage = 0; stage <= lg_lab_number(lg_lab_at(n_labs - 1)); stage++) {
+        bool is_lab = stage == 0;
+        for (size_t i = 0; i < n_labs; i++)
+            is_lab |= lg_lab_number(lg_lab_at(i)) == stage;
+        if (!is_lab)
+            continue;
+        char out[600], name[32];
+        snprintf(name, sizeof name, "stage-%02d", stage);
+        snprintf(out, sizeof out, "%s", lg_test_tmpdir(name));
+        char *log = NULL;
+        size_t ll;
+        FILE *l = open_memstream(&log, &ll);
+        int rc = lg_handout_release(root, out, stage, false, l);
+        fclose(l);
+        LG_ASSERT_MSG(rc == LG_OK, "stage %d: %s\n%s", stage, lg_errmsg(), log);
+        free(log);
+        char p[1400], cmd[1400];
+        int st;
+        snprintf(cmd, sizeof cmd,
+                 "grep -rlE '/[*][[:space:]]*(BEGIN[[:space:]]+SOLUTION|END[[:space:]]+SOLUTION|STUB)' '%s'", out);
+        char *hits = shell(cmd, &st);
+        LG_ASSERT_MSG(hits[0] == '\0', "stage %d: markers survived in: %s", stage, hits);
+        free(hits);
+        snprintf(p, sizeof p, "%s/README.md", out);
+        char *readme = slurp(p);
+        LG_ASSERT_MSG(readme && strstr(readme, "## Set up") && !strstr(readme, "make bench"),
+                      "stage %d: the students' README", stage);
+        for (size_t i = 0; i < n_labs; i++) {
+            const lg_lab *lab = lg_lab_at(i);
+            int n = lg_lab_number(lab);
+            bool ships = stage == 0 || n <= stage, released = stage && n < stage;
+            snprintf(p, sizeof p, "%s/labs/%s/lab.ini", out, lg_lab_dir(lab));
+            LG_ASSERT_MSG(exists(p) == ships, "stage %d: lab %02d's folder %s", stage, n,
+                          ships ? "missing" : "shipped");
+            char row[64];
+            snprintf(row, sizeof row, "| [%02d](labs/%s/README.md) |", n, lg_lab_dir(lab));
+            LG_ASSERT_MSG((strstr(readme, row) != NULL) == ships, "stage %d: README row of lab %02d %s", stage, n,
+                          ships ? "missing" : "shipped");
+            for (size_t k = 0; lg_lab_file(lab, k); k++) {
+                const char *rel = lg_lab_file(lab, k);
+                char src[4400];
+                snprintf(src, sizeof src, "%s/%s", root, rel);
+                snprintf(p, sizeof p, "%s/%s", out, rel);
+                char *have = slurp(p);
+                if (!ships) {
+                    LG_ASSERT_MSG(!have, "stage %d: %s of a later lab shipped", stage, rel);
+                    continue;
+                }
+                LG_ASSERT_MSG(have, "stage %d: %s missing", stage, rel);
+                char *source = slurp(src);
+                size_t regions = count_of(source, "/* BEGIN" " SOLUTION Task ");
+                if (released) {
+                    char *ref = released_reference(src);
+                    LG_ASSERT_MSG(!strcmp(have, ref), "stage %d: %s is not the reference without its markers:\n%s",
+                                  stage, rel, have);
+                    free(ref);
+                } else {
+                    LG_ASSERT_MSG(count_of(have, ": your code here */") == regions && regions > 0,
+                                  "stage %d: %s has %zu stubs for %zu regions", stage, rel,
+                                  count_of(have, ": your code here */"), regions);
+                }
+                free(source);
+                free(have);
+            }
+        }
+        free(readme);
+    }
+    /* a stage that is no lab: one line naming the labs, nothing written */
+    char out[600];
+    snprintf(out, sizeof out, "%s", lg_test_tmpdir("stage-none"));
+    int rc;
+    char *log = NULL;
+    size_t ll;
+    FILE *l = open_memstream(&log, &ll);
+    rc = lg_handout_release(root, out, 99, false, l);
+    fclose(l);
+    free(log);
+    CU_ASSERT_EQUAL(rc, LG_EINVAL);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "--lab 99: no such lab") && strstr(lg_errmsg(), "(labs: 01"), "%s",
+                  lg_errmsg());
+    CU_ASSERT(!exists(out));
+}
+
+/* The words of one shell line (no quotes needed by the README's commands but
+ * "..." kept whole), at most max; how many. */
+static size_t split_words(char *line, char **w, size_t max)
+{
+    size_t n = 0;
+    for (char *p = line; *p && n < max;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        w[n++] = p;
+        bool quoted = false;
+        while (*p && (quoted || (*p != ' ' && *p != '\t'))) {
+            if (*p == '"')
+                quoted = !quoted;
+            p++;
+        }
+        if (*p)
+            *p++ = '\0';
+    }
+    return n;
+}
+
+/* Every command in the code blocks of a handout's README.md exists there:
+ * `make [TARGET...] [VAR=value...]` is a target of its Makefile (make -n in the
+ * handout: no "No rule"), `bin/litgan ARGS` parses (ARGS --help exits 0 with
+ * the litgan built from the same sources, lg_test_bin), `docker build -t IMAGE
+ * . && docker run ... -v "$PWD":DIR IMAGE` has a Dockerfile whose COPY sources
+ * ship and whose WORKDIR is DIR. Any other command fails the test: a README
+ * edit must keep this check whole. Returns how many commands were checked. */
+static size_t check_readme_commands(const char *out, const char *bin)
+{
+    char p[1400], bin_abs[4096];
+    LG_ASSERT(realpath(bin, bin_abs), bin);
+    bin = bin_abs; /* the commands run in the handout */
+    snprintf(p, sizeof p, "%s/README.md", out);
+    char *readme = slurp(p);
+    LG_ASSERT(readme, p);
+    size_t checked = 0;
+    bool in_code = false;
+    char *save;
+    for (char *line = strtok_r(readme, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *t = line;
+        while (*t == ' ')
+            t++;
+        if (!strncmp(t, "```", 3)) {
+            in_code = !in_code;
+            continue;
+        }
+        if (!in_code)
+            continue;
+        char *hash = strchr(t, '#');
+        if (hash)
+            *hash = '\0';
+        char words[1024], *w[32];
+        snprintf(words, sizeof words, "%s", t);
+        size_t n = split_words(words, w, 32);
+        if (!n)
+            continue;
+        char cmd[4096];
+        int st;
+        if (!strcmp(w[0], "make")) {
+            size_t k = snprintf(cmd, sizeof cmd, "make -n -C '%s'", out);
+            for (size_t i = 1; i < n; i++)
+                k += snprintf(cmd + k, sizeof cmd - k, " %s", w[i]);
+            snprintf(cmd + k, sizeof cmd - k, " >/dev/null 2>&1");
+            free(shell(cmd, &st));
+            LG_ASSERT_MSG(st == 0, "README: `%s`: not a target of the handout's Makefile (%s)", t, cmd);
+        } else if (!strcmp(w[0], "bin/litgan")) {
+            size_t k = snprintf(cmd, sizeof cmd, "cd '%s' && '%s'", out, bin);
+            for (size_t i = 1; i < n; i++)
+                k += snprintf(cmd + k, sizeof cmd - k, " %s", w[i]);
+            snprintf(cmd + k, sizeof cmd - k, " --help 2>&1");
+            char *said = shell(cmd, &st);
+            LG_ASSERT_MSG(st == 0 && strstr(said, "usage: litgan"), "README: `%s`: %s", t, said);
+            free(said);
+        } else if (!strcmp(w[0], "docker")) {
+            /* docker build -t IMAGE . && docker run --rm -it -v "$PWD":DIR IMAGE */
+            LG_ASSERT_MSG(n >= 12 && !strcmp(w[1], "build") && !strcmp(w[2], "-t") && !strcmp(w[4], ".") &&
+                              !strcmp(w[5], "&&") && !strcmp(w[7], "run") && !strcmp(w[n - 1], w[3]),
+                          "README: `%s`: docker build -t IMAGE . && docker run ... IMAGE", t);
+            const char *mount = NULL;
+            for (size_t i = 8; i + 1 < n; i++)
+                if (!strcmp(w[i], "-v") && !strncmp(w[i + 1], "\"$PWD\":", 7))
+                    mount = w[i + 1] + 7;
+            LG_ASSERT_MSG(mount, "README: `%s`: the folder is mounted with -v \"$PWD\":DIR", t);
+            snprintf(p, sizeof p, "%s/Dockerfile", out);
+            char *df = slurp(p);
+            LG_ASSERT_MSG(df, "README names docker build, the handout has no Dockerfile");
+            char workdir[256] = "";
+            size_t copies = 0;
+            char *dsave;
+            for (char *dl = strtok_r(df, "\n", &dsave); dl; dl = strtok_r(NULL, "\n", &dsave)) {
+                char a[512], b[512];
+                if (sscanf(dl, "COPY %511s %511s", a, b) == 2) {
+                    snprintf(p, sizeof p, "%s/%s", out, a);
+                    LG_ASSERT_MSG(exists(p), "Dockerfile: COPY %s: not in the handout", a);
+                    copies++;
+                }
+                sscanf(dl, "WORKDIR %255s", workdir);
+            }
+            CU_ASSERT(copies > 0);
+            LG_ASSERT_MSG(!strcmp(workdir, mount), "Dockerfile: WORKDIR %s, the README mounts on %s", workdir, mount);
+            free(df);
+        } else {
+            LG_ASSERT_MSG(false, "README: a command this test does not know how to check: `%s`", t);
+        }
+        checked++;
+    }
+    free(readme);
+    return checked;
+}
+
+static void test_handout_readme_commands(void)
+{
+    char out[600];
+    snprintf(out, sizeof out, "%s", lg_test_tmpdir("readme-commands"));
+    int rc;
+    char *log = run_handout(lg_source_root(), out, false, &rc);
+    LG_ASSERT_MSG(rc == LG_OK, "%s\n%s", lg_errmsg(), log);
+    free(log);
+    size_t n = check_readme_commands(out, lg_test_bin());
+    LG_ASSERT_MSG(n >= 6, "only %zu commands in the README's code blocks", n);
+    /* the Makefile of the handout: warnings of the student files not fatal */
+    char p[700];
+    snprintf(p, sizeof p, "%s/Makefile", out);
+    char *mk = slurp(p);
+    CU_ASSERT(mk && strstr(mk, "\nSTUDENT_WERROR :=\n"));
+    free(mk);
+}
+
 void lg_suite_handout(void)
 {
     LG_ADD_SUITE("handout",
@@ -1056,5 +1305,7 @@ void lg_suite_handout(void)
                  { "weave runs the experiment when figures are missing", test_weave_runs_experiment },
                  { "handout and weave commands", test_cli },
                  { "lab: an edited figure script is kept", test_lab_scripts_kept },
-                 { "lab: a crash in student code names file, function, step", test_lab_crash_named });
+                 { "lab: a crash in student code names file, function, step", test_lab_crash_named },
+                 { "handout --lab NN: every stage's files", test_handout_stages },
+                 { "handout README: every command exists", test_handout_readme_commands });
 }
