@@ -127,7 +127,7 @@ student-files: $(STUDENT_CHECKS)
 # the others, and litgan, still build (the registry names it as not built).
 # `make lab-module LAB_SRC=DIR LAB_OUT=DIR` builds one lab folder anywhere.
 LAB_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) -shared
-lab_student = $(shell sed -n 's/^files *= *//p' $(1)/lab.ini 2>/dev/null | tr ',' ' ')
+lab_student = $(addprefix $(1)/,$(notdir $(shell sed -n 's/^files *= *//p' $(1)/lab.ini 2>/dev/null | tr ',' ' ')))
 lab_own     = $(filter-out $(call lab_student,$(1)) $(wildcard $(1)/grade_hidden*.c) $(wildcard $(1)/child*.c),$(wildcard $(1)/*.c))
 lab_child   = $(wildcard $(1)/child*.c)
 lab_shared  = $(filter-out $(1)/grade.c $(1)/experiment.c,$(call lab_own,$(1)))
@@ -241,6 +241,13 @@ autograder-test: deps
 $(BUILD)/tests/check_results: tests/autograder/check_results.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --libs jansson 2>/dev/null) -lm
+
+# The last lab's stage of the handout built and graded as a student would (tests/test_handout.c,
+# "handout --lab NN: builds, make test grades"). Not in make test: a full build of the handout.
+handout-test: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/run_tests
+	LG_HANDOUT_BUILD=1 LG_BUILD=$(BUILD) LG_BIN=$(BINDIR)/litgan OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/run_tests handout \
+	  "handout --lab NN: builds, make test grades"
 
 # README.md's course table, from the labs' lab.ini (tests/test_labs.c checks it).
 readme: all

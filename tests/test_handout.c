@@ -1287,6 +1287,69 @@ static void test_handout_readme_commands(void)
     free(mk);
 }
 
+/* The last lab's stage of the real tree, built and graded as a student would
+ * (make handout-test: LG_HANDOUT_BUILD=1; a full build, about a minute, so not
+ * in make test): a warning in a student file is shown and the build goes on;
+ * the handout's `make test` grades every lab, the labs before the stage at
+ * full marks (their solutions are released), the stage's lab at zero; every
+ * command of its README runs with its own bin/litgan. */
+static void test_handout_stage_builds(void)
+{
+    if (!getenv("LG_HANDOUT_BUILD")) {
+        fprintf(stderr, "\n  (a handout's full build: make handout-test)\n");
+        return;
+    }
+    size_t n_labs = lg_lab_count();
+    LG_ASSERT(n_labs > 1, "a stage with a lab before it needs two labs");
+    const lg_lab *last = lg_lab_at(n_labs - 1);
+    int stage = lg_lab_number(last);
+    char out[600], p[1400], cmd[2400];
+    snprintf(out, sizeof out, "%s", lg_test_tmpdir("stage-build"));
+    int rc, st;
+    char *log = NULL;
+    size_t ll;
+    FILE *l = open_memstream(&log, &ll);
+    rc = lg_handout_release(lg_source_root(), out, stage, false, l);
+    fclose(l);
+    LG_ASSERT_MSG(rc == LG_OK, "%s\n%s", lg_errmsg(), log);
+    free(log);
+    /* a warning in the stage's first student file: shown, not fatal */
+    snprintf(p, sizeof p, "%s/%s", out, lg_lab_file(last, 0));
+    FILE *f = fopen(p, "a");
+    LG_ASSERT(f, p);
+    fputs("\nstatic int lg_never_used_here;\n", f);
+    fclose(f);
+    double t0 = lg_now();
+    snprintf(cmd, sizeof cmd, "make -C '%s' -j2 all 2>&1", out);
+    char *built = shell(cmd, &st);
+    LG_ASSERT_MSG(st == 0, "the handout does not build:\n%s", built);
+    LG_ASSERT_MSG(strstr(built, "lg_never_used_here") && strstr(built, "warning:"), "the warning is not shown:\n%s",
+                  built);
+    free(built);
+    double t1 = lg_now();
+    snprintf(cmd, sizeof cmd, "make -C '%s' test 2>&1", out);
+    char *graded = shell(cmd, &st);
+    LG_ASSERT_MSG(st != 0, "make test passes with lab %02d stubbed:\n%s", stage, graded);
+    /* one "Total X / Y" per lab, in the order of the labs */
+    size_t k = 0;
+    for (char *t = graded; (t = strstr(t, "\nTotal")); t++, k++) {
+        double score, max;
+        LG_ASSERT_MSG(k < n_labs && sscanf(t + 6, " %lf / %lf", &score, &max) == 2, "%s", graded);
+        int n = lg_lab_number(lg_lab_at(k));
+        if (n < stage)
+            LG_ASSERT_MSG(score == max && max > 0, "lab %02d, released: %g / %g\n%s", n, score, max, graded);
+        else
+            LG_ASSERT_MSG(score == 0, "lab %02d, stubbed: %g / %g\n%s", n, score, max, graded);
+    }
+    LG_ASSERT_MSG(k == n_labs, "%zu totals for %zu labs:\n%s", k, n_labs, graded);
+    free(graded);
+    double t2 = lg_now();
+    snprintf(p, sizeof p, "%s/bin/litgan", out);
+    size_t n = check_readme_commands(out, p);
+    CU_ASSERT(n >= 6);
+    fprintf(stderr, "\n  (handout of lab %02d's stage: built in %.0f s, make test in %.0f s)\n", stage, t1 - t0, t2 - t1);
+}
+
 void lg_suite_handout(void)
 {
     LG_ADD_SUITE("handout",
@@ -1307,5 +1370,6 @@ void lg_suite_handout(void)
                  { "lab: an edited figure script is kept", test_lab_scripts_kept },
                  { "lab: a crash in student code names file, function, step", test_lab_crash_named },
                  { "handout --lab NN: every stage's files", test_handout_stages },
-                 { "handout README: every command exists", test_handout_readme_commands });
+                 { "handout README: every command exists", test_handout_readme_commands },
+                 { "handout --lab NN: builds, make test grades", test_handout_stage_builds });
 }
