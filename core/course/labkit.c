@@ -177,7 +177,7 @@ int lg_labkit_run_open(const lg_labkit_gan *s, const char *loss_so, const char *
     c.d_pretrain = s->d_pretrain;
     c.out = run_dir;
     c.quiet = 1;
-    lg_labkit_phase("opening the training run (loading the loss plugin, first steps of D)", -1);
+    lg_labkit_phase("opening the training run (loading the loss plugin)", -1);
     return lg_run_open(&c, out);
 }
 
@@ -215,7 +215,7 @@ int lg_labkit_files_open(const lg_lab *lab, lg_submission **out)
         }
     for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++)
         lg_labcrash_add(sub->so_path[i], lab->files[i]);
-    lg_labkit_phase("the experiment's first calls to your functions", -1);
+    lg_labkit_phase("checking which of your functions are implemented, before training", -1);
     *out = sub;
     return LG_OK;
 }
