@@ -24,6 +24,12 @@
  * markers.c's (lg_markers_scan). Nothing is written while any file has an
  * error. After writing, every file under OUTDIR is scanned again (tree.c): a
  * surviving solution marker fails the command.
+ *
+ * With a stage (--lab NN, stage.c) the regions of the labs before NN are
+ * released instead - their code kept, the marker lines gone - and the labs
+ * after NN are left out. In every release README.md is the students' (from
+ * core/course/handout/README.student.md, readme.c) and the Makefile's
+ * STUDENT_WERROR is emptied: the student files' warnings are shown, not fatal.
  */
 #include "lg_handout.h"
 
