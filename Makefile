@@ -39,7 +39,8 @@ LINK_LIBS  := -L$(LIBDIR) -llitgan-course -llitgan -Wl,-rpath,'$$ORIGIN/../$(LIB
 
 .PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave lab-modules readme labs mutants \
         autograder-test student-files handout-test
-all: $(BINDIR)/litgan $(PLUGINS) lab-modules $(RUNNER) student-files
+# (litgan, the labs and the runner first: a student file that does not compile stops make after them)
+all: $(BINDIR)/litgan lab-modules $(RUNNER) $(PLUGINS) student-files
 
 deps:
 	@sh core/deps.sh
