@@ -203,7 +203,7 @@ demo: deps
 	  --data ring8 --steps 2000 --seeds 3 -j 2 --out reports/compare-ring8
 
 # The labs: make lab LAB=01, make grade LAB=01 [SUBMISSION=dir], make grade-all LAB=01 DIR=subs,
-# make handout OUT=dir, make weave LAB=01
+# make handout OUT=dir [STAGE=02: one lab at a time, litgan handout --lab], make weave LAB=01
 LAB ?= 01
 lab: deps
 	@$(MAKE) --no-print-directory all
@@ -216,7 +216,7 @@ grade-all: deps
 	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan grade-all $(LAB) $(DIR) -j 2
 handout: deps
 	@$(MAKE) --no-print-directory all
-	$(BINDIR)/litgan handout $(OUT)
+	$(BINDIR)/litgan handout $(OUT) $(if $(STAGE),--lab $(STAGE))
 weave: deps
 	@$(MAKE) --no-print-directory all
 	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan weave $(LAB)
