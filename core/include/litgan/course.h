@@ -158,7 +158,7 @@ typedef struct lg_grade_hint {
     lg_grade_mistake mistake; /* LG_MISTAKE_OTHER ends the table */
     const char *text;
 } lg_grade_hint;
-#define LG_GRADE_HINTS 6
+#define LG_GRADE_HINTS 8
 
 /* One expected value. A failure reads, on one line,
  *   input: INPUT; expected E, got A (OBSERVED); hint: HINT
