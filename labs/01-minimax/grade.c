@@ -8,8 +8,8 @@
  * or from lg_jsd_1d (the library's own JSD by quadrature, tested on its own in
  * tests/test_data.c) - never from the reference solution.
  *
- * Points: Task 1.1 3, Task 1.2 3, Task 1.3 3, Task 1.4 4 (visible); grade_hidden.c
- * adds hidden tests (1, 1, 1 and 2 points) on other inputs, so that no visible
+ * Points: Task 1.1 3, Task 1.2 3, Task 1.3 3, Task 1.4 5 (visible); grade_hidden.c
+ * adds hidden tests (1, 1, 1 and 1 points) on other inputs, so that no visible
  * value can be looked up. Names and messages say what is tested and point at
  * the idea behind a mistake, never at the value expected.
  */
@@ -317,8 +317,8 @@ static const lg_grade_test tests[] = {
     { "1.4", "C(G) for disjoint supports", 0.5, t14_disjoint, LG_VISIBLE },
     { "1.4", "C(G) for overlapping densities", 0.5, t14_overlap, LG_VISIBLE },
     { "1.4", "C(G) with narrow modes and unequal weights", 0.5, t14_narrow, LG_VISIBLE },
-    { "1.4", "C(G) with mass next to both ends of the interval", 0.5, t14_ends, LG_VISIBLE },
-    { "1.4", "C(G) with one very narrow mode on a wide interval", 0.5, t14_narrow_wide, LG_VISIBLE },
+    { "1.4", "C(G) with mass next to both ends of the interval", 1, t14_ends, LG_VISIBLE },
+    { "1.4", "C(G) with one very narrow mode on a wide interval", 1, t14_narrow_wide, LG_VISIBLE },
     { "1.4", "C(G) where GSL cannot reach the tolerance", 1, t14_gsl_fails, LG_VISIBLE },
 };
 

@@ -145,9 +145,9 @@ static const lg_grade_test hidden[] = {
     { "1.1", "d_loss on small random networks, batch 16", 1, h11_mlp, LG_HIDDEN },
     { "1.2", "g_loss on small random networks, batch 16", 1, h12_mlp, LG_HIDDEN },
     { "1.3", "D* on other densities and near the smallest doubles", 1, h13_other, LG_HIDDEN },
-    { "1.4", "C(G) with modes of width 0.02", 1, h14_very_narrow, LG_HIDDEN },
-    { "1.4", "C(G) with one mode of width 0.01 on a wide interval", 0.5, h14_hidden_mode, LG_HIDDEN },
-    { "1.4", "C(G) with narrow modes at both ends of another interval", 0.5, h14_ends, LG_HIDDEN },
+    { "1.4", "C(G) with modes of width 0.02", 0.5, h14_very_narrow, LG_HIDDEN },
+    { "1.4", "C(G) with one mode of width 0.01 on a wide interval", 0.25, h14_hidden_mode, LG_HIDDEN },
+    { "1.4", "C(G) with narrow modes at both ends of another interval", 0.25, h14_ends, LG_HIDDEN },
 };
 
 static const lg_lab_module module = {

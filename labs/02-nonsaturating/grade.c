@@ -6,7 +6,7 @@
  * code runs only in the sandboxed child, and every expected value is a closed form
  * derived beside it and computed here.
  *
- * Points: Task 2.1 3, Task 2.2 2 (visible); grade_hidden.c adds hidden tests (2
+ * Points: Task 2.1 4, Task 2.2 3 (visible); grade_hidden.c adds hidden tests (2
  * and 1 points) on other inputs, so that no visible value can be looked up.
  * Names and messages say what is tested and point at the idea behind a
  * mistake, never at the value expected.
@@ -163,11 +163,11 @@ static void t22_ends(void)
 static const lg_grade_test tests[] = {
     { "2.1", "d_loss: value and gradient on a small batch", 0.5, t21_d_loss, LG_VISIBLE },
     { "2.1", "d_loss: finite and exact at logits of +-1000", 0.5, t21_d_extreme, LG_VISIBLE },
-    { "2.1", "g_loss: value on a small batch", 0.5, t21_value, LG_VISIBLE },
-    { "2.1", "g_loss: gradient with respect to G's parameters", 0.5, t21_gradient, LG_VISIBLE },
+    { "2.1", "g_loss: value on a small batch", 1, t21_value, LG_VISIBLE },
+    { "2.1", "g_loss: gradient with respect to G's parameters", 1, t21_gradient, LG_VISIBLE },
     { "2.1", "g_loss: finite, exact and not saturated at logits of +-1000", 1, t21_extreme, LG_VISIBLE },
-    { "2.2", "minimax magnitude on a grid of D(G(z))", 0.5, t22_minimax, LG_VISIBLE },
-    { "2.2", "non-saturating magnitude on a grid of D(G(z))", 0.5, t22_nonsat, LG_VISIBLE },
+    { "2.2", "minimax magnitude on a grid of D(G(z))", 1, t22_minimax, LG_VISIBLE },
+    { "2.2", "non-saturating magnitude on a grid of D(G(z))", 1, t22_nonsat, LG_VISIBLE },
     { "2.2", "both magnitudes at D = 0, 1 and next to them", 1, t22_ends, LG_VISIBLE },
 };
 
