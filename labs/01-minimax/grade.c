@@ -298,7 +298,9 @@ static void t14_gsl_fails(void)
                             "N(0.5, 1) (GSL cannot reach a tolerance near 1e-10 on this integrand)" };
     lg_lab01_criterion_check(&a, &(lg_grade_expect){
         .expected = NAN, .tol = 0,
-        .hint = "when GSL reports a failure (a status other than GSL_SUCCESS), C(G) is NaN" });
+        .hint = "when GSL reports a failure (a status other than GSL_SUCCESS), C(G) is NaN",
+        .hints = { { LG_MISTAKE_GSL, "GSL reported a failure: check the status of every GSL call and return NaN "
+                                     "when one is not GSL_SUCCESS" } } });
 }
 
 /* ======================================================== registration === */

@@ -28,8 +28,9 @@ static const lg_grade_hint crit_hints[] = {
     { LG_MISTAKE_NAN, "a term whose density is 0 contributes 0 (0 log 0 = 0), whatever D* is there" },
     { LG_MISTAKE_INF, "1 - p/(p + q) rounds to 0 where p_g is tiny next to p_data: take the log of each "
                       "ratio as a difference of logs" },
-    { LG_MISTAKE_GSL, "GSL reported a failure: check the status of every GSL call and return NaN when one "
-                      "is not GSL_SUCCESS (an absolute tolerance of 0 makes pieces of negligible mass fail)" },
+    { LG_MISTAKE_GSL, "GSL could not integrate: look for an integrand that is NaN or infinite somewhere (0 log 0, "
+                      "the log of a ratio that rounded to 0) or tolerances it cannot reach (an absolute tolerance "
+                      "of 0 on pieces of negligible mass)" },
     { LG_MISTAKE_UNREPORTED, "no quadrature reaches the tolerance on this integrand, and GSL's adaptive "
                              "routines say so in their status: C(G) must then be NaN" },
     { LG_MISTAKE_HALF, "each term of the integrand has weight 1: no factor 1/2" },
