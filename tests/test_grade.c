@@ -188,14 +188,14 @@ static const struct expect {
     { "99.3", "fork bomb", "99.3.3", 1, false, false,
       { "input: x = 0.75; ran out of CPU time (limit 1 s",
         "input: x = 0.75; timed out after 1.5 s" } },
-    { "99.4", "NaN result", "99.4.1", 1, false, false, { "input: x = 0.75; the result is NaN" } },
-    { "99.4", "Inf result", "99.4.2", 1, false, false, { "input: x = 0.75; the result is +Inf" } },
+    { "99.4", "NaN result", "99.4.1", 1, false, false, { "input: x = 0.75; expected 2.5, got NaN (NaN: from 0 * log 0, 0/0 or inf - inf?); hint: answer(x) = 2x + 1" } },
+    { "99.4", "Inf result", "99.4.2", 1, false, false, { "input: x = 0.75; expected 2.5, got Inf (Inf: from log 0 or a division by 0?); hint: answer(x) = 2x + 1" } },
     { "99.4", "a stub left in place", "99.4.3", 1, false, false,
       { "input: x = 0.75; Task 99.4 is not implemented yet" } },
     { "99.5", "fake score on stdout", "99.5.1", 1, false, false,
-      { "input: x = 0.75; expected 2.5, got 0; hint: answer(x) = 2x + 1" } },
+      { "input: x = 0.75; expected 2.5, got 0 (0: a term, or the whole value, missing?); hint: answer(x) = 2x + 1" } },
     { "99.5", "fake score on stderr", "99.5.2", 1, false, false,
-      { "input: x = 0.75; expected 2.5, got 0; hint: answer(x) = 2x + 1" } },
+      { "input: x = 0.75; expected 2.5, got 0 (0: a term, or the whole value, missing?); hint: answer(x) = 2x + 1" } },
     { "99.5", "writes and deletes files", "99.5.3", 1, false, false,
       { "input: x = 0.75; crashed (SIGSEGV)" } },
     { "99.5", "unbounded allocation", "99.5.4", 1, false, false,
@@ -566,7 +566,7 @@ static void test_hostile_lab(void)
         { "Task 99.2  Crashes ", " 0.0 / 3.0" },
         { "Task 99.5  Tampering ", " 1.0 / 5.0" },
         { "  FAIL segfault (1 pt): input: x = 0.75; crashed (SIGSEGV)", "" },
-        { "  FAIL NaN result (1 pt): input: x = 0.75; the result is NaN", "" },
+        { "  FAIL NaN result (1 pt): input: x = 0.75; expected 2.5, got NaN (NaN: ", "hint: answer(x) = 2x + 1" },
         { "Task 99.4  Bad numbers ", " 0.0 / 3.0" },
         { "Total ", " 5.5 / 18.5" },
     };
@@ -1148,44 +1148,109 @@ static void close_cases(void)
     LG_GRADE_CLOSE(1000 + 1e-6, 1000, 1e-8, "b", "h");    /* pass: 1e-6 <= 1e-8 * 1000 */
     LG_GRADE_CLOSE(1000 + 1e-4, 1000, 1e-8, "c", "h");    /* fail: 1e-4 > 1e-5 */
     LG_GRADE_CLOSE(NAN, 0, 1, "d", NULL);                  /* fail: NaN */
-    LG_GRADE_CLOSE(0.25, 0.125, 1e-3, "logits (1, -2)", "mean, not sum"); /* fail */
+    LG_GRADE_CLOSE(0.25, 0.125, 1e-3, "logits (1, -2)", "mean, not sum"); /* fail: twice */
+}
+
+/* lg_grade_check: each class of mistake with its own hint, the default for
+ * the rest; NaN and Inf with the expected value; relative checks; inputs at
+ * full precision, one failure per wrong value. */
+#define HINTS                                                                                          \
+    .hint = "hd", .hints = { { LG_MISTAKE_SIGN, "hs" }, { LG_MISTAKE_TWICE, "h2" }, { LG_MISTAKE_HALF, "hh" }, \
+                             { LG_MISTAKE_SUM, "hsum" }, { LG_MISTAKE_NAN, "hnan" }, { LG_MISTAKE_INF, "hinf" }, \
+                             { LG_MISTAKE_ZERO, "hz" }, { LG_MISTAKE_UNREPORTED, "hu" } }
+static void class_cases(void)
+{
+    LG_GRADE_EXPECT(.input = "s", .expected = 1.5, .actual = -1.5, .tol = 1e-9, HINTS);
+    LG_GRADE_EXPECT(.input = "h", .expected = 1.5, .actual = 0.75, .tol = 1e-9, HINTS);
+    LG_GRADE_EXPECT(.input = "2", .expected = 1.5, .actual = 3, .tol = 1e-9, HINTS);
+    LG_GRADE_EXPECT(.input = "b", .expected = 1.5, .actual = 4.5, .tol = 1e-9, .batch = 3, HINTS);
+    LG_GRADE_EXPECT(.input = "k", .expected = 1.5, .actual = 7.5, .tol = 1e-9, HINTS);
+    LG_GRADE_EXPECT(.input = "i", .expected = 1.5, .actual = INFINITY, .tol = 1e-9, HINTS);
+    LG_GRADE_EXPECT(.input = "m", .expected = 1.5, .actual = -INFINITY, .tol = 1e-9, HINTS);
+    LG_GRADE_EXPECT(.input = "n", .expected = 1.5, .actual = NAN, .tol = 1e-9, HINTS);
+    LG_GRADE_EXPECT(.input = "z", .expected = 1.5, .actual = 0, .tol = 1e-9, HINTS);
+    LG_GRADE_EXPECT(.input = "u", .expected = NAN, .actual = 0.3, .tol = 0, HINTS);
+    LG_GRADE_EXPECT(.input = "ok", .expected = NAN, .actual = NAN, .tol = 0, HINTS); /* pass */
+    LG_GRADE_EXPECT(.input = "o", .expected = 1.5, .actual = 2.2, .tol = 1e-9, HINTS);
+    LG_GRADE_EXPECT(.input = "r", .expected = 1e-9, .actual = 1.0000001e-9, .tol = 1e-12, .rel = true, HINTS);
+    LG_GRADE_EXPECT(.input = "r2", .expected = 1e-9, .actual = 1e-9 * (1 + 1e-13), .tol = 1e-12, .rel = true); /* pass */
+    const double in[3] = { 1 - 1e-9, 0.1, 1e-300 }, out[3] = { 0, 0.1, 2.5e-300 }, want[3] = { 1, 0.1, 1e-300 };
+    LG_GRADE_EXPECT_ALL(out, want, 3, "D", in, .tol = 1e-12, .rel = true, HINTS);
+}
+#undef HINTS
+
+static CU_pFailureRecord run_cases(CU_TestFunc fn)
+{
+    static CU_Test t;
+    static CU_Suite s;
+    t = (CU_Test){ .pName = "close", .fActive = CU_TRUE, .pTestFunc = fn };
+    s = (CU_Suite){ .pName = "close", .fActive = CU_TRUE, .pTest = &t, .uiNumberOfTests = 1 };
+    CU_set_test_complete_handler(NULL);
+    CU_set_test_start_handler(NULL);
+    CU_set_all_test_complete_handler(NULL);
+    CU_run_test(&s, &t);
+    return CU_get_failure_list();
+}
+
+/* The failures of the last run against want[0..n), in order; 0 when equal. */
+static int same_failures(const char *const *want, int n)
+{
+    int k = 0, bad = 0;
+    for (CU_pFailureRecord f = CU_get_failure_list(); f; f = f->pNext, k++)
+        if (k >= n || strcmp(f->strCondition, want[k])) {
+            fprintf(stderr, "failure %d: '%s'\n   wanted: '%s'\n", k, f->strCondition, k < n ? want[k] : "");
+            bad = 1;
+        }
+    return bad || k != n ? 1 : 0;
 }
 
 /* In a child: the nested run would wipe this process's CUnit state. */
 static int close_child(void *ctx)
 {
     (void)ctx;
-    CU_Test t = { .pName = "close", .fActive = CU_TRUE, .pTestFunc = close_cases };
-    CU_Suite s = { .pName = "close", .fActive = CU_TRUE, .pTest = &t, .uiNumberOfTests = 1 };
-    CU_set_test_complete_handler(NULL);
-    CU_set_test_start_handler(NULL);
-    CU_set_all_test_complete_handler(NULL);
-    CU_run_test(&s, &t);
-    const char *want[] = {
+    run_cases(close_cases);
+    static const char *const want[] = {
         "input: c; expected 1000, got 1000.0001; hint: h",
-        "input: d; expected 0, got nan",
-        "input: logits (1, -2); expected 0.125, got 0.25; hint: mean, not sum",
+        "input: d; expected 0, got NaN (NaN: from 0 * log 0, 0/0 or inf - inf?)",
+        "input: logits (1, -2); expected 0.125, got 0.25 (twice the expected value); hint: mean, not sum",
     };
-    int k = 0, bad = 0;
-    for (CU_pFailureRecord f = CU_get_failure_list(); f; f = f->pNext, k++)
-        if (k >= 3 || strcmp(f->strCondition, want[k])) {
-            fprintf(stderr, "failure %d: '%s'\n", k, f->strCondition);
-            bad = 1;
-        }
-    return bad || k != 3 ? 1 : 0;
+    if (same_failures(want, 3))
+        return 1;
+    run_cases(class_cases);
+    static const char *const want2[] = {
+        "input: s; expected 1.5, got -1.5 (the sign is flipped); hint: hs",
+        "input: h; expected 1.5, got 0.75 (half the expected value); hint: hh",
+        "input: 2; expected 1.5, got 3 (twice the expected value); hint: h2",
+        "input: b; expected 1.5, got 4.5 (3 times the expected value, the batch size: a sum where a mean "
+        "belongs?); hint: hsum",
+        "input: k; expected 1.5, got 7.5 (5 times the expected value: a sum where a mean belongs?); hint: hsum",
+        "input: i; expected 1.5, got Inf (Inf: from log 0 or a division by 0?); hint: hinf",
+        "input: m; expected 1.5, got -Inf (-Inf: from log 0 or a division by 0?); hint: hinf",
+        "input: n; expected 1.5, got NaN (NaN: from 0 * log 0, 0/0 or inf - inf?); hint: hnan",
+        "input: z; expected 1.5, got 0 (0: a term, or the whole value, missing?); hint: hz",
+        "input: u; expected NaN (the failure reported), got 0.3 (a number where NaN was to report the failure); "
+        "hint: hu",
+        "input: o; expected 1.5, got 2.2; hint: hd",
+        "input: r; expected 1e-09, got 1.0000001e-09: relative error 1e-07, tolerance 1e-12; hint: hd",
+        "input: D = 0.999999999; expected 1, got 0: relative error 1, tolerance 1e-12 (0: a term, or the whole "
+        "value, missing?); hint: hz",
+        "input: D = 1e-300; expected 1e-300, got 2.5e-300: relative error 1.5, tolerance 1e-12; hint: hd",
+    };
+    return same_failures(want2, (int)(sizeof want2 / sizeof want2[0])) ? 2 : 0;
 }
 
 static void test_grade_close(void)
 {
     /* under a hand-made suite, so the failures do not count against this test */
     int st = in_child(close_child, NULL, lg_test_tmpdir("close.log"));
-    LG_ASSERT_MSG(st == 0, "lg_grade_close messages differ (status %d)", st);
+    LG_ASSERT_MSG(st == 0, "lg_grade_close / lg_grade_check messages differ (status %d; see %s)", st,
+                  lg_test_tmpdir("close.log"));
 }
 
 void lg_suite_grade(void)
 {
     LG_ADD_SUITE("grade",
-                 { "lg_grade_close tolerance and messages", test_grade_close },
+                 { "lg_grade_check: tolerances, classes of mistake, hints, messages", test_grade_close },
                  { "registry: find, order, source root", test_registry },
                  { "sandbox: values, reasons, output", test_sandbox_values },
                  { "sandbox: system calls and limits", test_sandbox_syscalls },

@@ -505,6 +505,112 @@ static void test_only(void)
     free(carol_row);
 }
 
+/* ------------------------------------------------- failures that teach --- */
+
+/* The reference file of lab 01 named name with its one occurrence of from
+ * replaced by to, into dir. */
+static void put_mutant(const char *dir, const char *name, const char *from, const char *to)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", lg_source_root(),
+             !strcmp(name, "gan.c") ? "plugins/gan.c" : "labs/01-minimax/optimal.c");
+    char *text = gf_slurp(path, NULL);
+    const char *at = text ? strstr(text, from) : NULL;
+    LG_ASSERT(at, "the reference holds the text to replace");
+    if (!at) {
+        free(text);
+        return;
+    }
+    char *out = lg_xmalloc(strlen(text) + strlen(to) + 1);
+    sprintf(out, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    gf_put_str(dir, name, out);
+    free(out);
+    free(text);
+}
+
+/* How many lines of text start with head. */
+static size_t count_lines(const char *text, const char *head) { return lines_starting(text, head); }
+
+/* A submission with a batch sum for a mean (gan.c's g_loss), a constant D*, and C(G)
+ * that ignores GSL's failure status (optimal.c): each failure names the class
+ * of mistake and gives its hint, one line per wrong value, at most 5 and
+ * "and N more", in the table and in results.json. */
+static void test_teaching_failures(void)
+{
+    const char *dir = gf_path("teach/sub");
+    put_mutant(dir, "gan.c", "return lg_neg(t, lg_mean(t, lg_softplus(t, s_fake)));",
+               "return lg_neg(t, lg_sum(t, lg_softplus(t, s_fake)));");
+    put_mutant(dir, "optimal.c", "return p_data / s;", "return 0.3 + 0 * s;");
+    char path[4200];
+    snprintf(path, sizeof path, "%s/optimal.c", dir);
+    char *opt = gf_slurp(path, NULL);
+    LG_ASSERT(opt && strstr(opt, "return status == GSL_SUCCESS ? sum : NAN;"), "the reference checks the status");
+    free(opt);
+    put_mutant(dir, "optimal.c", "return status == GSL_SUCCESS ? sum : NAN;", "return sum;");
+    /* put_mutant starts from the reference: redo the D* change on top */
+    opt = gf_slurp(path, NULL);
+    char *at = opt ? strstr(opt, "return p_data / s;") : NULL;
+    if (at) {
+        char *out = lg_xmalloc(strlen(opt) + 32);
+        sprintf(out, "%.*sreturn 0.3 + 0 * s;%s", (int)(at - opt), opt, at + strlen("return p_data / s;"));
+        gf_put_str(dir, "optimal.c", out);
+        free(out);
+    }
+    free(opt);
+
+    const char *json = gf_path("teach.json");
+    const char *args[] = { "grade", "01", "--submission", dir, "--json", json, NULL };
+    char *out = NULL;
+    int st = gf_litgan(args, 60, &out);
+    CU_ASSERT_EQUAL(st, 1);
+    const char *t = out ? out : "";
+    /* D* on 37 grid points, all wrong: the first line after the name, four below, then the rest counted */
+    LG_ASSERT_MSG(strstr(t, "  FAIL D* for two Gaussians on a grid (1 pt): input: p_data = N(0, 1), p_g = N(1, 1), "
+                            "x = -4; expected ") &&
+                      count_lines(t, "       input: p_data = N(0, 1), p_g = N(1, 1), x = -3.75; expected ") == 1 &&
+                      count_lines(t, "       input: p_data = N(0, 1), p_g = N(1, 1), x = -") == 4 &&
+                      count_lines(t, "       and 32 more") == 1,
+                  "one line per wrong value, capped: %.3000s", t);
+    /* the class seen and the hint for it */
+    LG_ASSERT_MSG(strstr(t, "(3 times the expected value, the batch size: a sum where a mean belongs?); hint: "
+                            "the expectation over the batch is a mean (lg_mean), not a sum"),
+                  "a sum for a mean is named: %.3000s", t);
+    LG_ASSERT_MSG(strstr(t, "expected NaN (the failure reported), got ") &&
+                      strstr(t, " (GSL reported an error: gsl: ") &&
+                      strstr(t, "; hint: GSL reported a failure: check the status of every GSL call"),
+                  "an ignored GSL failure is named: %.3000s", t);
+    /* no answer in a visible name or message: the closed forms of the tests stay in the grader */
+    LG_ASSERT_MSG(!strstr(t, "sigmoid(1/2 - x)") && !strstr(t, "= -log 4") && !strstr(t, "C(G) = 0"),
+                  "a message states an answer: %.3000s", t);
+    free(out);
+
+    /* results.json: the same lines, joined by newlines */
+    char *doc_text = gf_slurp(json, NULL);
+    json_error_t e;
+    json_t *doc = doc_text ? json_loads(doc_text, 0, &e) : NULL;
+    LG_ASSERT_MSG(doc, "results.json parses");
+    const json_t *tests = json_object_get(doc, "tests");
+    bool seen = false;
+    for (size_t i = 0; i < json_array_size(tests); i++) {
+        const json_t *x = json_array_get(tests, i);
+        if (strcmp(json_string_value(json_object_get(x, "name")), "Task 1.3: D* for two Gaussians on a grid"))
+            continue;
+        const char *o = json_string_value(json_object_get(x, "output"));
+        size_t lines = 1;
+        for (const char *c = o; c && *c; c++)
+            lines += *c == '\n';
+        const char *first = "input: p_data = N(0, 1), p_g = N(1, 1), x = -4; ";
+        LG_ASSERT_MSG(o && lines == 6 && !strncmp(o, first, strlen(first)) &&
+                          strstr(o, "\ninput: p_data = N(0, 1), p_g = N(1, 1), x = -3.75; ") &&
+                          strstr(o, "\nand 32 more") && o[strlen(o) - 1] != '\n',
+                      "results.json output: %s", o ? o : "(none)");
+        seen = true;
+    }
+    CU_ASSERT(seen);
+    json_decref(doc);
+    free(doc_text);
+}
+
 static void test_nothing_left(void) { gf_cleanup(); }
 
 void lg_suite_gradeout(void)
@@ -517,5 +623,6 @@ void lg_suite_gradeout(void)
                  { "records: version, tests CRC, compiler, BLAS", test_records },
                  { "grade files readable by their owner only", test_modes },
                  { "grade-all --only NAME", test_only },
+                 { "failures: the class of mistake, its hint, one line per value, capped", test_teaching_failures },
                  { "nothing left behind", test_nothing_left });
 }

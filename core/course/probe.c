@@ -118,31 +118,13 @@ void lg_probe_linear_grad(const lg_probe *pr, const double *cr, const double *cf
     }
 }
 
-/* Assert out[i] ~ expected[i] for i < n with one message, at the worst index.
- * rel: compare relative to |expected| (for values that are tiny). */
+/* One line per wrong value (lg_grade_check_all); rel: relative to |expected|
+ * (for values that are tiny). */
 void lg_probe_close_all(const double *out, const double *expected, size_t n, double tol, int rel,
-                     const char *what, const double *inputs, const char *hint)
+                        const char *what, const double *inputs, const char *hint)
 {
-    size_t worst = 0;
-    double e_worst = -1;
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs(out[i] - expected[i]);
-        if (rel && expected[i] != 0)
-            e /= fabs(expected[i]);
-        if (!(e <= e_worst) || isnan(e)) { /* NaN sorts first */
-            e_worst = isnan(e) ? INFINITY : e;
-            worst = i;
-        }
-    }
-    char input[256];
-    if (inputs)
-        snprintf(input, sizeof input, "%s = %.6g (the worst of %zu)", what, inputs[worst], n);
-    else
-        snprintf(input, sizeof input, "%s %zu (the worst of %zu)", what, worst + 1, n);
-    if (rel && expected[worst] != 0)
-        LG_GRADE_CLOSE(out[worst] / expected[worst], 1.0, tol, input, hint);
-    else
-        LG_GRADE_CLOSE(out[worst], expected[worst], tol, input, hint);
+    lg_grade_check_all(out, expected, n, what, inputs, &(lg_grade_expect){ .tol = tol, .rel = rel != 0, .hint = hint },
+                       __FILE__, __LINE__);
 }
 
 /* ------------------------------------------------- a loss on "1-1" nets --- */
@@ -167,16 +149,25 @@ void lg_probe_check_loss(const lg_probe_check *k)
         value = k->ref(&pr, cr, cf);
         lg_probe_linear_grad(&pr, cr, cf, g);
     }
-    const char *hint = k->hint[0];
-    if (k->what & LG_PROBE_VALUE)
-        LG_GRADE_CLOSE(out[0], value, k->tol, k->text, hint);
+    /* a batch mean: its sum is B times it, and so is the sum's gradient */
+    lg_grade_expect e = { .tol = k->tol, .batch = (double)pr.batch, .hint = k->hint[0] };
+    memcpy(e.hints, k->hints, sizeof e.hints);
+    if (k->what & LG_PROBE_VALUE) {
+        e.input = k->text;
+        e.expected = value;
+        e.actual = out[0];
+        lg_grade_check(&e, __FILE__, __LINE__);
+    }
     int first = k->player == LG_PLAYER_D ? 0 : 2; /* index in (w, c, a, b) */
     for (int i = 0; (k->what & LG_PROBE_GRAD) && i < 2; i++) {
         char in[300];
         snprintf(in, sizeof in, "%s; d %s / d %c", k->text, k->player == LG_PLAYER_D ? "d_loss" : "g_loss",
                  names[first + i]);
-        hint = k->hint[1 + i] ? k->hint[1 + i] : hint;
-        LG_GRADE_CLOSE(out[1 + first + i], k->ref ? g[first + i] : k->exact[1 + i], k->tol, in, hint);
+        e.hint = k->hint[1 + i] ? k->hint[1 + i] : e.hint;
+        e.input = in;
+        e.expected = k->ref ? g[first + i] : k->exact[1 + i];
+        e.actual = out[1 + first + i];
+        lg_grade_check(&e, __FILE__, __LINE__);
     }
 }
 

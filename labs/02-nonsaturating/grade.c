@@ -6,7 +6,10 @@
  * code runs only in the sandboxed child, and every expected value is a closed form
  * derived beside it and computed here.
  *
- * Points: Task 2.1 4, Task 2.2 3 (visible); grade_hidden.c adds hidden tests.
+ * Points: Task 2.1 4, Task 2.2 3 (visible); grade_hidden.c adds hidden tests (2
+ * and 1 points) on other inputs, so that no visible value can be looked up.
+ * Names and messages say what is tested and point at the idea behind a
+ * mistake, never at the value expected.
  */
 #include "lab02.h"
 
@@ -16,6 +19,18 @@
 
 /* ============================================================ Task 2.1 === */
 
+#define D_LOSS_HINTS                                                                                           \
+    { { LG_MISTAKE_SIGN, "D maximises V, so its loss is -V: check the sign of each term" },                    \
+      { LG_MISTAKE_SUM, "expectations over the batch are means (lg_mean), not sums" },                          \
+      { LG_MISTAKE_INF, "a probability that rounds to 0 has log -inf: write each log-probability with softplus" }, \
+      { LG_MISTAKE_NAN, "the gradient of log(0) is NaN: write each log-probability with softplus" } }
+#define G_LOSS_HINTS                                                                                          \
+    { { LG_MISTAKE_SIGN, "G maximises E log D(G(z)), so it minimises its negative" },                        \
+      { LG_MISTAKE_SUM, "the expectation over the batch is a mean (lg_mean), not a sum" },                     \
+      { LG_MISTAKE_INF, "sigmoid(-1000) is 0 in double and its log -inf: use softplus" },                      \
+      { LG_MISTAKE_NAN, "the gradient of log(0) is NaN: use softplus" },                                      \
+      { LG_MISTAKE_ZERO, "no gradient reaches G: apply D to G's output, without lg_stop_gradient" } }
+
 /* nsgan's discriminator plays the same game as gan's: the value and D's
  * gradient against the closed forms of the original GAN's D loss (lg_probe_gan_d_loss_ref). */
 static void t21_d_loss(void)
@@ -23,8 +38,19 @@ static void t21_d_loss(void)
     lg_probe_check_loss(&(lg_probe_check){
         .probe = &lg_probe_batch, .text = lg_probe_batch_text, .file = "nsgan.c", .player = LG_PLAYER_D,
         .what = LG_PROBE_VALUE | LG_PROBE_GRAD, .ref = lg_probe_gan_d_loss_ref, .tol = 1e-10,
-        .hint = { "nsgan's d_loss is the discriminator loss of Task 1.1: "
-                  "-mean log D(x_real) - mean log(1 - D(G(z))), on logits with softplus" } });
+        .hint = { "nsgan's discriminator plays the game of Lab 01: its loss is Task 1.1's" },
+        .hints = D_LOSS_HINTS });
+}
+
+/* Logits of +-1000, as in Lab 01: d_loss = 1/2 (0 + 1000) + 1/2 (0 + 1000) = 1000,
+ * d/dw = 1000, d/dc = 0 (labs/01-minimax/grade.c derives them). */
+static void t21_d_extreme(void)
+{
+    lg_probe_check_loss(&(lg_probe_check){
+        .probe = &lg_probe_extreme, .text = lg_probe_extreme_text, .file = "nsgan.c", .player = LG_PLAYER_D,
+        .what = LG_PROBE_VALUE | LG_PROBE_GRAD, .exact = { 1000.0, 1000.0, 0.0 }, .tol = 1e-9,
+        .hint = { "sigmoid(+-1000) is 1 or 0 in double: write each log-probability with softplus" },
+        .hints = D_LOSS_HINTS });
 }
 
 static void t21_value(void)
@@ -32,8 +58,8 @@ static void t21_value(void)
     lg_probe_check_loss(&(lg_probe_check){
         .probe = &lg_probe_batch, .text = lg_probe_batch_text, .file = "nsgan.c", .player = LG_PLAYER_G,
         .what = LG_PROBE_VALUE, .ref = lg_lab02_ns_loss_ref, .tol = 1e-10,
-        .hint = { "the non-saturating generator minimises -mean log D(G(z)) (not mean "
-                  "log(1 - D(G(z))), the minimax loss of Lab 01); check the sign and take the mean" } });
+        .hint = { "the non-saturating generator maximises log D(G(z)) (the minimax loss of Lab 01 is another)" },
+        .hints = G_LOSS_HINTS });
 }
 
 /* Gradient with respect to G's parameters (a, b), cf_i = -(1 - sigma(s_f_i)) / B. */
@@ -42,8 +68,8 @@ static void t21_gradient(void)
     lg_probe_check_loss(&(lg_probe_check){
         .probe = &lg_probe_batch, .text = lg_probe_batch_text, .file = "nsgan.c", .player = LG_PLAYER_G,
         .what = LG_PROBE_GRAD, .ref = lg_lab02_ns_loss_ref, .tol = 1e-10,
-        .hint = { NULL, "d/ds (-log sigmoid(s)) = -(1 - sigmoid(s)); the loss must be built "
-                        "from D applied to G(z) so the gradient reaches G" } });
+        .hint = { NULL, "the loss must be built from D applied to G(z) so the gradient reaches G" },
+        .hints = G_LOSS_HINTS });
 }
 
 /* s_fake = (-1000, 1000) (identity nets): -log sigma(s) = softplus(-s), so
@@ -56,7 +82,8 @@ static void t21_extreme(void)
     lg_probe_check_loss(&(lg_probe_check){
         .probe = &lg_probe_extreme, .text = lg_probe_extreme_text, .file = "nsgan.c", .player = LG_PLAYER_G,
         .what = LG_PROBE_VALUE | LG_PROBE_GRAD, .exact = { 500.0, 500.0, -0.5 }, .tol = 1e-9,
-        .hint = { "log(sigmoid(-1000)) is log(0) = -inf in double; use -log sigmoid(s) = softplus(-s)" } });
+        .hint = { "sigmoid(-1000) is 0 in double: write the log-probability with softplus" },
+        .hints = G_LOSS_HINTS });
 }
 
 /* ============================================================ Task 2.2 === */
@@ -68,6 +95,11 @@ static lg_lab02_grad_arg grad_in(size_t n, const double *d)
     memcpy(a.d, d, n * sizeof *d);
     return a;
 }
+
+#define GRAD_HINTS                                                                                           \
+    { { LG_MISTAKE_NAN, "0/0 at an end: compute the magnitude from D directly, without dividing by D or 1 - D" }, \
+      { LG_MISTAKE_INF, "a division by D or 1 - D: differentiate with respect to the logit, not D" },       \
+      { LG_MISTAKE_SIGN, "a magnitude is never negative" } }
 
 static const double d_grid[] = { 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999 };
 #define N_GRID (sizeof d_grid / sizeof d_grid[0])
@@ -81,9 +113,10 @@ static void t22_minimax(void)
     double out[2 * N_GRID];
     if (!lg_grade_call("grads", &a, sizeof a, out, 2 * N_GRID, d_grid_text))
         return;
-    lg_probe_close_all(out, d_grid, N_GRID, 1e-9, 1, "minimax at D(G(z))", d_grid,
-                    "differentiate log(1 - sigmoid(s)) with respect to the logit s (not with "
-                    "respect to D), then write the result in terms of D = sigmoid(s)");
+    LG_GRADE_EXPECT_ALL(out, d_grid, N_GRID, "minimax at D(G(z))", d_grid, .tol = 1e-9, .rel = true,
+                        .hint = "differentiate log(1 - sigmoid(s)) with respect to the logit s (not with respect "
+                                "to D), then write the result in terms of D = sigmoid(s)",
+                        .hints = GRAD_HINTS);
 }
 
 /*   d/ds (-log sigma(s)) = -(1 - sigma(s)) = -(1 - d)  ->  magnitude 1 - d. */
@@ -95,9 +128,11 @@ static void t22_nonsat(void)
         expected[i] = 1.0 - d_grid[i];
     if (!lg_grade_call("grads", &a, sizeof a, out, 2 * N_GRID, d_grid_text))
         return;
-    lg_probe_close_all(out + N_GRID, expected, N_GRID, 1e-9, 1, "non-saturating at D(G(z))", d_grid,
-                    "differentiate -log sigmoid(s) with respect to the logit s, then write "
-                    "the result in terms of D = sigmoid(s)");
+    LG_GRADE_EXPECT_ALL(out + N_GRID, expected, N_GRID, "non-saturating at D(G(z))", d_grid, .tol = 1e-9,
+                        .rel = true,
+                        .hint = "differentiate -log sigmoid(s) with respect to the logit s, then write the "
+                                "result in terms of D = sigmoid(s)",
+                        .hints = GRAD_HINTS);
 }
 
 /* At the ends and very close to them, relative to the exact values: d = 0 gives
@@ -117,20 +152,23 @@ static void t22_ends(void)
         return;
     const char *hint = "compute the magnitudes directly from D: going through the logit "
                        "log(D / (1 - D)) and back is inf at D = 1 and loses precision near 0 and 1";
-    lg_probe_close_all(out, e_mm, N, 1e-12, 1, "minimax at D(G(z))", d, hint);
-    lg_probe_close_all(out + N, e_ns, N, 1e-12, 1, "non-saturating at D(G(z))", d, hint);
+    LG_GRADE_EXPECT_ALL(out, e_mm, N, "minimax at D(G(z))", d, .tol = 1e-12, .rel = true, .hint = hint,
+                        .hints = GRAD_HINTS);
+    LG_GRADE_EXPECT_ALL(out + N, e_ns, N, "non-saturating at D(G(z))", d, .tol = 1e-12, .rel = true, .hint = hint,
+                        .hints = GRAD_HINTS);
 }
 
 /* ======================================================== registration === */
 
 static const lg_grade_test tests[] = {
-    { "2.1", "d_loss: the discriminator loss of Task 1.1", 1, t21_d_loss, LG_VISIBLE },
+    { "2.1", "d_loss: value and gradient on a small batch", 0.5, t21_d_loss, LG_VISIBLE },
+    { "2.1", "d_loss: finite and exact at logits of +-1000", 0.5, t21_d_extreme, LG_VISIBLE },
     { "2.1", "g_loss: value on a small batch", 1, t21_value, LG_VISIBLE },
     { "2.1", "g_loss: gradient with respect to G's parameters", 1, t21_gradient, LG_VISIBLE },
     { "2.1", "g_loss: finite, exact and not saturated at logits of +-1000", 1, t21_extreme, LG_VISIBLE },
-    { "2.2", "minimax: |d/ds log(1 - sigmoid(s))| = D", 1, t22_minimax, LG_VISIBLE },
-    { "2.2", "non-saturating: |d/ds (-log sigmoid(s))| = 1 - D", 1, t22_nonsat, LG_VISIBLE },
-    { "2.2", "both at D = 0, 1 and next to them", 1, t22_ends, LG_VISIBLE },
+    { "2.2", "minimax magnitude on a grid of D(G(z))", 1, t22_minimax, LG_VISIBLE },
+    { "2.2", "non-saturating magnitude on a grid of D(G(z))", 1, t22_nonsat, LG_VISIBLE },
+    { "2.2", "both magnitudes at D = 0, 1 and next to them", 1, t22_ends, LG_VISIBLE },
 };
 
 static const lg_lab_module module = {

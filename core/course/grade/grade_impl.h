@@ -4,8 +4,10 @@
  * lg_course.h).
  *
  *   run.c      a grading run: the CUnit glue (one hand-made suite per task,
- *              one CU_run_test per test), lg_grade_call / lg_grade_close, the
- *              scores; in a forked copy when a CUnit run is in progress
+ *              one CU_run_test per test), lg_grade_call, the scores; in a
+ *              forked copy when a CUnit run is in progress
+ *   check.c    the checks of a test (lg_grade_check): the class of mistake
+ *              and the message that names it
  *   outcome.c  the numbers of a grading run, and their wire form between processes
  *   report.c   the per-task table on the terminal and Gradescope's results.json
  *   jobs.c     grade-all (lg_grade_all): submissions graded N at a time, grades.csv
@@ -62,7 +64,7 @@ typedef struct lg_grade_rec {
     size_t task;              /* index in lab->tasks */
     char number[32];          /* "1.1.2" */
     bool passed;
-    char *msg;                /* failures, joined; NULL when passed */
+    char *msg;                /* failures, one sanitised line each, joined by '\n'; NULL when passed */
 } lg_grade_rec;
 
 /* What grading one submission gives, as sent between processes. */
@@ -87,6 +89,10 @@ bool lg_outcome_parse(const char *buf, size_t len, size_t n_tasks, lg_grade_outc
  * progress here; the table on f, results.json to json_path (may be NULL). */
 int lg_grade_collect(const lg_lab *lab, const char *subdir, const char *json_path, FILE *f,
                      lg_grade_outcome *o);
+
+/* What the last lg_grade_call's computation printed (its start; "" before
+ * any), for the checks that follow it. */
+const char *lg_grade_last_output(void);
 
 /* Points: one decimal, two when needed (0.25). */
 const char *lg_grade_pts(char *buf, size_t cap, double v);

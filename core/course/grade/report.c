@@ -13,7 +13,10 @@
  * Every text that can carry a student's bytes - failure messages, compiler
  * lines, the submission's path - goes through the sanitiser (text.c) on its
  * way out, here and in the JSON: no control character, no invalid UTF-8, at
- * most LG_TEXT_MAX bytes a message.
+ * most LG_TEXT_MAX bytes a line. A failed test's message is one line per
+ * failure (run.c joins them with newlines after sanitising each): in the table
+ * the first follows the test's name and the others are indented below it; in
+ * results.json the output keeps the newlines (Gradescope shows them).
  */
 #include "grade_impl.h"
 
@@ -30,6 +33,23 @@ const char *lg_grade_pts(char *buf, size_t cap, double v)
     else
         snprintf(buf, cap, "%.2f", v);
     return buf;
+}
+
+/* A test's failures (one line each): the first after the test's name, the
+ * others below it, indented, each line sanitised on its own. */
+static void put_failures(FILE *f, const char *msg)
+{
+    const char *m = msg ? msg : "failed";
+    for (int k = 0;; k++) {
+        const char *end = strchr(m, '\n');
+        size_t n = end ? (size_t)(end - m) : strlen(m);
+        char line[LG_TEXT_MAX + 1];
+        lg_text_clean(line, sizeof line, m, n, 0);
+        fprintf(f, "%s%s\n", k ? "       " : " ", line);
+        if (!end)
+            break;
+        m = end + 1;
+    }
 }
 
 void lg_grade_table(FILE *f, const lg_lab *lab, const char *subdir, const lg_submission *sub,
@@ -73,11 +93,10 @@ void lg_grade_table(FILE *f, const lg_lab *lab, const char *subdir, const lg_sub
                 lg_grade_pts(a, sizeof a, o->task_score[k]), lg_grade_pts(b, sizeof b, o->task_max[k]));
         for (size_t i = 0; i < n; i++)
             if (recs[i].task == k && !recs[i].passed) {
-                char *msg = lg_text_sanitize(recs[i].msg, LG_TEXT_MAX, 0);
-                fprintf(f, "  FAIL %s%s (%g pt%s): %s\n", recs[i].t->name,
+                fprintf(f, "  FAIL %s%s (%g pt%s):", recs[i].t->name,
                         recs[i].t->visibility == LG_HIDDEN ? " [hidden]" : "",
-                        recs[i].t->points, recs[i].t->points == 1 ? "" : "s", msg);
-                free(msg);
+                        recs[i].t->points, recs[i].t->points == 1 ? "" : "s");
+                put_failures(f, recs[i].msg);
             }
     }
     fprintf(f, "%-*s %6s / %s\n", 5 + nw + 2 + tw, "Total", lg_grade_pts(a, sizeof a, o->score),
@@ -142,7 +161,8 @@ int lg_grade_json(const char *path, const lg_grade_rec *recs, size_t n, const lg
                              "number", jstring(r->number), "score",
                              r->passed ? r->t->points : 0.0, "max_score", r->t->points, "status",
                              r->passed ? "passed" : "failed", "output",
-                             jstudent(r->passed ? "passed" : r->msg, LG_TEXT_MAX, 0), "visibility",
+                             jstudent(r->passed ? "passed" : r->msg, 8 * LG_TEXT_MAX, LG_TEXT_NEWLINES),
+                             "visibility",
                              r->t->visibility == LG_HIDDEN ? "hidden" : "visible"));
     }
     /* the summary: litgan's first line, then the compile errors' (each

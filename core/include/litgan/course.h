@@ -48,7 +48,8 @@ typedef enum lg_visibility {
 } lg_visibility;
 
 /* One grading test: a CUnit test function that checks with lg_grade_call and
- * LG_GRADE_CLOSE; its points count towards its task's. */
+ * LG_GRADE_EXPECT (or LG_GRADE_CLOSE); its points count towards its task's.
+ * Its name says what is tested, never the answer (no formula, no value). */
 typedef struct lg_grade_test {
     const char *task;         /* "1.1": a [task 1.1] section of lab.ini */
     const char *name;         /* one line, e.g. "value at fixed logits" */
@@ -127,15 +128,75 @@ typedef const lg_lab_children *(*lg_lab_child_entry_fn)(void);
 
 /* Run the computation named fn (one of the lab's child.so, or LG_PROBE_CHILD)
  * in the sandbox for the current test, on arg_size bytes of input (at most
- * 16 KiB, copied: no pointers in it); on any failure (crash, timeout, no
- * result, NaN/Inf among the values) record a failure naming the input and the
- * reason, and return 0; else 1 with the values in out[0..n). */
+ * 16 KiB, copied: no pointers in it); on a failure to produce the values
+ * (crash, timeout, fewer values than n, a stub left in place) record a failure
+ * naming the input and the reason, and return 0; else 1 with the values in
+ * out[0..n). NaN and Inf are values: the checks below compare them, so the
+ * message shows what was expected and the hint for that mistake. What the run
+ * printed is kept for the checks that follow (a GSL error shows there). */
 LG_API int lg_grade_call(const char *fn, const void *arg, size_t arg_size, double *out, size_t n,
                          const char *input);
 
-/* Assert |actual - expected| <= tol (absolute, or relative to |expected| when
- * it is larger than 1), with a message that shows input, expected, actual and a
- * hint: "input: logits (1, -2); expected 1.4402, got -0.3133; hint: ...". */
+/* The classes of mistake a check tells apart, from the actual value against
+ * the expected one (and from what the last lg_grade_call printed). */
+typedef enum lg_grade_mistake {
+    LG_MISTAKE_OTHER = 0,     /* none of the below */
+    LG_MISTAKE_SIGN,          /* actual = -expected */
+    LG_MISTAKE_TWICE,         /* 2 x expected */
+    LG_MISTAKE_HALF,          /* expected / 2 */
+    LG_MISTAKE_SUM,           /* B x expected with B the batch (a sum for a mean), or a whole multiple >= 3 */
+    LG_MISTAKE_NAN,           /* NaN: 0 log 0, 0/0, inf - inf */
+    LG_MISTAKE_INF,           /* +-Inf: log 0, x/0 */
+    LG_MISTAKE_GSL,           /* the run printed a GSL error ("gsl: FILE:LINE: ERROR: ...") */
+    LG_MISTAKE_ZERO,          /* 0 where a non-zero value was expected: a term or the value missing */
+    LG_MISTAKE_UNREPORTED,    /* a number where NaN (a failure reported) was expected */
+    LG_MISTAKE_COUNT
+} lg_grade_mistake;
+
+/* A hint for one class of mistake. */
+typedef struct lg_grade_hint {
+    lg_grade_mistake mistake; /* LG_MISTAKE_OTHER ends the table */
+    const char *text;
+} lg_grade_hint;
+#define LG_GRADE_HINTS 8
+
+/* One expected value. A failure reads, on one line,
+ *   input: INPUT; expected E, got A (OBSERVED); hint: HINT
+ * with "expected E, got A: relative error R, tolerance T" for relative checks,
+ * E and A with the digits that tell them apart, OBSERVED the class seen ("the
+ * sign is flipped", "NaN: ..."), and HINT the table's text for that class, else
+ * hint. Hints point at the idea, never at the answer. */
+typedef struct lg_grade_expect {
+    const char *input;        /* what the value was computed from (numbers: lg_grade_num) */
+    double expected;          /* NaN: the code must report a failure by returning NaN */
+    double actual;
+    double tol;               /* |a - e| <= tol max(1, |e|), or with rel tol |e| */
+    bool rel;
+    double batch;             /* B when the value is a batch mean (sum for mean); 0: none */
+    const char *hint;         /* the hint for any mistake the table does not name */
+    lg_grade_hint hints[LG_GRADE_HINTS];
+} lg_grade_expect;
+
+/* Check e (a passing or failing CUnit assertion at file:line); true when it holds. */
+LG_API bool lg_grade_check(const lg_grade_expect *e, const char *file, int line);
+#define LG_GRADE_EXPECT(...) lg_grade_check(&(lg_grade_expect){ __VA_ARGS__ }, __FILE__, __LINE__)
+
+/* Check out[i] against expected[i] for i < n with the tolerance, batch and
+ * hints of e (its expected, actual and input are ignored): one failure, one
+ * line, per wrong value, named "WHAT = inputs[i]" (lg_grade_num) or, with
+ * inputs NULL, "WHAT i" (from 1). True when all hold. */
+LG_API bool lg_grade_check_all(const double *out, const double *expected, size_t n, const char *what,
+                               const double *inputs, const lg_grade_expect *e, const char *file, int line);
+#define LG_GRADE_EXPECT_ALL(out, expected, n, what, inputs, ...)                                    \
+    lg_grade_check_all((out), (expected), (n), (what), (inputs), &(lg_grade_expect){ __VA_ARGS__ }, \
+                       __FILE__, __LINE__)
+
+/* The shortest text that reads back as v (%.17g at most: 1 - 1e-9 is
+ * "0.999999999", not "1"), in buf; buf. */
+#define LG_GRADE_NUM 32
+LG_API const char *lg_grade_num(char buf[LG_GRADE_NUM], double v);
+
+/* The check of one value with one hint: lg_grade_check with rel false. */
 #define LG_GRADE_CLOSE(actual, expected, tol, input, hint)                            \
     lg_grade_close((actual), (expected), (tol), (input), (hint), __FILE__, __LINE__)
 LG_API void lg_grade_close(double actual, double expected, double tol, const char *input, const char *hint,
@@ -195,9 +256,7 @@ LG_API void lg_probe_linear_grad(const lg_probe *pr, const double *cr, const dou
  * cr_i = -(1 - sigma(s_r_i)) / B, cf_i = sigma(s_f_i) / B (moderate logits). */
 LG_API double lg_probe_gan_d_loss_ref(const lg_probe *pr, double *cr, double *cf);
 
-/* Assert out[i] ~ expected[i] for i < n with one message, at the worst index.
- * rel: compare relative to |expected|. inputs (may be NULL) name each case as
- * "WHAT = inputs[i]". */
+/* lg_grade_check_all with one hint; rel: relative to |expected|. */
 LG_API void lg_probe_close_all(const double *out, const double *expected, size_t n, double tol, int rel,
                                const char *what, const double *inputs, const char *hint);
 
@@ -220,11 +279,13 @@ typedef struct lg_probe_check {
     double exact[3];          /* ref NULL: the value, then d/d(first), d/d(second) parameter */
     double tol;
     const char *hint[3];      /* the value's hint, then each parameter's (NULL: the one before) */
+    lg_grade_hint hints[LG_GRADE_HINTS]; /* for each class of mistake, all three (lg_grade_expect) */
 } lg_probe_check;
 
 /* Run the objective in the sandbox once and check what k asks: the value and
  * the gradient with respect to the player's own two parameters (w, c for D;
- * a, b for G), each with its own message "TEXT; d d_loss / d w". */
+ * a, b for G), each with its own message "TEXT; d d_loss / d w"; the probe's
+ * batch is the B of a sum for a mean. */
 LG_API void lg_probe_check_loss(const lg_probe_check *k);
 
 /* ---------------------------------------------------------- the lab kit ---
