@@ -381,7 +381,7 @@ void lg_rubric_table(FILE *f, const lg_lab *lab, const lg_rubric *r, const char 
     lg_rubric_sum s = lg_rubric_total(lab, r, name);
     char open[300];
     open_text(lab, r, name, open, sizeof open);
-    fprintf(f, "%-*s  %14s / %s%s%s%s\n", 9 + nw + 2 + tw, "Total with the written answers",
+    fprintf(f, "%-*s  %14s / %s%s%s%s\n", 9 + nw + 2 + tw, "With the written answers",
             lg_grade_pts(a, sizeof a, score + s.given), lg_grade_pts(b, sizeof b, max + s.graded_max),
             open[0] ? "  (" : "", open, open[0] ? ")" : "");
     fflush(f);
