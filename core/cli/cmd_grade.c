@@ -16,7 +16,8 @@
 /* ---------------------------------------------------------- litgan grade --- */
 
 static const char grade_help[] =
-    "usage: litgan grade NN [--submission DIR] [--json FILE] [--rubric FILE | --tests-only]\n"
+    "usage: litgan grade NN [--submission DIR] [--json FILE]\n"
+    "                       [--rubric FILE | --tests-only]\n"
     "\n"
     "Grades lab NN (01 or 01-minimax): builds the lab's student files - from DIR,\n"
     "which holds them by name (gan.c, optimal.c, ...), or from the source tree as it\n"
@@ -33,10 +34,10 @@ static const char grade_help[] =
     "\n"
     "The lab's written questions (answered in answers.md, graded by the instructors)\n"
     "follow the table, as tests of their own in the JSON: \"not graded yet\", or with\n"
-    "--rubric FILE the points FILE gives DIR (rows submission,question,points,comment;\n"
-    "the submission is DIR's folder name, see litgan grade-all --help). The total\n"
-    "then counts the tests and the questions graded so far. --tests-only leaves the\n"
-    "questions out (grade-all grades each submission so and adds them itself).\n"
+    "--rubric FILE the points FILE gives DIR (its rows: submission,question,points,\n"
+    "comment; the submission is DIR's folder name, see litgan grade-all --help). The\n"
+    "total then counts the tests and the questions graded so far. --tests-only\n"
+    "leaves the questions out (grade-all grades each submission so, then adds them).\n"
     "\n"
     "Each student file is read once, as a regular file of at most 1 MiB: a symbolic\n"
     "link, a FIFO or a folder in its place is refused with one line. Everything the\n"
@@ -107,8 +108,8 @@ int lg_cmd_grade(int argc, char **argv)
 /* ------------------------------------------------------ litgan grade-all --- */
 
 static const char grade_all_help[] =
-    "usage: litgan grade-all NN DIR [-j N] [--out OUTDIR] [--only NAME] [--rubric FILE]\n"
-    "                        [--weaker-sandbox]\n"
+    "usage: litgan grade-all NN DIR [-j N] [--out OUTDIR] [--only NAME]\n"
+    "                        [--rubric FILE] [--weaker-sandbox]\n"
     "\n"
     "Grades every folder in DIR as a submission of lab NN (as litgan grade NN\n"
     "--submission DIR/NAME), N at a time (default: the number of CPUs). Writes, in\n"
