@@ -450,12 +450,62 @@ static void test_rubric_refused(void)
     }
 }
 
+/* Every lab: lab.ini's [question N] are the writeup's numbered Questions, one
+ * to one, and check/rubric.md has a "## Question N" section for each, with
+ * lab.ini's points ("(3 points)"). */
+static void test_every_lab_questions(void)
+{
+    for (size_t i = 0; i < lg_lab_count(); i++) {
+        const lg_lab *lab = lg_lab_at(i);
+        if (lg_lab_error(lab))
+            continue;
+        char path[4400];
+        snprintf(path, sizeof path, "%s/labs/%s/README.md", lg_lab_root(lab), lg_lab_dir(lab));
+        char *md = lg_read_file(path, NULL);
+        LG_ASSERT_MSG(md != NULL, "no %s", path);
+        const char *q = md ? strstr(md, "\n## Questions\n") : NULL;
+        size_t listed = 0;
+        for (const char *l = q ? strchr(q + 1, '\n') : NULL; l && strncmp(l, "\n## ", 4); l = strchr(l + 1, '\n')) {
+            char want[32];
+            snprintf(want, sizeof want, "\n%zu. ", listed + 1);
+            listed += !strncmp(l, want, strlen(want));
+        }
+        free(md);
+        size_t n = lg_lab_question_count(lab);
+        LG_ASSERT_MSG(n == listed, "lab %s: lab.ini has %zu [question N] sections, its writeup's Questions list %zu",
+                      lg_lab_dir(lab), n, listed);
+        if (!n)
+            continue;
+        snprintf(path, sizeof path, "%s/labs/%s/check/rubric.md", lg_lab_root(lab), lg_lab_dir(lab));
+        char *rubric = lg_read_file(path, NULL);
+        LG_ASSERT_MSG(rubric != NULL, "lab %s: no check/rubric.md (the answer key of its questions)", lg_lab_dir(lab));
+        for (size_t k = 0; rubric && k < n; k++) {
+            const char *title = NULL;
+            double pts = 0;
+            const char *num = lg_lab_question(lab, k, &title, &pts);
+            CU_ASSERT_FATAL(num && strtol(num, NULL, 10) == (long)k + 1);
+            char head[64], points[64];
+            snprintf(head, sizeof head, "\n## Question %s ", num);
+            snprintf(points, sizeof points, "(%g point%s)\n", pts, pts == 1 ? "" : "s");
+            const char *at = strstr(rubric, head);
+            const char *eol = at ? strchr(at + 1, '\n') : NULL;
+            bool ok = at && eol && (size_t)(eol - at) + 1 >= strlen(points) &&
+                      !strncmp(eol + 1 - strlen(points), points, strlen(points));
+            LG_ASSERT_MSG(ok, "lab %s: check/rubric.md has no '## Question %s ... %.*s' heading", lg_lab_dir(lab), num,
+                          (int)strlen(points) - 1, points);
+        }
+        free(rubric);
+    }
+}
+
 void lg_suite_pack(void)
 {
     LG_ADD_SUITE("pack", { "pack: the reference with answers: exact listing, full marks", test_pack_reference },
                  { "pack: refused without answers, with the template, when not compiling", test_pack_refusals },
                  { "pack: an existing zip needs --force", test_pack_overwrite },
                  { "lab.ini [question N]: read strictly", test_questions_ini },
+                 { "every lab: lab.ini's questions, the writeup's and check/rubric.md agree",
+                   test_every_lab_questions },
                  { "rubric.csv merged into grades.csv, NAME.json, NAME.txt", test_rubric_merge },
                  { "rubric.csv: each malformed line refused with FILE:LINE", test_rubric_refused });
 }
