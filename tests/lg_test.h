@@ -32,7 +32,8 @@
     X(api)           \
     X(labs)          \
     X(install)       \
-    X(autograder)
+    X(autograder)    \
+    X(pack)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
 LG_SUITES(LG_DECLARE_SUITE)

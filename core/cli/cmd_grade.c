@@ -1,7 +1,7 @@
 /*
- * cmd_grade.c - `litgan grade NN [--submission DIR] [--json FILE]` and
- * `litgan grade-all NN DIR [-j N] [--out OUTDIR] [--only NAME]`: their arguments, then
- * lg_grade_lab / lg_grade_all (core/course/grade/). Exit status: grade 0 when
+ * cmd_grade.c - `litgan grade NN [--submission DIR] [--json FILE] [--rubric FILE]`
+ * and `litgan grade-all NN DIR [-j N] [--out OUTDIR] [--only NAME] [--rubric FILE]`:
+ * their arguments, then lg_grade_lab_rubric / lg_grade_all (core/course/grade/). Exit status: grade 0 when
  * every test passed, 1 when a test failed; grade-all 0 when every submission
  * was graded (whatever its score), 1 when one could not be graded; both 2 on a
  * usage error or an error of the grader itself.
@@ -17,6 +17,7 @@
 
 static const char grade_help[] =
     "usage: litgan grade NN [--submission DIR] [--json FILE]\n"
+    "                       [--rubric FILE | --tests-only]\n"
     "\n"
     "Grades lab NN (01 or 01-minimax): builds the lab's student files - from DIR,\n"
     "which holds them by name (gan.c, optimal.c, ...), or from the source tree as it\n"
@@ -31,6 +32,13 @@ static const char grade_help[] =
     "(readable by its owner only; extra_data.litgan records the grader: version, a\n"
     "CRC-32 of the lab's tests, compiler, BLAS).\n"
     "\n"
+    "The lab's written questions (answered in answers.md, graded by the instructors)\n"
+    "follow the table, as tests of their own in the JSON: \"not graded yet\", or with\n"
+    "--rubric FILE the points FILE gives DIR (its rows: submission,question,points,\n"
+    "comment; the submission is DIR's folder name, see litgan grade-all --help). The\n"
+    "total then counts the tests and the questions graded so far. --tests-only\n"
+    "leaves the questions out (grade-all grades each submission so, then adds them).\n"
+    "\n"
     "Each student file is read once, as a regular file of at most 1 MiB: a symbolic\n"
     "link, a FIFO or a folder in its place is refused with one line. Everything the\n"
     "student's code or compiler prints reaches the table and the JSON sanitised (no\n"
@@ -44,15 +52,17 @@ static const char grade_help[] =
     "memory=1024,total=60); LITGAN_SANDBOX=weak runs the runner without bubblewrap,\n"
     "=bwrap refuses to grade without it; LITGAN_HOME the source tree.\n";
 
-enum { OPT_SUBMISSION = 256, OPT_JSON };
+enum { OPT_SUBMISSION = 256, OPT_JSON, OPT_RUBRIC, OPT_TESTS_ONLY };
 
 int lg_cmd_grade(int argc, char **argv)
 {
     static const struct option options[] = {
         { "submission", required_argument, 0, OPT_SUBMISSION }, { "json", required_argument, 0, OPT_JSON },
+        { "rubric", required_argument, 0, OPT_RUBRIC }, { "tests-only", no_argument, 0, OPT_TESTS_ONLY },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
-    const char *sub = NULL, *json = NULL;
+    const char *sub = NULL, *json = NULL, *rubric = NULL;
+    bool tests_only = false;
     int ch;
     optind = 0;
     opterr = 0;
@@ -61,12 +71,23 @@ int lg_cmd_grade(int argc, char **argv)
         case 'h': fputs(grade_help, stdout); return LG_EXIT_OK;
         case OPT_SUBMISSION: sub = optarg; break;
         case OPT_JSON: json = optarg; break;
+        case OPT_RUBRIC: rubric = optarg; break;
+        case OPT_TESTS_ONLY: tests_only = true; break;
         default: return lg_cli_bad_option("grade", ch, argv);
         }
     }
     const lg_lab *lab = lg_cli_one_lab("grade", argc, argv);
     if (!lab)
         return LG_EXIT_USAGE;
+    if (rubric && tests_only) {
+        fprintf(stderr, "litgan grade: --rubric and --tests-only exclude each other (see litgan grade --help)\n");
+        return LG_EXIT_USAGE;
+    }
+    if (rubric && !sub) {
+        fprintf(stderr, "litgan grade: --rubric needs --submission DIR (the rubric's rows name submission "
+                        "folders; see litgan grade --help)\n");
+        return LG_EXIT_USAGE;
+    }
     lg_sandbox_kind sandbox = lg_sandbox_mode();
     if (sandbox == LG_SANDBOX_NONE) {
         fprintf(stderr, "litgan grade: %s\n", lg_sandbox_describe(sandbox));
@@ -74,7 +95,8 @@ int lg_cmd_grade(int argc, char **argv)
     }
     if (sandbox == LG_SANDBOX_WEAK)
         fprintf(stderr, "litgan grade: the sandbox is %s\n", lg_sandbox_describe(sandbox));
-    int rc = lg_grade_lab(lab, sub, json, stdout, NULL, NULL);
+    int rc = tests_only ? lg_grade_lab(lab, sub, json, stdout, NULL, NULL)
+                        : lg_grade_lab_rubric(lab, sub, rubric, json, stdout, NULL, NULL);
     if (rc == LG_OK)
         return LG_EXIT_OK;
     if (rc == LG_EINVAL) /* a test failed: the table says which */
@@ -86,7 +108,8 @@ int lg_cmd_grade(int argc, char **argv)
 /* ------------------------------------------------------ litgan grade-all --- */
 
 static const char grade_all_help[] =
-    "usage: litgan grade-all NN DIR [-j N] [--out OUTDIR] [--only NAME] [--weaker-sandbox]\n"
+    "usage: litgan grade-all NN DIR [-j N] [--out OUTDIR] [--only NAME]\n"
+    "                        [--rubric FILE] [--weaker-sandbox]\n"
     "\n"
     "Grades every folder in DIR as a submission of lab NN (as litgan grade NN\n"
     "--submission DIR/NAME), N at a time (default: the number of CPUs). Writes, in\n"
@@ -96,6 +119,20 @@ static const char grade_all_help[] =
     "tests_crc32 (a CRC-32 of the lab's test objects and test table), compiler and\n"
     "blas (results.json has the same under extra_data.litgan). The files are readable\n"
     "by their owner only (0600); OUTDIR, when made here, too (0700).\n"
+    "\n"
+    "Written answers: the instructors' points for the lab's questions (lab.ini's\n"
+    "[question N]; the answer key is labs/NN-name/check/rubric.md) are read from\n"
+    "DIR/rubric.csv when it exists, or from --rubric FILE:\n"
+    "    submission,question,points,comment\n"
+    "    alice,3,1.5,\"right idea, no formula\"\n"
+    "one row per graded answer (blank lines and # lines skipped; a comment with a\n"
+    "comma quoted). It is checked before anything is graded: an unknown\n"
+    "submission or question, points that are not a number, negative or above the\n"
+    "question's points, or an answer graded twice stops grade-all with FILE:LINE.\n"
+    "Each question becomes a test of NAME.json (\"Question 3 (written)\", the comment\n"
+    "its output), a block under NAME.txt's table and a column of grades.csv (before\n"
+    "questions_not_graded). A question without a row is \"not graded yet\" (an empty\n"
+    "cell): score and max_score count the tests and the questions graded so far.\n"
     "\n"
     "  --only NAME  regrade the one folder DIR/NAME: its NAME.json and NAME.txt are\n"
     "               replaced and its row of grades.csv (added if missing); the other\n"
@@ -107,13 +144,14 @@ static const char grade_all_help[] =
     "Exit status: 0 when every submission was graded (whatever its score), 1 when\n"
     "one could not be graded, 2 on a usage or grader error.\n";
 
-enum { OPT_OUT = 256, OPT_ONLY, OPT_WEAKER };
+enum { OPT_OUT = 256, OPT_ONLY, OPT_WEAKER, OPT_RUBRIC_ALL };
 
 int lg_cmd_grade_all(int argc, char **argv)
 {
     static const struct option options[] = { { "out", required_argument, 0, OPT_OUT },
                                               { "only", required_argument, 0, OPT_ONLY },
                                               { "weaker-sandbox", no_argument, 0, OPT_WEAKER },
+                                              { "rubric", required_argument, 0, OPT_RUBRIC_ALL },
                                               { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
     lg_grade_all_opts o = { 0 };
     bool weaker = false;
@@ -126,6 +164,7 @@ int lg_cmd_grade_all(int argc, char **argv)
         case OPT_OUT: o.out = optarg; break;
         case OPT_ONLY: o.only = optarg; break;
         case OPT_WEAKER: weaker = true; break;
+        case OPT_RUBRIC_ALL: o.rubric = optarg; break;
         case 'j': {
             char *end;
             o.jobs = strtol(optarg, &end, 10);

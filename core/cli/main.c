@@ -21,6 +21,7 @@ static const struct {
     { "handout", "OUTDIR", "write the student release (solutions stubbed, instructor files left out)",
       lg_cmd_handout },
     { "weave", "NN", "write lab NN's report: reports/NN-name/index.html", lg_cmd_weave },
+    { "pack", "NN", "pack your lab NN submission: files, answers.md, report (a zip)", lg_cmd_pack },
     { "autograder", "NN OUT.zip", "write a Gradescope autograder package for lab NN", lg_cmd_autograder },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

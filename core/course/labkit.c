@@ -114,7 +114,7 @@ static int on_ini(void *user, const char *section, const char *name, const char 
     key_table *t = user;
     char why[sizeof t->bad];
     const lg_labkit_key *key;
-    if (!strcmp(section, "lab") || !strncmp(section, "task ", 5))
+    if (!strcmp(section, "lab") || !strncmp(section, "task ", 5) || !strncmp(section, "question ", 9))
         return 1; /* the registry's */
     bool apply = !strcmp(section, "experiment") || (t->profile && !strcmp(section, t->profile));
     if (strcmp(section, "experiment") != 0 && strcmp(section, "smoke") != 0)

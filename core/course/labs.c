@@ -1,6 +1,7 @@
 /*
  * labs.c - the lab registry. A lab is a folder ROOT/labs/NN-name/ with a
- * lab.ini (its title, student files, tasks and points) and two objects built
+ * lab.ini (its title, student files, tasks and points, written questions) and
+ * two objects built
  * from it, OBJECTS/NN-name/lab.so (visible tests, experiment) and hidden.so
  * (hidden tests; absent in a handout). The registry scans the folders once, on
  * first use, reads each lab.ini, loads the objects, checks them against it, and
@@ -94,12 +95,27 @@ const char *lg_lab_task(const lg_lab *lab, size_t k, const char **title, double 
     return lab->tasks[k].number;
 }
 
+size_t lg_lab_question_count(const lg_lab *lab) { return lab->n_questions; }
+
+const char *lg_lab_question(const lg_lab *lab, size_t k, const char **title, double *points)
+{
+    if (k >= lab->n_questions)
+        return NULL;
+    if (title)
+        *title = lab->questions[k].title;
+    if (points)
+        *points = lab->questions[k].points;
+    return lab->questions[k].number;
+}
+
 /* ---------------------------------------------------------------- lab.ini --- */
 
 typedef struct ini_state {
     lg_lab *lab;
     lg_task *tasks;
     size_t cap;
+    lg_question *questions;
+    size_t q_cap;
     char bad[320];
 } ini_state;
 
@@ -147,6 +163,55 @@ static lg_task *task_named(ini_state *st, const char *number)
     return NULL;
 }
 
+static lg_question *question_named(ini_state *st, const char *number)
+{
+    for (size_t i = 0; i < st->lab->n_questions; i++)
+        if (!strcmp(st->questions[i].number, number))
+            return &st->questions[i];
+    return NULL;
+}
+
+/* A title, or points: a number > 0 (NAN when the key is neither or repeated). */
+static double points_value(const char *name, double have, const char *value)
+{
+    char *end = NULL;
+    double p = !strcmp(name, "points") && have < 0 ? strtod(value, &end) : NAN;
+    return end && end != value && !*end && isfinite(p) && p > 0 ? p : NAN;
+}
+
+/* [question N]: its title and points (the rubric's maximum). A question is
+ * named by a whole number, as the writeup numbers its questions. */
+static void on_question(ini_state *st, const char *section, const char *name, const char *value, char *why,
+                        size_t cap)
+{
+    lg_lab *lab = st->lab;
+    const char *number = section + 9;
+    lg_question *q = question_named(st, number);
+    if (!q) {
+        bool ok = *number != '\0' && strlen(number) < 8 && *number != '0';
+        for (const char *p = number; *p; p++)
+            ok &= isdigit((unsigned char)*p) != 0;
+        if (!ok) {
+            snprintf(why, cap, "[%s]: a question is named by its number in the writeup, e.g. [question 3]",
+                     section);
+            return;
+        }
+        if (lab->n_questions == st->q_cap) {
+            st->q_cap = st->q_cap ? 2 * st->q_cap : 8;
+            st->questions = lg_xrealloc(st->questions, st->q_cap * sizeof *st->questions);
+        }
+        q = &st->questions[lab->n_questions++];
+        *q = (lg_question){ lg_xstrdup(number), NULL, -1 };
+    }
+    double p = points_value(name, q->points, value);
+    if (!strcmp(name, "title") && *value && !q->title)
+        q->title = lg_xstrdup(value);
+    else if (!isnan(p))
+        q->points = p;
+    else
+        snprintf(why, cap, "[%s]: unknown, repeated or bad key '%s' (title, points > 0)", section, name);
+}
+
 static int on_ini(void *user, const char *section, const char *name, const char *value)
 {
     ini_state *st = user;
@@ -177,15 +242,16 @@ static int on_ini(void *user, const char *section, const char *name, const char 
             t = &st->tasks[lab->n_tasks++];
             *t = (lg_task){ lg_xstrdup(number), NULL, -1 };
         }
-        char *end = NULL;
-        double p = !strcmp(name, "points") && t->points < 0 ? strtod(value, &end) : NAN;
+        double p = points_value(name, t->points, value);
         if (!strcmp(name, "title") && *value && !t->title)
             t->title = lg_xstrdup(value);
-        else if (end && end != value && !*end && isfinite(p) && p > 0)
+        else if (!isnan(p))
             t->points = p;
         else
             snprintf(why, sizeof why, "[%s]: unknown, repeated or bad key '%s' (title, points > 0)", section,
                      name);
+    } else if (!strncmp(section, "question ", 9)) {
+        on_question(st, section, name, value, why, sizeof why);
     }
     /* other sections ([experiment], [smoke], ...) are the experiment's */
 bad:
@@ -201,6 +267,7 @@ static int read_ini(lg_lab *lab)
     ini_state st = { .lab = lab };
     int line = ini_parse(lab->ini_path, on_ini, &st);
     lab->tasks = st.tasks;
+    lab->questions = st.questions;
     if (line < 0)
         return lg_seterr(LG_EIO, "%s: cannot read the lab's definition", lab->ini_path);
     if (line > 0)
@@ -215,6 +282,10 @@ static int read_ini(lg_lab *lab)
         if (!lab->tasks[i].title || lab->tasks[i].points < 0)
             return lg_seterr(LG_EFORMAT, "%s: [task %s] needs a title and points", lab->ini_path,
                              lab->tasks[i].number);
+    for (size_t i = 0; i < lab->n_questions; i++)
+        if (!lab->questions[i].title || lab->questions[i].points < 0)
+            return lg_seterr(LG_EFORMAT, "%s: [question %s] needs a title and points", lab->ini_path,
+                             lab->questions[i].number);
     return LG_OK;
 }
 
@@ -369,6 +440,11 @@ static void lab_free(lg_lab *lab)
         free((char *)lab->tasks[i].title);
     }
     free((lg_task *)lab->tasks);
+    for (size_t i = 0; i < lab->n_questions; i++) {
+        free((char *)lab->questions[i].number);
+        free((char *)lab->questions[i].title);
+    }
+    free((lg_question *)lab->questions);
     for (size_t i = 0; i < LG_MAX_LAB_FILES; i++)
         free((char *)lab->files[i]);
     free((char *)lab->dir), free((char *)lab->title), free((char *)lab->root), free((char *)lab->ini_path);

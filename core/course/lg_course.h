@@ -32,6 +32,14 @@ typedef struct lg_task {
     double points;            /* its tests' points, visible and hidden together */
 } lg_task;
 
+/* A [question N] section of lab.ini: a question of the writeup, answered in
+ * answers.md and graded by the instructors' rubric (grade/rubric.c). */
+typedef struct lg_question {
+    const char *number;       /* "3" */
+    const char *title;        /* "Why the JSD can get worse while W1 improves" */
+    double points;            /* its maximum */
+} lg_question;
+
 /* A lab: lab.ini read, its objects loaded (labs.c). */
 struct lg_lab {
     int number;               /* 1 (the folder's leading digits) */
@@ -41,6 +49,8 @@ struct lg_lab {
     const char *ini_path;     /* ROOT/labs/DIR/lab.ini */
     const lg_task *tasks;     /* [task N.M] sections, in file order */
     size_t n_tasks;
+    const lg_question *questions; /* [question N] sections, in file order (may be none) */
+    size_t n_questions;
     /* [lab] files: student files, relative to root; each is built into its
      * own shared object for grading, named after its basename ("gan.so") */
     const char *files[LG_MAX_LAB_FILES];

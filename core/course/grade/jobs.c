@@ -14,8 +14,14 @@
  * only its row is replaced: the other rows are kept byte for byte, found by
  * splitting the old file into records (RFC 4180: a newline inside quotes
  * belongs to its cell) and comparing their first cells.
+ *
+ * The written answers: the rubric (DIR/rubric.csv, or the one named; see
+ * rubric.c) is read and checked once, before anything is graded; each job
+ * grades the tests alone, and this process adds the written questions to its
+ * NAME.txt and NAME.json when it ends, and their points to grades.csv (a
+ * column per question, empty when not graded yet, and how many are not).
  */
-#include "grade_impl.h"
+#include "rubric.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -36,6 +42,7 @@ typedef struct sub_job {
     lg_proc *proc;
     bool graded;
     lg_grade_outcome o;
+    const lg_rubric *rubric;  /* NULL: none (the questions are not graded yet) */
 } sub_job;
 
 /* In the forked copy: the same as `litgan grade NN --submission DIR/NAME
@@ -62,7 +69,7 @@ static int job_main(void *ctx, int chan)
     return 0;
 }
 
-/* A fresh `PROGRAM grade NN --submission DIR/NAME --json OUT/NAME.json`:
+/* A fresh `PROGRAM grade NN --submission DIR/NAME --json OUT/NAME.json --tests-only`:
  * nothing of this process (other students' names and scores) is in it. */
 static int start_fresh_job(sub_job *j, const char *program)
 {
@@ -70,7 +77,9 @@ static int start_fresh_job(sub_job *j, const char *program)
     snprintf(subdir, sizeof subdir, "%s/%s", j->dir, j->name);
     snprintf(json, sizeof json, "%s/%s.json", j->out, j->name);
     unlink(json); /* a stale one must not be read as this run's */
-    char *argv[] = { (char *)program, "grade", (char *)j->lab->dir, "--submission", subdir, "--json", json, NULL };
+    /* the tests alone: the written answers are this process's (add_written) */
+    char *argv[] = { (char *)program, "grade", (char *)j->lab->dir, "--submission", subdir, "--json", json,
+                     "--tests-only", NULL };
     lg_proc_spec spec = { .argv = argv, .what = "a grading job", .capture = LG_PROC_OUT,
                           .out_cap = (size_t)4 << 20, .discard = LG_PROC_ERR };
     return lg_proc_start(&spec, &j->proc);
@@ -148,6 +157,38 @@ static void end_job(sub_job *j)
     lg_proc_result_free(&r);
 }
 
+/* A graded job's written answers: under its table in OUT/NAME.txt, as tests
+ * in OUT/NAME.json, and in its score (the tests' so far). */
+static void add_written(sub_job *j)
+{
+    const lg_lab *lab = j->lab;
+    if (!j->graded || !lab->n_questions)
+        return;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s.txt", j->out, j->name);
+    size_t n = 0;
+    char *old = lg_read_file(path, &n);
+    lg_atomic a;
+    int rc = LG_OK;
+    if (old && (rc = lg_grade_file_open(&a, path)) == LG_OK) {
+        fwrite(old, 1, n, a.f);
+        lg_rubric_table(a.f, lab, j->rubric, j->name, j->o.score, j->o.max);
+        rc = lg_atomic_commit(&a);
+    }
+    free(old);
+    snprintf(path, sizeof path, "%s/%s.json", j->out, j->name);
+    if (rc == LG_OK)
+        rc = lg_rubric_merge_json(path, lab, j->rubric, j->name);
+    if (rc != LG_OK) {
+        j->graded = false;
+        lg_outcome_error(&j->o, rc, lg_errmsg());
+        return;
+    }
+    lg_rubric_sum s = lg_rubric_total(lab, j->rubric, j->name);
+    j->o.score += s.given;
+    j->o.max += s.graded_max;
+}
+
 /* ------------------------------------------------------------ grades.csv --- */
 
 /* The header line, newline included. Caller frees. */
@@ -164,6 +205,14 @@ static char *csv_header(const lg_lab *lab)
         fputc(',', f);
         lg_csv_cell(f, col);
     }
+    for (size_t k = 0; k < lab->n_questions; k++) {
+        char col[64];
+        snprintf(col, sizeof col, "Question %s", lab->questions[k].number);
+        fputc(',', f);
+        lg_csv_cell(f, col);
+    }
+    if (lab->n_questions)
+        fputs(",questions_not_graded", f);
     fputs(",litgan_version,tests_crc32,compiler,blas\n", f);
     fclose(f);
     return text;
@@ -187,6 +236,16 @@ static char *csv_row(const lg_lab *lab, const sub_job *j, const lg_grade_records
         for (size_t k = 0; k < lab->n_tasks; k++)
             fputc(',', f);
     }
+    /* the rubric's points whether or not the tests ran: empty, not graded yet */
+    for (size_t k = 0; k < lab->n_questions; k++) {
+        const lg_rubric_row *row = lg_rubric_find(j->rubric, j->name, k);
+        if (row)
+            fprintf(f, ",%.10g", row->points);
+        else
+            fputc(',', f);
+    }
+    if (lab->n_questions)
+        fprintf(f, ",%zu", lg_rubric_total(lab, j->rubric, j->name).open);
     const char *cells[] = { rec->version, rec->tests_crc32, rec->compiler, rec->blas };
     for (size_t k = 0; k < sizeof cells / sizeof cells[0]; k++) {
         fputc(',', f);
@@ -428,10 +487,28 @@ int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *op
         lg_strvec_free(&old);
         free(header);
     }
+    /* the rubric, checked against every folder of dir (also with --only) */
+    char rubric_default[4400];
+    snprintf(rubric_default, sizeof rubric_default, "%s/rubric.csv", dir);
+    const char *rubric_path = opts && opts->rubric ? opts->rubric
+                            : access(rubric_default, F_OK) == 0 ? rubric_default : NULL;
+    lg_rubric rubric = { 0 };
+    bool have_rubric = false;
+    if (rc == LG_OK && rubric_path) {
+        lg_strvec known = { 0 };
+        rc = lg_rubric_known(dir, &known);
+        if (rc == LG_OK)
+            rc = lg_rubric_read(rubric_path, lab, &known, &rubric);
+        have_rubric = rc == LG_OK;
+        lg_strvec_free(&known);
+    }
+    for (size_t i = 0; i < n; i++)
+        subs[i].rubric = have_rubric ? &rubric : NULL;
     if (rc == LG_OK)
         rc = make_out_dir(out);
     if (rc != LG_OK) {
         free(subs);
+        lg_rubric_free(&rubric);
         return rc;
     }
     /* once here, not in every job: stale build folders, the grader's records */
@@ -474,6 +551,7 @@ int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *op
                 end_fresh_job(j);
             else
                 end_job(j);
+            add_written(j);
             finished++;
             char a[32], b[32];
             if (tty)
@@ -508,6 +586,7 @@ int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *op
     for (size_t i = 0; i < n; i++)
         lg_outcome_free(&subs[i].o);
     free(subs);
+    lg_rubric_free(&rubric);
     if (rc == LG_OK && failed_to_grade)
         rc = lg_seterr(LG_EINVAL, "%zu of %zu submission%s could not be graded (see above)", failed_to_grade, n,
                        n == 1 ? "" : "s");

@@ -320,7 +320,8 @@ typedef struct lg_labkit_gan {
 /* Read run->ini_path: the keys of gan (none when gan is NULL), then the lab's
  * own keys[0..n), from [experiment] and, with run->profile, from the section of
  * that name (later lines win). Every pointer holds its default, kept when the
- * file does not set the key. [lab] and [task ...] are the registry's. LG_EIO
+ * file does not set the key. [lab], [task ...] and [question ...] are the
+ * registry's. LG_EIO
  * when the file cannot be read; LG_EFORMAT "PATH:LINE: unknown key 'x'" (or
  * unknown section, or "bad value 'v' for KEY") otherwise. */
 LG_API int lg_labkit_read_ini(const lg_lab_run *run, lg_labkit_gan *gan, const lg_labkit_key *keys, size_t n);
@@ -422,6 +423,11 @@ LG_API const char *lg_lab_answers(const lg_lab *lab, char *buf, size_t cap);
 LG_API size_t lg_lab_task_count(const lg_lab *lab);
 /* Task k's number ("1.1"), title and points. */
 LG_API const char *lg_lab_task(const lg_lab *lab, size_t k, const char **title, double *points);
+/* Its written questions, lab.ini's [question N] sections (title, points: the
+ * most the rubric may give): question k's number ("3"), title and points;
+ * NULL past the last. */
+LG_API size_t lg_lab_question_count(const lg_lab *lab);
+LG_API const char *lg_lab_question(const lg_lab *lab, size_t k, const char **title, double *points);
 
 /* How student code is confined on this machine: bubblewrap around the runner;
  * the runner alone (weaker: its limits and system-call allowlist hold, but it
@@ -440,6 +446,18 @@ LG_API const char *lg_sandbox_describe(lg_sandbox_kind k);
  * LG_EINVAL when a test failed, another status on an error of the grader. */
 LG_API int lg_grade_lab(const lg_lab *lab, const char *submission_dir, const char *json_path, FILE *f,
                         double *score, double *max_score);
+/* `litgan grade NN [--submission DIR] [--rubric FILE]`: lg_grade_lab, then
+ * the lab's written questions (lab.ini's [question N]) under the table, with
+ * the instructors' points for DIR's answers from the rubric FILE (rows of
+ * submission,question,points,comment; README.md, "Written answers"), or, with
+ * rubric NULL or no row for a question, "not graded yet"; results.json gets
+ * them as tests of their own ("Question N (written): TITLE"). *score and
+ * *max_score count the tests and the graded questions (a question not graded
+ * yet counts in neither). A bad rubric is refused before grading (LG_EFORMAT,
+ * "FILE:LINE: why"); LG_EINVAL also when rubric is set without submission_dir.
+ * The return value is otherwise lg_grade_lab's: the tests decide it. */
+LG_API int lg_grade_lab_rubric(const lg_lab *lab, const char *submission_dir, const char *rubric,
+                               const char *json_path, FILE *f, double *score, double *max_score);
 
 /* `litgan grade-all NN DIR`: every folder in dir graded as a submission of lab,
  * o->jobs at a time (< 1: the number of CPUs), into o->out (NULL:
@@ -458,8 +476,27 @@ typedef struct lg_grade_all_opts {
     const char *only;         /* a submission folder's name, or NULL: all */
     const char *program;      /* a litgan to start afresh for each submission (PROGRAM grade
                                  NN ...); NULL: a forked copy of this process grades it */
+    const char *rubric;       /* the instructors' points for the written answers (see
+                                 lg_grade_lab_rubric); NULL: DIR/rubric.csv when it exists.
+                                 Read and checked before anything is graded; merged into
+                                 NAME.json, NAME.txt and grades.csv (a column per question,
+                                 empty when not graded yet) */
 } lg_grade_all_opts;
 LG_API int lg_grade_all(const lg_lab *lab, const char *dir, const lg_grade_all_opts *o);
+
+/* `litgan pack NN [--out FILE] [--force]`: the student's submission archive
+ * of lab, from its source tree as it stands, into out_zip (NULL:
+ * lab-NN-submission.zip here): a zip with, at its top, the lab's student
+ * files by basename (as `grade --submission` reads them), answers.md and the
+ * woven report as report.html when reports/NN-name/index.html exists (a line
+ * on log when it is missing or older than a student file or answers.md, with
+ * the command that makes it). Refused (LG_EINVAL, one line) when answers.md is
+ * missing or answers no question yet (every "## " heading's text empty but
+ * for HTML comments: the template's prompts), when out_zip exists and force is
+ * false, or when the archive cannot be graded (a file does not compile: the
+ * compiler's first error); an archive that grades below full marks is written
+ * with its score said. On log: where it is, its size, its contents, its score. */
+LG_API int lg_pack_run(const lg_lab *lab, const char *out_zip, bool force, FILE *log);
 
 /* `litgan lab NN`: the lab's experiment with the student files as they stand
  * (profile: NULL, or "smoke" for lab.ini's short run), into out_dir (NULL:
