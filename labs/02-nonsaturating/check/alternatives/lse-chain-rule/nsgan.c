@@ -1,0 +1,54 @@
+/*
+ * Alternative of Lab 02 (check/alternatives/lse-chain-rule): a correct nsgan.c
+ * that differs from the reference. No lg_softplus: -log sigmoid(s) written as the
+ * stable log-sum-exp by hand, relu(-s) + log(1 + exp(-|s|)).
+ */
+#include "litgan.h"
+
+/* -log sigmoid(s) = max(-s, 0) + log(1 + e^-|s|), elementwise: exp of a
+ * non-positive number only. */
+static lg_node *nls(lg_tape *t, lg_node *s)
+{
+    return lg_add(t, lg_relu(t, lg_neg(t, s)), lg_log(t, lg_shift(t, lg_exp(t, lg_neg(t, lg_abs(t, s))), 1.0)));
+}
+
+/* REGION d_loss */
+static lg_node *d_loss(lg_game *g, const lg_params *p)
+{
+    (void)p;
+    /* BEGIN SOLUTION Task 2.1 */
+    lg_tape *t = lg_game_tape(g);
+    lg_node *s_real = lg_apply(g, LG_NET_D, lg_game_real(g));
+    lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
+    /* -log(1 - sigmoid(s)) = -log sigmoid(-s) */
+    return lg_add(t, lg_mean(t, nls(t, s_real)), lg_mean(t, nls(t, lg_neg(t, s_fake))));
+    /* END SOLUTION */
+}
+/* END REGION */
+
+/* REGION g_loss */
+static lg_node *g_loss(lg_game *g, const lg_params *p)
+{
+    (void)p;
+    /* BEGIN SOLUTION Task 2.1 */
+    lg_tape *t = lg_game_tape(g);
+    lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
+    return lg_mean(t, nls(t, s_fake));
+    /* END SOLUTION */
+}
+/* END REGION */
+
+static const lg_plugin plugin = {
+    .abi_version = LG_PLUGIN_ABI_VERSION,
+    .struct_size = sizeof(lg_plugin),
+    .kind = LG_PLUGIN_KIND_LOSS,
+    .name = "nsgan",
+    .title = "Non-saturating GAN: G minimises -log D(G(z))",
+    .citation = "Goodfellow et al. 2014, Generative Adversarial Nets, NeurIPS, Sec. 3",
+    .params = NULL,
+    .d_loss = d_loss,
+    .g_loss = g_loss,
+    .defaults = "--opt-d adam:lr=2e-4,b1=0.5 --opt-g adam:lr=2e-4,b1=0.5 --d-steps 1",
+};
+
+LG_PLUGIN_EXPORT const lg_plugin *litgan_plugin_entry(void) { return &plugin; }
