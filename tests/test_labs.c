@@ -590,6 +590,56 @@ static void test_blas_kernels(void)
     runner_kernel_probe();
 }
 
+/* Lab 01, Question 4: p_g = data in lab.ini estimates p_g from samples of
+ * p_data itself, as a perfect generator's would be. C(G) of that estimate is
+ * -log 4 + 2 JSD(p_data || KDE), a little above -log 4 (the JSD is > 0 for any
+ * estimate that is not p_data exactly): with the smoke profile's 3000 samples and
+ * bandwidth 0.1, above by 2.2e-3 (and by 2.9e-3 with 2000 samples, by 4.4e-4
+ * with 20000). Any value other than generator or data is refused in one line. */
+static void test_lab01_perfect_generator(void)
+{
+    const lg_lab *lab = lg_lab_find("01");
+    LG_ASSERT_MSG(lab && lab->experiment, "no Lab 01: %s", lg_errmsg());
+    if (!lab || !lab->experiment)
+        return;
+    char *text = slurp(lab->ini_path);
+    size_t len = strlen(text ? text : "") + 64;
+    char *ini_text = lg_xmalloc(len), ini[1024], out[1024];
+    snprintf(ini_text, len, "%s\n[smoke]\np_g = data\n", text ? text : "");
+    snprintf(ini, sizeof ini, "%s", lg_test_tmpdir("lab01-perfect.ini"));
+    snprintf(out, sizeof out, "%s", lg_test_tmpdir("lab01-perfect"));
+    LG_ASSERT_MSG(spill(ini, ini_text) && lg_mkdir_p(out) == LG_OK, "cannot write %s", ini);
+    lg_lab_run run = { lab, ini, out, "smoke" };
+    int rc = lab->experiment(&run);
+    LG_ASSERT_MSG(rc == LG_OK, "lab 01 with p_g = data: %s", lg_errmsg());
+    char path[1200];
+    snprintf(path, sizeof path, "%s/criterion.csv", out);
+    const char *cols[] = { "c_ref", "c_yours" };
+    for (size_t k = 0; rc == LG_OK && k < 2; k++) {
+        double *v;
+        size_t n = csv_column(path, cols[k], &v), bad = 0;
+        for (size_t i = 0; i < n; i++)
+            bad += !(v[i] > -log(4.0) && v[i] <= -log(4.0) + 0.01);
+        LG_ASSERT_MSG(n >= 2 && bad == 0, "p_g = data: %zu of %zu values of %s outside (-log 4, -log 4 + 0.01]; "
+                      "the first is %.9g", bad, n, cols[k], n ? v[0] : NAN);
+        if (n && k == 0)
+            printf("\n    lab 01, p_g = data: C(G) = -log 4 + %.3g", v[0] + log(4.0));
+        free(v);
+    }
+    snprintf(path, sizeof path, "%s/results.md", out);
+    char *results = slurp(path);
+    LG_ASSERT_MSG(results && strstr(results, "**p_g = data**"), "results.md does not say p_g = data");
+    free(results);
+    /* a value it does not know */
+    snprintf(ini_text, len, "%s\n[experiment]\np_g = gan\n", text ? text : "");
+    LG_ASSERT_MSG(spill(ini, ini_text), "cannot write %s", ini);
+    rc = lab->experiment(&run);
+    LG_ASSERT_MSG(rc == LG_EINVAL && strstr(lg_errmsg(), "p_g = generator (") && strstr(lg_errmsg(), "not 'gan'"),
+                  "p_g = gan: rc %d, '%s'", rc, lg_errmsg());
+    free(ini_text);
+    free(text);
+}
+
 /* A key lab.ini does not know: the error names the file's line. */
 static void test_experiment_bad_ini(void)
 {
@@ -950,6 +1000,7 @@ void lg_suite_labs(void)
                  { "every lab: the smoke run writes its data and figures; weave a page", test_smoke },
                  { "every lab: every correct alternative scores full marks", test_alternatives },
                  { "every lab: the reference scores full marks on other OpenBLAS kernels", test_blas_kernels },
+                 { "lab 01: p_g = data, a perfect generator's C(G) a little above -log 4", test_lab01_perfect_generator },
                  { "every lab: a bad lab.ini key is named with its line", test_experiment_bad_ini },
                  { "litgan labs; README.md's table is generated from lab.ini", test_labs_command },
                  { "a new lab from the template: built, found, passes every check", test_new_lab },
