@@ -1,16 +1,21 @@
 /*
  * Alternative of Lab 01 (check/alternatives/lse-by-hand): a correct gan.c that
  * differs from the reference. No lg_softplus: -log sigmoid(s) is written as the
- * stable log-sum-exp by hand, relu(-s) + log(1 + exp(-|s|)) (exp never sees a
+ * stable log-sum-exp by hand, max(-s, 0) + log(1 + exp(-|s|)) (exp never sees a
  * positive argument), and log(1 - sigmoid(s)) as log sigmoid(-s).
  */
 #include "litgan.h"
 
-/* -log sigmoid(s) = log(1 + e^-s) = max(-s, 0) + log(1 + e^-|s|), elementwise. */
+/* -log sigmoid(s) = log(1 + e^-s) = max(-s, 0) + log(1 + e^-|s|), elementwise, with
+ * max(-s, 0) written (|s| - s)/2: the same value, and at s = 0 exactly the
+ * gradient -1/2 = sigmoid(0) - 1 (lg_relu and lg_abs take the slope 0 at 0, so
+ * relu(-s) would give 0 there). */
 static lg_node *neg_log_sigmoid(lg_tape *t, lg_node *s)
 {
-    lg_node *tail = lg_log(t, lg_shift(t, lg_exp(t, lg_neg(t, lg_abs(t, s))), 1.0));
-    return lg_add(t, lg_relu(t, lg_neg(t, s)), tail);
+    lg_node *abs_s = lg_abs(t, s);
+    lg_node *max_neg_s = lg_scale(t, lg_sub(t, abs_s, s), 0.5);
+    lg_node *tail = lg_log(t, lg_shift(t, lg_exp(t, lg_neg(t, abs_s)), 1.0));
+    return lg_add(t, max_neg_s, tail);
 }
 
 /* REGION d_loss */

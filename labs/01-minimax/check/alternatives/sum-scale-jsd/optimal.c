@@ -48,7 +48,9 @@ static double criterion_integrand(double x, void *arg)
     double p = c->p(x, c->pctx), q = c->q(x, c->qctx);
     if (p == 0.0 && q == 0.0)
         return 0.0;
-    double log_m = log(0.5 * p + 0.5 * q);
+    /* log m = log(p + q) - log 2: halving first would round the smallest
+     * subnormal density to 0, and log 0 = -inf would make its term +inf */
+    double log_m = log(p + q) - log(2.0);
     return kl_term(p, log_m) + kl_term(q, log_m);
     /* END SOLUTION */
 }

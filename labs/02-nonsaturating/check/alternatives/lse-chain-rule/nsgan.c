@@ -1,15 +1,17 @@
 /*
  * Alternative of Lab 02 (check/alternatives/lse-chain-rule): a correct nsgan.c
  * that differs from the reference. No lg_softplus: -log sigmoid(s) written as the
- * stable log-sum-exp by hand, relu(-s) + log(1 + exp(-|s|)).
+ * stable log-sum-exp by hand, (|s| - s)/2 + log(1 + exp(-|s|)).
  */
 #include "litgan.h"
 
 /* -log sigmoid(s) = max(-s, 0) + log(1 + e^-|s|), elementwise: exp of a
- * non-positive number only. */
+ * non-positive number only. max(-s, 0) = (|s| - s)/2, whose slope at s = 0
+ * (lg_abs takes 0 there) is -1/2: with the second term's 0, sigmoid(0) - 1. */
 static lg_node *nls(lg_tape *t, lg_node *s)
 {
-    return lg_add(t, lg_relu(t, lg_neg(t, s)), lg_log(t, lg_shift(t, lg_exp(t, lg_neg(t, lg_abs(t, s))), 1.0)));
+    lg_node *a = lg_abs(t, s);
+    return lg_add(t, lg_scale(t, lg_sub(t, a, s), 0.5), lg_log(t, lg_shift(t, lg_exp(t, lg_neg(t, a)), 1.0)));
 }
 
 /* REGION d_loss */
