@@ -20,11 +20,9 @@ double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, 
 /* REGION optimal_d */
 double lab01_optimal_d(double p_data, double p_g)
 {
-    /* BEGIN SOLUTION Task 1.3 */
     if (p_data <= 0 && p_g <= 0)
         return 0.5;
     return p_data / (p_data + p_g);
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -36,7 +34,6 @@ typedef struct criterion_ctx {
 
 static double criterion_integrand(double x, void *arg)
 {
-    /* BEGIN SOLUTION Task 1.4 */
     /* Where p and q are within a factor of 1e6 of each other, D* and 1 - D* both lie
      * in [1e-6, 1 - 1e-6] and lose no digit worth having: log D* and log1p(-D*).
      * Elsewhere one of them is close to 0 or 1: logs of the densities. */
@@ -54,14 +51,12 @@ static double criterion_integrand(double x, void *arg)
     if (q > 0)
         v += q * (log(q) - ls);
     return v;
-    /* END SOLUTION */
 }
 
 double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, void *g_ctx,
                        double lo, double hi)
 {
     criterion_ctx c = { p_data, p_g, data_ctx, g_ctx };
-    /* BEGIN SOLUTION Task 1.4 */
     enum { PIECES = 48 };
     gsl_integration_cquad_workspace *ws = gsl_integration_cquad_workspace_alloc(200);
     if (!ws)
@@ -78,6 +73,5 @@ double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, 
     }
     gsl_integration_cquad_workspace_free(ws);
     return status == GSL_SUCCESS ? sum : NAN;
-    /* END SOLUTION */
 }
 /* END REGION */

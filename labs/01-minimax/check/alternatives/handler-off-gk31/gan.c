@@ -9,7 +9,6 @@
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 1.1 */
     lg_tape *t = lg_game_tape(g);
     lg_node *x_real = lg_game_real(g);
     lg_node *x_fake = lg_apply(g, LG_NET_G, lg_game_noise(g));
@@ -18,7 +17,6 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
     lg_node *log_d_real = lg_scale(t, lg_softplus(t, lg_scale(t, s_r, -1.0)), -1.0);
     lg_node *log_1m_d_fake = lg_scale(t, lg_softplus(t, s_f), -1.0);
     return lg_add(t, lg_mean(t, lg_neg(t, log_d_real)), lg_mean(t, lg_neg(t, log_1m_d_fake)));
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -26,12 +24,10 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 1.2 */
     lg_tape *t = lg_game_tape(g);
     lg_node *x_fake = lg_apply(g, LG_NET_G, lg_game_noise(g));
     lg_node *s_f = lg_apply(g, LG_NET_D, x_fake);
     return lg_mean(t, lg_scale(t, lg_softplus(t, s_f), -1.0)); /* mean log(1 - D(G(z))) */
-    /* END SOLUTION */
 }
 /* END REGION */
 

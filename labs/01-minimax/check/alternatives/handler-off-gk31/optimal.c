@@ -21,10 +21,8 @@ double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, 
 /* REGION optimal_d */
 double lab01_optimal_d(double p_data, double p_g)
 {
-    /* BEGIN SOLUTION Task 1.3 */
     double total = p_data + p_g;
     return total > 0.0 ? p_data / total : 0.5;
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -36,7 +34,6 @@ typedef struct criterion_ctx {
 
 static double criterion_integrand(double x, void *arg)
 {
-    /* BEGIN SOLUTION Task 1.4 */
     const criterion_ctx *c = arg;
     double p = c->p(x, c->pctx), q = c->q(x, c->qctx);
     double lp = log(p), lq = log(q), ls = log(p + q); /* log 0 = -inf */
@@ -46,14 +43,12 @@ static double criterion_integrand(double x, void *arg)
     if (isfinite(lq))
         sum += q * (lq - ls);
     return sum;
-    /* END SOLUTION */
 }
 
 double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, void *g_ctx,
                        double lo, double hi)
 {
     criterion_ctx c = { p_data, p_g, data_ctx, g_ctx };
-    /* BEGIN SOLUTION Task 1.4 */
     const int n = 100;
     const size_t limit = 200;
     gsl_integration_workspace *work = gsl_integration_workspace_alloc(limit);
@@ -74,6 +69,5 @@ double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, 
     gsl_set_error_handler(old);
     gsl_integration_workspace_free(work);
     return result;
-    /* END SOLUTION */
 }
 /* END REGION */

@@ -11,14 +11,12 @@
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 1.1 */
     lg_tape *t = lg_game_tape(g);
     lg_node *s_real = lg_apply(g, LG_NET_D, lg_game_real(g));
     lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
     lg_node *neg_log_d_real = lg_sub(t, lg_softplus(t, s_real), s_real);              /* -log D(x) */
     lg_node *log_1m_d_fake = lg_sub(t, lg_neg(t, s_fake), lg_softplus(t, lg_neg(t, s_fake))); /* log(1 - D) */
     return lg_sub(t, lg_mean(t, neg_log_d_real), lg_mean(t, log_1m_d_fake));
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -26,11 +24,9 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 1.2 */
     lg_tape *t = lg_game_tape(g);
     lg_node *s = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
     return lg_mean(t, lg_sub(t, lg_neg(t, s), lg_softplus(t, lg_neg(t, s))));
-    /* END SOLUTION */
 }
 /* END REGION */
 

@@ -20,12 +20,10 @@ double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, 
 /* REGION optimal_d */
 double lab01_optimal_d(double p_data, double p_g)
 {
-    /* BEGIN SOLUTION Task 1.3 */
     double d = p_data / (p_data + p_g);
     if (isnan(d)) /* 0 / 0: both densities vanish */
         d = 0.5;
     return d;
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -37,7 +35,6 @@ typedef struct criterion_ctx {
 
 static double criterion_integrand(double x, void *arg)
 {
-    /* BEGIN SOLUTION Task 1.4 */
     const criterion_ctx *c = arg;
     const double p = c->p(x, c->pctx), q = c->q(x, c->qctx), s = p + q;
     double v = 0;
@@ -50,14 +47,12 @@ static double criterion_integrand(double x, void *arg)
         v += q * log_one_minus_dstar;
     }
     return v;
-    /* END SOLUTION */
 }
 
 double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, void *g_ctx,
                        double lo, double hi)
 {
     criterion_ctx c = { p_data, p_g, data_ctx, g_ctx };
-    /* BEGIN SOLUTION Task 1.4 */
     /* 65 break points: qagp starts from the 64 pieces between them and bisects
      * from there (with the extrapolation of qags). */
     enum { PTS = 65, LIMIT = 1000 };
@@ -75,6 +70,5 @@ double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, 
     if (status != GSL_SUCCESS)
         return NAN;
     return result;
-    /* END SOLUTION */
 }
 /* END REGION */

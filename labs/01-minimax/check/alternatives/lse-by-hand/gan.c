@@ -22,7 +22,6 @@ static lg_node *neg_log_sigmoid(lg_tape *t, lg_node *s)
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 1.1 */
     lg_tape *t = lg_game_tape(g);
     lg_node *s_real = lg_apply(g, LG_NET_D, lg_game_real(g));
     lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
@@ -30,7 +29,6 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
     lg_node *real_term = lg_mean(t, neg_log_sigmoid(t, s_real));
     lg_node *fake_term = lg_mean(t, neg_log_sigmoid(t, lg_neg(t, s_fake)));
     return lg_add(t, real_term, fake_term);
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -38,12 +36,10 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 1.2 */
     lg_tape *t = lg_game_tape(g);
     lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
     /* log(1 - sigmoid(s)) = log sigmoid(-s) = -nls(-s) */
     return lg_neg(t, lg_mean(t, neg_log_sigmoid(t, lg_neg(t, s_fake))));
-    /* END SOLUTION */
 }
 /* END REGION */
 

@@ -20,11 +20,9 @@ double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, 
 /* REGION optimal_d */
 double lab01_optimal_d(double p_data, double p_g)
 {
-    /* BEGIN SOLUTION Task 1.3 */
     if (p_data > 0)
         return 1.0 / (1.0 + p_g / p_data);
     return p_g > 0 ? 0.0 : 0.5; /* only p_g has mass / nothing has: the convention */
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -36,7 +34,6 @@ typedef struct criterion_ctx {
 
 static double criterion_integrand(double x, void *arg)
 {
-    /* BEGIN SOLUTION Task 1.4 */
     /* With big = max(p, q), small = min(p, q), r = small / big:
      *   log(p + q) = log big + log1p(r), so
      *   p log(p/(p+q)) + q log(q/(p+q)) = small (log small - log big) - (p + q) log1p(r). */
@@ -49,14 +46,12 @@ static double criterion_integrand(double x, void *arg)
     if (small > 0)
         f += small * (log(small) - log(big));
     return f;
-    /* END SOLUTION */
 }
 
 double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, void *g_ctx,
                        double lo, double hi)
 {
     criterion_ctx c = { p_data, p_g, data_ctx, g_ctx };
-    /* BEGIN SOLUTION Task 1.4 */
     const int pieces = 64;
     const size_t limit = 500;
     gsl_function f = { criterion_integrand, &c };
@@ -72,6 +67,5 @@ double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, 
     }
     gsl_integration_workspace_free(ws);
     return failed ? NAN : total;
-    /* END SOLUTION */
 }
 /* END REGION */

@@ -10,7 +10,6 @@
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 1.1 */
     lg_tape *t = lg_game_tape(g);
     double inv_b = 1.0 / (double)lg_game_batch(g);
     lg_node *fake = lg_apply(g, LG_NET_G, lg_game_noise(g));
@@ -19,7 +18,6 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
     /* column 1: -log D(x_i) = softplus(-s); column 2: -log(1 - D(G(z_i))) = softplus(s) */
     lg_node *both = lg_concat(t, lg_softplus(t, lg_neg(t, s_real)), lg_softplus(t, s_fake));
     return lg_scale(t, lg_sum(t, both), inv_b);
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -27,12 +25,10 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 1.2 */
     lg_tape *t = lg_game_tape(g);
     lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
     /* (1/B) sum log(1 - sigmoid(s_i)) = -(1/B) sum softplus(s_i) */
     return lg_scale(t, lg_sum(t, lg_softplus(t, s_fake)), -1.0 / (double)lg_game_batch(g));
-    /* END SOLUTION */
 }
 /* END REGION */
 

@@ -21,11 +21,9 @@ double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, 
 /* REGION optimal_d */
 double lab01_optimal_d(double p_data, double p_g)
 {
-    /* BEGIN SOLUTION Task 1.3 */
     if (p_data == 0.0 && p_g == 0.0)
         return 0.5;
     return exp(log(p_data) - log(p_data + p_g)); /* log 0 = -inf gives exp(-inf) = 0 */
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -43,7 +41,6 @@ static double kl_term(double a, double log_m)
 
 static double criterion_integrand(double x, void *arg)
 {
-    /* BEGIN SOLUTION Task 1.4 */
     const criterion_ctx *c = arg;
     double p = c->p(x, c->pctx), q = c->q(x, c->qctx);
     if (p == 0.0 && q == 0.0)
@@ -52,14 +49,12 @@ static double criterion_integrand(double x, void *arg)
      * subnormal density to 0, and log 0 = -inf would make its term +inf */
     double log_m = log(p + q) - log(2.0);
     return kl_term(p, log_m) + kl_term(q, log_m);
-    /* END SOLUTION */
 }
 
 double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, void *g_ctx,
                        double lo, double hi)
 {
     criterion_ctx c = { p_data, p_g, data_ctx, g_ctx };
-    /* BEGIN SOLUTION Task 1.4 */
     enum { N = 32, LIMIT = 100 };
     gsl_function f;
     f.function = criterion_integrand;
@@ -79,6 +74,5 @@ double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, 
     }
     gsl_integration_workspace_free(w);
     return -log(4.0) + two_jsd; /* Theorem 1 */
-    /* END SOLUTION */
 }
 /* END REGION */

@@ -22,12 +22,10 @@ double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, 
 /* REGION optimal_d */
 double lab01_optimal_d(double p_data, double p_g)
 {
-    /* BEGIN SOLUTION Task 1.3 */
     if (p_data + p_g <= 0)
         return 0.5;
     /* p_data = 0: exp(+inf) = inf and 1/inf = 0; p_g = 0: exp(-inf) = 0 and D* = 1 */
     return 1.0 / (1.0 + exp(log(p_g) - log(p_data)));
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -44,18 +42,15 @@ static double xlogx(double v)
 
 static double criterion_integrand(double x, void *arg)
 {
-    /* BEGIN SOLUTION Task 1.4 */
     const criterion_ctx *c = arg;
     double p = c->p(x, c->pctx), q = c->q(x, c->qctx);
     return xlogx(p) + xlogx(q) - xlogx(p + q);
-    /* END SOLUTION */
 }
 
 double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, void *g_ctx,
                        double lo, double hi)
 {
     criterion_ctx c = { p_data, p_g, data_ctx, g_ctx };
-    /* BEGIN SOLUTION Task 1.4 */
     const double max_width = 0.1;
     long n = (long)ceil((hi - lo) / max_width);
     if (n < 8)
@@ -76,6 +71,5 @@ double lab01_criterion(lab01_density p_data, void *data_ctx, lab01_density p_g, 
     }
     gsl_integration_workspace_free(ws);
     return status == GSL_SUCCESS ? total : NAN;
-    /* END SOLUTION */
 }
 /* END REGION */

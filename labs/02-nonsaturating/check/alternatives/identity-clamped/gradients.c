@@ -12,19 +12,15 @@ double lab02_nonsat_grad(double d);
 /* REGION minimax_grad */
 double lab02_minimax_grad(double d)
 {
-    /* BEGIN SOLUTION Task 2.2 */
     /* d/ds log(1 - sigmoid(s)) = -sigmoid(s) */
     return fmin(fmax(d, 0.0), 1.0);
-    /* END SOLUTION */
 }
 /* END REGION */
 
 /* REGION nonsat_grad */
 double lab02_nonsat_grad(double d)
 {
-    /* BEGIN SOLUTION Task 2.2 */
     /* d/ds (-log sigmoid(s)) = -(1 - sigmoid(s)): one minus the minimax magnitude */
     return 1.0 - lab02_minimax_grad(d);
-    /* END SOLUTION */
 }
 /* END REGION */

@@ -9,7 +9,6 @@
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 2.1 */
     lg_tape *t = lg_game_tape(g);
     lg_node *s_real = lg_apply(g, LG_NET_D, lg_game_real(g));
     lg_node *x_fake = lg_apply(g, LG_NET_G, lg_game_noise(g));
@@ -17,7 +16,6 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
     lg_node *real_part = lg_mean(t, lg_sub(t, lg_softplus(t, s_real), s_real)); /* -log D(x) */
     lg_node *fake_part = lg_mean(t, lg_softplus(t, s_fake));                   /* -log(1 - D(G(z))) */
     return lg_add(t, fake_part, real_part);
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -25,11 +23,9 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 2.1 */
     lg_tape *t = lg_game_tape(g);
     lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
     return lg_mean(t, lg_sub(t, lg_softplus(t, s_fake), s_fake));
-    /* END SOLUTION */
 }
 /* END REGION */
 

@@ -12,19 +12,15 @@ double lab02_nonsat_grad(double d);
 /* REGION minimax_grad */
 double lab02_minimax_grad(double d)
 {
-    /* BEGIN SOLUTION Task 2.2 */
     double dl_ds = -d; /* d/ds log(1 - sigmoid(s)) = -sigmoid(s) */
     return fabs(dl_ds);
-    /* END SOLUTION */
 }
 /* END REGION */
 
 /* REGION nonsat_grad */
 double lab02_nonsat_grad(double d)
 {
-    /* BEGIN SOLUTION Task 2.2 */
     double dl_ds = d - 1.0; /* d/ds (-log sigmoid(s)) = sigmoid(s) - 1 */
     return fabs(dl_ds);
-    /* END SOLUTION */
 }
 /* END REGION */

@@ -14,13 +14,11 @@ static lg_node *log_one_minus_sigmoid(lg_tape *t, lg_node *s) { return lg_neg(t,
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 2.1 */
     lg_tape *t = lg_game_tape(g);
     lg_node *s_real = lg_apply(g, LG_NET_D, lg_game_real(g));
     lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
     lg_node *v = lg_add(t, lg_mean(t, log_sigmoid(t, s_real)), lg_mean(t, log_one_minus_sigmoid(t, s_fake)));
     return lg_neg(t, v);
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -28,11 +26,9 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 2.1 */
     lg_tape *t = lg_game_tape(g);
     lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
     return lg_neg(t, lg_mean(t, log_sigmoid(t, s_fake)));
-    /* END SOLUTION */
 }
 /* END REGION */
 

@@ -13,24 +13,20 @@ double lab02_nonsat_grad(double d);
 /* REGION minimax_grad */
 double lab02_minimax_grad(double d)
 {
-    /* BEGIN SOLUTION Task 2.2 */
     /* |d/ds log(1 - sigmoid(s))| = sigmoid'(s) / (1 - sigmoid(s)) */
     double one_minus = 1.0 - d;
     if (one_minus == 0.0)
         return 1.0; /* the limit d (1 - d) / (1 - d) -> 1 */
     return d * one_minus / one_minus;
-    /* END SOLUTION */
 }
 /* END REGION */
 
 /* REGION nonsat_grad */
 double lab02_nonsat_grad(double d)
 {
-    /* BEGIN SOLUTION Task 2.2 */
     /* |d/ds (-log sigmoid(s))| = sigmoid'(s) / sigmoid(s) */
     if (d == 0.0)
         return 1.0;
     return d * (1.0 - d) / d;
-    /* END SOLUTION */
 }
 /* END REGION */

@@ -18,13 +18,11 @@ static lg_node *nls(lg_tape *t, lg_node *s)
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 2.1 */
     lg_tape *t = lg_game_tape(g);
     lg_node *s_real = lg_apply(g, LG_NET_D, lg_game_real(g));
     lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
     /* -log(1 - sigmoid(s)) = -log sigmoid(-s) */
     return lg_add(t, lg_mean(t, nls(t, s_real)), lg_mean(t, nls(t, lg_neg(t, s_fake))));
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -32,11 +30,9 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 2.1 */
     lg_tape *t = lg_game_tape(g);
     lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
     return lg_mean(t, nls(t, s_fake));
-    /* END SOLUTION */
 }
 /* END REGION */
 

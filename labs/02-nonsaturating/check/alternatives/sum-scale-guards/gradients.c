@@ -12,25 +12,21 @@ double lab02_nonsat_grad(double d);
 /* REGION minimax_grad */
 double lab02_minimax_grad(double d)
 {
-    /* BEGIN SOLUTION Task 2.2 */
     if (0.0 >= d)
         return 0.0; /* D rejects the fake outright: no gradient (saturated) */
     if (d >= 1.0)
         return 1.0;
     return d;
-    /* END SOLUTION */
 }
 /* END REGION */
 
 /* REGION nonsat_grad */
 double lab02_nonsat_grad(double d)
 {
-    /* BEGIN SOLUTION Task 2.2 */
     if (0.0 >= d)
         return 1.0;
     if (d >= 1.0)
         return 0.0; /* D is fooled: nothing left to push */
     return 1.0 - d;
-    /* END SOLUTION */
 }
 /* END REGION */

@@ -9,14 +9,12 @@
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 2.1 */
     lg_tape *t = lg_game_tape(g);
     const double b = (double)lg_game_batch(g);
     lg_node *s_real = lg_apply(g, LG_NET_D, lg_game_real(g));
     lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
     lg_node *terms = lg_concat(t, lg_softplus(t, lg_scale(t, s_real, -1.0)), lg_softplus(t, s_fake));
     return lg_scale(t, lg_sum(t, terms), 1.0 / b);
-    /* END SOLUTION */
 }
 /* END REGION */
 
@@ -24,12 +22,10 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 2.1 */
     lg_tape *t = lg_game_tape(g);
     lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));
     lg_node *per_sample = lg_softplus(t, lg_scale(t, s_fake, -1.0)); /* -log D(G(z_i)) */
     return lg_scale(t, lg_sum(t, per_sample), 1.0 / (double)lg_game_batch(g));
-    /* END SOLUTION */
 }
 /* END REGION */
 
