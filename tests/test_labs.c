@@ -439,6 +439,209 @@ static void test_handout(void) { every_lab(check_handout); }
 static void test_mutants(void) { every_lab(check_mutants); }
 static void test_smoke(void) { every_lab(check_smoke); }
 
+/* ------------------------------------ correct alternatives, BLAS kernels --- */
+
+/* labs/NN-name/check/alternatives/NAME/ holds correct implementations that
+ * differ from the reference: files named as the lab's student files (by
+ * basename), each replacing that file; the others stay the reference's. Every
+ * alternative must score full marks, and a lab holds at least four. A file that
+ * is not a student file, or one identical to the reference, is refused (a typo
+ * would silently grade the reference). */
+static void check_alternatives(const lg_lab *lab)
+{
+    const char *dir = lab_path(lab, "check/alternatives");
+    lg_strvec names = { 0 };
+    LG_ASSERT_MSG(lg_dir_list(dir, &names) == LG_OK, "lab %s: %s", lab->dir, lg_errmsg());
+    size_t n_alt = 0;
+    for (size_t a = 0; a < names.n; a++) {
+        char alt[4200];
+        snprintf(alt, sizeof alt, "%s/%s", dir, names.w[a]);
+        struct stat st;
+        if (stat(alt, &st) != 0 || !S_ISDIR(st.st_mode))
+            continue; /* README.md */
+        char sub_name[300];
+        snprintf(sub_name, sizeof sub_name, "labs-alt-%s-%s", lab->dir, names.w[a]);
+        const char *sub = make_submission(lab, sub_name, NULL, NULL, false);
+        lg_strvec files = { 0 };
+        LG_ASSERT_MSG(lg_dir_list(alt, &files) == LG_OK && files.n > 0, "alternative %s: empty or unreadable",
+                      alt);
+        for (size_t f = 0; f < files.n; f++) {
+            const char *student = NULL;
+            for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++)
+                if (!strcmp(base_name(lab->files[i]), files.w[f]))
+                    student = lab->files[i];
+            LG_ASSERT_MSG(student != NULL, "alternative %s holds %s, not a student file of lab %s", alt,
+                          files.w[f], lab->dir);
+            if (!student)
+                continue;
+            char from[8400], ref[4200], to[2048];
+            snprintf(from, sizeof from, "%s/%s", alt, files.w[f]);
+            snprintf(ref, sizeof ref, "%s/%s", lab->root, student);
+            snprintf(to, sizeof to, "%s/%s", sub, files.w[f]);
+            char *mine = slurp(from), *theirs = slurp(ref);
+            LG_ASSERT_MSG(mine && theirs && strcmp(mine, theirs), "alternative %s: %s is the reference's", alt,
+                          files.w[f]);
+            LG_ASSERT_MSG(mine && spill(to, mine), "cannot write %s", to);
+            free(mine);
+            free(theirs);
+        }
+        lg_strvec_free(&files);
+        double score, max;
+        char *table;
+        int rc = grade(lab, sub, &score, &max, &table);
+        LG_ASSERT_MSG(rc == LG_OK && score == max && max > 0, "lab %s, correct alternative %s: rc %d, %g / %g\n%s",
+                      lab->dir, names.w[a], rc, score, max, table);
+        printf("\n    lab %02d  alternative %-18s %5.1f / %.1f", lab->number, names.w[a], score, max);
+        free(table);
+        n_alt++;
+    }
+    lg_strvec_free(&names);
+    LG_ASSERT_MSG(n_alt >= 4, "lab %s: %s holds %zu correct alternatives; at least four are needed", lab->dir, dir,
+                  n_alt);
+}
+static void test_alternatives(void) { every_lab(check_alternatives); }
+
+/* OpenBLAS picks its kernels for the CPU it runs on (OPENBLAS_CORETYPE
+ * overrides it), and kernels round differently: expected values and tolerances
+ * must hold on whichever a grading machine gets. `litgan grade NN` of the
+ * reference, in a process of its own (OpenBLAS reads the variable once, when it
+ * loads), under kernels other than this machine's default (the default is
+ * check_reference's): exit 0 (no test failed), and OpenBLAS says it took that
+ * kernel. Only kernels this CPU can execute: Sandybridge needs AVX; Nehalem
+ * needs no more than any x86-64 has. OpenBLAS elsewhere (another
+ * architecture, no DYNAMIC_ARCH) has other names: nothing to vary there.
+ * The runner's environment is its own (core/course/grade/sandbox.c): whether
+ * the kernel reaches it is told, from a probe that runs there. */
+static const char *blas_kernels(size_t i)
+{
+#if defined(__x86_64__)
+    const char *k[] = { "Nehalem", __builtin_cpu_supports("avx") ? "Sandybridge" : NULL };
+    return i < sizeof k / sizeof k[0] ? k[i] : NULL;
+#else
+    (void)i;
+    return NULL;
+#endif
+}
+
+static void check_blas_kernels(const lg_lab *lab)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < 2; i++) {
+        const char *core = blas_kernels(i);
+        if (!core)
+            continue;
+        char cmd[4400], out[1 << 14], says[64];
+        snprintf(cmd, sizeof cmd, "OPENBLAS_CORETYPE=%s OPENBLAS_VERBOSE=2 '%s' grade %02d 2>&1", core, lg_test_bin(),
+                 lab->number);
+        int st = lg_test_run_capture(cmd, out, sizeof out);
+        snprintf(says, sizeof says, "Core: %s", core);
+        LG_ASSERT_MSG(strstr(out, says), "lab %s: OpenBLAS did not take the kernel %s:\n%.300s", lab->dir, core, out);
+        LG_ASSERT_MSG(st == 0, "lab %s, reference under OPENBLAS_CORETYPE=%s: exit %d\n%.400s", lab->dir, core, st,
+                      out);
+        printf("\n    lab %02d  reference, OpenBLAS kernel %-12s exit %d", lab->number, core, st);
+        n += st == 0;
+    }
+#if defined(__x86_64__)
+    LG_ASSERT_MSG(n >= 1, "lab %s: graded under no kernel but the default", lab->dir);
+#endif
+}
+
+/* Does OPENBLAS_CORETYPE reach the runner, where the student's code runs? Lab
+ * 01's reference optimal.c with lab01_optimal_d renamed (a #define before it) and
+ * wrapped (after it): the wrapper asks OpenBLAS in the runner which kernel it
+ * took and answers D* only when that is the kernel asked for, so `grade` exits 0
+ * only then. Today core/course/grade/sandbox.c gives the runner a fixed
+ * environment (RUNNER_ENV) without it: the test says so. Once the sandbox passes
+ * the variable on, set runner_gets_coretype and the test asserts it. */
+static const bool runner_gets_coretype = false;
+
+static void runner_kernel_probe(void)
+{
+    const lg_lab *lab = lg_lab_find("01");
+    const char *core = blas_kernels(1) ? blas_kernels(1) : blas_kernels(0);
+    if (!lab || !core)
+        return;
+    char *ref = slurp(lab_path(lab, "optimal.c"));
+    LG_ASSERT_MSG(ref != NULL, "cannot read Lab 01's optimal.c");
+    if (!ref)
+        return;
+    size_t len = strlen(ref) + 1024;
+    char *probe = lg_xmalloc(len);
+    snprintf(probe, len,
+             "#define lab01_optimal_d reference_optimal_d\n%s\n#undef lab01_optimal_d\n#include <string.h>\n"
+             "extern char *openblas_get_corename(void) __attribute__((weak));\n"
+             "double lab01_optimal_d(double p_data, double p_g);\n"
+             "double lab01_optimal_d(double p_data, double p_g)\n{\n"
+             "    const char *c = openblas_get_corename ? openblas_get_corename() : \"none\";\n"
+             "    return strcmp(c, \"%s\") == 0 ? reference_optimal_d(p_data, p_g) : 2.0;\n}\n",
+             ref, core);
+    const char *sub = make_submission(lab, "labs-runner-kernel", "labs/01-minimax/optimal.c", probe, false);
+    free(probe);
+    free(ref);
+    char cmd[4400], out[1 << 14];
+    snprintf(cmd, sizeof cmd, "OPENBLAS_CORETYPE=%s '%s' grade 01 --submission '%s' 2>&1", core, lg_test_bin(), sub);
+    int st = lg_test_run_capture(cmd, out, sizeof out);
+    printf("\n    OPENBLAS_CORETYPE=%s %s", core,
+           st == 0 ? "reaches the runner" : "does NOT reach the runner (core/course/grade/sandbox.c: RUNNER_ENV)");
+    LG_ASSERT_MSG(st == 0 || !runner_gets_coretype, "OPENBLAS_CORETYPE=%s does not reach the runner: exit %d\n%.300s",
+                  core, st, out);
+}
+static void test_blas_kernels(void)
+{
+    every_lab(check_blas_kernels);
+    runner_kernel_probe();
+}
+
+/* Lab 01, Question 4: p_g = data in lab.ini estimates p_g from samples of
+ * p_data itself, as a perfect generator's would be. C(G) of that estimate is
+ * -log 4 + 2 JSD(p_data || KDE), a little above -log 4 (the JSD is > 0 for any
+ * estimate that is not p_data exactly): with the smoke profile's 3000 samples and
+ * bandwidth 0.1, above by 2.2e-3 (and by 2.9e-3 with 2000 samples, by 4.4e-4
+ * with 20000). Any value other than generator or data is refused in one line. */
+static void test_lab01_perfect_generator(void)
+{
+    const lg_lab *lab = lg_lab_find("01");
+    LG_ASSERT_MSG(lab && lab->experiment, "no Lab 01: %s", lg_errmsg());
+    if (!lab || !lab->experiment)
+        return;
+    char *text = slurp(lab->ini_path);
+    size_t len = strlen(text ? text : "") + 64;
+    char *ini_text = lg_xmalloc(len), ini[1024], out[1024];
+    snprintf(ini_text, len, "%s\n[smoke]\np_g = data\n", text ? text : "");
+    snprintf(ini, sizeof ini, "%s", lg_test_tmpdir("lab01-perfect.ini"));
+    snprintf(out, sizeof out, "%s", lg_test_tmpdir("lab01-perfect"));
+    LG_ASSERT_MSG(spill(ini, ini_text) && lg_mkdir_p(out) == LG_OK, "cannot write %s", ini);
+    lg_lab_run run = { lab, ini, out, "smoke" };
+    int rc = lab->experiment(&run);
+    LG_ASSERT_MSG(rc == LG_OK, "lab 01 with p_g = data: %s", lg_errmsg());
+    char path[1200];
+    snprintf(path, sizeof path, "%s/criterion.csv", out);
+    const char *cols[] = { "c_ref", "c_yours" };
+    for (size_t k = 0; rc == LG_OK && k < 2; k++) {
+        double *v;
+        size_t n = csv_column(path, cols[k], &v), bad = 0;
+        for (size_t i = 0; i < n; i++)
+            bad += !(v[i] > -log(4.0) && v[i] <= -log(4.0) + 0.01);
+        LG_ASSERT_MSG(n >= 2 && bad == 0, "p_g = data: %zu of %zu values of %s outside (-log 4, -log 4 + 0.01]; "
+                      "the first is %.9g", bad, n, cols[k], n ? v[0] : NAN);
+        if (n && k == 0)
+            printf("\n    lab 01, p_g = data: C(G) = -log 4 + %.3g", v[0] + log(4.0));
+        free(v);
+    }
+    snprintf(path, sizeof path, "%s/results.md", out);
+    char *results = slurp(path);
+    LG_ASSERT_MSG(results && strstr(results, "**p_g = data**"), "results.md does not say p_g = data");
+    free(results);
+    /* a value it does not know */
+    snprintf(ini_text, len, "%s\n[experiment]\np_g = gan\n", text ? text : "");
+    LG_ASSERT_MSG(spill(ini, ini_text), "cannot write %s", ini);
+    rc = lab->experiment(&run);
+    LG_ASSERT_MSG(rc == LG_EINVAL && strstr(lg_errmsg(), "p_g = generator (") && strstr(lg_errmsg(), "not 'gan'"),
+                  "p_g = gan: rc %d, '%s'", rc, lg_errmsg());
+    free(ini_text);
+    free(text);
+}
+
 /* A key lab.ini does not know: the error names the file's line. */
 static void test_experiment_bad_ini(void)
 {
@@ -797,6 +1000,9 @@ void lg_suite_labs(void)
                  { "every lab: the untouched handout scores zero", test_handout },
                  { "every lab: every mutant loses points", test_mutants },
                  { "every lab: the smoke run writes its data and figures; weave a page", test_smoke },
+                 { "every lab: every correct alternative scores full marks", test_alternatives },
+                 { "every lab: the reference scores full marks on other OpenBLAS kernels", test_blas_kernels },
+                 { "lab 01: p_g = data, a perfect generator's C(G) a little above -log 4", test_lab01_perfect_generator },
                  { "every lab: a bad lab.ini key is named with its line", test_experiment_bad_ini },
                  { "litgan labs; README.md's table is generated from lab.ini", test_labs_command },
                  { "a new lab from the template: built, found, passes every check", test_new_lab },

@@ -17,7 +17,9 @@
  *
  * p_g is a Gaussian kernel density estimate from many samples of G with the
  * bandwidth of lab.ini, binned onto a fine lattice (lg_labkit_kde_fit in
- * the lab kit of litgan/course.h, which Lab 02 uses too).
+ * the lab kit of litgan/course.h, which Lab 02 uses too). With p_g = data in
+ * lab.ini it is the same estimate from samples of p_data itself - what a perfect
+ * generator would give (Question 4) - while G and D train as usual.
  */
 #include "lab01.h"
 
@@ -36,6 +38,7 @@ typedef struct config {
     long snaps[MAX_SNAPS];
     size_t n_snaps;
     double grid[3];                /* lo, hi, points */
+    char p_g[16];                  /* "generator", or "data": p_g from samples of p_data */
 } config;
 
 /* lab.ini: the keys, and their defaults (the values of labs/01-minimax/lab.ini). */
@@ -47,7 +50,7 @@ static int read_config(const lg_lab_run *run, config *c)
                  .opt_d = "adam:lr=1e-3,b1=0.5", .opt_g = "adam:lr=1e-3,b1=0.5",
                  .batch = 128, .steps = 3000, .seed = 1, .d_steps = 1, .d_pretrain = 0 },
         .samples = 20000, .curve_every = 100, .bandwidth = 0.1,
-        .snaps = { 0, 200, 1000, 3000 }, .n_snaps = 4, .grid = { -5, 5, 401 },
+        .snaps = { 0, 200, 1000, 3000 }, .n_snaps = 4, .grid = { -5, 5, 401 }, .p_g = "generator",
     };
     const lg_labkit_key keys[] = { /* besides the GAN's (lg_labkit_gan: data, g, d, opt_d, ...) */
         { "snapshots", LG_LABKIT_LONGS, c->snaps, MAX_SNAPS, &c->n_snaps },
@@ -55,6 +58,7 @@ static int read_config(const lg_lab_run *run, config *c)
         { "samples", LG_LABKIT_LONG, &c->samples, 1, NULL },
         { "curve_every", LG_LABKIT_LONG, &c->curve_every, 1, NULL },
         { "bandwidth", LG_LABKIT_POSITIVE, &c->bandwidth, 1, NULL },
+        { "p_g", LG_LABKIT_STRING, c->p_g, sizeof c->p_g, NULL },
     };
     int rc = lg_labkit_read_ini(run, &c->gan, keys, sizeof keys / sizeof keys[0]);
     if (rc != LG_OK)
@@ -68,6 +72,9 @@ static int read_config(const lg_lab_run *run, config *c)
                              c->snaps[i], c->gan.steps);
     if (!(c->grid[0] < c->grid[1]) || c->grid[2] < 11 || c->grid[2] > 100000)
         return lg_seterr(LG_EINVAL, "%s: grid = LO, HI, POINTS with LO < HI and 11..100000 points", path);
+    if (strcmp(c->p_g, "generator") && strcmp(c->p_g, "data"))
+        return lg_seterr(LG_EINVAL, "%s: p_g = generator (estimated from samples of G) or data (from samples "
+                         "of p_data: a perfect generator), not '%s'", path, c->p_g);
     if (c->samples < 100 || c->gan.batch < 1 || c->curve_every < 1)
         return lg_seterr(LG_EINVAL, "%s: samples >= 100, batch >= 1 and curve_every >= 1", path);
     return LG_OK;
@@ -96,8 +103,13 @@ static int evaluate(state *s, lg_run *run, long step, bool snap, snapshot *out, 
 {
     lg_game *g = lg_run_game(run);
     size_t ns = (size_t)s->c->samples;
-    /* the same noise at every step, so the pictures differ only by G */
-    lg_labkit_g_samples(lg_game_net(g, LG_NET_G), ns, lg_seed_stream(s->c->gan.seed, 17), s->samples);
+    /* the same noise at every step, so the pictures differ only by G; or samples of
+     * p_data, drawn apart from those W1 compares with (a perfect generator's are
+     * independent of them) */
+    if (!strcmp(s->c->p_g, "data"))
+        lg_labkit_data_samples(s->ds, lg_seed_stream(s->c->gan.seed, 19), ns, s->samples);
+    else
+        lg_labkit_g_samples(lg_game_net(g, LG_NET_G), ns, lg_seed_stream(s->c->gan.seed, 17), s->samples);
     lg_labkit_kde_fit(&s->kde, s->samples, ns, s->c->bandwidth);
     s->lo = fmin(s->c->grid[0], s->kde.lo); /* where either density has mass */
     s->hi = fmax(s->c->grid[1], s->kde.hi);
@@ -126,8 +138,9 @@ static int evaluate(state *s, lg_run *run, long step, bool snap, snapshot *out, 
     FILE *f = lg_labkit_fopen(dir, name);
     if (!f)
         return LG_EIO;
-    fprintf(f, "# litgan lab 01, seed %ld, step %ld: p_g is a KDE of %zu samples of G (bandwidth %g)\n"
-               "x,p_data,p_g,D,D_star\n", s->c->gan.seed, step, ns, s->kde.bw);
+    fprintf(f, "# litgan lab 01, seed %ld, step %ld: p_g is a KDE of %zu samples of %s (bandwidth %g)\n"
+               "x,p_data,p_g,D,D_star\n", s->c->gan.seed, step, ns, strcmp(s->c->p_g, "data") ? "G" : "p_data",
+            s->kde.bw);
     for (size_t i = 0; i < s->n; i++)
         fprintf(f, "%.6g,%.6g,%.6g,%.6g,%.6g\n", s->x[i], s->p[i], s->q[i], s->dx[i], s->ds_star[i]);
     return lg_labkit_fclose(f, dir, name);
@@ -150,6 +163,7 @@ static int write_settings(const lg_lab *lab, const config *c, const char *dir, b
     lg_labkit_gp_number(f, "ymax", ymax, "max(1.05, 1.1 max p_data): p_g above it is clipped");
     lg_labkit_gp_number(f, "have_dstar", have_dstar, "1: optimal.c gives D* (Task 1.3)");
     lg_labkit_gp_number(f, "have_crit", have_crit, "1: optimal.c gives C(G) (Task 1.4)");
+    lg_labkit_gp_string(f, "pg_from", c->p_g, "lab.ini p_g: samples of the generator, or of the data");
     return lg_labkit_fclose(f, dir, "settings.gp");
 }
 
@@ -158,12 +172,17 @@ static int write_results(const config *c, const snapshot *snaps, const char *dir
     FILE *f = lg_labkit_fopen(dir, "results.md");
     if (!f)
         return LG_EIO;
+    bool data = !strcmp(c->p_g, "data");
     fprintf(f, "The minimax GAN (`plugins/gan.c`) on `%s`: G `%s`, D `%s`, `%s` / `%s`, batch %ld, "
-               "seed %ld. p_g is a kernel density estimate from %ld samples of G (bandwidth %g).\n\n%s"
+               "seed %ld. p_g is a kernel density estimate from %ld samples of %s (bandwidth %g).\n\n%s%s"
                "| step | C(G), your `optimal.c` | −log 4 + 2·JSD (`lg_jsd_1d`) | JSD | "
                "mean abs(D − D*) | W1(p_g, p_data) |\n|---:|---:|---:|---:|---:|---:|\n",
             c->gan.data, c->gan.g, c->gan.d, c->gan.opt_d, c->gan.opt_g, c->gan.batch, c->gan.seed,
-            c->samples, c->bandwidth, notes);
+            c->samples, data ? "p_data" : "G", c->bandwidth,
+            data ? "**p_g = data** (lab.ini): p_g is estimated from samples of p_data itself, as a perfect "
+                   "generator's would be; G and D train as usual, and D in the figure is the trained D.\n\n"
+                 : "",
+            notes);
     for (size_t i = 0; i < c->n_snaps; i++)
         fprintf(f, "| %ld | %.6f | %.6f | %.6f | %.4f | %.4f |\n", snaps[i].step, snaps[i].c_student,
                 snaps[i].c_ref, snaps[i].jsd, snaps[i].gap, snaps[i].w1);

@@ -9,7 +9,7 @@
 # which it writes with the values of the run. Edit the copy and rerun it there:
 #     gnuplot fig_training.gp
 
-load 'settings.gp'    # data, seed, snapshots, xmin, xmax, ymax, have_dstar
+load 'settings.gp'    # data, seed, snapshots, xmin, xmax, ymax, have_dstar, pg_from
 
 n = words(snapshots)  # one panel per snapshot step
 set terminal pngcairo size 330 * n + 20, 380 font ',10'
@@ -17,7 +17,8 @@ set output 'fig_training.png'
 set datafile separator comma
 set datafile columnheaders
 
-set multiplot layout 1, n title sprintf('minimax GAN on %s, seed %d: p_{data} (black, dotted), p_g (green), D(x) (blue, dashed)%s', data, seed, have_dstar ? ', D*(x) (orange)' : '')
+pg_what = pg_from eq 'data' ? 'p_g from samples of p_{data} (green)' : 'p_g (green)'
+set multiplot layout 1, n title sprintf('minimax GAN on %s, seed %d: p_{data} (black, dotted), %s, D(x) (blue, dashed)%s', data, seed, pg_what, have_dstar ? ', D*(x) (orange)' : '')
 set xrange [xmin:xmax]
 set yrange [0:ymax]   # p_g above ymax is clipped
 set grid

@@ -9,16 +9,18 @@
  * one trains G with plugins/gan.c (Lab 01), one with plugins/nsgan.c. Plain SGD
  * for G by default, so the size of G's step is the size of its gradient (Adam
  * would divide the gradient by its own running scale and hide the saturation).
- * Every log_every steps, on a fixed batch (the same for both runs): G's loss, the
- * norm of its gradient, D's loss, the mean D(G(z)), the mean logit-gradient
- * magnitude that gradients.c predicts at those D(G(z)), and W1 to the data.
+ * At step 0 - after D's head start, before G's first step, the point both runs
+ * share - and every log_every steps after it, on a fixed batch (the same for both
+ * runs): G's loss, the norm of its gradient, D's loss, the mean D(G(z)), the mean
+ * logit-gradient magnitude that gradients.c predicts at those D(G(z)), and W1 to
+ * the data.
  *
  * Writes into out_dir:
  *   train_gan.csv, train_nsgan.csv   the rows above
  *   curves.csv                       d, |dL/ds| minimax, |dL/ds| non-saturating (gradients.c)
  *   final.csv                        x, p_data, p_g of each run at the end (KDE, as in Lab 01)
  *   settings.gp                      this run's values for the figure scripts (data, seed,
- *                                    steps, ranges, D(G(z)) after D's head start)
+ *                                    steps, ranges, D(G(z)) at step 0)
  *   fig_gradients.gp, fig_training.gp, fig_densities.gp   copies of this folder's scripts,
  *                                    which load settings.gp; their PNGs; results.md
  * (fig_gradients.png only when gradients.c is implemented: it draws curves.csv.)
@@ -114,6 +116,30 @@ static int measure(lg_run *run, const gsl_matrix *real, const gsl_matrix *noise,
     return LG_OK;
 }
 
+/* The runner does D's head start (d_pretrain) inside the first step, right before
+ * G's first update, and that update moves only G. So the point both runs share -
+ * D after its head start, G as initialised - is the state after step 1 with G's
+ * initial parameters (theta0) put back: measured that way as step 0, then G's
+ * own parameters are restored and training goes on. (A G with BatchNorm would
+ * keep the running statistics of step 1; these networks have none.) */
+static int measure_start(lg_run *run, const double *theta0, const gsl_matrix *real, const gsl_matrix *noise,
+                         const double *data, size_t n_data, lg_lab02_grad_fn pred, const config *c, double *work,
+                         row *out)
+{
+    size_t n;
+    double *theta = lg_net_params(lg_game_net(lg_run_game(run), LG_NET_G), &n);
+    double *now = lg_labkit_calloc(n, sizeof(double), "G's parameters");
+    if (!now)
+        return LG_ENOMEM;
+    memcpy(now, theta, n * sizeof(double));
+    memcpy(theta, theta0, n * sizeof(double));
+    out->step = 0;
+    int rc = measure(run, real, noise, data, n_data, pred, c, work, out);
+    memcpy(theta, now, n * sizeof(double));
+    free(now);
+    return rc;
+}
+
 static int train(const config *c, const char *loss_path, const char *name, const char *out_dir,
                  const lg_dataset *ds, const double *data, lg_lab02_grad_fn pred, trace *t)
 {
@@ -139,19 +165,27 @@ static int train(const config *c, const char *loss_path, const char *name, const
     for (size_t i = 0; i < noise->size1 * noise->size2; i++)
         noise->data[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
     double *work = lg_labkit_calloc(2 * B + nd, sizeof(double), "samples");
-    if (!work)
+    size_t n_theta;
+    const double *theta = lg_net_params(lg_game_net(g, LG_NET_G), &n_theta);
+    double *theta0 = lg_labkit_calloc(n_theta, sizeof(double), "G's parameters");
+    if (!work || !theta0)
         rc = LG_ENOMEM;
+    else
+        memcpy(theta0, theta, n_theta * sizeof(double));
     const char *what = !strcmp(name, "gan") ? "the minimax run (plugins/gan.c of Lab 01)"
                                             : "the non-saturating run (plugins/nsgan.c)";
     for (long step = 1; rc == LG_OK && step <= c->gan.steps; step++) {
         if ((rc = lg_labkit_run_step(run, step, what)) != LG_OK)
             break;
-        if (step == 1 || step % c->log_every == 0 || step == c->gan.steps) {
+        if (step == 1)
+            rc = measure_start(run, theta0, real, noise, data, nd, pred, c, work, &t->rows[t->n++]);
+        if (rc == LG_OK && (step % c->log_every == 0 || step == c->gan.steps)) {
             row *w = &t->rows[t->n++];
             w->step = step;
             rc = measure(run, real, noise, data, nd, pred, c, work, w);
         }
     }
+    free(theta0);
     if (rc == LG_OK && !(t->final = lg_labkit_calloc(nd, sizeof(double), "samples")))
         rc = LG_ENOMEM;
     if (rc == LG_OK) {
@@ -240,8 +274,33 @@ static int write_settings(const lg_lab *lab, const config *c, const char *dir, d
         return LG_EIO;
     lg_labkit_gp_number(f, "xmin", c->grid[0], "lab.ini: grid = xmin, xmax, points");
     lg_labkit_gp_number(f, "xmax", c->grid[1], NULL);
-    lg_labkit_gp_number(f, "d0", d0, "mean D(G(z)) at step 1 of the minimax run");
+    lg_labkit_gp_number(f, "d0", d0, "mean D(G(z)) at step 0, after D's head start (both runs)");
     return lg_labkit_fclose(f, dir, "settings.gp");
+}
+
+/* Whether both runs start from the same point: D after its head start is a
+ * function of the seed and of D's loss, which gan.c and nsgan.c both implement
+ * (Tasks 1.1 and 2.1); G is the same initial network. Bit for bit when both
+ * d_loss are written alike; two correct ones written differently round
+ * differently, which 2000 steps of D amplify, but not to 1e-6. Written into
+ * results.md either way, with the numbers (NaN counts as a difference). */
+static void write_start(FILE *f, const row *a, const row *b)
+{
+    double worst = 0;
+    const double pairs[3][2] = { { a->d_fake, b->d_fake }, { a->loss_d, b->loss_d }, { a->w1, b->w1 } };
+    for (int i = 0; i < 3; i++) {
+        double rel = fabs(pairs[i][0] - pairs[i][1]) / fmax(fabs(pairs[i][0]), 1e-300);
+        worst = rel <= worst ? worst : isnan(rel) ? INFINITY : rel;
+    }
+    if (worst <= 1e-6)
+        fprintf(f, "Both runs start from the same point (step 0, after D's head start, before G's first "
+                   "step): mean D(G(z)) = %.6g, D's loss = %.6g, W1 = %.4f in both.\n\n", a->d_fake, a->loss_d,
+                a->w1);
+    else
+        fprintf(f, "The two runs do **not** start from the same point: at step 0 mean D(G(z)) is %.6g and %.6g, "
+                   "D's loss %.6g and %.6g (relative difference up to %.2g). D's loss is the same in both games: "
+                   "compare `d_loss` in `plugins/gan.c` and in `plugins/nsgan.c`.\n\n", a->d_fake, b->d_fake,
+                a->loss_d, b->loss_d, worst);
 }
 
 static int write_results(const config *c, const trace *t, const char *dir, const char *notes)
@@ -251,18 +310,19 @@ static int write_results(const config *c, const trace *t, const char *dir, const
         return LG_EIO;
     fprintf(f, "Both generator losses on `%s` from the same discriminator, trained alone for %ld steps "
                "first: G `%s` with `%s`, D `%s` with `%s`, batch %ld, %ld generator steps, seed %ld. "
-               "Measured on a fixed batch; step 1 is right after D's head start.\n\n%s"
-               "| generator loss | mean D(G(z)), step 1 | ‖∇G‖, step 1 | ‖∇G‖, last | mean D(G(z)), last "
-               "| W1, step 1 | W1, last |\n|---|---:|---:|---:|---:|---:|---:|\n",
+               "Measured on a fixed batch; step 0 is after D's head start and before G's first step.\n\n%s",
             c->gan.data, c->gan.d_pretrain, c->gan.g, c->gan.opt_g, c->gan.d, c->gan.opt_d, c->gan.batch,
             c->gan.steps, c->gan.seed, notes);
+    write_start(f, &t[0].rows[0], &t[1].rows[0]);
+    fprintf(f, "| generator loss | mean D(G(z)), step 0 | ‖∇G‖, step 0 | ‖∇G‖, last | mean D(G(z)), last "
+               "| W1, step 0 | W1, last |\n|---|---:|---:|---:|---:|---:|---:|\n");
     for (int i = 0; i < 2; i++) {
         const row *a = &t[i].rows[0], *b = &t[i].rows[t[i].n - 1];
         fprintf(f, "| %s (`%s`) | %.3g | %.3g | %.3g | %.3g | %.3f | %.3f |\n",
                 i == 0 ? "minimax" : "non-saturating", t[i].name, a->d_fake, a->gnorm, b->gnorm,
                 b->d_fake, a->w1, b->w1);
     }
-    fprintf(f, "\nAt step 1 the non-saturating gradient is %.3g times the minimax one.\n\n"
+    fprintf(f, "\nAt step 0 the non-saturating gradient is %.3g times the minimax one.\n\n"
                "![both gradient magnitudes over D(G(z))](fig_gradients.png)\n\n"
                "![gradient norms, losses, D(G(z)) and W1 over training](fig_training.png)\n\n"
                "![the generators' densities at the end](fig_densities.png)\n",

@@ -4,7 +4,8 @@
 #   the non-saturating one  -log D(G(z))       is 1 - D(G(z)), which does not
 # (Goodfellow et al. 2014, Sec. 3). Both curves come from your gradients.c (Task 2.2),
 # on linear and on logarithmic axes. The dashed line is the mean D(G(z)) on the fixed
-# batch at step 1 of the minimax run, right after the discriminator's head start.
+# batch at step 0: after the discriminator's head start, before G's first step (the
+# same in both runs).
 #
 # `litgan lab 02` copies this script into its output folder (runs/lab-02/) next to
 # curves.csv and settings.gp (the values of the run). Edit the copy and rerun it there:
