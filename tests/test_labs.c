@@ -550,10 +550,8 @@ static void check_blas_kernels(const lg_lab *lab)
  * 01's reference optimal.c with lab01_optimal_d renamed (a #define before it) and
  * wrapped (after it): the wrapper asks OpenBLAS in the runner which kernel it
  * took and answers D* only when that is the kernel asked for, so `grade` exits 0
- * only then. Today core/course/grade/sandbox.c gives the runner a fixed
- * environment (RUNNER_ENV) without it: the test says so. Once the sandbox passes
- * the variable on, set runner_gets_coretype and the test asserts it. */
-static const bool runner_gets_coretype = false;
+ * only then (core/course/grade/sandbox.c passes the grader's OPENBLAS_CORETYPE
+ * on to the runner's otherwise fixed environment). */
 
 static void runner_kernel_probe(void)
 {
@@ -581,10 +579,7 @@ static void runner_kernel_probe(void)
     char cmd[4400], out[1 << 14];
     snprintf(cmd, sizeof cmd, "OPENBLAS_CORETYPE=%s '%s' grade 01 --submission '%s' 2>&1", core, lg_test_bin(), sub);
     int st = lg_test_run_capture(cmd, out, sizeof out);
-    printf("\n    OPENBLAS_CORETYPE=%s %s", core,
-           st == 0 ? "reaches the runner" : "does NOT reach the runner (core/course/grade/sandbox.c: RUNNER_ENV)");
-    LG_ASSERT_MSG(st == 0 || !runner_gets_coretype, "OPENBLAS_CORETYPE=%s does not reach the runner: exit %d\n%.300s",
-                  core, st, out);
+    LG_ASSERT_MSG(st == 0, "OPENBLAS_CORETYPE=%s does not reach the runner: exit %d\n%.300s", core, st, out);
 }
 static void test_blas_kernels(void)
 {

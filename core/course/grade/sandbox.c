@@ -2,7 +2,7 @@
  * sandbox.c - running student code (lg_sandbox_run): the grader's side.
  *
  * The computation runs in the runner (core/course/runner/), executed afresh
- * through the proc helper: a fixed environment (RUNNER_ENV), an empty
+ * through the proc helper: a fixed environment (runner_env), an empty
  * temporary folder as its working folder, its own process group, stdout and
  * stderr captured (the first 1 KiB kept, never read as a score), the request
  * (wire.h) on its stdin, a result pipe at fd 3 for one framed message, a
@@ -31,8 +31,23 @@ lg_limits lg_limits_default(void)
     return (lg_limits){ .cpu_seconds = 10, .wall_seconds = 10, .memory_bytes = (size_t)1 << 30 };
 }
 
-/* The runner's whole environment: one BLAS thread, plain messages. */
-static char *const RUNNER_ENV[] = { "OPENBLAS_NUM_THREADS=1", "LC_ALL=C", NULL };
+/* The runner's whole environment: one BLAS thread, plain messages, and the
+ * grader's OPENBLAS_CORETYPE when it names a kernel (letters and digits, as
+ * OpenBLAS spells them), so the tests can grade under another kernel. */
+static char *const *runner_env(void)
+{
+    static char core[64];
+    static char *env[] = { "OPENBLAS_NUM_THREADS=1", "LC_ALL=C", NULL, NULL };
+    const char *c = getenv("OPENBLAS_CORETYPE");
+    size_t n = c ? strlen(c) : 0;
+    bool ok = n > 0 && n < 32;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (c[i] >= 'A' && c[i] <= 'Z') || (c[i] >= 'a' && c[i] <= 'z') || (c[i] >= '0' && c[i] <= '9');
+    if (ok)
+        snprintf(core, sizeof core, "OPENBLAS_CORETYPE=%s", c);
+    env[2] = ok ? core : NULL;
+    return env;
+}
 
 const char *lg_sbx_runner_path(void)
 {
@@ -269,7 +284,7 @@ static int run_runner(const lg_submission *s, const char *fn, const void *arg, s
     argv[a++] = (char *)lg_sbx_runner_path();
     argv[a] = NULL;
     size_t cap = sizeof(lg_frame_head) + max * sizeof(double) + sizeof res->why;
-    lg_proc_spec spec = { .argv = argv, .envp = RUNNER_ENV, .cwd = workdir, .in = rq, .n_in = n_rq,
+    lg_proc_spec spec = { .argv = argv, .envp = runner_env(), .cwd = workdir, .in = rq, .n_in = n_rq,
                           .what = "the runner", .capture = LG_PROC_OUT | LG_PROC_ERR,
                           .out_cap = sizeof res->output - 1, .chan_cap = cap, .timeout = lim.wall_seconds,
                           .watch = memory_ok, .ctx = &watch, .watch_ms = WATCH_MS };
