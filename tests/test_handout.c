@@ -753,6 +753,32 @@ static void test_weave_runs_experiment(void)
     fclose(l);
     free(log);
     CU_ASSERT_EQUAL(fake_runs, 1);
+    /* lab.ini changed after the figures: a warning on the log and in the
+     * page, no run; with LG_WEAVE_RUN_STALE (--run) the experiment runs again
+     * and the warning is gone */
+    snprintf(p, sizeof p, "%s/labs/98-fake/lab.ini", root);
+    put_file(p, "[lab]\n");
+    snprintf(cmd, sizeof cmd, "touch -d '-1 hour' '%s/runs/lab-98/fig_fake.png'", root);
+    free(shell(cmd, &st));
+    l = open_memstream(&log, &ll);
+    lg_weave_run(&lab, root, NULL, NULL, LG_WEAVE_RUN_MISSING, l);
+    fclose(l);
+    html = slurp(out);
+    CU_ASSERT_EQUAL(fake_runs, 1);
+    LG_ASSERT_MSG(strstr(log, "litgan weave: warning: the figures are older than the code they came from: "
+                              "labs/98-fake/lab.ini changed") && strstr(log, "litgan weave 98 --run"), "%s", log);
+    CU_ASSERT(html && strstr(html, "<p class=\"warning stale\"><strong>Warning:</strong> the figures are older"));
+    free(html);
+    free(log);
+    l = open_memstream(&log, &ll);
+    lg_weave_run(&lab, root, NULL, NULL, LG_WEAVE_RUN_STALE, l);
+    fclose(l);
+    html = slurp(out);
+    CU_ASSERT_EQUAL(fake_runs, 2);
+    CU_ASSERT(strstr(log, "running the experiment of Lab 98 again first") != NULL);
+    CU_ASSERT(html && !strstr(html, "class=\"warning stale\"") && !strstr(log, "warning:"));
+    free(html);
+    free(log);
 }
 
 /* The commands through the litgan binary: help, the one-line usage errors

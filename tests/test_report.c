@@ -206,7 +206,7 @@ static void test_answers_placed(void)
                           "```\n## Question 2 (inside code: not a heading)\n```\n\n"
                           "## Question 3\n\n> Third question, restated.\n\n"
                           "## Task 9.1\n\n> Derive it, restated.\n\nBy parts.\n\n"
-                          "## Question 7\n\nAn answer to nothing.\n\n"
+                          "# Question 7\n\nAn answer to nothing.\n\n"
                           "## Notes\n\nStray notes.\n";
     lg_weave_ctx c = { .root = "/", .lab_dir = "/", .out_dir = "/", .err = stderr };
     lg_weave_answers a = { .present = true };

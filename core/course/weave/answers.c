@@ -112,7 +112,7 @@ void lg_weave_answers_load(lg_weave_ctx *c, const char *md, lg_weave_answers *a)
     const char *head = NULL, *body = NULL;
     size_t head_len = 0;
     char fch = 0;
-    size_t flen = 0;
+    size_t flen = 0, level_skip = 3;
     for (const char *p = md;;) {
         const char *nl = strchr(p, '\n');
         size_t m = nl ? (size_t)(nl - p) : strlen(p);
@@ -124,15 +124,22 @@ void lg_weave_answers_load(lg_weave_ctx *c, const char *md, lg_weave_answers *a)
             size_t ind = 0;
             while (ind < m && ind < 3 && p[ind] == ' ')
                 ind++;
-            heading = m >= ind + 3 && !strncmp(p + ind, "## ", 3);
+            /* "## anything", or "# Question N" / "# Task N.M" (a title
+             * "# ..." otherwise: the text under it is the file's own) */
+            int num;
+            char task[16], line[256];
+            snprintf(line, sizeof line, "%.*s", (int)(m - ind), p + ind);
+            heading = !strncmp(line, "## ", 3) ||
+                      (!strncmp(line, "# ", 2) && lg_weave_answer_key(line + 2, &num, task, sizeof task));
+            level_skip = ind + (line[1] == ' ' ? 2 : 3); /* where the heading's text starts */
         }
         if (heading || !*p) {
             if (head)
                 add_section(c, a, head, head_len, body, (size_t)(p - body));
             if (!*p)
                 break;
-            head = p + 3;
-            head_len = m - 3;
+            head = p + level_skip;
+            head_len = m - level_skip;
             while (head_len && (head[head_len - 1] == '\r' || head[head_len - 1] == ' ' || head[head_len - 1] == '#'))
                 head_len--;
             while (head_len && *head == ' ') {
