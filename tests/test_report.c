@@ -206,13 +206,20 @@ static void test_answers_placed(void)
                           "```\n## Question 2 (inside code: not a heading)\n```\n\n"
                           "## Question 3\n\n> Third question, restated.\n\n"
                           "## Task 9.1\n\n> Derive it, restated.\n\nBy parts.\n\n"
-                          "# Question 7\n\nAn answer to nothing.\n\n"
+                          "# Question 7\n\nAn answer to nothing.\n\n@code nowhere.c body\n\n"
                           "## Notes\n\nStray notes.\n";
-    lg_weave_ctx c = { .root = "/", .lab_dir = "/", .out_dir = "/", .err = stderr };
+    char *said = NULL;
+    size_t said_len;
+    FILE *err = open_memstream(&said, &said_len);
+    lg_weave_ctx c = { .root = "/", .lab_dir = "/", .out_dir = "/", .err = err };
     lg_weave_answers a = { .present = true };
     snprintf(a.file, sizeof a.file, "labs/09-t/answers.md");
     lg_weave_answers_load(&c, answers, &a);
     CU_ASSERT_EQUAL(a.n, 5);
+    /* an error in an answer names answers.md and its line, and is not one of the writeup */
+    fflush(err);
+    LG_ASSERT_MSG(strstr(said, "labs/09-t/answers.md:29: @code nowhere.c body: cannot read") && c.errors == 0,
+                  "%s", said);
     c.answers = &a;
     c.toc = true;
     char *html = NULL;
@@ -258,6 +265,8 @@ static void test_answers_placed(void)
                   html ? html : "");
     free(html);
     lg_weave_ctx_free(&c);
+    fclose(err);
+    free(said);
 }
 
 /* The table of contents: level-2 entries, level-3 ones nested, ids unique. */
@@ -506,10 +515,19 @@ static void test_labs_in_chromium(void)
         /* the answers: a block under each question when answers.md is there */
         char ans[1024];
         if (lg_lab_answers(lab, ans, sizeof ans)) {
+            snprintf(cmd, sizeof cmd, "grep -cE '^## Question [0-9]+$' '%s/%s'", lab->root, ans);
+            char *n_q = shell(cmd);
             const char *q = strstr(html, "id=\"s-questions\"");
-            LG_ASSERT_MSG(q && count(q, "<div class=\"answer") >= 1 && !strstr(html, "answer orphan") &&
+            const char *q_end = q ? strstr(q, "<h2") : NULL;
+            size_t placed = 0;
+            for (const char *p = q ? strstr(q, "<div class=\"answer\">") : NULL; p && (!q_end || p < q_end);
+                 p = strstr(p + 1, "<div class=\"answer\">"))
+                placed++;
+            LG_ASSERT_MSG(atoi(n_q) >= 1 && placed == (size_t)atoi(n_q) && !strstr(html, "answer orphan") &&
                               !strstr(html, "answer none"),
-                          "lab %02d: the answers of %s are not each under a question", lab->number, ans);
+                          "lab %02d: %d questions in %s, %zu answers under the writeup's questions (or a note "
+                          "that one has no place)", lab->number, atoi(n_q), ans, placed);
+            free(n_q);
         }
         CU_ASSERT(strstr(html, "<section class=\"grade\">") && strstr(html, "Score: <strong>"));
         CU_ASSERT(strstr(html, "<p class=\"warning") == NULL);

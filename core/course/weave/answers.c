@@ -57,7 +57,7 @@ char lg_weave_answer_key(const char *h, int *number, char *task, size_t cap)
 
 /* The body of a section without the question it restates (a block quote
  * first) and without blank lines at its ends; "" when nothing is written. */
-static char *answer_body(const char *s, size_t n)
+static char *answer_body(const char *s, size_t n, size_t *skipped)
 {
     const char *p = s, *end = s + n;
     bool quote_seen = false;
@@ -78,6 +78,9 @@ static char *answer_body(const char *s, size_t n)
         }
         break;
     }
+    *skipped = 0;
+    for (const char *q = s; q < p; q++)
+        *skipped += *q == '\n';
     while (end > p && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
         end--;
     char *b = lg_xmalloc((size_t)(end - p) + 1);
@@ -96,7 +99,9 @@ static void add_section(lg_weave_ctx *c, lg_weave_answers *a, const char *headin
     memcpy(s->heading, heading, hl);
     s->heading[hl] = '\0';
     s->kind = lg_weave_answer_key(s->heading, &s->number, s->task, sizeof s->task);
-    char *text = answer_body(body, bl);
+    size_t skipped;
+    char *text = answer_body(body, bl, &skipped);
+    c->line0 += skipped; /* so that errors name the line of answers.md */
     s->empty = text[strspn(text, " \t\r\n")] == '\0';
     if (s->empty || lg_weave_render(c, text, &s->html) != LG_OK)
         s->html = lg_xstrdup("");
@@ -105,14 +110,18 @@ static void add_section(lg_weave_ctx *c, lg_weave_answers *a, const char *headin
 
 void lg_weave_answers_load(lg_weave_ctx *c, const char *md, lg_weave_answers *a)
 {
+    /* a student's "@code" naming no region shows as missing in the answer;
+     * it is not an error of the writeup (the count is restored below) */
     lg_weave_answers *saved = c->answers;
     bool toc = c->toc;
+    size_t errors = c->errors;
+    c->src = a->file;
     c->answers = NULL;
     c->toc = false;
     const char *head = NULL, *body = NULL;
     size_t head_len = 0;
     char fch = 0;
-    size_t flen = 0, level_skip = 3;
+    size_t flen = 0, level_skip = 3, lineno = 0, body_line = 0; /* lines before p, before body */
     for (const char *p = md;;) {
         const char *nl = strchr(p, '\n');
         size_t m = nl ? (size_t)(nl - p) : strlen(p);
@@ -134,8 +143,10 @@ void lg_weave_answers_load(lg_weave_ctx *c, const char *md, lg_weave_answers *a)
             level_skip = ind + (line[1] == ' ' ? 2 : 3); /* where the heading's text starts */
         }
         if (heading || !*p) {
-            if (head)
+            if (head) {
+                c->line0 = body_line;
                 add_section(c, a, head, head_len, body, (size_t)(p - body));
+            }
             if (!*p)
                 break;
             head = p + level_skip;
@@ -147,11 +158,16 @@ void lg_weave_answers_load(lg_weave_ctx *c, const char *md, lg_weave_answers *a)
                 head_len--;
             }
             body = nl ? nl + 1 : p + m;
+            body_line = lineno + 1;
         }
         p = nl ? nl + 1 : p + m;
+        lineno++;
     }
     c->answers = saved;
     c->toc = toc;
+    c->errors = errors;
+    c->src = NULL;
+    c->line0 = 0;
 }
 
 void lg_weave_answers_free(lg_weave_answers *a)

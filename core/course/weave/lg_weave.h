@@ -63,6 +63,8 @@ typedef struct lg_weave_ctx {
     lg_strvec figures; /* image files the writeup embedded (absolute paths) */
     size_t errors;
     FILE *err;
+    const char *src;           /* the Markdown's file, for errors (NULL: README.md) */
+    size_t line0;              /* the lines of that file before this Markdown */
     lg_weave_answers *answers; /* NULL: none placed */
     bool toc;                  /* give headings ids, listed in heads */
     lg_weave_heading *heads;
@@ -70,6 +72,7 @@ typedef struct lg_weave_ctx {
 } lg_weave_ctx;
 
 static inline bool lg_weave_is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+static inline const char *lg_weave_src(const lg_weave_ctx *c) { return c->src ? c->src : "README.md"; }
 
 /* html.c */
 void lg_weave_put_escaped(FILE *o, const char *s, size_t n);

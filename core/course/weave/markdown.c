@@ -108,8 +108,8 @@ static char *pass_lines(lg_weave_ctx *c, const char *md)
             int got = sscanf(line, "%1023s %255s %7s", file, region, extra);
             char *h = NULL;
             if (got != 2) {
-                fprintf(c->err, "README.md:%zu: '@code' takes a file and a region name: @code plugins/gan.c d_loss\n",
-                        i + 1);
+                fprintf(c->err, "%s:%zu: '@code' takes a file and a region name: @code plugins/gan.c d_loss\n",
+                        lg_weave_src(c), c->line0 + i + 1);
                 c->errors++;
             } else {
                 h = lg_weave_code_html(c, file, region, i + 1);
