@@ -314,6 +314,12 @@ static void test_failure_parse(void)
     CU_ASSERT_STRING_EQUAL(f.input, "x");
     CU_ASSERT_STRING_EQUAL(f.expected, "2");
     CU_ASSERT_STRING_EQUAL(f.got, "3 (relative error 0.5, tolerance 1e-06)");
+    CU_ASSERT(lg_weave_failure_parse("input: d = 1e-300; relative error 2, tolerance 1e-09 (expected 1, got 3); "
+                                     "hint: h", &f));
+    CU_ASSERT_STRING_EQUAL(f.input, "d = 1e-300");
+    CU_ASSERT_STRING_EQUAL(f.expected, "1");
+    CU_ASSERT_STRING_EQUAL(f.got, "3 (relative error 2, tolerance 1e-09)");
+    CU_ASSERT_STRING_EQUAL(f.hint, "h");
     /* input with a semicolon of its own, a verdict with no expected value */
     CU_ASSERT(lg_weave_failure_parse("input: a = 1; b = 2; the result is NaN", &f));
     CU_ASSERT_STRING_EQUAL(f.input, "a = 1; b = 2");
@@ -336,7 +342,7 @@ static void test_grade_section(void)
         " \"visibility\": \"visible\"},"
         "{\"name\": \"Task 9.2: b\", \"score\": 0, \"max_score\": 2, \"status\": \"failed\", \"output\": "
         "\"input: s = 1; expected 2, got 3; hint: h1 | input: s = 4; expected 5, got <6>\\ninput: s = 7; the result "
-        "is inf (and 2 more)\", \"visibility\": \"visible\"},"
+        "is inf input: s = 8; expected 9, got 10; hint: the input: 8 (and 2 more)\", \"visibility\": \"visible\"},"
         "{\"name\": \"Task 9.2: c\", \"score\": 0, \"max_score\": 1, \"status\": \"failed\", \"output\": "
         "\"the grader could not run\", \"visibility\": \"hidden\"}]}";
     char *html = NULL;
@@ -349,12 +355,14 @@ static void test_grade_section(void)
                       strstr(html, "<tr class=\"fail\"><td>9.2</td><td>Second</td><td class=\"num\">0 / 3</td>"
                                    "<td class=\"num\">0 / 2</td></tr>"),
                   "tasks:\n%s", html);
-    LG_ASSERT_MSG(strstr(html, "<td class=\"test\" rowspan=\"4\">Task 9.2: b (2 pts)</td><td class=\"input\">s = 1</td>"
+    LG_ASSERT_MSG(strstr(html, "<td class=\"test\" rowspan=\"5\">Task 9.2: b (2 pts)</td><td class=\"input\">s = 1</td>"
                                "<td class=\"expected\">2</td><td class=\"got\">3</td><td class=\"hint\">h1</td>") &&
                       strstr(html, "<td class=\"input\">s = 4</td><td class=\"expected\">5</td>"
                                    "<td class=\"got\">&lt;6&gt;</td><td class=\"hint\"></td>") &&
                       strstr(html, "<td class=\"input\">s = 7</td><td class=\"expected\"></td>"
                                    "<td class=\"got\">the result is inf</td>") &&
+                      strstr(html, "<td class=\"input\">s = 8</td><td class=\"expected\">9</td>"
+                                   "<td class=\"got\">10</td><td class=\"hint\">the input: 8</td>") &&
                       strstr(html, "<td class=\"raw\" colspan=\"4\">and 2 more failing inputs not shown</td>"),
                   "failures:\n%s", html);
     CU_ASSERT(strstr(html, "Task 9.2: c [hidden] (1 pt)</td><td class=\"raw\" colspan=\"4\">the grader could not "

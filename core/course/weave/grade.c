@@ -82,6 +82,14 @@ bool lg_weave_failure_parse(const char *line, lg_weave_failure *f)
         copy(after, sizeof after, semi + 1, (size_t)(ve - semi - 1));
     }
     copy(before, sizeof before, v, (size_t)(ex - v));
+    /* "error R, tolerance T (expected E, got G)": the brackets go */
+    size_t bl = strlen(before), gl = strlen(g);
+    if (bl && before[bl - 1] == '(' && gl && g[gl - 1] == ')') {
+        before[--bl] = '\0';
+        g[--gl] = '\0';
+        while (bl && before[bl - 1] == ' ')
+            before[--bl] = '\0';
+    }
     snprintf(f->got, sizeof f->got, "%s%s%s%s%s%s", g, g[0] && (before[0] || after[0]) ? " (" : "", before,
              before[0] && after[0] ? "; " : "", after, g[0] && (before[0] || after[0]) ? ")" : "");
     return true;
@@ -89,21 +97,40 @@ bool lg_weave_failure_parse(const char *line, lg_weave_failure *f)
 
 static void put_text(FILE *o, const char *s) { lg_weave_put_plain(o, s); }
 
-/* One test's failing inputs: its message cut at new lines and " | ". */
+/* One test's failing inputs: its message cut at new lines and " | ", and,
+ * in a message that starts with "input: ", before each further " input: "
+ * (new lines become spaces where the grader's text is sanitised). */
 static size_t split_failures(const char *msg, lg_strvec *parts)
 {
     char *m = lg_xstrdup(msg);
+    bool inputs = !strncmp(m + strspn(m, " "), "input: ", 7);
     for (char *p = m; *p;) {
         char *nl = strchr(p, '\n');
         char *bar = strstr(p, " | ");
-        char *cut = nl && (!bar || nl < bar) ? nl : bar;
+        /* " input: " starts another failing input when a verdict follows it */
+        char *next = inputs ? strstr(p + strspn(p, " ") + 1, " input: ") : NULL;
+        for (; next; next = strstr(next + 1, " input: ")) {
+            const char *verdict = strstr(next + 8, "; ");
+            if (verdict && (!nl || verdict < nl) && (!bar || verdict < bar))
+                break;
+        }
+        char *cut = nl;
+        size_t skip = 1;
+        if (bar && (!cut || bar < cut)) {
+            cut = bar;
+            skip = 3;
+        }
+        if (next && (!cut || next < cut)) {
+            cut = next;
+            skip = 1;
+        }
         if (cut)
             *cut = '\0';
         if (p[strspn(p, " \t\r")])
             lg_strvec_push(parts, p);
         if (!cut)
             break;
-        p = cut + (cut == nl ? 1 : 3);
+        p = cut + skip;
     }
     free(m);
     return parts->n;
