@@ -274,7 +274,7 @@ static void test_toc(void)
 {
     lg_weave_ctx c = { .root = "/", .lab_dir = "/", .out_dir = "/", .err = stderr, .toc = true };
     char *html = NULL;
-    CU_ASSERT_EQUAL(lg_weave_render(&c, "# T\n\n## A $x$\n\n### A.1\n\n## A $y$\n\n## B\n", &html), LG_OK);
+    CU_ASSERT_EQUAL(lg_weave_render(&c, "# T\n\n## A $x$\n\n### A.1\n\n## A $y$\n\n## [B](#x)\n", &html), LG_OK);
     char *toc = NULL;
     size_t tl;
     FILE *o = open_memstream(&toc, &tl);

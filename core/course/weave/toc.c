@@ -88,7 +88,17 @@ void lg_weave_heading_ids(lg_weave_ctx *c, cmark_node *doc, cmark_llist *exts)
         FILE *to = open_memstream(&text, &tl);
         lg_weave_node_text(v[i], to);
         fclose(to);
-        const char *id = level >= 2 && level <= 3 ? lg_weave_heading_add(c, level, text, inner) : NULL;
+        /* the contents' entry is itself a link: the heading's own links
+         * become their text there */
+        char *entry = lg_xstrdup(inner);
+        for (char *a; (a = strstr(entry, "<a ")) || (a = strstr(entry, "</a>"));) {
+            char *gt = strchr(a, '>');
+            if (!gt)
+                break;
+            memmove(a, gt + 1, strlen(gt + 1) + 1);
+        }
+        const char *id = level >= 2 && level <= 3 ? lg_weave_heading_add(c, level, text, entry) : NULL;
+        free(entry);
         char *out = NULL;
         size_t ol;
         FILE *o = open_memstream(&out, &ol);
