@@ -32,7 +32,6 @@
 #include "lg_weave.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
