@@ -75,6 +75,7 @@ static char *chromium_dom(const char *page)
              "--virtual-time-budget=20000 --dump-dom 'file://%s' > '%s' 2>/dev/null",
              chromium_path(), profile, page, dom);
     free(shell(cmd));
+    lg_rm_rf(profile); /* a few MB of Chromium's caches */
     char *d = slurp(dom);
     if (d && !*d) {
         free(d);
