@@ -33,7 +33,7 @@ char lg_weave_answer_key(const char *h, int *number, char *task, size_t cap)
             n++;
         while (n && p[n - 1] == '.')
             n--;
-        if (n && strchr(p, '.') && memchr(p, '.', n)) {
+        if (n && memchr(p, '.', n)) { /* "2.2", not "2" */
             memcpy(task, p, n);
             task[n] = '\0';
             return 't';
