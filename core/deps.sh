@@ -3,7 +3,7 @@
 # Usage: sh core/deps.sh [bench]   (bench adds PyTorch for the side-by-side benchmark)
 # Why each package is here: see README.md, "Dependencies".
 set -e
-PKGS="make gcc pkg-config libgsl-dev libopenblas-dev libcunit1-dev zlib1g-dev gnuplot-nox libinih-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libseccomp-dev libjansson-dev bubblewrap zip unzip"
+PKGS="make gcc pkg-config libgsl-dev libopenblas-dev libcunit1-dev zlib1g-dev gnuplot-nox libinih-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libseccomp-dev libjansson-dev bubblewrap zip unzip libjs-katex chromium"
 [ "$1" = bench ] && PKGS="$PKGS python3-torch"
 
 missing=""

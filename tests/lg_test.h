@@ -25,6 +25,7 @@
     X(data)          \
     X(compare)       \
     X(handout)       \
+    X(report)        \
     X(grade)         \
     X(gradefiles)    \
     X(gradeout)      \

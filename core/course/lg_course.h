@@ -226,10 +226,9 @@ size_t lg_handout_scan_markers(const char *name, const char *text, size_t len, F
  * stub (errors: those of lg_markers_scan); lg_handout_run writes the whole release. */
 int lg_handout_stub_text(const char *name, const char *text, size_t len, char **out,
                          size_t *out_len, size_t *n_regions, FILE *err);
-/* Pieces of weave/, tested one by one: a named region of a file's text, simple
- * TeX to HTML, the writeup to HTML, and the whole report. */
+/* Pieces of weave/, tested one by one: a named region of a file's text, the
+ * writeup to HTML, and the whole report (weave/lg_weave.h has the rest). */
 int lg_weave_region(const char *text, const char *name, char **out, size_t *first, size_t *last);
-char *lg_weave_tex(const char *tex, bool display);
 int lg_weave_markdown(const char *md, const char *root, const char *lab_dir, const char *run_dir,
                       const char *out_dir, char **html, FILE *err);
 

@@ -156,7 +156,7 @@ char *lg_weave_code_html(lg_weave_ctx *c, const char *file, const char *region, 
     snprintf(path, sizeof path, "%s/%s", c->root, file);
     char *text = lg_read_file(path, NULL);
     if (!text) {
-        fprintf(c->err, "README.md:%zu: @code %s %s: cannot read %s (%s)\n", lineno, file, region, file,
+        fprintf(c->err, "%s:%zu: @code %s %s: cannot read %s (%s)\n", lg_weave_src(c), c->line0 + lineno, file, region, file,
                 strerror(errno));
         c->errors++;
         return NULL;
@@ -164,7 +164,8 @@ char *lg_weave_code_html(lg_weave_ctx *c, const char *file, const char *region, 
     char *code;
     size_t first, last;
     if (lg_weave_region(text, region, &code, &first, &last) != LG_OK) {
-        fprintf(c->err, "README.md:%zu: @code %s %s: %s: %s\n", lineno, file, region, file, lg_errmsg());
+        fprintf(c->err, "%s:%zu: @code %s %s: %s: %s\n", lg_weave_src(c), c->line0 + lineno, file, region, file,
+                lg_errmsg());
         c->errors++;
         free(text);
         return NULL;

@@ -40,6 +40,19 @@ static void put_base64(FILE *o, const unsigned char *p, size_t n)
     }
 }
 
+/* "data:MIME;base64,..." of n bytes. */
+char *lg_weave_data_uri_bytes(const void *data, size_t n, const char *mime)
+{
+    char *uri = NULL;
+    size_t ulen;
+    FILE *o = open_memstream(&uri, &ulen);
+    LG_ASSERT(o, "open_memstream");
+    fprintf(o, "data:%s;base64,", mime);
+    put_base64(o, data, n);
+    fclose(o);
+    return uri;
+}
+
 /* "data:image/png;base64,..." for an image file, NULL when unreadable or not
  * a PNG, JPEG or GIF (checked by its magic bytes). */
 char *lg_weave_data_uri(const char *path)
@@ -52,15 +65,7 @@ char *lg_weave_data_uri(const char *path)
     const char *mime = len >= 8 && !memcmp(u, "\x89PNG\r\n\x1a\n", 8) ? "image/png"
                        : len >= 3 && u[0] == 0xff && u[1] == 0xd8 && u[2] == 0xff ? "image/jpeg"
                        : len >= 6 && !memcmp(u, "GIF8", 4) ? "image/gif" : NULL;
-    char *uri = NULL;
-    if (mime) {
-        size_t ulen;
-        FILE *o = open_memstream(&uri, &ulen);
-        LG_ASSERT(o, "open_memstream");
-        fprintf(o, "data:%s;base64,", mime);
-        put_base64(o, u, len);
-        fclose(o);
-    }
+    char *uri = mime ? lg_weave_data_uri_bytes(u, len, mime) : NULL;
     free(data);
     return uri;
 }

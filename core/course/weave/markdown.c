@@ -2,6 +2,10 @@
  * markdown.c - the writeup to HTML: "@code" lines and $math$ become
  * placeholders (fenced code left alone), cmark-gfm parses the rest (GitHub
  * tables through its table extension) and tree.c puts the fragments back.
+ * Math is kept from cmark that way (it would read \_ or \\ or *...* in TeX as
+ * Markdown): each $...$ becomes <span class="math">TeX</span> and each
+ * $$...$$ <span class="math display">, the TeX escaped, for KaTeX to
+ * typeset in the browser (katex.c).
  */
 #include "lg_weave.h"
 
@@ -21,7 +25,7 @@ static size_t frag_add(lg_weave_ctx *c, char *html, bool block)
 
 /* A fenced code block's opening line: returns the fence length (3+) and its
  * character, else 0. */
-static size_t fence_open(const char *s, size_t n, char *ch)
+size_t lg_weave_fence_open(const char *s, size_t n, char *ch)
 {
     size_t i = 0;
     while (i < n && i < 4 && s[i] == ' ')
@@ -39,7 +43,7 @@ static size_t fence_open(const char *s, size_t n, char *ch)
     return k - i;
 }
 
-static bool fence_close(const char *s, size_t n, char ch, size_t len)
+bool lg_weave_fence_close(const char *s, size_t n, char ch, size_t len)
 {
     size_t i = 0;
     while (i < n && i < 4 && s[i] == ' ')
@@ -85,12 +89,12 @@ static char *pass_lines(lg_weave_ctx *c, const char *md)
         const char *s = ls[i];
         size_t m = ll[i];
         if (flen) {
-            if (fence_close(s, m, fch, flen))
+            if (lg_weave_fence_close(s, m, fch, flen))
                 flen = 0;
             fprintf(o, "%.*s\n", (int)m, s);
             continue;
         }
-        if ((flen = fence_open(s, m, &fch))) {
+        if ((flen = lg_weave_fence_open(s, m, &fch))) {
             fprintf(o, "%.*s\n", (int)m, s);
             continue;
         }
@@ -104,8 +108,8 @@ static char *pass_lines(lg_weave_ctx *c, const char *md)
             int got = sscanf(line, "%1023s %255s %7s", file, region, extra);
             char *h = NULL;
             if (got != 2) {
-                fprintf(c->err, "README.md:%zu: '@code' takes a file and a region name: @code plugins/gan.c d_loss\n",
-                        i + 1);
+                fprintf(c->err, "%s:%zu: '@code' takes a file and a region name: @code plugins/gan.c d_loss\n",
+                        lg_weave_src(c), c->line0 + i + 1);
                 c->errors++;
             } else {
                 h = lg_weave_code_html(c, file, region, i + 1);
@@ -132,6 +136,20 @@ static char *pass_lines(lg_weave_ctx *c, const char *md)
     return buf;
 }
 
+/* The element KaTeX fills (katex.c), its text the TeX source as written. */
+char *lg_weave_math_html(const char *tex, size_t n, bool display)
+{
+    char *h = NULL;
+    size_t hl;
+    FILE *o = open_memstream(&h, &hl);
+    LG_ASSERT(o, "open_memstream");
+    fputs(display ? "<span class=\"math display\">" : "<span class=\"math\">", o);
+    lg_weave_put_escaped(o, tex, n);
+    fputs("</span>", o);
+    fclose(o);
+    return h;
+}
+
 /* Math pass: $...$ and $$...$$ outside code become inline placeholders. The
  * usual rules keep prices apart: an opening $ is not followed by a blank, a
  * closing $ not preceded by one nor followed by a digit; \$ is a dollar. */
@@ -151,10 +169,10 @@ static char *pass_math(lg_weave_ctx *c, const char *md)
             size_t m = nl ? (size_t)(nl - (md + i)) : n - i;
             bool fenced = false;
             if (flen) {
-                if (fence_close(md + i, m, fch, flen))
+                if (lg_weave_fence_close(md + i, m, fch, flen))
                     flen = 0;
                 fenced = true;
-            } else if ((flen = fence_open(md + i, m, &fch))) {
+            } else if ((flen = lg_weave_fence_open(md + i, m, &fch))) {
                 fenced = true;
             }
             if (fenced) {
@@ -209,11 +227,7 @@ static char *pass_math(lg_weave_ctx *c, const char *md)
                 i++;
                 continue;
             }
-            char *tex_src = lg_xmalloc(j - a + 1);
-            memcpy(tex_src, md + a, j - a);
-            tex_src[j - a] = '\0';
-            size_t k = frag_add(c, lg_weave_tex(tex_src, display), display);
-            free(tex_src);
+            size_t k = frag_add(c, lg_weave_math_html(md + a, j - a, display), display);
             fprintf(o, LG_WEAVE_PH_OPEN "%zu" LG_WEAVE_PH_CLOSE, k);
             i = j + (display ? 2 : 1);
         } else {
@@ -280,6 +294,12 @@ int lg_weave_render(lg_weave_ctx *c, const char *md, char **html)
     }
     cmark_consolidate_text_nodes(doc);
     lg_weave_transform(c, doc);
+    /* the writeup alone (weave.c sets these for it): answers under their
+     * questions, then ids on the headings (the answers' stay without) */
+    if (c->answers)
+        lg_weave_answers_place(c, doc);
+    if (c->toc)
+        lg_weave_heading_ids(c, doc, cmark_parser_get_syntax_extensions(parser));
     char *out = cmark_render_html(doc, CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES,
                                   cmark_parser_get_syntax_extensions(parser));
     cmark_node_free(doc);
@@ -293,6 +313,11 @@ void lg_weave_ctx_free(lg_weave_ctx *c)
     for (size_t i = 0; i < c->n_frags; i++)
         free(c->frags[i].html);
     free(c->frags);
+    for (size_t i = 0; i < c->n_heads; i++) {
+        free(c->heads[i].id);
+        free(c->heads[i].html);
+    }
+    free(c->heads);
     lg_strvec_free(&c->figures);
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 typedef struct outputs {
     int depth;
@@ -141,4 +142,45 @@ void lg_weave_put_plain(FILE *o, const char *s)
         lg_weave_put_escaped(o, s + i, 1);
         i++;
     }
+}
+
+static double mtime(const struct stat *st) { return (double)st->st_mtim.tv_sec + 1e-9 * st->st_mtim.tv_nsec; }
+
+/* Figures are written by one run of the experiment: the oldest of them
+ * dates the run. A student file or lab.ini changed after it means the
+ * figures show older code (or settings) than the page shows next to them. */
+bool lg_weave_stale(const lg_lab *lab, const char *root, const lg_strvec *pngs, char *msg, size_t cap)
+{
+    struct stat st;
+    double oldest = 0; /* seconds, to the nanosecond the file system keeps */
+    for (size_t i = 0; i < pngs->n; i++)
+        if (stat(pngs->w[i], &st) == 0 && (oldest == 0 || mtime(&st) < oldest))
+            oldest = mtime(&st);
+    if (oldest == 0)
+        return false;
+    char newest[4200] = "";
+    double newest_t = oldest;
+    char path[4200], ini[512];
+    snprintf(ini, sizeof ini, "labs/%s/lab.ini", lab->dir);
+    for (size_t i = 0; i <= LG_MAX_LAB_FILES; i++) {
+        const char *rel = i < LG_MAX_LAB_FILES ? lab->files[i] : ini;
+        if (!rel)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", root, rel);
+        if (stat(path, &st) == 0 && mtime(&st) > newest_t) {
+            newest_t = mtime(&st);
+            snprintf(newest, sizeof newest, "%s", rel);
+        }
+    }
+    if (!newest[0])
+        return false;
+    char when_fig[32], when_code[32];
+    time_t a = (time_t)oldest, b = (time_t)newest_t;
+    strftime(when_fig, sizeof when_fig, "%Y-%m-%d %H:%M:%S", localtime(&a));
+    strftime(when_code, sizeof when_code, "%Y-%m-%d %H:%M:%S", localtime(&b));
+    snprintf(msg, cap,
+             "the figures are older than the code they came from: %s changed at %s, the figures were made at %s. "
+             "Run the experiment again: litgan weave %02d --run (or litgan lab %02d, then weave)",
+             newest, when_code, when_fig, lab->number, lab->number);
+    return true;
 }

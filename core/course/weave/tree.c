@@ -71,7 +71,7 @@ static bool has_scheme(const char *url)
 }
 
 /* The text content of a node's children (for alt texts and captions). */
-static void node_text(cmark_node *n, FILE *o)
+void lg_weave_node_text(cmark_node *n, FILE *o)
 {
     for (cmark_node *ch = cmark_node_first_child(n); ch; ch = cmark_node_next(ch)) {
         cmark_node_type t = cmark_node_get_type(ch);
@@ -80,7 +80,7 @@ static void node_text(cmark_node *n, FILE *o)
         else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
             fputc(' ', o);
         else
-            node_text(ch, o);
+            lg_weave_node_text(ch, o);
     }
 }
 
@@ -163,7 +163,7 @@ void lg_weave_transform(lg_weave_ctx *c, cmark_node *doc)
                 char *text = NULL;
                 size_t tl;
                 FILE *o = open_memstream(&text, &tl);
-                node_text(nd, o);
+                lg_weave_node_text(nd, o);
                 fclose(o);
                 const char *bare = strstr(url, "://") ? strstr(url, "://") + 3 : strchr(url, ':') + 1;
                 if (!strncmp(url, "//", 2))
@@ -218,7 +218,7 @@ void lg_weave_transform(lg_weave_ctx *c, cmark_node *doc)
             char *alt = NULL;
             size_t al;
             FILE *ao = open_memstream(&alt, &al);
-            node_text(nd, ao);
+            lg_weave_node_text(nd, ao);
             fclose(ao);
             char *html = NULL;
             size_t hl;

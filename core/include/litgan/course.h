@@ -531,9 +531,13 @@ LG_API int lg_autograder_run(const lg_lab *lab, const char *out_zip, bool force,
 
 /* `litgan weave NN`: the lab as one self-contained page, out_path (NULL:
  * reports/NN-name/index.html under root), with the experiment's outputs from
- * run_dir (NULL: runs/lab-NN under root), running the experiment first when run
- * is set and no figure is there. */
-LG_API int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir, const char *out_path, bool run,
+ * run_dir (NULL: runs/lab-NN under root). run says when the experiment runs
+ * first: never (LG_WEAVE_NO_RUN, false), when no figure is there
+ * (LG_WEAVE_RUN_MISSING, true), or also when the figures are older than the
+ * lab's student files or lab.ini (LG_WEAVE_RUN_STALE, `--run`); figures older
+ * than the code and not re-made are a warning on log and in the page. */
+enum { LG_WEAVE_NO_RUN = 0, LG_WEAVE_RUN_MISSING = 1, LG_WEAVE_RUN_STALE = 2 };
+LG_API int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir, const char *out_path, int run,
                         FILE *log);
 
 #ifdef __cplusplus
