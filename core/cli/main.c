@@ -22,6 +22,7 @@ static const struct {
       lg_cmd_handout },
     { "weave", "NN", "write lab NN's report: reports/NN-name/index.html", lg_cmd_weave },
     { "autograder", "NN OUT.zip", "write a Gradescope autograder package for lab NN", lg_cmd_autograder },
+    { "mutate", "[NN ...]", "mutation testing: how many small mistakes lab NN's tests catch", lg_cmd_mutate },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
