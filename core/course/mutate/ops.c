@@ -407,7 +407,7 @@ static void op_sign(lg_mut_ctx *c)
         /* a minus before an operand of + - * / (not right after + or -: aor
          * has those) */
         if ((is_ident(c, i) || is(c, i, "(")) && !(i > 0 && (is(c, i - 1, ".") || is(c, i - 1, "->") ||
-                                                           c->t[i - 1].kind == LG_TOK_IDENT)) &&
+                                                           is_ident(c, i - 1))) &&
             !(i > 0 && is_unary_op(c, i - 1)) && !(is(c, i, "(") && i > 0 && is_ident(c, i - 1))) {
             size_t e = postfix_end(c, i);
             bool after = i > 0 && (is(c, i - 1, "*") || is(c, i - 1, "/")) && is_binary(c, i - 1);
