@@ -940,6 +940,89 @@ static void test_mutate_ids_stable(void)
     free(edited);
 }
 
+/* check/equivalent.txt: "ID  argument" lines, comments and blank lines
+ * skipped; an id without its argument, or listed twice, is refused naming the
+ * file and the id; no file is an empty list. */
+static void test_mutate_equivalent_file(void)
+{
+    char root[1024], dir[1200], path[1300];
+    snprintf(root, sizeof root, "%s", lg_test_tmpdir("mutate-equiv"));
+    snprintf(dir, sizeof dir, "%s/labs/99-x/check", root);
+    snprintf(path, sizeof path, "%s/equivalent.txt", dir);
+    LG_ASSERT_MSG(lg_mkdir_p(dir) == LG_OK, "cannot make %s", dir);
+    struct lg_lab lab = { .number = 99, .dir = "99-x", .root = root };
+    lg_equiv e;
+    unlink(path);
+    CU_ASSERT(lg_equiv_read(&lab, &e) == LG_OK && e.n == 0);
+    lg_equiv_free(&e);
+    LG_ASSERT_MSG(spill(path, "# header\n\n  a.c:ror:0000000a   why a\r\nb.c:sign:0000000b\twhy b, at length \n"),
+                  "cannot write %s", path);
+    int rc = lg_equiv_read(&lab, &e);
+    LG_ASSERT_MSG(rc == LG_OK && e.n == 2 && !strcmp(e.id[0], "a.c:ror:0000000a") && !strcmp(e.why[0], "why a") &&
+                      !strcmp(e.id[1], "b.c:sign:0000000b") && !strcmp(e.why[1], "why b, at length") &&
+                      lg_equiv_find(&e, "b.c:sign:0000000b") == 1 && lg_equiv_find(&e, "c") == 2,
+                  "read: rc %d, %zu ids", rc, e.n);
+    lg_equiv_free(&e);
+    LG_ASSERT_MSG(spill(path, "a.c:ror:0000000a why\na.c:guard:0000000c\n"), "cannot write %s", path);
+    rc = lg_equiv_read(&lab, &e);
+    LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), "equivalent.txt: mutant a.c:guard:0000000c has no argument"),
+                  "no argument: rc %d, '%s'", rc, lg_errmsg());
+    LG_ASSERT_MSG(spill(path, "a.c:ror:0000000a why\na.c:ror:0000000a again\n"), "cannot write %s", path);
+    rc = lg_equiv_read(&lab, &e);
+    LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), "mutant a.c:ror:0000000a is listed twice"),
+                  "twice: rc %d, '%s'", rc, lg_errmsg());
+}
+
+/* `litgan mutate`: its usage errors in one line; --show prints a patch that
+ * `patch -p1` applies to give exactly the mutant (one of one line, one whose
+ * edit spans two lines). */
+static void test_mutate_command(void)
+{
+    lg_test_cli_expect("mutate --help", 0, "usage: litgan mutate [NN ...] [-j N] [--sample K]", false);
+    lg_test_cli_expect("mutate --bogus", 2, "litgan mutate: unknown option '--bogus' (see litgan mutate --help)",
+                       true);
+    lg_test_cli_expect("mutate 02 --show nope", 2, "lab 02 has no mutant 'nope' (litgan mutate 02 --list lists them)",
+                       true);
+    lg_test_cli_expect("mutate 02 --list --show x", 2, "--list or --show, not both", true);
+    lg_test_cli_expect("mutate 99", 2, "litgan mutate: ", true);
+    lg_test_cli_expect("mutate 02 --sample 0", 2, "--sample", true);
+    const lg_lab *lab = lg_lab_find("02");
+    LG_ASSERT_MSG(lab != NULL, "no lab 02: %s", lg_errmsg());
+    if (!lab)
+        return;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", lab->root, lab->files[0]);
+    size_t len;
+    char *text = lg_read_file(path, &len);
+    lg_mutants ms = { 0 };
+    LG_ASSERT_MSG(text && lg_mut_generate(lab->files[0], text, len, &ms) == LG_OK && ms.n > 0, "%s: no mutants",
+                  path);
+    size_t pick[2] = { 0, ms.n };
+    for (size_t i = 0; i < ms.n && pick[1] == ms.n; i++)
+        if (memchr(text + ms.v[i].at, '\n', ms.v[i].len))
+            pick[1] = i;
+    LG_ASSERT_MSG(pick[1] < ms.n, "%s: no mutant whose edit spans two lines", path);
+    for (size_t k = 0; k < 2 && pick[k] < ms.n; k++) {
+        const lg_mutant *m = &ms.v[pick[k]];
+        char dir[1024], cmd[8192], out[256];
+        snprintf(dir, sizeof dir, "%s", lg_test_tmpdir(k ? "mutate-show-1" : "mutate-show-0"));
+        snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/plugins' && cp '%s' '%s/%s' && '%s' mutate 02 --show '%s' "
+                 "> '%s/m.diff' && patch -s -p1 -d '%s' < '%s/m.diff' 2>&1",
+                 dir, dir, path, dir, lab->files[0], lg_test_bin(), m->id, dir, dir, dir);
+        int st = lg_test_run_capture(cmd, out, sizeof out);
+        char got_path[2048];
+        snprintf(got_path, sizeof got_path, "%s/%s", dir, lab->files[0]);
+        char *got = lg_read_file(got_path, NULL);
+        char *want = lg_mut_apply(text, len, m, NULL);
+        LG_ASSERT_MSG(st == 0 && got && !strcmp(got, want), "%s: --show's patch (status %d: %s) does not give the mutant",
+                      m->id, st, out);
+        free(got);
+        free(want);
+    }
+    lg_mutants_free(&ms);
+    free(text);
+}
+
 /* How many of each lab's mutants make test grades (seeded: the same ones each
  * run); make mutants grades them all. */
 #define MUT_SAMPLE 12
@@ -976,6 +1059,8 @@ void lg_suite_labs(void)
                  { "mutation: the lexer", test_mutate_lexer },
                  { "mutation: the mutants of a synthetic region, exactly", test_mutate_generator },
                  { "mutation: ids survive edits elsewhere", test_mutate_ids_stable },
+                 { "mutation: litgan mutate's errors; --show is a patch", test_mutate_command },
+                 { "mutation: check/equivalent.txt read, bad lines refused", test_mutate_equivalent_file },
                  { "every lab: the smoke run writes its data and figures; weave a page", test_smoke },
                  { "every lab: a bad lab.ini key is named with its line", test_experiment_bad_ini },
                  { "litgan labs; README.md's table is generated from lab.ini", test_labs_command },
