@@ -1023,6 +1023,43 @@ static void test_mutate_command(void)
     free(text);
 }
 
+/* The grading of mutants (run.c), on lab 02's gradients.c: the reference
+ * survives, a wrong formula is killed, a mutant that does not compile is
+ * stillborn (with the compiler's error), each in its own job. */
+static void test_mutate_fates(void)
+{
+    const lg_lab *lab = lg_lab_find("02");
+    LG_ASSERT_MSG(lab != NULL && !strcmp(lab->files[1], "labs/02-nonsaturating/gradients.c"), "lab 02: %s",
+                  lab ? lab->files[1] : lg_errmsg());
+    if (!lab)
+        return;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", lab->root, lab->files[1]);
+    size_t len;
+    char *text = lg_read_file(path, &len);
+    const char *at = text ? strstr(text, "return 1.0 - d;") : NULL;
+    LG_ASSERT_MSG(at != NULL, "%s: no 'return 1.0 - d;'", path);
+    if (!at) {
+        free(text);
+        return;
+    }
+    lg_mutant wrong = { .file = "labs/02-nonsaturating/gradients.c", .at = (size_t)(at - text) + 7, .len = 7,
+                        .repl = "d" },
+              broken = { .file = "labs/02-nonsaturating/gradients.c", .at = (size_t)(at - text) + 7, .len = 7,
+                         .repl = "1.0 - d d" };
+    lg_mut_job jobs[3] = { { .m = NULL }, { .m = &wrong }, { .m = &broken } };
+    int rc = lg_mut_grade(lab, jobs, 3, 2, NULL, "test");
+    LG_ASSERT_MSG(rc == LG_OK, "lg_mut_grade: %s", lg_errmsg());
+    LG_ASSERT_MSG(jobs[0].fate == LG_MUT_SURVIVED && jobs[0].score == jobs[0].max && jobs[0].max > 0,
+                  "the reference: fate %d, %g / %g (%s)", (int)jobs[0].fate, jobs[0].score, jobs[0].max, jobs[0].why);
+    LG_ASSERT_MSG(jobs[1].fate == LG_MUT_KILLED && jobs[1].score < jobs[1].max,
+                  "'return d' for 1 - d: fate %d, %g / %g (%s)", (int)jobs[1].fate, jobs[1].score, jobs[1].max,
+                  jobs[1].why);
+    LG_ASSERT_MSG(jobs[2].fate == LG_MUT_STILLBORN && strstr(jobs[2].why, "error"),
+                  "a syntax error: fate %d (%s)", (int)jobs[2].fate, jobs[2].why);
+    free(text);
+}
+
 /* How many of each lab's mutants make test grades (seeded: the same ones each
  * run); make mutants grades them all. */
 #define MUT_SAMPLE 12
@@ -1061,6 +1098,7 @@ void lg_suite_labs(void)
                  { "mutation: ids survive edits elsewhere", test_mutate_ids_stable },
                  { "mutation: litgan mutate's errors; --show is a patch", test_mutate_command },
                  { "mutation: check/equivalent.txt read, bad lines refused", test_mutate_equivalent_file },
+                 { "mutation: a mutant survives, is killed or is stillborn", test_mutate_fates },
                  { "every lab: the smoke run writes its data and figures; weave a page", test_smoke },
                  { "every lab: a bad lab.ini key is named with its line", test_experiment_bad_ini },
                  { "litgan labs; README.md's table is generated from lab.ini", test_labs_command },
