@@ -37,9 +37,9 @@ static const char *base_name(const char *path)
  * bytes ("..." ending a cut). */
 static void squeeze(char *dst, size_t cap, const char *s, size_t n)
 {
-    size_t k = 0;
+    size_t k = 0, i = 0;
     bool blank = false;
-    for (size_t i = 0; i < n && k + 4 < cap; i++) {
+    for (; i < n && k + 5 < cap; i++) {
         char ch = s[i];
         if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
             blank = k > 0;
@@ -50,7 +50,9 @@ static void squeeze(char *dst, size_t cap, const char *s, size_t n)
         blank = false;
         dst[k++] = ch;
     }
-    if (k + 4 >= cap && n > 0) {
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (i < n) { /* cut */
         memcpy(dst + k, "...", 3);
         k += 3;
     }
