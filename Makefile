@@ -227,11 +227,12 @@ labs: deps
 	@set -e; for d in $(LAB_DIRS); do n=$$(basename $$d | cut -c1-2); \
 	  OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan lab $$n; OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan weave $$n --no-run; done
 
-# Every lab's mutation run on its own: each wrong solution of labs/NN-name/check/mutants.txt
-# graded, its points printed (make test runs the same check among the others).
+# Every lab's full mutation run (litgan mutate): every automatic mutant of every SOLUTION region
+# graded, the kill rate per lab against the 95% bar, each survivor listed; JSON in $(BUILD)/mutants.json.
+# make test grades a seeded sample of each lab's mutants, and the hand-written check/mutants.txt.
 mutants: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/tests/run_tests
-	LG_BUILD=$(BUILD) LG_BIN=$(BINDIR)/litgan OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/run_tests labs "every lab: every mutant loses points"
+	@$(MAKE) --no-print-directory all
+	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan mutate -j 2 --json $(BUILD)/mutants.json
 
 # The Gradescope package of lab 01 end to end (tests/autograder/run.sh): built, unpacked into a
 # temporary /autograder, its setup.sh (a full build) and run_autograder run inside bubblewrap.

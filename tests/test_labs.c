@@ -987,6 +987,302 @@ static void test_kit_gnuplot(void)
     CU_ASSERT_EQUAL(lg_gnuplot_run(lg_test_tmpdir("kit-none"), "print.gp", "kit", NULL), LG_EIO);
 }
 
+/* ------------------------------------------------------ mutation testing ---
+ * litgan mutate (core/course/mutate/): the generator on a synthetic region,
+ * exactly; and every lab kills at least 95% of a seeded sample of its
+ * automatic mutants (equivalent.txt's listed ones left out). */
+
+#include "mutate/lg_mutate.h"
+
+/* The markers, spelt in pieces (no marker survives in this file's text). */
+#define MUT_BEGIN "/* BEG" "IN SOLU" "TION Task 9.1 */\n"
+#define MUT_END "/* EN" "D SOLU" "TION */\n"
+#define MUT_STUB "/* ST" "UB return lg_todo_value(\"Task 9.1\"); */\n"
+
+/* A region whose comments and string hold operators that must not be mutated. */
+static const char mut_synth[] = "/* before the region: a - b < c */\n"
+                                "double f(double a, double b)\n"
+                                "{\n"
+                                "    " MUT_BEGIN
+                                "    if (a < b) /* a - b */\n"
+                                "        return a - b; // a < b\n"
+                                "    return f(\"x - 1 < 2\", 2 * a);\n"
+                                "    " MUT_END
+                                "    " MUT_STUB
+                                "}\n";
+
+/* The lexer: longest match, comments and preprocessor lines skipped, strings,
+ * characters and numbers (with an exponent's sign) whole. */
+static void test_mutate_lexer(void)
+{
+    const char *src = "#define X 1 - 2\na<=b->c /* - */ \"s\\\"-\" '-' 1e-5 0x1p-3 0x1e-2 x-1 // -\n";
+    lg_toks t;
+    lg_mut_lex(src, strlen(src), &t);
+    const char *want[] = { "a", "<=", "b", "->", "c", "\"s\\\"-\"", "'-'", "1e-5", "0x1p-3", "0x1e", "-", "2",
+                           "x", "-", "1" };
+    const lg_tok_kind kinds[] = { LG_TOK_IDENT, LG_TOK_PUNCT, LG_TOK_IDENT, LG_TOK_PUNCT, LG_TOK_IDENT,
+                                  LG_TOK_STRING, LG_TOK_CHAR, LG_TOK_NUMBER, LG_TOK_NUMBER, LG_TOK_NUMBER,
+                                  LG_TOK_PUNCT, LG_TOK_NUMBER, LG_TOK_IDENT, LG_TOK_PUNCT, LG_TOK_NUMBER };
+    size_t n = sizeof want / sizeof want[0];
+    LG_ASSERT_MSG(t.n == n, "%zu tokens, expected %zu", t.n, n);
+    for (size_t i = 0; i < n && i < t.n; i++)
+        LG_ASSERT_MSG(t.v[i].len == strlen(want[i]) && !memcmp(src + t.v[i].at, want[i], t.v[i].len) &&
+                          t.v[i].kind == kinds[i] && t.v[i].line == 2,
+                      "token %zu: '%.*s' (kind %d, line %zu), expected '%s' (kind %d, line 2)", i, (int)t.v[i].len,
+                      src + t.v[i].at, (int)t.v[i].kind, t.v[i].line, want[i], (int)kinds[i]);
+    lg_toks_free(&t);
+}
+
+/* The synthetic region gives exactly these mutants, in this order: nothing
+ * from the comments, the string or the code outside the region. */
+static void test_mutate_generator(void)
+{
+    lg_mutants ms = { 0 };
+    int rc = lg_mut_generate("labs/99-x/synth.c", mut_synth, strlen(mut_synth), &ms);
+    LG_ASSERT_MSG(rc == LG_OK, "generate: %s", lg_errmsg());
+    static const char *const want[][2] = {
+        { "ror", "synth.c:5 '<' -> '<='" },  { "ror", "synth.c:5 '<' -> '>'" },
+        { "ror", "synth.c:5 '<' -> '>='" },  { "ror", "synth.c:5 '<' -> '=='" },
+        { "ror", "synth.c:5 '<' -> '!='" },  { "aor", "synth.c:6 '-' -> '+'" },
+        { "aor", "synth.c:6 '-' -> '*'" },   { "aor", "synth.c:6 '-' -> '/'" },
+        { "aor", "synth.c:7 '*' -> '+'" },   { "aor", "synth.c:7 '*' -> '-'" },
+        { "aor", "synth.c:7 '*' -> '/'" },   { "sign", "synth.c:6 'a - b' -> '-(a - b)'" },
+        { "sign", "synth.c:6 'a' -> '-a'" }, { "sign", "synth.c:7 'f(\"x - 1 < 2\", 2 * a)' -> '-(f(\"x - 1 < 2\", 2 * a))'" },
+        { "sign", "synth.c:7 'a' -> '-a'" }, { "const", "synth.c:7 '2' -> '3'" },
+        { "const", "synth.c:7 '2' -> '4'" }, { "const", "synth.c:7 '2' -> '1'" },
+        { "const", "synth.c:7 '2' -> '-2'" }, { "drop", "synth.c:6 '- b' -> ''" },
+        { "drop", "synth.c:6 'a' -> ''" },   { "guard", "synth.c:5 'a < b' -> '1'" },
+        { "guard", "synth.c:5 'a < b' -> '0'" },
+    };
+    size_t n = sizeof want / sizeof want[0];
+    LG_ASSERT_MSG(ms.n == n, "%zu mutants, expected %zu", ms.n, n);
+    for (size_t i = 0; i < ms.n && i < n; i++) {
+        const lg_mutant *m = &ms.v[i];
+        LG_ASSERT_MSG(!strcmp(m->op, want[i][0]) && !strcmp(m->desc, want[i][1]) && !strcmp(m->task, "9.1"),
+                      "mutant %zu: %s '%s' (Task %s), expected %s '%s'", i, m->op, m->desc, m->task, want[i][0],
+                      want[i][1]);
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "synth.c:%s:", m->op);
+        LG_ASSERT_MSG(!strncmp(m->id, prefix, strlen(prefix)) && strlen(m->id) == strlen(prefix) + 8,
+                      "id %s: not %s and 8 hex digits", m->id, prefix);
+        for (size_t k = 0; k < i; k++)
+            LG_ASSERT_MSG(strcmp(ms.v[k].id, m->id) != 0, "mutants %zu and %zu share the id %s", k, i, m->id);
+    }
+    /* applied: one edit, the rest of the file as it was; the lines before and after */
+    if (ms.n == n) {
+        size_t len;
+        char *t = lg_mut_apply(mut_synth, strlen(mut_synth), &ms.v[0], &len);
+        const char *at = strstr(mut_synth, "if (a < b)");
+        LG_ASSERT_MSG(len == strlen(mut_synth) + 1 && !strncmp(t, mut_synth, (size_t)(at - mut_synth)) &&
+                          !strncmp(t + (at - mut_synth), "if (a <= b)", 11) && !strcmp(t + (at - mut_synth) + 11, at + 10),
+                      "applied:\n%s", t);
+        free(t);
+        char before[128], after[128];
+        lg_mut_lines(mut_synth, strlen(mut_synth), &ms.v[19], before, after, sizeof before);
+        LG_ASSERT_MSG(!strcmp(before, "return a - b; // a < b") && !strcmp(after, "return a ; // a < b"),
+                      "lines: '%s' -> '%s'", before, after);
+        /* reproducible: the same text, the same mutants */
+        lg_mutants again = { 0 };
+        lg_mut_generate("labs/99-x/synth.c", mut_synth, strlen(mut_synth), &again);
+        bool same = again.n == ms.n;
+        for (size_t i = 0; same && i < ms.n; i++)
+            same = !strcmp(again.v[i].id, ms.v[i].id) && again.v[i].at == ms.v[i].at &&
+                   !strcmp(again.v[i].repl, ms.v[i].repl);
+        CU_ASSERT(same);
+        lg_mutants_free(&again);
+    }
+    lg_mutants_free(&ms);
+    /* malformed markers: the markers' error */
+    const char *bad = "int f(void)\n{\n    " MUT_BEGIN "    return 1;\n}\n";
+    rc = lg_mut_generate("bad.c", bad, strlen(bad), &ms);
+    LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), "bad.c:3:"), "bad markers: rc %d, '%s'", rc, lg_errmsg());
+    lg_mutants_free(&ms);
+}
+
+/* Ids stay when a line is inserted outside the region, and when a line of
+ * other tokens is inserted inside it; the description's line numbers move. */
+static void test_mutate_ids_stable(void)
+{
+    lg_mutants a = { 0 }, b = { 0 }, c = { 0 };
+    lg_mut_generate("labs/99-x/synth.c", mut_synth, strlen(mut_synth), &a);
+    char *moved = lg_xmalloc(strlen(mut_synth) + 64), *inside = lg_xmalloc(strlen(mut_synth) + 64);
+    snprintf(moved, strlen(mut_synth) + 64, "#include <math.h>\n%s", mut_synth);
+    const char *at = strstr(mut_synth, "    if (a < b)");
+    snprintf(inside, strlen(mut_synth) + 64, "%.*s    (void)a;\n%s", (int)(at - mut_synth), mut_synth, at);
+    lg_mut_generate("labs/99-x/synth.c", moved, strlen(moved), &b);
+    lg_mut_generate("labs/99-x/synth.c", inside, strlen(inside), &c);
+    LG_ASSERT_MSG(a.n > 0 && a.n == b.n && a.n == c.n, "%zu, %zu, %zu mutants", a.n, b.n, c.n);
+    for (size_t i = 0; i < a.n && i < b.n && i < c.n; i++) {
+        LG_ASSERT_MSG(!strcmp(a.v[i].id, b.v[i].id) && !strcmp(a.v[i].id, c.v[i].id),
+                      "mutant %zu: id %s, %s after a line outside, %s after a line inside", i, a.v[i].id, b.v[i].id,
+                      c.v[i].id);
+        CU_ASSERT(b.v[i].line == a.v[i].line + 1 && c.v[i].line == a.v[i].line + 1);
+    }
+    /* the mutated line itself edited: its mutants get new ids */
+    char *edited = lg_xstrdup(mut_synth);
+    char *ret = strstr(edited, "return a - b");
+    memcpy(ret, "return b - a", 12);
+    lg_mutants d = { 0 };
+    lg_mut_generate("labs/99-x/synth.c", edited, strlen(edited), &d);
+    bool changed = d.n == a.n;
+    for (size_t i = 0; changed && i < a.n; i++)
+        if (a.v[i].line == 6)
+            changed = strcmp(a.v[i].id, d.v[i].id) != 0;
+    LG_ASSERT_MSG(changed, "an edit of line 6 kept an id of line 6");
+    lg_mutants_free(&a);
+    lg_mutants_free(&b);
+    lg_mutants_free(&c);
+    lg_mutants_free(&d);
+    free(moved);
+    free(inside);
+    free(edited);
+}
+
+/* check/equivalent.txt: "ID  argument" lines, comments and blank lines
+ * skipped; an id without its argument, or listed twice, is refused naming the
+ * file and the id; no file is an empty list. */
+static void test_mutate_equivalent_file(void)
+{
+    char root[1024], dir[1200], path[1300];
+    snprintf(root, sizeof root, "%s", lg_test_tmpdir("mutate-equiv"));
+    snprintf(dir, sizeof dir, "%s/labs/99-x/check", root);
+    snprintf(path, sizeof path, "%s/equivalent.txt", dir);
+    LG_ASSERT_MSG(lg_mkdir_p(dir) == LG_OK, "cannot make %s", dir);
+    struct lg_lab lab = { .number = 99, .dir = "99-x", .root = root };
+    lg_equiv e;
+    unlink(path);
+    CU_ASSERT(lg_equiv_read(&lab, &e) == LG_OK && e.n == 0);
+    lg_equiv_free(&e);
+    LG_ASSERT_MSG(spill(path, "# header\n\n  a.c:ror:0000000a   why a\r\nb.c:sign:0000000b\twhy b, at length \n"),
+                  "cannot write %s", path);
+    int rc = lg_equiv_read(&lab, &e);
+    LG_ASSERT_MSG(rc == LG_OK && e.n == 2 && !strcmp(e.id[0], "a.c:ror:0000000a") && !strcmp(e.why[0], "why a") &&
+                      !strcmp(e.id[1], "b.c:sign:0000000b") && !strcmp(e.why[1], "why b, at length") &&
+                      lg_equiv_find(&e, "b.c:sign:0000000b") == 1 && lg_equiv_find(&e, "c") == 2,
+                  "read: rc %d, %zu ids", rc, e.n);
+    lg_equiv_free(&e);
+    LG_ASSERT_MSG(spill(path, "a.c:ror:0000000a why\na.c:guard:0000000c\n"), "cannot write %s", path);
+    rc = lg_equiv_read(&lab, &e);
+    LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), "equivalent.txt: mutant a.c:guard:0000000c has no argument"),
+                  "no argument: rc %d, '%s'", rc, lg_errmsg());
+    LG_ASSERT_MSG(spill(path, "a.c:ror:0000000a why\na.c:ror:0000000a again\n"), "cannot write %s", path);
+    rc = lg_equiv_read(&lab, &e);
+    LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), "mutant a.c:ror:0000000a is listed twice"),
+                  "twice: rc %d, '%s'", rc, lg_errmsg());
+}
+
+/* `litgan mutate`: its usage errors in one line; --show prints a patch that
+ * `patch -p1` applies to give exactly the mutant (one of one line, one whose
+ * edit spans two lines). */
+static void test_mutate_command(void)
+{
+    lg_test_cli_expect("mutate --help", 0, "usage: litgan mutate [NN ...] [-j N] [--sample K]", false);
+    lg_test_cli_expect("mutate --bogus", 2, "litgan mutate: unknown option '--bogus' (see litgan mutate --help)",
+                       true);
+    lg_test_cli_expect("mutate 02 --show nope", 2, "lab 02 has no mutant 'nope' (litgan mutate 02 --list lists them)",
+                       true);
+    lg_test_cli_expect("mutate 02 --list --show x", 2, "--list or --show, not both", true);
+    lg_test_cli_expect("mutate 99", 2, "litgan mutate: ", true);
+    lg_test_cli_expect("mutate 02 --sample 0", 2, "--sample", true);
+    const lg_lab *lab = lg_lab_find("02");
+    LG_ASSERT_MSG(lab != NULL, "no lab 02: %s", lg_errmsg());
+    if (!lab)
+        return;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", lab->root, lab->files[0]);
+    size_t len;
+    char *text = lg_read_file(path, &len);
+    lg_mutants ms = { 0 };
+    LG_ASSERT_MSG(text && lg_mut_generate(lab->files[0], text, len, &ms) == LG_OK && ms.n > 0, "%s: no mutants",
+                  path);
+    size_t pick[2] = { 0, ms.n };
+    for (size_t i = 0; i < ms.n && pick[1] == ms.n; i++)
+        if (memchr(text + ms.v[i].at, '\n', ms.v[i].len))
+            pick[1] = i;
+    LG_ASSERT_MSG(pick[1] < ms.n, "%s: no mutant whose edit spans two lines", path);
+    for (size_t k = 0; k < 2 && pick[k] < ms.n; k++) {
+        const lg_mutant *m = &ms.v[pick[k]];
+        char dir[1024], cmd[8192], out[256];
+        snprintf(dir, sizeof dir, "%s", lg_test_tmpdir(k ? "mutate-show-1" : "mutate-show-0"));
+        snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/plugins' && cp '%s' '%s/%s' && '%s' mutate 02 --show '%s' "
+                 "> '%s/m.diff' && patch -s -p1 -d '%s' < '%s/m.diff' 2>&1",
+                 dir, dir, path, dir, lab->files[0], lg_test_bin(), m->id, dir, dir, dir);
+        int st = lg_test_run_capture(cmd, out, sizeof out);
+        char got_path[2048];
+        snprintf(got_path, sizeof got_path, "%s/%s", dir, lab->files[0]);
+        char *got = lg_read_file(got_path, NULL);
+        char *want = lg_mut_apply(text, len, m, NULL);
+        LG_ASSERT_MSG(st == 0 && got && !strcmp(got, want), "%s: --show's patch (status %d: %s) does not give the mutant",
+                      m->id, st, out);
+        free(got);
+        free(want);
+    }
+    lg_mutants_free(&ms);
+    free(text);
+}
+
+/* The grading of mutants (run.c), on lab 02's gradients.c: the reference
+ * survives, a wrong formula is killed, a mutant that does not compile is
+ * stillborn (with the compiler's error), each in its own job. */
+static void test_mutate_fates(void)
+{
+    const lg_lab *lab = lg_lab_find("02");
+    LG_ASSERT_MSG(lab != NULL && !strcmp(lab->files[1], "labs/02-nonsaturating/gradients.c"), "lab 02: %s",
+                  lab ? lab->files[1] : lg_errmsg());
+    if (!lab)
+        return;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", lab->root, lab->files[1]);
+    size_t len;
+    char *text = lg_read_file(path, &len);
+    const char *at = text ? strstr(text, "return 1.0 - d;") : NULL;
+    LG_ASSERT_MSG(at != NULL, "%s: no 'return 1.0 - d;'", path);
+    if (!at) {
+        free(text);
+        return;
+    }
+    lg_mutant wrong = { .file = "labs/02-nonsaturating/gradients.c", .at = (size_t)(at - text) + 7, .len = 7,
+                        .repl = "d" },
+              broken = { .file = "labs/02-nonsaturating/gradients.c", .at = (size_t)(at - text) + 7, .len = 7,
+                         .repl = "1.0 - d d" };
+    lg_mut_job jobs[3] = { { .m = NULL }, { .m = &wrong }, { .m = &broken } };
+    int rc = lg_mut_grade(lab, jobs, 3, 2, NULL, "test");
+    LG_ASSERT_MSG(rc == LG_OK, "lg_mut_grade: %s", lg_errmsg());
+    LG_ASSERT_MSG(jobs[0].fate == LG_MUT_SURVIVED && jobs[0].score == jobs[0].max && jobs[0].max > 0,
+                  "the reference: fate %d, %g / %g (%s)", (int)jobs[0].fate, jobs[0].score, jobs[0].max, jobs[0].why);
+    LG_ASSERT_MSG(jobs[1].fate == LG_MUT_KILLED && jobs[1].score < jobs[1].max,
+                  "'return d' for 1 - d: fate %d, %g / %g (%s)", (int)jobs[1].fate, jobs[1].score, jobs[1].max,
+                  jobs[1].why);
+    LG_ASSERT_MSG(jobs[2].fate == LG_MUT_STILLBORN && strstr(jobs[2].why, "error"),
+                  "a syntax error: fate %d (%s)", (int)jobs[2].fate, jobs[2].why);
+    free(text);
+}
+
+/* How many of each lab's mutants make test grades (seeded: the same ones each
+ * run); make mutants grades them all. */
+#define MUT_SAMPLE 12
+
+static void check_mutation_sample(const lg_lab *lab)
+{
+    char *text = NULL;
+    size_t tl;
+    FILE *f = open_memstream(&text, &tl);
+    lg_mutate_opts o = { .jobs = 2, .sample = MUT_SAMPLE, .seed = 1 };
+    lg_mutate_counts c;
+    memset(&c, 0, sizeof c);
+    double t0 = lg_now();
+    int rc = lg_mutate_run(&lab, 1, &o, f, &c);
+    fclose(f);
+    LG_ASSERT_MSG(rc == LG_OK && c.pass && c.graded == (c.generated < MUT_SAMPLE ? c.generated : MUT_SAMPLE),
+                  "lab %s: mutation sample: rc %d (%s)\n%s", lab->dir, rc, lg_errmsg(), text ? text : "");
+    printf("\n    lab %02d  mutants: %zu generated; of %zu sampled %zu killed, %zu survived, %zu equivalent, %zu "
+           "stillborn: %.0f%% (%.1f s)",
+           lab->number, c.generated, c.graded, c.killed, c.survived, c.equivalent, c.stillborn, 100 * c.kill_rate,
+           lg_now() - t0);
+    free(text);
+}
+static void test_mutation_sample(void) { every_lab(check_mutation_sample); }
+
 void lg_suite_labs(void)
 {
     LG_ADD_SUITE("labs",
@@ -994,6 +1290,13 @@ void lg_suite_labs(void)
                  { "every lab: the reference scores full marks", test_reference },
                  { "every lab: the untouched handout scores zero", test_handout },
                  { "every lab: every mutant loses points", test_mutants },
+                 { "every lab: 95% of a sample of its automatic mutants are killed", test_mutation_sample },
+                 { "mutation: the lexer", test_mutate_lexer },
+                 { "mutation: the mutants of a synthetic region, exactly", test_mutate_generator },
+                 { "mutation: ids survive edits elsewhere", test_mutate_ids_stable },
+                 { "mutation: litgan mutate's errors; --show is a patch", test_mutate_command },
+                 { "mutation: check/equivalent.txt read, bad lines refused", test_mutate_equivalent_file },
+                 { "mutation: a mutant survives, is killed or is stillborn", test_mutate_fates },
                  { "every lab: the smoke run writes its data and figures; weave a page", test_smoke },
                  { "every lab: every correct alternative scores full marks", test_alternatives },
                  { "every lab: the reference scores full marks on other OpenBLAS kernels", test_blas_kernels },

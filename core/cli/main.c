@@ -23,6 +23,7 @@ static const struct {
     { "weave", "NN", "write lab NN's report: reports/NN-name/index.html", lg_cmd_weave },
     { "pack", "NN", "pack your lab NN submission: files, answers.md, report (a zip)", lg_cmd_pack },
     { "autograder", "NN OUT.zip", "write a Gradescope autograder package for lab NN", lg_cmd_autograder },
+    { "mutate", "[NN ...]", "mutation testing: how many small mistakes lab NN's tests catch", lg_cmd_mutate },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -540,6 +540,48 @@ enum { LG_WEAVE_NO_RUN = 0, LG_WEAVE_RUN_MISSING = 1, LG_WEAVE_RUN_STALE = 2 };
 LG_API int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir, const char *out_path, int run,
                         FILE *log);
 
+/* ------------------------------------------------------------- mutation ---
+ * `litgan mutate NN`: how much of a lab's solutions its tests check. Every
+ * SOLUTION region of the lab's student files is mutated automatically, one
+ * small mistake at a time (operators swapped, signs flipped, constants
+ * changed, sum for mean, a term dropped, loop bounds off by one, a guard
+ * removed, a stop-gradient inserted or removed); each mutant is graded as a
+ * submission (the reference files with that one file mutated) and is killed
+ * when it loses points. Mutants that do not compile (stillborn) are not
+ * counted, nor those listed with their argument in
+ * labs/NN-name/check/equivalent.txt ("ID  why", one a line). A lab passes
+ * when it kills at least LG_MUTATE_BAR of the rest and its list is not stale
+ * (every listed id still generated, and surviving). */
+
+#define LG_MUTATE_BAR 0.95
+
+typedef struct lg_mutate_opts {
+    long jobs;                /* mutants graded side by side; < 1: the number of CPUs */
+    size_t sample;            /* > 0: only this many of each lab's mutants, drawn with seed */
+    unsigned long seed;
+    FILE *log;                /* progress with an estimate of the time left (NULL: none) */
+    const char *json;         /* every lab's counts and mutants as JSON to this path (NULL: none) */
+} lg_mutate_opts;
+
+typedef struct lg_mutate_counts {
+    size_t generated, graded; /* all of the lab's mutants; those graded (the sample) */
+    size_t stillborn, equivalent, killed, survived;
+    size_t errors;            /* a stale equivalent.txt line, a reference short of full marks, ... */
+    double kill_rate;         /* killed / (killed + survived) */
+    bool pass;                /* kill_rate >= LG_MUTATE_BAR and no error */
+} lg_mutate_counts;
+
+/* Mutate, grade and report labs[0..n) on out (per lab: the counts, the kill
+ * rate, each survivor with its id, place and line before and after, each
+ * error); counts (may be NULL) gets n entries. LG_OK when every lab passes,
+ * LG_EINVAL when one does not, another status when a lab could not be run. */
+LG_API int lg_mutate_run(const lg_lab *const *labs, size_t n, const lg_mutate_opts *o, FILE *out,
+                         lg_mutate_counts *counts);
+/* Every mutant of the lab, one a line: id, task, description. */
+LG_API int lg_mutate_list(const lg_lab *lab, FILE *out);
+/* One mutant as a patch of its file (LG_EINVAL when the lab has no such id). */
+LG_API int lg_mutate_show(const lg_lab *lab, const char *id, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif
