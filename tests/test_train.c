@@ -206,7 +206,7 @@ static void test_nan_stops(void)
     snprintf(path, sizeof path, "%s/checkpoint.bin", out);
     lg_strvec args = { 0 };
     long step = -1;
-    CU_ASSERT_EQUAL(lg_ckpt_read(path, &step, &args, NULL, NULL, NULL, true), LG_OK);
+    CU_ASSERT_EQUAL(lg_ckpt_read(path, &step, NULL, &args, NULL, NULL, NULL, true), LG_OK);
     CU_ASSERT_EQUAL(step, 20);
     lg_strvec_free(&args);
 

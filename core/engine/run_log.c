@@ -30,7 +30,7 @@ static int write_matrix_csv(const char *path, const gsl_matrix *m, const char *h
 
 static void log_header(run *r)
 {
-    fprintf(r->log, "# litgan train, seed %ld:", r->c.seed);
+    fprintf(r->log, "# litgan train, seed %ld, config %016llx:", r->c.seed, (unsigned long long)r->hash);
     for (size_t i = 0; i < r->eff.n; i++)
         fprintf(r->log, " %s", r->eff.w[i]);
     fprintf(r->log, "\nstep,loss_d,loss_g,gnorm_d,gnorm_g,steps_per_s,modes,high_quality,sliced_w1");
@@ -95,8 +95,58 @@ static void progress(run *r, bool last)
             last ? "\n" : "");
 }
 
+/* The configuration in a log's first line ("# litgan train, seed S, config
+ * HASH: OPTIONS..."): its hash and options; false when the line has none. */
+static bool log_config(const char *line, uint64_t *hash, const char **words)
+{
+    const char *p = strstr(line, ", config ");
+    if (strncmp(line, "# litgan train, ", 16) != 0 || !p)
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long h = strtoull(p + 9, &end, 16);
+    if (errno || end != p + 25 || *end != ':')
+        return false;
+    *hash = h;
+    *words = end + 1 + (end[1] == ' ');
+    return true;
+}
+
+/* A resumed run continues its own log: the log's header names the
+ * configuration its rows come from, and a checkpoint of another run (copied
+ * in, or the folder's log replaced) is refused with both named. */
+int lg_run_log_check(lg_run *r)
+{
+    FILE *f = fopen(r->path_log, "r");
+    if (!f)
+        return lg_seterr(LG_EIO, "%s: cannot read the log of the run to resume (%s); without it the run "
+                         "cannot continue: start it anew with --force", r->path_log, strerror(errno));
+    char line[16384] = "";
+    bool got = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    line[strcspn(line, "\n")] = '\0';
+    uint64_t h;
+    const char *words;
+    if (!got || !log_config(line, &h, &words))
+        return lg_seterr(LG_EFORMAT, "%s: its first line names no configuration (\"# litgan train, seed S, "
+                         "config HASH: ...\"), so the checkpoint cannot be matched to it; start the run anew "
+                         "with --force", r->path_log);
+    if (h == r->hash)
+        return LG_OK;
+    char mine[8192];
+    size_t k = 0;
+    mine[0] = '\0';
+    for (size_t i = 0; i < r->eff.n && k < sizeof mine; i++)
+        k += (size_t)snprintf(mine + k, sizeof mine - k, "%s%s", i ? " " : "", r->eff.w[i]);
+    return lg_seterr(LG_EFORMAT, "%s belongs to another run than %s: checkpoint config %016llx (%s), log "
+                     "config %016llx (%s); resume the folder the checkpoint came from, or start anew with "
+                     "--force", r->path_ckpt, r->path_log, (unsigned long long)r->hash, mine,
+                     (unsigned long long)h, words);
+}
+
 /* Keep only the log rows of steps <= step (a resumed run rewrites what came
- * after its checkpoint). */
+ * after its checkpoint), replacing the file atomically: a kill midway leaves
+ * the old log whole. */
 int lg_run_truncate_log(const char *path, long step)
 {
     FILE *f = fopen(path, "r");
@@ -120,16 +170,40 @@ int lg_run_truncate_log(const char *path, long step)
         len += n;
     }
     fclose(f);
-    f = fopen(path, "w");
-    if (!f) {
-        free(buf);
-        return lg_seterr(LG_EIO, "%s: cannot rewrite the log", path);
-    }
-    if (len)
-        fwrite(buf, 1, len, f);
-    fclose(f);
+    int rc = lg_write_atomic(path, buf ? buf : "", len);
     free(buf);
+    if (rc != LG_OK)
+        return lg_seterr(rc, "%s: cannot rewrite the log (%s)", path, lg_errmsg());
     return LG_OK;
+}
+
+/* A new run in a folder given with force: the old run's files go first, so
+ * none of them is mistaken for this run's. */
+static void remove_old_run(run *r)
+{
+    const char *files[] = { "checkpoint.bin", "log.csv", "samples.csv", "real.csv" };
+    for (int i = 0; i < 4; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", r->c.out, files[i]);
+        unlink(path);
+    }
+}
+
+/* Stopped between steps (a signal): the checkpoint of this step, and how to
+ * go on. */
+static int stopped(run *r)
+{
+    long s = (long)*r->c.stop;
+    if (r->step > r->ckpt_step && r->step > 0) {
+        int rc = lg_run_save(r);
+        if (rc != LG_OK)
+            return rc;
+    }
+    if (r->ckpt_step > 0)
+        return lg_seterr(LG_ESTOPPED, "stopped by signal %ld at step %ld of %ld; checkpoint %s holds step %ld: "
+                         "continue with litgan train --resume %s", s, r->step, r->c.steps, r->path_ckpt,
+                         r->ckpt_step, r->c.out);
+    return lg_seterr(LG_ESTOPPED, "stopped by signal %ld before the first step; nothing to resume", s);
 }
 
 int lg_run_train(lg_run *r)
@@ -139,6 +213,8 @@ int lg_run_train(lg_run *r)
     if (r->c.resume && (rc = lg_run_truncate_log(r->path_log, r->step)) != LG_OK)
         return rc;
     r->tty = r->c.progress == 1 || (r->c.progress == -1 && isatty(STDERR_FILENO));
+    if (!r->c.resume && r->c.force)
+        remove_old_run(r);
     r->log = fopen(r->path_log, r->c.resume ? "a" : "w");
     if (!r->log)
         return lg_seterr(LG_EIO, "%s: cannot write the log (%s)", r->path_log, strerror(errno));
@@ -149,6 +225,10 @@ int lg_run_train(lg_run *r)
         fprintf(stderr, "litgan: training %s on %s, seed %ld, steps %ld..%ld, output %s\n",
                 r->c.loss, r->c.data, r->c.seed, r->step + 1, r->c.steps, r->c.out);
     while (r->step < r->c.steps) {
+        if (r->c.stop && *r->c.stop) {
+            rc = stopped(r);
+            break;
+        }
         if ((rc = lg_run_step(r)) != LG_OK)
             break;
         if (header) {
