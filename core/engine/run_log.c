@@ -112,6 +112,28 @@ static bool log_config(const char *line, uint64_t *hash, const char **words)
     return true;
 }
 
+/* The options of a (option-value pairs, or a lone flag) that b lacks, as
+ * words into out; --steps and --ckpt-every left out (a resume may change
+ * them). What tells two configurations apart, short enough for one line. */
+static void options_only_in(const lg_strvec *a, const lg_strvec *b, char *out, size_t len)
+{
+    size_t k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < a->n; i++) {
+        bool pair = i + 1 < a->n && strncmp(a->w[i + 1], "--", 2) != 0;
+        const char *v = pair ? a->w[i + 1] : NULL;
+        bool found = !strcmp(a->w[i], "--steps") || !strcmp(a->w[i], "--ckpt-every");
+        for (size_t j = 0; !found && j < b->n; j++)
+            found = !strcmp(a->w[i], b->w[j]) &&
+                    (!v || (j + 1 < b->n && !strcmp(v, b->w[j + 1])));
+        if (!found && k < len)
+            k += (size_t)snprintf(out + k, len - k, "%s%s%s%s", k ? " " : "", a->w[i], v ? " " : "", v ? v : "");
+        i += pair;
+    }
+    if (!out[0])
+        snprintf(out, len, "the same options in another order");
+}
+
 /* A resumed run continues its own log: the log's header names the
  * configuration its rows come from, and a checkpoint of another run (copied
  * in, or the folder's log replaced) is refused with both named. */
@@ -133,15 +155,25 @@ int lg_run_log_check(lg_run *r)
                          "with --force", r->path_log);
     if (h == r->hash)
         return LG_OK;
-    char mine[8192];
-    size_t k = 0;
-    mine[0] = '\0';
-    for (size_t i = 0; i < r->eff.n && k < sizeof mine; i++)
-        k += (size_t)snprintf(mine + k, sizeof mine - k, "%s%s", i ? " " : "", r->eff.w[i]);
-    return lg_seterr(LG_EFORMAT, "%s belongs to another run than %s: checkpoint config %016llx (%s), log "
-                     "config %016llx (%s); resume the folder the checkpoint came from, or start anew with "
-                     "--force", r->path_ckpt, r->path_log, (unsigned long long)r->hash, mine,
-                     (unsigned long long)h, words);
+    lg_strvec theirs = { 0 };
+    for (const char *p = words; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n) {
+            char *w = lg_xmalloc(n + 1);
+            memcpy(w, p, n);
+            w[n] = '\0';
+            lg_strvec_push(&theirs, w);
+            free(w);
+        }
+        p += n + (p[n] == ' ');
+    }
+    char in_ckpt[200], in_log[200];
+    options_only_in(&r->eff, &theirs, in_ckpt, sizeof in_ckpt);
+    options_only_in(&theirs, &r->eff, in_log, sizeof in_log);
+    lg_strvec_free(&theirs);
+    return lg_seterr(LG_EFORMAT, "%s belongs to another run than log.csv: checkpoint config %016llx (%s), "
+                     "log config %016llx (%s); resume the folder it came from, or start anew with --force",
+                     r->path_ckpt, (unsigned long long)r->hash, in_ckpt, (unsigned long long)h, in_log);
 }
 
 /* Keep only the log rows of steps <= step (a resumed run rewrites what came
