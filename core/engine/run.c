@@ -426,6 +426,8 @@ static int read_stored_options(run *r, const lg_run_config *uc, long *stored_ste
         return lg_seterr(LG_EFORMAT, "%s: stored configuration hash %016llx is not that of its stored "
                          "options (%016llx): the file was altered", r->path_ckpt,
                          (unsigned long long)*stored_hash, (unsigned long long)lg_run_config_hash(&r->eff));
+    if (r->c.seed < 1)
+        return lg_seterr(LG_EFORMAT, "%s: stored --seed %ld (seeds start at 1)", r->path_ckpt, r->c.seed);
     if (*stored_step > r->c.steps)
         return lg_seterr(LG_EFORMAT, "%s: stored step %ld is past the run's stored --steps %ld", r->path_ckpt,
                          *stored_step, r->c.steps);

@@ -253,7 +253,10 @@ int lg_run_train(lg_run *r)
     bool header = !r->c.resume;
     r->t_start = r->t_last = lg_now();
     r->step_last = r->step_first = r->step;
-    if (!r->c.quiet)
+    if (!r->c.quiet && r->step >= r->c.steps)
+        fprintf(stderr, "litgan: the run in %s has done its %ld steps (give --steps N above %ld to train "
+                "on); writing its samples again\n", r->c.out, r->step, r->step);
+    else if (!r->c.quiet)
         fprintf(stderr, "litgan: training %s on %s, seed %ld, steps %ld..%ld, output %s\n",
                 r->c.loss, r->c.data, r->c.seed, r->step + 1, r->c.steps, r->c.out);
     while (r->step < r->c.steps) {
