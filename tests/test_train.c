@@ -468,6 +468,9 @@ static void test_checkpoint_fields(void)
           (x = INFINITY, memcpy(m.p + m.opt[1] + 8, &x, 8)));
     ALTER("optim-t", "the optimizer of network D has taken -3 steps",
           (i64 = -3, memcpy(m.p + m.opt[1] + 8 + 2 * nd * 8, &i64, 8)));
+    /* a count that no run reaches at its step: the step is impossible */
+    ALTER("optim-count", "stored step 4 is impossible: the optimizer of network D has taken 3 steps, a run at "
+          "that step 4", (i64 = 3, memcpy(m.p + m.opt[1] + 8 + 2 * nd * 8, &i64, 8)));
     /* the options without "--loss nsgan" (they lead): refused naming what is missing (it crashed) */
     ALTER("no-loss", "the stored options lack --loss", drop_first_option(&m, orig));
     /* truncated is not foreign */
@@ -592,6 +595,14 @@ static void test_resume_checks(void)
     expect_fail("fewer steps", train("--resume", a, "--steps", "10", "--quiet", NULL),
                 "--steps 10: the run in");
     LG_ASSERT_MSG(strstr(lg_errmsg(), "has done 20 steps already; give --steps 20 or more"), "%s", lg_errmsg());
+    /* what a kill in the middle of an atomic write leaves goes when the run goes on */
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s/checkpoint.bin.tmp.AbC123", a);
+    FILE *f = fopen(tmp, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fclose(f);
+    CU_ASSERT_EQUAL(train("--resume", a, "--quiet", NULL), LG_OK);
+    LG_ASSERT_MSG(access(tmp, F_OK) != 0, "a stale temporary file survived the resume: %s", tmp);
     /* the checkpoint interval is the run's: kept on resume unless given again */
     char *w1[] = { "--resume", (char *)a, "--quiet" };
     lg_run *r;

@@ -129,6 +129,9 @@ static const char *file_kind(mode_t m)
 static int read_all(const char *path, bytes *b, uint64_t cap)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return lg_seterr(LG_EIO, "%s: no checkpoint there (a run writes its first one at --ckpt-every "
+                         "steps, and when it ends or is stopped); nothing to resume", path);
     if (fd < 0)
         return lg_seterr(LG_EIO, "%s: cannot read the checkpoint (%s)", path, strerror(errno));
     struct stat st;

@@ -497,6 +497,27 @@ static int check_fresh_out(run *r, bool user_out, bool force)
     return LG_OK;
 }
 
+/* Each optimizer steps once per update of its network: G (and E) once a
+ * generator step, D d_steps times and its d_pretrain steps before the first:
+ * a checkpoint whose counts say otherwise holds an impossible step. */
+static int check_optim_steps(run *r)
+{
+    long d = 0;
+    bool over = __builtin_mul_overflow(r->step, r->c.d_steps, &d) ||
+                (r->step > 0 && __builtin_add_overflow(d, r->c.d_pretrain, &d));
+    for (int i = 0; i < LG_NET_COUNT; i++) {
+        if (!r->opt[i])
+            continue;
+        long want = i == LG_NET_D ? d : r->step;
+        if ((i == LG_NET_D && over) || r->opt[i]->t != want)
+            return lg_seterr(LG_EFORMAT, "%s: stored step %ld is impossible: the optimizer of network %s has "
+                             "taken %ld steps, a run at that step %s%ld", r->path_ckpt, r->step,
+                             i == LG_NET_G ? "G" : i == LG_NET_D ? "D" : "E", r->opt[i]->t,
+                             over && i == LG_NET_D ? "more than " : "", want);
+    }
+    return LG_OK;
+}
+
 static int run_setup(run *r, const lg_run_config *uc)
 {
     int rc;
@@ -578,7 +599,7 @@ static int run_setup(run *r, const lg_run_config *uc)
         lg_strvec dummy = { 0 };
         rc = lg_ckpt_read(r->path_ckpt, &r->step, NULL, &dummy, r->rng, r->g.net, r->opt, false);
         lg_strvec_free(&dummy);
-        if (rc != LG_OK)
+        if (rc != LG_OK || (rc = check_optim_steps(r)) != LG_OK)
             return rc;
         r->ckpt_step = r->step;
     }

@@ -37,6 +37,7 @@ static void log_header(run *r)
     for (size_t i = 0; i < r->g.n_log; i++)
         fprintf(r->log, ",%s", r->g.log_name[i]);
     fprintf(r->log, "\n");
+    fflush(r->log); /* a kill before the first row leaves the header to match a checkpoint against */
 }
 
 /* sliced W1 with 50 directions from a fixed stream, so rows are comparable */
@@ -221,6 +222,26 @@ static void remove_old_run(run *r)
     }
 }
 
+/* The temporary files of atomic writes that a kill interrupted
+ * (checkpoint.bin.tmp.XXXXXX, log.csv.tmp.XXXXXX): a run starting in the
+ * folder is the only writer there, so whatever of them is left is stale. */
+static void remove_stale_temporaries(run *r)
+{
+    lg_strvec names = { 0 };
+    if (lg_dir_list(r->c.out, &names) != LG_OK)
+        return;
+    for (size_t i = 0; i < names.n; i++) {
+        const char *n = names.w[i];
+        if ((!strncmp(n, "checkpoint.bin.tmp.", 19) && strlen(n) == 25) ||
+            (!strncmp(n, "log.csv.tmp.", 12) && strlen(n) == 18)) {
+            char path[4200];
+            snprintf(path, sizeof path, "%s/%s", r->c.out, n);
+            unlink(path);
+        }
+    }
+    lg_strvec_free(&names);
+}
+
 /* Stopped between steps (a signal): the checkpoint of this step, and how to
  * go on. */
 static int stopped(run *r)
@@ -231,16 +252,23 @@ static int stopped(run *r)
         if (rc != LG_OK)
             return rc;
     }
+    if (r->ckpt_step < 0 && !r->c.resume) { /* nothing done: no run is left in the folder */
+        fclose(r->log);
+        r->log = NULL;
+        unlink(r->path_log);
+    }
     if (r->ckpt_step > 0)
         return lg_seterr(LG_ESTOPPED, "stopped by signal %ld at step %ld of %ld; checkpoint %s holds step %ld: "
                          "continue with litgan train --resume %s", s, r->step, r->c.steps, r->path_ckpt,
                          r->ckpt_step, r->c.out);
-    return lg_seterr(LG_ESTOPPED, "stopped by signal %ld before the first step; nothing to resume", s);
+    return lg_seterr(LG_ESTOPPED, "stopped by signal %ld before the first step; nothing to resume (%s is "
+                     "left without a run)", s, r->c.out);
 }
 
 int lg_run_train(lg_run *r)
 {
     int rc = LG_OK;
+    remove_stale_temporaries(r);
     /* a resumed run: the rows after its checkpoint's step go (they are written again) */
     if (r->c.resume && (rc = lg_run_truncate_log(r->path_log, r->step)) != LG_OK)
         return rc;
