@@ -390,11 +390,10 @@ static void ckpt_store(const ckpt_map *m, const char *dir)
     fclose(f);
 }
 
-/* `litgan train --resume DIR` as a child with a 60 s limit (a hang fails
- * instead of stopping the suite): it must exit 1 with one line holding needle. */
-static void expect_resume_refused(const char *what, const char *dir, const char *needle)
+/* `litgan ARGV...` as a child with a 60 s limit (a hang fails instead of
+ * stopping the suite): it must exit 1 with one line holding needle. */
+static void expect_cli_refused(const char *what, char **argv, const char *needle)
 {
-    char *argv[] = { (char *)lg_test_bin(), "train", "--resume", (char *)dir, "--quiet", NULL };
     lg_proc_spec spec = { .argv = argv, .capture = LG_PROC_ERR, .out_cap = 8192, .timeout = 60 };
     lg_proc_result res;
     CU_ASSERT_EQUAL_FATAL(lg_proc_run(&spec, &res), LG_OK);
@@ -405,6 +404,12 @@ static void expect_resume_refused(const char *what, const char *dir, const char 
                   strstr(res.out, needle), "%s: timed out %d, status %d, %zu lines, wanted '%s' in: %s", what,
                   res.timed_out, res.status, lines, needle, res.out);
     lg_proc_result_free(&res);
+}
+
+static void expect_resume_refused(const char *what, const char *dir, const char *needle)
+{
+    char *argv[] = { (char *)lg_test_bin(), "train", "--resume", (char *)dir, "--quiet", NULL };
+    expect_cli_refused(what, argv, needle);
 }
 
 /* A fresh copy of the good run's folder (its log and checkpoint). */
@@ -433,8 +438,9 @@ static void test_checkpoint_fields(void)
     const char *d = copy_run(good, "fields-same");
     ckpt_store(&m, d);
     CU_ASSERT_EQUAL(train("--resume", d, "--quiet", NULL), LG_OK);
-    unsigned char *orig = malloc(m.n);
-    memcpy(orig, m.p, m.n);
+    size_t n0 = m.n;
+    unsigned char *orig = malloc(n0);
+    memcpy(orig, m.p, n0);
 #define ALTER(name, needle, code)                                                                  \
     do {                                                                                          \
         memcpy(m.p, orig, m.n);                                                                   \
@@ -494,6 +500,22 @@ static void test_checkpoint_fields(void)
     unlink(path);
     CU_ASSERT_EQUAL_FATAL(symlink("/dev/zero", path), 0);
     expect_resume_refused("/dev/zero", d, "is a character device, not a checkpoint");
+    /* the log a resume reads, and the samples a run writes, likewise */
+    d = copy_run(good, "fields-log-fifo");
+    m.n = n0;
+    memcpy(m.p, orig, n0);
+    ckpt_store(&m, d);
+    snprintf(path, sizeof path, "%s/log.csv", d);
+    unlink(path);
+    CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+    expect_resume_refused("log fifo", d, "log.csv: not a log litgan writes (not a regular file)");
+    d = tmpdir("fields-samples-fifo");
+    lg_mkdir_p(d);
+    snprintf(path, sizeof path, "%s/samples.csv", d);
+    CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+    char *argv[] = { (char *)lg_test_bin(), "train", "--loss", "nsgan", "--g", "2-8r-2", "--d", "2-8r-1", "--steps",
+                     "2", "--batch", "8", "--out", (char *)d, "--quiet", NULL };
+    expect_cli_refused("samples fifo", argv, "samples.csv: exists and is not a regular file");
     free(orig);
     free(m.p);
 #undef ALTER

@@ -115,7 +115,8 @@ int lg_ckpt_write(const char *path, long step, uint64_t hash, const lg_strvec *a
 /* ------------------------------------------------------------------ read --- */
 
 #define CKPT_HEADER 24            /* magic, version, zero, payload length */
-#define CKPT_ARGS_MAX (1u << 20)  /* the stored options: far more than any command line */
+#define CKPT_ARGS_MAX (1u << 20)  /* the stored options' bytes: far more than any command line */
+#define CKPT_NARGS_MAX 4096       /* and their words (a run stores about 30) */
 
 static const char *file_kind(mode_t m)
 {
@@ -151,7 +152,11 @@ static int read_all(const char *path, bytes *b, uint64_t cap)
                          "(%llu at most)", path, (long long)st.st_size, (unsigned long long)cap);
     }
     size_t n = (size_t)st.st_size, got = 0;
-    b->p = lg_xmalloc(n + 1);
+    b->p = malloc(n + 1); /* sized by the file: no abort when it does not fit */
+    if (!b->p) {
+        close(fd);
+        return lg_seterr(LG_ENOMEM, "%s: %zu bytes, more than there is memory to read it into", path, n);
+    }
     while (got < n) {
         ssize_t k = read(fd, b->p + got, n - got);
         if (k < 0 && errno == EINTR)
@@ -324,6 +329,9 @@ static int read_payload(bytes *b, const char *path, long *step, uint64_t *hash, 
     if (hash)
         *hash = h;
     uint64_t na = get_u64(b), total = 0;
+    if (!b->bad && na > CKPT_NARGS_MAX)
+        return lg_seterr(LG_EFORMAT, "%s: %llu stored options (at most %d)", path, (unsigned long long)na,
+                         CKPT_NARGS_MAX);
     for (uint64_t i = 0; i < na && !b->bad; i++) {
         uint64_t l = get_u64(b);
         if (l > b->n - b->pos || (total += l) > CKPT_ARGS_MAX) {
@@ -370,7 +378,7 @@ static uint64_t size_bound(lg_net **nets, bool args_only)
 {
     uint64_t fixed = CKPT_HEADER + 4 + 8 + 8 + 8 + CKPT_ARGS_MAX + 8 + 8192 + LG_NET_COUNT * 48;
     if (args_only || !nets)
-        return fixed + (uint64_t)LG_RUN_MAX_BYTES;
+        return fixed + (uint64_t)lg_run_memory_cap(NULL);
     uint64_t n = fixed;
     for (int i = 0; i < LG_NET_COUNT; i++)
         if (nets[i])

@@ -38,11 +38,18 @@ int lg_atomic_open(lg_atomic *a, const char *path)
     struct stat st;
     bool exists = stat(a->path, &st) == 0;
     if (exists && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
-        a->f = fopen(a->path, "w");
+        /* without blocking: a FIFO nobody reads is refused (ENXIO), not waited on */
+        int fd = open(a->path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0) {
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+            if (!(a->f = fdopen(fd, "w")))
+                close(fd);
+        }
         if (!a->f) {
             int e = errno;
             lg_atomic_abort(a);
-            return lg_seterr(LG_EIO, "cannot write %s: %s", path, strerror(e));
+            return lg_seterr(LG_EIO, "cannot write %s: %s", path, e == ENXIO ? "a FIFO that nobody reads" :
+                             strerror(e));
         }
         a->direct = true;
         return LG_OK;

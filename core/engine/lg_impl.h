@@ -326,6 +326,9 @@ double lg_run_loss(const lg_run *r, lg_player p); /* the last step's objective *
  * and running variances >= 0, optimizer steps >= 0; each refusal one line
  * naming the file and the field. With args_only it reads only step, hash (may
  * be NULL) and args (rng, nets, opts NULL). */
+/* The memory a run may use: LG_RUN_MAX_BYTES, or the machine's physical
+ * memory when that is less (*by_machine true then; may be NULL). */
+double lg_run_memory_cap(bool *by_machine);
 int lg_ckpt_write(const char *path, long step, uint64_t hash, const lg_strvec *args, const gsl_rng *rng,
                   lg_net *const *nets, lg_optim *const *opts);
 int lg_ckpt_read(const char *path, long *step, uint64_t *hash, lg_strvec *args, gsl_rng *rng,

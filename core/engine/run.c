@@ -249,6 +249,15 @@ static double phys_memory(void)
     return pages > 0 && size > 0 ? (double)pages * (double)size : 0;
 }
 
+double lg_run_memory_cap(bool *by_machine)
+{
+    double cap = (double)LG_RUN_MAX_BYTES, phys = phys_memory();
+    bool m = phys > 0 && phys < cap;
+    if (by_machine)
+        *by_machine = m;
+    return m ? phys : cap;
+}
+
 /* What the run will need at least, from the specs alone (nothing is allocated
  * yet): per network theta, gradient and the optimizer's two moments (8 bytes
  * each), and values with their gradients for every layer of G, D twice (real
@@ -273,10 +282,8 @@ static int check_memory(run *r)
         if (part[i] > part[big])
             big = i;
     }
-    double cap = (double)LG_RUN_MAX_BYTES, phys = phys_memory();
-    bool by_phys = phys > 0 && phys < cap;
-    if (by_phys)
-        cap = phys;
+    bool by_phys;
+    double cap = lg_run_memory_cap(&by_phys);
     if (total <= cap)
         return LG_OK;
     char what[600];

@@ -7,24 +7,38 @@
 #include "run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct lg_run run;
 
+#define LOG_MAX_BYTES (1L << 30) /* a log read back to resume: 10 million rows */
+
+/* samples.csv and real.csv, replaced atomically; something there that is
+ * not a regular file (a FIFO would block the writer) is refused. */
 static int write_matrix_csv(const char *path, const gsl_matrix *m, const char *header)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return lg_seterr(LG_EIO, "%s: cannot write (%s)", path, strerror(errno));
-    fprintf(f, "%s\n", header);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return lg_seterr(LG_EIO, "%s: exists and is not a regular file (remove it; a run writes its samples "
+                         "there)", path);
+    lg_atomic a;
+    if (lg_atomic_open(&a, path) != LG_OK)
+        return lg_seterr(LG_EIO, "%s: cannot write (%s)", path, lg_errmsg());
+    fprintf(a.f, "%s\n", header);
     for (size_t i = 0; i < m->size1; i++)
         for (size_t j = 0; j < m->size2; j++)
-            fprintf(f, "%.9g%c", gsl_matrix_get(m, i, j), j + 1 < m->size2 ? ',' : '\n');
-    if (fclose(f) != 0)
-        return lg_seterr(LG_EIO, "%s: write failed", path);
+            fprintf(a.f, "%.9g%c", gsl_matrix_get(m, i, j), j + 1 < m->size2 ? ',' : '\n');
+    if (ferror(a.f)) {
+        lg_atomic_abort(&a);
+        return lg_seterr(LG_EIO, "%s: write failed (disk full?)", path);
+    }
+    if (lg_atomic_commit(&a) != LG_OK)
+        return lg_seterr(LG_EIO, "%s: write failed (%s)", path, lg_errmsg());
     return LG_OK;
 }
 
@@ -140,10 +154,23 @@ static void options_only_in(const lg_strvec *a, const lg_strvec *b, char *out, s
  * in, or the folder's log replaced) is refused with both named. */
 int lg_run_log_check(lg_run *r)
 {
-    FILE *f = fopen(r->path_log, "r");
-    if (!f)
+    /* a regular file only, opened without blocking (a FIFO would wait for a
+     * writer), of a size a log can have: it is read whole to be rewritten */
+    int fd = open(r->path_log, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return lg_seterr(LG_EIO, "%s: cannot read the log of the run to resume (%s); without it the run "
                          "cannot continue: start it anew with --force", r->path_log, strerror(errno));
+    struct stat st = { 0 };
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > LOG_MAX_BYTES) {
+        close(fd);
+        return lg_seterr(LG_EFORMAT, "%s: not a log litgan writes (%s); start the run anew with --force",
+                         r->path_log, !S_ISREG(st.st_mode) ? "not a regular file" : "over 1 GiB");
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        return lg_seterr(LG_EIO, "%s: cannot read the log of the run to resume", r->path_log);
+    }
     char line[16384] = "";
     bool got = fgets(line, sizeof line, f) != NULL;
     fclose(f);
