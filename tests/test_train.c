@@ -288,6 +288,10 @@ static void test_bad_options(void)
     expect_fail("unknown plugin", train("--loss", "nosuchloss", "--out", out, NULL), "nosuchloss");
     expect_fail("simultaneous", train("--loss", "nsgan", "--simultaneous", "--d-steps", "2", "--out", out,
                                       NULL), "--d-steps 1");
+    /* options that come from plugins' defaults are named as such, not as if typed */
+    expect_fail("simultaneous by default", train("--loss", "wgan", "--reg", "consensus", "--out", out, NULL),
+                "--simultaneous (the default of --reg consensus) needs one critic step per generator step, but "
+                "--d-steps is 5 (the default of --loss wgan)");
     /* sizes past memory: one line naming the option, before anything is allocated (they crashed) */
     expect_fail("huge batch", train("--loss", "nsgan", "--batch", "10000000000", "--out", out, NULL),
                 "--batch 10000000000: at most 1048576 samples a batch");

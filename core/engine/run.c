@@ -525,6 +525,36 @@ static int check_optim_steps(run *r)
     return LG_OK;
 }
 
+/* Where an option of the run came from, for messages that name what the
+ * user typed: "given" (the command line), or the plugin whose defaults hold
+ * it ("the default of --reg consensus"), or the stored options of a resumed
+ * run. */
+static void option_origin(run *r, const lg_run_config *uc, const char *word, bool given, char *out, size_t len)
+{
+    if (uc->resume) {
+        snprintf(out, len, "stored with the run");
+        return;
+    }
+    if (given) {
+        snprintf(out, len, "given");
+        return;
+    }
+    const lg_plugin_inst *in[1 + LG_RUN_MAX_REGS];
+    size_t n = 0;
+    in[n++] = &r->g.loss;
+    for (size_t i = 0; i < r->g.n_regs; i++)
+        in[n++] = &r->g.regs[i];
+    for (size_t i = 0; i < n; i++) {
+        const char *d = in[i]->h->desc->defaults;
+        const char *p = d ? strstr(d, word) : NULL;
+        if (p && (p[strlen(word)] == ' ' || !p[strlen(word)])) {
+            snprintf(out, len, "the default of %s %s", i ? "--reg" : "--loss", i ? r->c.regs[i - 1] : r->c.loss);
+            return;
+        }
+    }
+    snprintf(out, len, "the default");
+}
+
 static int run_setup(run *r, const lg_run_config *uc)
 {
     int rc;
@@ -577,14 +607,21 @@ static int run_setup(run *r, const lg_run_config *uc)
     if (r->c.samples > LG_RUN_MAX_SAMPLES)
         return lg_seterr(LG_EINVAL, "--samples %ld: at most %ld samples are generated and scored", r->c.samples,
                          (long)LG_RUN_MAX_SAMPLES);
-    if (r->c.simultaneous && r->c.d_steps != 1)
-        return lg_seterr(LG_EINVAL, "--simultaneous needs --d-steps 1 (got %ld)", r->c.d_steps);
     r->rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r->rng, (unsigned long)r->c.seed);
     if ((rc = lg_dataset_open(r->c.data, &r->ds)) != LG_OK)
         return lg_seterr(rc, "--data: %s", lg_errmsg());
-    if ((rc = open_plugins(r)) != LG_OK || (rc = open_nets(r)) != LG_OK ||
-        (rc = open_optims(r)) != LG_OK)
+    if ((rc = open_plugins(r)) != LG_OK)
+        return rc;
+    if (r->c.simultaneous && r->c.d_steps != 1) {
+        char a[LG_NAME_MAX + 64], b[LG_NAME_MAX + 64];
+        option_origin(r, uc, "--simultaneous", uc->simultaneous, a, sizeof a);
+        option_origin(r, uc, "--d-steps", uc->d_steps != LG_UNSET, b, sizeof b);
+        return lg_seterr(LG_EINVAL, "--simultaneous (%s) needs one critic step per generator step, but --d-steps "
+                         "is %ld (%s): give --d-steps 1, or leave out what asks for simultaneous steps",
+                         a, r->c.d_steps, b);
+    }
+    if ((rc = open_nets(r)) != LG_OK || (rc = open_optims(r)) != LG_OK)
         return rc;
     resolve_words(r);
     if (uc->resume && r->hash != stored_hash)
