@@ -299,6 +299,17 @@ static void test_bad_options(void)
                 "--samples 10000000000: at most 1000000 samples");
     expect_fail("resume changes", train("--resume", out, "--batch", "3", NULL), "--batch");
     expect_fail("resume missing", train("--resume", tmpdir("nothing-here"), NULL), "checkpoint");
+    /* as typed: a hex width is not "width 0"; --d and --e errors name their option */
+    expect_fail("hex width", train("--loss", "nsgan", "--g", "2-0x10-2", "--out", out, NULL),
+                "--g: network spec '2-0x10-2': width '0x10' is not a whole number in 1..1000000");
+    expect_fail("bad D", train("--loss", "nsgan", "--d", "2-8x-1", "--out", out, NULL), "--d: network spec");
+    expect_fail("bad E", train("--loss", "biganqp", "--e", "2-0-2", "--out", out, NULL), "--e: network spec");
+    /* a long --out keeps the reason at the end of the one line */
+    char longout[3100] = "/tmp/";
+    memset(longout + 5, 'a', 3000);
+    strcpy(longout + 3005, "/x");
+    expect_fail("long out", train("--loss", "nsgan", "--out", longout, "--steps", "1", "--quiet", NULL),
+                "cannot create the folder (File name too long)");
     expect_fail("unwritable out", train("--loss", "nsgan", "--out", "/proc/litgan/x", "--steps", "1",
                                         "--quiet", NULL), "/proc/litgan");
 }

@@ -23,9 +23,14 @@ static int parse_width(const char **p, size_t *w, const char *spec)
         return lg_seterr(LG_EINVAL, "network spec '%s': expected a width at '%s' "
                          "(write e.g. 2-128r-128r-1)", spec, *p);
     char *end;
+    errno = 0;
     unsigned long v = strtoul(*p, &end, 10);
-    if (v == 0 || v > 1000000)
-        return lg_seterr(LG_EINVAL, "network spec '%s': width %lu out of range 1..1000000", spec, v);
+    if (v == 0 || v > 1000000 || errno) {
+        /* echoed as typed: "0x10" is not "width 0", 1e30 is not ULONG_MAX */
+        size_t n = strcspn(*p, "-");
+        return lg_seterr(LG_EINVAL, "network spec '%s': width '%.*s' is not a whole number in 1..1000000 "
+                         "(widths are decimal)", spec, (int)n, *p);
+    }
     *w = v;
     *p = end;
     return LG_OK;

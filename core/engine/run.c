@@ -323,6 +323,7 @@ static int open_nets(run *r)
     }
     if ((rc = lg_net_parse(r->c.d, &D)) != LG_OK ||
         (r->c.e && (rc = lg_net_parse(r->c.e, &E)) != LG_OK)) {
+        lg_seterr(rc, "%s: %s", D ? "--e" : "--d", lg_errmsg());
         lg_net_free(G);
         lg_net_free(D);
         return rc;
