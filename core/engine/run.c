@@ -39,15 +39,15 @@ static void run_free(run *r)
 
 static const char *player_name(lg_player p) { return p == LG_PLAYER_D ? "discriminator" : "generator"; }
 
-/* NaN/Inf guard: names the step and the quantity. */
-static int nonfinite(run *r, const char *what)
+/* NaN/Inf guard: names the step, the quantity, and what to try (hint). */
+static int nonfinite(run *r, const char *what, const char *hint)
 {
     if (r->ckpt_step >= 0)
-        return lg_seterr(LG_ENONFINITE, "step %ld: %s is not finite; stopped. The last good "
-                         "checkpoint (step %ld) is kept in %s", r->step + 1, what, r->ckpt_step,
+        return lg_seterr(LG_ENONFINITE, "step %ld: %s is not finite; stopped (%s). The last good "
+                         "checkpoint (step %ld) is kept in %s", r->step + 1, what, hint, r->ckpt_step,
                          r->path_ckpt);
-    return lg_seterr(LG_ENONFINITE, "step %ld: %s is not finite; stopped before any checkpoint "
-                     "(lower the learning rate or check the plugin)", r->step + 1, what);
+    return lg_seterr(LG_ENONFINITE, "step %ld: %s is not finite; stopped before any checkpoint (%s)",
+                     r->step + 1, what, hint);
 }
 
 static void sample_batches(run *r)
@@ -97,7 +97,7 @@ static int player_grad(run *r, lg_player p)
     char what[64];
     snprintf(what, sizeof what, "the %s loss (%g)", player_name(p), r->loss[p]);
     if (!isfinite(r->loss[p]))
-        return nonfinite(r, what);
+        return nonfinite(r, what, "lower the learning rate or check the plugin");
     return lg_tape_backward(g->tape, obj);
 }
 
@@ -117,7 +117,7 @@ static int check_grads(run *r, lg_player p)
             char what[96];
             snprintf(what, sizeof what, "a gradient of the %s's parameters (network %s)",
                      player_name(p), n->spec);
-            return nonfinite(r, what);
+            return nonfinite(r, what, "lower the learning rate or check the plugin");
         }
         s += q;
     }
@@ -138,10 +138,14 @@ static int apply_step(run *r, lg_player p)
     for (int i = 0; i < LG_NET_COUNT; i++) {
         lg_net *n = r->g.net[i];
         if (n && lg_player_owns(p, (lg_net_id)i) && !lg_all_finite(n->theta, n->n_params)) {
-            char what[96];
-            snprintf(what, sizeof what, "a parameter of the %s (network %s) after its update",
-                     player_name(p), n->spec);
-            return nonfinite(r, what);
+            /* the gradients were finite: the optimizer's update made it so */
+            char what[256], hint[LG_NAME_MAX + 160];
+            const char *opt = i == LG_NET_D ? "--opt-d" : "--opt-g";
+            snprintf(what, sizeof what, "a parameter of the %s (network %s) after its %s update",
+                     player_name(p), n->spec, opt);
+            snprintf(hint, sizeof hint, "check %s %s: a learning rate too large, or eps=0 dividing by a zero "
+                     "second moment", opt, i == LG_NET_D ? r->c.opt_d : r->c.opt_g);
+            return nonfinite(r, what, hint);
         }
     }
     return LG_OK;
