@@ -671,6 +671,8 @@ static void test_resume_checks(void)
                   "both configurations should be named: %s", lg_errmsg());
     /* seed 0 is GSL's 4357: refused with the reason */
     expect_fail("seed 0", train("--loss", "nsgan", "--seed", "0", "--out", tmpdir("seed0"), NULL), "4357");
+    expect_fail("seed 2^32 + 1", train("--loss", "nsgan", "--seed", "4294967297", "--out", tmpdir("seed0"), NULL),
+                "would repeat --seed 1");
     setenv("GSL_RNG_SEED", "0", 1);
     expect_fail("GSL_RNG_SEED 0", train("--loss", "nsgan", "--out", tmpdir("seed0"), NULL), "GSL_RNG_SEED");
     unsetenv("GSL_RNG_SEED");

@@ -438,8 +438,8 @@ static int read_stored_options(run *r, const lg_run_config *uc, long *stored_ste
         return lg_seterr(LG_EFORMAT, "%s: stored configuration hash %016llx is not that of its stored "
                          "options (%016llx): the file was altered", r->path_ckpt,
                          (unsigned long long)*stored_hash, (unsigned long long)lg_run_config_hash(&r->eff));
-    if (r->c.seed < 1)
-        return lg_seterr(LG_EFORMAT, "%s: stored --seed %ld (seeds start at 1)", r->path_ckpt, r->c.seed);
+    if (r->c.seed < 1 || (unsigned long)r->c.seed > 0xfffffffful)
+        return lg_seterr(LG_EFORMAT, "%s: stored --seed %ld outside 1..4294967295", r->path_ckpt, r->c.seed);
     if (*stored_step > r->c.steps)
         return lg_seterr(LG_EFORMAT, "%s: stored step %ld is past the run's stored --steps %ld", r->path_ckpt,
                          *stored_step, r->c.steps);
@@ -595,6 +595,10 @@ static int run_setup(run *r, const lg_run_config *uc)
             }
         }
         lg_run_config_fill(&r->c);
+        if ((unsigned long)r->c.seed > 0xfffffffful) /* long is 64 bits where litgan builds */
+            return lg_seterr(LG_EINVAL, "%s %ld: mt19937 keeps the low 32 bits of a seed, so it would repeat "
+                             "--seed %lu; give a seed in 1..4294967295", uc->seed != LG_UNSET ? "--seed" :
+                             "GSL_RNG_SEED", r->c.seed, (unsigned long)r->c.seed & 0xfffffffful);
     }
     /* options that are not part of the run's identity come from the caller */
     if (uc->resume || uc->out)

@@ -232,7 +232,8 @@ typedef struct lg_run_config {
     const char *opt_d, *opt_g;          /* optimizers (NULL: the plugin's, else adam:lr=2e-4,b1=0.5) */
     long d_steps, d_pretrain;           /* critic steps per generator step; steps of D first */
     long steps, batch;                  /* generator steps (2000); batch (256) */
-    long seed;                          /* >= 1 (GSL maps 0 to 4357); LG_UNSET: $GSL_RNG_SEED, else 1 */
+    long seed;                          /* 1..2^32-1 (GSL maps 0 to 4357, mt19937 keeps 32
+                                           bits); LG_UNSET: $GSL_RNG_SEED, else 1 */
     int simultaneous;                   /* 1: both players step from the same point */
     const char *out;                    /* output folder (NULL: runs/LOSS-DATA-sSEED-HASH) */
     long log_every, ckpt_every, samples;/* 100, 500, 2500 */
