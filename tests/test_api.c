@@ -180,11 +180,55 @@ static void test_run_config(void)
     lg_rm_rf(dir);
 }
 
+
+/* What a program sets in the config struct: a folder that holds a run is
+ * refused unless force; a stop flag set (as a signal handler would) ends
+ * lg_run_train between steps with LG_ESTOPPED and a checkpoint to resume. */
+static void test_run_force_and_stop(void)
+{
+    char dir[] = "/tmp/litgan-api-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char out[64];
+    snprintf(out, sizeof out, "%s/run", dir);
+    volatile sig_atomic_t stop = 0;
+    lg_run_config c;
+    lg_run_config_init(&c);
+    c.loss = "nsgan";
+    c.g = "2-8r-2";
+    c.d = "2-8r-1";
+    c.steps = 40;
+    c.batch = 8;
+    c.out = out;
+    c.quiet = 1;
+    c.stop = &stop;
+    lg_run *r;
+    CU_ASSERT_EQUAL_FATAL(lg_run_open(&c, &r), LG_OK);
+    for (int i = 0; i < 7; i++) /* 7 steps by hand, then the flag: train stops before the 8th */
+        CU_ASSERT_EQUAL_FATAL(lg_run_step(r), LG_OK);
+    stop = SIGTERM;
+    CU_ASSERT_EQUAL(lg_run_train(r), LG_ESTOPPED);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "at step 7 of 40") && strstr(lg_errmsg(), "--resume"), "%s", lg_errmsg());
+    lg_run_close(r);
+    /* the folder holds a run now: refused, then replaced with force */
+    stop = 0;
+    CU_ASSERT_EQUAL(lg_run_open(&c, &r), LG_EINVAL);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "already holds a run") && strstr(lg_errmsg(), "--force"), "%s", lg_errmsg());
+    c.force = 1;
+    c.steps = 3;
+    CU_ASSERT_EQUAL_FATAL(lg_run_open(&c, &r), LG_OK);
+    CU_ASSERT_EQUAL(lg_run_train(r), LG_OK);
+    CU_ASSERT_EQUAL(lg_run_steps_done(r), 3);
+    lg_run_close(r);
+    lg_rm_rf(dir);
+}
+
 void lg_suite_api(void)
 {
     LG_ADD_SUITE("api",
                  { "game from given nets: nsgan against closed forms", test_game_nsgan },
                  { "game with a loss descriptor in memory", test_game_descriptor },
                  { "default networks follow the data and the loss", test_default_nets },
-                 { "run from a config struct on 1D data", test_run_config });
+                 { "run from a config struct on 1D data", test_run_config },
+                 { "a run refuses an existing folder unless force; a stop flag checkpoints",
+                   test_run_force_and_stop });
 }

@@ -4,10 +4,15 @@
  */
 #include "lg_test.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <gsl/gsl_matrix.h>
 
 #define tmpdir lg_test_tmpdir
@@ -206,7 +211,7 @@ static void test_nan_stops(void)
     snprintf(path, sizeof path, "%s/checkpoint.bin", out);
     lg_strvec args = { 0 };
     long step = -1;
-    CU_ASSERT_EQUAL(lg_ckpt_read(path, &step, &args, NULL, NULL, NULL, true), LG_OK);
+    CU_ASSERT_EQUAL(lg_ckpt_read(path, &step, NULL, &args, NULL, NULL, NULL, true), LG_OK);
     CU_ASSERT_EQUAL(step, 20);
     lg_strvec_free(&args);
 
@@ -283,6 +288,10 @@ static void test_bad_options(void)
     expect_fail("unknown plugin", train("--loss", "nosuchloss", "--out", out, NULL), "nosuchloss");
     expect_fail("simultaneous", train("--loss", "nsgan", "--simultaneous", "--d-steps", "2", "--out", out,
                                       NULL), "--d-steps 1");
+    /* options that come from plugins' defaults are named as such, not as if typed */
+    expect_fail("simultaneous by default", train("--loss", "wgan", "--reg", "consensus", "--out", out, NULL),
+                "--simultaneous (the default of --reg consensus) needs one critic step per generator step, but "
+                "--d-steps is 5 (the default of --loss wgan)");
     /* sizes past memory: one line naming the option, before anything is allocated (they crashed) */
     expect_fail("huge batch", train("--loss", "nsgan", "--batch", "10000000000", "--out", out, NULL),
                 "--batch 10000000000: at most 1048576 samples a batch");
@@ -290,6 +299,17 @@ static void test_bad_options(void)
                 "--samples 10000000000: at most 1000000 samples");
     expect_fail("resume changes", train("--resume", out, "--batch", "3", NULL), "--batch");
     expect_fail("resume missing", train("--resume", tmpdir("nothing-here"), NULL), "checkpoint");
+    /* as typed: a hex width is not "width 0"; --d and --e errors name their option */
+    expect_fail("hex width", train("--loss", "nsgan", "--g", "2-0x10-2", "--out", out, NULL),
+                "--g: network spec '2-0x10-2': width '0x10' is not a whole number in 1..1000000");
+    expect_fail("bad D", train("--loss", "nsgan", "--d", "2-8x-1", "--out", out, NULL), "--d: network spec");
+    expect_fail("bad E", train("--loss", "biganqp", "--e", "2-0-2", "--out", out, NULL), "--e: network spec");
+    /* a long --out keeps the reason at the end of the one line */
+    char longout[3100] = "/tmp/";
+    memset(longout + 5, 'a', 3000);
+    strcpy(longout + 3005, "/x");
+    expect_fail("long out", train("--loss", "nsgan", "--out", longout, "--steps", "1", "--quiet", NULL),
+                "cannot create the folder (File name too long)");
     expect_fail("unwritable out", train("--loss", "nsgan", "--out", "/proc/litgan/x", "--steps", "1",
                                         "--quiet", NULL), "/proc/litgan");
 }
@@ -316,6 +336,426 @@ static void test_checkpoint_damage(void)
     expect_fail("bad magic", train("--resume", out, NULL), "not a litgan checkpoint");
 }
 
+
+/* ------------------------------------------- checkpoints, field by field --- */
+
+/* A checkpoint's bytes and where its fields are (the layout of lg_impl.h). */
+typedef struct ckpt_map {
+    unsigned char *p;
+    size_t n;
+    size_t step, args, args_end, rng, net[3], buf[3], opt[3]; /* offsets in p */
+} ckpt_map;
+
+static uint64_t u64_at(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+static void ckpt_load(const char *path, ckpt_map *m)
+{
+    memset(m, 0, sizeof *m);
+    m->p = (unsigned char *)lg_read_file(path, &m->n);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m->p);
+    size_t o = 24;
+    m->step = o;
+    o += 16; /* step, hash */
+    m->args = o;
+    uint64_t na = u64_at(m->p + o);
+    o += 8;
+    for (uint64_t i = 0; i < na; i++)
+        o += 8 + u64_at(m->p + o);
+    m->args_end = o;
+    m->rng = o;
+    o += 8 + u64_at(m->p + o);
+    for (int i = 0; i < 3; i++) {
+        m->net[i] = o;
+        o += 8 + 8 * u64_at(m->p + o);
+        m->buf[i] = o;
+        o += 8 + 8 * u64_at(m->p + o);
+    }
+    for (int i = 0; i < 3; i++) {
+        m->opt[i] = o;
+        uint64_t k = u64_at(m->p + o);
+        o += 8 + (k ? 16 * k + 8 : 0);
+    }
+    CU_ASSERT_EQUAL_FATAL(o + 4, m->n);
+}
+
+/* The stored options without their first two words ("--loss NAME"). */
+static void drop_first_option(ckpt_map *m, const unsigned char *orig)
+{
+    size_t l0 = 8 + u64_at(orig + m->args + 8), l1 = 8 + u64_at(orig + m->args + 8 + l0);
+    uint64_t na = u64_at(orig + m->args) - 2;
+    memcpy(m->p + m->args, &na, 8);
+    memmove(m->p + m->args + 8, orig + m->args + 8 + l0 + l1, m->n - (m->args + 8 + l0 + l1));
+    m->n -= l0 + l1;
+}
+
+/* Write m as DIR/checkpoint.bin with its length and CRC made right again, so
+ * that only the field checks can refuse it. */
+static void ckpt_store(const ckpt_map *m, const char *dir)
+{
+    uint64_t len = m->n - 28;
+    memcpy(m->p + 16, &len, 8);
+    uint32_t crc = (uint32_t)crc32(0L, m->p + 24, (uInt)len);
+    memcpy(m->p + m->n - 4, &crc, 4);
+    char path[512];
+    snprintf(path, sizeof path, "%s/checkpoint.bin", dir);
+    unlink(path);
+    FILE *f = fopen(path, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fwrite(m->p, 1, m->n, f);
+    fclose(f);
+}
+
+/* `litgan ARGV...` as a child with a 60 s limit (a hang fails instead of
+ * stopping the suite): it must exit 1 with one line holding needle. */
+static void expect_cli_refused(const char *what, char **argv, const char *needle)
+{
+    lg_proc_spec spec = { .argv = argv, .capture = LG_PROC_ERR, .out_cap = 8192, .timeout = 60 };
+    lg_proc_result res;
+    CU_ASSERT_EQUAL_FATAL(lg_proc_run(&spec, &res), LG_OK);
+    size_t lines = 0;
+    for (size_t i = 0; i < res.n_out; i++)
+        lines += res.out[i] == '\n';
+    LG_ASSERT_MSG(!res.timed_out && WIFEXITED(res.status) && WEXITSTATUS(res.status) == 1 && lines == 1 &&
+                  strstr(res.out, needle), "%s: timed out %d, status %d, %zu lines, wanted '%s' in: %s", what,
+                  res.timed_out, res.status, lines, needle, res.out);
+    lg_proc_result_free(&res);
+}
+
+static void expect_resume_refused(const char *what, const char *dir, const char *needle)
+{
+    char *argv[] = { (char *)lg_test_bin(), "train", "--resume", (char *)dir, "--quiet", NULL };
+    expect_cli_refused(what, argv, needle);
+}
+
+/* A fresh copy of the good run's folder (its log and checkpoint). */
+static const char *copy_run(const char *from, const char *name)
+{
+    const char *to = tmpdir(name);
+    lg_mkdir_p(to);
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s/log.csv", from);
+    snprintf(b, sizeof b, "%s/log.csv", to);
+    CU_ASSERT_EQUAL(lg_copy_file(a, b), LG_OK);
+    return to;
+}
+
+static void test_checkpoint_fields(void)
+{
+    char good[512]; /* tmpdir's buffers are reused */
+    snprintf(good, sizeof good, "%s", tmpdir("fields"));
+    CU_ASSERT_EQUAL_FATAL(train("--loss", "nsgan", "--g", "2-8rb-2", "--d", "2-8r-1", "--steps", "4",
+                                "--batch", "8", "--out", good, "--quiet", NULL), LG_OK);
+    char path[512];
+    snprintf(path, sizeof path, "%s/checkpoint.bin", good);
+    ckpt_map m;
+    ckpt_load(path, &m);
+    /* the unaltered copy resumes: what follows fails for its one field only */
+    const char *d = copy_run(good, "fields-same");
+    ckpt_store(&m, d);
+    CU_ASSERT_EQUAL(train("--resume", d, "--quiet", NULL), LG_OK);
+    size_t n0 = m.n;
+    unsigned char *orig = malloc(n0);
+    memcpy(orig, m.p, n0);
+#define ALTER(name, needle, code)                                                                  \
+    do {                                                                                          \
+        memcpy(m.p, orig, m.n);                                                                   \
+        code;                                                                                     \
+        const char *dir_ = copy_run(good, "fields-" name);                                         \
+        ckpt_store(&m, dir_);                                                                     \
+        expect_resume_refused(name, dir_, needle);                                                 \
+    } while (0)
+    int64_t i64;
+    double x;
+    int idx;
+    ALTER("negative-step", "stored step -100 is negative", (i64 = -100, memcpy(m.p + m.step, &i64, 8)));
+    ALTER("step-past-end", "stored step 5000 is past the run's stored --steps 4",
+          (i64 = 5000, memcpy(m.p + m.step, &i64, 8)));
+    ALTER("rng-index", "random generator state: index -7 outside 0..624",
+          (idx = -7, memcpy(m.p + m.rng + 8 + 624 * sizeof(unsigned long), &idx, sizeof idx)));
+    ALTER("rng-zero", "random generator state is all zero",
+          memset(m.p + m.rng + 8, 0, 624 * sizeof(unsigned long)));
+    ALTER("rng-wide", "word 3 (4294967296) has more than 32 bits",
+          (i64 = 1LL << 32, memcpy(m.p + m.rng + 8 + 3 * 8, &i64, 8)));
+    ALTER("theta-nan", "network G's parameter[5] is nan", (x = NAN, memcpy(m.p + m.net[0] + 8 + 5 * 8, &x, 8)));
+    ALTER("shape", "network D has 34 parameters in the checkpoint, 33 in the network",
+          (i64 = 34, memcpy(m.p + m.net[1], &i64, 8)));
+    /* G 2-8rb-2: running means 8, then running variances 8 */
+    ALTER("running-var", "network G's BatchNorm running variance 2 is -1",
+          (x = -1, memcpy(m.p + m.buf[0] + 8 + (8 + 2) * 8, &x, 8)));
+    size_t nd = (size_t)u64_at(orig + m.opt[1]);
+    ALTER("second-moment", "optimizer of D: second moment[4] is -0.5",
+          (x = -0.5, memcpy(m.p + m.opt[1] + 8 + (nd + 4) * 8, &x, 8)));
+    ALTER("first-moment", "optimizer of D: first moment[0] is inf",
+          (x = INFINITY, memcpy(m.p + m.opt[1] + 8, &x, 8)));
+    ALTER("optim-t", "the optimizer of network D has taken -3 steps",
+          (i64 = -3, memcpy(m.p + m.opt[1] + 8 + 2 * nd * 8, &i64, 8)));
+    /* a count that no run reaches at its step: the step is impossible */
+    ALTER("optim-count", "stored step 4 is impossible: the optimizer of network D has taken 3 steps, a run at "
+          "that step 4", (i64 = 3, memcpy(m.p + m.opt[1] + 8 + 2 * nd * 8, &i64, 8)));
+    /* the options without "--loss nsgan" (they lead): refused naming what is missing (it crashed) */
+    ALTER("no-loss", "the stored options lack --loss", drop_first_option(&m, orig));
+    /* truncated is not foreign */
+    d = copy_run(good, "fields-short");
+    snprintf(path, sizeof path, "%s/checkpoint.bin", d);
+    FILE *f = fopen(path, "wb");
+    fwrite(orig, 1, 20, f);
+    fclose(f);
+    expect_resume_refused("header cut", d, "checkpoint is truncated (20 bytes");
+    f = fopen(path, "wb");
+    fwrite(orig, 1, 300, f);
+    fclose(f);
+    expect_resume_refused("payload cut", d, "checkpoint is truncated");
+    f = fopen(path, "wb");
+    fclose(f);
+    expect_resume_refused("empty", d, "checkpoint is truncated (0 bytes");
+    /* only regular files: a FIFO with no writer and /dev/zero would hang the reader */
+    unlink(path);
+    CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+    expect_resume_refused("fifo", d, "is a FIFO, not a checkpoint");
+    unlink(path);
+    CU_ASSERT_EQUAL_FATAL(symlink("/dev/zero", path), 0);
+    expect_resume_refused("/dev/zero", d, "is a character device, not a checkpoint");
+    /* the log a resume reads, and the samples a run writes, likewise */
+    d = copy_run(good, "fields-log-fifo");
+    m.n = n0;
+    memcpy(m.p, orig, n0);
+    ckpt_store(&m, d);
+    snprintf(path, sizeof path, "%s/log.csv", d);
+    unlink(path);
+    CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+    expect_resume_refused("log fifo", d, "log.csv: not a log litgan writes (not a regular file)");
+    d = tmpdir("fields-samples-fifo");
+    lg_mkdir_p(d);
+    snprintf(path, sizeof path, "%s/samples.csv", d);
+    CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+    char *argv[] = { (char *)lg_test_bin(), "train", "--loss", "nsgan", "--g", "2-8r-2", "--d", "2-8r-1", "--steps",
+                     "2", "--batch", "8", "--out", (char *)d, "--quiet", NULL };
+    expect_cli_refused("samples fifo", argv, "samples.csv: exists and is not a regular file");
+    free(orig);
+    free(m.p);
+#undef ALTER
+}
+
+/* ------------------------------------------------ nothing overwritten --- */
+
+static void test_existing_folder(void)
+{
+    const char *out = tmpdir("exists");
+    CU_ASSERT_EQUAL_FATAL(train("--loss", "nsgan", "--g", "2-8r-2", "--d", "2-8r-1", "--steps", "6", "--batch",
+                                "8", "--out", out, "--quiet", NULL), LG_OK);
+    char log[512];
+    snprintf(log, sizeof log, "%s/log.csv", out);
+    char *before = lg_read_file(log, NULL);
+    expect_fail("existing folder", train("--loss", "nsgan", "--steps", "3", "--out", out, "--quiet", NULL),
+                "already holds a run (log.csv): continue it with --resume");
+    char *after = lg_read_file(log, NULL);
+    LG_ASSERT_MSG(before && after && !strcmp(before, after), "the refused run touched the log");
+    free(after);
+    /* only the checkpoint there is a run too */
+    unlink(log);
+    expect_fail("checkpoint alone", train("--loss", "nsgan", "--out", out, "--quiet", NULL),
+                "already holds a run (checkpoint.bin)");
+    CU_ASSERT_EQUAL(train("--loss", "nsgan", "--g", "2-8r-2", "--d", "2-8r-1", "--steps", "3", "--batch", "8",
+                          "--seed", "2", "--out", out, "--quiet", "--force", NULL), LG_OK);
+    after = lg_read_file(log, NULL);
+    LG_ASSERT_MSG(after && strstr(after, "seed 2") && strstr(after, "\n3,"), "--force: the new run's log: %s",
+                  after ? after : "(none)");
+    free(before);
+    free(after);
+    lg_strvec args = { 0 };
+    long step = -1;
+    char ck[512];
+    snprintf(ck, sizeof ck, "%s/checkpoint.bin", out);
+    CU_ASSERT_EQUAL(lg_ckpt_read(ck, &step, NULL, &args, NULL, NULL, NULL, true), LG_OK);
+    CU_ASSERT_EQUAL(step, 3);
+    lg_strvec_free(&args);
+    expect_fail("force and resume", train("--resume", out, "--force", NULL), "--force cannot go with --resume");
+}
+
+/* `litgan train ARGS` in dir (the default folder is relative); its exit status. */
+static int train_in(const char *dir, char *const *args)
+{
+    char bin[4096];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(lg_test_bin(), bin));
+    char *argv[32] = { bin, "train" };
+    int n = 2;
+    for (; args[n - 2] && n < 31; n++)
+        argv[n] = args[n - 2];
+    argv[n] = NULL;
+    lg_proc_spec spec = { .argv = argv, .cwd = dir, .timeout = 120, .discard = LG_PROC_ERR };
+    lg_proc_result res;
+    CU_ASSERT_EQUAL_FATAL(lg_proc_run(&spec, &res), LG_OK);
+    int st = WIFEXITED(res.status) ? WEXITSTATUS(res.status) : -1;
+    lg_proc_result_free(&res);
+    return st;
+}
+
+static void test_default_folders(void)
+{
+    const char *dir = tmpdir("defaults");
+    lg_mkdir_p(dir);
+    char *ring[] = { "--loss", "nsgan", "--g", "2-8r-2", "--d", "2-8r-1", "--steps", "2", "--batch", "8",
+                     "--quiet", NULL };
+    char *grid[] = { "--loss", "nsgan", "--g", "2-8r-2", "--d", "2-8r-1", "--steps", "2", "--batch", "8",
+                     "--data", "grid25", "--quiet", NULL };
+    char *ring_sgd[] = { "--loss", "nsgan", "--g", "2-8r-2", "--d", "2-8r-1", "--steps", "2", "--batch", "8",
+                         "--opt-d", "sgd:lr=0.01", "--quiet", NULL };
+    CU_ASSERT_EQUAL(train_in(dir, ring), 0);
+    CU_ASSERT_EQUAL(train_in(dir, grid), 0);
+    CU_ASSERT_EQUAL(train_in(dir, ring_sgd), 0);
+    CU_ASSERT_EQUAL(train_in(dir, ring), 1); /* the same again: refused, not overwritten */
+    char runs[512];
+    snprintf(runs, sizeof runs, "%s/runs", dir);
+    lg_strvec names = { 0 };
+    CU_ASSERT_EQUAL_FATAL(lg_dir_list(runs, &names), LG_OK);
+    CU_ASSERT_EQUAL(names.n, 3);
+    int ring8 = 0, grid25 = 0;
+    for (size_t i = 0; i < names.n; i++) {
+        ring8 += !strncmp(names.w[i], "nsgan-ring8-s1-", 15) && strlen(names.w[i]) == 21;
+        grid25 += !strncmp(names.w[i], "nsgan-grid25-s1-", 16) && strlen(names.w[i]) == 22;
+    }
+    LG_ASSERT_MSG(ring8 == 2 && grid25 == 1, "folders: %s %s %s", names.n > 0 ? names.w[0] : "",
+                  names.n > 1 ? names.w[1] : "", names.n > 2 ? names.w[2] : "");
+    lg_strvec_free(&names);
+}
+
+/* ------------------------------------------------------ resume checks --- */
+
+static void test_resume_checks(void)
+{
+    const char *a = tmpdir("rs-a"), *b = tmpdir("rs-b");
+    CU_ASSERT_EQUAL_FATAL(train("--loss", "nsgan", "--g", "2-8r-2", "--d", "2-8r-1", "--steps", "20", "--batch",
+                                "8", "--ckpt-every", "7", "--out", a, "--quiet", NULL), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(train("--loss", "nsgan", "--g", "2-8r-2", "--d", "2-8r-1", "--steps", "20", "--batch",
+                                "8", "--seed", "2", "--out", b, "--quiet", NULL), LG_OK);
+    /* fewer steps than done: refused (it printed "steps 21..10" and succeeded) */
+    expect_fail("fewer steps", train("--resume", a, "--steps", "10", "--quiet", NULL),
+                "--steps 10: the run in");
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "has done 20 steps already; give --steps 20 or more"), "%s", lg_errmsg());
+    /* what a kill in the middle of an atomic write leaves goes when the run goes on */
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s/checkpoint.bin.tmp.AbC123", a);
+    FILE *f = fopen(tmp, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fclose(f);
+    CU_ASSERT_EQUAL(train("--resume", a, "--quiet", NULL), LG_OK);
+    LG_ASSERT_MSG(access(tmp, F_OK) != 0, "a stale temporary file survived the resume: %s", tmp);
+    /* the checkpoint interval is the run's: kept on resume unless given again */
+    char *w1[] = { "--resume", (char *)a, "--quiet" };
+    lg_run *r;
+    CU_ASSERT_EQUAL_FATAL(lg_test_run_open(3, w1, &r), LG_OK);
+    CU_ASSERT_EQUAL(lg_run_get_config(r)->ckpt_every, 7);
+    lg_run_close(r);
+    char *w2[] = { "--resume", (char *)a, "--ckpt-every", "4", "--quiet" };
+    CU_ASSERT_EQUAL_FATAL(lg_test_run_open(5, w2, &r), LG_OK);
+    CU_ASSERT_EQUAL(lg_run_get_config(r)->ckpt_every, 4);
+    lg_run_close(r);
+    /* and used: a loss that turns NaN at its 26th call in a process, trained 20 steps with
+     * --ckpt-every 3, then resumed to 100: NaN at step 46, the last checkpoint kept is 45, a
+     * multiple of the stored 3 (with the default 500 it would be 20) */
+    const char *c = tmpdir("rs-c");
+    char loss[600];
+    snprintf(loss, sizeof loss, "%s:calls=25,what=loss", test_plugin("nan_after"));
+    CU_ASSERT_EQUAL_FATAL(train("--loss", loss, "--g", "2-8r-2", "--d", "2-8r-1", "--steps", "20", "--batch", "8",
+                                "--ckpt-every", "3", "--out", c, "--quiet", NULL), LG_OK);
+    expect_fail("stored interval", train("--resume", c, "--steps", "100", "--quiet", NULL), "step 46");
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "checkpoint (step 45)"), "the stored --ckpt-every 3 was not used: %s",
+                  lg_errmsg());
+    /* a checkpoint copied from another run: refused, both configurations named */
+    char from[512], to[512];
+    snprintf(from, sizeof from, "%s/checkpoint.bin", a);
+    snprintf(to, sizeof to, "%s/checkpoint.bin", b);
+    CU_ASSERT_EQUAL_FATAL(lg_copy_file(from, to), LG_OK);
+    expect_fail("another run's checkpoint", train("--resume", b, "--quiet", NULL), "belongs to another run");
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "--seed 1") && strstr(lg_errmsg(), "--seed 2"),
+                  "both configurations should be named: %s", lg_errmsg());
+    /* seed 0 is GSL's 4357: refused with the reason */
+    expect_fail("seed 0", train("--loss", "nsgan", "--seed", "0", "--out", tmpdir("seed0"), NULL), "4357");
+    expect_fail("seed 2^32 + 1", train("--loss", "nsgan", "--seed", "4294967297", "--out", tmpdir("seed0"), NULL),
+                "would repeat --seed 1");
+    setenv("GSL_RNG_SEED", "0", 1);
+    expect_fail("GSL_RNG_SEED 0", train("--loss", "nsgan", "--out", tmpdir("seed0"), NULL), "GSL_RNG_SEED");
+    unsetenv("GSL_RNG_SEED");
+}
+
+/* A network past memory is refused naming the option and the bytes, before
+ * anything is allocated (it aborted on out-of-memory). */
+static void test_memory_bound(void)
+{
+    const char *out = tmpdir("huge");
+    expect_fail("huge widths", train("--loss", "nsgan", "--g", "2-60000-60000-2", "--out", out, NULL),
+                "--g 2-60000-60000-2: the run would need at least");
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "GiB") && strstr(lg_errmsg(), "use smaller widths"), "%s", lg_errmsg());
+    expect_fail("huge D", train("--loss", "nsgan", "--d", "2-1000000-1000000-1", "--out", out, NULL), "--d 2-1000000");
+    expect_fail("huge batch", train("--loss", "nsgan", "--g", "2-8000-2", "--d", "2-8000-1", "--batch", "1000000",
+                                    "--out", out, NULL), "--batch 1000000: the run would need");
+    struct stat st;
+    LG_ASSERT_MSG(stat(out, &st) != 0, "a refused run made its folder");
+}
+
+/* ---------------------------------------------------------- signals --- */
+
+/* SIGTERM in the middle of a run: exit 143 with a checkpoint of the step it
+ * stopped at and the command to resume; the resumed run ends where an
+ * uninterrupted one does. */
+static void test_sigterm(void)
+{
+    const char *a = tmpdir("sig-a"), *b = tmpdir("sig-b");
+    char log[512];
+    snprintf(log, sizeof log, "%s/log.csv", a);
+    int p[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(p[1], STDERR_FILENO);
+        close(p[0]);
+        close(p[1]);
+        execl(lg_test_bin(), lg_test_bin(), "train", "--loss", "nsgan", "--g", "2-8r-2", "--d", "2-8r-1",
+              "--batch", "8", "--steps", "100000000", "--log-every", "50", "--ckpt-every", "1000000", "--out", a,
+              "--no-progress", (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    /* wait for a log row, then stop it */
+    bool row = false;
+    for (int i = 0; i < 6000 && !row; i++) {
+        char *t = lg_read_file(log, NULL);
+        row = t && strstr(t, "\n50,");
+        free(t);
+        if (!row) {
+            struct timespec ts = { 0, 5000000 };
+            nanosleep(&ts, NULL);
+        }
+    }
+    kill(pid, SIGTERM);
+    char err[8192];
+    size_t n = 0;
+    ssize_t k;
+    while ((k = read(p[0], err + n, sizeof err - 1 - n)) > 0)
+        n += (size_t)k;
+    close(p[0]);
+    err[n] = '\0';
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CU_ASSERT_FATAL(row);
+    LG_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 143, "exit status %d, said: %s", st, err);
+    LG_ASSERT_MSG(strstr(err, "stopped by signal 15") && strstr(err, "litgan train --resume"), "said: %s", err);
+    char ck[512];
+    snprintf(ck, sizeof ck, "%s/checkpoint.bin", a);
+    lg_strvec args = { 0 };
+    long step = -1;
+    CU_ASSERT_EQUAL_FATAL(lg_ckpt_read(ck, &step, NULL, &args, NULL, NULL, NULL, true), LG_OK);
+    lg_strvec_free(&args);
+    LG_ASSERT_MSG(step >= 50 && step < 100000000, "checkpoint at step %ld", step);
+    char to[32];
+    snprintf(to, sizeof to, "%ld", step + 25);
+    CU_ASSERT_EQUAL_FATAL(train("--resume", a, "--steps", to, "--quiet", NULL), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(train("--loss", "nsgan", "--g", "2-8r-2", "--d", "2-8r-1", "--batch", "8", "--steps", to,
+                                "--log-every", "50", "--out", b, "--quiet", NULL), LG_OK);
+    assert_same_state(a, b);
+}
+
 void lg_suite_train(void)
 {
     LG_ADD_SUITE("train",
@@ -323,6 +763,12 @@ void lg_suite_train(void)
                  { "seed from --seed or GSL_RNG_SEED", test_seeds },
                  { "NaN in a loss or gradient stops the run", test_nan_stops },
                  { "damaged checkpoints are refused", test_checkpoint_damage },
+                 { "checkpoints are checked field by field", test_checkpoint_fields },
+                 { "an existing run is never overwritten without --force", test_existing_folder },
+                 { "default folders differ by data and options", test_default_folders },
+                 { "resume refuses fewer steps and another run's checkpoint", test_resume_checks },
+                 { "memory is checked before allocating", test_memory_bound },
+                 { "SIGTERM checkpoints; the resumed run ends as an uninterrupted one", test_sigterm },
                  { "resume is bit-exact", test_resume_bit_exact },
                  { "nsgan covers the ring's modes", test_ring_coverage });
 }

@@ -3,15 +3,19 @@
  */
 #include "cli.h"
 
+#include <signal.h>
 #include <string.h>
 
 static const char help[] =
     "usage: litgan train --loss NAME[:k=v,...]|FILE.so [options]\n"
-    "       litgan train --resume DIR [--steps N] [--quiet] [--progress|--no-progress]\n"
+    "       litgan train --resume DIR [--steps N] [--ckpt-every N] [--quiet] [--progress|--no-progress]\n"
     "\n"
     "Trains a GAN with a loss plugin on a dataset and writes DIR/log.csv, DIR/samples.csv,\n"
     "DIR/real.csv and DIR/checkpoint.bin. Options the loss plugin's paper prescribes\n"
-    "(optimizers, critic steps) are its defaults; options given here win.\n"
+    "(optimizers, critic steps) are its defaults; options given here win. A folder that\n"
+    "holds a run already (log.csv or checkpoint.bin) is refused unless --resume or --force.\n"
+    "Ctrl-C (SIGINT) or SIGTERM stops after the current step with a checkpoint and prints\n"
+    "how to resume (exit status 130 or 143).\n"
     "\n"
     "  --loss SPEC        loss plugin: a name (see `litgan plugins`) or a .so path, with\n"
     "                     parameters after ':' (e.g. ganqp:lambda=10,metric=l2)\n"
@@ -29,12 +33,21 @@ static const char help[] =
     "  --simultaneous     both players step from the same point (needs --d-steps 1)\n"
     "  --steps N          generator steps (default 2000)\n"
     "  --batch B          batch size (default 256, at most 1048576)\n"
-    "  --seed S           random seed (default: $GSL_RNG_SEED, else 1)\n"
-    "  --out DIR          output folder (default runs/LOSS-sSEED)\n"
+    "  --seed S           random seed in 1..4294967295 (default: $GSL_RNG_SEED, else 1); GSL\n"
+    "                     turns 0 into its default 4357 and mt19937 keeps 32 bits, so other\n"
+    "                     seeds would repeat one of these and are refused\n"
+    "  --out DIR          output folder (default runs/LOSS-DATA-sSEED-HASH, HASH 6 hex digits\n"
+    "                     of the run's options: other data or options, another folder)\n"
+    "  --force            replace the run already in the output folder\n"
     "  --log-every N      log a row every N steps (default 100)\n"
-    "  --ckpt-every N     write the checkpoint every N steps (default 500)\n"
+    "  --ckpt-every N     write the checkpoint every N steps (default 500; stored with the\n"
+    "                     run, so --resume keeps it unless given again)\n"
     "  --samples N        generated samples written and scored (default 2500, at most 1000000)\n"
-    "  --resume DIR       continue the run in DIR from its checkpoint, bit for bit\n"
+    "  Memory: a run whose networks (parameters, gradients, optimizer state) and values at\n"
+    "  --batch and --samples would need more than 64 GiB, or more than this machine's\n"
+    "  memory, is refused before anything is allocated, naming the option.\n"
+    "  --resume DIR       continue the run in DIR from its checkpoint, bit for bit (with\n"
+    "                     --steps N, N at least the steps done)\n"
     "  --progress | --no-progress   progress line (default: when stderr is a terminal)\n"
     "  --quiet            print nothing but errors\n"
     "\n"
@@ -46,7 +59,7 @@ static const char help[] =
 enum {
     OPT_LOSS = 256, OPT_REG, OPT_DATA, OPT_G, OPT_D, OPT_E, OPT_OPT_D, OPT_OPT_G, OPT_D_STEPS,
     OPT_D_PRETRAIN, OPT_SIMULTANEOUS, OPT_STEPS, OPT_BATCH, OPT_SEED, OPT_OUT, OPT_LOG_EVERY,
-    OPT_CKPT_EVERY, OPT_SAMPLES, OPT_RESUME, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_QUIET
+    OPT_CKPT_EVERY, OPT_SAMPLES, OPT_RESUME, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_QUIET, OPT_FORCE
 };
 
 static const struct option options[] = {
@@ -61,8 +74,27 @@ static const struct option options[] = {
     { "ckpt-every", required_argument, 0, OPT_CKPT_EVERY }, { "samples", required_argument, 0, OPT_SAMPLES },
     { "resume", required_argument, 0, OPT_RESUME }, { "progress", no_argument, 0, OPT_PROGRESS },
     { "no-progress", no_argument, 0, OPT_NO_PROGRESS }, { "quiet", no_argument, 0, OPT_QUIET },
+    { "force", no_argument, 0, OPT_FORCE },
     { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
 };
+
+/* The signal that asked the run to stop; the run looks at it between steps.
+ * SA_RESETHAND: a second Ctrl-C stops at once (checkpoints are written
+ * atomically, so nothing is left half written). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
 
 int lg_cmd_train(int argc, char **argv)
 {
@@ -105,6 +137,7 @@ int lg_cmd_train(int argc, char **argv)
         case OPT_PROGRESS: c.progress = 1; break;
         case OPT_NO_PROGRESS: c.progress = 0; break;
         case OPT_QUIET: c.quiet = 1; break;
+        case OPT_FORCE: c.force = 1; break;
         default: return lg_cli_bad_option("train", ch, argv);
         }
     }
@@ -115,11 +148,16 @@ int lg_cmd_train(int argc, char **argv)
         return LG_EXIT_USAGE;
     }
     lg_run *r;
+    stop_signal = 0;
+    c.stop = &stop_signal;
+    catch_signals();
     int rc = lg_run_open(&c, &r);
     if (rc == LG_OK)
         rc = lg_run_train(r);
     if (rc != LG_OK)
         fprintf(stderr, "litgan train: %s\n", lg_errmsg());
     lg_run_close(r);
+    if (rc == LG_ESTOPPED)
+        return 128 + (int)stop_signal;
     return rc == LG_OK ? LG_EXIT_OK : LG_EXIT_FAIL;
 }

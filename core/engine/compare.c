@@ -79,6 +79,7 @@ static int run_child(void *ctx, int fd)
     rc.log_every = c->steps >= 20 ? c->steps / 20 : 1;
     rc.out = j->dir;
     rc.quiet = 1;
+    rc.force = 1; /* compare's own folder: a run of a previous compare there is replaced */
     rc.g = c->g_spec;
     char dbuf[512];
     /* an encoder loss scores (x, z): a D given here is widened to x + z (E is

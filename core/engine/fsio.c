@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int lg_atomic_open(lg_atomic *a, const char *path)
@@ -38,11 +39,25 @@ int lg_atomic_open(lg_atomic *a, const char *path)
     struct stat st;
     bool exists = stat(a->path, &st) == 0;
     if (exists && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
-        a->f = fopen(a->path, "w");
+        /* without blocking: a FIFO gets 10 s for a reader to open it (one
+         * starting with the writer), then is refused instead of waited on forever */
+        int fd = -1;
+        for (int tries = 0; tries < 1000; tries++) {
+            if ((fd = open(a->path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) >= 0 || errno != ENXIO)
+                break;
+            struct timespec ts = { 0, 10000000 };
+            nanosleep(&ts, NULL);
+        }
+        if (fd >= 0) {
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+            if (!(a->f = fdopen(fd, "w")))
+                close(fd);
+        }
         if (!a->f) {
             int e = errno;
             lg_atomic_abort(a);
-            return lg_seterr(LG_EIO, "cannot write %s: %s", path, strerror(e));
+            return lg_seterr(LG_EIO, "cannot write %s: %s", path, e == ENXIO ? "a FIFO that nobody opened to "
+                             "read in 10 s" : strerror(e));
         }
         a->direct = true;
         return LG_OK;

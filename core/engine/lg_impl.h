@@ -143,6 +143,10 @@ typedef struct lg_net {
  * modifiers in order: r ReLU, l LeakyReLU (slope 0.2 unless given), t Tanh,
  * s Sigmoid, b BatchNorm1d (eps 1e-5 unless given, momentum 0.1). */
 int lg_net_parse(const char *spec, lg_net **out);
+/* What spec would hold, without allocating it: parameters and BatchNorm
+ * statistics, and the values one sample passes through (every layer's
+ * output, the input included). LG_EINVAL as lg_net_parse for a bad spec. */
+int lg_net_spec_cost(const char *spec, double *n_params, double *units);
 void lg_net_free(lg_net *net);
 /* PyTorch's default initialisation: Linear W, b ~ U(-1/sqrt(in), 1/sqrt(in));
  * BatchNorm gamma = 1, beta = 0, running mean 0, running var 1. */
@@ -303,22 +307,32 @@ double lg_run_loss(const lg_run *r, lg_player p); /* the last step's objective *
 /* ------------------------------------------------------------- checkpoint --- */
 
 #define LG_CKPT_MAGIC "LGCKPT\r\n"
-#define LG_CKPT_VERSION 1u
+#define LG_CKPT_VERSION 2u
 
 /* File layout (little-endian, as written by this machine):
  *   magic[8] "LGCKPT\r\n", u32 version, u32 zero, u64 payload length,
  *   payload, u32 CRC-32 (zlib) of the payload.
- * Payload: i64 step; u64 n_args, then each arg as u64 length + bytes; u64 rng
- * state size + state; per network G, D, E (present or not): u64 n_params (0 if
- * absent), theta, u64 n_buffers, buffers; per optimizer of the same nets: u64 n,
- * m[n], v[n], i64 t.
+ * Payload: i64 step; u64 configuration hash (lg_run_config_hash of the
+ * options); u64 n_args, then each arg as u64 length + bytes; u64 rng state
+ * size + state; per network G, D, E (present or not): u64 n_params (0 if
+ * absent), theta, u64 n_buffers, buffers; per optimizer of the same nets: u64
+ * n, m[n], v[n], i64 t.
  * Written to a temporary file and renamed, so a crash never leaves half a file.
- * lg_ckpt_read with args_only reads only step and args (rng, nets, opts NULL);
- * otherwise the shapes must match the nets and optimizers given. */
-int lg_ckpt_write(const char *path, long step, const lg_strvec *args, const gsl_rng *rng,
+ * lg_ckpt_read reads only a regular file (never blocks on a FIFO or a device)
+ * of bounded size, tells a truncated file from a foreign one, and after the
+ * checksum checks every field: step >= 0, the generator's state (index
+ * 0..624, 32-bit words, not all zero), the shapes against the nets and
+ * optimizers given, parameters, statistics and moments finite, second moments
+ * and running variances >= 0, optimizer steps >= 0; each refusal one line
+ * naming the file and the field. With args_only it reads only step, hash (may
+ * be NULL) and args (rng, nets, opts NULL). */
+/* The memory a run may use: LG_RUN_MAX_BYTES, or the machine's physical
+ * memory when that is less (*by_machine true then; may be NULL). */
+double lg_run_memory_cap(bool *by_machine);
+int lg_ckpt_write(const char *path, long step, uint64_t hash, const lg_strvec *args, const gsl_rng *rng,
                   lg_net *const *nets, lg_optim *const *opts);
-int lg_ckpt_read(const char *path, long *step, lg_strvec *args, gsl_rng *rng, lg_net **nets,
-                 lg_optim **opts, bool args_only);
+int lg_ckpt_read(const char *path, long *step, uint64_t *hash, lg_strvec *args, gsl_rng *rng,
+                 lg_net **nets, lg_optim **opts, bool args_only);
 
 /* ------------------------------------------------------------ second order --- */
 

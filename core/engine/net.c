@@ -23,9 +23,14 @@ static int parse_width(const char **p, size_t *w, const char *spec)
         return lg_seterr(LG_EINVAL, "network spec '%s': expected a width at '%s' "
                          "(write e.g. 2-128r-128r-1)", spec, *p);
     char *end;
+    errno = 0;
     unsigned long v = strtoul(*p, &end, 10);
-    if (v == 0 || v > 1000000)
-        return lg_seterr(LG_EINVAL, "network spec '%s': width %lu out of range 1..1000000", spec, v);
+    if (v == 0 || v > 1000000 || errno) {
+        /* echoed as typed: "0x10" is not "width 0", 1e30 is not ULONG_MAX */
+        size_t n = strcspn(*p, "-");
+        return lg_seterr(LG_EINVAL, "network spec '%s': width '%.*s' is not a whole number in 1..1000000 "
+                         "(widths are decimal)", spec, (int)n, *p);
+    }
     *w = v;
     *p = end;
     return LG_OK;
@@ -51,14 +56,13 @@ static void push(lg_net *net, size_t *cap, lg_layer l)
     net->layers[net->n_layers++] = l;
 }
 
-int lg_net_parse(const char *spec, lg_net **out)
+/* The layers of spec into net, with their parameter and buffer ranges;
+ * nothing sized by the widths is allocated (lg_net_spec_cost looks at a
+ * network before its memory exists). */
+static int parse_layers(const char *spec, lg_net *net)
 {
-    *out = NULL;
     if (!spec || !*spec)
         return lg_seterr(LG_EINVAL, "network spec is empty (write e.g. 2-128r-128r-1)");
-    lg_net *net = lg_xcalloc(1, sizeof *net);
-    net->spec = lg_xstrdup(spec);
-    net->train = true;
     size_t cap = 0, width = 0;
     const char *p = spec;
     int rc = parse_width(&p, &width, spec);
@@ -108,10 +112,8 @@ int lg_net_parse(const char *spec, lg_net **out)
     }
     if (rc == LG_OK && n_linear == 0)
         rc = lg_seterr(LG_EINVAL, "network spec '%s' has no layer (write e.g. 2-128r-1)", spec);
-    if (rc != LG_OK) {
-        lg_net_free(net);
+    if (rc != LG_OK)
         return rc;
-    }
     net->out_dim = width;
     for (size_t i = 0; i < net->n_layers; i++) {
         lg_layer *l = &net->layers[i];
@@ -124,6 +126,32 @@ int lg_net_parse(const char *spec, lg_net **out)
             net->n_buffers += 2 * l->out;
         }
         net->n_params += l->p_len;
+    }
+    return LG_OK;
+}
+
+int lg_net_spec_cost(const char *spec, double *n_params, double *units)
+{
+    lg_net net = { 0 };
+    int rc = parse_layers(spec, &net);
+    *n_params = (double)net.n_params + (double)net.n_buffers;
+    *units = (double)net.in_dim;
+    for (size_t i = 0; i < net.n_layers; i++)
+        *units += (double)net.layers[i].out;
+    free(net.layers);
+    return rc;
+}
+
+int lg_net_parse(const char *spec, lg_net **out)
+{
+    *out = NULL;
+    lg_net *net = lg_xcalloc(1, sizeof *net);
+    net->spec = lg_xstrdup(spec ? spec : "");
+    net->train = true;
+    int rc = parse_layers(spec, net);
+    if (rc != LG_OK) {
+        lg_net_free(net);
+        return rc;
     }
     net->theta = lg_xcalloc(net->n_params, sizeof(double));
     net->grad = lg_xcalloc(net->n_params, sizeof(double));

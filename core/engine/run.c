@@ -10,6 +10,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <gsl/gsl_randist.h>
 
 typedef struct lg_run run;
@@ -37,15 +39,15 @@ static void run_free(run *r)
 
 static const char *player_name(lg_player p) { return p == LG_PLAYER_D ? "discriminator" : "generator"; }
 
-/* NaN/Inf guard: names the step and the quantity. */
-static int nonfinite(run *r, const char *what)
+/* NaN/Inf guard: names the step, the quantity, and what to try (hint). */
+static int nonfinite(run *r, const char *what, const char *hint)
 {
     if (r->ckpt_step >= 0)
-        return lg_seterr(LG_ENONFINITE, "step %ld: %s is not finite; stopped. The last good "
-                         "checkpoint (step %ld) is kept in %s", r->step + 1, what, r->ckpt_step,
+        return lg_seterr(LG_ENONFINITE, "step %ld: %s is not finite; stopped (%s). The last good "
+                         "checkpoint (step %ld) is kept in %s", r->step + 1, what, hint, r->ckpt_step,
                          r->path_ckpt);
-    return lg_seterr(LG_ENONFINITE, "step %ld: %s is not finite; stopped before any checkpoint "
-                     "(lower the learning rate or check the plugin)", r->step + 1, what);
+    return lg_seterr(LG_ENONFINITE, "step %ld: %s is not finite; stopped before any checkpoint (%s)",
+                     r->step + 1, what, hint);
 }
 
 static void sample_batches(run *r)
@@ -95,7 +97,7 @@ static int player_grad(run *r, lg_player p)
     char what[64];
     snprintf(what, sizeof what, "the %s loss (%g)", player_name(p), r->loss[p]);
     if (!isfinite(r->loss[p]))
-        return nonfinite(r, what);
+        return nonfinite(r, what, "lower the learning rate or check the plugin");
     return lg_tape_backward(g->tape, obj);
 }
 
@@ -115,7 +117,7 @@ static int check_grads(run *r, lg_player p)
             char what[96];
             snprintf(what, sizeof what, "a gradient of the %s's parameters (network %s)",
                      player_name(p), n->spec);
-            return nonfinite(r, what);
+            return nonfinite(r, what, "lower the learning rate or check the plugin");
         }
         s += q;
     }
@@ -136,10 +138,14 @@ static int apply_step(run *r, lg_player p)
     for (int i = 0; i < LG_NET_COUNT; i++) {
         lg_net *n = r->g.net[i];
         if (n && lg_player_owns(p, (lg_net_id)i) && !lg_all_finite(n->theta, n->n_params)) {
-            char what[96];
-            snprintf(what, sizeof what, "a parameter of the %s (network %s) after its update",
-                     player_name(p), n->spec);
-            return nonfinite(r, what);
+            /* the gradients were finite: the optimizer's update made it so */
+            char what[256], hint[LG_NAME_MAX + 160];
+            const char *opt = i == LG_NET_D ? "--opt-d" : "--opt-g";
+            snprintf(what, sizeof what, "a parameter of the %s (network %s) after its %s update",
+                     player_name(p), n->spec, opt);
+            snprintf(hint, sizeof hint, "check %s %s: a learning rate too large, or eps=0 dividing by a zero "
+                     "second moment", opt, i == LG_NET_D ? r->c.opt_d : r->c.opt_g);
+            return nonfinite(r, what, hint);
         }
     }
     return LG_OK;
@@ -239,6 +245,65 @@ gsl_matrix *lg_run_real_samples(lg_run *r)
     return r->eval_real;
 }
 
+/* ----------------------------------------------------------------- memory --- */
+
+static double phys_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (double)pages * (double)size : 0;
+}
+
+double lg_run_memory_cap(bool *by_machine)
+{
+    double cap = (double)LG_RUN_MAX_BYTES, phys = phys_memory();
+    bool m = phys > 0 && phys < cap;
+    if (by_machine)
+        *by_machine = m;
+    return m ? phys : cap;
+}
+
+/* What the run will need at least, from the specs alone (nothing is allocated
+ * yet): per network theta, gradient and the optimizer's two moments (8 bytes
+ * each), and values with their gradients for every layer of G, D twice (real
+ * and fake) and E at the batch, and of G at --samples. More than
+ * LG_RUN_MAX_BYTES or the machine's memory is refused, naming the option that
+ * asks for the most: an allocation that fails would abort without a word. */
+static int check_memory(run *r)
+{
+    const char *spec[3] = { r->c.g, r->c.d, r->c.e }, *opt[3] = { "--g", "--d", "--e" };
+    double params[3] = { 0 }, units[3] = { 0 };
+    int rc;
+    for (int i = 0; i < 3; i++)
+        if (spec[i] && (rc = lg_net_spec_cost(spec[i], &params[i], &units[i])) != LG_OK)
+            return lg_seterr(rc, "%s: %s", opt[i], lg_errmsg());
+    double part[5] = { 32 * params[0], 32 * params[1], 32 * params[2],
+                       16 * (double)r->c.batch * (units[0] + 2 * units[1] + units[2]),
+                       16 * (double)r->c.samples * units[0] };
+    double total = 0;
+    int big = 0;
+    for (int i = 0; i < 5; i++) {
+        total += part[i];
+        if (part[i] > part[big])
+            big = i;
+    }
+    bool by_phys;
+    double cap = lg_run_memory_cap(&by_phys);
+    if (total <= cap)
+        return LG_OK;
+    char what[600];
+    if (big < 3)
+        snprintf(what, sizeof what, "%s %s", opt[big], spec[big]);
+    else
+        snprintf(what, sizeof what, "%s %ld", big == 3 ? "--batch" : "--samples",
+                 big == 3 ? r->c.batch : r->c.samples);
+    const double gib = 1024.0 * 1024.0 * 1024.0;
+    return lg_seterr(LG_ENOMEM, "%s: the run would need at least %.1f GiB of memory (%.1f GiB for %s), "
+                     "more than the %.1f GiB a run may use (%s): %s", what, total / gib, part[big] / gib,
+                     big < 3 ? "its parameters, gradients and optimizer state" : "values and gradients at "
+                     "that many samples", cap / gib, by_phys ? "this machine's memory" : "LG_RUN_MAX_BYTES",
+                     big < 3 ? "use smaller widths" : big == 3 ? "use a smaller --batch" : "use fewer --samples");
+}
+
 /* ------------------------------------------------------------------ setup --- */
 
 static int open_nets(run *r)
@@ -254,12 +319,15 @@ static int open_nets(run *r)
         r->c.d = r->nets[1];
     if (!r->c.e && r->encoder)
         r->c.e = r->nets[2];
+    if ((rc = check_memory(r)) != LG_OK)
+        return rc;
     if ((rc = lg_net_parse(r->c.g, &G)) != LG_OK) {
         lg_seterr(rc, "--g: %s", lg_errmsg());
         return rc;
     }
     if ((rc = lg_net_parse(r->c.d, &D)) != LG_OK ||
         (r->c.e && (rc = lg_net_parse(r->c.e, &E)) != LG_OK)) {
+        lg_seterr(rc, "%s: %s", D ? "--e" : "--d", lg_errmsg());
         lg_net_free(G);
         lg_net_free(D);
         return rc;
@@ -352,50 +420,195 @@ static int check_resume_config(const lg_run_config *c)
     return LG_OK;
 }
 
+/* The options a checkpoint stores, parsed into r->c and checked: parsed,
+ * complete, the hash they carry is theirs, the step within the run. */
+static int read_stored_options(run *r, const lg_run_config *uc, long *stored_step, uint64_t *stored_hash)
+{
+    int rc = lg_ckpt_read(r->path_ckpt, stored_step, stored_hash, &r->eff, NULL, NULL, NULL, true);
+    if (rc != LG_OK)
+        return rc;
+    lg_run_config_init(&r->c);
+    if ((rc = lg_run_words_parse(&r->eff, &r->c)) != LG_OK)
+        return lg_seterr(rc, "%s: stored options: %s", r->path_ckpt, lg_errmsg());
+    const char *missing = lg_run_words_missing(&r->c);
+    if (missing)
+        return lg_seterr(LG_EFORMAT, "%s: the stored options lack %s (not a checkpoint this litgan wrote; "
+                         "start the run anew with --force)", r->path_ckpt, missing);
+    if (lg_run_config_hash(&r->eff) != *stored_hash)
+        return lg_seterr(LG_EFORMAT, "%s: stored configuration hash %016llx is not that of its stored "
+                         "options (%016llx): the file was altered", r->path_ckpt,
+                         (unsigned long long)*stored_hash, (unsigned long long)lg_run_config_hash(&r->eff));
+    if (r->c.seed < 1 || (unsigned long)r->c.seed > 0xfffffffful)
+        return lg_seterr(LG_EFORMAT, "%s: stored --seed %ld outside 1..4294967295", r->path_ckpt, r->c.seed);
+    if (*stored_step > r->c.steps)
+        return lg_seterr(LG_EFORMAT, "%s: stored step %ld is past the run's stored --steps %ld", r->path_ckpt,
+                         *stored_step, r->c.steps);
+    if (uc->steps != LG_UNSET && uc->steps < *stored_step)
+        return lg_seterr(LG_EINVAL, "--steps %ld: the run in %s has done %ld steps already; give --steps "
+                         "%ld or more (or leave --steps out to keep its %ld)", uc->steps, uc->resume,
+                         *stored_step, *stored_step, r->c.steps);
+    return LG_OK;
+}
+
+/* eff again from the resolved config, every field spelled out, and the
+ * config re-pointed into it (its strings point into the words they came
+ * from): what the checkpoint stores and the log's header shows. */
+static void resolve_words(run *r)
+{
+    lg_strvec w = { 0 };
+    lg_run_words_all(&r->c, &w);
+    lg_run_config k;
+    lg_run_config_init(&k);
+    int rc = lg_run_words_parse(&w, &k);
+    LG_ASSERT(rc == LG_OK, "a resolved config's words parse");
+    k.out = r->c.out;
+    k.quiet = r->c.quiet;
+    k.progress = r->c.progress;
+    k.resume = r->c.resume;
+    k.force = r->c.force;
+    k.stop = r->c.stop;
+    r->c = k;
+    lg_strvec_free(&r->eff);
+    r->eff = w;
+    r->hash = lg_run_config_hash(&r->eff);
+}
+
+/* runs/LOSS-DATA-sSEED-HASH: a run of other data or options gets a folder of
+ * its own (the hash: the first 24 bits of the configuration's). */
+static void default_out(run *r)
+{
+    char loss[LG_NAME_MAX], data[LG_NAME_MAX];
+    const char *kv;
+    if (lg_spec_split(r->c.loss, loss, &kv) != LG_OK)
+        snprintf(loss, sizeof loss, "run");
+    if (lg_spec_split(r->c.data, data, &kv) != LG_OK)
+        snprintf(data, sizeof data, "data");
+    const char *base = strrchr(loss, '/');
+    base = base ? base + 1 : loss;
+    size_t n = strlen(base);
+    if (n > 3 && !strcmp(base + n - 3, ".so"))
+        n -= 3;
+    snprintf(r->out, sizeof r->out, "runs/%.*s-%s-s%ld-%06llx", (int)n, base, data, r->c.seed,
+             (unsigned long long)(r->hash >> 40));
+    r->c.out = r->out;
+}
+
+/* A new run never writes over another: a folder that holds one (its log or
+ * checkpoint) is refused unless force. */
+static int check_fresh_out(run *r, bool user_out, bool force)
+{
+    const char *files[] = { "log.csv", "checkpoint.bin" };
+    for (int i = 0; i < 2; i++) {
+        char path[4200];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", r->c.out, files[i]);
+        if (lstat(path, &st) == 0 && !force)
+            return lg_seterr(LG_EINVAL, "%s%s already holds a run (%s): continue it with --resume %s, or give "
+                             "--force to start it anew", user_out ? "--out " : "", r->c.out, files[i], r->c.out);
+    }
+    return LG_OK;
+}
+
+/* Each optimizer steps once per update of its network: G (and E) once a
+ * generator step, D d_steps times and its d_pretrain steps before the first:
+ * a checkpoint whose counts say otherwise holds an impossible step. */
+static int check_optim_steps(run *r)
+{
+    long d = 0;
+    bool over = __builtin_mul_overflow(r->step, r->c.d_steps, &d) ||
+                (r->step > 0 && __builtin_add_overflow(d, r->c.d_pretrain, &d));
+    for (int i = 0; i < LG_NET_COUNT; i++) {
+        if (!r->opt[i])
+            continue;
+        long want = i == LG_NET_D ? d : r->step;
+        if ((i == LG_NET_D && over) || r->opt[i]->t != want)
+            return lg_seterr(LG_EFORMAT, "%s: stored step %ld is impossible: the optimizer of network %s has "
+                             "taken %ld steps, a run at that step %s%ld", r->path_ckpt, r->step,
+                             i == LG_NET_G ? "G" : i == LG_NET_D ? "D" : "E", r->opt[i]->t,
+                             over && i == LG_NET_D ? "more than " : "", want);
+    }
+    return LG_OK;
+}
+
+/* Where an option of the run came from, for messages that name what the
+ * user typed: "given" (the command line), or the plugin whose defaults hold
+ * it ("the default of --reg consensus"), or the stored options of a resumed
+ * run. */
+static void option_origin(run *r, const lg_run_config *uc, const char *word, bool given, char *out, size_t len)
+{
+    if (uc->resume) {
+        snprintf(out, len, "stored with the run");
+        return;
+    }
+    if (given) {
+        snprintf(out, len, "given");
+        return;
+    }
+    const lg_plugin_inst *in[1 + LG_RUN_MAX_REGS];
+    size_t n = 0;
+    in[n++] = &r->g.loss;
+    for (size_t i = 0; i < r->g.n_regs; i++)
+        in[n++] = &r->g.regs[i];
+    for (size_t i = 0; i < n; i++) {
+        const char *d = in[i]->h->desc->defaults;
+        const char *p = d ? strstr(d, word) : NULL;
+        if (p && (p[strlen(word)] == ' ' || !p[strlen(word)])) {
+            snprintf(out, len, "the default of %s %s", i ? "--reg" : "--loss", i ? r->c.regs[i - 1] : r->c.loss);
+            return;
+        }
+    }
+    snprintf(out, len, "the default");
+}
+
 static int run_setup(run *r, const lg_run_config *uc)
 {
     int rc;
     long stored_step = 0;
+    uint64_t stored_hash = 0;
     if (uc->resume) {
         if ((rc = check_resume_config(uc)) != LG_OK)
             return rc;
+        if (uc->force)
+            return lg_seterr(LG_EINVAL, "--force cannot go with --resume (--force starts a run anew)");
         snprintf(r->path_ckpt, sizeof r->path_ckpt, "%s/checkpoint.bin", uc->resume);
-        if ((rc = lg_ckpt_read(r->path_ckpt, &stored_step, &r->eff, NULL, NULL, NULL, true)) != LG_OK)
+        if ((rc = read_stored_options(r, uc, &stored_step, &stored_hash)) != LG_OK)
             return rc;
-    } else if ((rc = lg_run_words_from_config(uc, &r->eff)) != LG_OK) {
-        return rc;
+        if (uc->steps != LG_UNSET)
+            r->c.steps = uc->steps; /* the new length becomes part of the run */
+        if (uc->ckpt_every != LG_UNSET)
+            r->c.ckpt_every = uc->ckpt_every; /* else the stored interval */
+    } else {
+        if ((rc = lg_run_words_from_config(uc, &r->eff)) != LG_OK)
+            return rc;
+        lg_run_config_init(&r->c);
+        if ((rc = lg_run_words_parse(&r->eff, &r->c)) != LG_OK)
+            return rc;
+        if (r->c.seed == 0)
+            return lg_seterr(LG_EINVAL, "--seed 0: GSL turns seed 0 into its default 4357, so it would repeat "
+                             "--seed 4357; give a seed of 1 or more");
+        if (r->c.seed == LG_UNSET) {
+            const char *env = getenv("GSL_RNG_SEED");
+            r->c.seed = 1;
+            if (env && *env) {
+                if ((rc = lg_parse_long("GSL_RNG_SEED", env, 1, &r->c.seed)) != LG_OK)
+                    return lg_seterr(rc, "%s (GSL turns 0 into 4357: seeds start at 1)", lg_errmsg());
+            }
+        }
+        lg_run_config_fill(&r->c);
+        if ((unsigned long)r->c.seed > 0xfffffffful) /* long is 64 bits where litgan builds */
+            return lg_seterr(LG_EINVAL, "%s %ld: mt19937 keeps the low 32 bits of a seed, so it would repeat "
+                             "--seed %lu; give a seed in 1..4294967295", uc->seed != LG_UNSET ? "--seed" :
+                             "GSL_RNG_SEED", r->c.seed, (unsigned long)r->c.seed & 0xfffffffful);
     }
-    lg_run_config_init(&r->c);
-    if ((rc = lg_run_words_parse(&r->eff, &r->c)) != LG_OK)
-        return rc;
     /* options that are not part of the run's identity come from the caller */
     if (uc->resume || uc->out)
         snprintf(r->out, sizeof r->out, "%s", uc->resume ? uc->resume : uc->out);
     r->c.out = (uc->resume || uc->out) ? r->out : NULL;
     r->c.quiet = uc->quiet;
     r->c.progress = uc->progress;
-    r->c.ckpt_every = uc->ckpt_every;
     r->c.resume = uc->resume ? r->out : NULL; /* the run keeps no pointer of the caller's */
-    if (uc->resume && uc->steps != LG_UNSET) {
-        char buf[32];
-        snprintf(buf, sizeof buf, "%ld", uc->steps);
-        r->c.steps = uc->steps; /* the new length becomes part of the run */
-        lg_strvec_push(&r->eff, "--steps");
-        lg_strvec_push(&r->eff, buf);
-    }
-    if (r->c.seed == LG_UNSET) {
-        const char *env = getenv("GSL_RNG_SEED");
-        r->c.seed = 1;
-        if (env && *env) {
-            if ((rc = lg_parse_long("GSL_RNG_SEED", env, 0, &r->c.seed)) != LG_OK)
-                return rc;
-            char buf[32];
-            snprintf(buf, sizeof buf, "%ld", r->c.seed);
-            lg_strvec_push(&r->eff, "--seed"); /* the seed is part of the run's identity */
-            lg_strvec_push(&r->eff, buf);
-        }
-    }
-    lg_run_config_fill(&r->c);
+    r->c.force = uc->force;
+    r->c.stop = uc->stop;
     /* sizes that must fit in memory: refused in one line naming the option,
      * before anything is allocated (an unchecked allocation crashed) */
     if (r->c.batch > LG_RUN_MAX_BATCH)
@@ -403,23 +616,30 @@ static int run_setup(run *r, const lg_run_config *uc)
     if (r->c.samples > LG_RUN_MAX_SAMPLES)
         return lg_seterr(LG_EINVAL, "--samples %ld: at most %ld samples are generated and scored", r->c.samples,
                          (long)LG_RUN_MAX_SAMPLES);
-    if (r->c.simultaneous && r->c.d_steps != 1)
-        return lg_seterr(LG_EINVAL, "--simultaneous needs --d-steps 1 (got %ld)", r->c.d_steps);
-    if (!r->c.out) {
-        char name[LG_NAME_MAX];
-        const char *kv;
-        if (lg_spec_split(r->c.loss, name, &kv) != LG_OK)
-            snprintf(name, sizeof name, "run");
-        const char *base = strrchr(name, '/');
-        snprintf(r->out, sizeof r->out, "runs/%s-s%ld", base ? base + 1 : name, r->c.seed);
-        r->c.out = r->out;
-    }
     r->rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r->rng, (unsigned long)r->c.seed);
     if ((rc = lg_dataset_open(r->c.data, &r->ds)) != LG_OK)
         return lg_seterr(rc, "--data: %s", lg_errmsg());
-    if ((rc = open_plugins(r)) != LG_OK || (rc = open_nets(r)) != LG_OK ||
-        (rc = open_optims(r)) != LG_OK)
+    if ((rc = open_plugins(r)) != LG_OK)
+        return rc;
+    if (r->c.simultaneous && r->c.d_steps != 1) {
+        char a[LG_NAME_MAX + 64], b[LG_NAME_MAX + 64];
+        option_origin(r, uc, "--simultaneous", uc->simultaneous, a, sizeof a);
+        option_origin(r, uc, "--d-steps", uc->d_steps != LG_UNSET, b, sizeof b);
+        return lg_seterr(LG_EINVAL, "--simultaneous (%s) needs one critic step per generator step, but --d-steps "
+                         "is %ld (%s): give --d-steps 1, or leave out what asks for simultaneous steps",
+                         a, r->c.d_steps, b);
+    }
+    if ((rc = open_nets(r)) != LG_OK || (rc = open_optims(r)) != LG_OK)
+        return rc;
+    resolve_words(r);
+    if (uc->resume && r->hash != stored_hash)
+        return lg_seterr(LG_EFORMAT, "%s: its options resolve to configuration %016llx, not the stored "
+                         "%016llx (a plugin's defaults changed?)", r->path_ckpt, (unsigned long long)r->hash,
+                         (unsigned long long)stored_hash);
+    if (!r->c.out)
+        default_out(r);
+    if (!uc->resume && (rc = check_fresh_out(r, uc->out != NULL, uc->force)) != LG_OK)
         return rc;
     if ((rc = lg_mkdir_p(r->c.out)) != LG_OK)
         return rc;
@@ -427,10 +647,12 @@ static int run_setup(run *r, const lg_run_config *uc)
     snprintf(r->path_log, sizeof r->path_log, "%s/log.csv", r->c.out);
     r->ckpt_step = -1;
     if (uc->resume) {
+        if ((rc = lg_run_log_check(r)) != LG_OK)
+            return rc;
         lg_strvec dummy = { 0 };
-        rc = lg_ckpt_read(r->path_ckpt, &r->step, &dummy, r->rng, r->g.net, r->opt, false);
+        rc = lg_ckpt_read(r->path_ckpt, &r->step, NULL, &dummy, r->rng, r->g.net, r->opt, false);
         lg_strvec_free(&dummy);
-        if (rc != LG_OK)
+        if (rc != LG_OK || (rc = check_optim_steps(r)) != LG_OK)
             return rc;
         r->ckpt_step = r->step;
     }
@@ -463,7 +685,7 @@ int lg_run_step(lg_run *r)
 
 int lg_run_save(lg_run *r)
 {
-    int rc = lg_ckpt_write(r->path_ckpt, r->step, &r->eff, r->rng, r->g.net, r->opt);
+    int rc = lg_ckpt_write(r->path_ckpt, r->step, r->hash, &r->eff, r->rng, r->g.net, r->opt);
     if (rc == LG_OK)
         r->ckpt_step = r->step;
     return rc;

@@ -31,6 +31,7 @@ struct lg_run {
     bool encoder;              /* the loss needs E; D scores (x, z) */
     gsl_matrix *eval_real;     /* fixed real samples the metrics compare against */
     char nets[3][512];         /* default network specs, when the config names none */
+    uint64_t hash;             /* lg_run_config_hash of eff */
 };
 
 /* run_config.c: the effective words of a new run (the plugins' defaults, then
@@ -39,10 +40,17 @@ struct lg_run {
 int lg_run_words_from_config(const lg_run_config *c, lg_strvec *eff);
 int lg_run_words_parse(const lg_strvec *w, lg_run_config *c);
 void lg_run_config_fill(lg_run_config *c);
+/* A resolved config as words (all fields), the first required word missing
+ * from a parsed one (NULL: none), and the hash that names a configuration. */
+void lg_run_words_all(const lg_run_config *c, lg_strvec *eff);
+const char *lg_run_words_missing(const lg_run_config *c);
+uint64_t lg_run_config_hash(const lg_strvec *eff);
 /* run.c */
 gsl_matrix *lg_run_generate(lg_run *r, size_t n, unsigned long salt);
 gsl_matrix *lg_run_real_samples(lg_run *r);
-/* run_log.c: keep only the log rows of steps <= step. */
+/* run_log.c: keep only the log rows of steps <= step (atomically); a resumed
+ * run's log header must name the run's configuration (r->hash). */
 int lg_run_truncate_log(const char *path, long step);
+int lg_run_log_check(lg_run *r);
 
 #endif

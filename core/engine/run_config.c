@@ -172,7 +172,7 @@ static void config_words(const lg_run_config *c, lg_strvec *v)
     const struct { const char *word; long x; } nums[] = {
         { "--d-steps", c->d_steps }, { "--d-pretrain", c->d_pretrain }, { "--steps", c->steps },
         { "--batch", c->batch }, { "--seed", c->seed }, { "--log-every", c->log_every },
-        { "--samples", c->samples },
+        { "--samples", c->samples }, { "--ckpt-every", c->ckpt_every },
     };
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
         if (nums[i].x != LG_UNSET)
@@ -211,4 +211,46 @@ int lg_run_words_from_config(const lg_run_config *c, lg_strvec *eff)
     }
     config_words(c, eff);
     return LG_OK;
+}
+
+/* A resolved config (every field set) as words, in config_words' fixed order:
+ * what a checkpoint stores, so a resumed run depends on no default. */
+void lg_run_words_all(const lg_run_config *c, lg_strvec *eff) { config_words(c, eff); }
+
+/* The words a resolved run must have stored; the first one missing, or NULL.
+ * (--e only with an encoder loss: the network setup checks it.) */
+const char *lg_run_words_missing(const lg_run_config *c)
+{
+    const struct { const char *word; bool set; } need[] = {
+        { "--loss", c->loss }, { "--data", c->data }, { "--g", c->g }, { "--d", c->d },
+        { "--opt-d", c->opt_d }, { "--opt-g", c->opt_g }, { "--d-steps", c->d_steps != LG_UNSET },
+        { "--d-pretrain", c->d_pretrain != LG_UNSET }, { "--steps", c->steps != LG_UNSET },
+        { "--batch", c->batch != LG_UNSET }, { "--seed", c->seed != LG_UNSET },
+        { "--log-every", c->log_every != LG_UNSET }, { "--samples", c->samples != LG_UNSET },
+        { "--ckpt-every", c->ckpt_every != LG_UNSET },
+    };
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        if (!need[i].set)
+            return need[i].word;
+    return NULL;
+}
+
+/* FNV-1a (64 bits) of the words, each ended by a NUL, leaving out what a
+ * resume may change (--steps, --ckpt-every and their values): the same run
+ * has the same hash from its first step to its last. */
+uint64_t lg_run_config_hash(const lg_strvec *eff)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < eff->n; i++) {
+        if ((!strcmp(eff->w[i], "--steps") || !strcmp(eff->w[i], "--ckpt-every")) && i + 1 < eff->n) {
+            i++;
+            continue;
+        }
+        for (const unsigned char *p = (const unsigned char *)eff->w[i];; p++) {
+            h = (h ^ *p) * 1099511628211ull;
+            if (!*p)
+                break;
+        }
+    }
+    return h;
 }

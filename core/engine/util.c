@@ -15,14 +15,26 @@
 
 static _Thread_local char errbuf[512];
 
+/* A message longer than the buffer keeps its start and its end with "..."
+ * between: the reason and what to do come last, after paths that may be
+ * long (a long --out cut the reason off). */
 int lg_seterr(int status, const char *fmt, ...)
 {
-    char tmp[sizeof errbuf]; /* the arguments may point into errbuf */
+    char tmp[8192]; /* the arguments may point into errbuf */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    memcpy(errbuf, tmp, sizeof errbuf);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1;
+    if (len < sizeof errbuf) {
+        memcpy(errbuf, tmp, len + 1);
+        return status;
+    }
+    const size_t head = 160, tail = sizeof errbuf - head - 4;
+    memcpy(errbuf, tmp, head);
+    memcpy(errbuf + head, "...", 3);
+    memcpy(errbuf + head + 3, tmp + len - tail, tail);
+    errbuf[sizeof errbuf - 1] = '\0';
     return status;
 }
 

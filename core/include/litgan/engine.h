@@ -27,7 +27,9 @@
 
 #include "plugin.h"
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -43,7 +45,8 @@ typedef enum lg_status {
     LG_ENOMEM = 3,
     LG_EPLUGIN = 4,     /* a plugin could not be loaded or failed */
     LG_ENONFINITE = 5,  /* a NaN or an infinity stopped a computation */
-    LG_EFORMAT = 6      /* a file is not what it should be */
+    LG_EFORMAT = 6,     /* a file is not what it should be */
+    LG_ESTOPPED = 7     /* a run stopped on request (lg_run_config.stop), checkpoint written */
 } lg_status;
 
 LG_API const char *lg_errmsg(void);
@@ -213,6 +216,11 @@ LG_API int lg_gnuplot_run(const char *dir, const char *script, const char *who, 
 #define LG_RUN_MAX_REGS 8
 #define LG_RUN_MAX_BATCH (1L << 20)   /* --batch at most (lg_run_open refuses more) */
 #define LG_RUN_MAX_SAMPLES 1000000L   /* --samples at most */
+/* The memory a run may need at most (parameters, gradients, optimizer state
+ * and activations at the batch and at --samples): 64 GiB, and never more than
+ * the machine's physical memory. lg_run_open estimates it from the specs
+ * before allocating and refuses more, naming the option. */
+#define LG_RUN_MAX_BYTES (64ULL << 30)
 #define LG_UNSET (-1L)
 
 typedef struct lg_run_config {
@@ -224,14 +232,19 @@ typedef struct lg_run_config {
     const char *opt_d, *opt_g;          /* optimizers (NULL: the plugin's, else adam:lr=2e-4,b1=0.5) */
     long d_steps, d_pretrain;           /* critic steps per generator step; steps of D first */
     long steps, batch;                  /* generator steps (2000); batch (256) */
-    long seed;                          /* LG_UNSET: $GSL_RNG_SEED, else 1 */
+    long seed;                          /* 1..2^32-1 (GSL maps 0 to 4357, mt19937 keeps 32
+                                           bits); LG_UNSET: $GSL_RNG_SEED, else 1 */
     int simultaneous;                   /* 1: both players step from the same point */
-    const char *out;                    /* output folder (NULL: runs/LOSS-sSEED) */
+    const char *out;                    /* output folder (NULL: runs/LOSS-DATA-sSEED-HASH) */
     long log_every, ckpt_every, samples;/* 100, 500, 2500 */
     int progress;                       /* -1 auto (a terminal), 0 plain lines, 1 progress line */
     int quiet;                          /* 1: print nothing but errors */
     const char *resume;                 /* folder of a run to continue (only steps,
                                            ckpt_every, quiet, progress may be set) */
+    int force;                          /* 1: a run already in out is replaced (else refused) */
+    /* Not NULL: lg_run_train looks at *stop between steps; nonzero (a signal
+     * handler's flag) writes a checkpoint and returns LG_ESTOPPED. */
+    volatile sig_atomic_t *stop;
 } lg_run_config;
 
 LG_API void lg_run_config_init(lg_run_config *c);

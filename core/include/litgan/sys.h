@@ -140,8 +140,9 @@ LG_API bool lg_proc_exited_ok(const lg_proc_result *res);
 
 /* The one atomic write (fsio.c): a temporary file in the target's folder,
  * fsync, rename. A path that exists and is a character device or a FIFO
- * (/dev/null) is written through in place, anything else but a regular file
- * refused; a symbolic link's target is replaced. lg_atomic_open makes the
+ * (/dev/null) is written through in place (a FIFO that no reader opens
+ * within 10 s is refused, never waited on forever), anything else but a
+ * regular file refused; a symbolic link's target is replaced. lg_atomic_open makes the
  * folder if need be and gives a->f to write into; lg_atomic_commit replaces
  * the file (LG_EIO with a message on any failure, the old file intact);
  * lg_atomic_abort drops the temporary file. */
