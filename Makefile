@@ -186,6 +186,7 @@ $(BUILD)/tests/hostile/child.so: tests/hostile/child.c core/include/litgan.h $(w
 
 ifneq ($(wildcard tests/test_main.c),)
 test: deps
+	@sh core/deps.sh test
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/run_tests $(TEST_PLUGINS) $(BUILD)/tests/hostile/child.so
 	LG_BUILD=$(BUILD) LG_BIN=$(BINDIR)/litgan OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/run_tests
 else

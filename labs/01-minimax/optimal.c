@@ -62,9 +62,7 @@ static double criterion_integrand(double x, void *arg)
      * 0 log 0 = 0: a term whose density is 0 contributes nothing. */
     const criterion_ctx *c = arg;
     double p = c->p(x, c->pctx), q = c->q(x, c->qctx), f = 0;
-    if (!(p > 0) && !(q > 0))
-        return 0;
-    double log_s = log(p + q);
+    double log_s = log(p + q); /* -inf where both vanish: then neither term is added */
     if (p > 0)
         f += p * (log(p) - log_s);
     if (q > 0)
