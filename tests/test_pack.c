@@ -10,13 +10,17 @@
  * sandbox) says 18 of 18. Refusals: no answers.md, the untouched template
  * (headings and <!-- prompts --> only), a file that does not compile, an
  * existing zip without --force (left byte for byte); a report older than the
- * code is named.
+ * code is named. answers.md as weave and pack both read it (lg_answers_parse):
+ * a restating quote or a comment is no answer, on exact lines; every lab's
+ * shipped answers.md is refused by `litgan pack NN` as the template, and Lab
+ * 01's is packed once one answer is written under one heading.
  * The rubric: lab.ini's [question N] sections read strictly; rubric.csv beside
  * two submissions merged by grade-all into grades.csv and NAME.json with exact
  * values (and by grade --rubric); every malformed line refused with
  * FILE:LINE before anything is graded.
  */
 #include "gradefiles.h"
+#include "lg_answers.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -211,6 +215,170 @@ static void test_pack_refusals(void)
     for (size_t i = 0; i < names.n; i++)
         LG_ASSERT_MSG(strncmp(names.w[i], ".litgan-pack-", 13), "left behind: %s", names.w[i]);
     lg_strvec_free(&names);
+}
+
+/* ----------------------------------------------------- answers.md read --- */
+
+/* answers.md's sections as weave and pack read them (lg_answers_parse): what
+ * is an answer and what is not, on the line it starts. */
+static void test_answers_parsed(void)
+{
+    const char *text = "# Lab 09: my answers\n\nThe instructions, not an answer.\n\n" /* 1-4 */
+                       "## Question 1\n\n> Restated, over\n> two lines.\n\n"           /* 5-9 */
+                       "## Question 2\n<!-- a prompt -->\n\n"                          /* 10-12 */
+                       "## Question 3\n> Restated.\n<!-- a prompt\n## Question 9 (in the comment)\n-->\n" /* 13-17 */
+                       "## Question 4\n\n> Restated.\n\nMy answer <!-- not this --> stays.\n\n"   /* 18-23 */
+                       "## Question 5\n<!--\n> not the quote\n-->\nText right away.\n"          /* 24-28 */
+                       "## Question 6\n> Restated.\n\n> A quote of my own.\n"                    /* 29-32 */
+                       "# Task 6.1 #\n```\n## in code <!-- kept\n```\n"                          /* 33-36 */
+                       "# A title, not a heading\n### Deeper: part of the answer to Task 6.1\n"   /* 37-38 */
+                       "  ## Notes\n<!-- never closed\n## Question 7\n";                         /* 39-41 */
+    static const struct {
+        char kind;
+        int number;
+        const char *heading, *body; /* "" : unanswered */
+        size_t line, body_line; /* the heading's line, the answer's first */
+    } want[] = {
+        { 'q', 1, "Question 1", "", 5, 9 },
+        { 'q', 2, "Question 2", "", 10, 12 },
+        { 'q', 3, "Question 3", "", 13, 17 },
+        { 'q', 4, "Question 4", "My answer  stays.", 18, 22 },
+        { 'q', 5, "Question 5", "Text right away.", 24, 28 },
+        { 'q', 6, "Question 6", "> A quote of my own.", 29, 32 },
+        { 't', 0, "Task 6.1", "```\n## in code <!-- kept\n```\n# A title, not a heading\n"
+                              "### Deeper: part of the answer to Task 6.1", 33, 34 },
+        { 0, 0, "Notes", "", 39, 41 },
+    };
+    lg_answers a;
+    lg_answers_parse(text, &a);
+    LG_ASSERT_MSG(a.n == sizeof want / sizeof want[0], "%zu sections", a.n);
+    for (size_t i = 0; i < a.n && i < sizeof want / sizeof want[0]; i++) {
+        const lg_answer *s = &a.v[i];
+        LG_ASSERT_MSG(s->kind == want[i].kind && (s->kind != 'q' || s->number == want[i].number) &&
+                          !strcmp(s->heading, want[i].heading) && !strcmp(s->body, want[i].body) &&
+                          lg_answer_written(s) == (want[i].body[0] != '\0') && s->line == want[i].line &&
+                          (!want[i].body[0] || s->body_line + 1 == want[i].body_line),
+                      "section %zu: kind '%c' %d '%s' line %zu, body from line %zu: '%s'", i, s->kind ? s->kind : '0',
+                      s->number, s->heading, s->line, s->body_line + 1, s->body);
+    }
+    CU_ASSERT(a.n < 7 || !strcmp(a.v[6].task, "6.1"));
+    lg_answers_free(&a);
+    lg_answers_parse("no heading at all\n> a quote\n", &a);
+    CU_ASSERT_EQUAL(a.n, 0);
+    lg_answers_free(&a);
+}
+
+/* Each lab's shipped answers.md (a heading per question and task, the
+ * question restated in a quote): no section answered, a question section for
+ * each of lab.ini's questions; one line written under any one heading makes
+ * that section, and only it, answered, from the line it is on. */
+static void test_answers_shipped(void)
+{
+    size_t labs = 0;
+    for (size_t i = 0; i < lg_lab_count(); i++) {
+        const lg_lab *lab = lg_lab_at(i);
+        char rel[4096], path[8200];
+        if (lg_lab_error(lab) || !lg_lab_answers(lab, rel, sizeof rel))
+            continue;
+        labs++;
+        snprintf(path, sizeof path, "%s/%s", lg_lab_root(lab), rel);
+        char *text = lg_read_file(path, NULL);
+        LG_ASSERT_MSG(text != NULL, "no %s", path);
+        if (!text)
+            continue;
+        lg_answers a;
+        lg_answers_parse(text, &a);
+        size_t questions = 0;
+        for (size_t k = 0; k < a.n; k++) {
+            questions += a.v[k].kind == 'q';
+            LG_ASSERT_MSG(a.v[k].kind && !lg_answer_written(&a.v[k]), "%s:%zu: '%s' names nothing or has '%s' as "
+                          "its answer", rel, a.v[k].line, a.v[k].heading, a.v[k].body);
+        }
+        LG_ASSERT_MSG(a.n && questions == lg_lab_question_count(lab), "%s: %zu sections, %zu questions, lab.ini %zu",
+                      rel, a.n, questions, lg_lab_question_count(lab));
+        /* an answer under section k: right after its heading's quote */
+        for (size_t k = 0; k < a.n; k++) {
+            const char *at = text;
+            for (size_t l = 1; l < a.v[k].line + 1 && at; l++)
+                at = strchr(at, '\n') ? strchr(at, '\n') + 1 : NULL;
+            while (at && (*at == '>' || *at == '\n'))
+                at = strchr(at, '\n') ? strchr(at, '\n') + 1 : NULL;
+            CU_ASSERT_FATAL(at != NULL);
+            char *edited = lg_xmalloc(strlen(text) + 64);
+            sprintf(edited, "%.*sMy answer.\n\n%s", (int)(at - text), text, at);
+            lg_answers b;
+            lg_answers_parse(edited, &b);
+            size_t line = 1;
+            for (const char *q = edited; q < edited + (at - text); q++)
+                line += *q == '\n';
+            for (size_t j = 0; j < b.n; j++)
+                LG_ASSERT_MSG(lg_answer_written(&b.v[j]) == (j == k) &&
+                                  (j != k || (!strcmp(b.v[j].body, "My answer.") && b.v[j].body_line + 1 == line)),
+                              "%s with an answer under '%s': '%s' has '%s' from line %zu", rel, a.v[k].heading,
+                              b.v[j].heading, b.v[j].body, b.v[j].body_line + 1);
+            CU_ASSERT_EQUAL(b.n, a.n);
+            lg_answers_free(&b);
+            free(edited);
+        }
+        lg_answers_free(&a);
+        free(text);
+    }
+    CU_ASSERT(labs >= 2);
+}
+
+/* `litgan pack NN` on every lab's tree as shipped: refused as the template,
+ * nothing written. */
+static void test_pack_shipped_template(void)
+{
+    for (size_t i = 0; i < lg_lab_count(); i++) {
+        const lg_lab *lab = lg_lab_at(i);
+        char rel[4096], nn[8], says[4400];
+        if (lg_lab_error(lab) || !lg_lab_answers(lab, rel, sizeof rel))
+            continue;
+        snprintf(nn, sizeof nn, "%02d", lg_lab_number(lab));
+        const char *zip = gf_path("pack-shipped.zip");
+        const char *args[] = { "pack", nn, "--out", zip, NULL };
+        char *out = NULL;
+        int st = litgan(false, NULL, args, &out);
+        snprintf(says, sizeof says, "litgan pack: %s is still the template: none of its ", rel);
+        LG_ASSERT_MSG(st == 1 && out && strstr(out, says) && lines_of(out) == 1 && access(zip, F_OK) != 0,
+                      "lab %s as shipped: exit %d: %.600s", nn, st, out ? out : "");
+        free(out);
+        unlink(zip);
+    }
+}
+
+/* Lab 01's shipped answers.md with one answer written under one heading is
+ * packed; every other heading is named with its line. */
+static void test_pack_one_answer(void)
+{
+    char src[4400];
+    snprintf(src, sizeof src, "%s/labs/01-minimax/answers.md", lg_source_root());
+    char *text = lg_read_file(src, NULL);
+    CU_ASSERT_FATAL(text != NULL);
+    const char *q3 = strstr(text, "\n## Question 3\n");
+    const char *quote_end = q3 ? strstr(q3 + 1, "\n\n") : NULL;
+    CU_ASSERT_FATAL(quote_end != NULL);
+    char *edited = lg_xmalloc(strlen(text) + 64);
+    sprintf(edited, "%.*s\n\nThe JSD saturates once the supports separate.%s", (int)(quote_end - text), text,
+            quote_end);
+    put(hpath("labs/01-minimax/answers.md"), edited);
+    size_t q1_line = 1;
+    for (const char *p = text; p < strstr(text, "\n## Question 1\n"); p++)
+        q1_line += *p == '\n';
+    char q1[128];
+    snprintf(q1, sizeof q1, "answers.md:%zu: no answer yet under '## Question 1'\n", q1_line + 1);
+    const char *zip = gf_path("pack-one.zip");
+    const char *args[] = { "pack", "01", "--out", zip, NULL };
+    char *out = NULL;
+    int st = litgan(true, NULL, args, &out);
+    LG_ASSERT_MSG(st == 0 && out && access(zip, F_OK) == 0 && strstr(out, q1) &&
+                      strstr(out, "no answer yet under '## Task 1.1'") &&
+                      strstr(out, "no answer yet under '## Question 6'") && !strstr(out, "'## Question 3'"),
+                  "pack with one answer: exit %d: %.800s", st, out ? out : "");
+    free(out);
+    free(edited);
+    free(text);
 }
 
 /* An existing zip is never replaced without --force (its bytes stay); with
@@ -503,6 +671,10 @@ void lg_suite_pack(void)
     LG_ADD_SUITE("pack", { "pack: the reference with answers: exact listing, full marks", test_pack_reference },
                  { "pack: refused without answers, with the template, when not compiling", test_pack_refusals },
                  { "pack: an existing zip needs --force", test_pack_overwrite },
+                 { "answers.md read: the quote and the comments are no answer", test_answers_parsed },
+                 { "every lab's answers.md as shipped: no answer, one per question", test_answers_shipped },
+                 { "pack: every lab's answers.md as shipped is the template", test_pack_shipped_template },
+                 { "pack: one answer under one heading is enough", test_pack_one_answer },
                  { "lab.ini [question N]: read strictly", test_questions_ini },
                  { "every lab: lab.ini's questions, the writeup's and check/rubric.md agree",
                    test_every_lab_questions },

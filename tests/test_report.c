@@ -184,7 +184,7 @@ static void test_answer_keys(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int n = 0;
         char task[16] = "";
-        char k = lg_weave_answer_key(cases[i].h, &n, task, sizeof task);
+        char k = lg_answers_key(cases[i].h, &n, task, sizeof task);
         LG_ASSERT_MSG(k == cases[i].kind && (k != 'q' || n == cases[i].number) && (k != 't' || !strcmp(task, cases[i].task)),
                       "'%s': kind '%c' number %d task '%s'", cases[i].h, k ? k : '0', n, task);
     }

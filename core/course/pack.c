@@ -8,15 +8,16 @@
  * when `litgan weave NN` has made it, the report as report.html. Nothing else:
  * no folders, no build outputs.
  *
- * answers.md is required and must answer something. A question's answer is
- * the text under its "## " heading (up to the next one; "###" and deeper
- * belong to the answer, a "## " inside a ``` fence is text) without HTML
- * comments, which is where the template puts its prompts: the reader of the
- * report never sees them. A file without a "## " heading, or whose every
- * heading has nothing else under it, is the untouched template and is
- * refused; a heading left without an answer is named on the log and packed.
- * (There is no pristine template to compare with in a student's tree: the
- * student edits the one copy; so the rule is the template's shape.)
+ * answers.md is required and must answer something. It is read as `litgan
+ * weave` reads it (lg_answers_parse, core/course/answers.c): a section per
+ * "## " heading (and "# Question N" / "# Task N.M"), its answer being what is
+ * under it without the block quote that restates the question and without
+ * HTML comments (the template's prompts): what the report would show as the
+ * answer. A file without a heading, or with no answer under any heading, is
+ * the untouched template and is refused; each heading still without an answer
+ * is named with its line and packed. (There is no pristine template to compare
+ * with in a student's tree: the student edits the one copy; so the rule is the
+ * template's shape, which every lab's shipped answers.md has.)
  *
  * The report is optional: a line says when it is missing, or older than a
  * student file or answers.md (it would show other code or answers than the
@@ -30,6 +31,7 @@
  * The zip is made in a private folder beside the target and renamed onto it:
  * never seen half written, and an existing file is replaced only with force.
  */
+#include "lg_answers.h"
 #include "lg_course.h"
 #include "grade/grade_impl.h" /* lg_grade_pts, lg_sbx_base_name */
 
@@ -46,61 +48,6 @@
 
 /* ------------------------------------------------------------ answers.md --- */
 
-/* Whether text[0..n) holds anything but blanks once HTML comments are out;
- * *in_comment carries an open comment from one piece to the next. */
-static bool has_text(const char *s, size_t n, bool *in_comment)
-{
-    bool text = false;
-    for (size_t i = 0; i < n; i++) {
-        if (*in_comment) {
-            if (i + 3 <= n && !strncmp(s + i, "-->", 3)) {
-                *in_comment = false;
-                i += 2;
-            }
-        } else if (i + 4 <= n && !strncmp(s + i, "<!--", 4)) {
-            *in_comment = true;
-            i += 3;
-        } else if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') {
-            text = true;
-        }
-    }
-    return text;
-}
-
-/* The "## " headings of answers.md and which have an answer: how many in
- * *headings, the unanswered ones' titles in empty. */
-static void answers_scan(const char *text, size_t *headings, size_t *answered, lg_strvec *empty)
-{
-    *headings = *answered = 0;
-    bool fence = false, comment = false, current = false, have = false;
-    char title[200] = "";
-    for (const char *l = text; *l;) {
-        const char *e = strchr(l, '\n');
-        size_t n = e ? (size_t)(e - l) + 1 : strlen(l);
-        bool heading = !fence && !comment && !strncmp(l, "## ", 3);
-        if (!comment && !strncmp(l, "```", 3))
-            fence = !fence;
-        if (heading) {
-            if (current && !have)
-                lg_strvec_push(empty, title);
-            *answered += current && have;
-            current = true;
-            have = false;
-            (*headings)++;
-            size_t tl = n - 3;
-            while (tl && (l[3 + tl - 1] == '\n' || l[3 + tl - 1] == '\r' || l[3 + tl - 1] == ' '))
-                tl--;
-            snprintf(title, sizeof title, "%.*s", (int)tl, l + 3);
-        } else if (has_text(l, n, &comment) && current) {
-            have = true;
-        }
-        l += n;
-    }
-    if (current && !have)
-        lg_strvec_push(empty, title);
-    *answered += current && have;
-}
-
 /* answers.md read and checked: LG_OK (unanswered headings named on log), or
  * LG_EINVAL with what to do. */
 static int answers_check(const lg_lab *lab, const char *path, const char *rel, FILE *log)
@@ -109,20 +56,25 @@ static int answers_check(const lg_lab *lab, const char *path, const char *rel, F
     char *text = lg_read_file(path, &len);
     if (!text)
         return lg_seterr(LG_EIO, "%s cannot be read: %s", rel, strerror(errno));
-    size_t headings, answered;
-    lg_strvec empty = { 0 };
-    answers_scan(text, &headings, &answered, &empty);
+    lg_answers a;
+    lg_answers_parse(text, &a);
     free(text);
+    size_t answered = 0;
+    for (size_t i = 0; i < a.n; i++)
+        answered += lg_answer_written(&a.v[i]);
     int rc = LG_OK;
-    if (headings == 0)
+    if (a.n == 0)
         rc = lg_seterr(LG_EINVAL, "%s has no '## ' heading: write one per question of the writeup "
                        "(labs/%s/README.md, Questions) with your answer under it", rel, lab->dir);
     else if (answered == 0)
         rc = lg_seterr(LG_EINVAL, "%s is still the template: none of its %zu headings has an answer under it "
-                       "(the <!-- prompts --> do not count); write your answers, then pack again", rel, headings);
-    for (size_t i = 0; rc == LG_OK && i < empty.n; i++)
-        fprintf(log, "litgan pack: %s: no answer yet under '## %s'\n", rel, empty.w[i]);
-    lg_strvec_free(&empty);
+                       "(the quoted question and the <!-- prompts --> do not count); write your answers, then "
+                       "pack again", rel, a.n);
+    for (size_t i = 0; rc == LG_OK && i < a.n; i++)
+        if (!lg_answer_written(&a.v[i]))
+            fprintf(log, "litgan pack: %s:%zu: no answer yet under '%s %s'\n", rel, a.v[i].line,
+                    a.v[i].level == 1 ? "#" : "##", a.v[i].heading);
+    lg_answers_free(&a);
     return rc;
 }
 

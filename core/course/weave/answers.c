@@ -7,106 +7,18 @@
  * says so where the answer would be, a section that matches nothing is shown
  * at the end of the questions with a note, and without answers.md the
  * questions say where the answers go.
+ *
+ * The file is read by ../answers.c (lg_answers_parse), the reading `litgan
+ * pack` uses too: an answer is what a section holds without the block quote
+ * restating its question and without HTML comments, so the report says "Not
+ * answered yet" exactly where pack names a heading as still unanswered. Only
+ * the placing is done here.
  */
 #include "lg_weave.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-char lg_weave_answer_key(const char *h, int *number, char *task, size_t cap)
-{
-    while (*h == ' ' || *h == '\t' || *h == '#')
-        h++;
-    const char *p = h;
-    if (!strncasecmp(p, "question", 8))
-        p += 8;
-    else if ((*p == 'q' || *p == 'Q') && (isdigit((unsigned char)p[1]) || p[1] == ' ' || p[1] == '.'))
-        p += 1;
-    else if (!strncasecmp(p, "task", 4)) {
-        p += 4;
-        while (*p == ' ')
-            p++;
-        size_t n = 0;
-        while ((isdigit((unsigned char)p[n]) || p[n] == '.') && n + 1 < cap)
-            n++;
-        while (n && p[n - 1] == '.')
-            n--;
-        if (n && memchr(p, '.', n)) { /* "2.2", not "2" */
-            memcpy(task, p, n);
-            task[n] = '\0';
-            return 't';
-        }
-        return 0;
-    }
-    while (*p == ' ' || *p == '.')
-        p++;
-    if (!isdigit((unsigned char)*p))
-        return 0;
-    char *end;
-    long v = strtol(p, &end, 10);
-    /* "3." or "3)" or "3" alone or "3 " then text; not "3.5" */
-    if (v <= 0 || v > 999 || (*end == '.' && isdigit((unsigned char)end[1])))
-        return 0;
-    if (p == h && !(*end == '.' || *end == ')' || *end == ' ' || *end == '\0'))
-        return 0;
-    *number = (int)v;
-    return 'q';
-}
-
-/* The body of a section without the question it restates (a block quote
- * first) and without blank lines at its ends; "" when nothing is written. */
-static char *answer_body(const char *s, size_t n, size_t *skipped)
-{
-    const char *p = s, *end = s + n;
-    bool quote_seen = false;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *le = nl ? nl : end;
-        const char *t = p;
-        while (t < le && (*t == ' ' || *t == '\t' || *t == '\r'))
-            t++;
-        bool blank = t == le, quote = !blank && *t == '>';
-        /* blank lines before the quote; the quote's lines; then the answer */
-        if ((blank && !quote_seen) || quote) {
-            quote_seen |= quote;
-            p = nl ? nl + 1 : end;
-            if (quote_seen && !quote)
-                break;
-            continue;
-        }
-        break;
-    }
-    *skipped = 0;
-    for (const char *q = s; q < p; q++)
-        *skipped += *q == '\n';
-    while (end > p && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-        end--;
-    char *b = lg_xmalloc((size_t)(end - p) + 1);
-    memcpy(b, p, (size_t)(end - p));
-    b[end - p] = '\0';
-    return b;
-}
-
-static void add_section(lg_weave_ctx *c, lg_weave_answers *a, const char *heading, size_t hl, const char *body,
-                        size_t bl)
-{
-    a->v = lg_xrealloc(a->v, (a->n + 1) * sizeof *a->v);
-    lg_weave_answer *s = &a->v[a->n++];
-    memset(s, 0, sizeof *s);
-    s->heading = lg_xmalloc(hl + 1);
-    memcpy(s->heading, heading, hl);
-    s->heading[hl] = '\0';
-    s->kind = lg_weave_answer_key(s->heading, &s->number, s->task, sizeof s->task);
-    size_t skipped;
-    char *text = answer_body(body, bl, &skipped);
-    c->line0 += skipped; /* so that errors name the line of answers.md */
-    s->empty = text[strspn(text, " \t\r\n")] == '\0';
-    if (s->empty || lg_weave_render(c, text, &s->html) != LG_OK)
-        s->html = lg_xstrdup("");
-    free(text);
-}
 
 void lg_weave_answers_load(lg_weave_ctx *c, const char *md, lg_weave_answers *a)
 {
@@ -118,50 +30,16 @@ void lg_weave_answers_load(lg_weave_ctx *c, const char *md, lg_weave_answers *a)
     c->src = a->file;
     c->answers = NULL;
     c->toc = false;
-    const char *head = NULL, *body = NULL;
-    size_t head_len = 0;
-    char fch = 0;
-    size_t flen = 0, level_skip = 3, lineno = 0, body_line = 0; /* lines before p, before body */
-    for (const char *p = md;;) {
-        const char *nl = strchr(p, '\n');
-        size_t m = nl ? (size_t)(nl - p) : strlen(p);
-        bool heading = false;
-        if (flen) {
-            if (lg_weave_fence_close(p, m, fch, flen))
-                flen = 0;
-        } else if (!(flen = lg_weave_fence_open(p, m, &fch))) {
-            size_t ind = 0;
-            while (ind < m && ind < 3 && p[ind] == ' ')
-                ind++;
-            /* "## anything", or "# Question N" / "# Task N.M" (a title
-             * "# ..." otherwise: the text under it is the file's own) */
-            int num;
-            char task[16], line[256];
-            snprintf(line, sizeof line, "%.*s", (int)(m - ind), p + ind);
-            heading = !strncmp(line, "## ", 3) ||
-                      (!strncmp(line, "# ", 2) && lg_weave_answer_key(line + 2, &num, task, sizeof task));
-            level_skip = ind + (line[1] == ' ' ? 2 : 3); /* where the heading's text starts */
-        }
-        if (heading || !*p) {
-            if (head) {
-                c->line0 = body_line;
-                add_section(c, a, head, head_len, body, (size_t)(p - body));
-            }
-            if (!*p)
-                break;
-            head = p + level_skip;
-            head_len = m - level_skip;
-            while (head_len && (head[head_len - 1] == '\r' || head[head_len - 1] == ' ' || head[head_len - 1] == '#'))
-                head_len--;
-            while (head_len && *head == ' ') {
-                head++;
-                head_len--;
-            }
-            body = nl ? nl + 1 : p + m;
-            body_line = lineno + 1;
-        }
-        p = nl ? nl + 1 : p + m;
-        lineno++;
+    lg_answers_parse(md, &a->parsed);
+    a->n = a->parsed.n;
+    a->v = lg_xmalloc((a->n ? a->n : 1) * sizeof *a->v);
+    for (size_t i = 0; i < a->n; i++) {
+        lg_weave_answer *s = &a->v[i];
+        s->sec = &a->parsed.v[i];
+        s->placed = false;
+        c->line0 = s->sec->body_line; /* so that errors name the line of answers.md */
+        if (!lg_answer_written(s->sec) || lg_weave_render(c, s->sec->body, &s->html) != LG_OK)
+            s->html = lg_xstrdup("");
     }
     c->answers = saved;
     c->toc = toc;
@@ -172,11 +50,10 @@ void lg_weave_answers_load(lg_weave_ctx *c, const char *md, lg_weave_answers *a)
 
 void lg_weave_answers_free(lg_weave_answers *a)
 {
-    for (size_t i = 0; i < a->n; i++) {
-        free(a->v[i].heading);
+    for (size_t i = 0; i < a->n; i++)
         free(a->v[i].html);
-    }
     free(a->v);
+    lg_answers_free(&a->parsed);
     a->v = NULL;
     a->n = 0;
 }
@@ -202,15 +79,16 @@ static char *answers_html(lg_weave_answers *a, char kind, int number, const char
     bool any = false;
     for (size_t i = 0; i < a->n; i++) {
         lg_weave_answer *s = &a->v[i];
-        if (s->kind != kind || (kind == 'q' && s->number != number) || (kind == 't' && strcmp(s->task, task)))
+        const lg_answer *sec = s->sec;
+        if (sec->kind != kind || (kind == 'q' && sec->number != number) || (kind == 't' && strcmp(sec->task, task)))
             continue;
         s->placed = any = true;
         fputs("<div class=\"answer\"><p class=\"answer-label\">Your answer <span class=\"note\">(", o);
         lg_weave_put_escaped(o, a->file, strlen(a->file));
         fputs(", &ldquo;", o);
-        lg_weave_put_escaped(o, s->heading, strlen(s->heading));
+        lg_weave_put_escaped(o, sec->heading, strlen(sec->heading));
         fputs("&rdquo;)</span></p>\n", o);
-        if (s->empty)
+        if (!lg_answer_written(sec))
             fputs("<p class=\"missing\">Not answered yet.</p>\n", o);
         else
             fputs(s->html, o);
@@ -278,7 +156,7 @@ static cmark_node *place_questions(lg_weave_answers *a, cmark_node *h)
             int num;
             char task[16];
             char *t = heading_text(n);
-            char kind = lg_weave_answer_key(t, &num, task, sizeof task);
+            char kind = lg_answers_key(t, &num, task, sizeof task);
             free(t);
             if (kind != 'q')
                 continue;
@@ -324,7 +202,7 @@ void lg_weave_answers_place(lg_weave_ctx *c, cmark_node *doc)
         if (!have_questions && !strncasecmp(s, "questions", 9)) {
             have_questions = true;
             questions_end = place_questions(a, hs[i]);
-        } else if (lg_weave_answer_key(s, &num, task, sizeof task) == 't' && a->present) {
+        } else if (lg_answers_key(s, &num, task, sizeof task) == 't' && a->present) {
             char *html = answers_html(a, 't', 0, task);
             if (html) {
                 cmark_node *end = i + 1 < n ? hs[i + 1] : NULL;
@@ -354,12 +232,12 @@ void lg_weave_answers_place(lg_weave_ctx *c, cmark_node *doc)
         fputs("<div class=\"answer orphan\"><p class=\"answer-label\">From ", o);
         lg_weave_put_escaped(o, a->file, strlen(a->file));
         fputs(", &ldquo;", o);
-        lg_weave_put_escaped(o, s->heading, strlen(s->heading));
+        lg_weave_put_escaped(o, s->sec->heading, strlen(s->sec->heading));
         fprintf(o, "&rdquo; <span class=\"note\">(%s)</span></p>\n",
-                s->kind == 'q'   ? "the writeup has no question of this number"
-                : s->kind == 't' ? "the writeup has no section for this task"
-                                 : "a heading that names no question: use &ldquo;## Question N&rdquo;");
-        fputs(s->empty ? "<p class=\"missing\">Nothing written yet.</p>\n" : s->html, o);
+                s->sec->kind == 'q'   ? "the writeup has no question of this number"
+                : s->sec->kind == 't' ? "the writeup has no section for this task"
+                                      : "a heading that names no question: use &ldquo;## Question N&rdquo;");
+        fputs(!lg_answer_written(s->sec) ? "<p class=\"missing\">Nothing written yet.</p>\n" : s->html, o);
         fputs("</div>\n", o);
     }
     fclose(o);

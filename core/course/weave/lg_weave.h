@@ -6,7 +6,8 @@
  *   code.c      "@code FILE REGION": lg_weave_region, the C highlighter
  *   katex.c     KaTeX (libjs-katex) inlined: its style sheet with the fonts, its script
  *   toc.c       ids on the writeup's headings, the table of contents
- *   answers.c   the students' answers.md, each answer under its question
+ *   answers.c   the students' answers.md (read by ../answers.c), each answer
+ *               under its question
  *   grade.c     the grade section: per task, failures as a table
  *   page.c      the page around the writeup: outputs, CSV tables, template,
  *               figures older than the code
@@ -15,6 +16,7 @@
 #ifndef LG_WEAVE_H
 #define LG_WEAVE_H
 
+#include "lg_answers.h"
 #include "lg_course.h"
 
 #include <cmark-gfm.h>
@@ -35,20 +37,17 @@ typedef struct lg_weave_heading {
     char *id, *html; /* its id and its inside, as HTML */
 } lg_weave_heading;
 
-/* One section "## ..." of answers.md, rendered. */
+/* One section of answers.md (lg_answers.h), rendered. */
 typedef struct lg_weave_answer {
-    char kind;       /* 'q' a question (number), 't' a task (task), 0 neither */
-    int number;
-    char task[16];   /* "2.2" */
-    char *heading;   /* its heading's text */
-    char *html;      /* its body (the restated question dropped), rendered */
-    bool empty;      /* nothing written under it yet */
+    const lg_answer *sec; /* the section: its heading, what it names, its body */
+    char *html;           /* its body, rendered ("" when nothing is written) */
     bool placed;
 } lg_weave_answer;
 
 typedef struct lg_weave_answers {
     char file[512]; /* "labs/NN-name/answers.md", as the student knows it */
     bool present;   /* the file exists */
+    lg_answers parsed;
     lg_weave_answer *v;
     size_t n;
 } lg_weave_answers;
@@ -95,14 +94,11 @@ const char *lg_weave_heading_add(lg_weave_ctx *c, int level, const char *text, c
 void lg_weave_put_toc(FILE *o, const lg_weave_ctx *c);
 
 /* answers.c */
-/* answers.md's sections, each rendered (with c->answers NULL). */
+/* answers.md's sections (lg_answers_parse), each rendered (with c->answers NULL). */
 void lg_weave_answers_load(lg_weave_ctx *c, const char *md, lg_weave_answers *a);
 /* Each answer under its question (or task) in the writeup's tree. */
 void lg_weave_answers_place(lg_weave_ctx *c, cmark_node *doc);
 void lg_weave_answers_free(lg_weave_answers *a);
-/* What a heading of answers.md or of a question names: 'q' and *number for
- * "Question 3" / "Q3" / "3.", 't' and task for "Task 2.2 ...", else 0. */
-char lg_weave_answer_key(const char *heading, int *number, char *task, size_t cap);
 
 /* grade.c */
 /* A failure message of the grader, one failing input: its parts, each ""
