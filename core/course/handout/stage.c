@@ -109,7 +109,8 @@ void lg_handout_labs_read(const char *root, const lg_strvec *files, lg_handout_l
         ini_ctx c = { lab, 0 };
         ini_parse(path, on_ini, &c);
     }
-    qsort(out->v, out->n, sizeof *out->v, cmp_lab);
+    if (out->n > 1) /* qsort of no array is undefined */
+        qsort(out->v, out->n, sizeof *out->v, cmp_lab);
 }
 
 void lg_handout_labs_free(lg_handout_labs *labs)

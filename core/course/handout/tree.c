@@ -91,7 +91,8 @@ void lg_handout_list(const char *root, lg_strvec *files, bool *used_git)
     }
     if (!*used_git)
         lg_dir_walk(root, 0, walk_visit, files);
-    qsort(files->w, files->n, sizeof *files->w, cmp_str);
+    if (files->n > 1)
+        qsort(files->w, files->n, sizeof *files->w, cmp_str);
     /* --cached and --others can both name a file only in odd states; dedupe */
     size_t k = 0;
     for (size_t i = 0; i < files->n; i++) {
