@@ -1245,7 +1245,7 @@ static void test_handout_readme_commands(void)
         snprintf(stem, sizeof stem, "%s", lg_lab_file(lab, k));
         *strrchr(stem, '.') = '\0';
         for (int h = 0; h < 2; h++) {
-            snprintf(cmd, sizeof cmd, "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n -B -C '%s' build/student/%s.so "
+            snprintf(cmd, sizeof cmd, "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n -B -C '%s' BUILD=build build/student/%s.so "
                      "2>&1", h ? out : lg_source_root(), stem);
             int st;
             char *said = shell(cmd, &st);

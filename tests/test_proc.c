@@ -178,11 +178,12 @@ static void test_eintr(void)
 
 static void test_side_by_side(void)
 {
-    /* three children ending in reverse order of their start */
+    /* three children ending in reverse order of their start, 0.4 s apart (wide
+     * enough for a loaded machine under the sanitizers) */
     lg_proc *p[3];
     char scripts[3][64];
     for (int i = 0; i < 3; i++) {
-        snprintf(scripts[i], sizeof scripts[i], "sleep 0.%d; echo %d; exit %d", 3 - i, i, 10 + i);
+        snprintf(scripts[i], sizeof scripts[i], "sleep 0.%d; echo %d; exit %d", 9 - 4 * i, i, 10 + i);
         char *argv[] = { "/bin/sh", "-c", scripts[i], NULL };
         lg_proc_spec s = { .argv = argv, .capture = LG_PROC_OUT, .out_cap = 64, .timeout = 10 };
         CU_ASSERT_EQUAL_FATAL(lg_proc_start(&s, &p[i]), LG_OK);
