@@ -271,6 +271,10 @@ static int run_child(void *ctx, int fd)
     const cmp *c = j->c;
     child_stop = 0;
     child_signals();
+    /* a signal that came before these handlers went to compare's own (its
+     * flag, copied into this process): it counts as ours */
+    if (c->stop && *c->stop)
+        child_stop = *c->stop;
 #ifdef __linux__
     /* compare killed outright: its runs stop with a checkpoint, never orphaned */
     prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -415,8 +419,10 @@ static void progress(cmp *c, size_t done, size_t running, bool final)
         double w = (double)(j->l->d_steps + 1);
         double want = c->budget == CMP_BUDGET_SECONDS ? c->budget_s : (double)j->l->steps;
         double have = 0;
-        if (j->state != CMP_PENDING)
+        if (j->state == CMP_OK)
             have = want;
+        else if (j->state != CMP_PENDING)
+            have = c->budget == CMP_BUDGET_SECONDS ? 0 : (double)j->step_seen;
         else if (j->proc) {
             if (c->budget == CMP_BUDGET_SECONDS) {
                 have = fmin(lg_now() - j->t0, want);
@@ -481,8 +487,8 @@ static void run_all(cmp *c)
         if (stop && !c->stop_sig) {
             c->stop_sig = (int)*c->stop;
             if (!c->quiet)
-                fprintf(stderr, "%slitgan compare: signal %d: stopping the %zu running runs (each writes "
-                        "a checkpoint)\n", c->tty ? "\r\033[K" : "", c->stop_sig, busy);
+                fprintf(stderr, "%slitgan compare: signal %d: SIGTERM passed on to the running runs (each "
+                        "writes a checkpoint); no run starts after\n", c->tty ? "\r\033[K" : "", c->stop_sig);
         }
         for (size_t s = 0; s < slots && next < c->n_runs; s++) {
             if (running[s])

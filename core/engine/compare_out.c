@@ -180,7 +180,8 @@ static int write_curve(const cmp_job *j, const char *path, const gsl_matrix *rea
         fprintf(a.f, "# %s seed %ld: x,p_real,p_gen,%s,D*\n", j->l->label, j->seed, shade_name(j->l));
         for (size_t i = 0; i < CURVE_N; i++) {
             double x = gsl_matrix_get(pts, i, 0), pr = kde(real, hr, x), pg = kde(gen, hg, x);
-            double dstar = j->l->prob && pr + pg > 1e-300 ? pr / (pr + pg) : NAN;
+            /* where neither has mass, D* is undefined: left out (blank) */
+            double dstar = j->l->prob && pr + pg > 1e-3 ? pr / (pr + pg) : NAN;
             fprintf(a.f, "%.9g,%.9g,%.9g,%.9g,%.9g\n", x, pr, pg, v[i], dstar);
         }
         rc = ferror(a.f) ? (lg_atomic_abort(&a), lg_seterr(LG_EIO, "%s: write failed", path)) : lg_atomic_commit(&a);
@@ -267,9 +268,9 @@ static int curves_script(const cmp *c)
                "set output 'densities.png'\nset termoption noenhanced\n"
                "set datafile separator comma\n"
                "set multiplot layout %zu,%zu title '%s: densities (left axis), D and D* (right axis)'\n"
-               "set key top left font ',8'\nset ytics nomirror\nset y2tics\nset xlabel 'x'\n"
+               "set key below horizontal font ',9'\nset ytics nomirror\nset y2tics\nset xlabel 'x'\n"
                "set ylabel 'density'\nset grid\n",
-            480 * cols + 40, 400 * rows + 40, rows, cols, c->data);
+            480 * cols + 40, 440 * rows + 40, rows, cols, c->data);
     for (size_t l = 0; l < n; l++) {
         const cmp_job *j = drawn_run(c, l);
         if (!j) {
@@ -321,7 +322,13 @@ static int metrics_script(const cmp *c)
     for (size_t l = 0; l < c->n_losses; l++)
         any |= drawn_run(c, l) != NULL;
     for (int k = 3 - panels; k < 3 && any; k++) {
-        fprintf(f, "set title '%s'\n%s", titles[k], k == 2 ? "set logscale y\nset format y '%g'\n" : "");
+        if (k == 0)
+            fprintf(f, "set yrange [0:%zu.5]\nset ytics 1\n", c->ds->n_modes);
+        else if (k == 1)
+            fprintf(f, "set yrange [0:1]\nset ytics 0.2\n");
+        else
+            fprintf(f, "set autoscale y\nset ytics auto\nset logscale y\nset format y '%%g'\n");
+        fprintf(f, "set title '%s'\n", titles[k]);
         bool first = true;
         for (size_t l = 0; l < c->n_losses; l++) {
             const cmp_job *j = drawn_run(c, l);
