@@ -52,6 +52,9 @@ static int split_spec(const char *spec, const char *const *extra, size_t n_extra
 {
     const char *p = spec;
     size_t part = 0;
+    size_t len = strlen(spec);
+    if (len && spec[len - 1] == '+')
+        return lg_seterr(LG_EINVAL, "'%s': nothing after '+' (write LOSS+REG, e.g. wgan+gp)", spec);
     while (*p) {
         const char *q = p;
         while (*q && !(*q == '+' && q > p && (q[1] == '.' || q[1] == '/' ||
@@ -248,7 +251,7 @@ static void child_config(const cmp_job *j, lg_run_config *rc, char *dbuf, size_t
     rc->steps = j->l->steps;
     rc->seed = j->seed;
     rc->batch = c->batch;
-    rc->log_every = rc->steps >= 20 ? rc->steps / 20 : 1;
+    rc->log_every = (rc->steps + 19) / 20; /* 20 log rows (each scores samples) */
     rc->out = j->dir;
     rc->quiet = 1;
     rc->g = c->g_spec;
@@ -531,6 +534,9 @@ static void run_all(cmp *c)
     }
     free(running);
     free(owner);
+    /* a stop the watch passed on while the last runs ended */
+    if (c->stop && *c->stop && !c->stop_sig)
+        c->stop_sig = (int)*c->stop;
 }
 
 /* ---------------------------------------------------------- the whole --- */

@@ -225,8 +225,8 @@ static int samples_script(const cmp *c, const double box[4])
     size_t n = c->n_losses;
     size_t cols = n < 3 ? n : 3, rows = (n + cols - 1) / cols;
     fprintf(f, "# litgan compare: final samples over what each D does (the first seed that finished).\n"
-               "# The heat_*.dat grids have no header line: no columnheaders here, or their first\n"
-               "# row is lost. Edit and rerun in this folder: gnuplot samples.gp\n"
+               "# The heat_*.dat grids have no header line: they are read as written (a header\n"
+               "# setting would drop their first row). Edit and rerun in this folder: gnuplot samples.gp\n"
                "set terminal pngcairo size %zu,%zu font ',10'\n"
                "set output 'samples.png'\nset termoption noenhanced\n"
                "set datafile separator comma\n"
