@@ -329,13 +329,13 @@ static void test_foreign_folder(void)
 }
 
 /* 1D data: densities.png from curve_*.dat (x, p_real, p_gen, D, D*), with
- * D* = p_real / (p_real + p_gen) for the GAN; a time budget of 1 s; the
- * progress lines say the ETA. */
+ * D* = p_real / (p_real + p_gen) for the GAN; --reg for every loss; a time
+ * budget of 1 s; the progress lines say the ETA. */
 static void test_1d_and_time_budget(void)
 {
     char out[256], cmd[1024], said[8192];
     snprintf(out, sizeof out, "%s/oned", scratch());
-    snprintf(cmd, sizeof cmd, "%s compare --losses gan --data mog1d --budget 1s --steps 100000 --seeds 1 "
+    snprintf(cmd, sizeof cmd, "%s compare --losses gan --reg r1 --data mog1d --budget 1s --steps 100000 --seeds 1 "
              "--batch 32 --g 2-16r-1 --d 1-16r-1 --no-progress --out '%s' 2>&1", lg_test_bin(), out);
     int st = lg_test_run_capture(cmd, said, sizeof said);
     LG_ASSERT_MSG(st == 0, "compare on mog1d: %s", said);
@@ -373,6 +373,8 @@ static void test_1d_and_time_budget(void)
     char *md = slurp(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
     LG_ASSERT_MSG(!strstr(md, "samples.png") && strstr(md, "equal time"), "1D report: no 2D figure links");
+    LG_ASSERT_MSG(strstr(md, "| gan | 1 s (at most 100000) | 1 | `adam:lr=2e-4,b1=0.5` | `adam:lr=2e-4,b1=0.5` | r1 |"),
+                  "--reg r1 reaches the run: %s", md);
     if (exists(out, "densities.png"))
         CU_ASSERT(strstr(md, "(densities.png)") != NULL);
     free(md);
