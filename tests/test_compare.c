@@ -92,8 +92,10 @@ static int read_runs(const char *out, row *rows, int max)
             *comma = '\0';
             p = comma + 1;
         }
-        if (k != 12)
+        if (k != 12) {
+            fclose(f);
             return -2;
+        }
         snprintf(r->loss, sizeof r->loss, "%s", fields[0]);
         r->seed = atol(fields[1]);
         snprintf(r->status, sizeof r->status, "%s", fields[2]);
