@@ -1,15 +1,35 @@
 /*
- * test_compare.c - `litgan compare` end to end on a tiny task: the report
- * folder holds the table, every run, the figures' scripts and data; bad
- * options give one-line errors.
+ * test_compare.c - `litgan compare` end to end on tiny tasks: the report
+ * folder holds the table (95% t intervals checked by hand), what each loss
+ * ran, every run, the figures' scripts and data (the heatmap grid read back
+ * as gnuplot reads it); duplicate names and foreign folders are refused; a
+ * rerun clears only compare's own runs; a failed run is shown as failed,
+ * never scored; SIGTERM stops every run with a checkpoint and leaves no
+ * process behind; bad options give one-line errors.
  */
 #include "lg_test.h"
+#include "compare.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static char root[] = "/tmp/litgan-compare-XXXXXX";
+
+/* The suite's scratch folder, made by whichever test runs first. */
+static const char *scratch(void)
+{
+    static bool made;
+    if (!made)
+        made = mkdtemp(root) != NULL;
+    return root;
+}
 
 static int compare(int argc, const char **argv)
 {
@@ -21,8 +41,8 @@ static char *slurp(const char *path)
     FILE *f = fopen(path, "r");
     if (!f)
         return NULL;
-    char *buf = calloc(1, 1 << 16);
-    size_t n = fread(buf, 1, (1 << 16) - 1, f);
+    char *buf = calloc(1, 1 << 20);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
     buf[n] = '\0';
     fclose(f);
     return buf;
@@ -36,44 +56,415 @@ static bool exists(const char *dir, const char *name)
     return stat(path, &st) == 0 && st.st_size > 0;
 }
 
+/* One row of runs.csv: status and the fields after it (empty when absent). */
+typedef struct row {
+    char loss[128], status[16];
+    long seed;
+    char f[9][32]; /* modes, hq, sw1, steps/s, loss_d, loss_g, seconds, steps, d_steps */
+} row;
+
+static int read_runs(const char *out, row *rows, int max)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/runs.csv", out);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char line[1024];
+    int n = 0;
+    if (!fgets(line, sizeof line, f)) {
+        fclose(f);
+        return -1;
+    }
+    while (n < max && fgets(line, sizeof line, f)) {
+        row *r = &rows[n++];
+        memset(r, 0, sizeof *r);
+        line[strcspn(line, "\n")] = '\0';
+        char *p = line, *fields[12];
+        int k = 0;
+        for (; k < 12; k++) {
+            fields[k] = p;
+            char *comma = strchr(p, ',');
+            if (!comma) {
+                k++;
+                break;
+            }
+            *comma = '\0';
+            p = comma + 1;
+        }
+        if (k != 12) {
+            fclose(f);
+            return -2;
+        }
+        snprintf(r->loss, sizeof r->loss, "%s", fields[0]);
+        r->seed = atol(fields[1]);
+        snprintf(r->status, sizeof r->status, "%s", fields[2]);
+        for (int i = 0; i < 9; i++)
+            snprintf(r->f[i], sizeof r->f[i], "%s", fields[3 + i]);
+    }
+    fclose(f);
+    return n;
+}
+
+static const row *find_row(const row *rows, int n, const char *loss, long seed)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(rows[i].loss, loss) && rows[i].seed == seed)
+            return &rows[i];
+    return NULL;
+}
+
+/* The report.md line of a loss's table row. */
+static char *table_row(char *md, const char *loss, char *buf, size_t len)
+{
+    char key[160];
+    snprintf(key, sizeof key, "\n| %s | ", loss);
+    char *p = strstr(md, key);
+    if (!p)
+        return NULL;
+    p++;
+    size_t n = strcspn(p, "\n");
+    snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), p);
+    return buf;
+}
+
+/* nsgan, WGAN-GP (wgan+gp: its five critic steps and Adam) and BiGAN-QP
+ * with an equal update budget, 2 seeds, 20 steps, tiny nets. */
+static char rep[256];
+
 static void test_report_folder(void)
 {
-    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(root));
-    char out[256];
-    snprintf(out, sizeof out, "%s/rep", root);
-    const char *argv[] = { "--losses", "nsgan,gan", "--loss", "ganqp:metric=l2", "--steps", "40",
-                           "--seeds", "2", "--batch", "32", "--g", "2-16r-2", "--d", "2-16r-1",
-                           "--out", out, "--quiet" };
-    CU_ASSERT_EQUAL_FATAL(compare(17, argv), LG_OK);
+    snprintf(rep, sizeof rep, "%s/rep", scratch());
+    const char *argv[] = { "--losses", "nsgan,wgan+gp", "--loss", "biganqp", "--steps", "20", "--budget",
+                           "evals", "--seeds", "2", "--batch", "32", "--g", "2-16r-2", "--d", "2-16r-1",
+                           "--out", rep, "--quiet" };
+    CU_ASSERT_EQUAL_FATAL(compare(19, argv), LG_OK);
+    row rows[16];
+    int n = read_runs(rep, rows, 16);
+    CU_ASSERT_EQUAL_FATAL(n, 6);
+    for (int i = 0; i < n; i++)
+        LG_ASSERT_MSG(!strcmp(rows[i].status, "ok"), "%s seed %ld: %s", rows[i].loss, rows[i].seed, rows[i].status);
+    /* the budget: 2 x 20 updates; nsgan 1 critic step -> 20 generator steps,
+     * wgan+gp 5 -> 40 / 6 = 6.7 -> 7, biganqp 2 -> 40 / 3 = 13.3 -> 13 */
+    CU_ASSERT_STRING_EQUAL(find_row(rows, n, "nsgan", 1)->f[7], "20");
+    CU_ASSERT_STRING_EQUAL(find_row(rows, n, "wgan+gp", 2)->f[7], "7");
+    CU_ASSERT_STRING_EQUAL(find_row(rows, n, "wgan+gp", 2)->f[8], "5");
+    CU_ASSERT_STRING_EQUAL(find_row(rows, n, "biganqp", 1)->f[7], "13");
+
     char path[512];
+    snprintf(path, sizeof path, "%s/report.md", rep);
+    char *md = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    /* the 95% interval of sliced W1 over the 2 seeds, by hand:
+     * t(0.975, 1) = 12.7062047361747, half-width t s / sqrt(2) */
+    double a = atof(find_row(rows, n, "nsgan", 1)->f[2]), b = atof(find_row(rows, n, "nsgan", 2)->f[2]);
+    double mean = (a + b) / 2, sd = fabs(a - b) / sqrt(2.0), hw = 12.7062047361747 * sd / sqrt(2.0);
+    char want[128], line[512];
+    snprintf(want, sizeof want, "| %.4f ± %.4f |", mean, hw);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(table_row(md, "nsgan", line, sizeof line));
+    LG_ASSERT_MSG(strstr(line, want), "nsgan row '%s' lacks the hand-computed '%s'", line, want);
+    LG_ASSERT_MSG(strstr(line, "| 2 of 2 |"), "nsgan row: %s", line);
+    /* what each loss ran, and the metrics defined */
+    LG_ASSERT_MSG(strstr(md, "| wgan+gp | 7 | 5 | `adam:lr=1e-4,b1=0,b2=0.9` | `adam:lr=1e-4,b1=0,b2=0.9` | gp |"),
+                  "report.md: wgan+gp's setup:\n%s", md);
+    LG_ASSERT_MSG(strstr(md, "| nsgan | 20 | 1 | `adam:lr=2e-4,b1=0.5`"), "report.md: nsgan's setup");
+    LG_ASSERT_MSG(strstr(md, "**modes covered**") && strstr(md, "**sliced W1**") && strstr(md, "Student t") &&
+                  strstr(md, "equal updates"), "report.md defines its metrics, interval and budget");
+    LG_ASSERT_MSG(strstr(md, "(samples.png)") && strstr(md, "(metrics.png)") && !strstr(md, "densities.png"),
+                  "report.md links the figures made, and only those");
+    free(md);
+    const char *files[] = { "samples.gp", "samples.png", "metrics.gp", "metrics.png", "heat_nsgan.dat",
+                            "heat_biganqp.dat", "samples_wgan+gp.csv", "real.csv", ".litgan-compare",
+                            "runs/wgan+gp-s2/log.csv", "runs/biganqp-s1/checkpoint.bin" };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        LG_ASSERT_MSG(exists(rep, files[i]), "%s/%s is missing or empty", rep, files[i]);
+    /* the scripts use relative paths; the colour bars say what the shade is */
+    snprintf(path, sizeof path, "%s/samples.gp", rep);
+    char *gp = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    LG_ASSERT_MSG(strstr(gp, "'heat_nsgan.dat'") && !strstr(gp, root), "samples.gp should use relative paths");
+    LG_ASSERT_MSG(strstr(gp, "set cblabel 'D(x) = P(real)'") && strstr(gp, "set cblabel 'critic T(x, E(x))'") &&
+                  strstr(gp, "set cblabel 'critic T(x)'"), "samples.gp: colour bar labels");
+    LG_ASSERT_MSG(!strstr(gp, "set datafile columnheaders"), "samples.gp must not read the header-less grids with columnheaders");
+    free(gp);
+}
+
+/* The heatmap grid as written: 120 blocks of 120 rows (x outer), values of
+ * P(real) in [0, 1] for nsgan; and gnuplot, with samples.gp's own datafile
+ * settings, reads every one of its rows (the first one too). */
+static void test_heatmap_grid(void)
+{
+    CU_ASSERT_FATAL(rep[0] != '\0');
+    char path[512];
+    snprintf(path, sizeof path, "%s/heat_nsgan.dat", rep);
+    FILE *f = fopen(path, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    char line[256];
+    size_t rows = 0, blocks = 0, in_block = 0;
+    double x0 = NAN, y0 = NAN, xb = NAN, lo = INFINITY, hi = -INFINITY;
+    bool same_x = true, square = true;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        if (line[0] == '\n') {
+            square &= in_block == 120;
+            in_block = 0;
+            continue;
+        }
+        double x, y, v;
+        CU_ASSERT_EQUAL_FATAL(sscanf(line, "%lf,%lf,%lf", &x, &y, &v), 3);
+        if (rows == 0) {
+            x0 = x;
+            y0 = y;
+        }
+        if (in_block == 0) {
+            blocks++;
+            xb = x;
+        }
+        same_x &= x == xb;
+        lo = fmin(lo, v);
+        hi = fmax(hi, v);
+        rows++;
+        in_block++;
+    }
+    fclose(f);
+    CU_ASSERT_EQUAL(rows, 120 * 120);
+    CU_ASSERT_EQUAL(blocks, 120);
+    CU_ASSERT(same_x);
+    CU_ASSERT(square);
+    LG_ASSERT_MSG(lo >= 0 && hi <= 1 && hi > lo, "nsgan's shade is P(real): [%g, %g]", lo, hi);
+    /* gnuplot with the script's datafile settings */
+    char cmd[1024], out[512];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && { grep '^set datafile' samples.gp; echo \"stats 'heat_nsgan.dat' using 1:2 nooutput\"; "
+             "echo 'print sprintf(\"%%d %%.9g %%.9g\", STATS_records, STATS_min_x, STATS_min_y)'; } > stats.gp && "
+             "gnuplot stats.gp 2>&1; rm -f stats.gp", rep);
+    int st = lg_test_run_capture(cmd, out, sizeof out);
+    if (st == 127 || strstr(out, "not found")) {
+        printf("\n    gnuplot not installed: the read-back through gnuplot is not checked");
+        return;
+    }
+    long recs = 0;
+    double gx = NAN, gy = NAN;
+    LG_ASSERT_MSG(sscanf(out, "%ld %lf %lf", &recs, &gx, &gy) == 3, "gnuplot said: %s", out);
+    CU_ASSERT_EQUAL(recs, 120 * 120);
+    LG_ASSERT_CLOSE(gx, x0, 1e-9);
+    LG_ASSERT_CLOSE(gy, y0, 1e-9);
+}
+
+/* The interval itself: 1, 2, 3, 4 has mean 2.5, s = 1.290994449, and
+ * t(0.975, 3) = 3.182446305, so the half-width is 2.054260257. */
+static void test_ci95(void)
+{
+    double v[4] = { 1, 2, 3, 4 }, mean;
+    LG_ASSERT_CLOSE(lg_cmp_ci95(v, 4, &mean), 2.054260256760879, 1e-9);
+    LG_ASSERT_CLOSE(mean, 2.5, 1e-15);
+    CU_ASSERT(isnan(lg_cmp_ci95(v, 1, &mean)));
+    LG_ASSERT_CLOSE(mean, 1.0, 1e-15);
+}
+
+/* A rerun into the same folder: only compare's own old runs go (a user's
+ * file stays); the first loss fails (NaN at step 6), and is shown as failed
+ * while gan is scored on its own run. */
+static void test_rerun_and_failed_run(void)
+{
+    CU_ASSERT_FATAL(rep[0] != '\0');
+    char path[512], loss[512];
+    snprintf(path, sizeof path, "%s/notes.txt", rep);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("mine\n", f);
+    fclose(f);
+    snprintf(loss, sizeof loss, "%s:calls=5,what=loss", lg_test_plugin("nan_after"));
+    const char *argv[] = { "--loss", loss, "--losses", "gan", "--steps", "20", "--seeds", "1", "--batch", "32",
+                           "--g", "2-16r-2", "--d", "2-16r-1", "--out", rep, "--quiet" };
+    int rc = compare(17, argv);
+    LG_ASSERT_MSG(rc != LG_OK && strstr(lg_errmsg(), "1 of 2 runs failed"), "expected a failed run: %s", lg_errmsg());
+    CU_ASSERT(exists(rep, "notes.txt"));
+    CU_ASSERT(!exists(rep, "runs/nsgan-s1/log.csv"));
+    CU_ASSERT(!exists(rep, "heat_nsgan.dat"));
+    CU_ASSERT(!exists(rep, "heat_nan_after_calls-5-what-loss.dat"));
+    row rows[8];
+    int n = read_runs(rep, rows, 8);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    const row *bad = find_row(rows, n, "nan_after_calls-5-what-loss", 1), *good = find_row(rows, n, "gan", 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bad);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(good);
+    CU_ASSERT_STRING_EQUAL(bad->status, "failed");
+    LG_ASSERT_MSG(!bad->f[0][0] && !bad->f[2][0], "a failed run has no scores: modes '%s', W1 '%s'", bad->f[0], bad->f[2]);
+    CU_ASSERT_STRING_EQUAL(good->status, "ok");
+    double w1 = atof(good->f[2]);
+    LG_ASSERT_MSG(isfinite(w1) && w1 > 0.01, "gan is scored on its own run: sliced W1 %g", w1);
+    snprintf(path, sizeof path, "%s/report.md", rep);
+    char *md = slurp(path), line[512];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(table_row(md, "nan_after_calls-5-what-loss", line, sizeof line));
+    LG_ASSERT_MSG(strstr(line, "0 of 1") && strstr(line, "| failed | failed | failed | failed |") &&
+                  !strstr(line, "0.0000"), "the failed loss's row: %s", line);
+    LG_ASSERT_MSG(strstr(md, "- nan_after_calls-5-what-loss seed 1: **failed**"), "report.md names the failed run");
+    free(md);
+    snprintf(path, sizeof path, "%s/samples.gp", rep);
+    char *gp = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    LG_ASSERT_MSG(strstr(gp, "FAILED") && !strstr(gp, "heat_nan_after"), "samples.gp: the failed panel");
+    free(gp);
+}
+
+/* A folder compare did not write is refused, whatever is in it. */
+static void test_foreign_folder(void)
+{
+    char dir[256], path[300];
+    snprintf(dir, sizeof dir, "%s/foreign", scratch());
+    mkdir(dir, 0755);
+    snprintf(path, sizeof path, "%s/data.csv", dir);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fclose(f);
+    const char *argv[] = { "--losses", "gan", "--steps", "5", "--seeds", "1", "--out", dir, "--quiet" };
+    int rc = compare(9, argv);
+    LG_ASSERT_MSG(rc != LG_OK && strstr(lg_errmsg(), "did not write") && !strchr(lg_errmsg(), '\n'),
+                  "a foreign folder: %s", lg_errmsg());
+    struct stat st;
+    CU_ASSERT(stat(path, &st) == 0);
+    snprintf(path, sizeof path, "%s/runs", dir);
+    CU_ASSERT(stat(path, &st) != 0);
+}
+
+/* 1D data: densities.png from curve_*.dat (x, p_real, p_gen, D, D*), with
+ * D* = p_real / (p_real + p_gen) for the GAN; --reg for every loss; a time
+ * budget of 1 s; the progress lines say the ETA. */
+static void test_1d_and_time_budget(void)
+{
+    char out[256], cmd[1024], said[8192];
+    snprintf(out, sizeof out, "%s/oned", scratch());
+    snprintf(cmd, sizeof cmd, "%s compare --losses gan --reg r1 --data mog1d --budget 1s --steps 100000 --seeds 1 "
+             "--batch 32 --g 2-16r-1 --d 1-16r-1 --no-progress --out '%s' 2>&1", lg_test_bin(), out);
+    int st = lg_test_run_capture(cmd, said, sizeof said);
+    LG_ASSERT_MSG(st == 0, "compare on mog1d: %s", said);
+    LG_ASSERT_MSG(strstr(said, "% of 1 runs") && strstr(said, "ETA"), "progress lines with an ETA: %s", said);
+    row rows[2];
+    CU_ASSERT_EQUAL_FATAL(read_runs(out, rows, 2), 1);
+    long steps = atol(rows[0].f[7]);
+    LG_ASSERT_MSG(!strcmp(rows[0].status, "ok") && steps > 0 && steps < 100000,
+                  "1 s budget: status %s, %ld steps", rows[0].status, steps);
+    CU_ASSERT(exists(out, "runs/gan-s1/samples.csv"));
+    CU_ASSERT(exists(out, "densities.gp"));
+    CU_ASSERT(!exists(out, "samples.gp"));
+    char path[512];
+    snprintf(path, sizeof path, "%s/curve_gan.dat", out);
+    FILE *f = fopen(path, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    char line[256];
+    int n = 0, checked = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            continue;
+        double x, pr, pg, d, ds;
+        CU_ASSERT_EQUAL_FATAL(sscanf(line, "%lf,%lf,%lf,%lf,%lf", &x, &pr, &pg, &d, &ds), 5);
+        CU_ASSERT(pr >= 0 && pg >= 0 && d >= 0 && d <= 1);
+        if (pr + pg > 1e-3) {
+            LG_ASSERT_CLOSE(ds, pr / (pr + pg), 1e-6);
+            checked++;
+        }
+        n++;
+    }
+    fclose(f);
+    CU_ASSERT_EQUAL(n, 400);
+    CU_ASSERT(checked > 100);
     snprintf(path, sizeof path, "%s/report.md", out);
     char *md = slurp(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(md);
-    LG_ASSERT_MSG(strstr(md, "| nsgan |") && strstr(md, "| gan |") && strstr(md, "| ganqp_metric-l2 |"),
-                  "report.md lacks a row per loss:\n%s", md);
-    LG_ASSERT_MSG(strstr(md, "modes covered (of 8)") && strstr(md, "±"), "report.md table header:\n%s", md);
+    LG_ASSERT_MSG(!strstr(md, "samples.png") && strstr(md, "equal time"), "1D report: no 2D figure links");
+    LG_ASSERT_MSG(strstr(md, "| gan | 1 s (at most 100000) | 1 | `adam:lr=2e-4,b1=0.5` | `adam:lr=2e-4,b1=0.5` | r1 |"),
+                  "--reg r1 reaches the run: %s", md);
+    if (exists(out, "densities.png"))
+        CU_ASSERT(strstr(md, "(densities.png)") != NULL);
     free(md);
-    snprintf(path, sizeof path, "%s/runs.csv", out);
-    char *csv = slurp(path);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
-    int rows = 0, ok = 0;
-    for (char *p = strchr(csv, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
-        rows++;
-        ok += strncmp(strchr(p + 1, ',') + 1, "1,ok", 4) == 0 || strncmp(strchr(p + 1, ',') + 1, "2,ok", 4) == 0;
+}
+
+/* The children of pid (from /proc). */
+static int children_of(pid_t pid, pid_t *kids, int max)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < max) {
+        char path[300], buf[512];
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        size_t k = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[k] = '\0';
+        char *rp = strrchr(buf, ')');
+        int ppid;
+        char state;
+        if (rp && sscanf(rp + 1, " %c %d", &state, &ppid) == 2 && ppid == pid)
+            kids[n++] = (pid_t)atol(e->d_name);
     }
-    CU_ASSERT_EQUAL(rows, 6);
-    CU_ASSERT_EQUAL(ok, 6);
-    free(csv);
-    const char *files[] = { "samples.gp", "metrics.gp", "heat_nsgan.dat", "samples_nsgan.csv", "real.csv",
-                            "runs/gan-s2/log.csv", "runs/ganqp_metric-l2-s1/checkpoint.bin" };
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-        LG_ASSERT_MSG(exists(out, files[i]), "%s/%s is missing or empty", out, files[i]);
-    /* the scripts name their data by relative paths, so the folder can move */
-    snprintf(path, sizeof path, "%s/samples.gp", out);
-    char *gp = slurp(path);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
-    LG_ASSERT_MSG(strstr(gp, "'heat_gan.dat'") && !strstr(gp, root), "samples.gp should use relative paths");
-    free(gp);
+    closedir(d);
+    return n;
+}
+
+/* SIGTERM to a running compare: it passes it on, each run writes its
+ * checkpoint, compare waits for them (no process left), says how to resume
+ * and exits 143. */
+static void test_sigterm(void)
+{
+    char out[256], errf[300];
+    snprintf(out, sizeof out, "%s/term", scratch());
+    snprintf(errf, sizeof errf, "%s/term.err", scratch());
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *e = freopen(errf, "w", stderr);
+        (void)e;
+        execl(lg_test_bin(), lg_test_bin(), "compare", "--losses", "gan,wgan", "--steps", "10000000", "--seeds",
+              "1", "--batch", "32", "--g", "2-16r-2", "--d", "2-16r-1", "-j", "2", "--no-progress", "--out", out,
+              (char *)NULL);
+        _exit(127);
+    }
+    CU_ASSERT_FATAL(pid > 0);
+    pid_t kids[8];
+    int n = 0;
+    for (int i = 0; i < 200 && n < 2; i++) { /* both runs started: up to 20 s */
+        usleep(100000);
+        n = children_of(pid, kids, 8);
+    }
+    LG_ASSERT_MSG(n == 2, "compare should run 2 children, saw %d", n);
+    usleep(800000); /* some steps done */
+    kill(pid, SIGTERM);
+    int status = 0;
+    pid_t w = 0;
+    for (int i = 0; i < 300 && w == 0; i++) { /* up to 30 s */
+        usleep(100000);
+        w = waitpid(pid, &status, WNOHANG);
+    }
+    if (w == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        CU_FAIL("compare did not end within 30 s of SIGTERM");
+    }
+    LG_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 143, "exit status %d, signal %d",
+                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    for (int i = 0; i < n; i++) /* reaped by compare, not orphaned */
+        LG_ASSERT_MSG(kill(kids[i], 0) == -1 && errno == ESRCH, "child %d survived compare", (int)kids[i]);
+    CU_ASSERT(exists(out, "runs/gan-s1/checkpoint.bin"));
+    CU_ASSERT(exists(out, "runs/wgan-s1/checkpoint.bin"));
+    row rows[4];
+    CU_ASSERT_EQUAL_FATAL(read_runs(out, rows, 4), 2);
+    CU_ASSERT_STRING_EQUAL(rows[0].status, "stopped");
+    CU_ASSERT_STRING_EQUAL(rows[1].status, "stopped");
+    char *said = slurp(errf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(said);
+    LG_ASSERT_MSG(strstr(said, "litgan train --resume") && strstr(said, "stopped by signal 15"),
+                  "compare says how to resume: %s", said);
+    free(said);
 }
 
 static void expect_fail(const char *what, int argc, const char **argv, const char *needle)
@@ -98,6 +489,14 @@ static void test_bad_options(void)
     expect_fail("unknown option", 4, e, "--bogus");
     const char *f[] = { "--losses", "clip" };
     expect_fail("a regularizer is not a loss", 2, f, "regularizer");
+    const char *g[] = { "--losses", "gan,gan", "--steps", "5" };
+    expect_fail("a loss named twice", 4, g, "'gan' is named twice");
+    const char *h[] = { "--losses", "wgan+nosuch", "--steps", "5" };
+    expect_fail("an unknown regularizer", 4, h, "nosuch");
+    const char *i[] = { "--losses", "gan", "--budget", "5x" };
+    expect_fail("a bad budget", 4, i, "--budget '5x'");
+    const char *j[] = { "--losses", "wgan+", "--steps", "5" };
+    expect_fail("a '+' with nothing after", 4, j, "nothing after '+'");
 }
 
 /* Every loss with its paper's defaults on the ring of 8 (radius 2, sigma 0.02),
@@ -110,7 +509,7 @@ static void test_bad_options(void)
 static void test_quality_thresholds(void)
 {
     char out[256];
-    snprintf(out, sizeof out, "%s/quality", root);
+    snprintf(out, sizeof out, "%s/quality", scratch());
     const char *argv[] = { "--losses", "gan,nsgan,wgan,ganqp,biganqp", "--steps", "1000", "--seeds", "1",
                            "--out", out, "--quiet" };
     CU_ASSERT_EQUAL_FATAL(compare(9, argv), LG_OK);
@@ -142,5 +541,11 @@ void lg_suite_compare(void)
     LG_ADD_SUITE("compare",
                  { "bad options give one-line errors", test_bad_options },
                  { "the report folder is complete", test_report_folder },
+                 { "the heatmap grid is read back whole", test_heatmap_grid },
+                 { "the 95% t interval by hand", test_ci95 },
+                 { "a rerun clears its own runs; a failed run is shown failed", test_rerun_and_failed_run },
+                 { "a foreign folder is refused", test_foreign_folder },
+                 { "1D figures, a time budget, progress with an ETA", test_1d_and_time_budget },
+                 { "SIGTERM: checkpoints, no orphans", test_sigterm },
                  { "every loss learns the ring (thresholds)", test_quality_thresholds });
 }

@@ -2,7 +2,9 @@
  * cmd_compare.c - `litgan compare`: options into an lg_compare_config.
  */
 #include "cli.h"
+#include "litgan/sys.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,28 +13,48 @@ static const char help[] =
     "\n"
     "Trains each loss with its paper's defaults (optimizers, critic steps, clipping)\n"
     "on the same data with the same seeds, then writes a report folder:\n"
-    "  report.md      table of mean +- std over seeds: modes covered, high-quality %,\n"
-    "                 sliced W1 to real samples, steps/s\n"
-    "  runs.csv       every run's final metrics\n"
-    "  samples.png    final samples over the discriminator's heatmap, one panel per loss\n"
+    "  report.md      table of mean +- 95% confidence interval (Student t) over seeds:\n"
+    "                 modes covered, high-quality %, sliced W1, steps/s; what each\n"
+    "                 loss ran (optimizers, critic steps, regularizers); the metrics\n"
+    "  runs.csv       every run: status ok / failed / stopped / not run, its metrics\n"
+    "  samples.png    2D data: final samples over D's shade, one panel per loss, with\n"
+    "                 a colour bar (P(real), or the critic's value; T(x, E(x)))\n"
+    "  densities.png  1D data: densities of real and generated samples, D and D*\n"
     "  metrics.png    modes, high-quality % and sliced W1 over training steps\n"
     "  *.gp, *.dat    the gnuplot scripts and their data (edit, then: gnuplot samples.gp)\n"
     "  runs/LOSS-sSEED/  each run's log.csv, samples, checkpoint\n"
+    "A failed run is marked failed (never scored); only runs of this invocation count.\n"
     "\n"
-    "  --losses LIST   comma-separated plugin names (no parameters)\n"
-    "  --loss SPEC     one loss with parameters, e.g. ganqp:metric=l2 (repeatable)\n"
+    "  --losses LIST   comma-separated losses, each LOSS or LOSS+REG[+REG...]:\n"
+    "                  --losses wgan,wgan+gp,nsgan,nsgan+r1 (a REG replaces the\n"
+    "                  loss's own regularizer, e.g. WGAN's clipping, as train --reg)\n"
+    "  --loss SPEC     one entry with parameters (repeatable): LOSS[:k=v,...][+REG[:k=v,...]]\n"
+    "                  e.g. --loss ganqp:metric=l2  --loss wgan+gp:lambda=5\n"
+    "  --reg SPEC      a regularizer added to every loss (repeatable)\n"
+    "                  Each entry's name (its label, runs/LABEL-sSEED) must be unique.\n"
     "  --data SPEC     dataset (default ring8)\n"
     "  --steps N       generator steps per run (default 2000)\n"
+    "  --budget B      steps (default): N generator steps for every loss;\n"
+    "                  evals: equal updates, 2N (critic and generator steps counted): a\n"
+    "                  loss with k critic steps trains 2N/(k+1) generator steps;\n"
+    "                  SECONDSs (e.g. 60s): every run trains that long (at most N steps)\n"
     "  --seeds K       seeds 1..K (default 3)\n"
     "  --batch B       batch size (default 256)\n"
     "  --g SPEC, --d SPEC   networks (defaults as in litgan train); an encoder loss\n"
     "                  gets D's input widened to x + z and an encoder mirroring G\n"
-    "  --out DIR       report folder (default reports/compare-DATA)\n"
+    "  --out DIR       report folder (default reports/compare-DATA): new, empty, or an\n"
+    "                  earlier compare's, whose runs and report (as its .litgan-compare\n"
+    "                  lists them) are removed first; any other folder is refused\n"
     "  -j N            runs in parallel (default 2)\n"
-    "  --quiet         no progress lines\n";
+    "  --progress, --no-progress   one progress line with the ETA over all runs\n"
+    "                  (default on a terminal), or a line every 10 %\n"
+    "  --quiet         no progress lines\n"
+    "Ctrl-C or SIGTERM: each running run stops with a checkpoint (resume one with\n"
+    "litgan train --resume DIR/runs/LABEL-sSEED), no further run starts; exit 130/143.\n";
 
 
-enum { OPT_LOSSES = 256, OPT_LOSS, OPT_DATA, OPT_STEPS, OPT_SEEDS, OPT_BATCH, OPT_G, OPT_D, OPT_OUT, OPT_QUIET };
+enum { OPT_LOSSES = 256, OPT_LOSS, OPT_DATA, OPT_STEPS, OPT_SEEDS, OPT_BATCH, OPT_G, OPT_D, OPT_OUT, OPT_QUIET,
+       OPT_REG, OPT_BUDGET, OPT_PROGRESS, OPT_NO_PROGRESS };
 
 static const struct option options[] = {
     { "losses", required_argument, 0, OPT_LOSSES }, { "loss", required_argument, 0, OPT_LOSS },
@@ -40,6 +62,8 @@ static const struct option options[] = {
     { "seeds", required_argument, 0, OPT_SEEDS }, { "batch", required_argument, 0, OPT_BATCH },
     { "g", required_argument, 0, OPT_G }, { "d", required_argument, 0, OPT_D },
     { "out", required_argument, 0, OPT_OUT }, { "quiet", no_argument, 0, OPT_QUIET },
+    { "reg", required_argument, 0, OPT_REG }, { "budget", required_argument, 0, OPT_BUDGET },
+    { "progress", no_argument, 0, OPT_PROGRESS }, { "no-progress", no_argument, 0, OPT_NO_PROGRESS },
     { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
 };
 
@@ -62,12 +86,29 @@ static int add_loss(lg_compare_config *c, const char *spec)
     return LG_EXIT_OK;
 }
 
+/* The signal that asked compare to stop; compare passes SIGTERM on to its
+ * runs, which checkpoint. No SA_RESETHAND: the runs share the terminal's
+ * process group, so a Ctrl-C reaches them as well as compare. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 int lg_cmd_compare(int argc, char **argv)
 {
     lg_compare_config c;
     lg_compare_config_init(&c);
     int ch, bad = LG_EXIT_OK;
-    char *list = NULL;
+    lg_strvec lists = { 0 }; /* the --losses words, cut at commas */
     optind = 0;
     opterr = 0;
     while (!bad && (ch = getopt_long(argc, argv, ":hj:", options, NULL)) != -1) {
@@ -75,13 +116,11 @@ int lg_cmd_compare(int argc, char **argv)
         switch (ch) {
         case 'h':
             fputs(help, stdout);
-            free(list);
+            lg_strvec_free(&lists);
             return LG_EXIT_OK;
-        case OPT_LOSSES:
-            free(list);
-            list = strdup(v);
-            c.n_losses = 0;
-            for (char *p = strtok(list, ","); p && !bad; p = strtok(NULL, ","))
+        case OPT_LOSSES: /* appends, as --loss does: every entry named is run */
+            lg_strvec_push(&lists, v);
+            for (char *p = strtok(lists.w[lists.n - 1], ","); p && !bad; p = strtok(NULL, ","))
                 bad = add_loss(&c, p);
             break;
         case OPT_LOSS: bad = add_loss(&c, v); break;
@@ -94,8 +133,19 @@ int lg_cmd_compare(int argc, char **argv)
         case OPT_BATCH: bad = in_range("--batch", v, 2, 1000000, &c.batch); break;
         case 'j': bad = in_range("-j", v, 1, 64, &c.jobs); break;
         case OPT_QUIET: c.quiet = 1; break;
+        case OPT_PROGRESS: c.progress = 1; break;
+        case OPT_NO_PROGRESS: c.progress = 0; break;
+        case OPT_BUDGET: c.budget = v; break;
+        case OPT_REG:
+            if (c.n_regs == LG_RUN_MAX_REGS) {
+                fprintf(stderr, "litgan compare: --reg: at most %d regularizers\n", LG_RUN_MAX_REGS);
+                bad = LG_EXIT_USAGE;
+            } else {
+                c.regs[c.n_regs++] = v;
+            }
+            break;
         default:
-            free(list);
+            lg_strvec_free(&lists);
             return lg_cli_bad_option("compare", ch, argv);
         }
     }
@@ -108,12 +158,17 @@ int lg_cmd_compare(int argc, char **argv)
         bad = LG_EXIT_USAGE;
     }
     if (bad) {
-        free(list);
+        lg_strvec_free(&lists);
         return bad;
     }
+    stop_signal = 0;
+    c.stop = &stop_signal;
+    catch_signals();
     int rc = lg_compare_run(&c);
     if (rc != LG_OK)
         fprintf(stderr, "litgan compare: %s\n", lg_errmsg());
-    free(list);
+    lg_strvec_free(&lists);
+    if (rc == LG_ESTOPPED)
+        return 128 + (int)stop_signal;
     return rc == LG_OK ? LG_EXIT_OK : LG_EXIT_FAIL;
 }

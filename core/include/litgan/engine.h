@@ -291,18 +291,33 @@ LG_API int lg_check_plugin(const char *spec, FILE *f, double tol, double *worst)
 /* ------------------------------------------------------------ comparisons ---
  * Several losses, each with its paper's defaults, on the same data and seeds
  * (`litgan compare`): runs in parallel child processes, then a report folder
- * (report.md, runs.csv, figures with their gnuplot scripts and data). */
+ * (report.md, runs.csv, figures with their gnuplot scripts and data). The
+ * folder must be new, empty, or an earlier compare's (whose runs and report,
+ * as its manifest .litgan-compare lists them, are removed first). */
 
 #define LG_COMPARE_MAX_LOSSES 16
 
 typedef struct lg_compare_config {
-    const char *losses[LG_COMPARE_MAX_LOSSES]; /* loss specs */
+    /* each "LOSS[:k=v,...][+REG[:k=v,...]]...": "wgan+gp", "nsgan+r1:gamma=5";
+     * a REG named replaces the loss's own (WGAN's clipping), as --reg in train */
+    const char *losses[LG_COMPARE_MAX_LOSSES];
     size_t n_losses;
+    const char *regs[LG_RUN_MAX_REGS]; /* added to every loss */
+    size_t n_regs;
     const char *data;       /* ring8 */
     const char *g, *d;      /* NULL: the runs' default networks */
     long steps, seeds, batch, jobs; /* 2000, 3 (seeds 1..3), 256, 2 at a time */
+    /* NULL or "steps": --steps generator steps each; "evals": the updates of
+     * --steps generator steps with one critic step (2 x steps) for every loss,
+     * a loss with k critic steps gets 2 x steps / (k + 1) generator steps;
+     * "60s": every run trains 60 seconds (at most --steps steps) */
+    const char *budget;
     const char *out;        /* NULL: reports/compare-DATA */
     int quiet;
+    int progress;           /* -1 auto (a terminal: one progress line), 0 lines, 1 line */
+    /* Not NULL: nonzero (a signal handler's flag) stops the runs: SIGTERM to
+     * each child, which checkpoints; none started after; LG_ESTOPPED. */
+    volatile sig_atomic_t *stop;
 } lg_compare_config;
 
 LG_API void lg_compare_config_init(lg_compare_config *c);

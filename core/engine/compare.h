@@ -1,0 +1,78 @@
+/*
+ * compare.h - internal to `litgan compare` (compare.c: the losses, the report
+ * folder and the runs; compare_out.c: figures and report).
+ */
+#ifndef LG_COMPARE_H
+#define LG_COMPARE_H
+
+#include "lg_impl.h"
+
+#include <signal.h>
+#include <sys/types.h>
+
+#define CMP_MAX_LOSSES LG_COMPARE_MAX_LOSSES
+#define CMP_MAX_SEEDS 16
+#define CMP_LABEL 128
+#define CMP_MANIFEST ".litgan-compare" /* what compare wrote in its folder, one path a line */
+
+typedef enum { CMP_PENDING, CMP_OK, CMP_FAILED, CMP_STOPPED, CMP_NOT_RUN } cmp_state;
+typedef enum { CMP_BUDGET_STEPS, CMP_BUDGET_EVALS, CMP_BUDGET_SECONDS } cmp_budget;
+
+/* One entry of --losses / --loss: "LOSS[:k=v,...][+REG[:k=v,...]]...". */
+typedef struct cmp_loss {
+    char loss[512];
+    char regs[LG_RUN_MAX_REGS][256];
+    size_t n_regs;
+    char label[CMP_LABEL];    /* file-name safe, unique */
+    bool encoder;             /* D scores (x, z): the figure shows T(x, E(x)) */
+    bool prob;                /* D's output is the logit of P(real): shaded as sigmoid */
+    /* the runs' setup, resolved as the runner resolves it (plugin defaults) */
+    long steps, d_steps;
+    char opt_d[160], opt_g[160], reg_list[512];
+} cmp_loss;
+
+struct cmp;
+
+typedef struct cmp_job {
+    struct cmp *c;
+    cmp_loss *l;
+    long seed;
+    char dir[4200];
+    lg_proc *proc;
+    pid_t pid;                /* seen by the watch, for passing signals on */
+    bool signalled;
+    double t0, secs;
+    cmp_state state;
+    long step_seen;           /* last step in its log.csv (progress) */
+    double modes, hq, sw1, rate, loss_d, loss_g;
+    long steps_done;
+} cmp_job;
+
+typedef struct cmp {
+    cmp_loss loss[CMP_MAX_LOSSES];
+    size_t n_losses;
+    const char *data, *g_spec, *d_spec;
+    long steps, seeds, batch, jobs;
+    cmp_budget budget;
+    double budget_s;
+    bool quiet, tty;
+    volatile sig_atomic_t *stop;
+    int stop_sig;
+    pid_t parent;
+    char out[4096];
+    cmp_job runs[CMP_MAX_LOSSES * CMP_MAX_SEEDS];
+    size_t n_runs;
+    lg_dataset *ds;
+    double t0;
+    int last_tenth;           /* progress lines off a terminal: every 10 % */
+} cmp;
+
+/* compare_out.c: figures (when the data is 1D or 2D) and report.md, runs.csv.
+ * The names of every file they may write (for the manifest) first. */
+void lg_cmp_output_names(const cmp *c, lg_strvec *names);
+int lg_cmp_figures(cmp *c, lg_strvec *written);
+int lg_cmp_report(const cmp *c, const lg_strvec *figures);
+/* The half-width of the 95% Student t interval of v[0..n) (NaN for n < 2). */
+double lg_cmp_ci95(const double *v, size_t n, double *mean);
+
+#endif
