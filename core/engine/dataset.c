@@ -87,6 +87,13 @@ static void build_help(void)
             if (*s == '\n')
                 fprintf(f, "%*s", HELP_COLUMN, "");
         }
+        /* the valid values, from the same table the parser checks them with */
+        for (const lg_param_doc *d = kind->doc; d && d->key; d++)
+            if (d->choices) {
+                if (d == kind->doc)
+                    fprintf(f, "\n%*s", HELP_COLUMN, "");
+                fprintf(f, "%s%s in %s", d == kind->doc ? "" : ", ", d->key, d->choices);
+            }
         fputc('\n', f);
     }
     int closed = fclose(f);

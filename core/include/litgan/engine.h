@@ -57,6 +57,13 @@ LG_API void lg_gsl_report_errors(void);
 /* text as a whole number >= lo into *out; else LG_EINVAL "WHAT 'text':
  * expected a whole number >= lo". */
 LG_API int lg_parse_long(const char *what, const char *text, long lo, long *out);
+/* Decimal numbers only, the one grammar of every spec, parameter and lab.ini
+ * value: [+-]digits[.digits][(e|E)[+-]digits] with nothing around it. No hex
+ * ("0x10"), no "inf"/"nan", no blanks; a value beyond double's range or so
+ * small it underflows is refused too. True and *out set when text is one. */
+LG_API bool lg_parse_decimal(const char *text, double *out);
+/* [+-]digits, in long's range. */
+LG_API bool lg_parse_whole(const char *text, long *out);
 /* The seed of one random stream of a run: seed * 1000003 + stream, so the
  * streams of one seed (stream < 1000003) never meet those of another. */
 LG_API unsigned long lg_seed_stream(long seed, unsigned long stream);
