@@ -287,6 +287,13 @@ typedef struct lg_run_summary {
 } lg_run_summary;
 /* Score n samples of the generator as it stands (eval mode, a fixed stream). */
 LG_API int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s);
+/* The run's figures in its folder, after lg_run_train: samples.png (1D or 2D
+ * data: the samples over D's output) and metrics.png (log.csv over training),
+ * each from its gnuplot script beside its data (samples.gp, metrics.gp,
+ * settings.gp, d_grid.csv or d_curve.csv; figures.gp draws both). LG_EIO when
+ * a file cannot be written or gnuplot fails (its messages in gnuplot.err; a
+ * line on log says so when log is not NULL). */
+LG_API int lg_run_figures(lg_run *r, FILE *log);
 
 /* --------------------------------------------------------------- checking --- */
 
