@@ -222,6 +222,35 @@ static void test_run_force_and_stop(void)
     lg_rm_rf(dir);
 }
 
+/* The one number grammar of specs, parameters and lab.ini: decimal, nothing
+ * around it, within double's range; whole numbers as digits. */
+static void test_number_grammar(void)
+{
+    static const struct { const char *text; double v; } ok[] = {
+        { "1", 1 }, { "-2.5", -2.5 }, { "+.5", 0.5 }, { "5.", 5 }, { "1e-3", 1e-3 }, { "1E+3", 1e3 },
+        { "1e308", 1e308 }, { "2.2250738585072014e-308", 2.2250738585072014e-308 }, { "007", 7 },
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        double v = NAN;
+        LG_ASSERT_MSG(lg_parse_decimal(ok[i].text, &v) && v == ok[i].v, "'%s' read as %g", ok[i].text, v);
+    }
+    static const char *const bad[] = { "0x10", "0x1p3", "inf", "-inf", "nan", "infinity", " 1", "1 ", "1e", "e5",
+                                       ".", "", "+", "1e400", "1e-400", "1,5", "1.2.3", "--1", "1e+" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double v = 42;
+        LG_ASSERT_MSG(!lg_parse_decimal(bad[i], &v) && v == 42, "'%s' was read as a number (%g)", bad[i], v);
+    }
+    long w = 0;
+    CU_ASSERT(lg_parse_whole("8", &w) && w == 8);
+    CU_ASSERT(lg_parse_whole("-3", &w) && w == -3);
+    CU_ASSERT(lg_parse_whole("+4294967295", &w) && w == 4294967295L);
+    static const char *const bad_whole[] = { "0x8", "1.0", "1e3", "", " 8", "8 ", "-", "99999999999999999999" };
+    for (size_t i = 0; i < sizeof bad_whole / sizeof bad_whole[0]; i++) {
+        w = 42;
+        LG_ASSERT_MSG(!lg_parse_whole(bad_whole[i], &w) && w == 42, "'%s' was read as a whole number", bad_whole[i]);
+    }
+}
+
 void lg_suite_api(void)
 {
     LG_ADD_SUITE("api",
@@ -230,5 +259,6 @@ void lg_suite_api(void)
                  { "default networks follow the data and the loss", test_default_nets },
                  { "run from a config struct on 1D data", test_run_config },
                  { "a run refuses an existing folder unless force; a stop flag checkpoints",
-                   test_run_force_and_stop });
+                   test_run_force_and_stop },
+                 { "numbers: decimal only, within double's range", test_number_grammar });
 }

@@ -8,7 +8,8 @@
  *                generated samples, the exact density when the data has one,
  *                and D(x) on the right axis (d_curve.csv: x,d,p);
  *   metrics.png  the losses, sliced W1 and, for data with modes, the modes
- *                covered and high-quality share over the rows of log.csv.
+ *                covered and high-quality share over the rows of log.csv
+ *                (none before the first step).
  * settings.gp holds the run's values the scripts load (title, ranges, bin
  * width); figures.gp draws both in one gnuplot process. With an encoder D
  * scores pairs (x, z): there is no D over x alone, only the samples. Data of
@@ -226,9 +227,12 @@ int lg_run_figures(lg_run *r, FILE *log)
     }
     if (rc == LG_OK)
         rc = write_text(dir, "metrics.gp", metrics_gp);
+    /* a log without rows (--steps 0) has nothing to draw over training */
+    bool rows = r->step > 0, samples = dim <= 2;
     if (rc == LG_OK)
-        rc = write_text(dir, "figures.gp", dim <= 2 ? figures_gp : "load 'metrics.gp'\n");
-    if (rc != LG_OK)
+        rc = write_text(dir, "figures.gp", samples && rows ? figures_gp : samples ? "load 'samples.gp'\n"
+                                           : "load 'metrics.gp'\n");
+    if (rc != LG_OK || (!samples && !rows))
         return rc;
     return lg_gnuplot_run(dir, "figures.gp", "litgan train", log);
 }
