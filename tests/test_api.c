@@ -251,6 +251,48 @@ static void test_number_grammar(void)
     }
 }
 
+/* Ranges in a parameter table: open and closed bounds, INT too; a malformed
+ * range or a default outside its range is the table's error. */
+static void test_param_ranges(void)
+{
+    static const lg_param_doc doc[] = {
+        { "p", LG_PARAM_TYPE_DOUBLE, "0.5", "(0, 1)", "a probability" },
+        { "n", LG_PARAM_TYPE_INT, "2", "[1, 3]", "a count" },
+        { "x", LG_PARAM_TYPE_DOUBLE, "-7", NULL, "anything finite" },
+        { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+    };
+    static const struct { const char *kv, *says; } cases[] = {
+        { "p=0.999,n=1,x=-1e300", NULL }, { "p=1e-300,n=3", NULL },
+        { "p=0", "t: parameter p=0 is out of range: give p in (0, 1) (a probability)" },
+        { "p=1", "parameter p=1 is out of range" }, { "n=0", "parameter n=0 is out of range: give n in [1, 3]" },
+        { "n=4", "parameter n=4 is out of range" }, { "x=1e309", "parameter x='1e309' is not a finite number" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lg_params *p = NULL;
+        int rc = lg_params_parse(doc, cases[i].kv, "t", &p);
+        if (!cases[i].says)
+            LG_ASSERT_MSG(rc == LG_OK, "%s refused: %s", cases[i].kv, lg_errmsg());
+        else
+            LG_ASSERT_MSG(rc == LG_EINVAL && strstr(lg_errmsg(), cases[i].says), "%s: '%s' (expected '%s')",
+                          cases[i].kv, rc == LG_OK ? "accepted" : lg_errmsg(), cases[i].says);
+        lg_params_free(p);
+    }
+    static const lg_param_doc bad_range[] = {
+        { "a", LG_PARAM_TYPE_DOUBLE, "0.5", "[0, 1", "unclosed" }, { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+    };
+    static const lg_param_doc bad_default[] = {
+        { "a", LG_PARAM_TYPE_DOUBLE, "2", "[0, 1]", "default outside" }, { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+    };
+    lg_params *p = NULL;
+    CU_ASSERT_EQUAL(lg_params_parse(bad_range, "", "t", &p), LG_EINVAL);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "t: parameter a has the range '[0, 1' in its table, not an interval"),
+                  "bad range: %s", lg_errmsg());
+    CU_ASSERT_EQUAL(lg_params_parse(bad_default, "", "t", &p), LG_EINVAL);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "parameter a=2 is out of range: give a in [0, 1] (default outside) (the "
+                                      "default in the parameter table)"), "bad default: %s", lg_errmsg());
+    CU_ASSERT_PTR_NULL(p);
+}
+
 void lg_suite_api(void)
 {
     LG_ADD_SUITE("api",
@@ -260,5 +302,6 @@ void lg_suite_api(void)
                  { "run from a config struct on 1D data", test_run_config },
                  { "a run refuses an existing folder unless force; a stop flag checkpoints",
                    test_run_force_and_stop },
-                 { "numbers: decimal only, within double's range", test_number_grammar });
+                 { "numbers: decimal only, within double's range", test_number_grammar },
+                 { "parameter tables: ranges, open and closed", test_param_ranges });
 }
