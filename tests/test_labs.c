@@ -840,11 +840,11 @@ static void test_kit_ini(void)
         { "[experiment]\nthis is no ini line\n", ":2: not an ini line" },
         /* bounds per key type and for the GAN's keys, with what to give instead */
         { "[experiment]\ngrid = -1e308, 1e308, 401\n",
-          ":2: bad value '-1e308, 1e308, 401' for grid: give 3 decimal numbers in [-10000, 10000], separated by commas" },
+          ":2: bad value '-1e308, 1e308, 401' for grid: give 3 decimal numbers in [-1e4, 1e4], separated by commas" },
         { "[experiment]\ngrid = 0x10, 20, 11\n", ":2: bad value '0x10, 20, 11' for grid: give 3 decimal numbers" },
         { "[experiment]\nsnapshots = 0, 100000000000\n",
           ":2: bad value '0, 100000000000' for snapshots: give 1 to 4 whole numbers in 0..10000000, separated by commas" },
-        { "[experiment]\nwidth = 1e-300\n", ":2: bad value '1e-300' for width: give one decimal number in [1e-06, 1e+06]" },
+        { "[experiment]\nwidth = 1e-300\n", ":2: bad value '1e-300' for width: give one decimal number in [1e-6, 1e6]" },
         { "[experiment]\nseed = 0\n", ":2: bad value '0' for seed: give one whole number in 1..4294967295" },
         { "[experiment]\nbatch = 10000000000\n", ":2: bad value '10000000000' for batch: give one whole number in 1..1048576" },
         { "[experiment]\nsteps = 1e11\n", ":2: bad value '1e11' for steps: give one whole number in 0..100000000" },

@@ -43,8 +43,10 @@
  * memory, grid = -1e308, 1e308, 401 printed 64 GSL errors and exited 0). */
 #define LONG_MAX_VALUE 10000000L   /* LONG, LONGS: counts, sizes, steps of a lab */
 #define DOUBLE_MAX_ABS 1e4         /* DOUBLES: coordinates (data lies within 1e3) */
+#define DOUBLE_RANGE "[-1e4, 1e4]"
 #define POSITIVE_MIN 1e-6          /* POSITIVE: widths, bandwidths */
 #define POSITIVE_MAX 1e6
+#define POSITIVE_RANGE "[1e-6, 1e6]"
 
 static const struct { const char *key; long lo, hi; } gan_bounds[] = {
     { "batch", 1, 1048576 }, { "steps", 0, 100000000 }, { "seed", 1, 4294967295L },
@@ -114,11 +116,10 @@ static int set_value(const lg_labkit_key *k, bool gan_key, const char *v, char *
         snprintf(why, len, "1 to %zu whole numbers in %ld..%ld, separated by commas", k->size, lo, hi);
         return parse_longs(v, k->ptr, k->size, k->count, lo, hi);
     case LG_LABKIT_DOUBLES:
-        snprintf(why, len, "%zu decimal numbers in [-%g, %g], separated by commas", k->size, DOUBLE_MAX_ABS,
-                 DOUBLE_MAX_ABS);
+        snprintf(why, len, "%zu decimal numbers in " DOUBLE_RANGE ", separated by commas", k->size);
         return parse_doubles(v, k->ptr, k->size, -DOUBLE_MAX_ABS, DOUBLE_MAX_ABS);
     case LG_LABKIT_POSITIVE:
-        snprintf(why, len, "one decimal number in [%g, %g]", POSITIVE_MIN, POSITIVE_MAX);
+        snprintf(why, len, "one decimal number in " POSITIVE_RANGE);
         return parse_doubles(v, k->ptr, 1, POSITIVE_MIN, POSITIVE_MAX);
     }
     return LG_EINVAL;
