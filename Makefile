@@ -87,12 +87,12 @@ $(COURSE_LIB): $(COURSE_OBJ) $(ENGINE_LIB)
 # in a git checkout, else the first line of a VERSION file; version.h is rewritten
 # only when that changes, so main.c is recompiled only then.
 LG_DESCRIBE := $(shell git describe --tags --always --dirty 2>/dev/null || head -n 1 VERSION 2>/dev/null)
-.PHONY: version-h
-version-h:
+.PHONY: version-force
+version-force:
+$(BUILD)/version.h: version-force
 	@mkdir -p $(BUILD)
-	@printf '#define LG_BUILD_DESCRIBE "%s"\n' '$(subst ',,$(subst ",,$(LG_DESCRIBE)))' > $(BUILD)/version.h.tmp
-	@cmp -s $(BUILD)/version.h.tmp $(BUILD)/version.h && rm -f $(BUILD)/version.h.tmp || mv $(BUILD)/version.h.tmp $(BUILD)/version.h
-$(BUILD)/version.h: version-h
+	@printf '#define LG_BUILD_DESCRIBE "%s"\n' '$(subst ',,$(subst ",,$(LG_DESCRIBE)))' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 $(BUILD)/obj/core/cli/main.o: $(BUILD)/version.h
 $(BUILD)/obj/core/cli/main.o: CFLAGS += -I$(BUILD)
 
