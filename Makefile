@@ -83,6 +83,19 @@ $(COURSE_LIB): $(COURSE_OBJ) $(ENGINE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -shared -o $@ $(COURSE_OBJ) -L$(LIBDIR) -llitgan $(LIBS)
 
+# `litgan --version`: the release (lg_version) and what this tree is, `git describe`
+# in a git checkout, else the first line of a VERSION file; version.h is rewritten
+# only when that changes, so main.c is recompiled only then.
+LG_DESCRIBE := $(shell git describe --tags --always --dirty 2>/dev/null || head -n 1 VERSION 2>/dev/null)
+.PHONY: version-force
+version-force:
+$(BUILD)/version.h: version-force
+	@mkdir -p $(BUILD)
+	@printf '#define LG_BUILD_DESCRIBE "%s"\n' '$(subst ',,$(subst ",,$(LG_DESCRIBE)))' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/obj/core/cli/main.o: $(BUILD)/version.h
+$(BUILD)/obj/core/cli/main.o: CFLAGS += -I$(BUILD)
+
 $(BINDIR)/litgan: $(CLI_OBJ) $(COURSE_LIB) $(ENGINE_LIB)
 	@mkdir -p $(BINDIR)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) -Wl,-rpath,'$$ORIGIN/../$(LIBDIR)' $(LINK_LIBS) $(LIBS)

@@ -14,6 +14,8 @@
  *   The exact density p(x) = sum_i w_i N(x; mu_i, sigma^2) is ds->density, the
  *   means are ds->modes and the weights ds->weights (always set), as the labs on
  *   D* = p / (p + q) and on the JSD need them.
+ *   Ranges: k in [1, 100], lo and hi in [-1e3, 1e3], sigma in [1e-4, 1e3] (as
+ *   for the 2D mixtures, toy2d.c), w in [0, 1).
  */
 #include "datasets.h"
 
@@ -61,11 +63,11 @@ double lg_mixture_density(const lg_dataset *ds, const double *x)
 }
 
 static const lg_param_doc mog1d_doc[] = {
-    { "k", LG_PARAM_TYPE_INT, "2", NULL, "number of components (1..100)" },
-    { "lo", LG_PARAM_TYPE_DOUBLE, "-2", NULL, "mean of the first component" },
-    { "hi", LG_PARAM_TYPE_DOUBLE, "2", NULL, "mean of the last component (k=1: mean (lo+hi)/2)" },
-    { "sigma", LG_PARAM_TYPE_DOUBLE, "0.5", NULL, "standard deviation of every component" },
-    { "w", LG_PARAM_TYPE_DOUBLE, "0", NULL,
+    { "k", LG_PARAM_TYPE_INT, "2", "[1, 100]", "number of components" },
+    { "lo", LG_PARAM_TYPE_DOUBLE, "-2", "[-1e3, 1e3]", "mean of the first component" },
+    { "hi", LG_PARAM_TYPE_DOUBLE, "2", "[-1e3, 1e3]", "mean of the last component (k=1: mean (lo+hi)/2)" },
+    { "sigma", LG_PARAM_TYPE_DOUBLE, "0.5", "[1e-4, 1e3]", "standard deviation of every component" },
+    { "w", LG_PARAM_TYPE_DOUBLE, "0", "[0, 1)",
       "weight of the first component, the others share 1-w (0: equal weights)" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
@@ -75,16 +77,12 @@ static int mog1d_make(lg_dataset *ds)
     long k = lg_param_int(ds->params, "k");
     double lo = lg_param_double(ds->params, "lo"), hi = lg_param_double(ds->params, "hi");
     double s = lg_param_double(ds->params, "sigma"), w = lg_param_double(ds->params, "w");
-    if (k < 1 || k > 100)
-        return lg_seterr(LG_EINVAL, "dataset mog1d: k=%ld must be in 1..100", k);
     if (k >= 2 && !(lo < hi))
-        return lg_seterr(LG_EINVAL, "dataset mog1d: need lo < hi for k >= 2 (got lo=%g, hi=%g)",
-                         lo, hi);
-    if (!(s > 0))
-        return lg_seterr(LG_EINVAL, "dataset mog1d: sigma=%g must be > 0", s);
-    if (!(w >= 0 && w < 1) || (w > 0 && k < 2))
-        return lg_seterr(LG_EINVAL, "dataset mog1d: w=%g must be 0 (equal weights) or in (0, 1) "
-                         "with k >= 2", w);
+        return lg_seterr(LG_EINVAL, "dataset mog1d: need lo < hi for k >= 2 (got lo=%s, hi=%s)",
+                         lg_param_str(ds->params, "lo"), lg_param_str(ds->params, "hi"));
+    if (w > 0 && k < 2)
+        return lg_seterr(LG_EINVAL, "dataset mog1d: w=%s must be 0 (equal weights) with k=1 (a weight "
+                         "for the first component needs k >= 2)", lg_param_str(ds->params, "w"));
     size_t n = (size_t)k;
     ds->dim = 1;
     ds->n_modes = n;

@@ -85,19 +85,14 @@ static lg_node *g_loss(lg_game *g, const lg_params *p)
 }
 
 static const lg_param_doc params[] = {
-    { "lambda", LG_PARAM_TYPE_DOUBLE, "10", NULL,
-      "joint distance d = lambda (mean|x_r - G(z)| + mean|E(x_r) - z|) (must be > 0)" },
-    { "beta1", LG_PARAM_TYPE_DOUBLE, "2", NULL,
+    { "lambda", LG_PARAM_TYPE_DOUBLE, "10", "[1e-3, 1e4]",
+      "joint distance d = lambda (mean|x_r - G(z)| + mean|E(x_r) - z|)" },
+    { "beta1", LG_PARAM_TYPE_DOUBLE, "2", "[0, 1e4]",
       "weight of the latent guidance mean (z - E(stop G(z)))^2 (trains E)" },
-    { "beta2", LG_PARAM_TYPE_DOUBLE, "3", NULL,
+    { "beta2", LG_PARAM_TYPE_DOUBLE, "3", "[0, 1e4]",
       "weight of the image guidance mean (x - G(stop E(x)))^2 (trains G)" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL },
 };
-
-static const char *check_params(const lg_params *p)
-{
-    return lg_param_double(p, "lambda") > 0 ? NULL : "lambda must be > 0 (it scales the joint distance)";
-}
 
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
@@ -112,7 +107,6 @@ static const lg_plugin plugin = {
     .g_loss = g_loss,
     .defaults = "--opt-d adam:lr=2e-4,b1=0.5 --opt-g adam:lr=2e-4,b1=0.5 --d-steps 2",
     .flags = LG_PLUGIN_FLAG_ENCODER,
-    .check_params = check_params,
 };
 
 LG_PLUGIN_EXPORT const lg_plugin *litgan_plugin_entry(void) { return &plugin; }

@@ -11,14 +11,14 @@
  * D is clipped - weights, biases and BatchNorm's scale and shift alike - as the
  * paper's code does; the generator (and encoder) are never clipped.
  *
- * Parameters: c (default 0.01, the paper's value; must be > 0).
+ * Parameters: c (default 0.01, the paper's value; in [1e-6, 1e3]).
  */
 #include "litgan.h"
 
 #include <stddef.h>
 
 static const lg_param_doc params[] = {
-    { "c", LG_PARAM_TYPE_DOUBLE, "0.01", NULL, "clip every critic parameter to [-c, c] (c > 0)" },
+    { "c", LG_PARAM_TYPE_DOUBLE, "0.01", "[1e-6, 1e3]", "clip every critic parameter to [-c, c]" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
@@ -39,11 +39,6 @@ static int after_step(lg_game *g, lg_player player, const lg_params *p)
     return 0;
 }
 
-static const char *check_params(const lg_params *p)
-{
-    return lg_param_double(p, "c") > 0 ? NULL : "c must be > 0: weights are clipped to [-c, c]";
-}
-
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(lg_plugin),
@@ -53,7 +48,6 @@ static const lg_plugin plugin = {
     .citation = "Arjovsky, Chintala, Bottou 2017, Wasserstein GAN, ICML, Algorithm 1 (line 8)",
     .params = params,
     .after_step = after_step,
-    .check_params = check_params,
 };
 
 LG_PLUGIN_EXPORT const lg_plugin *litgan_plugin_entry(void) { return &plugin; }

@@ -62,7 +62,7 @@
 #include <string.h>
 
 static const lg_param_doc params[] = {
-    { "gamma", LG_PARAM_TYPE_DOUBLE, "10", NULL, "weight of the consensus term: v <- v + gamma J^T v" },
+    { "gamma", LG_PARAM_TYPE_DOUBLE, "10", "[0, 1e4]", "weight of the consensus term: v <- v + gamma J^T v" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
@@ -107,11 +107,6 @@ static int adjust_grads(lg_game *g, const lg_params *p)
     return rc;
 }
 
-static const char *check_params(const lg_params *p)
-{
-    return lg_param_double(p, "gamma") >= 0 ? NULL : "gamma must be >= 0";
-}
-
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(lg_plugin),
@@ -122,7 +117,6 @@ static const lg_plugin plugin = {
     .params = params,
     .adjust_grads = adjust_grads,
     .defaults = "--simultaneous",
-    .check_params = check_params,
 };
 
 LG_PLUGIN_EXPORT const lg_plugin *litgan_plugin_entry(void) { return &plugin; }

@@ -23,7 +23,7 @@
  * d_i is undefined when a fake row equals its real partner exactly (probability
  * zero for continuous data); as in the paper no epsilon is added.
  *
- * Parameters: lambda = 10 (> 0), metric = l1 | l2.
+ * Parameters: lambda = 10 (in [1e-3, 1e4]), metric = l1 | l2.
  * Runner defaults, the paper's: Adam(lr 2e-4, b1 0.5) for both players, two D steps
  * per G step.
  */
@@ -72,17 +72,12 @@ static lg_node *g_loss(lg_game *g, const lg_params *p)
 }
 
 static const lg_param_doc params[] = {
-    { "lambda", LG_PARAM_TYPE_DOUBLE, "10", NULL,
-      "scale of the quadratic potential: D loss has Delta^2 / (2 lambda d) (must be > 0)" },
+    { "lambda", LG_PARAM_TYPE_DOUBLE, "10", "[1e-3, 1e4]",
+      "scale of the quadratic potential: D loss has Delta^2 / (2 lambda d)" },
     { "metric", LG_PARAM_TYPE_CHOICE, "l1", "l1|l2",
       "per-pair distance d: l1 = mean |x_r - x_f|, l2 = sqrt(mean (x_r - x_f)^2)" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL },
 };
-
-static const char *check_params(const lg_params *p)
-{
-    return lg_param_double(p, "lambda") > 0 ? NULL : "lambda must be > 0 (it scales the per-pair distance)";
-}
 
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
@@ -96,7 +91,6 @@ static const lg_plugin plugin = {
     .d_loss = d_loss,
     .g_loss = g_loss,
     .defaults = "--opt-d adam:lr=2e-4,b1=0.5 --opt-g adam:lr=2e-4,b1=0.5 --d-steps 2",
-    .check_params = check_params,
 };
 
 LG_PLUGIN_EXPORT const lg_plugin *litgan_plugin_entry(void) { return &plugin; }

@@ -32,7 +32,7 @@
 #include <string.h>
 
 static const lg_param_doc params[] = {
-    { "lambda", LG_PARAM_TYPE_DOUBLE, "10", NULL, "weight of the penalty" },
+    { "lambda", LG_PARAM_TYPE_DOUBLE, "10", "[0, 1e4]", "weight of the penalty" },
     { "one_sided", LG_PARAM_TYPE_CHOICE, "0", "0|1",
       "1: penalise only norms above 1, max(0, ||g|| - 1)^2" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
@@ -73,11 +73,6 @@ static lg_node *add_term(lg_game *g, lg_player player, const lg_params *p)
     return lg_scale(t, lg_mean(t, lg_square(t, dev)), lambda); /* (1, 1) */
 }
 
-static const char *check_params(const lg_params *p)
-{
-    return lg_param_double(p, "lambda") >= 0 ? NULL : "lambda must be >= 0";
-}
-
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(lg_plugin),
@@ -88,7 +83,6 @@ static const lg_plugin plugin = {
     .params = params,
     .add_term = add_term,
     .defaults = "--opt-d adam:lr=1e-4,b1=0,b2=0.9 --opt-g adam:lr=1e-4,b1=0,b2=0.9 --d-steps 5",
-    .check_params = check_params,
 };
 
 LG_PLUGIN_EXPORT const lg_plugin *litgan_plugin_entry(void) { return &plugin; }

@@ -20,7 +20,7 @@
 #include "litgan.h"
 
 static const lg_param_doc params[] = {
-    { "gamma", LG_PARAM_TYPE_DOUBLE, "10", NULL, "weight; the term is (gamma/2) mean ||grad_x D(x_real)||^2" },
+    { "gamma", LG_PARAM_TYPE_DOUBLE, "10", "[0, 1e4]", "weight; the term is (gamma/2) mean ||grad_x D(x_real)||^2" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
@@ -38,11 +38,6 @@ static lg_node *add_term(lg_game *g, lg_player player, const lg_params *p)
     return lg_scale(t, lg_mean(t, sq), 0.5 * gamma);               /* (1, 1) */
 }
 
-static const char *check_params(const lg_params *p)
-{
-    return lg_param_double(p, "gamma") >= 0 ? NULL : "gamma must be >= 0";
-}
-
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(lg_plugin),
@@ -52,7 +47,6 @@ static const lg_plugin plugin = {
     .citation = "Mescheder, Geiger, Nowozin 2018, Which Training Methods for GANs do actually Converge?, ICML, Eq. 9",
     .params = params,
     .add_term = add_term,
-    .check_params = check_params,
 };
 
 LG_PLUGIN_EXPORT const lg_plugin *litgan_plugin_entry(void) { return &plugin; }

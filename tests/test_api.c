@@ -222,6 +222,77 @@ static void test_run_force_and_stop(void)
     lg_rm_rf(dir);
 }
 
+/* The one number grammar of specs, parameters and lab.ini: decimal, nothing
+ * around it, within double's range; whole numbers as digits. */
+static void test_number_grammar(void)
+{
+    static const struct { const char *text; double v; } ok[] = {
+        { "1", 1 }, { "-2.5", -2.5 }, { "+.5", 0.5 }, { "5.", 5 }, { "1e-3", 1e-3 }, { "1E+3", 1e3 },
+        { "1e308", 1e308 }, { "2.2250738585072014e-308", 2.2250738585072014e-308 }, { "007", 7 },
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        double v = NAN;
+        LG_ASSERT_MSG(lg_parse_decimal(ok[i].text, &v) && v == ok[i].v, "'%s' read as %g", ok[i].text, v);
+    }
+    static const char *const bad[] = { "0x10", "0x1p3", "inf", "-inf", "nan", "infinity", " 1", "1 ", "1e", "e5",
+                                       ".", "", "+", "1e400", "1e-400", "1,5", "1.2.3", "--1", "1e+" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double v = 42;
+        LG_ASSERT_MSG(!lg_parse_decimal(bad[i], &v) && v == 42, "'%s' was read as a number (%g)", bad[i], v);
+    }
+    long w = 0;
+    CU_ASSERT(lg_parse_whole("8", &w) && w == 8);
+    CU_ASSERT(lg_parse_whole("-3", &w) && w == -3);
+    CU_ASSERT(lg_parse_whole("+4294967295", &w) && w == 4294967295L);
+    static const char *const bad_whole[] = { "0x8", "1.0", "1e3", "", " 8", "8 ", "-", "99999999999999999999" };
+    for (size_t i = 0; i < sizeof bad_whole / sizeof bad_whole[0]; i++) {
+        w = 42;
+        LG_ASSERT_MSG(!lg_parse_whole(bad_whole[i], &w) && w == 42, "'%s' was read as a whole number", bad_whole[i]);
+    }
+}
+
+/* Ranges in a parameter table: open and closed bounds, INT too; a malformed
+ * range or a default outside its range is the table's error. */
+static void test_param_ranges(void)
+{
+    static const lg_param_doc doc[] = {
+        { "p", LG_PARAM_TYPE_DOUBLE, "0.5", "(0, 1)", "a probability" },
+        { "n", LG_PARAM_TYPE_INT, "2", "[1, 3]", "a count" },
+        { "x", LG_PARAM_TYPE_DOUBLE, "-7", NULL, "anything finite" },
+        { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+    };
+    static const struct { const char *kv, *says; } cases[] = {
+        { "p=0.999,n=1,x=-1e300", NULL }, { "p=1e-300,n=3", NULL },
+        { "p=0", "t: parameter p=0 is out of range: give p in (0, 1) (a probability)" },
+        { "p=1", "parameter p=1 is out of range" }, { "n=0", "parameter n=0 is out of range: give n in [1, 3]" },
+        { "n=4", "parameter n=4 is out of range" }, { "x=1e309", "parameter x='1e309' is not a finite number" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lg_params *p = NULL;
+        int rc = lg_params_parse(doc, cases[i].kv, "t", &p);
+        if (!cases[i].says)
+            LG_ASSERT_MSG(rc == LG_OK, "%s refused: %s", cases[i].kv, lg_errmsg());
+        else
+            LG_ASSERT_MSG(rc == LG_EINVAL && strstr(lg_errmsg(), cases[i].says), "%s: '%s' (expected '%s')",
+                          cases[i].kv, rc == LG_OK ? "accepted" : lg_errmsg(), cases[i].says);
+        lg_params_free(p);
+    }
+    static const lg_param_doc bad_range[] = {
+        { "a", LG_PARAM_TYPE_DOUBLE, "0.5", "[0, 1", "unclosed" }, { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+    };
+    static const lg_param_doc bad_default[] = {
+        { "a", LG_PARAM_TYPE_DOUBLE, "2", "[0, 1]", "default outside" }, { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
+    };
+    lg_params *p = NULL;
+    CU_ASSERT_EQUAL(lg_params_parse(bad_range, "", "t", &p), LG_EINVAL);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "t: parameter a has the range '[0, 1' in its table, not an interval"),
+                  "bad range: %s", lg_errmsg());
+    CU_ASSERT_EQUAL(lg_params_parse(bad_default, "", "t", &p), LG_EINVAL);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "parameter a=2 is out of range: give a in [0, 1] (default outside) (the "
+                                      "default in the parameter table)"), "bad default: %s", lg_errmsg());
+    CU_ASSERT_PTR_NULL(p);
+}
+
 void lg_suite_api(void)
 {
     LG_ADD_SUITE("api",
@@ -230,5 +301,7 @@ void lg_suite_api(void)
                  { "default networks follow the data and the loss", test_default_nets },
                  { "run from a config struct on 1D data", test_run_config },
                  { "a run refuses an existing folder unless force; a stop flag checkpoints",
-                   test_run_force_and_stop });
+                   test_run_force_and_stop },
+                 { "numbers: decimal only, within double's range", test_number_grammar },
+                 { "parameter tables: ranges, open and closed", test_param_ranges });
 }

@@ -612,6 +612,16 @@ static void test_bad_specs(void)
         { "uniform:dim=0", "dim" },
         { ":sigma=1", "empty" },
         { "mog1d:k=3,", "ends with" },
+        /* ranges: within what a double samples and the metrics score; decimal only */
+        { "ring8:radius=1e308", "dataset ring8: parameter radius=1e308 is out of range: give radius in [1e-4, 1e3] "
+          "(radius of the circle)" },
+        { "ring8:sigma=1e-300", "dataset ring8: parameter sigma=1e-300 is out of range: give sigma in [1e-4, 1e3]" },
+        { "ring8:n=1001", "parameter n=1001 is out of range: give n in [1, 1000]" },
+        { "ring8:n=0x8", "dataset ring8: parameter n='0x8' is not a whole number" },
+        { "mog1d:lo=0x10", "dataset mog1d: parameter lo='0x10' is not a finite number" },
+        { "mog1d:hi=1001", "parameter hi=1001 is out of range: give hi in [-1e3, 1e3]" },
+        { "swissroll:noise=1e4", "parameter noise=1e4 is out of range: give noise in [0, 1e3]" },
+        { "grid25:sigma=0.00009", "parameter sigma=0.00009 is out of range" },
     };
     static lg_dataset sentinel;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -628,6 +638,41 @@ static void test_bad_specs(void)
                       bad[i].spec, m);
         if (rc == LG_OK)
             lg_dataset_free(ds);
+    }
+    /* the bounds are valid, and samples there are finite and keep their noise */
+    static const char *const edge[] = { "ring8:n=1000,radius=1e3,sigma=1e-4", "grid25:spacing=1e3,sigma=1e3",
+                                        "mog1d:k=100,lo=-1e3,hi=1e3,sigma=1e-4,w=0", "moons:noise=0",
+                                        "swissroll:noise=1e3,scale=1e-4" };
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        lg_dataset *e = NULL;
+        LG_ASSERT_MSG(lg_dataset_open(edge[i], &e) == LG_OK, "%s refused: %s", edge[i], lg_errmsg());
+        if (!e)
+            continue;
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_matrix *x = gsl_matrix_alloc(200, lg_dataset_dim(e));
+        lg_dataset_sample(e, rng, x);
+        CU_ASSERT(lg_all_finite(x->data, x->size1 * x->size2));
+        /* sigma 1e-4 at radius 1e3: written with 9 digits (samples.csv), a sample
+         * is still about sigma from its mode (Rayleigh: mean sigma sqrt(pi/2)) */
+        if (i == 0) {
+            size_t nm;
+            double sigma, mean = 0;
+            const double *modes = lg_dataset_modes(e, &nm, &sigma);
+            for (size_t k = 0; k < x->size1; k++) {
+                char t[2][32];
+                snprintf(t[0], sizeof t[0], "%.9g", gsl_matrix_get(x, k, 0));
+                snprintf(t[1], sizeof t[1], "%.9g", gsl_matrix_get(x, k, 1));
+                double px = strtod(t[0], NULL), py = strtod(t[1], NULL), best = INFINITY;
+                for (size_t m = 0; m < nm; m++)
+                    best = fmin(best, hypot(px - modes[2 * m], py - modes[2 * m + 1]));
+                mean += best / (double)x->size1;
+            }
+            LG_ASSERT_MSG(mean > 0.9 * sigma * sqrt(M_PI / 2) && mean < 1.1 * sigma * sqrt(M_PI / 2),
+                          "mean distance to the mode %g, sigma %g", mean, sigma);
+        }
+        gsl_matrix_free(x);
+        gsl_rng_free(rng);
+        lg_dataset_free(e);
     }
     /* "ring8:" is an empty parameter list: the defaults */
     lg_dataset *ds;

@@ -838,6 +838,17 @@ static void test_kit_ini(void)
         { "[other]\nsteps = 1\n", ":2: unknown section [other]" },
         { "[experiment]\nsteps = 1\nstepz = 2\nseed = x\n", ":3: unknown key 'stepz'" },
         { "[experiment]\nthis is no ini line\n", ":2: not an ini line" },
+        /* bounds per key type and for the GAN's keys, with what to give instead */
+        { "[experiment]\ngrid = -1e308, 1e308, 401\n",
+          ":2: bad value '-1e308, 1e308, 401' for grid: give 3 decimal numbers in [-1e4, 1e4], separated by commas" },
+        { "[experiment]\ngrid = 0x10, 20, 11\n", ":2: bad value '0x10, 20, 11' for grid: give 3 decimal numbers" },
+        { "[experiment]\nsnapshots = 0, 100000000000\n",
+          ":2: bad value '0, 100000000000' for snapshots: give 1 to 4 whole numbers in 0..10000000, separated by commas" },
+        { "[experiment]\nwidth = 1e-300\n", ":2: bad value '1e-300' for width: give one decimal number in [1e-6, 1e6]" },
+        { "[experiment]\nseed = 0\n", ":2: bad value '0' for seed: give one whole number in 1..4294967295" },
+        { "[experiment]\nbatch = 10000000000\n", ":2: bad value '10000000000' for batch: give one whole number in 1..1048576" },
+        { "[experiment]\nsteps = 1e11\n", ":2: bad value '1e11' for steps: give one whole number in 0..100000000" },
+        { "[experiment]\nname = abcdefgh\n", ":2: bad value 'abcdefgh' for name: give at most 7 characters" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char name[32];
@@ -849,6 +860,15 @@ static void test_kit_ini(void)
         LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), name) && strstr(lg_errmsg(), bad[i].says),
                       "case %zu: rc %d, '%s' (expected '%s')", i, rc, lg_errmsg(), bad[i].says);
     }
+    /* the bounds themselves are valid values */
+    char bounds[1024];
+    snprintf(bounds, sizeof bounds, "%s", lg_test_tmpdir("kit-bounds.ini"));
+    LG_ASSERT_MSG(spill(bounds, "[experiment]\ngrid = -1e4, 10000, 11\nwidth = 1e6\nother = 0.000001\nseed = 4294967295\n"
+                              "batch = 1048576\nsteps = 100000000\nsnapshots = 0, 10000000\n"), "cannot write %s", bounds);
+    rc = read_ini(bounds, NULL, &gan, keys, nk);
+    LG_ASSERT_MSG(rc == LG_OK, "the bounds: %s", lg_errmsg());
+    CU_ASSERT(grid[0] == -1e4 && grid[1] == 1e4 && width == 1e6 && other == 1e-6 && gan.seed == 4294967295L &&
+              gan.batch == 1048576 && gan.steps == 100000000 && n_snaps == 2 && snaps[1] == 10000000);
     /* without gan, its keys are unknown */
     rc = read_ini(path, NULL, NULL, keys, nk);
     LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), ":6: unknown key 'steps'"), "no gan: '%s'", lg_errmsg());

@@ -214,9 +214,9 @@ static void test_old_layout(void)
     if (rc == LG_OK)
         lg_plugin_inst_close(&pi);
     char spec[600];
-    snprintf(spec, sizeof spec, "%s/plugins/ganqp.so:lambda=-1", lg_test_build_dir());
+    snprintf(spec, sizeof spec, "%s:k=1001", lg_test_plugin("good_params"));
     rc = lg_plugin_inst_open(spec, LG_PLUGIN_KIND_LOSS, &pi);
-    LG_ASSERT_MSG(rc != LG_OK && strstr(lg_errmsg(), "lambda must be > 0"), "check_params not applied: %s",
+    LG_ASSERT_MSG(rc != LG_OK && strstr(lg_errmsg(), "k must be at most 1000"), "check_params not applied: %s",
                   lg_errmsg());
 }
 

@@ -661,6 +661,46 @@ static void test_smoke_runs(void)
     lg_rm_rf(dir);
 }
 
+/* Each numeric parameter has a range in the plugin's table, checked at load:
+ * one line naming the plugin, the key and the value as typed; the bounds load. */
+static void test_loss_ranges(void)
+{
+    static const struct { const char *spec, *says; } bad[] = {
+        { "ganqp:lambda=1e-300",
+          "plugin ganqp: parameter lambda=1e-300 is out of range: give lambda in [1e-3, 1e4] (scale of the quadratic potential: D loss has Delta^2 / (2 lambda d))" },
+        { "ganqp:lambda=0",
+          "parameter lambda=0 is out of range: give lambda in [1e-3, 1e4]" },
+        { "ganqp:lambda=0x10",
+          "plugin ganqp: parameter lambda='0x10' is not a finite number" },
+        { "biganqp:beta1=-5",
+          "plugin biganqp: parameter beta1=-5 is out of range: give beta1 in [0, 1e4] (weight of the latent guidance mean (z - E(stop G(z)))^2 (trains E))" },
+        { "biganqp:beta2=1e5",
+          "plugin biganqp: parameter beta2=1e5 is out of range: give beta2 in [0, 1e4]" },
+        { "biganqp:lambda=1e-4",
+          "plugin biganqp: parameter lambda=1e-4 is out of range: give lambda in [1e-3, 1e4]" },
+    };
+    char spec[1024];
+    lg_plugin_inst pi;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(spec, sizeof spec, "%s/plugins/%.*s.so:%s", lg_test_build_dir(), (int)strcspn(bad[i].spec, ":"),
+                 bad[i].spec, strchr(bad[i].spec, ':') + 1);
+        int rc = lg_plugin_inst_open(spec, LG_PLUGIN_KIND_LOSS, &pi);
+        LG_ASSERT_MSG(rc == LG_EINVAL && strstr(lg_errmsg(), bad[i].says) && !strchr(lg_errmsg(), '\n'),
+                      "%s: rc %d, '%s' (expected '%s')", bad[i].spec, rc, lg_errmsg(), bad[i].says);
+        if (rc == LG_OK)
+            lg_plugin_inst_close(&pi);
+    }
+    static const char *const ok[] = { "ganqp:lambda=1e-3", "ganqp:lambda=1e4,metric=l2", "biganqp:lambda=1e-3,beta1=0,beta2=0", "biganqp:lambda=1e4,beta1=1e4,beta2=1e4" };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        snprintf(spec, sizeof spec, "%s/plugins/%.*s.so:%s", lg_test_build_dir(), (int)strcspn(ok[i], ":"), ok[i],
+                 strchr(ok[i], ':') + 1);
+        int rc = lg_plugin_inst_open(spec, LG_PLUGIN_KIND_LOSS, &pi);
+        LG_ASSERT_MSG(rc == LG_OK, "%s refused: %s", ok[i], lg_errmsg());
+        if (rc == LG_OK)
+            lg_plugin_inst_close(&pi);
+    }
+}
+
 void lg_suite_losses(void)
 {
     LG_ADD_SUITE("losses_values",
@@ -675,6 +715,7 @@ void lg_suite_losses(void)
                  { "biganqp: the stop check fails without stops", test_biganqp_stops_can_fail });
     LG_ADD_SUITE("losses_runs",
                  { "descriptors and the runner's defaults", test_descriptors },
+                 { "parameter ranges: refused outside, bounds accepted", test_loss_ranges },
                  { "litgan check-plugin prints PASS", test_check_plugin_cli },
                  { "30 training steps per plugin; biganqp needs --e", test_smoke_runs });
 }

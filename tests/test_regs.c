@@ -634,12 +634,55 @@ static void test_consensus_alternating_fails(void)
     lg_run_close(r);
 }
 
+/* Each numeric parameter has a range in the plugin's table, checked at load:
+ * one line naming the plugin, the key and the value as typed; the bounds load. */
+static void test_reg_ranges(void)
+{
+    static const struct { const char *spec, *says; } bad[] = {
+        { "gp:lambda=-1",
+          "plugin gp: parameter lambda=-1 is out of range: give lambda in [0, 1e4] (weight of the penalty)" },
+        { "gp:lambda=1e5",
+          "plugin gp: parameter lambda=1e5 is out of range: give lambda in [0, 1e4]" },
+        { "r1:gamma=-0.5",
+          "plugin r1: parameter gamma=-0.5 is out of range: give gamma in [0, 1e4]" },
+        { "consensus:gamma=-1",
+          "plugin consensus: parameter gamma=-1 is out of range: give gamma in [0, 1e4]" },
+        { "clip:c=0",
+          "plugin clip: parameter c=0 is out of range: give c in [1e-6, 1e3] (clip every critic parameter to [-c, c])" },
+        { "clip:c=-0.01",
+          "plugin clip: parameter c=-0.01 is out of range" },
+        { "clip:c=nan",
+          "plugin clip: parameter c='nan' is not a finite number" },
+    };
+    char spec[1024];
+    lg_plugin_inst pi;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(spec, sizeof spec, "%s/plugins/%.*s.so:%s", lg_test_build_dir(), (int)strcspn(bad[i].spec, ":"),
+                 bad[i].spec, strchr(bad[i].spec, ':') + 1);
+        int rc = lg_plugin_inst_open(spec, LG_PLUGIN_KIND_REG, &pi);
+        LG_ASSERT_MSG(rc == LG_EINVAL && strstr(lg_errmsg(), bad[i].says) && !strchr(lg_errmsg(), '\n'),
+                      "%s: rc %d, '%s' (expected '%s')", bad[i].spec, rc, lg_errmsg(), bad[i].says);
+        if (rc == LG_OK)
+            lg_plugin_inst_close(&pi);
+    }
+    static const char *const ok[] = { "gp:lambda=0", "gp:lambda=1e4", "r1:gamma=0", "r1:gamma=1e4", "consensus:gamma=0", "clip:c=1e-6", "clip:c=1e3" };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        snprintf(spec, sizeof spec, "%s/plugins/%.*s.so:%s", lg_test_build_dir(), (int)strcspn(ok[i], ":"), ok[i],
+                 strchr(ok[i], ':') + 1);
+        int rc = lg_plugin_inst_open(spec, LG_PLUGIN_KIND_REG, &pi);
+        LG_ASSERT_MSG(rc == LG_OK, "%s refused: %s", ok[i], lg_errmsg());
+        if (rc == LG_OK)
+            lg_plugin_inst_close(&pi);
+    }
+}
+
 void lg_suite_regs(void)
 {
     LG_ADD_SUITE("regs_values",
                  { "gp, r1: values and gradients, linear critic, closed forms", test_linear_closed_forms },
                  { "gp, r1: values and gradients, tanh critic, by hand", test_tanh_by_hand },
                  { "check-plugin passes for every regularizer", test_check_plugin },
+                 { "parameter ranges: no negative weights, bounds accepted", test_reg_ranges },
                  { "consensus: J^T v on the bilinear game, exact", test_consensus_bilinear_exact },
                  { "consensus: J^T v = grad 1/2||v||^2 on nonlinear games", test_consensus_nonlinear });
     LG_ADD_SUITE("regs_runs",

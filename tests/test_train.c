@@ -18,11 +18,13 @@
 #define tmpdir lg_test_tmpdir
 #define test_plugin lg_test_plugin
 
-/* Run `litgan train` with a NULL-terminated list of words. */
+/* Run `litgan train` with a NULL-terminated list of words; no figures (gnuplot
+ * takes 0.1-0.2 s a run: the tests of figures run train themselves). */
 static int train(const char *first, ...)
 {
     char *argv[64];
     int argc = 0;
+    argv[argc++] = "--no-figures";
     va_list ap;
     va_start(ap, first);
     for (const char *w = first; w && argc < 63; w = va_arg(ap, const char *))
@@ -756,6 +758,210 @@ static void test_sigterm(void)
     assert_same_state(a, b);
 }
 
+/* ---------------------------------------------------------------- ranges --- */
+
+/* Every numeric option of a spec has a range, checked when it is parsed: one
+ * line naming the option, the key and the value as typed, and what to give. */
+static void test_ranges_refused(void)
+{
+    const char *out = tmpdir("ranges");
+    static const struct { const char *opt, *spec, *says; } bad[] = {
+        { "--opt-d", "sgd:nesterov=2", "--opt-d: optimizer sgd: parameter nesterov=2 is out of range: give nesterov "
+          "in [0, 1] (1 = Nesterov momentum)" },
+        { "--opt-d", "sgd:dampening=-5", "--opt-d: optimizer sgd: parameter dampening=-5 is out of range: give "
+          "dampening in [0, 1) (dampening of the momentum)" },
+        { "--opt-d", "sgd:momentum=1", "parameter momentum=1 is out of range: give momentum in [0, 1)" },
+        { "--opt-g", "adam:lr=0x10", "--opt-g: optimizer adam: parameter lr='0x10' is not a finite number (write it "
+          "in decimal, e.g. 0.5 or 1e-3: no hex, inf or nan)" },
+        { "--opt-g", "adam:lr=10.5", "parameter lr=10.5 is out of range: give lr in (0, 10] (learning rate)" },
+        { "--opt-g", "adam:lr=0", "parameter lr=0 is out of range: give lr in (0, 10]" },
+        { "--opt-g", "adam:eps=0", "--opt-g: optimizer adam: parameter eps=0 is out of range: give eps in "
+          "[1e-16, 1] (added to the denominator)" },
+        { "--opt-g", "adam:b2=1", "parameter b2=1 is out of range: give b2 in [0, 1)" },
+        { "--opt-d", "rmsprop:alpha=-0.1", "parameter alpha=-0.1 is out of range: give alpha in [0, 1)" },
+        { "--opt-d", "sgd:wd=inf", "parameter wd='inf' is not a finite number" },
+        { "--opt-d", "sgd:nesterov=1", "optimizer 'sgd:nesterov=1': nesterov=1 needs momentum > 0 and dampening=0" },
+        { "--data", "ring8:radius=1e308", "--data: dataset ring8: parameter radius=1e308 is out of range: give "
+          "radius in [1e-4, 1e3] (radius of the circle)" },
+        { "--data", "ring8:sigma=1e-300", "--data: dataset ring8: parameter sigma=1e-300 is out of range: give "
+          "sigma in [1e-4, 1e3] (standard deviation of each mode)" },
+        { "--loss", "ganqp:lambda=1e-300", "--loss ganqp:lambda=1e-300: plugin ganqp: parameter lambda=1e-300 is "
+          "out of range: give lambda in [1e-3, 1e4]" },
+        { "--loss", "biganqp:beta1=-5", "--loss biganqp:beta1=-5: plugin biganqp: parameter beta1=-5 is out of "
+          "range: give beta1 in [0, 1e4]" },
+        { "--reg", "gp:lambda=-1", "--reg gp:lambda=-1: plugin gp: parameter lambda=-1 is out of range: give "
+          "lambda in [0, 1e4] (weight of the penalty)" },
+        { "--reg", "clip:c=0", "--reg clip:c=0: plugin clip: parameter c=0 is out of range: give c in [1e-6, 1e3]" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *loss = !strcmp(bad[i].opt, "--loss") ? bad[i].spec : "nsgan";
+        const char *opt = !strcmp(bad[i].opt, "--loss") ? "--quiet" : bad[i].opt;
+        const char *val = !strcmp(bad[i].opt, "--loss") ? "--quiet" : bad[i].spec;
+        int rc = train("--loss", loss, opt, val, "--steps", "0", "--out", out, NULL);
+        LG_ASSERT_MSG(rc == 1 && strstr(lg_errmsg(), bad[i].says) && !strchr(lg_errmsg(), '\n'),
+                      "%s %s: exit %d, '%s' (expected '%s')", bad[i].opt, bad[i].spec, rc, lg_errmsg(), bad[i].says);
+    }
+}
+
+/* The bounds themselves are valid: a run opens with each. */
+static void test_ranges_bounds(void)
+{
+    static const char *const ok[][2] = {
+        { "--opt-d", "sgd:lr=10,momentum=0.999999,dampening=0,nesterov=1,wd=1" },
+        { "--opt-d", "sgd:lr=1e-300,momentum=0.5,dampening=0.999999,wd=0" },
+        { "--opt-g", "adam:lr=+.5,b1=0,b2=0.999999,eps=1e-16" },
+        { "--opt-g", "rmsprop:alpha=0,eps=1,momentum=0.999999" },
+        { "--data", "ring8:n=1000,radius=1e3,sigma=1e-4" },
+        { "--data", "grid25:spacing=1e-4,sigma=1e3" },
+        { "--data", "mog1d:k=100,lo=-1e3,hi=1e3,sigma=1e3,w=0.999999" },
+        { "--loss", "ganqp:lambda=1e-3" },
+        { "--loss", "ganqp:lambda=1e4" },
+        { "--reg", "gp:lambda=0" },
+        { "--reg", "clip:c=1e-6" },
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        char d[64];
+        snprintf(d, sizeof d, "bounds%zu", i);
+        bool loss = !strcmp(ok[i][0], "--loss"), data = !strcmp(ok[i][0], "--data");
+        char *w[] = { "--loss", (char *)(loss ? ok[i][1] : "nsgan"), (char *)(loss ? "--steps" : ok[i][0]),
+                      (char *)(loss ? "1" : ok[i][1]), "--g", "2-8r-2", "--d", "2-8r-1", "--batch", "8",
+                      "--out", (char *)tmpdir(d) };
+        if (data && strstr(ok[i][1], "mog1d"))
+            w[5] = "2-8r-1", w[7] = "1-8r-1";
+        lg_run *r = NULL;
+        int rc = lg_test_run_open(sizeof w / sizeof w[0], w, &r);
+        LG_ASSERT_MSG(rc == LG_OK, "%s %s refused: %s", ok[i][0], ok[i][1], lg_errmsg());
+        if (rc == LG_OK)
+            CU_ASSERT_EQUAL(lg_run_step(r), LG_OK);
+        lg_run_close(r);
+    }
+}
+
+/* ---------------------------------------------------- what people see --- */
+
+/* `litgan --version`: the release, and what the Makefile wrote in version.h
+ * (git describe, or the VERSION file). */
+static void test_version(void)
+{
+    char cmd[1024], out[512], want[512];
+    snprintf(cmd, sizeof cmd, "'%s' --version", lg_test_bin());
+    CU_ASSERT_EQUAL(lg_test_run_capture(cmd, out, sizeof out), 0);
+    char path[1024], *h;
+    snprintf(path, sizeof path, "%s/version.h", lg_test_build_dir());
+    LG_ASSERT_MSG((h = lg_read_file(path, NULL)) != NULL, "no %s: the Makefile writes it", path);
+    char describe[256] = "";
+    if (h && sscanf(h, "#define LG_BUILD_DESCRIBE \"%255[^\"]\"", describe) != 1)
+        describe[0] = '\0';
+    free(h);
+    if (describe[0])
+        snprintf(want, sizeof want, "litgan %s (%s)\n", lg_version(), describe);
+    else
+        snprintf(want, sizeof want, "litgan %s\n", lg_version());
+    LG_ASSERT_MSG(!strcmp(out, want), "--version printed '%s', expected '%s'", out, want);
+}
+
+static bool is_png(const char *path)
+{
+    unsigned char sig[8] = { 0 };
+    FILE *f = fopen(path, "rb");
+    bool ok = f && fread(sig, 1, 8, f) == 8 && !memcmp(sig, "\x89PNG\r\n\x1a\n", 8);
+    if (f)
+        fclose(f);
+    return ok;
+}
+
+static size_t count_lines(const char *path)
+{
+    char *t = lg_read_file(path, NULL);
+    size_t n = 0;
+    for (char *p = t; p && *p; p++)
+        n += *p == '\n';
+    free(t);
+    return n;
+}
+
+/* 1D data with the default networks (no --g, --d): the nets fit the data, the
+ * run ends with its summary, whose modes and high-quality share are those of
+ * samples.csv, and draws samples.png and metrics.png from their scripts. */
+static void test_summary_figures_1d(void)
+{
+    char dir[1024], cmd[2048], out[8192], path[1200];
+    snprintf(dir, sizeof dir, "%s", tmpdir("summary1d"));
+    snprintf(cmd, sizeof cmd, "'%s' train --loss nsgan --data mog1d --steps 40 --log-every 20 --batch 64 "
+             "--samples 500 --out '%s' 2>&1", lg_test_bin(), dir);
+    LG_ASSERT_MSG(lg_test_run_capture(cmd, out, sizeof out) == 0, "1D run with default nets failed: %s", out);
+    snprintf(path, sizeof path, "%s/log.csv", dir);
+    char *log = lg_read_file(path, NULL);
+    LG_ASSERT_MSG(log && strstr(log, "--g 2-128r-128r-1 --d 1-128r-128r-1"), "default 1D nets not in %s", path);
+    free(log);
+    /* the summary, against samples.csv scored by the metric itself */
+    snprintf(path, sizeof path, "%s/samples.csv", dir);
+    gsl_matrix *x = read_csv(path, 1);
+    LG_ASSERT_MSG(x && x->size1 == 500, "samples.csv: %zu rows", x ? x->size1 : 0);
+    lg_dataset *ds;
+    CU_ASSERT_EQUAL_FATAL(lg_dataset_open("mog1d", &ds), LG_OK);
+    lg_mode_stats ms = lg_mode_coverage(ds, x);
+    lg_dataset_free(ds);
+    gsl_matrix_free(x);
+    char want[256];
+    snprintf(want, sizeof want, "litgan: summary at step 40 (500 samples): modes %zu/2, high quality %.1f%%, sliced W1 ",
+             ms.modes_covered, 100 * ms.high_quality);
+    LG_ASSERT_MSG(strstr(out, want), "no '%s' in: %s", want, out);
+    LG_ASSERT_MSG(strstr(out, "samples.png (1D, 2D data), metrics.png"), "figures not announced: %s", out);
+    const char *pngs[] = { "samples.png", "metrics.png" };
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, pngs[i]);
+        LG_ASSERT_MSG(is_png(path), "%s is not a PNG", path);
+    }
+    /* D(x) and the exact density on 401 points, beside their script */
+    snprintf(path, sizeof path, "%s/d_curve.csv", dir);
+    CU_ASSERT_EQUAL(count_lines(path), 402);
+    snprintf(path, sizeof path, "%s/settings.gp", dir);
+    char *set = lg_read_file(path, NULL);
+    LG_ASSERT_MSG(set && strstr(set, "has_d = 1") && strstr(set, "has_p = 1") && strstr(set, "n_gen = 500"),
+                  "settings.gp: %s", set ? set : "(none)");
+    free(set);
+}
+
+/* 2D: D on a 101 x 101 grid, drawn; --no-figures draws none; --quiet prints nothing. */
+static void test_figures_2d(void)
+{
+    char dir[1024], cmd[2048], out[8192], path[1200];
+    snprintf(dir, sizeof dir, "%s", tmpdir("figures2d"));
+    snprintf(cmd, sizeof cmd, "'%s' train --loss nsgan --g 2-16r-2 --d 2-16r-1 --steps 20 --log-every 10 "
+             "--samples 300 --quiet --out '%s' 2>&1", lg_test_bin(), dir);
+    LG_ASSERT_MSG(lg_test_run_capture(cmd, out, sizeof out) == 0 && !out[0], "quiet 2D run: '%s'", out);
+    snprintf(path, sizeof path, "%s/d_grid.csv", dir);
+    CU_ASSERT_EQUAL(count_lines(path), 101 * 101 + 1);
+    snprintf(path, sizeof path, "%s/samples.png", dir);
+    LG_ASSERT_MSG(is_png(path), "%s is not a PNG", path);
+    snprintf(dir, sizeof dir, "%s", tmpdir("nofigures"));
+    snprintf(cmd, sizeof cmd, "'%s' train --loss nsgan --g 2-16r-2 --d 2-16r-1 --steps 5 --no-figures --quiet "
+             "--out '%s' 2>&1", lg_test_bin(), dir);
+    CU_ASSERT_EQUAL(lg_test_run_capture(cmd, out, sizeof out), 0);
+    snprintf(path, sizeof path, "%s/samples.png", dir);
+    CU_ASSERT(access(path, F_OK) != 0);
+}
+
+/* The progress line (--progress into a pipe) is cut to $COLUMNS - 1 and
+ * rewritten in place: no piece between '\r's is longer. */
+static void test_progress_width(void)
+{
+    char cmd[2048], out[16384];
+    snprintf(cmd, sizeof cmd, "COLUMNS=40 '%s' train --loss nsgan --g 2-8r-2 --d 2-8r-1 --steps 30 --progress "
+             "--no-figures --out '%s' 2>&1 >/dev/null", lg_test_bin(), tmpdir("progress"));
+    CU_ASSERT_EQUAL(lg_test_run_capture(cmd, out, sizeof out), 0);
+    size_t pieces = 0;
+    for (char *p = strstr(out, "\r\033[K"); p; p = strstr(p, "\r\033[K")) {
+        p += 4;
+        size_t n = strcspn(p, "\r\n");
+        LG_ASSERT_MSG(n <= 39, "a progress line of %zu columns under COLUMNS=40: '%.*s'", n, (int)n, p);
+        pieces++;
+    }
+    LG_ASSERT_MSG(pieces >= 2, "no progress line shown: %s", out);
+    LG_ASSERT_MSG(strstr(out, "\r\033[Kstep 30/30  "), "the last progress line: %s", out);
+}
+
 void lg_suite_train(void)
 {
     LG_ADD_SUITE("train",
@@ -770,5 +976,11 @@ void lg_suite_train(void)
                  { "memory is checked before allocating", test_memory_bound },
                  { "SIGTERM checkpoints; the resumed run ends as an uninterrupted one", test_sigterm },
                  { "resume is bit-exact", test_resume_bit_exact },
-                 { "nsgan covers the ring's modes", test_ring_coverage });
+                 { "nsgan covers the ring's modes", test_ring_coverage },
+                 { "out-of-range values are refused, naming option and key", test_ranges_refused },
+                 { "the bounds of every range are accepted", test_ranges_bounds },
+                 { "litgan --version", test_version },
+                 { "1D with default nets: summary and figures", test_summary_figures_1d },
+                 { "2D figures: D on a grid; --no-figures", test_figures_2d },
+                 { "the progress line fits $COLUMNS", test_progress_width });
 }

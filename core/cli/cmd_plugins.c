@@ -52,7 +52,7 @@ static void list_one(const char *path, names *seen, int *found, int *bad)
         printf("%-10s %-5s %s\n           %s\n           %s\n", p->name,
                p->kind == LG_PLUGIN_KIND_LOSS ? "loss" : "reg", p->title, p->citation, path);
         for (const lg_param_doc *q = p->params; q && q->type != LG_PARAM_TYPE_END; q++)
-            printf("           %s=%s%s%s  %s\n", q->key, q->default_value, q->choices ? " of " : "",
+            printf("           %s=%s%s%s  %s\n", q->key, q->default_value, q->choices ? (q->type == LG_PARAM_TYPE_CHOICE ? " of " : " in ") : "",
                    q->choices ? q->choices : "", q->help);
         (*found)++;
     }

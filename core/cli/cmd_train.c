@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include <math.h>
 #include <signal.h>
 #include <string.h>
 
@@ -11,7 +12,10 @@ static const char help[] =
     "       litgan train --resume DIR [--steps N] [--ckpt-every N] [--quiet] [--progress|--no-progress]\n"
     "\n"
     "Trains a GAN with a loss plugin on a dataset and writes DIR/log.csv, DIR/samples.csv,\n"
-    "DIR/real.csv and DIR/checkpoint.bin. Options the loss plugin's paper prescribes\n"
+    "DIR/real.csv and DIR/checkpoint.bin, then prints a summary of the metrics and draws\n"
+    "DIR/samples.png (1D or 2D data: the samples over D's output) and DIR/metrics.png (the\n"
+    "log over training) with gnuplot, from scripts beside their data (rerun one there with\n"
+    "gnuplot samples.gp). Options the loss plugin's paper prescribes\n"
     "(optimizers, critic steps) are its defaults; options given here win. A folder that\n"
     "holds a run already (log.csv or checkpoint.bin) is refused unless --resume or --force.\n"
     "Ctrl-C (SIGINT) or SIGTERM stops after the current step with a checkpoint and prints\n"
@@ -48,8 +52,10 @@ static const char help[] =
     "  memory, is refused before anything is allocated, naming the option.\n"
     "  --resume DIR       continue the run in DIR from its checkpoint, bit for bit (with\n"
     "                     --steps N, N at least the steps done)\n"
-    "  --progress | --no-progress   progress line (default: when stderr is a terminal)\n"
+    "  --progress | --no-progress   progress line, cut to the terminal's width (or $COLUMNS)\n"
+    "                     (default: when stderr is a terminal)\n"
     "  --quiet            print nothing but errors\n"
+    "  --no-figures       draw no figures (no gnuplot)\n"
     "\n"
     "Network spec: widths joined by '-', each followed by modifiers applied in order:\n"
     "  r ReLU, l[slope] LeakyReLU (0.2), t Tanh, s Sigmoid, b[eps] BatchNorm1d (1e-5).\n"
@@ -59,7 +65,8 @@ static const char help[] =
 enum {
     OPT_LOSS = 256, OPT_REG, OPT_DATA, OPT_G, OPT_D, OPT_E, OPT_OPT_D, OPT_OPT_G, OPT_D_STEPS,
     OPT_D_PRETRAIN, OPT_SIMULTANEOUS, OPT_STEPS, OPT_BATCH, OPT_SEED, OPT_OUT, OPT_LOG_EVERY,
-    OPT_CKPT_EVERY, OPT_SAMPLES, OPT_RESUME, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_QUIET, OPT_FORCE
+    OPT_CKPT_EVERY, OPT_SAMPLES, OPT_RESUME, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_QUIET, OPT_FORCE,
+    OPT_NO_FIGURES
 };
 
 static const struct option options[] = {
@@ -74,7 +81,7 @@ static const struct option options[] = {
     { "ckpt-every", required_argument, 0, OPT_CKPT_EVERY }, { "samples", required_argument, 0, OPT_SAMPLES },
     { "resume", required_argument, 0, OPT_RESUME }, { "progress", no_argument, 0, OPT_PROGRESS },
     { "no-progress", no_argument, 0, OPT_NO_PROGRESS }, { "quiet", no_argument, 0, OPT_QUIET },
-    { "force", no_argument, 0, OPT_FORCE },
+    { "force", no_argument, 0, OPT_FORCE }, { "no-figures", no_argument, 0, OPT_NO_FIGURES },
     { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
 };
 
@@ -96,11 +103,28 @@ static void catch_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+/* The metrics of the final generator, on the samples samples.csv holds. */
+static void summary(lg_run *r)
+{
+    const lg_run_config *c = lg_run_get_config(r);
+    lg_run_summary s;
+    lg_run_evaluate(r, (size_t)c->samples, &s);
+    fprintf(stderr, "litgan: summary at step %ld (%ld samples): ", s.step, c->samples);
+    size_t n_modes;
+    double sigma;
+    lg_dataset_modes(lg_run_dataset(r), &n_modes, &sigma);
+    if (!isnan(s.modes))
+        fprintf(stderr, "modes %.0f/%zu, high quality %.1f%%, ", s.modes, n_modes, s.high_quality);
+    fprintf(stderr, "sliced W1 %.4f; last losses D %.4f, G %.4f; %.0f steps/s\n", s.sliced_w1, s.loss_d,
+            s.loss_g, s.steps_per_s);
+}
+
 int lg_cmd_train(int argc, char **argv)
 {
     lg_run_config c;
     lg_run_config_init(&c);
     int ch, bad = LG_EXIT_OK;
+    bool figures = true;
     optind = 0;
     opterr = 0;
     while (!bad && (ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -138,6 +162,7 @@ int lg_cmd_train(int argc, char **argv)
         case OPT_NO_PROGRESS: c.progress = 0; break;
         case OPT_QUIET: c.quiet = 1; break;
         case OPT_FORCE: c.force = 1; break;
+        case OPT_NO_FIGURES: figures = false; break;
         default: return lg_cli_bad_option("train", ch, argv);
         }
     }
@@ -154,6 +179,18 @@ int lg_cmd_train(int argc, char **argv)
     int rc = lg_run_open(&c, &r);
     if (rc == LG_OK)
         rc = lg_run_train(r);
+    if (rc == LG_OK && !c.quiet)
+        summary(r);
+    /* figures are for reading: a run whose figures fail has still succeeded */
+    if (rc == LG_OK && figures) {
+        bool drawn = lg_run_figures(r, NULL) == LG_OK;
+        if (!c.quiet && drawn)
+            fprintf(stderr, "litgan: figures in %s: samples.png (1D, 2D data), metrics.png (from step 1); "
+                    "gnuplot figures.gp there redraws them\n", lg_run_dir(r));
+        else if (!c.quiet)
+            fprintf(stderr, "litgan train: no figures: %s (see gnuplot.err there; the data and scripts stay "
+                    "to rerun gnuplot figures.gp)\n", lg_errmsg());
+    }
     if (rc != LG_OK)
         fprintf(stderr, "litgan train: %s\n", lg_errmsg());
     lg_run_close(r);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "version.h" /* LG_BUILD_DESCRIBE: git describe, or VERSION (the Makefile writes it) */
+
 static const struct {
     const char *name, *args, *help;
     lg_cli_fn fn;
@@ -84,7 +86,10 @@ int main(int argc, char **argv)
         return argc < 2 ? LG_EXIT_USAGE : LG_EXIT_OK;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("litgan %s\n", lg_version());
+        if (LG_BUILD_DESCRIBE[0])
+            printf("litgan %s (%s)\n", lg_version(), LG_BUILD_DESCRIBE);
+        else
+            printf("litgan %s\n", lg_version());
         return LG_EXIT_OK;
     }
     for (size_t i = 0; i < N_COMMANDS; i++)

@@ -37,58 +37,90 @@
 
 /* ================================================================ lab.ini === */
 
-/* "0, 200, 1000" -> out[0..*n): 1..max whole numbers >= 0, separated by commas. */
-static int parse_longs(const char *v, long *out, size_t max, size_t *n)
+/* The valid values of each key type, and of the GAN's keys (what lg_run
+ * accepts): a value outside is refused on its line, before a lab sizes an
+ * array by it or hands it to an integrator (samples = 100000000000 aborted on
+ * memory, grid = -1e308, 1e308, 401 printed 64 GSL errors and exited 0). */
+#define LONG_MAX_VALUE 10000000L   /* LONG, LONGS: counts, sizes, steps of a lab */
+#define DOUBLE_MAX_ABS 1e4         /* DOUBLES: coordinates (data lies within 1e3) */
+#define DOUBLE_RANGE "[-1e4, 1e4]"
+#define POSITIVE_MIN 1e-6          /* POSITIVE: widths, bandwidths */
+#define POSITIVE_MAX 1e6
+#define POSITIVE_RANGE "[1e-6, 1e6]"
+
+static const struct { const char *key; long lo, hi; } gan_bounds[] = {
+    { "batch", 1, 1048576 }, { "steps", 0, 100000000 }, { "seed", 1, 4294967295L },
+    { "d_steps", 1, 1000 }, { "d_pretrain", 0, 100000000 },
+};
+
+/* The next comma-separated item of *v, blanks around it removed, into buf
+ * (false when it does not fit); *v moves past its comma. */
+static bool next_item(const char **v, char *buf, size_t len)
 {
-    *n = 0;
-    while (*v) {
-        char *end;
-        errno = 0;
-        long x = strtol(v, &end, 10);
-        if (end == v || errno || x < 0 || *n == max)
-            return LG_EINVAL;
-        out[(*n)++] = x;
-        v = end + strspn(end, " \t");
-        if (*v == ',')
-            v++;
-        else if (*v)
-            return LG_EINVAL;
-    }
-    return *n ? LG_OK : LG_EINVAL;
+    const char *s = *v + strspn(*v, " \t");
+    size_t n = strcspn(s, ",");
+    *v = s + n + (s[n] == ',');
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n >= len)
+        return false;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return true;
 }
 
-/* "a, b, c" -> exactly n finite numbers. */
-static int parse_doubles(const char *v, double *out, size_t n)
+/* "0, 200, 1000" -> out[0..*n): 1..max whole numbers in [lo, hi]. */
+static int parse_longs(const char *v, long *out, size_t max, size_t *n, long lo, long hi)
 {
-    for (size_t i = 0; i < n; i++) {
-        char *end;
-        out[i] = strtod(v, &end);
-        if (end == v || !isfinite(out[i]))
+    *n = 0;
+    char item[64];
+    do {
+        long x;
+        if (*n == max || !next_item(&v, item, sizeof item) || !lg_parse_whole(item, &x) || x < lo || x > hi)
             return LG_EINVAL;
-        v = end + strspn(end, " \t");
-        if (i + 1 < n && *v++ != ',')
+        out[(*n)++] = x;
+    } while (*v);
+    return LG_OK;
+}
+
+/* "a, b, c" -> exactly n numbers in [lo, hi]. */
+static int parse_doubles(const char *v, double *out, size_t n, double lo, double hi)
+{
+    char item[64];
+    for (size_t i = 0; i < n; i++)
+        if (!*v || !next_item(&v, item, sizeof item) || !lg_parse_decimal(item, &out[i]) || out[i] < lo ||
+            out[i] > hi)
             return LG_EINVAL;
-    }
     return *v ? LG_EINVAL : LG_OK;
 }
 
-static int set_value(const lg_labkit_key *k, const char *v)
+/* Parse v into k's pointer; on failure, what a valid value is, into why. */
+static int set_value(const lg_labkit_key *k, bool gan_key, const char *v, char *why, size_t len)
 {
     size_t n;
+    long lo = 0, hi = LONG_MAX_VALUE;
+    for (size_t i = 0; gan_key && i < sizeof gan_bounds / sizeof gan_bounds[0]; i++)
+        if (!strcmp(k->name, gan_bounds[i].key))
+            lo = gan_bounds[i].lo, hi = gan_bounds[i].hi;
     switch (k->type) {
     case LG_LABKIT_STRING:
+        snprintf(why, len, "at most %zu characters", k->size - 1);
         if (strlen(v) >= k->size)
             return LG_EINVAL;
         memcpy(k->ptr, v, strlen(v) + 1);
         return LG_OK;
     case LG_LABKIT_LONG:
-        return parse_longs(v, k->ptr, 1, &n);
+        snprintf(why, len, "one whole number in %ld..%ld", lo, hi);
+        return parse_longs(v, k->ptr, 1, &n, lo, hi);
     case LG_LABKIT_LONGS:
-        return parse_longs(v, k->ptr, k->size, k->count);
+        snprintf(why, len, "1 to %zu whole numbers in %ld..%ld, separated by commas", k->size, lo, hi);
+        return parse_longs(v, k->ptr, k->size, k->count, lo, hi);
     case LG_LABKIT_DOUBLES:
-        return parse_doubles(v, k->ptr, k->size);
+        snprintf(why, len, "%zu decimal numbers in " DOUBLE_RANGE ", separated by commas", k->size);
+        return parse_doubles(v, k->ptr, k->size, -DOUBLE_MAX_ABS, DOUBLE_MAX_ABS);
     case LG_LABKIT_POSITIVE:
-        return parse_doubles(v, k->ptr, 1) == LG_OK && *(double *)k->ptr > 0 ? LG_OK : LG_EINVAL;
+        snprintf(why, len, "one decimal number in " POSITIVE_RANGE);
+        return parse_doubles(v, k->ptr, 1, POSITIVE_MIN, POSITIVE_MAX);
     }
     return LG_EINVAL;
 }
@@ -100,12 +132,15 @@ typedef struct key_table {
     char bad[320];                  /* why the first bad line is bad (inih reports its number) */
 } key_table;
 
-static const lg_labkit_key *find_key(const key_table *t, const char *name)
+/* The key called name, and whether it is one of the GAN's (table 0). */
+static const lg_labkit_key *find_key(const key_table *t, const char *name, bool *gan_key)
 {
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < t->n[k]; i++)
-            if (!strcmp(t->keys[k][i].name, name))
+            if (!strcmp(t->keys[k][i].name, name)) {
+                *gan_key = k == 0;
                 return &t->keys[k][i];
+            }
     return NULL;
 }
 
@@ -114,17 +149,19 @@ static int on_ini(void *user, const char *section, const char *name, const char 
     key_table *t = user;
     char why[sizeof t->bad];
     const lg_labkit_key *key;
+    bool gan_key = false;
+    char valid[160];
     if (!strcmp(section, "lab") || !strncmp(section, "task ", 5) || !strncmp(section, "question ", 9))
         return 1; /* the registry's */
     bool apply = !strcmp(section, "experiment") || (t->profile && !strcmp(section, t->profile));
     if (strcmp(section, "experiment") != 0 && strcmp(section, "smoke") != 0)
         snprintf(why, sizeof why, "unknown section [%s]", section);
-    else if (!(key = find_key(t, name)))
+    else if (!(key = find_key(t, name, &gan_key)))
         snprintf(why, sizeof why, "unknown key '%s'", name);
     else if (!apply) /* another profile's value: checked, not taken */
         return 1;
-    else if (set_value(key, value) != LG_OK)
-        snprintf(why, sizeof why, "bad value '%s' for %s", value, name);
+    else if (set_value(key, gan_key, value, valid, sizeof valid) != LG_OK)
+        snprintf(why, sizeof why, "bad value '%s' for %s: give %s", value, name, valid);
     else
         return 1;
     if (!t->bad[0]) /* inih goes on and returns the first bad line: keep its reason */

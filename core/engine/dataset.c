@@ -87,6 +87,19 @@ static void build_help(void)
             if (*s == '\n')
                 fprintf(f, "%*s", HELP_COLUMN, "");
         }
+        /* the valid values, from the same table the parser checks them with */
+        int col = 0; /* within the line after the column, wrapped at 60 */
+        for (const lg_param_doc *d = kind->doc; d && d->key; d++)
+            if (d->choices) {
+                int len = (int)(strlen(d->key) + strlen(d->choices)) + 6;
+                if (d == kind->doc || col + len > 60) {
+                    fprintf(f, "%s\n%*s", d == kind->doc ? "" : ",", HELP_COLUMN, "");
+                    col = 0;
+                } else {
+                    col += fprintf(f, ", ");
+                }
+                col += fprintf(f, "%s in %s", d->key, d->choices);
+            }
         fputc('\n', f);
     }
     int closed = fclose(f);

@@ -14,8 +14,8 @@
  * Adding a dataset touches only datasets/: a generator file that defines an
  * lg_dataset_kind, and its line in the table of registry.c. For example:
  *
- *     static const lg_param_doc line_doc[] = {
- *         { "len", LG_PARAM_TYPE_DOUBLE, "1", NULL, "length of the segment" },
+ *     static const lg_param_doc line_doc[] = {   // the fourth column: the valid values
+ *         { "len", LG_PARAM_TYPE_DOUBLE, "1", "[1e-4, 1e3]", "length of the segment" },
  *         { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
  *     };
  *     static void line_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out)
@@ -24,9 +24,7 @@
  *             gsl_matrix_set(out, i, 0, gsl_rng_uniform(rng) * lg_param_double(ds->params, "len"));
  *     }
  *     static int line_make(lg_dataset *ds)
- *     {
- *         if (!(lg_param_double(ds->params, "len") > 0))
- *             return lg_seterr(LG_EINVAL, "dataset line: len must be > 0");
+ *     {   // len is in its range already (the parser checked it)
  *         ds->dim = 1;
  *         ds->sample = line_sample;
  *         return LG_OK;

@@ -9,30 +9,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The valid values (the fourth column, checked by the parameter parser):
+ * a learning rate in (0, 10] (beyond, every step overshoots), decays and
+ * momenta in [0, 1) (at 1 nothing is forgotten and Adam's bias correction
+ * divides by 0), eps in [1e-16, 1] (0 divides 0 by 0 where a gradient is 0),
+ * weight decay in [0, 1]. */
 static const lg_param_doc sgd_doc[] = {
-    { "lr", LG_PARAM_TYPE_DOUBLE, "0.01", NULL, "learning rate" },
-    { "momentum", LG_PARAM_TYPE_DOUBLE, "0", NULL, "momentum factor (0 = plain SGD)" },
-    { "dampening", LG_PARAM_TYPE_DOUBLE, "0", NULL, "dampening of the momentum" },
-    { "nesterov", LG_PARAM_TYPE_INT, "0", NULL, "1 = Nesterov momentum" },
-    { "wd", LG_PARAM_TYPE_DOUBLE, "0", NULL, "weight decay (L2 added to the gradient)" },
+    { "lr", LG_PARAM_TYPE_DOUBLE, "0.01", "(0, 10]", "learning rate" },
+    { "momentum", LG_PARAM_TYPE_DOUBLE, "0", "[0, 1)", "momentum factor (0 = plain SGD)" },
+    { "dampening", LG_PARAM_TYPE_DOUBLE, "0", "[0, 1)", "dampening of the momentum" },
+    { "nesterov", LG_PARAM_TYPE_INT, "0", "[0, 1]", "1 = Nesterov momentum" },
+    { "wd", LG_PARAM_TYPE_DOUBLE, "0", "[0, 1]", "weight decay (L2 added to the gradient)" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
 static const lg_param_doc adam_doc[] = {
-    { "lr", LG_PARAM_TYPE_DOUBLE, "0.001", NULL, "learning rate" },
-    { "b1", LG_PARAM_TYPE_DOUBLE, "0.9", NULL, "decay of the first moment" },
-    { "b2", LG_PARAM_TYPE_DOUBLE, "0.999", NULL, "decay of the second moment" },
-    { "eps", LG_PARAM_TYPE_DOUBLE, "1e-8", NULL, "added to the denominator" },
-    { "wd", LG_PARAM_TYPE_DOUBLE, "0", NULL, "weight decay (L2 added to the gradient)" },
+    { "lr", LG_PARAM_TYPE_DOUBLE, "0.001", "(0, 10]", "learning rate" },
+    { "b1", LG_PARAM_TYPE_DOUBLE, "0.9", "[0, 1)", "decay of the first moment" },
+    { "b2", LG_PARAM_TYPE_DOUBLE, "0.999", "[0, 1)", "decay of the second moment" },
+    { "eps", LG_PARAM_TYPE_DOUBLE, "1e-8", "[1e-16, 1]", "added to the denominator" },
+    { "wd", LG_PARAM_TYPE_DOUBLE, "0", "[0, 1]", "weight decay (L2 added to the gradient)" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
 static const lg_param_doc rmsprop_doc[] = {
-    { "lr", LG_PARAM_TYPE_DOUBLE, "0.01", NULL, "learning rate" },
-    { "alpha", LG_PARAM_TYPE_DOUBLE, "0.99", NULL, "decay of the squared-gradient average" },
-    { "eps", LG_PARAM_TYPE_DOUBLE, "1e-8", NULL, "added to the denominator" },
-    { "momentum", LG_PARAM_TYPE_DOUBLE, "0", NULL, "momentum factor" },
-    { "wd", LG_PARAM_TYPE_DOUBLE, "0", NULL, "weight decay (L2 added to the gradient)" },
+    { "lr", LG_PARAM_TYPE_DOUBLE, "0.01", "(0, 10]", "learning rate" },
+    { "alpha", LG_PARAM_TYPE_DOUBLE, "0.99", "[0, 1)", "decay of the squared-gradient average" },
+    { "eps", LG_PARAM_TYPE_DOUBLE, "1e-8", "[1e-16, 1]", "added to the denominator" },
+    { "momentum", LG_PARAM_TYPE_DOUBLE, "0", "[0, 1)", "momentum factor" },
+    { "wd", LG_PARAM_TYPE_DOUBLE, "0", "[0, 1]", "weight decay (L2 added to the gradient)" },
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
@@ -40,7 +45,10 @@ static const char optim_help[] =
     "optimizers (torch.optim's rules and defaults):\n"
     "  sgd:lr=0.01,momentum=0,dampening=0,nesterov=0,wd=0\n"
     "  adam:lr=0.001,b1=0.9,b2=0.999,eps=1e-8,wd=0\n"
-    "  rmsprop:lr=0.01,alpha=0.99,eps=1e-8,momentum=0,wd=0\n";
+    "  rmsprop:lr=0.01,alpha=0.99,eps=1e-8,momentum=0,wd=0\n"
+    "  valid values: lr in (0, 10]; momentum, dampening, b1, b2, alpha in [0, 1);\n"
+    "  nesterov 0 or 1 (1 needs momentum > 0 and dampening 0); eps in [1e-16, 1];\n"
+    "  wd in [0, 1]\n";
 
 const char *lg_optim_help(void) { return optim_help; }
 
@@ -90,15 +98,9 @@ int lg_optim_parse(const char *spec, size_t n_params, lg_optim **out)
         break;
     }
     lg_params_free(p);
-    if (!(o->lr > 0) || o->wd < 0 || o->momentum < 0 || o->b1 < 0 || o->b1 >= 1 || o->b2 < 0 ||
-        o->b2 >= 1 || o->alpha < 0 || o->alpha >= 1 || o->eps < 0) {
-        lg_optim_free(o);
-        return lg_seterr(LG_EINVAL, "optimizer '%s': lr must be > 0, decays in [0, 1), "
-                         "momentum, wd and eps >= 0", spec);
-    }
     if (o->nesterov && (o->momentum <= 0 || o->dampening != 0)) {
         lg_optim_free(o);
-        return lg_seterr(LG_EINVAL, "optimizer '%s': Nesterov needs momentum > 0 and dampening 0", spec);
+        return lg_seterr(LG_EINVAL, "optimizer '%s': nesterov=1 needs momentum > 0 and dampening=0", spec);
     }
     o->m = lg_xcalloc(n_params, sizeof(double));
     o->v = lg_xcalloc(n_params, sizeof(double));

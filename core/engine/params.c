@@ -4,8 +4,6 @@
  */
 #include "lg_impl.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,26 +33,64 @@ static void keys_list(const lg_param_doc *doc, char *buf, size_t len)
         snprintf(buf, len, "none");
 }
 
+/* "[lo, hi)" and the like: '[' ']' include a bound, '(' ')' exclude it. */
+static bool range_parse(const char *r, double *lo, double *hi, bool *lo_in, bool *hi_in)
+{
+    size_t n = strlen(r);
+    const char *comma = strchr(r, ',');
+    if (n < 5 || !strchr("[(", r[0]) || !strchr("])", r[n - 1]) || !comma)
+        return false;
+    char a[64], b[64];
+    const char *a0 = r + 1 + strspn(r + 1, " "), *b0 = comma + 1 + strspn(comma + 1, " ");
+    size_t al = (size_t)(comma - a0), bl = (size_t)(r + n - 1 - b0);
+    if (al == 0 || bl == 0 || al >= sizeof a || bl >= sizeof b)
+        return false;
+    memcpy(a, a0, al), a[al] = '\0';
+    memcpy(b, b0, bl), b[bl] = '\0';
+    *lo_in = r[0] == '[';
+    *hi_in = r[n - 1] == ']';
+    return lg_parse_decimal(a, lo) && lg_parse_decimal(b, hi) && *lo <= *hi;
+}
+
+/* The number v of key=val within the table's range (none: any finite number). */
+static int check_range(const lg_param_doc *d, const char *val, double v, const char *what)
+{
+    double lo, hi;
+    bool lo_in, hi_in;
+    if (!d->choices)
+        return LG_OK;
+    if (!range_parse(d->choices, &lo, &hi, &lo_in, &hi_in))
+        return lg_seterr(LG_EINVAL, "%s: parameter %s has the range '%s' in its table, not an interval "
+                         "such as [0, 1) or (0, 1e4]", what, d->key, d->choices);
+    if ((lo_in ? v >= lo : v > lo) && (hi_in ? v <= hi : v < hi))
+        return LG_OK;
+    return lg_seterr(LG_EINVAL, "%s: parameter %s=%s is out of range: give %s in %s (%s)", what, d->key,
+                     val, d->key, d->choices, d->help ? d->help : "");
+}
+
 static int set_value(lg_params *p, size_t i, const char *val, const char *what)
 {
     const lg_param_doc *d = &p->doc[i];
-    char *end;
     switch (d->type) {
     case LG_PARAM_TYPE_DOUBLE: {
-        errno = 0;
-        double v = strtod(val, &end);
-        if (!*val || *end || errno || !isfinite(v))
-            return lg_seterr(LG_EINVAL, "%s: parameter %s='%s' is not a finite number", what,
-                             d->key, val);
+        double v;
+        if (!lg_parse_decimal(val, &v))
+            return lg_seterr(LG_EINVAL, "%s: parameter %s='%s' is not a finite number (write it in decimal, "
+                             "e.g. 0.5 or 1e-3: no hex, inf or nan)", what, d->key, val);
+        int rc = check_range(d, val, v, what);
+        if (rc != LG_OK)
+            return rc;
         p->num[i] = v;
         break;
     }
     case LG_PARAM_TYPE_INT: {
-        errno = 0;
-        long v = strtol(val, &end, 10);
-        if (!*val || *end || errno)
-            return lg_seterr(LG_EINVAL, "%s: parameter %s='%s' is not a whole number", what,
-                             d->key, val);
+        long v;
+        if (!lg_parse_whole(val, &v))
+            return lg_seterr(LG_EINVAL, "%s: parameter %s='%s' is not a whole number (write decimal digits, "
+                             "e.g. 8)", what, d->key, val);
+        int rc = check_range(d, val, (double)v, what);
+        if (rc != LG_OK)
+            return rc;
         p->num[i] = (double)v;
         break;
     }

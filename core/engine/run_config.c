@@ -188,7 +188,7 @@ int lg_run_words_from_config(const lg_run_config *c, lg_strvec *eff)
     lg_plugin_inst pi;
     int rc = lg_plugin_inst_open(c->loss, LG_PLUGIN_KIND_LOSS, &pi);
     if (rc != LG_OK)
-        return rc;
+        return lg_seterr(rc, "--loss %s: %s", c->loss, lg_errmsg());
     /* the loss's defaults; a regularizer it prescribes (WGAN's clipping) only
      * when the config names none */
     lg_strvec d = { 0 };
@@ -205,7 +205,7 @@ int lg_run_words_from_config(const lg_run_config *c, lg_strvec *eff)
     /* then each regularizer's defaults (consensus asks for simultaneous steps) */
     for (size_t i = 0; i < c->n_regs; i++) {
         if ((rc = lg_plugin_inst_open(c->regs[i], LG_PLUGIN_KIND_REG, &pi)) != LG_OK)
-            return rc;
+            return lg_seterr(rc, "--reg %s: %s", c->regs[i], lg_errmsg());
         words_split(eff, pi.h->desc->defaults);
         lg_plugin_inst_close(&pi);
     }

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -93,6 +94,23 @@ static void log_row(run *r)
     }
 }
 
+/* The terminal's width: the tty's own (TIOCGWINSZ), else $COLUMNS (a pipe
+ * with --progress), else 80. */
+static size_t term_width(void)
+{
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    long c;
+    const char *env = getenv("COLUMNS");
+    if (env && lg_parse_whole(env, &c) && c > 0 && c <= 10000)
+        return (size_t)c;
+    return 80;
+}
+
+/* One line rewritten in place: cut to one column less than the terminal
+ * (a line that reaches the last column wraps on some terminals, and a wrapped
+ * line is no longer rewritten by '\r'). */
 static void progress(run *r, bool last)
 {
     if (r->c.quiet || !r->tty)
@@ -105,9 +123,13 @@ static void progress(run *r, bool last)
     double rate = (double)(r->step - r->step_first) / fmax(now - r->t_start, 1e-9);
     long left = r->c.steps - r->step;
     double eta = rate > 0 ? (double)left / rate : 0;
-    fprintf(stderr, "\r\033[Kstep %ld/%ld  %.0f steps/s  ETA %ld:%02ld  loss_d %.4f  loss_g %.4f%s",
-            r->step, r->c.steps, rate, (long)eta / 60, (long)eta % 60, r->loss[0], r->loss[1],
-            last ? "\n" : "");
+    char line[256];
+    snprintf(line, sizeof line, "step %ld/%ld  %.0f steps/s  ETA %ld:%02ld  loss_d %.4f  loss_g %.4f", r->step,
+             r->c.steps, rate, (long)eta / 60, (long)eta % 60, r->loss[0], r->loss[1]);
+    size_t w = term_width() - 1;
+    if (strlen(line) > w)
+        line[w] = '\0';
+    fprintf(stderr, "\r\033[K%s%s", line, last ? "\n" : "");
 }
 
 /* The configuration in a log's first line ("# litgan train, seed S, config
@@ -241,8 +263,9 @@ int lg_run_truncate_log(const char *path, long step)
  * none of them is mistaken for this run's. */
 static void remove_old_run(run *r)
 {
-    const char *files[] = { "checkpoint.bin", "log.csv", "samples.csv", "real.csv" };
-    for (int i = 0; i < 4; i++) {
+    const char *files[] = { "checkpoint.bin", "log.csv", "samples.csv", "real.csv", "samples.png", "metrics.png",
+                            "d_grid.csv", "d_curve.csv", "settings.gp", "gnuplot.err" };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", r->c.out, files[i]);
         unlink(path);

@@ -71,6 +71,59 @@ void lg_gsl_report_errors(void)
     }
 }
 
+/* Numbers as people write them: [+-]digits[.digits][e[+-]digits] (or
+ * [+-].digits...), nothing before or after. strtod alone also takes hex
+ * ("0x10" is 16), "inf", "nan" and leading blanks: a spec or a lab.ini line
+ * with those is a mistake to point out, not a number to guess at. */
+static bool decimal_syntax(const char *s)
+{
+    s += (*s == '+' || *s == '-');
+    size_t ip = strspn(s, "0123456789");
+    s += ip;
+    size_t fp = 0;
+    if (*s == '.') {
+        fp = strspn(++s, "0123456789");
+        s += fp;
+    }
+    if (ip + fp == 0)
+        return false;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        s += (*s == '+' || *s == '-');
+        size_t ep = strspn(s, "0123456789");
+        if (ep == 0)
+            return false;
+        s += ep;
+    }
+    return *s == '\0';
+}
+
+bool lg_parse_decimal(const char *text, double *out)
+{
+    if (!text || !decimal_syntax(text))
+        return false;
+    errno = 0;
+    double v = strtod(text, NULL);
+    /* ERANGE: beyond double's range, or so small it became 0 or subnormal */
+    if (errno || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+bool lg_parse_whole(const char *text, long *out)
+{
+    const char *s = text ? text + (*text == '+' || *text == '-') : NULL;
+    if (!s || !*s || s[strspn(s, "0123456789")] != '\0')
+        return false;
+    errno = 0;
+    long v = strtol(text, NULL, 10);
+    if (errno)
+        return false;
+    *out = v;
+    return true;
+}
+
 double lg_rel_error(const double *a, const double *b, size_t n)
 {
     double diff = 0, scale = 1e-12;

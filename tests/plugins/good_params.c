@@ -31,6 +31,12 @@ static const lg_param_doc params[] = {
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
+/* What a range cannot say: refused past 1000 (the loader tests' check of check_params). */
+static const char *check_params(const lg_params *p)
+{
+    return lg_param_int(p, "k") <= 1000 ? NULL : "k must be at most 1000";
+}
+
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(lg_plugin),
@@ -41,6 +47,7 @@ static const lg_plugin plugin = {
     .params = params,
     .d_loss = d_loss,
     .g_loss = g_loss,
+    .check_params = check_params,
 };
 
 LG_PLUGIN_EXPORT const lg_plugin *litgan_plugin_entry(void) { return &plugin; }

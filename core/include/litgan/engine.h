@@ -57,6 +57,13 @@ LG_API void lg_gsl_report_errors(void);
 /* text as a whole number >= lo into *out; else LG_EINVAL "WHAT 'text':
  * expected a whole number >= lo". */
 LG_API int lg_parse_long(const char *what, const char *text, long lo, long *out);
+/* Decimal numbers only, the one grammar of every spec, parameter and lab.ini
+ * value: [+-]digits[.digits][(e|E)[+-]digits] with nothing around it. No hex
+ * ("0x10"), no "inf"/"nan", no blanks; a value beyond double's range or so
+ * small it underflows is refused too. True and *out set when text is one. */
+LG_API bool lg_parse_decimal(const char *text, double *out);
+/* [+-]digits, in long's range. */
+LG_API bool lg_parse_whole(const char *text, long *out);
 /* The seed of one random stream of a run: seed * 1000003 + stream, so the
  * streams of one seed (stream < 1000003) never meet those of another. */
 LG_API unsigned long lg_seed_stream(long seed, unsigned long stream);
@@ -280,6 +287,13 @@ typedef struct lg_run_summary {
 } lg_run_summary;
 /* Score n samples of the generator as it stands (eval mode, a fixed stream). */
 LG_API int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s);
+/* The run's figures in its folder, after lg_run_train: samples.png (1D or 2D
+ * data: the samples over D's output) and metrics.png (log.csv over training),
+ * each from its gnuplot script beside its data (samples.gp, metrics.gp,
+ * settings.gp, d_grid.csv or d_curve.csv; figures.gp draws both). LG_EIO when
+ * a file cannot be written or gnuplot fails (its messages in gnuplot.err; a
+ * line on log says so when log is not NULL). */
+LG_API int lg_run_figures(lg_run *r, FILE *log);
 
 /* --------------------------------------------------------------- checking --- */
 

@@ -201,11 +201,20 @@ typedef enum lg_param_type {
     LG_PARAM_TYPE_CHOICE      /* one of the '|'-separated words in choices */
 } lg_param_type;
 
+/* One parameter. Values are written in decimal (no hex, inf or nan). The
+ * fourth field, choices, says which values are valid, and the loader refuses
+ * any other (a default too) in one line naming the key and the value as typed:
+ *   CHOICE          the words, "l1|l2";
+ *   DOUBLE and INT  the range, an interval: "[0, 1)", "(0, 1e4]" ('[' ']'
+ *                   include the bound, '(' ')' exclude it); NULL: any finite
+ *                   number (what tables written before ranges existed hold,
+ *                   so they load as before: the layout is unchanged).
+ * What one range cannot say (lo < hi) is check_params' job. */
 typedef struct lg_param_doc {
     const char *key;          /* e.g. "lambda" */
     lg_param_type type;
     const char *default_value;/* as text, e.g. "10" or "l1" */
-    const char *choices;      /* for CHOICE: "l1|l2"; else NULL */
+    const char *choices;      /* CHOICE: "l1|l2"; DOUBLE, INT: "[0, 1)" or NULL */
     const char *help;         /* one line */
 } lg_param_doc;
 
@@ -259,8 +268,9 @@ typedef struct lg_plugin {
     /* LG_PLUGIN_FLAG_* bits */
     uint32_t flags;
 
-    /* Optional: check parameter values when the plugin is loaded; return NULL
-     * when they are fine, else a one-line reason ("lambda must be > 0"). */
+    /* Optional: check parameter values when the plugin is loaded (what the
+     * ranges of the table cannot say, e.g. lo < hi); return NULL when they are
+     * fine, else a one-line reason ("need lo < hi"). */
     const char *(*check_params)(const lg_params *p);
     /* --- grows only below this line; struct_size tells the runner what exists --- */
 } lg_plugin;
