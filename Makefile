@@ -295,11 +295,6 @@ fuzz-build: deps
 	@sh core/deps.sh fuzz
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) BINDIR=$(FUZZ_BUILD)/bin OPT="$(FUZZ_OPT)" fuzz-targets
 fuzz-targets: $(FUZZ_ALL:%=$(BUILD)/fuzz/%) $(PLUGINS)
-# plugins without coverage counters: libFuzzer keeps reading a module's counters after
-# dlclose unmaps them (ASan and UBSan still check the plugins' code)
-ifneq ($(findstring fuzzer-no-link,$(OPT)),)
-$(PLUGINS): CFLAGS := $(filter-out -fsanitize=fuzzer-no-link,$(CFLAGS))
-endif
 $(BUILD)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(ENGINE_OBJ) $(COURSE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -fvisibility=hidden -fsanitize=fuzzer-no-link,$(CFLAGS)) $(TEST_CFLAGS) -Itests/fuzz \

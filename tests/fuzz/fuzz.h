@@ -17,6 +17,8 @@
 
 #include "run.h" /* lg_impl.h and the runner's words */
 
+#include <dlfcn.h>
+#include <glob.h>
 #include <gsl/gsl_errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -40,6 +42,23 @@ static void fuzz_cleanup(void)
         lg_rm_rf(fuzz_dir);
 }
 
+/* Every plugin of the search path loaded once for good (RTLD_NODELETE): the
+ * plugins carry coverage counters too, and libFuzzer would read a module's
+ * counters after dlclose unmapped them; the engine's own dlopen and dlclose
+ * of a plugin then only count references. */
+static inline void fuzz_pin_plugins(const char *dir)
+{
+    char pattern[PATH_MAX + 8];
+    snprintf(pattern, sizeof pattern, "%s/*.so", dir);
+    glob_t g;
+    if (glob(pattern, 0, NULL, &g) != 0)
+        return;
+    for (size_t i = 0; i < g.gl_pathc; i++)
+        if (!dlopen(g.gl_pathv[i], RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE))
+            fprintf(stderr, "fuzz: %s\n", dlerror());
+    globfree(&g);
+}
+
 /* The scratch folder, and the plugins of this build (BUILD/plugins beside
  * BUILD/fuzz/TARGET) unless LITGAN_PLUGIN_PATH names others. */
 static inline void fuzz_setup(const char *argv0)
@@ -50,6 +69,8 @@ static inline void fuzz_setup(const char *argv0)
         snprintf(plugins, sizeof plugins, "%s/../plugins", dirname(self));
         setenv("LITGAN_PLUGIN_PATH", plugins, 1);
     }
+    if (getenv("LITGAN_PLUGIN_PATH") && !strchr(getenv("LITGAN_PLUGIN_PATH"), ':'))
+        fuzz_pin_plugins(getenv("LITGAN_PLUGIN_PATH"));
     const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     snprintf(fuzz_dir, sizeof fuzz_dir, "%s/litgan-fuzz-XXXXXX", tmp);
     if (!mkdtemp(fuzz_dir)) {
