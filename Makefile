@@ -277,7 +277,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san BINDIR=build-san/bin OPT="$(SAN_FLAGS)" test
 
-# libFuzzer targets (tests/fuzz/fuzz_*.c, one per reader or parser, tests/fuzz/README.md) built
+# libFuzzer targets (tests/fuzz/fuzz_*.c, one per reader or parser; README.md, "Fuzzing") built
 # with clang under ASan and UBSan in their own folder, against the library objects as the tests
 # link them; each runs FUZZ_SECONDS from its seed corpus (tests/fuzz/corpus/NAME, made by
 # `make fuzz-corpus`). A crash, a leak, a hang or an out-of-memory fails make fuzz.
