@@ -290,8 +290,35 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san BINDIR=build-san/bin OPT="$(SAN_FLAGS)" test
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c, one per reader or parser; README.md, "Fuzzing") built
+# with clang under ASan and UBSan in their own folder, against the library objects as the tests
+# link them; each runs FUZZ_SECONDS from its seed corpus (tests/fuzz/corpus/NAME, made by
+# `make fuzz-corpus`). A crash, a leak, a hang or an out-of-memory fails make fuzz.
+# Not in make test. `make fuzz FUZZ_TARGETS="ckpt net" FUZZ_SECONDS=300` runs some, longer.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_OPT     := -O1 -g -fsanitize=address,undefined -fsanitize=fuzzer-no-link -fno-omit-frame-pointer \
+                -fno-sanitize-recover=all -Wno-unknown-warning-option
+.PHONY: fuzz fuzz-build fuzz-targets fuzz-corpus
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+fuzz-build: deps
+	@sh core/deps.sh fuzz
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) BINDIR=$(FUZZ_BUILD)/bin OPT="$(FUZZ_OPT)" fuzz-targets
+fuzz-targets: $(FUZZ_ALL:%=$(BUILD)/fuzz/%) $(PLUGINS)
+$(BUILD)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(ENGINE_OBJ) $(COURSE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -fvisibility=hidden -fsanitize=fuzzer-no-link,$(CFLAGS)) $(TEST_CFLAGS) -Itests/fuzz \
+	  -fsanitize=fuzzer -rdynamic -o $@ $< $(ENGINE_OBJ) $(COURSE_OBJ) $(LIBS)
+# The seed corpora, from the engine itself (a 2-step run's checkpoint and log, the plugins'
+# defaults, the labs' lab.ini and answers.md): tests/fuzz/make_corpus.sh.
+fuzz-corpus: all
+	sh tests/fuzz/make_corpus.sh $(BINDIR)/litgan
+
 clean:
-	rm -rf build build-san bin
+	rm -rf build build-san build-fuzz bin
 
 # ---------------------------------------------------------------------------- install ---
 # make install [PREFIX=/usr/local] [DESTDIR=/staging]: bin/litgan, liblitgan and

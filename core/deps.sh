@@ -1,12 +1,14 @@
 #!/bin/sh
 # deps.sh - install the Debian packages litgan needs, only those missing.
-# Usage: sh core/deps.sh [test|bench]   (test adds Chromium, which the report test opens
-# the labs' pages in; bench adds PyTorch for the side-by-side benchmark)
+# Usage: sh core/deps.sh [test|bench|fuzz]   (test adds Chromium, which the report test opens
+# the labs' pages in; bench adds PyTorch for the side-by-side benchmark; fuzz adds clang and
+# its runtime libraries, libFuzzer among them, for make fuzz)
 # Why each package is here: see README.md, "Dependencies".
 set -e
 PKGS="make gcc pkg-config libgsl-dev libopenblas-dev libcunit1-dev zlib1g-dev gnuplot-nox libinih-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libseccomp-dev libjansson-dev bubblewrap zip unzip libjs-katex"
 [ "$1" = test ] && PKGS="$PKGS chromium"
 [ "$1" = bench ] && PKGS="$PKGS python3-torch"
+[ "$1" = fuzz ] && PKGS="$PKGS clang libclang-rt-dev"
 
 missing=""
 for p in $PKGS; do

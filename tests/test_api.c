@@ -293,11 +293,37 @@ static void test_param_ranges(void)
     CU_ASSERT_PTR_NULL(p);
 }
 
+/* Found by fuzzing resume (tests/fuzz/fuzz_resume.c): a game freed after
+ * lg_game_new_step leaked the random numbers it keeps for the next step
+ * (lg_game_clear freed as many as the current step had drawn, none after
+ * new_step). LeakSanitizer (make sanitize) sees the leak; here: a step's
+ * numbers are uniforms in [0, 1), drawn anew by the next step. */
+static void test_game_uniform_freed(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    lg_game *game = linear_game(rng);
+    double first[6];
+    lg_game_new_step(game);
+    const gsl_matrix *u = &lg_game_uniform(game, 2, 3)->val;
+    memcpy(first, u->data, sizeof first);
+    for (int i = 0; i < 6; i++)
+        CU_ASSERT(first[i] >= 0 && first[i] < 1);
+    (void)lg_game_uniform(game, 4, 1);
+    lg_game_new_step(game);
+    u = &lg_game_uniform(game, 2, 3)->val;
+    CU_ASSERT(memcmp(first, u->data, sizeof first) != 0);
+    lg_game_new_step(game); /* both matrices kept for a step that never comes */
+    lg_game_free(game);
+    gsl_rng_free(rng);
+}
+
 void lg_suite_api(void)
 {
     LG_ADD_SUITE("api",
                  { "game from given nets: nsgan against closed forms", test_game_nsgan },
                  { "game with a loss descriptor in memory", test_game_descriptor },
+                 { "game: the random numbers kept for the next step are freed with it",
+                   test_game_uniform_freed },
                  { "default networks follow the data and the loss", test_default_nets },
                  { "run from a config struct on 1D data", test_run_config },
                  { "a run refuses an existing folder unless force; a stop flag checkpoints",

@@ -12,6 +12,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <gsl/gsl_histogram.h>
 #include <gsl/gsl_histogram2d.h>
 #include <gsl/gsl_integration.h>
@@ -880,6 +883,37 @@ static void check_sliced(size_t d, const double *v, size_t P, double mean_c, dou
     gsl_rng_free(r);
 }
 
+/* Found by fuzzing resume (tests/fuzz/fuzz_resume.c): a checkpoint whose finite
+ * parameters overflow gave the generator a NaN sample, and the log row's sliced W1
+ * never returned (the merge walk never passes a NaN: nothing is <= it). W1 is NaN
+ * then, at once; infinities still end the walk. Run in a child under a 10 s alarm,
+ * so a regression fails instead of hanging the suite. */
+static void test_w1_nan(void)
+{
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        alarm(10);
+        double a[3] = { 0, NAN, 1 }, b[2] = { 0.5, 2 }, c[2] = { 0, INFINITY };
+        gsl_matrix *x = gsl_matrix_calloc(4, 2), *y = gsl_matrix_calloc(3, 2);
+        gsl_matrix_set(x, 1, 0, NAN);
+        gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+        bool ok = isnan(lg_w1_1d(a, 3, b, 2)) && isnan(lg_w1_1d(b, 2, a, 3)) &&
+                  isnan(lg_sliced_w1(x, y, 5, r)) && isnan(lg_sliced_w1(y, x, 5, r)) &&
+                  isinf(lg_w1_1d(c, 2, b, 2)) && lg_w1_1d(b, 2, b, 2) == 0;
+        gsl_matrix_free(x);
+        gsl_matrix_free(y);
+        gsl_rng_free(r);
+        _exit(ok ? 0 : 1);
+    }
+    int st = 0;
+    CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
+    CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    if (WIFSIGNALED(st))
+        printf("  W1 with a NaN sample: killed by signal %d (%s)\n", WTERMSIG(st),
+               WTERMSIG(st) == SIGALRM ? "it hangs" : "it crashes");
+}
+
 static void test_sliced_w1(void)
 {
     check_sliced(2, (double[]){ 0.3, -0.4 }, 20000, 2 / M_PI, sqrt(0.5 - 4 / (M_PI * M_PI)));
@@ -1135,6 +1169,7 @@ void lg_suite_data(void)
                  { "W1 1D: point masses by hand", test_w1_point_masses },
                  { "W1 1D: shifts, quantile coupling", test_w1_shift_and_coupling },
                  { "sliced W1 of a translate: 2|v|/pi", test_sliced_w1 },
+                 { "W1 and sliced W1 with a NaN sample: NaN at once, no hang", test_w1_nan },
                  { "JSD 1D quadrature", test_jsd_1d },
                  { "JSD 1D of mog1d densities", test_jsd_1d_datasets },
                  { "JSD histogram: two Gaussians", test_jsd_hist_gaussians },

@@ -1128,6 +1128,11 @@ static int registry_checks(void *ctx)
     if (make97("[lab]\ntitle = Order\nfiles = a.c\n[task 97.1]\npoints = two\n", &vis, &hid, &why) !=
             LG_EFORMAT || !strstr(why, ":5: [task 97.1]: unknown, repeated or bad key 'points'"))
         return 20;
+    /* found by fuzzing lab.ini (tests/fuzz/fuzz_labini.c): a module without tests may have
+     * no table; its tests were copied from NULL (undefined: UBSan stops make sanitize here) */
+    const lg_lab_module none = { LG_LAB_ABI_VERSION, sizeof(lg_lab_module), "97-order", NULL, 0, NULL };
+    if (make97(lab97_ini, &vis, &none, &why) != LG_EFORMAT || !strstr(why, "task 97.1 has 2 points, its tests add up to 1"))
+        return 21;
     return 0;
 }
 

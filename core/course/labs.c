@@ -327,7 +327,8 @@ static int add_module(lg_lab *lab, const lg_lab_module *m, lg_visibility vis, co
                              vis == LG_HIDDEN ? "hidden" : "visible");
     }
     lab->tests = lg_xrealloc(lab->tests, (lab->n_tests + m->n_tests + 1) * sizeof *lab->tests);
-    memcpy(lab->tests + lab->n_tests, m->tests, m->n_tests * sizeof *m->tests);
+    if (m->n_tests) /* a module without tests may have no table: memcpy from NULL is undefined */
+        memcpy(lab->tests + lab->n_tests, m->tests, m->n_tests * sizeof *m->tests);
     lab->n_tests += m->n_tests;
     return LG_OK;
 }

@@ -46,7 +46,7 @@ void lg_game_clear(lg_game *g)
     lg_tape_free(g->tape);
     gsl_matrix_free(g->real);
     gsl_matrix_free(g->noise);
-    for (size_t i = 0; i < g->n_rand; i++)
+    for (size_t i = 0; i < g->cap_rand; i++)
         gsl_matrix_free(g->rand[i]);
     free(g->rand);
     free(g->scratch);

@@ -63,12 +63,23 @@ lg_mode_stats lg_mode_coverage(const lg_dataset *ds, const gsl_matrix *x)
 
 /* ------------------------------------------------------------------- W1 --- */
 
+static bool any_nan(const double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (isnan(x[i]))
+            return true;
+    return false;
+}
+
 /* W1 of two sorted samples. Walk the merged order; after consuming every value
  * <= t, F_a(t) = i / na and F_b(t) = j / nb, constant up to the next sample
  * point t', so the integral gains |i nb - j na| / (na nb) * (t' - t). Ties
- * (equal values in a and b) give zero-width pieces. */
+ * (equal values in a and b) give zero-width pieces. A NaN has no place in the
+ * order (nothing is <= it, so the walk would never pass it): W1 is NaN then. */
 static double w1_sorted(const double *a, size_t na, const double *b, size_t nb)
 {
+    if (any_nan(a, na) || any_nan(b, nb))
+        return NAN;
     size_t i = 0, j = 0;
     double sum = 0, t = fmin(a[0], b[0]);
     double nab = (double)na * (double)nb;

@@ -1,0 +1,78 @@
+#!/bin/sh
+# make_corpus.sh LITGAN - the fuzz targets' seed corpora (tests/fuzz/corpus/TARGET), made by
+# the engine itself: small 2-step runs of every loss and regularizer (tiny networks, so a
+# checkpoint is a few kB) give the checkpoints and logs (ckpt, resume); the options their logs
+# store give the words, and the specs among them the networks, optimizers, datasets and
+# plugins; the labs give lab.ini (labini, labkit) and answers.md (answers). A few specs that
+# no default uses (parameters, BatchNorm, every modifier) are added by hand. Run by
+# `make fuzz-corpus`; the result is committed.
+set -eu
+litgan=$1
+out=tests/fuzz/corpus
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+rm -rf "$out"
+for t in ckpt resume words net optim data plugin labini labkit answers; do mkdir -p "$out/$t"; done
+
+# seed NAME TARGET BYTES...: one seed file (printf's format is the first byte, a flag)
+seed() { printf '%s' "$3" > "$out/$2/$1"; }
+
+n=0
+run() { # run NAME OPTIONS...: a 2-step run; its checkpoint with each flag, and its log
+    name=$1
+    shift
+    OPENBLAS_NUM_THREADS=1 "$litgan" train "$@" --steps 2 --batch 16 --samples 50 --log-every 1 \
+        --ckpt-every 1 --seed 3 --no-progress --quiet --out "$tmp/$name" > /dev/null
+    for flag in 0 1; do
+        { printf "\\$flag"; cat "$tmp/$name/checkpoint.bin"; } > "$out/ckpt/$name-$flag"
+    done
+    # resume: checkpoint and log; flags 3 (fix CRC and hash) with 1 more step, 0 as it is
+    for flag in 000 007; do
+        { printf "\\$flag"; cat "$tmp/$name/checkpoint.bin"; printf '\nLGFUZZLOG\n'; cat "$tmp/$name/log.csv"; } \
+            > "$out/resume/$name-$flag"
+    done
+    # the options the run stored: the log's first line "# litgan train, seed S, config H: OPTIONS"
+    head -n 1 "$tmp/$name/log.csv" | sed 's/^[^:]*: *//' | tr ' ' '\n' > "$out/words/$name"
+    prev=""
+    for w in $(cat "$out/words/$name"); do
+        case $prev in
+        --g|--d|--e) echo "$w" > "$out/net/$w" ;;
+        --opt-d|--opt-g) printf '%s' "$w" > "$out/optim/$(echo "$w" | tr ':,=' '___')" ;;
+        --data) printf '%s' "$w" > "$out/data/$w" ;;
+        --loss) printf '\000%s' "$w" > "$out/plugin/loss-$(echo "$w" | tr ':,=' '___')" ;;
+        --reg) printf '\001%s' "$w" > "$out/plugin/reg-$(echo "$w" | tr ':,=' '___')" ;;
+        esac
+        prev=$w
+    done
+    n=$((n + 1))
+}
+
+small="--g 2-4r-2 --d 2-4r-1"
+for loss in gan nsgan wgan ganqp; do run "$loss" --loss "$loss" --data ring8 $small; done
+run biganqp --loss biganqp --data ring8 --g 2-4r-2 --d 4-4r-1 --e 2-4r-2
+for reg in gp r1 consensus; do run "nsgan-$reg" --loss nsgan --reg "$reg" --data ring8 $small; done
+run grid25-bn --loss nsgan --data grid25 --g 2-4br-2 --d 2-4l-1
+run mog1d --loss nsgan --data mog1d --g 1-4t-1 --d 1-4s-1
+
+# specs with parameters and modifiers that no run above uses
+for s in 100-128l-256b0.8l-784t 2-8l0.1-8t-8s-8b1e-3r-1 1-1; do echo "$s" > "$out/net/$s"; done
+for s in sgd:lr=0.01,momentum=0.9,nesterov=1 sgd:lr=0.1,dampening=0.5,wd=1e-4 rmsprop:lr=5e-5,alpha=0.99,eps=1e-8 \
+         adam:lr=1e-3,b1=0.9,b2=0.999,eps=1e-8,wd=0; do
+    printf '%s' "$s" > "$out/optim/$(echo "$s" | tr ':,=' '___')"
+done
+for s in mog1d:k=3,lo=-2,hi=2,sigma=0.2,w=0.5 ring8:n=8,radius=2,sigma=0.02 grid25:spacing=2,sigma=0.05 \
+         swissroll:noise=0.05,scale=0.15 moons:noise=0.05 uniform:dim=3; do
+    printf '%s' "$s" > "$out/data/$(echo "$s" | tr ':,=' '___')"
+done
+for s in ganqp:lambda=10,metric=l2 biganqp:lambda=10,beta1=2,beta2=3; do
+    printf '\000%s' "$s" > "$out/plugin/$(echo "$s" | tr ':,=' '___')"
+done
+for s in gp:lambda=10,one_sided=1 r1:gamma=10 clip:c=0.01 consensus:gamma=10; do printf '\001%s' "$s" > "$out/plugin/$(echo "$s" | tr ':,=' '___')"; done
+
+for d in labs/*/; do
+    lab=$(basename "$d")
+    cp "$d/lab.ini" "$out/labini/$lab"
+    for flag in 0 1; do { printf "\\$flag"; cat "$d/lab.ini"; } > "$out/labkit/$lab-$flag"; done
+    [ -f "$d/answers.md" ] && cp "$d/answers.md" "$out/answers/$lab"
+done
+echo "fuzz-corpus: $n runs; $(find "$out" -type f | wc -l) seeds in $out ($(du -sk "$out" | cut -f1) kB)"
