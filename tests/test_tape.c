@@ -1198,7 +1198,9 @@ static void test_net_parse_errors(void)
      * zero BatchNorm eps, trailing junk, an absurd width, and non-finite numbers
      * (strtod reads "1e999" as +inf: an infinite slope or eps is no network) */
     static const char *bad[] = { "", "2", "2-", "2-x", "2-3q", "0-3", "2-0", "2--3", "-2-3",
-                                 "2-3b0", "2-3 ", "2-1000001", "2-3l1e999", "2-3b1e999" };
+                                 "2-3b0", "2-3 ", "2-1000001", "2-3l1e999", "2-3b1e999",
+                                 /* numbers are decimal, within the ranges of --help */
+                                 "2-3l0x10", "2-3l2", "2-3l-", "2-3b2", "2-3b1e" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         lg_net *net = (lg_net *)&net; /* must be overwritten with NULL */
         lg_seterr(LG_OK, "%s", "");
@@ -1215,6 +1217,19 @@ static void test_net_parse_errors(void)
         if (*bad[i])
             LG_ASSERT_MSG(has(msg, bad[i]), "lg_net_parse(\"%s\"): message '%s' does not quote the spec",
                           bad[i], msg);
+    }
+    /* the number echoed as typed, with the range */
+    lg_net *n2 = NULL;
+    CU_ASSERT_EQUAL(lg_net_parse("2-3l2-1", &n2), LG_EINVAL);
+    LG_ASSERT_MSG(has(lg_errmsg(), "slope '2' is not a decimal number in [0, 1]"), "%s", lg_errmsg());
+    CU_ASSERT_EQUAL(lg_net_parse("2-3b0-1", &n2), LG_EINVAL);
+    LG_ASSERT_MSG(has(lg_errmsg(), "eps '0' is not a decimal number in (0, 1]"), "%s", lg_errmsg());
+    /* the bounds and the seeds' eps 0.8 are accepted */
+    static const char *good[] = { "2-3l0-1", "2-3l1-1", "2-3l0.2-1", "2-3b1-1", "2-3b0.8l-1", "2-3b1e-5r-1" };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        LG_ASSERT_MSG(lg_net_parse(good[i], &n2) == LG_OK, "lg_net_parse(\"%s\"): %s", good[i], lg_errmsg());
+        lg_net_free(n2);
+        n2 = NULL;
     }
     lg_net *net = NULL;
     CU_ASSERT_EQUAL(lg_net_parse(NULL, &net), LG_EINVAL);

@@ -58,7 +58,8 @@ static const char help[] =
     "  --no-figures       draw no figures (no gnuplot)\n"
     "\n"
     "Network spec: widths joined by '-', each followed by modifiers applied in order:\n"
-    "  r ReLU, l[slope] LeakyReLU (0.2), t Tanh, s Sigmoid, b[eps] BatchNorm1d (1e-5).\n"
+    "  r ReLU, l[slope] LeakyReLU (0.2; slope in [0, 1]), t Tanh, s Sigmoid,\n"
+    "  b[eps] BatchNorm1d (1e-5; eps in (0, 1]).\n"
     "  e.g. 100-128l-256b0.8l-512b0.8l-784t\n";
 
 

@@ -36,15 +36,25 @@ static int parse_width(const char **p, size_t *w, const char *spec)
     return LG_OK;
 }
 
-/* An optional number after a modifier letter ("l0.1", "b0.8"). */
-static double parse_opt_number(const char **p, double dflt)
+/* An optional number after a modifier letter ("l0.1", "b1e-5"): the decimal
+ * digits, point and exponent there (never hex: "l0x10" is a slope of 0, then
+ * an unknown modifier 'x'); *text gets them as typed. */
+static double parse_opt_number(const char **p, double dflt, char text[32])
 {
-    if (!isdigit((unsigned char)**p) && **p != '.')
+    const char *s = *p;
+    size_t n = strspn(s, "0123456789.");
+    if (n && (s[n] == 'e' || s[n] == 'E')) {
+        size_t k = n + 1 + (s[n + 1] == '+' || s[n + 1] == '-');
+        size_t ep = strspn(s + k, "0123456789");
+        if (ep)
+            n = k + ep;
+    }
+    snprintf(text, 32, "%.*s", (int)(n < 31 ? n : 31), s);
+    if (n == 0)
         return dflt;
-    char *end;
-    double v = strtod(*p, &end);
-    *p = end;
-    return v;
+    *p = s + n;
+    double v;
+    return n < 32 && lg_parse_decimal(text, &v) ? v : NAN;
 }
 
 static void push(lg_net *net, size_t *cap, lg_layer l)
@@ -84,23 +94,25 @@ static int parse_layers(const char *spec, lg_net *net)
         width = w;
         while (*p && *p != '-' && rc == LG_OK) {
             lg_layer m = { .in = width, .out = width };
-            char c = *p++;
+            char c = *p++, num[32];
             switch (c) {
             case 'r': m.kind = LG_LAYER_RELU; break;
             case 't': m.kind = LG_LAYER_TANH; break;
             case 's': m.kind = LG_LAYER_SIGMOID; break;
             case 'l':
                 m.kind = LG_LAYER_LEAKY_RELU;
-                m.slope = parse_opt_number(&p, 0.2);
-                if (!isfinite(m.slope))
-                    rc = lg_seterr(LG_EINVAL, "network spec '%s': LeakyReLU slope must be finite", spec);
+                m.slope = parse_opt_number(&p, 0.2, num);
+                if (!(m.slope >= 0 && m.slope <= 1))
+                    rc = lg_seterr(LG_EINVAL, "network spec '%s': LeakyReLU slope '%s' is not a decimal number "
+                                   "in [0, 1] (e.g. l0.2)", spec, num);
                 break;
             case 'b':
                 m.kind = LG_LAYER_BATCHNORM;
-                m.eps = parse_opt_number(&p, 1e-5);
+                m.eps = parse_opt_number(&p, 1e-5, num);
                 m.momentum = 0.1;
-                if (!(m.eps > 0) || !isfinite(m.eps))
-                    rc = lg_seterr(LG_EINVAL, "network spec '%s': BatchNorm eps must be finite and > 0", spec);
+                if (!(m.eps > 0 && m.eps <= 1))
+                    rc = lg_seterr(LG_EINVAL, "network spec '%s': BatchNorm eps '%s' is not a decimal number in "
+                                   "(0, 1] (e.g. b1e-5)", spec, num);
                 break;
             default:
                 rc = lg_seterr(LG_EINVAL, "network spec '%s': unknown modifier '%c' (use r ReLU, "
