@@ -1,6 +1,6 @@
 /*
- * run.h - internal to the engine's runner (run.c, run_config.c, run_log.c):
- * the run's layout and the pieces its three files share.
+ * run.h - internal to the engine's runner (run.c, run_open.c, run_config.c, run_log.c):
+ * the run's layout and the pieces its four files share.
  */
 #ifndef LG_RUN_H
 #define LG_RUN_H
@@ -46,6 +46,8 @@ void lg_run_words_all(const lg_run_config *c, lg_strvec *eff);
 const char *lg_run_words_missing(const lg_run_config *c);
 uint64_t lg_run_config_hash(const lg_strvec *eff);
 /* run.c */
+/* Everything a run holds, freed (run_open.c; lg_run_close frees the run too). */
+void lg_run_free_parts(lg_run *r);
 gsl_matrix *lg_run_generate(lg_run *r, size_t n, unsigned long salt);
 gsl_matrix *lg_run_real_samples(lg_run *r);
 /* run_log.c: keep only the log rows of steps <= step (atomically); a resumed
