@@ -55,6 +55,10 @@ void lg_dataset_free(lg_dataset *ds)
     lg_params_free(ds->params);
     free(ds->modes);
     free(ds->weights);
+    free(ds->train_x);
+    free(ds->train_y);
+    free(ds->test_x);
+    free(ds->test_y);
     free(ds);
 }
 
@@ -132,4 +136,48 @@ const double *lg_dataset_modes(const lg_dataset *ds, size_t *n_modes, double *si
     if (sigma)
         *sigma = ds->sigma;
     return ds->n_modes ? ds->modes : NULL;
+}
+
+/* ----------------------------------------------------------------- images --- */
+
+bool lg_dataset_image_shape(const lg_dataset *ds, size_t *height, size_t *width)
+{
+    if (height)
+        *height = ds->height;
+    if (width)
+        *width = ds->width;
+    return ds->height > 0;
+}
+
+size_t lg_dataset_count(const lg_dataset *ds, lg_split split)
+{
+    return split == LG_SPLIT_TRAIN ? ds->n_train : ds->n_test;
+}
+
+size_t lg_dataset_n_classes(const lg_dataset *ds) { return ds->n_classes; }
+
+const char *lg_dataset_class_name(const lg_dataset *ds, size_t k)
+{
+    static _Thread_local char num[24];
+    if (ds->class_names && k < ds->n_classes)
+        return ds->class_names[k];
+    snprintf(num, sizeof num, "%zu", k);
+    return num;
+}
+
+void lg_dataset_rows(const lg_dataset *ds, lg_split split, size_t first, gsl_matrix *out, int *labels)
+{
+    size_t n = lg_dataset_count(ds, split);
+    LG_ASSERT(first <= n && out->size1 <= n - first && out->size2 == ds->dim,
+              "lg_dataset_rows: the rows asked for lie in the split, out: (rows, dim)");
+    const unsigned char *x = split == LG_SPLIT_TRAIN ? ds->train_x : ds->test_x;
+    const unsigned char *y = split == LG_SPLIT_TRAIN ? ds->train_y : ds->test_y;
+    for (size_t i = 0; i < out->size1; i++) {
+        const unsigned char *p = x + (first + i) * ds->dim;
+        double *row = out->data + i * out->tda;
+        for (size_t j = 0; j < ds->dim; j++)
+            row[j] = p[j] / 127.5 - 1.0;
+        if (labels)
+            labels[i] = y[first + i];
+    }
 }

@@ -55,6 +55,20 @@ struct lg_dataset {
     double *modes;
     double *weights;
     double sigma;
+    /* A finite set of images with labels (IDX data, datasets/images.c); all
+     * zero for the sampled kinds. Pixels are bytes 0..255, one image a row of
+     * dim = height * width bytes, row-major; the engine reads them as
+     * x = p / 127.5 - 1 in [-1, 1] (tanh's range). Two splits fixed by the
+     * files: train (what sample draws from) and test (held out: training never
+     * sees it; the metrics compare against it). Labels 0..n_classes-1, one per
+     * image. make allocates the four arrays with lg_xmalloc; lg_dataset_free
+     * frees them. class_names: n_classes static strings (may be NULL). */
+    size_t height, width;
+    size_t n_train, n_test;
+    unsigned char *train_x, *train_y;  /* (n_train, dim), (n_train) */
+    unsigned char *test_x, *test_y;    /* (n_test, dim), (n_test) */
+    size_t n_classes;
+    const char *const *class_names;
     /* draws out->size1 samples into out: (batch, dim), from rng only (the same
      * rng state gives the same samples); make: required */
     void (*sample)(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out);

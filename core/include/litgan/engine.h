@@ -167,6 +167,54 @@ LG_API bool lg_dataset_has_density(const lg_dataset *ds);
 LG_API const double *lg_dataset_modes(const lg_dataset *ds, size_t *n_modes, double *sigma);
 LG_API const char *lg_dataset_help(void);
 
+/* Image data (mnist, fashion, idx:images=PATH,labels=PATH): a finite set in
+ * two splits, train (what lg_dataset_sample draws from, uniformly with
+ * replacement) and test (held out: training never sees it). Sampled kinds
+ * (ring8, ...) have no images: shape false, counts 0, no classes. */
+typedef enum lg_split { LG_SPLIT_TRAIN, LG_SPLIT_TEST } lg_split;
+/* true for image data, with its shape (dim = height * width). */
+LG_API bool lg_dataset_image_shape(const lg_dataset *ds, size_t *height, size_t *width);
+LG_API size_t lg_dataset_count(const lg_dataset *ds, lg_split split);
+/* Classes of the labels (10 for MNIST), 0 without labels. */
+LG_API size_t lg_dataset_n_classes(const lg_dataset *ds);
+/* "T-shirt/top" for Fashion-MNIST's class 0, "3" for MNIST's 3. */
+LG_API const char *lg_dataset_class_name(const lg_dataset *ds, size_t k);
+/* Rows [first, first + out->size1) of a split into out: (n, dim), pixels in
+ * [-1, 1]; their labels into labels (n values) when not NULL. */
+LG_API void lg_dataset_rows(const lg_dataset *ds, lg_split split, size_t first, gsl_matrix *out,
+                            int *labels);
+
+/* ------------------------------------------------------------------- IDX ---
+ * LeCun's IDX files (MNIST's format): magic 0 0 TYPE NDIM, NDIM big-endian u32
+ * sizes, then the values. litgan reads unsigned bytes (TYPE 0x08) with 1
+ * (labels) or 3 (images) dimensions, plain or gzip'd (zlib), and refuses in
+ * one line anything else: a wrong magic, another type, a dimension count or a
+ * size of 0, a file shorter or longer than its header says, more than
+ * LG_IDX_MAX_BYTES of values. */
+#define LG_IDX_MAX_BYTES (1ULL << 30)
+typedef struct lg_idx {
+    size_t ndim;            /* 1 or 3 */
+    size_t dims[3];         /* (n) or (n, rows, cols) */
+    unsigned char *data;    /* dims[0] * dims[1] * dims[2] bytes */
+} lg_idx;
+/* Parse an IDX image in memory (already decompressed); what names it in
+ * messages ("FILE"). */
+LG_API int lg_idx_parse(const void *buf, size_t len, const char *what, lg_idx **out);
+/* Read PATH (gzip'd or plain: zlib tells them apart). */
+LG_API int lg_idx_read(const char *path, lg_idx **out);
+/* Write x to PATH, gzip'd when PATH ends in ".gz"; atomically (a temporary
+ * file renamed). */
+LG_API int lg_idx_write(const char *path, const lg_idx *x);
+LG_API void lg_idx_free(lg_idx *x);
+/* Images and labels read and matched: n images of (rows, cols), n labels each
+ * < max_classes. One line naming both files when they disagree. */
+LG_API int lg_idx_read_pair(const char *images, const char *labels, size_t max_classes,
+                            lg_idx **x, lg_idx **y);
+/* The folder litgan's image data lives in: $LITGAN_DATA when set, else
+ * litgan/data beside liblitgan.so (<prefix>/lib/litgan/data installed;
+ * build/data in the build tree, where make converts the npm digits). */
+LG_API const char *lg_data_dir(void);
+
 /* ---------------------------------------------------------------- metrics --- */
 
 typedef struct lg_mode_stats {
@@ -183,6 +231,66 @@ LG_API double lg_jsd_hist(const gsl_matrix *x, const gsl_matrix *y, size_t bins)
 typedef double (*lg_density_fn)(double x, void *ctx);
 /* Exact JSD of two 1D densities by GSL adaptive quadrature on (lo, hi). */
 LG_API double lg_jsd_1d(lg_density_fn p, void *pctx, lg_density_fn q, void *qctx, double lo, double hi);
+
+/* ------------------------------------------------------ image metrics ---
+ * No Inception network and no download: a classifier of the data set trained
+ * by litgan's own engine (an MLP, seeded), stored with a checksum, and the
+ * scores of a set of generated images through it. */
+
+typedef struct lg_classifier lg_classifier;
+#define LG_MAX_CLASSES 256
+
+/* Train a classifier on x: (n, dim) with labels y (n values < n_classes):
+ * network spec (NULL: the default, dim-256r-256r-n_classes; the last hidden
+ * layer's outputs are the features), seed, epochs of minibatches of 64 with
+ * Adam(1e-3), cross-entropy through a stable log-softmax. log: one line per
+ * epoch when not NULL. */
+LG_API int lg_classifier_fit(const char *spec, const gsl_matrix *x, const int *y, size_t n_classes,
+                             long seed, long epochs, FILE *log, lg_classifier **out);
+/* The data set's classifier: read from DIR/classifier-NAME-sSEED.bin when it
+ * is there and its checksum and data fingerprint hold, else trained on the
+ * train split and stored there (atomically). dir NULL: lg_data_dir(). Its
+ * accuracy on the test split is printed on log when trained. */
+LG_API int lg_classifier_open(const lg_dataset *ds, const char *dir, long seed, FILE *log,
+                              lg_classifier **out);
+LG_API int lg_classifier_save(const lg_classifier *c, const char *path);
+LG_API int lg_classifier_load(const char *path, lg_classifier **out);
+LG_API void lg_classifier_free(lg_classifier *c);
+LG_API size_t lg_classifier_n_classes(const lg_classifier *c);
+LG_API size_t lg_classifier_feature_dim(const lg_classifier *c);
+/* x: (n, dim) -> class probabilities probs: (n, n_classes) and features:
+ * (n, feature_dim), either may be NULL. */
+LG_API void lg_classifier_apply(lg_classifier *c, const gsl_matrix *x, gsl_matrix *probs,
+                                gsl_matrix *features);
+/* Fraction of x's rows whose most probable class is their label. */
+LG_API double lg_classifier_accuracy(lg_classifier *c, const gsl_matrix *x, const int *y);
+
+/* Fréchet distance between N(mu1, c1) and N(mu2, c2):
+ * |mu1 - mu2|^2 + tr(c1 + c2 - 2 (c1^1/2 c2 c1^1/2)^1/2), the matrix square
+ * roots by GSL's symmetric eigensolver (negative eigenvalues of rounding
+ * clipped to 0). mu: (d), c: (d, d). LG_EINVAL on mismatched shapes. */
+LG_API int lg_frechet_distance(const gsl_vector *mu1, const gsl_matrix *c1, const gsl_vector *mu2,
+                               const gsl_matrix *c2, double *out);
+
+/* The reference statistics of held-out real images: the mean and covariance
+ * of their features. */
+typedef struct lg_feature_stats lg_feature_stats;
+LG_API int lg_feature_stats_alloc(lg_classifier *c, const gsl_matrix *x, lg_feature_stats **out);
+LG_API void lg_feature_stats_free(lg_feature_stats *s);
+
+typedef struct lg_image_scores {
+    size_t n;                       /* samples scored */
+    double fid;                     /* Fréchet distance of features to the reference */
+    size_t n_classes;
+    size_t counts[LG_MAX_CLASSES];  /* samples whose most probable class is k */
+    size_t classes_present;         /* classes with at least 1% of the samples */
+    double min_class_frac;          /* the smallest counts[k] / n */
+    double kl_uniform;              /* KL(predicted class histogram || uniform), nats */
+    double inception_score;         /* exp(mean_i KL(p(y|x_i) || p(y))), in [1, n_classes] */
+} lg_image_scores;
+/* Score samples: (n, dim), n >= 2, against ref (NULL: no fid, NaN). */
+LG_API int lg_image_score(lg_classifier *c, const lg_feature_stats *ref, const gsl_matrix *samples,
+                          lg_image_scores *out);
 
 /* ------------------------------------------------------------------ games ---
  * A game from given networks and batches, on which a program evaluates a
@@ -294,6 +402,31 @@ LG_API int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s);
  * a file cannot be written or gnuplot fails (its messages in gnuplot.err; a
  * line on log says so when log is not NULL). */
 LG_API int lg_run_figures(lg_run *r, FILE *log);
+
+/* A run's checkpoint opened read-only, to draw from it (litgan sample):
+ * nothing in DIR is written; lg_run_step and lg_run_train are refused. */
+LG_API int lg_run_load(const char *dir, lg_run **out);
+
+/* litgan sample: image figures from a run's checkpoint without training. */
+typedef enum lg_sample_what {
+    LG_SAMPLE_GRID = 1,        /* a grid of samples (step and seed in the title) */
+    LG_SAMPLE_CLASSES = 2,     /* samples grouped by the classifier's class; real ones by label */
+    LG_SAMPLE_RECON = 4,       /* x beside G(E(x)) for held-out x (losses with an encoder) */
+    LG_SAMPLE_INTERP = 8,      /* G along the line between two z, and between E(x1), E(x2) */
+    LG_SAMPLE_NEIGHBOURS = 16, /* each sample beside its nearest training images */
+    LG_SAMPLE_ALL = 31         /* every one the run can draw */
+} lg_sample_what;
+typedef struct lg_sample_config {
+    const char *run;           /* the run's folder (required) */
+    const char *out;           /* NULL: RUN/sample */
+    unsigned what;             /* lg_sample_what bits (0: LG_SAMPLE_ALL) */
+    long n;                    /* images in a grid (64) */
+    long seed;                 /* the noise's seed (the run's seed when LG_UNSET) */
+} lg_sample_config;
+LG_API void lg_sample_config_init(lg_sample_config *c);
+/* The figures c asks for (those the run's data and loss allow; the others named
+ * on log as skipped), each a PNG from its gnuplot script beside its data. */
+LG_API int lg_run_sample(const lg_sample_config *c, FILE *log);
 
 /* --------------------------------------------------------------- checking --- */
 
