@@ -363,11 +363,15 @@ typedef struct lg_run_config {
 } lg_run_config;
 
 LG_API void lg_run_config_init(lg_run_config *c);
-/* The default networks for data of dimension x_dim: G z_dim-128r-128r-x_dim
- * (z_dim = 2), D x_dim-128r-128r-1; with an encoder loss D scores the pair
- * (x, z): (x_dim + z_dim)-128r-128r-1, and E x_dim-128r-128r-z_dim. Each
- * buffer holds at least 64 bytes. */
-LG_API void lg_run_default_nets(size_t x_dim, bool encoder, const char *g_spec, char *g, char *d,
+/* The default networks for the data ds of dimension x_dim: G
+ * z_dim-128r-128r-x_dim (z_dim = 2), D x_dim-128r-128r-1; with an encoder
+ * loss D scores the pair (x, z): (x_dim + z_dim)-128r-128r-1, and E
+ * x_dim-128r-128r-z_dim. For images: the MNIST GAN of the seeds, G
+ * z_dim-128l-256b0.8l-512b0.8l-1024b0.8l-x_dimt (z_dim = 100), D
+ * x_dim-512l-256l-1 ((x_dim + z_dim)-512l-256l-1 with an encoder), E
+ * x_dim-512l-256l-z_dim. z_dim is g_spec's first width when g_spec is given.
+ * Each buffer holds at least 64 bytes. */
+LG_API void lg_run_default_nets(const lg_dataset *ds, bool encoder, const char *g_spec, char *g, char *d,
                                 char *e, size_t len);
 
 typedef struct lg_run lg_run;
