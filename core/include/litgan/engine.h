@@ -396,6 +396,9 @@ typedef struct lg_run_summary {
     double steps_per_s;         /* mean over this process's log rows (else over its steps) */
     double modes, high_quality; /* modes covered, % high quality (NaN without modes) */
     double sliced_w1;           /* against fresh real samples (100 projections) */
+    /* shares of this process's training time (since lg_run_train began) spent
+     * drawing batches (data and noise) and computing the log rows' metrics */
+    double data_share, eval_share;
 } lg_run_summary;
 /* Score n samples of the generator as it stands (eval mode, a fixed stream). */
 LG_API int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s);
