@@ -193,10 +193,13 @@ static void config_words(const lg_run_config *c, lg_strvec *v)
         lg_strvec_push(v, "--simultaneous");
 }
 
-int lg_run_words_from_config(const lg_run_config *c, lg_strvec *eff)
+int lg_run_words_from_config(const lg_run_config *uc, lg_strvec *eff)
 {
-    if (!c->loss)
-        return lg_seterr(LG_EINVAL, "--loss is required (e.g. --loss nsgan; see litgan plugins)");
+    /* no loss named: the non-saturating GAN, the seeds' BCE pair */
+    lg_run_config k = *uc;
+    if (!k.loss)
+        k.loss = "nsgan";
+    const lg_run_config *c = &k;
     lg_plugin_inst pi;
     int rc = lg_plugin_inst_open(c->loss, LG_PLUGIN_KIND_LOSS, &pi);
     if (rc != LG_OK)

@@ -339,7 +339,7 @@ LG_API int lg_gnuplot_run(const char *dir, const char *script, const char *who, 
 #define LG_UNSET (-1L)
 
 typedef struct lg_run_config {
-    const char *loss;                   /* plugin spec (required unless resume) */
+    const char *loss;                   /* plugin spec (NULL: nsgan) */
     const char *regs[LG_RUN_MAX_REGS];  /* regularizer specs; naming any replaces the loss's */
     size_t n_regs;
     const char *data;                   /* dataset spec (NULL: ring8) */
