@@ -118,13 +118,18 @@ static void test_game_descriptor(void)
 static void test_default_nets(void)
 {
     char g[64], d[64], e[64];
-    lg_run_default_nets(2, false, NULL, g, d, e, sizeof g);
+    lg_dataset *ring = NULL, *line = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_dataset_open("ring8", &ring), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_dataset_open("mog1d", &line), LG_OK);
+    lg_run_default_nets(ring, false, NULL, g, d, e, sizeof g);
     CU_ASSERT_STRING_EQUAL(g, "2-128r-128r-2");
     CU_ASSERT_STRING_EQUAL(d, "2-128r-128r-1");
-    lg_run_default_nets(1, true, "5-16t-1", g, d, e, sizeof g); /* z from the given G */
+    lg_run_default_nets(line, true, "5-16t-1", g, d, e, sizeof g); /* z from the given G */
     CU_ASSERT_STRING_EQUAL(g, "5-128r-128r-1");
     CU_ASSERT_STRING_EQUAL(d, "6-128r-128r-1");
     CU_ASSERT_STRING_EQUAL(e, "1-128r-128r-5");
+    lg_dataset_free(ring);
+    lg_dataset_free(line);
 }
 
 /* A run from a config struct on 1D data: the defaults fill every unset field,

@@ -8,7 +8,7 @@
 #include <string.h>
 
 static const char help[] =
-    "usage: litgan train --loss NAME[:k=v,...]|FILE.so [options]\n"
+    "usage: litgan train [--loss NAME[:k=v,...]|FILE.so] [options]\n"
     "       litgan train --resume DIR [--steps N] [--ckpt-every N] [--quiet] [--progress|--no-progress]\n"
     "\n"
     "Trains a GAN with a loss plugin on a dataset and writes DIR/log.csv, DIR/samples.csv,\n"
@@ -22,7 +22,7 @@ static const char help[] =
     "how to resume (exit status 130 or 143).\n"
     "\n"
     "  --loss SPEC        loss plugin: a name (see `litgan plugins`) or a .so path, with\n"
-    "                     parameters after ':' (e.g. ganqp:lambda=10,metric=l2)\n"
+    "                     parameters after ':' (e.g. ganqp:lambda=10,metric=l2); default nsgan\n"
     "  --reg SPEC         regularizer plugin (repeatable, at most 8)\n"
     "  --data SPEC        dataset (default ring8); see below\n"
     "  --g SPEC           generator network (default 2-128r-128r-X for data of dimension X;\n"
@@ -116,8 +116,9 @@ static void summary(lg_run *r)
     lg_dataset_modes(lg_run_dataset(r), &n_modes, &sigma);
     if (!isnan(s.modes))
         fprintf(stderr, "modes %.0f/%zu, high quality %.1f%%, ", s.modes, n_modes, s.high_quality);
-    fprintf(stderr, "sliced W1 %.4f; last losses D %.4f, G %.4f; %.0f steps/s\n", s.sliced_w1, s.loss_d,
-            s.loss_g, s.steps_per_s);
+    fprintf(stderr, "sliced W1 %.4f; last losses D %.4f, G %.4f; %.0f steps/s (drawing batches %.1f%%, "
+            "metrics %.1f%% of the time)\n", s.sliced_w1, s.loss_d, s.loss_g, s.steps_per_s,
+            100 * s.data_share, 100 * s.eval_share);
 }
 
 int lg_cmd_train(int argc, char **argv)

@@ -258,7 +258,7 @@ static void child_config(const cmp_job *j, lg_run_config *rc, char *dbuf, size_t
     rc->d = c->d_spec;
     if (j->l->encoder && c->d_spec) { /* D's input: the width of the default D on (x, z) */
         char gdef[64], ddef[64];
-        lg_run_default_nets(c->ds->dim, true, c->g_spec, gdef, ddef, NULL, sizeof gdef);
+        lg_run_default_nets(c->ds, true, c->g_spec, gdef, ddef, NULL, sizeof gdef);
         const char *rest = strchr(c->d_spec, '-');
         snprintf(dbuf, dlen, "%.*s%s", (int)strcspn(ddef, "-"), ddef, rest ? rest : "-1");
         rc->d = dbuf;

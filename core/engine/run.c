@@ -32,11 +32,13 @@ static int nonfinite(run *r, const char *what, const char *hint)
 
 static void sample_batches(run *r)
 {
+    double t0 = lg_now();
     r->ds->sample(r->ds, r->rng, r->g.real);
     gsl_matrix *z = r->g.noise;
     for (size_t i = 0; i < z->size1 * z->size2; i++)
         z->data[i] = gsl_ran_gaussian_ziggurat(r->rng, 1.0);
     lg_game_new_step(&r->g);
+    r->t_data += lg_now() - t0;
 }
 
 static int call_grad_hooks(run *r)
@@ -263,8 +265,10 @@ int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s)
     s->step = r->step;
     s->loss_d = r->loss[LG_PLAYER_D];
     s->loss_g = r->loss[LG_PLAYER_G];
-    s->steps_per_s = r->n_rows ? r->rate_sum / (double)r->n_rows
-                               : (double)(r->step - r->step_first) / fmax(lg_now() - r->t_start, 1e-9);
+    double wall = fmax(lg_now() - r->t_start, 1e-9);
+    s->steps_per_s = r->n_rows ? r->rate_sum / (double)r->n_rows : (double)(r->step - r->step_first) / wall;
+    s->data_share = r->t_data / wall;
+    s->eval_share = r->t_eval / wall;
     s->modes = s->high_quality = NAN;
     gsl_matrix *x = lg_run_generate(r, n, 2);
     if (r->ds->n_modes) {

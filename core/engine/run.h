@@ -27,6 +27,7 @@ struct lg_run {
     long step_first;           /* the step this process started from */
     double rate;
     double rate_sum;           /* over this process's log rows, for the mean */
+    double t_data, t_eval;     /* seconds of this process in drawing batches, in log rows' metrics */
     long n_rows;
     bool encoder;              /* the loss needs E; D scores (x, z) */
     gsl_matrix *eval_real;     /* fixed real samples the metrics compare against */

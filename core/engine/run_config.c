@@ -40,9 +40,21 @@ static size_t first_width(const char *spec)
     return spec && end != spec ? (size_t)w : 0;
 }
 
-void lg_run_default_nets(size_t x_dim, bool encoder, const char *g_spec, char *g, char *d, char *e,
+void lg_run_default_nets(const lg_dataset *ds, bool encoder, const char *g_spec, char *g, char *d, char *e,
                          size_t len)
 {
+    size_t x_dim = ds->dim;
+    if (ds->height) {
+        /* images: the MLP GAN of the PyTorch-GAN collection's MNIST example
+         * (LeakyReLU 0.2, BatchNorm with its eps of 0.8, tanh pixels), the
+         * encoder D's mirror into the noise */
+        size_t z_dim = g_spec && first_width(g_spec) ? first_width(g_spec) : 100;
+        snprintf(g, len, "%zu-128l-256b0.8l-512b0.8l-1024b0.8l-%zut", z_dim, x_dim);
+        snprintf(d, len, "%zu-512l-256l-1", x_dim + (encoder ? z_dim : 0));
+        if (e)
+            snprintf(e, len, "%zu-512l-256l-%zu", x_dim, z_dim);
+        return;
+    }
     size_t z_dim = g_spec && first_width(g_spec) ? first_width(g_spec) : 2;
     snprintf(g, len, "%zu-128r-128r-%zu", z_dim, x_dim);
     snprintf(d, len, "%zu-128r-128r-1", x_dim + (encoder ? z_dim : 0));
@@ -181,10 +193,13 @@ static void config_words(const lg_run_config *c, lg_strvec *v)
         lg_strvec_push(v, "--simultaneous");
 }
 
-int lg_run_words_from_config(const lg_run_config *c, lg_strvec *eff)
+int lg_run_words_from_config(const lg_run_config *uc, lg_strvec *eff)
 {
-    if (!c->loss)
-        return lg_seterr(LG_EINVAL, "--loss is required (e.g. --loss nsgan; see litgan plugins)");
+    /* no loss named: the non-saturating GAN, the seeds' BCE pair */
+    lg_run_config k = *uc;
+    if (!k.loss)
+        k.loss = "nsgan";
+    const lg_run_config *c = &k;
     lg_plugin_inst pi;
     int rc = lg_plugin_inst_open(c->loss, LG_PLUGIN_KIND_LOSS, &pi);
     if (rc != LG_OK)

@@ -357,6 +357,7 @@ int lg_run_train(lg_run *r)
             r->rate_sum += r->rate;
             r->n_rows++;
             log_row(r);
+            r->t_eval += lg_now() - now;
         } else {
             progress(r, false);
         }

@@ -101,7 +101,7 @@ static int open_nets(run *r)
     lg_net *G = NULL, *D = NULL, *E = NULL;
     int rc;
     /* the default networks fit the data and the loss */
-    lg_run_default_nets(r->ds->dim, r->encoder, r->c.g, r->nets[0], r->nets[1], r->nets[2],
+    lg_run_default_nets(r->ds, r->encoder, r->c.g, r->nets[0], r->nets[1], r->nets[2],
                         sizeof r->nets[0]);
     if (!r->c.g)
         r->c.g = r->nets[0];
@@ -355,6 +355,7 @@ static int run_setup(run *r, const lg_run_config *uc)
     int rc;
     long stored_step = 0;
     uint64_t stored_hash = 0;
+    bool unset_batch = false, unset_samples = false; /* images change their defaults */
     if (uc->resume) {
         if ((rc = check_resume_config(uc)) != LG_OK)
             return rc;
@@ -384,6 +385,8 @@ static int run_setup(run *r, const lg_run_config *uc)
                     return lg_seterr(rc, "%s (GSL turns 0 into 4357: seeds start at 1)", lg_errmsg());
             }
         }
+        unset_batch = r->c.batch == LG_UNSET;
+        unset_samples = r->c.samples == LG_UNSET;
         lg_run_config_fill(&r->c);
         if ((unsigned long)r->c.seed > 0xfffffffful) /* long is 64 bits where litgan builds */
             return lg_seterr(LG_EINVAL, "%s %ld: mt19937 keeps the low 32 bits of a seed, so it would repeat "
@@ -410,6 +413,13 @@ static int run_setup(run *r, const lg_run_config *uc)
     gsl_rng_set(r->rng, (unsigned long)r->c.seed);
     if ((rc = lg_dataset_open(r->c.data, &r->ds)) != LG_OK)
         return lg_seterr(rc, "--data: %s", lg_errmsg());
+    if (r->ds->height) {
+        /* images: the seeds' batch of 64; 1,000 samples to score */
+        if (unset_batch)
+            r->c.batch = 64;
+        if (unset_samples)
+            r->c.samples = 1000;
+    }
     if ((rc = open_plugins(r)) != LG_OK)
         return rc;
     if (r->c.simultaneous && r->c.d_steps != 1) {

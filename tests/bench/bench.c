@@ -4,7 +4,7 @@
  * `litgan train` takes them, on random data. tests/bench/bench_torch.py times the
  * same steps in PyTorch and prints the ratios.
  *
- * Usage: build/bench [toy|mnist]... [--seconds S]
+ * Usage: build/bench [toy|mnist|mnist-data]... [--seconds S]
  *   no case names: every case. S: the length of one timed repetition (default 0.6).
  * Output: one line per case on stdout, and the same numbers in BENCH_DIR/bench.csv
  * (BENCH_DIR = the folder of this executable, i.e. build/), with the header
@@ -37,10 +37,13 @@ typedef struct bench_case {
 
 /* (a) toy: 2-D uniform data, ReLU MLPs, batch 256.
  * (b) the seed's MNIST MLP GAN (BatchNorm eps 0.8, LeakyReLU 0.2, tanh), batch 64,
- *     on uniform data of MNIST's shape (784 = 28 x 28). */
+ *     on uniform data of MNIST's shape (784 = 28 x 28): the GEMMs alone.
+ * (c) the same GAN on the MNIST digits (--data mnist, build/data/mnist): each
+ *     step draws its batch from the training images, bytes to [-1, 1]. */
 static const bench_case cases[] = {
     { "toy", "uniform:dim=2", "2-128r-128r-2", "2-128r-128r-1", "256" },
     { "mnist", "uniform:dim=784", "100-128l-256b0.8l-512b0.8l-1024b0.8l-784t", "784-512l-256l-1", "64" },
+    { "mnist-data", "mnist", "100-128l-256b0.8l-512b0.8l-1024b0.8l-784t", "784-512l-256l-1", "64" },
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 
@@ -218,7 +221,7 @@ int main(int argc, char **argv)
         while (k < N_CASES && strcmp(argv[i], cases[k].name))
             k++;
         if (k == N_CASES) {
-            fprintf(stderr, "bench: unknown argument %s (usage: bench [toy|mnist]... [--seconds S])\n",
+            fprintf(stderr, "bench: unknown argument %s (usage: bench [toy|mnist|mnist-data]... [--seconds S])\n",
                     argv[i]);
             return 2;
         }
@@ -252,7 +255,7 @@ int main(int argc, char **argv)
             continue;
         }
         double gflops = r.best * r.flops * 1e-9;
-        printf("%-6s litgan  double  %8.1f steps/s  %6.2f GFLOPS   (median %.1f steps/s, "
+        printf("%-10s litgan  double  %8.1f steps/s  %6.2f GFLOPS   (median %.1f steps/s, "
                "%.4g GFLOP/step, cpu %.0f%%%s)\n", cases[k].name, r.best, gflops, r.median,
                r.flops * 1e-9, 100.0 * r.cpu_share,
                r.cpu_share < 0.9 ? ": machine busy, rate too low" : "");

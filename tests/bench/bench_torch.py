@@ -6,7 +6,7 @@ then one generator step, non-saturating loss, Adam(2e-4, 0.5, 0.999)) in
 PyTorch on one thread, in float32 and float64, then reads build/bench.csv
 (written by build/bench) and prints the ratios litgan / PyTorch and the targets.
 
-Usage: tests/bench/bench_torch.py [toy|mnist]... [--seconds S] [--csv PATH]
+Usage: tests/bench/bench_torch.py [toy|mnist|mnist-data]... [--seconds S] [--csv PATH]
 Always exits 0 when it ran: a benchmark reports, it does not gate.
 
 The PyTorch step is written to do the same GEMMs as litgan, so that one FLOP
@@ -60,8 +60,29 @@ def mnist_nets():
     return g, d
 
 
-# name, nets, batch, z_dim, x_dim
-CASES = [("toy", toy_nets, 256, 2, 2), ("mnist", mnist_nets, 64, 100, 784)]
+def read_idx(path):
+    """An IDX file of unsigned bytes (gzip'd), as a uint8 tensor of its shape."""
+    import gzip
+    import struct
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    zero, kind, ndim = struct.unpack(">HBB", raw[:4])
+    if zero != 0 or kind != 0x08:
+        raise ValueError(f"{path}: not an IDX file of unsigned bytes")
+    dims = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
+    return torch.frombuffer(bytearray(raw[4 + 4 * ndim:]), dtype=torch.uint8).reshape(dims)
+
+
+def mnist_images():
+    """The training digits litgan's --data mnist draws from (make data converts them)."""
+    data = os.environ.get("LITGAN_DATA") or os.path.join(
+        os.environ.get("LG_BUILD", os.path.join(HERE, "..", "..", "build")), "data")
+    return read_idx(os.path.join(data, "mnist", "train-images-idx3-ubyte.gz")).reshape(-1, 784)
+
+
+# name, nets, batch, z_dim, x_dim, data (None: uniform noise of the data's shape)
+CASES = [("toy", toy_nets, 256, 2, 2, None), ("mnist", mnist_nets, 64, 100, 784, None),
+         ("mnist-data", mnist_nets, 64, 100, 784, mnist_images)]
 
 
 def linear_flops(net):
@@ -78,7 +99,7 @@ def step_flops(g, d, batch):
     return batch * (4 * fg - fg1 + 8 * fd - 2 * fd1)
 
 
-def make_step(g, d, batch, z_dim, x_dim, dtype):
+def make_step(g, d, batch, z_dim, x_dim, dtype, images=None):
     opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
     d_params = list(d.parameters())
@@ -86,7 +107,11 @@ def make_step(g, d, batch, z_dim, x_dim, dtype):
     def step():
         # D step: minimise mean softplus(-D(x)) + mean softplus(D(G(z)))
         # (= BCE with logits against labels 1 and 0; Goodfellow et al. 2014, Sec. 3)
-        x = torch.rand(batch, x_dim, dtype=dtype) * 2 - 1          # x ~ U(-1, 1)
+        if images is None:
+            x = torch.rand(batch, x_dim, dtype=dtype) * 2 - 1      # x ~ U(-1, 1)
+        else:                                                      # a batch of digits, drawn with
+            rows = torch.randint(0, images.shape[0], (batch,))     # replacement as litgan does
+            x = images[rows].to(dtype) / 127.5 - 1
         z = torch.randn(batch, z_dim, dtype=dtype)                 # z ~ N(0, I)
         with torch.no_grad():
             fake = g(z)                                            # detached fake
@@ -169,19 +194,24 @@ def main(argv):
     print(f"pytorch bench: torch {torch.__version__}, {torch.get_num_threads()} thread, "
           f"best of {REPEATS} x {seconds:g} s")
     results = {}
-    for name, nets, batch, z_dim, x_dim in CASES:
+    for name, nets, batch, z_dim, x_dim, data in CASES:
         if want and name not in want:
+            continue
+        try:
+            images = data() if data else None
+        except (OSError, ValueError) as e:
+            print(f"{name:<10} pytorch: no data ({e}): run make data")
             continue
         for dtype, label in ((torch.float32, "float32"), (torch.float64, "float64")):
             g, d = nets()
             g.to(dtype).train()
             d.to(dtype).train()
             flops = step_flops(g, d, batch)
-            best, median, share = bench(make_step(g, d, batch, z_dim, x_dim, dtype), seconds)
+            best, median, share = bench(make_step(g, d, batch, z_dim, x_dim, dtype, images), seconds)
             gflops = best * flops * 1e-9
             results[(name, label)] = best
             busy = ": machine busy, rate too low" if share < 0.9 else ""
-            print(f"{name:<6} pytorch {label}  {best:8.1f} steps/s  {gflops:6.2f} GFLOPS   "
+            print(f"{name:<10} pytorch {label}  {best:8.1f} steps/s  {gflops:6.2f} GFLOPS   "
                   f"(median {median:.1f} steps/s, {flops * 1e-9:.4g} GFLOP/step, "
                   f"cpu {100 * share:.0f}%{busy})", flush=True)
 
@@ -192,7 +222,7 @@ def main(argv):
     for (name, label), rate in results.items():
         mine = lit.get((name, "litgan", "double"))
         if mine:
-            print(f"{name:<6} litgan/pytorch-{label}  {mine[0] / rate:6.2f}x")
+            print(f"{name:<10} litgan/pytorch-{label}  {mine[0] / rate:6.2f}x")
     for name, label, target in TARGETS:
         mine = lit.get((name, "litgan", "double"))
         theirs = results.get((name, label))

@@ -339,7 +339,7 @@ LG_API int lg_gnuplot_run(const char *dir, const char *script, const char *who, 
 #define LG_UNSET (-1L)
 
 typedef struct lg_run_config {
-    const char *loss;                   /* plugin spec (required unless resume) */
+    const char *loss;                   /* plugin spec (NULL: nsgan) */
     const char *regs[LG_RUN_MAX_REGS];  /* regularizer specs; naming any replaces the loss's */
     size_t n_regs;
     const char *data;                   /* dataset spec (NULL: ring8) */
@@ -363,11 +363,15 @@ typedef struct lg_run_config {
 } lg_run_config;
 
 LG_API void lg_run_config_init(lg_run_config *c);
-/* The default networks for data of dimension x_dim: G z_dim-128r-128r-x_dim
- * (z_dim = 2), D x_dim-128r-128r-1; with an encoder loss D scores the pair
- * (x, z): (x_dim + z_dim)-128r-128r-1, and E x_dim-128r-128r-z_dim. Each
- * buffer holds at least 64 bytes. */
-LG_API void lg_run_default_nets(size_t x_dim, bool encoder, const char *g_spec, char *g, char *d,
+/* The default networks for the data ds of dimension x_dim: G
+ * z_dim-128r-128r-x_dim (z_dim = 2), D x_dim-128r-128r-1; with an encoder
+ * loss D scores the pair (x, z): (x_dim + z_dim)-128r-128r-1, and E
+ * x_dim-128r-128r-z_dim. For images: the MNIST GAN of the seeds, G
+ * z_dim-128l-256b0.8l-512b0.8l-1024b0.8l-x_dimt (z_dim = 100), D
+ * x_dim-512l-256l-1 ((x_dim + z_dim)-512l-256l-1 with an encoder), E
+ * x_dim-512l-256l-z_dim. z_dim is g_spec's first width when g_spec is given.
+ * Each buffer holds at least 64 bytes. */
+LG_API void lg_run_default_nets(const lg_dataset *ds, bool encoder, const char *g_spec, char *g, char *d,
                                 char *e, size_t len);
 
 typedef struct lg_run lg_run;
@@ -392,6 +396,9 @@ typedef struct lg_run_summary {
     double steps_per_s;         /* mean over this process's log rows (else over its steps) */
     double modes, high_quality; /* modes covered, % high quality (NaN without modes) */
     double sliced_w1;           /* against fresh real samples (100 projections) */
+    /* shares of this process's training time (since lg_run_train began) spent
+     * drawing batches (data and noise) and computing the log rows' metrics */
+    double data_share, eval_share;
 } lg_run_summary;
 /* Score n samples of the generator as it stands (eval mode, a fixed stream). */
 LG_API int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s);
