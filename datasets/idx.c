@@ -156,6 +156,32 @@ static long gz_get(gzFile gz, void *p, size_t n, const char *path)
     return gz_status(gz, path) == LG_OK ? (long)got : -1;
 }
 
+/* The header's hl bytes and then up to values bytes into *buf (allocated):
+ * grown as the bytes come, so a short file that announces a gigabyte costs
+ * what it holds, not what it claims. How many values came, or -1. */
+static long read_values(gzFile gz, const unsigned char *head, size_t hl, size_t values, const char *path,
+                        unsigned char **buf)
+{
+    size_t cap = values < (1u << 16) ? values : 1u << 16, got = 0;
+    unsigned char *b = lg_xmalloc(hl + cap);
+    memcpy(b, head, hl);
+    for (;;) {
+        long r = gz_get(gz, b + hl + got, cap - got, path);
+        if (r < 0) {
+            free(b);
+            *buf = NULL;
+            return -1;
+        }
+        got += (size_t)r;
+        if (got < cap || cap == values)
+            break;
+        cap = values - cap < cap ? values : 2 * cap;
+        b = lg_xrealloc(b, hl + cap);
+    }
+    *buf = b;
+    return (long)got;
+}
+
 int lg_idx_read(const char *path, lg_idx **out)
 {
     *out = NULL;
@@ -197,9 +223,7 @@ int lg_idx_read(const char *path, lg_idx **out)
     if (rc == LG_OK) {
         /* exactly the values the header announces, then what follows counted
          * up to TAIL_MAX: a bomb's tail is not read to its end */
-        buf = lg_xmalloc(hl + values);
-        memcpy(buf, head, hl);
-        long v = gz_get(gz, buf + hl, values, path);
+        long v = read_values(gz, head, hl, values, path, &buf);
         if (v < 0) {
             rc = LG_EINVAL;
         } else if ((size_t)v < values) {

@@ -155,6 +155,8 @@ static void test_idx_refusals(void)
         { "huge1", 0x08, 1, { 0xFFFFFFFFu }, 0, 0, { "more than 1073741824 bytes" } },
         { "trunc", 0x08, 3, { 3, 2, 2 }, 5, 0, { "truncated: 5 of 12 bytes of values" } },
         { "long", 0x08, 1, { 4 }, 6, 0, { "2 bytes after the values", "header says 4" } },
+        /* the most a header may ask for, in a 20-byte file: read as it comes */
+        { "claim", 0x08, 3, { 1024, 1024, 1024 }, 4, 0, { "truncated: 4 of 1073741824 bytes of values" } },
     };
     unsigned char vals[16] = { 0 }, buf[64];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
