@@ -18,7 +18,7 @@ static const char help[] =
     "download): an MLP DIM-256r-256r-CLASSES trained by litgan's own engine on the\n"
     "train split of DATA (mnist, fashion, idx:images=PATH,labels=PATH), with\n"
     "minibatches of 64, Adam(1e-3) and the cross-entropy of a stable log-softmax,\n"
-    "for about 160,000 images seen (20 epochs of MNIST's 8,000 digits, 3 of\n"
+    "for about 120,000 images seen (15 epochs of MNIST's 8,000 digits, 3 of\n"
     "Fashion-MNIST's 60,000). It is kept in DIR/classifier-DATA-sSEED.bin with a\n"
     "checksum and the fingerprint of the data, and trained again when the file is\n"
     "missing or damaged or the data changed. Prints its accuracy on the held-out\n"

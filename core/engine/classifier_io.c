@@ -12,7 +12,9 @@
  *     u32 CRC-32 of the values, u32 CRC-32 of the labels (classifier.h);
  *   f64 test accuracy (NaN: not measured);
  *   per network, body then head: u64 n_params, the parameters,
- *     u64 n_buffers, the BatchNorm statistics.
+ *   u64 n_buffers, the BatchNorm statistics.
+ * What the file does not say, version 1 fixes: the body reads the pixels
+ * mapped to [0, 1] (classifier.h); a change there is a new version.
  * Written to a temporary file and renamed. Read as checkpoints are: a
  * regular file of bounded size only, a short file told from a foreign one,
  * then after the checksum every field checked against what it may hold; each
