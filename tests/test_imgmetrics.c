@@ -1156,6 +1156,21 @@ static void check_properties(const char *data, bool order)
 static void test_mnist_properties(void) { check_properties("mnist", true); }
 static void test_fashion_properties(void) { check_properties("fashion", false); }
 
+/* litgan classifier: the stored classifier's accuracy, the bar as an exit
+ * status, and one-line refusals. */
+static void test_cli(void)
+{
+    lg_test_cli_expect("classifier mnist", 0, "mnist seed 1: test accuracy 9", false);
+    lg_test_cli_expect("classifier mnist --min-accuracy 99.9", 1, "is below 99.9%", false);
+    lg_test_cli_expect("classifier ring8", 2, "dataset ring8 has no labelled held-out images", true);
+    lg_test_cli_expect("classifier", 2, "name one data set", true);
+    lg_test_cli_expect("classifier mnist fashion", 2, "name one data set", true);
+    lg_test_cli_expect("classifier mnist --seed 0", 2, "--seed", true);
+    lg_test_cli_expect("classifier mnist --seed 4294967296", 2, "1..4294967295", true);
+    lg_test_cli_expect("classifier mnist --min-accuracy 101", 2, "percentage in [0, 100]", true);
+    lg_test_cli_expect("classifier mnist --frobnicate", 2, "unknown option '--frobnicate'", true);
+}
+
 /* ------------------------------------------------------------------ suites --- */
 
 void lg_suite_imgmetrics(void)
@@ -1184,5 +1199,6 @@ void lg_suite_imgmetrics(void)
                  { "MNIST: test accuracy >= 94% (seed 1)", test_mnist_accuracy },
                  { "Fashion-MNIST: test accuracy >= 85% (seed 1)", test_fashion_accuracy },
                  { "MNIST: real < blurred < one class < noise; coverage", test_mnist_properties },
-                 { "Fashion-MNIST: real < blurred < one class, noise; coverage", test_fashion_properties });
+                 { "Fashion-MNIST: real < blurred < one class, noise; coverage", test_fashion_properties },
+                 { "litgan classifier: accuracy, the bar, refusals", test_cli });
 }
