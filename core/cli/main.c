@@ -16,6 +16,8 @@ static const struct {
     { "compare", "", "train several losses on one task and write a report", lg_cmd_compare },
     { "labs", "", "list the labs: tasks, points, student files", lg_cmd_labs },
     { "lab", "NN", "run lab NN's experiment and write its figures", lg_cmd_lab },
+    { "classifier", "DATA", "the image metrics' classifier of DATA: train or load it, its test accuracy",
+      lg_cmd_classifier },
     { "plugins", "", "list the plugins found, with title and citation", lg_cmd_plugins },
     { "data", "ACTION", "image data: import-npm (make data), info SPEC (shape, splits, classes)", lg_cmd_data },
     { "check-plugin", "P", "validate a plugin and gradient-check its objectives", lg_cmd_check },

@@ -4,9 +4,9 @@
  * Adding an elementwise op is one row in one of the two tables below (the row
  * defines the public function lg_NAME declared in litgan/plugin.h, its loop and
  * its backward); any other op is one forward function and one backward function
- * tied by an lg_op_def, as matmul, the reductions and concat are here. Every
- * backward accumulates into its inputs' gradients (lg_node_dgrad_first: assign
- * on the first gradient into a node, add after).
+ * tied by an lg_op_def, as matmul, the reductions, the softmax ops and concat
+ * are here. Every backward accumulates into its inputs' gradients
+ * (lg_node_dgrad_first: assign on the first gradient into a node, add after).
  */
 #include "lg_impl.h"
 
@@ -303,6 +303,104 @@ lg_node *lg_sum(lg_tape *t, lg_node *a) { return reduce(t, &op_sum, a); }
 lg_node *lg_mean(lg_tape *t, lg_node *a) { return reduce(t, &op_mean, a); }
 lg_node *lg_sum_rows(lg_tape *t, lg_node *a) { return reduce(t, &op_sum_rows, a); }
 lg_node *lg_mean_rows(lg_tape *t, lg_node *a) { return reduce(t, &op_mean_rows, a); }
+
+/* ------------------------------------------------------------- softmax --- */
+
+/* Row-wise log-softmax and log-sum-exp, shifted by the row's maximum m_i so
+ * that no exp overflows (the largest term is exp(0) = 1, the sum lies in
+ * [1, C]) and no row underflows to log(0):
+ *   lse_i = m_i + log sum_k exp(x_ik - m_i)
+ *   log_softmax(x)_ij = x_ij - lse_i
+ * Their derivatives (the softmax Jacobian, e.g. Goodfellow, Bengio & Courville
+ * 2016, Deep Learning, Sec. 6.2.2.3), with p_ij = exp(x_ij - lse_i):
+ *   d lse_i / d x_ij = p_ij
+ *   d log_softmax_ij / d x_il = [j == l] - p_il
+ * so for an incoming gradient g: dx_ij = g_i p_ij (log-sum-exp) and
+ * dx_ij = g_ij - p_ij sum_l g_il (log-softmax). */
+static void log_softmax_backward(lg_node *n);
+static void logsumexp_rows_backward(lg_node *n);
+static const lg_op_def op_log_softmax = { "lg_log_softmax", log_softmax_backward };
+static const lg_op_def op_logsumexp_rows = { "lg_logsumexp_rows", logsumexp_rows_backward };
+
+/* lse_i of row x: (C) */
+static double row_lse(const double *x, size_t C)
+{
+    double m = x[0], s = 0;
+    for (size_t j = 1; j < C; j++)
+        m = fmax(m, x[j]);
+    for (size_t j = 0; j < C; j++)
+        s += exp(x[j] - m);
+    return m + log(s);
+}
+
+static lg_node *softmax_node(lg_tape *t, const lg_op_def *op, lg_node *a, size_t cols)
+{
+    if (!a) {
+        lg_tape_fail(t, "%s: input is NULL (an earlier op failed)", op->name);
+        return NULL;
+    }
+    if (a->val.size2 == 0) {
+        lg_tape_fail(t, "%s: (%zu,0) has no column to normalise over", op->name, a->val.size1);
+        return NULL;
+    }
+    return lg_tape_node(t, op, a, NULL, a->val.size1, cols);
+}
+
+/* a: (R, C) -> (R, C) */
+lg_node *lg_log_softmax(lg_tape *t, lg_node *a)
+{
+    lg_node *n = softmax_node(t, &op_log_softmax, a, a ? a->val.size2 : 0);
+    if (!n)
+        return NULL;
+    size_t R = a->val.size1, C = a->val.size2;
+    for (size_t i = 0; i < R; i++) {
+        const double *x = a->val.data + i * C;
+        double lse = row_lse(x, C), *y = n->val.data + i * C;
+        for (size_t j = 0; j < C; j++)
+            y[j] = x[j] - lse;
+    }
+    return n;
+}
+
+/* y = log p: p_ij = exp(y_ij), so the forward's values give the softmax. */
+static void log_softmax_backward(lg_node *n)
+{
+    size_t R = n->val.size1, C = n->val.size2;
+    double *d = lg_node_dgrad(n->a);
+    for (size_t i = 0; i < R; i++) {
+        const double *g = n->grad.data + i * C, *y = n->val.data + i * C;
+        double gs = 0;
+        for (size_t j = 0; j < C; j++)
+            gs += g[j];
+        for (size_t j = 0; j < C; j++)
+            d[i * C + j] += g[j] - exp(y[j]) * gs;
+    }
+}
+
+/* a: (R, C) -> (R, 1) */
+lg_node *lg_logsumexp_rows(lg_tape *t, lg_node *a)
+{
+    lg_node *n = softmax_node(t, &op_logsumexp_rows, a, 1);
+    if (!n)
+        return NULL;
+    size_t R = a->val.size1, C = a->val.size2;
+    for (size_t i = 0; i < R; i++)
+        n->val.data[i] = row_lse(a->val.data + i * C, C);
+    return n;
+}
+
+static void logsumexp_rows_backward(lg_node *n)
+{
+    lg_node *a = n->a;
+    size_t R = a->val.size1, C = a->val.size2;
+    double *d = lg_node_dgrad(a);
+    for (size_t i = 0; i < R; i++) {
+        const double *x = a->val.data + i * C;
+        double g = n->grad.data[i], lse = n->val.data[i];
+        for (size_t j = 0; j < C; j++)
+            d[i * C + j] += g * exp(x[j] - lse);
+    }
+}
 
 /* ------------------------------------------------------------------ concat --- */
 

@@ -83,6 +83,14 @@ LG_API lg_node *lg_mean(lg_tape *t, lg_node *a);
 LG_API lg_node *lg_sum_rows(lg_tape *t, lg_node *a);
 LG_API lg_node *lg_mean_rows(lg_tape *t, lg_node *a);
 
+/* Row-wise softmax in logs, stable for any finite logits (each row shifted by
+ * its maximum): lg_log_softmax (rows, cols) -> (rows, cols),
+ * y_ij = a_ij - log sum_k exp(a_ik); lg_logsumexp_rows (rows, cols) -> (rows, 1),
+ * y_i = log sum_k exp(a_ik). Cross-entropy with one-hot targets Y (a const
+ * leaf): lg_neg(t, lg_mean(t, lg_sum_rows(t, lg_mul(t, Y, lg_log_softmax(t, a))))). */
+LG_API lg_node *lg_log_softmax(lg_tape *t, lg_node *a);
+LG_API lg_node *lg_logsumexp_rows(lg_tape *t, lg_node *a);
+
 /* a: (n, p), b: (n, q) -> (n, p+q) */
 LG_API lg_node *lg_concat(lg_tape *t, lg_node *a, lg_node *b);
 
