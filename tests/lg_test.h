@@ -34,7 +34,8 @@
     X(labs)          \
     X(install)       \
     X(autograder)    \
-    X(pack)
+    X(pack)          \
+    X(sample)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
 LG_SUITES(LG_DECLARE_SUITE)
