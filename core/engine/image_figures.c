@@ -120,7 +120,7 @@ int lg_mosaic_write(const char *dir, const char *name, const lg_mosaic *m, size_
     size_t top = 34 + (m->col_label ? 18 : 0), bottom = 12 + (m->note ? 24 : 0);
     size_t pw = left + (size_t)(s * (double)W) + right, ph = top + (size_t)(s * (double)H) + bottom;
     /* the title must fit too */
-    size_t tw = m->title ? CHAR_PX * strlen(m->title) + 24 : 0;
+    size_t tw = m->title ? (CHAR_PX + 2) * strlen(m->title) + 24 : 0; /* 11 pt */
     if (tw > pw) {
         left += (tw - pw) / 2;
         right += tw - pw - (tw - pw) / 2;

@@ -64,6 +64,10 @@ void lg_knn_train(const lg_dataset *ds, const gsl_matrix *q, size_t k, size_t *i
  * (1 - u) a_i + u b_i, u = t / (steps - 1), exactly a_i and b_i at the ends. */
 gsl_matrix *lg_interp_lines(const gsl_matrix *a, const gsl_matrix *b, size_t steps);
 
+/* The data as titles name it: its spec, or its kind when the spec is long
+ * (idx:images=PATH,...). */
+const char *lg_data_title(const lg_run *r);
+
 /* n standard normal rows of z_dim from stream `stream` of seed. */
 gsl_matrix *lg_noise(long seed, unsigned long stream, size_t n, size_t z_dim);
 

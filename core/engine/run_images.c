@@ -17,6 +17,11 @@
 #define SNAP_FILE "fixed_noise_snapshots.dat"
 #define SNAP_MAX_BYTES (1L << 30)
 
+const char *lg_data_title(const lg_run *r)
+{
+    return strlen(r->c.data) <= 24 ? r->c.data : r->ds->name;
+}
+
 /* G at n z of stream `stream` of seed, in eval mode (lg_net_forward). */
 static gsl_matrix *generate(lg_run *r, long seed, unsigned long stream, size_t n)
 {
@@ -93,7 +98,7 @@ int lg_image_grid_figure(lg_run *r, const char *dir, size_t n, long seed)
     gsl_matrix *x = generate(r, seed, LG_STREAM_GRID, n);
     size_t cols = (size_t)ceil(sqrt((double)n));
     char title[LG_NAME_MAX * 4 + 160];
-    snprintf(title, sizeof title, "%s on %s: %zu samples G(z), step %ld, seed %ld", r->c.loss, r->c.data, n,
+    snprintf(title, sizeof title, "%s on %s: %zu samples G(z), step %ld, seed %ld", r->c.loss, lg_data_title(r), n,
              r->step, seed);
     lg_mosaic m = { .h = h, .w = w, .rows = (n + cols - 1) / cols, .cols = cols, .img = x, .title = title };
     int rc = lg_mosaic_write(dir, "grid", &m, NULL, NULL);
@@ -193,7 +198,7 @@ int lg_fixed_noise_figure(lg_run *r, const char *dir, bool *drawn)
         labels[i] = label[i];
     }
     char title[LG_NAME_MAX * 4 + 160];
-    snprintf(title, sizeof title, "%s on %s: G at the same %d z over training, seed %ld", r->c.loss, r->c.data,
+    snprintf(title, sizeof title, "%s on %s: G at the same %d z over training, seed %ld", r->c.loss, lg_data_title(r),
              LG_FIXED_NOISE_N, r->c.seed);
     char note[128];
     snprintf(note, sizeof note, "%zu of %zu snapshots (one per log row)", rows, s.n);

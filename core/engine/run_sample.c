@@ -150,6 +150,11 @@ static int fig_classes(sampler *s)
         if (c < k && count[c]++ < CLASS_COLS)
             cell[c * CLASS_COLS + count[c] - 1] = (long)i;
     }
+    size_t cols = 1; /* as many columns as the largest class fills */
+    for (size_t c = 0; c < k; c++)
+        cols = count[c] > cols ? (count[c] < CLASS_COLS ? count[c] : CLASS_COLS) : cols;
+    for (size_t c = 0; c < k && cols < CLASS_COLS; c++)
+        memmove(cell + c * cols, cell + c * CLASS_COLS, cols * sizeof *cell);
     char (*names)[64] = lg_xmalloc(k * sizeof *names), (*counts)[32] = lg_xmalloc(k * sizeof *counts);
     const char **left = lg_xmalloc(k * sizeof *left), **right = lg_xmalloc(k * sizeof *right);
     for (size_t c = 0; c < k; c++) {
@@ -159,8 +164,8 @@ static int fig_classes(sampler *s)
         right[c] = counts[c];
     }
     char title[LG_NAME_MAX + 96];
-    snprintf(title, sizeof title, "%s: held-out real images by label (right: how many)", s->r->c.data);
-    lg_mosaic m = { .h = s->h, .w = s->w, .rows = k, .cols = CLASS_COLS, .img = x, .cell = cell,
+    snprintf(title, sizeof title, "%s: held-out real images by label (right: how many)", lg_data_title(s->r));
+    lg_mosaic m = { .h = s->h, .w = s->w, .rows = k, .cols = cols, .img = x, .cell = cell,
                     .title = title, .row_label = left, .right_label = right };
     int rc = lg_mosaic_write(s->out, "classes", &m, NULL, NULL);
     gsl_matrix_free(x);
@@ -198,7 +203,7 @@ static int fig_recon(sampler *s)
         }
     }
     char title[LG_NAME_MAX * 2 + 96], note[96];
-    snprintf(title, sizeof title, "%s on %s: reconstructions, step %ld", s->r->c.loss, s->r->c.data, s->r->step);
+    snprintf(title, sizeof title, "%s on %s: reconstructions, step %ld", s->r->c.loss, lg_data_title(s->r), s->r->step);
     snprintf(note, sizeof note, "held-out x above G(E(x)); mean squared error per pixel %.4f", mse);
     lg_mosaic m = { .h = s->h, .w = s->w, .rows = rows, .cols = cols, .img = both, .cell = cell, .title = title,
                     .row_label = left, .note = note };
@@ -260,7 +265,7 @@ static int fig_interp(sampler *s)
     }
     char title[LG_NAME_MAX * 2 + 96];
     snprintf(title, sizeof title, "%s on %s: G along straight lines in z, step %ld, seed %ld", s->r->c.loss,
-             s->r->c.data, s->r->step, s->seed);
+             lg_data_title(s->r), s->r->step, s->seed);
     lg_mosaic m = { .h = s->h, .w = s->w, .rows = rows, .cols = cols, .img = img, .cell = cell, .title = title,
                     .row_label = left, .col_label = top,
                     .note = ne ? "top: between two random z; below: between the codes of two held-out images "
@@ -302,7 +307,7 @@ static int fig_neighbours(sampler *s)
     const char *top[K_NEAREST + 1] = { "sample", "1st", "2nd", "3rd", "4th", "5th" };
     char title[LG_NAME_MAX * 2 + 96];
     snprintf(title, sizeof title, "%s on %s: samples and their nearest training images, step %ld, seed %ld",
-             s->r->c.loss, s->r->c.data, s->r->step, s->seed);
+             s->r->c.loss, lg_data_title(s->r), s->r->step, s->seed);
     lg_mosaic m = { .h = s->h, .w = s->w, .rows = n, .cols = cols, .img = img, .cell = cell, .wide_after = 1,
                     .title = title, .col_label = top, .right_label = right,
                     .note = "right: pixel L2 distance to the nearest (near 0: a copy of a training image)" };
