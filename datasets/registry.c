@@ -4,7 +4,8 @@
  * order of litgan train --help and of the unknown-dataset message. A new kind
  * is a generator file that defines an lg_dataset_kind, plus one line here.
  * The generators: toy2d.c (ring8, grid25, swissroll, moons, uniform) and
- * mixture.c (mog1d, and the sampler and density of every Gaussian mixture).
+ * mixture.c (mog1d, and the sampler and density of every Gaussian mixture),
+ * images.c (mnist, fashion, idx: image data from IDX files, idx.c).
  */
 #include "datasets.h"
 
@@ -15,5 +16,8 @@ const lg_dataset_kind *const lg_dataset_kinds[] = {
     &lg_moons_kind,
     &lg_mog1d_kind,
     &lg_uniform_kind,
+    &lg_mnist_kind,
+    &lg_fashion_kind,
+    &lg_idx_kind,
 };
 const size_t lg_n_dataset_kinds = sizeof lg_dataset_kinds / sizeof lg_dataset_kinds[0];

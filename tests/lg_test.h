@@ -23,6 +23,7 @@
     X(losses)        \
     X(regs)          \
     X(data)          \
+    X(images)        \
     X(compare)       \
     X(handout)       \
     X(report)        \

@@ -720,11 +720,14 @@ static void test_help(void)
     /* the engine's list is datasets/'s table (lg_dataset.h): the same kinds in
      * the same order, and each summary starts at column 35 of the help, further
      * lines indented to it */
-    CU_ASSERT_EQUAL(lg_n_dataset_kinds, N_KNOWN);
-    for (size_t i = 0; i < lg_n_dataset_kinds && i < N_KNOWN; i++) {
+    /* (the image kinds after the sampled ones: their files, suite "images") */
+    static const char *const image_names[] = { "mnist", "fashion", "idx" };
+    CU_ASSERT_EQUAL(lg_n_dataset_kinds, N_KNOWN + 3);
+    for (size_t i = 0; i < lg_n_dataset_kinds && i < N_KNOWN + 3; i++) {
         const lg_dataset_kind *kind = lg_dataset_kinds[i];
-        LG_ASSERT_MSG(!strcmp(kind->name, known_names[i]), "kind %zu is %s, expected %s", i,
-                      kind->name, known_names[i]);
+        const char *want_name = i < N_KNOWN ? known_names[i] : image_names[i - N_KNOWN];
+        LG_ASSERT_MSG(!strcmp(kind->name, want_name), "kind %zu is %s, expected %s", i,
+                      kind->name, want_name);
         CU_ASSERT(kind->doc && kind->make && kind->summary && kind->summary[0]);
         const char *first = strchr(kind->summary, '\n');
         char want[256];

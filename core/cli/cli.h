@@ -30,6 +30,7 @@ int lg_cmd_weave(int argc, char **argv);
 int lg_cmd_pack(int argc, char **argv);
 int lg_cmd_autograder(int argc, char **argv);
 int lg_cmd_mutate(int argc, char **argv);
+int lg_cmd_data(int argc, char **argv);
 
 /* getopt_long's unknown-option and missing-value cases as one line on stderr
  * naming the command and what was typed; returns LG_EXIT_USAGE. */

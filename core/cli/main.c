@@ -18,6 +18,7 @@ static const struct {
     { "labs", "", "list the labs: tasks, points, student files", lg_cmd_labs },
     { "lab", "NN", "run lab NN's experiment and write its figures", lg_cmd_lab },
     { "plugins", "", "list the plugins found, with title and citation", lg_cmd_plugins },
+    { "data", "ACTION", "image data: import-npm (make data), info SPEC (shape, splits, classes)", lg_cmd_data },
     { "check-plugin", "P", "validate a plugin and gradient-check its objectives", lg_cmd_check },
     { "grade", "NN", "grade lab NN (the source tree or --submission DIR)", lg_cmd_grade },
     { "grade-all", "NN DIR", "grade every submission folder in DIR, in parallel", lg_cmd_grade_all },

@@ -8,6 +8,7 @@
  */
 #include "lg_impl.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -173,11 +174,21 @@ void lg_dataset_rows(const lg_dataset *ds, lg_split split, size_t first, gsl_mat
     const unsigned char *x = split == LG_SPLIT_TRAIN ? ds->train_x : ds->test_x;
     const unsigned char *y = split == LG_SPLIT_TRAIN ? ds->train_y : ds->test_y;
     for (size_t i = 0; i < out->size1; i++) {
-        const unsigned char *p = x + (first + i) * ds->dim;
-        double *row = out->data + i * out->tda;
-        for (size_t j = 0; j < ds->dim; j++)
-            row[j] = p[j] / 127.5 - 1.0;
+        lg_pixels_to_row(x + (first + i) * ds->dim, ds->dim, out->data + i * out->tda);
         if (labels)
             labels[i] = y[first + i];
     }
+}
+
+/* $LITGAN_DATA, else litgan/data beside liblitgan.so (build/lib/litgan/data,
+ * a link to build/data, in the build tree). */
+const char *lg_data_dir(void)
+{
+    static _Thread_local char dir[PATH_MAX];
+    const char *env = getenv("LITGAN_DATA");
+    if (env && *env)
+        snprintf(dir, sizeof dir, "%s", env);
+    else
+        lg_lib_home("data", dir, sizeof dir);
+    return dir;
 }

@@ -76,6 +76,15 @@ struct lg_dataset {
     double (*density)(const lg_dataset *ds, const double *x);
 };
 
+/* One image of dim bytes as a row of doubles in [-1, 1] (tanh's range):
+ * x = p / 127.5 - 1, so 0 -> -1 and 255 -> 1. The one conversion of pixels
+ * (lg_dataset_rows, the image kinds' sample). */
+static inline void lg_pixels_to_row(const unsigned char *p, size_t dim, double *row)
+{
+    for (size_t j = 0; j < dim; j++)
+        row[j] = p[j] / 127.5 - 1.0;
+}
+
 /* One kind of dataset.
  * name: what --data names ("ring8"), at most LG_NAME_MAX - 1 bytes.
  * doc: its parameters (keys, types, defaults as text, one-line help), ended

@@ -178,13 +178,18 @@ void lg_optim_free(lg_optim *o);
 /* One update of theta with grad, exactly as torch.optim does it. */
 void lg_optim_step(lg_optim *o, double *theta, const double *grad);
 
+/* litgan/SUB beside liblitgan.so, links resolved (plugin.c): where plugins
+ * ("plugins") and image data ("data", lg_data_dir) are found. "" when the
+ * library cannot be located. */
+void lg_lib_home(const char *sub, char *dir, size_t len);
+
 /* ------------------------------------------------------------- parameters --- */
 
 struct lg_params {
     const lg_param_doc *doc;
     size_t n;
     double *num;           /* DOUBLE and INT values */
-    char **str;            /* CHOICE values (and the text of every value) */
+    char **str;            /* CHOICE and PATH values (and the text of every value) */
 };
 
 /* Parse "name" or "name:key=val,key=val". Writes the name (at most

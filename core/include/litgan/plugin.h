@@ -198,7 +198,9 @@ typedef enum lg_param_type {
     LG_PARAM_TYPE_END = 0,    /* terminates a parameter table */
     LG_PARAM_TYPE_DOUBLE,
     LG_PARAM_TYPE_INT,
-    LG_PARAM_TYPE_CHOICE      /* one of the '|'-separated words in choices */
+    LG_PARAM_TYPE_CHOICE,     /* one of the '|'-separated words in choices */
+    LG_PARAM_TYPE_PATH        /* a file's path: any text without ',' (may be
+                                 empty, "not given"); read with lg_param_str */
 } lg_param_type;
 
 /* One parameter. Values are written in decimal (no hex, inf or nan). The
@@ -208,7 +210,8 @@ typedef enum lg_param_type {
  *   DOUBLE and INT  the range, an interval: "[0, 1)", "(0, 1e4]" ('[' ']'
  *                   include the bound, '(' ')' exclude it); NULL: any finite
  *                   number (what tables written before ranges existed hold,
- *                   so they load as before: the layout is unchanged).
+ *                   so they load as before: the layout is unchanged);
+ *   PATH            NULL (any text without ','; idx:images=PATH,...).
  * What one range cannot say (lo < hi) is check_params' job. */
 typedef struct lg_param_doc {
     const char *key;          /* e.g. "lambda" */
