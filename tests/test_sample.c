@@ -272,6 +272,171 @@ static void test_load_read_only(void)
     free(saved);
 }
 
+/* ------------------------------------------------ runs on tiny image data --- */
+
+/* 90 images of 8 x 8 in 3 classes (a bar at a row of its own, shifted a
+ * little from image to image), written once as an IDX pair; the spec of the
+ * idx data on them (20% of each class held out). */
+static const char *tiny_images(void)
+{
+    static char spec[1400];
+    if (spec[0])
+        return spec;
+    const char *im = lg_test_tmpdir("tiny-images.idx.gz"), *lb = lg_test_tmpdir("tiny-labels.idx");
+    unsigned char x[90 * 64], y[90];
+    for (size_t i = 0; i < 90; i++) {
+        y[i] = (unsigned char)(i % 3);
+        for (size_t p = 0; p < 64; p++) {
+            size_t r = p / 8, c = p % 8, bar = 1 + 3 * y[i] + (i / 3) % 2;
+            x[i * 64 + p] = (unsigned char)(r == bar && c >= (i / 6) % 3 ? 255 : (i * 7 + p) % 40);
+        }
+    }
+    lg_idx xi = { .ndim = 3, .dims = { 90, 8, 8 }, .data = x }, yi = { .ndim = 1, .dims = { 90 }, .data = y };
+    CU_ASSERT_EQUAL(lg_idx_write(im, &xi), LG_OK);
+    CU_ASSERT_EQUAL(lg_idx_write(lb, &yi), LG_OK);
+    snprintf(spec, sizeof spec, "idx:images=%s,labels=%s", im, lb);
+    return spec;
+}
+
+static int train_tiny(const char *loss, const char *out, const char *steps, bool resume)
+{
+    char *fresh[] = { "--loss", (char *)loss, "--data", (char *)tiny_images(), "--steps", (char *)steps, "--batch",
+                      "16", "--g", "4-16r-64t", "--d", !strcmp(loss, "biganqp") ? "68-16l-1" : "64-16l-1",
+                      "--log-every", "10", "--ckpt-every", "20", "--samples", "40", "--quiet", "--out",
+                      (char *)out, "--e", "64-16r-4" };
+    char *again[] = { "--resume", (char *)out, "--steps", (char *)steps, "--quiet" };
+    lg_run *r;
+    int rc = resume ? lg_test_run_open(5, again, &r)
+                    : lg_test_run_open(!strcmp(loss, "biganqp") ? 23 : 21, fresh, &r);
+    if (rc == LG_OK)
+        rc = lg_run_train(r);
+    lg_run_close(r);
+    return rc;
+}
+
+/* The last snapshot in DIR's file is G of the run there at the fixed z. */
+static void check_last_snapshot(const char *dir, size_t n_snapshots)
+{
+    lg_run *r;
+    CU_ASSERT_EQUAL_FATAL(lg_run_load(dir, &r), LG_OK);
+    lg_net *G = lg_game_net(lg_run_game(r), LG_NET_G);
+    gsl_matrix *z = lg_noise(lg_run_get_config(r)->seed, LG_STREAM_FIXED_NOISE, LG_FIXED_NOISE_N, lg_net_in_dim(G));
+    gsl_matrix *x = gsl_matrix_alloc(LG_FIXED_NOISE_N, 64);
+    lg_net_forward(G, z, x);
+    char path[700];
+    snprintf(path, sizeof path, "%s/fixed_noise_snapshots.dat", dir);
+    char *text = lg_read_file(path, NULL);
+    CU_ASSERT_FATAL(text != NULL);
+    size_t lines = 0, k = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#')
+            continue;
+        char *e;
+        long step = strtol(line, &e, 10);
+        long img = strtol(e, &e, 10);
+        CU_ASSERT_EQUAL(step, 10 * (long)(lines / LG_FIXED_NOISE_N + 1));
+        CU_ASSERT_EQUAL(img, (long)(lines % LG_FIXED_NOISE_N));
+        lines++;
+        if (step != lg_run_steps_done(r))
+            continue;
+        for (size_t j = 0; j < 64; j++) { /* 4 significant digits */
+            double v = strtod(e, &e), want = gsl_matrix_get(x, (size_t)img, j);
+            LG_ASSERT_MSG(fabs(v - want) <= 5e-4 * fmax(fabs(want), 1e-3), "image %ld pixel %zu: %g, G(z) %g",
+                          img, j, v, want);
+        }
+        k++;
+    }
+    CU_ASSERT_EQUAL(lines, n_snapshots * LG_FIXED_NOISE_N);
+    CU_ASSERT_EQUAL(k, LG_FIXED_NOISE_N);
+    free(text);
+    gsl_matrix_free(z), gsl_matrix_free(x);
+    lg_run_close(r);
+}
+
+static void test_snapshots_resume(void)
+{
+    const char *a = lg_test_tmpdir("snap-straight"), *b = lg_test_tmpdir("snap-resumed");
+    CU_ASSERT_EQUAL_FATAL(train_tiny("nsgan", a, "40", false), LG_OK);
+    check_last_snapshot(a, 4);
+    CU_ASSERT_EQUAL_FATAL(train_tiny("nsgan", b, "20", false), LG_OK);
+    check_last_snapshot(b, 2);
+    /* a row after the checkpoint, as a killed process leaves it: dropped */
+    char path[700];
+    snprintf(path, sizeof path, "%s/fixed_noise_snapshots.dat", b);
+    FILE *f = fopen(path, "a");
+    CU_ASSERT_FATAL(f != NULL);
+    fprintf(f, "30 0 1 2 3\n");
+    fclose(f);
+    CU_ASSERT_EQUAL_FATAL(train_tiny("nsgan", b, "40", true), LG_OK);
+    check_last_snapshot(b, 4);
+    char pa[700];
+    snprintf(pa, sizeof pa, "%s/fixed_noise_snapshots.dat", a);
+    size_t na = 0, nb = 0;
+    char *ta = lg_read_file(pa, &na), *tb = lg_read_file(path, &nb);
+    CU_ASSERT_FATAL(ta && tb);
+    LG_ASSERT_MSG(na == nb && !memcmp(ta, tb, na), "40 steps and 20 + 20 resumed differ (%zu and %zu bytes)", na, nb);
+    free(ta), free(tb);
+    /* the figures of training: the grid and the fixed-noise grid */
+    lg_run *r;
+    char *again[] = { "--resume", (char *)a, "--quiet" };
+    CU_ASSERT_EQUAL_FATAL(lg_test_run_open(3, again, &r), LG_OK);
+    CU_ASSERT_EQUAL(lg_run_figures(r, NULL), LG_OK);
+    lg_run_close(r);
+    const char *png[] = { "grid.png", "fixed_noise.png", "metrics.png" };
+    for (int i = 0; i < 3; i++) {
+        size_t w, h, bytes;
+        snprintf(path, sizeof path, "%s/%s", a, png[i]);
+        LG_ASSERT_MSG(png_size(path, &w, &h, &bytes) && bytes > 1000, "%s: no PNG", path);
+    }
+}
+
+static void test_sample_figures(void)
+{
+    const char *run = lg_test_tmpdir("sample-biganqp"), *out = lg_test_tmpdir("sample-out");
+    CU_ASSERT_EQUAL_FATAL(train_tiny("biganqp", run, "20", false), LG_OK);
+    char before[4096], after[4096];
+    listing(run, before, sizeof before);
+    lg_sample_config c;
+    lg_sample_config_init(&c);
+    c.run = run;
+    c.out = out;
+    c.n = 16;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *log = open_memstream(&text, &len);
+    CU_ASSERT_EQUAL_FATAL(lg_run_sample(&c, log), LG_OK);
+    fclose(log);
+    const char *png[] = { "grid", "fixed_noise", "classes", "recon", "interp", "neighbours" };
+    for (int i = 0; i < 6; i++) {
+        char path[700];
+        size_t w, h, bytes;
+        snprintf(path, sizeof path, "%s/%s.png", out, png[i]);
+        LG_ASSERT_MSG(png_size(path, &w, &h, &bytes) && bytes > 1000, "%s: no PNG", path);
+        LG_ASSERT_MSG(strstr(text, path) != NULL, "where %s went is not said: %s", path, text);
+    }
+    free(text);
+    listing(run, after, sizeof after);
+    CU_ASSERT(!strcmp(before, after));
+    /* again into the same folder: replaced; into a folder of other files: refused */
+    CU_ASSERT_EQUAL(lg_run_sample(&c, NULL), LG_OK);
+    c.out = run;
+    CU_ASSERT_EQUAL(lg_run_sample(&c, NULL), LG_EINVAL);
+    CU_ASSERT(strstr(lg_errmsg(), "did not write") != NULL);
+    /* a loss without an encoder: no reconstructions, said in one line */
+    const char *plain = lg_test_tmpdir("sample-nsgan");
+    CU_ASSERT_EQUAL_FATAL(train_tiny("nsgan", plain, "10", false), LG_OK);
+    c.run = plain;
+    c.out = NULL;
+    c.what = LG_SAMPLE_RECON | LG_SAMPLE_GRID;
+    text = NULL;
+    log = open_memstream(&text, &len);
+    CU_ASSERT_EQUAL(lg_run_sample(&c, log), LG_OK);
+    fclose(log);
+    CU_ASSERT(strstr(text, "skipped: reconstructions (loss nsgan has no encoder)") != NULL);
+    CU_ASSERT(strstr(text, "sample/grid.png") != NULL);
+    free(text);
+}
+
 static void test_cli(void)
 {
     lg_test_cli_expect("sample --help", 0, "neighbours.png", false);
@@ -291,5 +456,7 @@ void lg_suite_sample(void)
                  { "nearest neighbours = brute force", test_knn_brute_force },
                  { "interpolation ends at G(z1), G(z2)", test_interp_ends },
                  { "lg_run_load writes nothing, takes no step", test_load_read_only },
+                 { "fixed-noise snapshots: same z, resume bit for bit", test_snapshots_resume },
+                 { "litgan sample: every figure, the output folder", test_sample_figures },
                  { "litgan sample: usage", test_cli });
 }
