@@ -435,6 +435,9 @@ static void test_sample_figures(void)
     CU_ASSERT(strstr(text, "skipped: reconstructions (loss nsgan has no encoder)") != NULL);
     CU_ASSERT(strstr(text, "sample/grid.png") != NULL);
     free(text);
+    c.what = LG_SAMPLE_RECON; /* all asked for cannot be drawn: an error that says why */
+    CU_ASSERT_EQUAL(lg_run_sample(&c, NULL), LG_EINVAL);
+    CU_ASSERT(strstr(lg_errmsg(), "nothing to draw: reconstructions (loss nsgan has no encoder)") != NULL);
 }
 
 static void test_cli(void)

@@ -138,17 +138,20 @@ static int fig_classes(sampler *s)
 {
     const lg_dataset *ds = s->r->ds;
     size_t k = lg_dataset_n_classes(ds), n = lg_dataset_count(ds, LG_SPLIT_TEST);
-    gsl_matrix *x = gsl_matrix_alloc(n, ds->dim);
-    int *y = lg_xmalloc(n * sizeof *y);
-    lg_dataset_rows(ds, LG_SPLIT_TEST, 0, x, y);
+    /* the labels are read in place, the pixels of the images shown only */
+    gsl_matrix *x = gsl_matrix_alloc(k * CLASS_COLS, ds->dim);
     long *cell = lg_xmalloc(k * CLASS_COLS * sizeof *cell);
     size_t *count = lg_xcalloc(k, sizeof *count);
     for (size_t i = 0; i < k * CLASS_COLS; i++)
         cell[i] = -1;
     for (size_t i = 0; i < n; i++) {
-        size_t c = (size_t)y[i];
-        if (c < k && count[c]++ < CLASS_COLS)
-            cell[c * CLASS_COLS + count[c] - 1] = (long)i;
+        size_t c = ds->test_y[i];
+        if (c < k && count[c]++ < CLASS_COLS) {
+            size_t at = c * CLASS_COLS + count[c] - 1;
+            gsl_matrix_view v = gsl_matrix_submatrix(x, at, 0, 1, ds->dim);
+            lg_dataset_rows(ds, LG_SPLIT_TEST, i, &v.matrix, NULL);
+            cell[at] = (long)at;
+        }
     }
     size_t cols = 1; /* as many columns as the largest class fills */
     for (size_t c = 0; c < k; c++)
@@ -169,7 +172,7 @@ static int fig_classes(sampler *s)
                     .title = title, .row_label = left, .right_label = right };
     int rc = lg_mosaic_write(s->out, "classes", &m, NULL, NULL);
     gsl_matrix_free(x);
-    free(y), free(cell), free(count), free(names), free(counts), free(left), free(right);
+    free(cell), free(count), free(names), free(counts), free(left), free(right);
     return rc == LG_OK ? draw(s, "classes", "held-out real images, a row per class") : rc;
 }
 
@@ -355,6 +358,8 @@ static int sample_images(sampler *s, unsigned what, size_t n)
     if (rc == LG_OK && (what & LG_SAMPLE_NEIGHBOURS))
         rc = fig_neighbours(s);
 #undef SKIP
+    if (rc == LG_OK && !s->files.n) /* all asked for was skipped */
+        return lg_seterr(LG_EINVAL, "%s: nothing to draw: %s", r->c.out, skipped);
     if (rc == LG_OK && k && s->log)
         fprintf(s->log, "litgan sample: skipped: %s\n", skipped);
     return rc;
