@@ -189,9 +189,8 @@ int lg_cmd_train(int argc, char **argv)
     if (rc == LG_OK && figures) {
         bool drawn = lg_run_figures(r, NULL) == LG_OK;
         if (!c.quiet && drawn)
-            fprintf(stderr, "litgan: figures in %s: samples.png (1D, 2D data), grid.png and fixed_noise.png (images), "
-                    "metrics.png (from step 1); "
-                    "gnuplot figures.gp there redraws them\n", lg_run_dir(r));
+            fprintf(stderr, "litgan: figures in %s: samples.png (1D, 2D data), metrics.png (from step 1), grid.png "
+                    "and fixed_noise.png (images); gnuplot figures.gp there redraws them\n", lg_run_dir(r));
         else if (!c.quiet)
             fprintf(stderr, "litgan train: no figures: %s (see gnuplot.err there; the data and scripts stay "
                     "to rerun gnuplot figures.gp)\n", lg_errmsg());
