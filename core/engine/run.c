@@ -229,6 +229,9 @@ gsl_matrix *lg_run_real_samples(lg_run *r)
 
 int lg_run_step(lg_run *r)
 {
+    if (r->readonly)
+        return lg_seterr(LG_EINVAL, "the run in %s was opened read-only (to draw from it): it takes no step; "
+                         "continue it with litgan train --resume %s", r->c.out, r->c.out);
     int rc = r->c.simultaneous ? simultaneous_step(r) : alternating_step(r);
     if (rc == LG_OK)
         r->step++;

@@ -33,6 +33,7 @@ struct lg_run {
     gsl_matrix *eval_real;     /* fixed real samples the metrics compare against */
     char nets[3][512];         /* default network specs, when the config names none */
     uint64_t hash;             /* lg_run_config_hash of eff */
+    bool readonly;             /* lg_run_load: nothing written, no step taken */
 };
 
 /* run_config.c: the effective words of a new run (the plugins' defaults, then

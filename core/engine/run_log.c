@@ -4,6 +4,7 @@
  * the progress line on a terminal, samples.csv and real.csv at the end, and
  * the training loop that ties them to the checkpoints (lg_run_train).
  */
+#include "image_figures.h" /* lg_run_fixed_noise_snapshot */
 #include "run.h"
 
 #include <errno.h>
@@ -264,7 +265,8 @@ int lg_run_truncate_log(const char *path, long step)
 static void remove_old_run(run *r)
 {
     const char *files[] = { "checkpoint.bin", "log.csv", "samples.csv", "real.csv", "samples.png", "metrics.png",
-                            "d_grid.csv", "d_curve.csv", "settings.gp", "gnuplot.err" };
+                            "d_grid.csv", "d_curve.csv", "settings.gp", "gnuplot.err",
+                            "fixed_noise_snapshots.dat", "grid.png", "fixed_noise.png" };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", r->c.out, files[i]);
@@ -318,6 +320,8 @@ static int stopped(run *r)
 int lg_run_train(lg_run *r)
 {
     int rc = LG_OK;
+    if (r->readonly) /* lg_run_load: nothing is written */
+        return lg_run_step(r);
     remove_stale_temporaries(r);
     /* a resumed run: the rows after its checkpoint's step go (they are written again) */
     if (r->c.resume && (rc = lg_run_truncate_log(r->path_log, r->step)) != LG_OK)
@@ -357,6 +361,8 @@ int lg_run_train(lg_run *r)
             r->rate_sum += r->rate;
             r->n_rows++;
             log_row(r);
+            if ((rc = lg_run_fixed_noise_snapshot(r)) != LG_OK)
+                break;
             r->t_eval += lg_now() - now;
         } else {
             progress(r, false);
