@@ -118,6 +118,9 @@ static void summary(lg_run *r)
     lg_dataset_modes(lg_run_dataset(r), &n_modes, &sigma);
     if (!isnan(s.modes))
         fprintf(stderr, "modes %.0f/%zu, high quality %.1f%%, ", s.modes, n_modes, s.high_quality);
+    if (!isnan(s.fid))
+        fprintf(stderr, "FID %.2f, classes %.0f (the rarest %.1f%%), KL to uniform %.4f, inception score "
+                "%.2f, ", s.fid, s.classes, s.min_class_pct, s.kl_uniform, s.inception);
     fprintf(stderr, "sliced W1 %.4f; last losses D %.4f, G %.4f; %.0f steps/s (drawing batches %.1f%%, "
             "metrics %.1f%% of the time)\n", s.sliced_w1, s.loss_d, s.loss_g, s.steps_per_s,
             100 * s.data_share, 100 * s.eval_share);

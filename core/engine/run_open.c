@@ -31,6 +31,8 @@ void lg_run_free_parts(run *r)
         for (size_t i = 0; i < r->g.n_regs; i++)
             lg_plugin_inst_close(&r->g.regs[i]);
     }
+    lg_feature_stats_free(r->ref);
+    lg_classifier_free(r->clf);
     lg_dataset_free(r->ds);
     if (r->eval_real)
         gsl_matrix_free(r->eval_real);
