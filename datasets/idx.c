@@ -276,7 +276,7 @@ int lg_idx_write(const char *path, const lg_idx *x)
     /* gzip in memory (no time stamp in the header: the same data, the same
      * bytes), then the one atomic write */
     z_stream z = { 0 };
-    int zrc = deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    int zrc = deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
     LG_ASSERT(zrc == Z_OK, "deflateInit2 needs memory only");
     size_t cap = deflateBound(&z, (uLong)(hl + values));
     unsigned char *gzb = lg_xmalloc(cap);

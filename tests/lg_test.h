@@ -36,7 +36,8 @@
     X(install)       \
     X(autograder)    \
     X(pack)          \
-    X(imgmetrics)
+    X(imgmetrics)    \
+    X(sample)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
 LG_SUITES(LG_DECLARE_SUITE)

@@ -267,6 +267,13 @@ static void test_install(void)
                       solution ? "installed (a lab's solution)" : "not installed");
     }
 
+    /* the image data beside the installed library: found from anywhere */
+    snprintf(cmd, sizeof cmd, "cd '%s' && env -u LITGAN_DATA '%s/bin/litgan' data info mnist 2>&1", work, prefix);
+    int dst = sh(cmd);
+    LG_ASSERT_MSG(dst == 0 && strstr(sh_out, "28x28") && strstr(sh_out, "2000"),
+                  "the installed litgan does not find lib/litgan/data/mnist: %s exited with %d:\n%s", cmd, dst,
+                  sh_out);
+
     /* a plugin from a folder outside the tree, with pkg-config's flags only */
     snprintf(path, sizeof path, "%s/myloss.c", work);
     LG_ASSERT(write_text(path, myloss_c), "write myloss.c");

@@ -19,6 +19,7 @@ typedef int (*lg_cli_fn)(int argc, char **argv);
 int lg_cmd_train(int argc, char **argv);
 int lg_cmd_compare(int argc, char **argv);
 int lg_cmd_classifier(int argc, char **argv);
+int lg_cmd_sample(int argc, char **argv);
 int lg_cmd_plugins(int argc, char **argv);
 int lg_cmd_check(int argc, char **argv);
 int lg_cmd_lab(int argc, char **argv);

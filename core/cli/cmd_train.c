@@ -15,7 +15,9 @@ static const char help[] =
     "DIR/real.csv and DIR/checkpoint.bin, then prints a summary of the metrics and draws\n"
     "DIR/samples.png (1D or 2D data: the samples over D's output) and DIR/metrics.png (the\n"
     "log over training) with gnuplot, from scripts beside their data (rerun one there with\n"
-    "gnuplot samples.gp). Options the loss plugin's paper prescribes\n"
+    "gnuplot samples.gp). On image data: DIR/grid.png (64 samples) and DIR/fixed_noise.png (G\n"
+    "at the same 8 z at every log row, from DIR/fixed_noise_snapshots.dat); litgan sample\n"
+    "draws more from the checkpoint. Options the loss plugin's paper prescribes\n"
     "(optimizers, critic steps) are its defaults; options given here win. A folder that\n"
     "holds a run already (log.csv or checkpoint.bin) is refused unless --resume or --force.\n"
     "Ctrl-C (SIGINT) or SIGTERM stops after the current step with a checkpoint and prints\n"
@@ -116,6 +118,9 @@ static void summary(lg_run *r)
     lg_dataset_modes(lg_run_dataset(r), &n_modes, &sigma);
     if (!isnan(s.modes))
         fprintf(stderr, "modes %.0f/%zu, high quality %.1f%%, ", s.modes, n_modes, s.high_quality);
+    if (!isnan(s.fid))
+        fprintf(stderr, "FID %.2f, classes %.0f (the rarest %.1f%%), KL to uniform %.4f, inception score "
+                "%.2f, ", s.fid, s.classes, s.min_class_pct, s.kl_uniform, s.inception);
     fprintf(stderr, "sliced W1 %.4f; last losses D %.4f, G %.4f; %.0f steps/s (drawing batches %.1f%%, "
             "metrics %.1f%% of the time)\n", s.sliced_w1, s.loss_d, s.loss_g, s.steps_per_s,
             100 * s.data_share, 100 * s.eval_share);
@@ -187,8 +192,8 @@ int lg_cmd_train(int argc, char **argv)
     if (rc == LG_OK && figures) {
         bool drawn = lg_run_figures(r, NULL) == LG_OK;
         if (!c.quiet && drawn)
-            fprintf(stderr, "litgan: figures in %s: samples.png (1D, 2D data), metrics.png (from step 1); "
-                    "gnuplot figures.gp there redraws them\n", lg_run_dir(r));
+            fprintf(stderr, "litgan: figures in %s: samples.png (1D, 2D data), metrics.png (from step 1), grid.png "
+                    "and fixed_noise.png (images); gnuplot figures.gp there redraws them\n", lg_run_dir(r));
         else if (!c.quiet)
             fprintf(stderr, "litgan train: no figures: %s (see gnuplot.err there; the data and scripts stay "
                     "to rerun gnuplot figures.gp)\n", lg_errmsg());

@@ -14,6 +14,7 @@ static const struct {
 } commands[] = {
     { "train", "", "train a GAN with a loss plugin (and regularizers)", lg_cmd_train },
     { "compare", "", "train several losses on one task and write a report", lg_cmd_compare },
+    { "sample", "RUN", "image figures from a run's checkpoint: grids, classes, interpolations...", lg_cmd_sample },
     { "labs", "", "list the labs: tasks, points, student files", lg_cmd_labs },
     { "lab", "NN", "run lab NN's experiment and write its figures", lg_cmd_lab },
     { "classifier", "DATA", "the image metrics' classifier of DATA: train or load it, its test accuracy",

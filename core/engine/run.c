@@ -227,8 +227,40 @@ gsl_matrix *lg_run_real_samples(lg_run *r)
     return r->eval_real;
 }
 
+int lg_run_image_scores(lg_run *r, const gsl_matrix *x, lg_image_scores *s)
+{
+    memset(s, 0, sizeof *s);
+    s->fid = s->min_class_frac = s->kl_uniform = s->inception_score = NAN;
+    if (!r->ds->height)
+        return lg_seterr(LG_EINVAL, "dataset %s has no images to score", r->ds->name);
+    if (!r->clf_tried) {
+        r->clf_tried = true;
+        FILE *log = r->c.quiet ? NULL : stderr;
+        int rc = lg_classifier_open(r->ds, NULL, LG_SCORE_CLASSIFIER_SEED, log, &r->clf);
+        if (rc == LG_OK) {
+            size_t n = lg_dataset_count(r->ds, LG_SPLIT_TEST);
+            gsl_matrix *held = gsl_matrix_alloc(n, r->ds->dim);
+            lg_dataset_rows(r->ds, LG_SPLIT_TEST, 0, held, NULL);
+            rc = lg_feature_stats_alloc(r->clf, held, &r->ref);
+            gsl_matrix_free(held);
+        }
+        if (rc != LG_OK) {
+            if (log)
+                fprintf(log, "litgan: no image scores (FID, classes): %s\n", lg_errmsg());
+            lg_classifier_free(r->clf);
+            r->clf = NULL;
+        }
+    }
+    if (!r->clf)
+        return lg_seterr(LG_EINVAL, "the classifier of %s could not be had", r->ds->name);
+    return lg_image_score(r->clf, r->ref, x, s);
+}
+
 int lg_run_step(lg_run *r)
 {
+    if (r->readonly)
+        return lg_seterr(LG_EINVAL, "the run in %s was opened read-only (to draw from it): it takes no step; "
+                         "continue it with litgan train --resume %s", r->c.out, r->c.out);
     int rc = r->c.simultaneous ? simultaneous_step(r) : alternating_step(r);
     if (rc == LG_OK)
         r->step++;
@@ -280,6 +312,15 @@ int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s)
     gsl_rng_set(pr, 4242);
     s->sliced_w1 = lg_sliced_w1(x, lg_run_real_samples(r), 100, pr);
     gsl_rng_free(pr);
+    s->fid = s->classes = s->min_class_pct = s->kl_uniform = s->inception = NAN;
+    lg_image_scores is;
+    if (r->ds->height && n >= 2 && lg_run_image_scores(r, x, &is) == LG_OK) {
+        s->fid = is.fid;
+        s->classes = (double)is.classes_present;
+        s->min_class_pct = 100 * is.min_class_frac;
+        s->kl_uniform = is.kl_uniform;
+        s->inception = is.inception_score;
+    }
     gsl_matrix_free(x);
     return LG_OK;
 }

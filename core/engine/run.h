@@ -33,6 +33,12 @@ struct lg_run {
     gsl_matrix *eval_real;     /* fixed real samples the metrics compare against */
     char nets[3][512];         /* default network specs, when the config names none */
     uint64_t hash;             /* lg_run_config_hash of eff */
+    bool readonly;             /* lg_run_load: nothing written, no step taken */
+    /* image data: the metrics' classifier and its features of the held-out
+     * images, opened at the first score (lg_run_image_scores) */
+    lg_classifier *clf;
+    lg_feature_stats *ref;
+    bool clf_tried;
 };
 
 /* run_config.c: the effective words of a new run (the plugins' defaults, then
@@ -51,6 +57,10 @@ uint64_t lg_run_config_hash(const lg_strvec *eff);
 void lg_run_free_parts(lg_run *r);
 gsl_matrix *lg_run_generate(lg_run *r, size_t n, unsigned long salt);
 gsl_matrix *lg_run_real_samples(lg_run *r);
+/* Image data: the classifier's scores of samples x: (n, dim) against the
+ * held-out images. LG_OK, or LG_EINVAL when the data has no images or the
+ * classifier cannot be had (said once on stderr; the scores are NaN then). */
+int lg_run_image_scores(lg_run *r, const gsl_matrix *x, lg_image_scores *s);
 /* run_log.c: keep only the log rows of steps <= step (atomically); a resumed
  * run's log header must name the run's configuration (r->hash). */
 int lg_run_truncate_log(const char *path, long step);

@@ -13,8 +13,12 @@
  * settings.gp holds the run's values the scripts load (title, ranges, bin
  * width); figures.gp draws both in one gnuplot process. With an encoder D
  * scores pairs (x, z): there is no D over x alone, only the samples. Data of
- * more than two dimensions gets metrics.png only.
+ * more than two dimensions gets metrics.png only; image data also gets
+ *   grid.png     64 samples of G at the run's seed (image_figures.h);
+ *   fixed_noise.png  G at the same 8 z over training, from the snapshots
+ *                of fixed_noise_snapshots.dat (run_images.c).
  */
+#include "image_figures.h"
 #include "run.h"
 
 #include <math.h>
@@ -108,11 +112,6 @@ static const char metrics_gp[] =
     "         title 'high quality, % (right axis)'\n"
     "}\n"
     "unset multiplot\n";
-
-static const char figures_gp[] =
-    "# figures.gp - litgan train: every figure of the run in one gnuplot process\n"
-    "load 'samples.gp'\n"
-    "load 'metrics.gp'\n";
 
 /* The box of the real samples, each side padded by a quarter of its extent:
  * where the data is, with room around it (far outliers of G are clipped). */
@@ -216,6 +215,9 @@ int lg_run_figures(lg_run *r, FILE *log)
     const char *dir = r->c.out;
     size_t dim = r->ds->dim;
     int rc = LG_OK;
+    if (r->readonly)
+        return lg_seterr(LG_EINVAL, "the run in %s was opened read-only: its figures are not redrawn there "
+                         "(litgan sample draws them into a folder of their own)", dir);
     if (dim <= 2) {
         if ((rc = write_data(r, dir)) == LG_OK)
             rc = write_text(dir, "samples.gp", dim == 2 ? samples2d_gp : samples1d_gp);
@@ -227,12 +229,18 @@ int lg_run_figures(lg_run *r, FILE *log)
     }
     if (rc == LG_OK)
         rc = write_text(dir, "metrics.gp", metrics_gp);
+    /* image data: the sample grid and the fixed-noise grid (image_figures.h) */
+    bool images = lg_dataset_image_shape(r->ds, NULL, NULL), fixed = false;
+    if (rc == LG_OK && images && (rc = lg_image_grid_figure(r, dir, 64, r->c.seed)) == LG_OK)
+        rc = lg_fixed_noise_figure(r, dir, &fixed);
     /* a log without rows (--steps 0) has nothing to draw over training */
     bool rows = r->step > 0, samples = dim <= 2;
+    char all[160];
+    snprintf(all, sizeof all, "%s%s%s%s", samples ? "load 'samples.gp'\n" : "", images ? "load 'grid.gp'\n" : "",
+             fixed ? "load 'fixed_noise.gp'\n" : "", rows ? "load 'metrics.gp'\n" : "");
     if (rc == LG_OK)
-        rc = write_text(dir, "figures.gp", samples && rows ? figures_gp : samples ? "load 'samples.gp'\n"
-                                           : "load 'metrics.gp'\n");
-    if (rc != LG_OK || (!samples && !rows))
+        rc = write_text(dir, "figures.gp", all);
+    if (rc != LG_OK || !all[0])
         return rc;
     return lg_gnuplot_run(dir, "figures.gp", "litgan train", log);
 }

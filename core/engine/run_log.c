@@ -4,6 +4,7 @@
  * the progress line on a terminal, samples.csv and real.csv at the end, and
  * the training loop that ties them to the checkpoints (lg_run_train).
  */
+#include "image_figures.h" /* lg_run_fixed_noise_snapshot */
 #include "run.h"
 
 #include <errno.h>
@@ -49,6 +50,8 @@ static void log_header(run *r)
     for (size_t i = 0; i < r->eff.n; i++)
         fprintf(r->log, " %s", r->eff.w[i]);
     fprintf(r->log, "\nstep,loss_d,loss_g,gnorm_d,gnorm_g,steps_per_s,modes,high_quality,sliced_w1");
+    if (r->ds->height) /* images: the classifier's scores (lg_image_score) */
+        fprintf(r->log, ",fid,classes,min_class_pct,kl_uniform,inception");
     for (size_t i = 0; i < r->g.n_log; i++)
         fprintf(r->log, ",%s", r->g.log_name[i]);
     fprintf(r->log, "\n");
@@ -72,6 +75,8 @@ static void log_row(run *r)
     if (r->ds->n_modes)
         ms = lg_mode_coverage(r->ds, x);
     double sw = sliced_w1(r, x);
+    lg_image_scores is;
+    bool scored = r->ds->height && lg_run_image_scores(r, x, &is) == LG_OK;
     gsl_matrix_free(x);
     fprintf(r->log, "%ld,%.9g,%.9g,%.9g,%.9g,%.1f,", r->step, r->loss[LG_PLAYER_D],
             r->loss[LG_PLAYER_G], r->gnorm[LG_PLAYER_D], r->gnorm[LG_PLAYER_G], r->rate);
@@ -80,6 +85,11 @@ static void log_row(run *r)
     else
         fprintf(r->log, ",,");
     fprintf(r->log, "%.6g", sw);
+    if (scored)
+        fprintf(r->log, ",%.6g,%zu,%.4g,%.6g,%.6g", is.fid, is.classes_present, 100 * is.min_class_frac,
+                is.kl_uniform, is.inception_score);
+    else if (r->ds->height)
+        fprintf(r->log, ",,,,,");
     for (size_t i = 0; i < r->g.n_log; i++)
         fprintf(r->log, ",%.9g", r->g.log_value[i]);
     fprintf(r->log, "\n");
@@ -90,6 +100,9 @@ static void log_row(run *r)
         if (r->ds->n_modes)
             fprintf(stderr, "  modes %zu/%zu  hq %.1f%%", ms.modes_covered, r->ds->n_modes,
                     100 * ms.high_quality);
+        if (scored)
+            fprintf(stderr, "  FID %.2f  classes %zu (rarest %.1f%%)  IS %.2f", is.fid, is.classes_present,
+                    100 * is.min_class_frac, is.inception_score);
         fprintf(stderr, "  sliced W1 %.4f\n", sw);
     }
 }
@@ -264,7 +277,8 @@ int lg_run_truncate_log(const char *path, long step)
 static void remove_old_run(run *r)
 {
     const char *files[] = { "checkpoint.bin", "log.csv", "samples.csv", "real.csv", "samples.png", "metrics.png",
-                            "d_grid.csv", "d_curve.csv", "settings.gp", "gnuplot.err" };
+                            "d_grid.csv", "d_curve.csv", "settings.gp", "gnuplot.err",
+                            "fixed_noise_snapshots.dat", "grid.png", "fixed_noise.png" };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", r->c.out, files[i]);
@@ -318,6 +332,8 @@ static int stopped(run *r)
 int lg_run_train(lg_run *r)
 {
     int rc = LG_OK;
+    if (r->readonly) /* lg_run_load: nothing is written */
+        return lg_run_step(r);
     remove_stale_temporaries(r);
     /* a resumed run: the rows after its checkpoint's step go (they are written again) */
     if (r->c.resume && (rc = lg_run_truncate_log(r->path_log, r->step)) != LG_OK)
@@ -357,6 +373,8 @@ int lg_run_train(lg_run *r)
             r->rate_sum += r->rate;
             r->n_rows++;
             log_row(r);
+            if ((rc = lg_run_fixed_noise_snapshot(r)) != LG_OK)
+                break;
             r->t_eval += lg_now() - now;
         } else {
             progress(r, false);

@@ -2,7 +2,9 @@
  * run_open.c - opening a training run from a config struct: the options in
  * force (or those a checkpoint stored, on resume), memory checked before
  * anything is allocated, the plugins, data, networks and optimizers, the run
- * folder (never another run's unless forced), and the checkpoint read back.
+ * folder (never another run's unless forced), and the checkpoint read back;
+ * lg_run_load: a run's checkpoint opened read-only (the resume path, nothing
+ * written).
  * The steps: run.c.
  */
 #include "run.h"
@@ -29,6 +31,8 @@ void lg_run_free_parts(run *r)
         for (size_t i = 0; i < r->g.n_regs; i++)
             lg_plugin_inst_close(&r->g.regs[i]);
     }
+    lg_feature_stats_free(r->ref);
+    lg_classifier_free(r->clf);
     lg_dataset_free(r->ds);
     if (r->eval_real)
         gsl_matrix_free(r->eval_real);
@@ -441,13 +445,13 @@ static int run_setup(run *r, const lg_run_config *uc)
         default_out(r);
     if (!uc->resume && (rc = check_fresh_out(r, uc->out != NULL, uc->force)) != LG_OK)
         return rc;
-    if ((rc = lg_mkdir_p(r->c.out)) != LG_OK)
+    if (!r->readonly && (rc = lg_mkdir_p(r->c.out)) != LG_OK)
         return rc;
     snprintf(r->path_ckpt, sizeof r->path_ckpt, "%s/checkpoint.bin", r->c.out);
     snprintf(r->path_log, sizeof r->path_log, "%s/log.csv", r->c.out);
     r->ckpt_step = -1;
     if (uc->resume) {
-        if ((rc = lg_run_log_check(r)) != LG_OK)
+        if (!r->readonly && (rc = lg_run_log_check(r)) != LG_OK)
             return rc;
         lg_strvec dummy = { 0 };
         rc = lg_ckpt_read(r->path_ckpt, &r->step, NULL, &dummy, r->rng, r->g.net, r->opt, false);
@@ -469,6 +473,36 @@ int lg_run_open(const lg_run_config *c, lg_run **out)
         lg_run_free_parts(r);
         free(r);
         *out = NULL;
+        return rc;
+    }
+    *out = r;
+    return LG_OK;
+}
+
+/* The resume path without its writes: the stored options, the nets and
+ * optimizers read back and checked as a resume does; no folder made, the
+ * log neither checked nor touched. */
+int lg_run_load(const char *dir, lg_run **out)
+{
+    *out = NULL;
+    struct stat st;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/checkpoint.bin", dir);
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return lg_seterr(LG_EINVAL, "%s: not a folder (name the folder of a run, e.g. runs/nsgan-ring8-s1-...)", dir);
+    if (lstat(path, &st) != 0)
+        return lg_seterr(LG_EINVAL, "%s: no checkpoint.bin there (not a run's folder, or a run stopped before its "
+                         "first checkpoint)", dir);
+    lg_run_config c;
+    lg_run_config_init(&c);
+    c.resume = dir;
+    c.quiet = 1;
+    run *r = lg_xcalloc(1, sizeof *r);
+    r->readonly = true;
+    int rc = run_setup(r, &c);
+    if (rc != LG_OK) {
+        lg_run_free_parts(r);
+        free(r);
         return rc;
     }
     *out = r;

@@ -407,6 +407,11 @@ typedef struct lg_run_summary {
     /* shares of this process's training time (since lg_run_train began) spent
      * drawing batches (data and noise) and computing the log rows' metrics */
     double data_share, eval_share;
+    /* image data (NaN otherwise): the classifier's scores (lg_image_score):
+     * Fréchet distance of its features to the held-out images', classes with
+     * at least 1% of the samples, the rarest class's share (%), KL of the
+     * class histogram to uniform, inception-style score */
+    double fid, classes, min_class_pct, kl_uniform, inception;
 } lg_run_summary;
 /* Score n samples of the generator as it stands (eval mode, a fixed stream). */
 LG_API int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s);
