@@ -842,6 +842,26 @@ static void test_damaged_files(void)
     memcpy(b + OFF_SPEC, "64-24b-12r\0004", 12);
     write_bytes(bad, b, n, true);
     expect_refused(bad, "NUL byte");
+    /* widths of a million, every field before the parameters valid: 8 TB the
+     * file cannot hold, refused before anything is allocated for them */
+    const char *huge = "64-1000000r-1000000r-4";
+    unsigned char forged[256];
+    size_t k = 24;
+    uint64_t u[] = { strlen(huge), 4, 1, 1, 2, 64 }; /* spec length, classes, seed, epochs, rows, dim */
+    double acc = 0.5;
+    memcpy(forged + k, &u[0], 8), k += 8;
+    memcpy(forged + k, huge, u[0]), k += u[0];
+    for (int i = 1; i < 6; i++)
+        memcpy(forged + k, &u[i], 8), k += 8;
+    memset(forged + k, 0, 8), k += 8; /* the two CRCs of the data */
+    memcpy(forged + k, &acc, 8), k += 8;
+    uint64_t len = k - 24;
+    uint32_t ver[2] = { 1, 0 };
+    memcpy(forged, "LGCLSF\r\n", 8);
+    memcpy(forged + 8, ver, 8);
+    memcpy(forged + 16, &len, 8);
+    write_bytes(bad, forged, k + 4, true);
+    expect_refused(bad, "more than the 0 bytes left in the file hold");
 
     /* not a regular file; no file */
     lg_classifier *x = NULL;

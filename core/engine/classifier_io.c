@@ -272,6 +272,14 @@ static int read_payload(rbuf *b, const char *path, lg_classifier **out)
         return lg_seterr(LG_EFORMAT, "%s: trained on %llu rows (2 or more)", path, (unsigned long long)p.n);
     if (!isnan(acc) && !(acc >= 0 && acc <= 1))
         return lg_seterr(LG_EFORMAT, "%s: test accuracy %g outside [0, 1]", path, acc);
+    /* the parameters must be in the file: a forged spec of huge widths is
+     * refused before anything is allocated for it */
+    double np, units;
+    if (lg_net_spec_cost(spec, &np, &units) != LG_OK)
+        return lg_seterr(LG_EFORMAT, "%s: network spec: %s", path, lg_errmsg());
+    if (np * sizeof(double) > (double)(b->n - b->pos))
+        return lg_seterr(LG_EFORMAT, "%s: network %s has %.0f parameters and statistics, more than the %zu bytes "
+                         "left in the file hold", path, spec, np, b->n - b->pos);
     lg_net *whole;
     if (lg_net_parse(spec, &whole) != LG_OK)
         return lg_seterr(LG_EFORMAT, "%s: network spec: %s", path, lg_errmsg());
