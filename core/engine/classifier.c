@@ -455,6 +455,9 @@ int lg_classifier_open(const lg_dataset *ds, const char *dir, long seed, FILE *l
         return rc;
     if (!dir)
         dir = lg_data_dir();
+    if (!*dir) /* lg_data_dir found no folder beside the library */
+        return lg_seterr(LG_EIO, "classifier of %s: litgan's data folder is unknown (set LITGAN_DATA to a folder)",
+                         lg_dataset_name(ds));
     char path[4096], spec[96], why[512];
     snprintf(path, sizeof path, "%s/classifier-%s-s%ld.bin", dir, lg_dataset_name(ds), seed);
     snprintf(spec, sizeof spec, "%zu-256r-256r-%zu", lg_dataset_dim(ds), K);
