@@ -983,6 +983,16 @@ static void test_scores_synthetic(void)
     gsl_matrix_view narrow = gsl_matrix_submatrix(xt, 0, 0, 10, 63);
     CU_ASSERT_EQUAL(lg_image_score(c, st, &narrow.matrix, &real), LG_EINVAL);
     CU_ASSERT(has(lg_errmsg(), "images of 63 values"));
+    /* finite weights whose outputs are not (fuzz_classifier's first finding):
+     * refused in one line, never handed to the eigensolver */
+    c->body->theta[0] = 1e308;
+    c->body->theta[1] = 1e308;
+    lg_feature_stats *st2 = NULL;
+    CU_ASSERT_EQUAL(lg_image_score(c, st, &held.matrix, &real), LG_ENONFINITE);
+    CU_ASSERT(has(lg_errmsg(), "outputs are not finite"));
+    CU_ASSERT_EQUAL(lg_image_score(c, NULL, &held.matrix, &real), LG_ENONFINITE);
+    CU_ASSERT_EQUAL(lg_feature_stats_alloc(c, &ref.matrix, &st2), LG_ENONFINITE);
+    CU_ASSERT_PTR_NULL(st2);
     gsl_matrix_free(ones);
     gsl_matrix_free(rnd);
     gsl_rng_free(r);

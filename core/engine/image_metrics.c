@@ -188,6 +188,14 @@ static void moments(const gsl_matrix *f, gsl_vector *mu, gsl_matrix *cov)
 
 /* --------------------------------------------------------- feature statistics --- */
 
+/* A file can hold finite weights whose outputs are not (fuzz_classifier found
+ * one): refused here, before an eigensolver meets a NaN. */
+static int not_finite(const char *what)
+{
+    return lg_seterr(LG_ENONFINITE, "%s: the classifier's outputs are not finite (a damaged classifier file? "
+                     "delete it and it is trained again)", what);
+}
+
 static int check_samples(const lg_classifier *c, const gsl_matrix *x, const char *what)
 {
     if (x->size1 < 2)
@@ -213,6 +221,11 @@ int lg_feature_stats_alloc(lg_classifier *c, const gsl_matrix *x, lg_feature_sta
     s->sqrt_cov = gsl_matrix_alloc(d, d);
     gsl_matrix *f = gsl_matrix_alloc(x->size1, d);
     lg_classifier_run(c, x, NULL, f);
+    if (!finite_matrix(f)) {
+        gsl_matrix_free(f);
+        lg_feature_stats_free(s);
+        return not_finite("reference statistics");
+    }
     moments(f, s->mu, s->cov);
     gsl_matrix_free(f);
     s->trace = trace(s->cov);
@@ -291,6 +304,11 @@ int lg_image_score(lg_classifier *c, const lg_feature_stats *ref, const gsl_matr
                          ref->mu->size, d);
     gsl_matrix *probs = gsl_matrix_alloc(n, K), *f = ref ? gsl_matrix_alloc(n, d) : NULL;
     lg_classifier_apply(c, samples, probs, f);
+    if (!finite_matrix(probs) || (f && !finite_matrix(f))) {
+        gsl_matrix_free(probs);
+        gsl_matrix_free(f);
+        return not_finite("image scores");
+    }
     lg_class_scores(probs, out);
     gsl_matrix_free(probs);
     if (ref) {

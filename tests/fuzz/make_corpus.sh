@@ -13,7 +13,7 @@ out=tests/fuzz/corpus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$out"
-for t in ckpt resume words net optim data plugin labini labkit answers idx; do mkdir -p "$out/$t"; done
+for t in ckpt resume words net optim data plugin labini labkit answers idx classifier; do mkdir -p "$out/$t"; done
 
 # seed NAME TARGET BYTES...: one seed file (printf's format is the first byte, a flag)
 seed() { printf '%s' "$3" > "$out/$2/$1"; }
@@ -80,6 +80,22 @@ done
 printf "$images" | gzip -9n | { printf '\001'; cat; } > "$out/idx/images-gz"
 # a pair (flag 3, at most 10 classes: 0xA3), the images' length in two bytes (24)
 printf "\\243\\000\\030$images\\000\\000\\010\\001\\000\\000\\000\\002\\001\\011" > "$out/idx/pair"
+
+# classifier (tests/fuzz/fuzz_classifier.c): a flag byte, then a file (classifier_io.c's layout,
+# little-endian), its length and CRC left zero for flag 1 to fit. u64 V, f64 as 8 bytes:
+u64() { printf "\\$(printf %03o "$1")\\000\\000\\000\\000\\000\\000\\000"; }
+zeros() { i=0; while [ $i -lt "$1" ]; do printf '\000\000\000\000\000\000\000\000'; i=$((i + 1)); done; }
+one='\000\000\000\000\000\000\360\077'
+classifier() { # classifier SPEC CLASSES BODY_PARAMS BN HEAD_PARAMS: BN running means 0, variances 1
+    printf 'LGCLSF\r\n\001\000\000\000\000\000\000\000'; zeros 1
+    u64 ${#1}; printf '%s' "$1"; u64 "$2"; u64 1; u64 1; u64 2; u64 2; zeros 1
+    printf '\000\000\000\000\000\000\340\077'                   # test accuracy 0.5
+    u64 "$3"; zeros "$3"; u64 $((2 * $4)); zeros "$4"; i=0; while [ $i -lt "$4" ]; do printf "$one"; i=$((i + 1)); done
+    u64 "$5"; zeros "$5"; u64 0; printf '\000\000\000\000'
+}
+{ printf '\001'; classifier 2-1r-2 2 3 0 4; } > "$out/classifier/plain"
+{ printf '\001'; classifier 2-2b-2 2 10 2 6; } > "$out/classifier/batchnorm"
+{ printf '\000'; classifier 2-1r-2 2 3 0 4; } > "$out/classifier/nocrc"
 
 for d in labs/*/; do
     lab=$(basename "$d")
