@@ -250,15 +250,20 @@ int lg_idx_read(const char *path, lg_idx **out)
 
 int lg_idx_write(const char *path, const lg_idx *x)
 {
-    LG_ASSERT((x->ndim == 1 || x->ndim == 3) && x->data, "lg_idx_write: 1 or 3 dimensions, data");
+    LG_ASSERT(x->data, "lg_idx_write: an lg_idx with its values");
+    if (x->ndim != 1 && x->ndim != 3)
+        return lg_seterr(LG_EINVAL, "%s: cannot write %zu dimensions: litgan's IDX files have 1 or 3", path,
+                         x->ndim);
     size_t values = 1, hl = 4 + 4 * x->ndim;
     for (size_t k = 0; k < x->ndim; k++) {
-        LG_ASSERT(x->dims[k] > 0 && x->dims[k] <= UINT32_MAX, "lg_idx_write: sizes of 1 .. 2^32 - 1");
+        if (x->dims[k] == 0 || x->dims[k] > LG_IDX_MAX_BYTES)
+            return lg_seterr(LG_EINVAL, "%s: cannot write a size of %zu (dimension %zu): sizes run from 1 to "
+                             "2^30", path, x->dims[k], k + 1);
         values *= x->dims[k];
+        if (values > LG_IDX_MAX_BYTES)
+            return lg_seterr(LG_EINVAL, "%s: more than %llu bytes of values, more than litgan reads back "
+                             "(LG_IDX_MAX_BYTES)", path, (unsigned long long)LG_IDX_MAX_BYTES);
     }
-    if (values > LG_IDX_MAX_BYTES)
-        return lg_seterr(LG_EINVAL, "%s: %zu bytes of values, more than litgan reads back "
-                         "(LG_IDX_MAX_BYTES)", path, values);
     unsigned char *raw = lg_xmalloc(hl + values);
     raw[0] = raw[1] = 0;
     raw[2] = 0x08;

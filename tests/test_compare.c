@@ -536,6 +536,69 @@ static void test_quality_thresholds(void)
     CU_ASSERT_EQUAL(rows, 5);
 }
 
+/* Images: every loss of the course on MNIST (tiny nets, a few steps, the
+ * encoder's default for images): runs.csv and the table score each with the
+ * classifier (FID, classes, inception score), samples.png is a row per loss,
+ * metrics.png plots classes and FID, and no 784-column real.csv is written. */
+static void test_images(void)
+{
+    char out[256], path[512];
+    snprintf(out, sizeof out, "%s/img", scratch());
+    const char *argv[] = { "--losses", "gan,nsgan,wgan,ganqp,biganqp", "--data", "mnist", "--steps", "6",
+                           "--seeds", "1", "--g", "16-64l-784t", "--d", "784-64l-1", "--out", out, "--quiet" };
+    CU_ASSERT_EQUAL_FATAL(compare(16, argv), LG_OK);
+    snprintf(path, sizeof path, "%s/runs.csv", out);
+    char *csv = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+    LG_ASSERT_MSG(strstr(csv, ",d_steps,fid,classes,min_class_pct,inception\n"), "runs.csv header: %.200s", csv);
+    const char *losses[] = { "gan", "nsgan", "wgan", "ganqp", "biganqp" };
+    for (size_t l = 0; l < 5; l++) {
+        char key[64];
+        snprintf(key, sizeof key, "\n%s,1,ok,", losses[l]);
+        char *p = strstr(csv, key);
+        LG_ASSERT_MSG(p, "runs.csv has no finished %s run:\n%s", losses[l], csv);
+        if (!p)
+            continue;
+        /* the last four fields: fid, classes, rarest class %, inception score */
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)strcspn(p + 1, "\n"), p + 1);
+        double v[4];
+        for (int k = 3; k >= 0; k--) {
+            char *comma = strrchr(line, ',');
+            CU_ASSERT_PTR_NOT_NULL_FATAL(comma);
+            v[k] = atof(comma + 1);
+            *comma = '\0';
+        }
+        LG_ASSERT_MSG(isfinite(v[0]) && v[0] > 0, "%s: fid %g", losses[l], v[0]);
+        LG_ASSERT_MSG(v[1] >= 1 && v[1] <= 10, "%s: classes %g", losses[l], v[1]);
+        LG_ASSERT_MSG(v[2] >= 0 && v[2] <= 100, "%s: rarest class %g%%", losses[l], v[2]);
+        LG_ASSERT_MSG(v[3] >= 1 - 1e-9 && v[3] <= 10 + 1e-9, "%s: inception score %g", losses[l], v[3]);
+    }
+    free(csv);
+    snprintf(path, sizeof path, "%s/report.md", out);
+    char *md = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    LG_ASSERT_MSG(strstr(md, "| loss | runs finished | FID | classes (of 10) | rarest class % | inception score |"),
+                  "report.md: the image table");
+    LG_ASSERT_MSG(strstr(md, "**FID**") && strstr(md, "(samples.png)") && strstr(md, "(metrics.png)") &&
+                  !strstr(md, "sliced W1"), "report.md: image metrics and figures");
+    free(md);
+    const char *files[] = { "samples.png", "samples.dat", "samples.gp", "metrics.png", "runs/biganqp-s1/checkpoint.bin" };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        LG_ASSERT_MSG(exists(out, files[i]), "%s/%s is missing or empty", out, files[i]);
+    CU_ASSERT_FALSE(exists(out, "real.csv"));
+    snprintf(path, sizeof path, "%s/samples.gp", out);
+    char *gp = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    LG_ASSERT_MSG(strstr(gp, "biganqp") && strstr(gp, "wgan"), "samples.gp labels a row per loss");
+    free(gp);
+    snprintf(path, sizeof path, "%s/metrics.gp", out);
+    gp = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    LG_ASSERT_MSG(strstr(gp, "'fid'") && strstr(gp, "'classes'"), "metrics.gp plots fid and classes");
+    free(gp);
+}
+
 void lg_suite_compare(void)
 {
     LG_ADD_SUITE("compare",
@@ -547,5 +610,6 @@ void lg_suite_compare(void)
                  { "a foreign folder is refused", test_foreign_folder },
                  { "1D figures, a time budget, progress with an ETA", test_1d_and_time_budget },
                  { "SIGTERM: checkpoints, no orphans", test_sigterm },
-                 { "every loss learns the ring (thresholds)", test_quality_thresholds });
+                 { "every loss learns the ring (thresholds)", test_quality_thresholds },
+                 { "images: every loss on MNIST, scored by the classifier", test_images });
 }

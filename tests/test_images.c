@@ -102,6 +102,12 @@ static void test_idx_valid(void)
     CU_ASSERT_FATAL(lg_idx_parse(lb, nl, "labels", &y) == LG_OK);
     CU_ASSERT(y->ndim == 1 && y->dims[0] == 3 && y->data[0] == 2 && y->data[2] == 1);
     /* the writer: plain is byte for byte the format; .gz reads back the same */
+    /* what no IDX file of litgan can be: refused in one line, nothing written */
+    lg_idx bad2 = { 2, { 3, 4, 1 }, v }, bad0 = { 3, { 3, 0, 2 }, v };
+    const char *never = lg_test_tmpdir("never.idx");
+    CU_ASSERT(lg_idx_write(never, &bad2) != LG_OK && strstr(lg_errmsg(), "cannot write 2 dimensions"));
+    CU_ASSERT(lg_idx_write(never, &bad0) != LG_OK && strstr(lg_errmsg(), "cannot write a size of 0"));
+    CU_ASSERT(access(never, F_OK) != 0);
     lg_idx x = { 3, { 3, 2, 2 }, v };
     const char *plain = lg_test_tmpdir("w.idx"), *gz = lg_test_tmpdir("w.idx.gz");
     CU_ASSERT(lg_idx_write(plain, &x) == LG_OK);
@@ -384,6 +390,12 @@ static void test_npm_conversion(void)
     char a[PATH_MAX + 64], b[PATH_MAX + 64];
     snprintf(a, sizeof a, "%s/t10k-images-idx3-ubyte.gz", out1);
     snprintf(b, sizeof b, "%s/t10k-images-idx3-ubyte.gz", out3);
+    /* a holdout that empties a split: refused, nothing written */
+    char out4[PATH_MAX];
+    snprintf(out4, sizeof out4, "%s", lg_test_tmpdir("npm-out4"));
+    rc = lg_idx_import_npm(root, out4, 7, 0, NULL);
+    LG_ASSERT_MSG(rc != LG_OK && strstr(lg_errmsg(), "leaves the held-out split empty") && access(out4, F_OK) != 0,
+                  "holdout 0: %s", lg_errmsg());
     lg_idx *x1, *x3;
     CU_ASSERT_FATAL(lg_idx_read(a, &x1) == LG_OK && lg_idx_read(b, &x3) == LG_OK);
     CU_ASSERT(x1->dims[0] == x3->dims[0] && memcmp(x1->data, x3->data, x1->dims[0] * 784) != 0);

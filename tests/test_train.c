@@ -962,6 +962,61 @@ static void test_progress_width(void)
     LG_ASSERT_MSG(strstr(out, "\r\033[Kstep 30/30  "), "the last progress line: %s", out);
 }
 
+/* The seeds' MNIST GAN, a smoke test of seconds: `litgan train --data mnist`
+ * with nothing else given takes the seeds' networks, batch 64, 1,000 samples
+ * and nsgan, trains, logs the classifier's scores at each row, and its
+ * summary scores the generator. */
+static void test_mnist_smoke(void)
+{
+    char dir[] = "/tmp/litgan-mnist-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char out[256];
+    snprintf(out, sizeof out, "%s/run", dir);
+    CU_ASSERT_EQUAL_FATAL(train("--data", "mnist", "--steps", "6", "--log-every", "3", "--out", out, "--quiet",
+                                NULL), LG_OK);
+    lg_run_config c;
+    lg_run_config_init(&c);
+    c.resume = out;
+    c.quiet = 1;
+    lg_run *r = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_run_open(&c, &r), LG_OK);
+    const lg_run_config *k = lg_run_get_config(r);
+    CU_ASSERT_STRING_EQUAL(k->loss, "nsgan");
+    CU_ASSERT_STRING_EQUAL(k->g, "100-128l-256b0.8l-512b0.8l-1024b0.8l-784t");
+    CU_ASSERT_STRING_EQUAL(k->d, "784-512l-256l-1");
+    CU_ASSERT_EQUAL(k->batch, 64);
+    CU_ASSERT_EQUAL(k->samples, 1000);
+    lg_run_summary s;
+    CU_ASSERT_EQUAL(lg_run_evaluate(r, 200, &s), LG_OK);
+    LG_ASSERT_MSG(isfinite(s.fid) && s.fid > 0 && s.classes >= 1 && s.classes <= 10 && s.inception >= 1 - 1e-9 &&
+                  s.kl_uniform >= 0 && isnan(s.modes), "summary: fid %g classes %g is %g kl %g", s.fid, s.classes,
+                  s.inception, s.kl_uniform);
+    lg_run_close(r);
+    char path[300], line[4096];
+    snprintf(path, sizeof path, "%s/log.csv", out);
+    FILE *f = fopen(path, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    int rows = 0;
+    bool header = false;
+    while (fgets(line, sizeof line, f)) {
+        header |= strstr(line, ",sliced_w1,fid,classes,min_class_pct,kl_uniform,inception") != NULL;
+        if (line[0] >= '0' && line[0] <= '9') {
+            rows++;
+            /* fid, classes, ...: the five fields after sliced W1 are numbers */
+            char *p = line;
+            for (int i = 0; i < 9; i++)
+                p = strchr(p, ',') + 1;
+            LG_ASSERT_MSG(atof(p) > 0 && strchr(p, ',') && atof(strchr(p, ',') + 1) >= 1, "row: %s", line);
+        }
+    }
+    fclose(f);
+    CU_ASSERT(header);
+    CU_ASSERT_EQUAL(rows, 2);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 void lg_suite_train(void)
 {
     LG_ADD_SUITE("train",
@@ -982,5 +1037,6 @@ void lg_suite_train(void)
                  { "litgan --version", test_version },
                  { "1D with default nets: summary and figures", test_summary_figures_1d },
                  { "2D figures: D on a grid; --no-figures", test_figures_2d },
-                 { "the progress line fits $COLUMNS", test_progress_width });
+                 { "the progress line fits $COLUMNS", test_progress_width },
+                 { "images: the seeds' MNIST GAN by default, scores logged", test_mnist_smoke });
 }

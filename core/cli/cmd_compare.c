@@ -39,7 +39,7 @@ static const char help[] =
     "                  loss with k critic steps trains 2N/(k+1) generator steps;\n"
     "                  SECONDSs (e.g. 60s): every run trains that long (at most N steps)\n"
     "  --seeds K       seeds 1..K (default 3)\n"
-    "  --batch B       batch size (default 256)\n"
+    "  --batch B       batch size (default 256; 64 on images)\n"
     "  --g SPEC, --d SPEC   networks (defaults as in litgan train); an encoder loss\n"
     "                  gets D's input widened to x + z and an encoder mirroring G\n"
     "  --out DIR       report folder (default reports/compare-DATA): new, empty, or an\n"

@@ -313,7 +313,8 @@ static int run_child(void *ctx, int fd)
     }
     if (status == LG_OK) {
         lg_run_summary sum;
-        status = lg_run_evaluate(run, 2500, &sum);
+        /* images: the 1,000 samples train scores; points: 2,500 */
+        status = lg_run_evaluate(run, c->ds->height ? 1000 : 2500, &sum);
         if (status == LG_OK && !lg_write_all(fd, &sum, sizeof sum))
             status = LG_EIO;
     }
@@ -347,6 +348,7 @@ static int start(cmp_job *j)
 static void no_scores(cmp_job *j)
 {
     j->modes = j->hq = j->sw1 = j->rate = j->loss_d = j->loss_g = NAN;
+    j->fid = j->classes = j->min_class = j->inception = NAN;
     j->steps_done = 0;
 }
 
@@ -376,6 +378,10 @@ static void collect(cmp_job *j)
     j->loss_d = sum.loss_d;
     j->loss_g = sum.loss_g;
     j->steps_done = sum.step;
+    j->fid = sum.fid;
+    j->classes = sum.classes;
+    j->min_class = sum.min_class_pct;
+    j->inception = sum.inception;
 }
 
 /* The last step a run's log.csv records (its progress), or what was seen. */
@@ -547,7 +553,7 @@ void lg_compare_config_init(lg_compare_config *c)
     c->data = "ring8";
     c->steps = 2000;
     c->seeds = 3;
-    c->batch = 256;
+    c->batch = LG_UNSET; /* the runs' default: 256 points, 64 images */
     c->jobs = 2;
     c->progress = -1;
 }
@@ -607,6 +613,16 @@ static int setup(cmp *c, const lg_compare_config *cfg)
     }
     if ((rc = lg_dataset_open(c->data, &c->ds)) != LG_OK)
         return lg_seterr(rc, "--data: %s", lg_errmsg());
+    if (c->batch == LG_UNSET)
+        c->batch = c->ds->height ? 64 : 256;
+    if (c->ds->height) {
+        /* the classifier the runs score with, trained here once when it is not
+         * stored yet (else every run would train its own, side by side) */
+        lg_classifier *clf = NULL;
+        if (lg_classifier_open(c->ds, NULL, LG_SCORE_CLASSIFIER_SEED, c->quiet ? NULL : stderr, &clf) != LG_OK && !c->quiet)
+            fprintf(stderr, "litgan compare: no image scores: %s\n", lg_errmsg());
+        lg_classifier_free(clf);
+    }
     /* every loss and regularizer loads, and each name once, before anything starts */
     for (size_t l = 0; l < cfg->n_losses; l++) {
         cmp_loss *x = &c->loss[c->n_losses++];

@@ -45,6 +45,7 @@ typedef struct cmp_job {
     cmp_state state;
     long step_seen;           /* last step in its log.csv (progress) */
     double modes, hq, sw1, rate, loss_d, loss_g;
+    double fid, classes, min_class, inception; /* image data (NaN otherwise) */
     long steps_done;
 } cmp_job;
 

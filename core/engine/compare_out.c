@@ -5,6 +5,7 @@
  * others are named as failed, stopped or not run.
  */
 #include "compare.h"
+#include "image_figures.h"
 #include "run.h"
 
 #include <errno.h>
@@ -18,13 +19,15 @@
 #define HEAT_N 120   /* heatmap grid: HEAT_N x HEAT_N points */
 #define CURVE_N 400  /* 1D curves: CURVE_N points */
 #define N_EVAL 2500
+#define IMG_COLS 10  /* images: samples of each loss in the grid, a row per loss */
 
 static const char *state_word[] = { "pending", "ok", "failed", "stopped", "not run" };
 
 void lg_cmp_output_names(const cmp *c, lg_strvec *v)
 {
     static const char *fixed[] = { "report.md", "runs.csv", "real.csv", "samples.gp", "samples.png",
-                                   "metrics.gp", "metrics.png", "densities.gp", "densities.png", "gnuplot.err" };
+                                   "samples.dat", "metrics.gp", "metrics.png", "densities.gp", "densities.png",
+                                   "gnuplot.err" };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         lg_strvec_push(v, fixed[i]);
     char name[CMP_LABEL + 16];
@@ -306,7 +309,8 @@ static int metrics_script(const cmp *c)
             tic = mag * (m == 4 ? 5 : m == 8 ? 10 : m);
             break;
         }
-    int panels = c->ds->n_modes ? 3 : 1;
+    bool images = c->ds->height > 0;
+    int panels = images ? 2 : c->ds->n_modes ? 3 : 1;
     fprintf(f, "# litgan compare: metrics over training (the first seed of each loss that finished).\n"
                "# Edit and rerun in this folder: gnuplot metrics.gp\n"
                "set terminal pngcairo size %d,460 font ',11'\n"
@@ -315,15 +319,23 @@ static int metrics_script(const cmp *c)
                "set multiplot layout 1,%d title '%s: metrics over generator steps'\n"
                "set xlabel 'generator step'\nset key top right font ',9'\nset grid\n"
                "set xtics %g out nomirror\nset ytics out nomirror\nset format x '%%.0f'\nset xrange [0:%ld]\n",
-            panels == 3 ? 1500 : 640, panels, c->data, tic, most);
+            panels == 3 ? 1500 : panels == 2 ? 1100 : 640, panels, c->data, tic, most);
     const char *cols[3] = { "modes", "high_quality", "sliced_w1" };
     const char *titles[3] = { "modes covered", "high-quality fraction", "sliced W1 to real (log scale)" };
+    if (images) { /* the classifier's scores: classes present, then the Fréchet distance */
+        cols[1] = "classes";
+        cols[2] = "fid";
+        titles[1] = "classes with at least 1% of the samples";
+        titles[2] = "Fréchet distance to held-out images (log scale)";
+    }
     bool any = false;
     for (size_t l = 0; l < c->n_losses; l++)
         any |= drawn_run(c, l) != NULL;
     for (int k = 3 - panels; k < 3 && any; k++) {
         if (k == 0)
             fprintf(f, "set yrange [0:%zu.5]\nset ytics 1\n", c->ds->n_modes);
+        else if (k == 1 && images)
+            fprintf(f, "set yrange [0:%zu.5]\nset ytics 1\n", c->ds->n_classes);
         else if (k == 1)
             fprintf(f, "set yrange [0:1]\nset ytics 0.2\n");
         else
@@ -389,9 +401,64 @@ static int write_real(const cmp *c, const gsl_matrix *real)
     return lg_atomic_commit(&a);
 }
 
+/* Images: a row of IMG_COLS samples of each loss's drawn run (the same z for
+ * every loss: noise of seed 1's grid stream), its label on the left; a blank
+ * row for a loss without a finished run. */
+static int image_grid(const cmp *c)
+{
+    size_t h = c->ds->height, w = c->ds->width, n = c->n_losses;
+    gsl_matrix *img = gsl_matrix_calloc(n * IMG_COLS, h * w);
+    long *cell = lg_xmalloc(n * IMG_COLS * sizeof *cell);
+    const char **label = lg_xcalloc(n, sizeof *label);
+    gsl_matrix *z = NULL;
+    int rc = LG_OK;
+    for (size_t l = 0; l < n; l++) {
+        label[l] = c->loss[l].label;
+        const cmp_job *j = drawn_run(c, l);
+        lg_run *run = NULL;
+        for (size_t k = 0; k < IMG_COLS; k++)
+            cell[l * IMG_COLS + k] = -1;
+        if (!j || open_final(j, &run) != LG_OK) {
+            lg_run_close(run);
+            continue;
+        }
+        lg_net *G = lg_run_game(run)->net[LG_NET_G];
+        if (!z)
+            z = lg_noise(1, LG_STREAM_GRID, IMG_COLS, G->in_dim);
+        if (z->size2 == G->in_dim) {
+            gsl_matrix_view rows = gsl_matrix_submatrix(img, l * IMG_COLS, 0, IMG_COLS, h * w);
+            lg_net_forward(G, z, &rows.matrix);
+            for (size_t k = 0; k < IMG_COLS; k++)
+                cell[l * IMG_COLS + k] = (long)(l * IMG_COLS + k);
+        }
+        lg_run_close(run);
+    }
+    char title[512];
+    snprintf(title, sizeof title, "samples of each loss on %s, seed 1 of each (the same %d z for every loss)",
+             c->data, IMG_COLS);
+    lg_mosaic m = { .h = h, .w = w, .rows = n, .cols = IMG_COLS, .img = img, .cell = cell, .title = title,
+                    .row_label = label };
+    rc = lg_mosaic_write(c->out, "samples", &m, NULL, NULL);
+    if (z)
+        gsl_matrix_free(z);
+    gsl_matrix_free(img);
+    free(cell);
+    free(label);
+    return rc;
+}
+
 int lg_cmp_figures(cmp *c, lg_strvec *written)
 {
     size_t dim = c->ds->dim;
+    if (c->ds->height) { /* images: no real.csv of 784 columns; a grid of samples per loss */
+        if (image_grid(c) == LG_OK)
+            draw(c, "samples.gp", "samples.png", written);
+        else if (!c->quiet)
+            fprintf(stderr, "litgan compare: the samples' grid: %s\n", lg_errmsg());
+        if (metrics_script(c) == LG_OK)
+            draw(c, "metrics.gp", "metrics.png", written);
+        return LG_OK;
+    }
     gsl_matrix *real = lg_real_samples(c->ds, 1, N_EVAL);
     if (!real)
         return LG_ENOMEM;
@@ -474,15 +541,21 @@ static int write_runs_csv(const cmp *c)
     int rc = lg_atomic_open(&a, path);
     if (rc != LG_OK)
         return rc;
-    fprintf(a.f, "loss,seed,status,modes,high_quality_pct,sliced_w1,steps_per_s,loss_d,loss_g,seconds,steps,d_steps\n");
+    bool images = c->ds->height > 0;
+    fprintf(a.f, "loss,seed,status,modes,high_quality_pct,sliced_w1,steps_per_s,loss_d,loss_g,seconds,steps,"
+                 "d_steps%s\n", images ? ",fid,classes,min_class_pct,inception" : "");
     for (size_t i = 0; i < c->n_runs; i++) {
         const cmp_job *j = &c->runs[i];
-        if (j->state == CMP_OK)
-            fprintf(a.f, "%s,%ld,ok,%g,%.2f,%.6g,%.1f,%.6g,%.6g,%.1f,%ld,%ld\n", j->l->label, j->seed, j->modes,
+        if (j->state == CMP_OK) {
+            fprintf(a.f, "%s,%ld,ok,%g,%.2f,%.6g,%.1f,%.6g,%.6g,%.1f,%ld,%ld", j->l->label, j->seed, j->modes,
                     j->hq, j->sw1, j->rate, j->loss_d, j->loss_g, j->secs, j->steps_done, j->l->d_steps);
-        else /* no numbers at all: a failed run must not read as a score */
-            fprintf(a.f, "%s,%ld,%s,,,,,,,%.1f,,%ld\n", j->l->label, j->seed, state_word[j->state], j->secs,
-                    j->l->d_steps);
+            if (images)
+                fprintf(a.f, ",%.6g,%g,%.4g,%.6g", j->fid, j->classes, j->min_class, j->inception);
+            fprintf(a.f, "\n");
+        } else { /* no numbers at all: a failed run must not read as a score */
+            fprintf(a.f, "%s,%ld,%s,,,,,,,%.1f,,%ld%s\n", j->l->label, j->seed, state_word[j->state], j->secs,
+                    j->l->d_steps, images ? ",,,," : "");
+        }
     }
     return lg_atomic_commit(&a);
 }
@@ -522,7 +595,11 @@ int lg_cmp_report(const cmp *c, const lg_strvec *figs)
                "confidence interval (Student t with n − 1 degrees of freedom: t₀.₉₇₅,ₙ₋₁ · s / √n); a "
                "single finished run shows its value alone; \"failed\" when none finished.\n\n",
             c->batch, c->seeds);
-    if (c->ds->n_modes)
+    bool images = c->ds->height > 0;
+    if (images)
+        fprintf(f, "| loss | runs finished | FID | classes (of %zu) | rarest class %% | inception score | "
+                   "steps/s |\n|---|---|---|---|---|---|---|\n", c->ds->n_classes);
+    else if (c->ds->n_modes)
         fprintf(f, "| loss | runs finished | modes covered (of %zu) | high quality %% | sliced W1 | steps/s |\n"
                    "|---|---|---|---|---|---|\n", c->ds->n_modes);
     else
@@ -536,7 +613,15 @@ int lg_cmp_report(const cmp *c, const lg_strvec *figs)
         cell(c, l, offsetof(cmp_job, hq), "%.1f", h, sizeof h);
         cell(c, l, offsetof(cmp_job, sw1), "%.4f", w, sizeof w);
         cell(c, l, offsetof(cmp_job, rate), "%.0f", r, sizeof r);
-        if (c->ds->n_modes)
+        if (images) {
+            char fid[96], cl[96], mc[96], is[96];
+            cell(c, l, offsetof(cmp_job, fid), "%.1f", fid, sizeof fid);
+            cell(c, l, offsetof(cmp_job, classes), "%.1f", cl, sizeof cl);
+            cell(c, l, offsetof(cmp_job, min_class), "%.1f", mc, sizeof mc);
+            cell(c, l, offsetof(cmp_job, inception), "%.2f", is, sizeof is);
+            fprintf(f, "| %s | %zu of %ld%s | %s | %s | %s | %s | %s |\n", c->loss[l].label, ok, c->seeds,
+                    ok < (size_t)c->seeds ? " (**failed** or stopped: see below)" : "", fid, cl, mc, is, r);
+        } else if (c->ds->n_modes)
             fprintf(f, "| %s | %zu of %ld%s | %s | %s | %s | %s |\n", c->loss[l].label, ok, c->seeds,
                     ok < (size_t)c->seeds ? " (**failed** or stopped: see below)" : "", m, h, w, r);
         else
@@ -556,16 +641,33 @@ int lg_cmp_report(const cmp *c, const lg_strvec *figs)
         fprintf(f, "| %s | %s | %ld | `%s` | `%s` | %s |\n", x->label, steps, x->d_steps, x->opt_d, x->opt_g,
                 x->reg_list);
     }
-    fprintf(f, "\n## The metrics\n\n"
-               "Scored on %d samples of the final generator against %d real ones.\n\n", N_EVAL, N_EVAL);
+    if (images)
+        fprintf(f, "\n## The metrics\n\n"
+                   "Scored on 1,000 samples of the final generator through %s's own classifier (an MLP "
+                   "litgan trained on its training split, seed %d, the same for every run; `litgan classifier "
+                   "%s` prints its held-out accuracy), against the %zu held-out images no run trained on.\n\n"
+                   "- **FID**: the Fréchet distance between Gaussians fitted to the classifier's features "
+                   "(its last hidden layer) of the samples and of the held-out images (lower is better; held-out "
+                   "images against themselves score near 0, noise in the thousands).\n"
+                   "- **classes**: classes the classifier finds in at least 1%% of the samples; **rarest class "
+                   "%%**: the share of the least frequent class (10%% each for balanced samples, 0 when a class "
+                   "is missing).\n"
+                   "- **inception score**: exp of the mean KL divergence of each sample's class probabilities to "
+                   "their average: 1 for one blurred class, up to %zu for confident, balanced samples.\n",
+                c->ds->name, LG_SCORE_CLASSIFIER_SEED, c->ds->name, lg_dataset_count(c->ds, LG_SPLIT_TEST),
+                c->ds->n_classes);
+    else
+        fprintf(f, "\n## The metrics\n\n"
+                   "Scored on %d samples of the final generator against %d real ones.\n\n", N_EVAL, N_EVAL);
     if (c->ds->n_modes)
         fprintf(f, "- **modes covered**: modes with at least one high-quality sample nearest to them (of %zu).\n"
                    "- **high quality %%**: the percentage of generated samples within 3 σ of their nearest mode "
                    "(σ the modes' standard deviation).\n", c->ds->n_modes);
-    fprintf(f, "- **sliced W1**: the Wasserstein-1 distance between generated and real samples projected on "
+    if (!images)
+        fprintf(f, "- **sliced W1**: the Wasserstein-1 distance between generated and real samples projected on "
                "100 random unit directions, averaged over the directions (0 for equal distributions; lower is "
-               "better).\n"
-               "- **steps/s**: generator steps per second (its critic steps included), mean over the log rows; "
+               "better).\n");
+    fprintf(f, "- **steps/s**: generator steps per second (its critic steps included), mean over the log rows; "
                "runs share the machine (%ld at a time).\n", c->jobs);
     bool any_bad = false;
     for (size_t i = 0; i < c->n_runs; i++)
@@ -582,7 +684,10 @@ int lg_cmp_report(const cmp *c, const lg_strvec *figs)
         }
     }
     fprintf(f, "\n## Figures\n\n");
-    if (has(figs, "samples.png"))
+    if (has(figs, "samples.png") && images)
+        fprintf(f, "![samples of each loss](samples.png)\n\n`samples.png`: a row of samples of each loss's "
+                   "final generator (its first seed that finished), the same noise z for every loss.\n\n");
+    else if (has(figs, "samples.png"))
         fprintf(f, "![final samples over what each D does](samples.png)\n\n`samples.png`: real samples (black), "
                    "generated ones (red), and the shade of D over the plane, as its colour bar says: D(x) = "
                    "P(real) for GAN and NSGAN, the critic's value T(x) otherwise, and T(x, E(x)) for an "

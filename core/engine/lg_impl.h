@@ -309,6 +309,11 @@ int lg_run_save(lg_run *r);                      /* write the checkpoint now */
 gsl_matrix *lg_real_samples(const lg_dataset *ds, long seed, size_t n);
 double lg_run_loss(const lg_run *r, lg_player p); /* the last step's objective */
 
+/* The seed of the classifier that scores images (lg_classifier_open): one for
+ * every run, so that scores compare across runs, losses and seeds; it is
+ * part of the metric, not of the run. */
+#define LG_SCORE_CLASSIFIER_SEED 1
+
 /* ------------------------------------------------------------- checkpoint --- */
 
 #define LG_CKPT_MAGIC "LGCKPT\r\n"

@@ -227,10 +227,6 @@ gsl_matrix *lg_run_real_samples(lg_run *r)
     return r->eval_real;
 }
 
-/* The classifier has one seed for every run, so that scores compare across
- * runs, losses and seeds: it is part of the metric, not of the run. */
-#define SCORE_CLASSIFIER_SEED 1
-
 int lg_run_image_scores(lg_run *r, const gsl_matrix *x, lg_image_scores *s)
 {
     memset(s, 0, sizeof *s);
@@ -240,7 +236,7 @@ int lg_run_image_scores(lg_run *r, const gsl_matrix *x, lg_image_scores *s)
     if (!r->clf_tried) {
         r->clf_tried = true;
         FILE *log = r->c.quiet ? NULL : stderr;
-        int rc = lg_classifier_open(r->ds, NULL, SCORE_CLASSIFIER_SEED, log, &r->clf);
+        int rc = lg_classifier_open(r->ds, NULL, LG_SCORE_CLASSIFIER_SEED, log, &r->clf);
         if (rc == LG_OK) {
             size_t n = lg_dataset_count(r->ds, LG_SPLIT_TEST);
             gsl_matrix *held = gsl_matrix_alloc(n, r->ds->dim);

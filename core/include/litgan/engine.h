@@ -200,10 +200,12 @@ typedef struct lg_idx {
 /* Parse an IDX image in memory (already decompressed); what names it in
  * messages ("FILE"). */
 LG_API int lg_idx_parse(const void *buf, size_t len, const char *what, lg_idx **out);
-/* Read PATH (gzip'd or plain: zlib tells them apart). */
+/* Read PATH (gzip'd or plain: zlib tells them apart), a regular file only
+ * (a FIFO or a device is refused, never waited on). */
 LG_API int lg_idx_read(const char *path, lg_idx **out);
 /* Write x to PATH, gzip'd when PATH ends in ".gz"; atomically (a temporary
- * file renamed). */
+ * file renamed). LG_EINVAL for what lg_idx_read would refuse (ndim not 1 or
+ * 3, a size of 0, more than LG_IDX_MAX_BYTES). */
 LG_API int lg_idx_write(const char *path, const lg_idx *x);
 LG_API void lg_idx_free(lg_idx *x);
 /* Images and labels read and matched: n images of (rows, cols), n labels each
