@@ -298,6 +298,27 @@ static const char *tiny_images(void)
     return spec;
 }
 
+/* The classifier that scores image runs is stored in lg_data_dir(): while a
+ * test trains on tiny data, the test's own folder, not the build's data. */
+static char *data_dir_set(void)
+{
+    const char *old = getenv("LITGAN_DATA");
+    char *keep = old ? lg_xstrdup(old) : NULL;
+    const char *data = lg_test_tmpdir("data");
+    CU_ASSERT_EQUAL(lg_mkdir_p(data), LG_OK);
+    setenv("LITGAN_DATA", data, 1);
+    return keep;
+}
+
+static void data_dir_restore(char *keep)
+{
+    if (keep)
+        setenv("LITGAN_DATA", keep, 1);
+    else
+        unsetenv("LITGAN_DATA");
+    free(keep);
+}
+
 static int train_tiny(const char *loss, const char *out, const char *steps, bool resume)
 {
     char *fresh[] = { "--loss", (char *)loss, "--data", (char *)tiny_images(), "--steps", (char *)steps, "--batch",
@@ -355,6 +376,7 @@ static void check_last_snapshot(const char *dir, size_t n_snapshots)
 
 static void test_snapshots_resume(void)
 {
+    char *keep = data_dir_set();
     const char *a = lg_test_tmpdir("snap-straight"), *b = lg_test_tmpdir("snap-resumed");
     CU_ASSERT_EQUAL_FATAL(train_tiny("nsgan", a, "40", false), LG_OK);
     check_last_snapshot(a, 4);
@@ -388,10 +410,12 @@ static void test_snapshots_resume(void)
         snprintf(path, sizeof path, "%s/%s", a, png[i]);
         LG_ASSERT_MSG(png_size(path, &w, &h, &bytes) && bytes > 1000, "%s: no PNG", path);
     }
+    data_dir_restore(keep);
 }
 
 static void test_sample_figures(void)
 {
+    char *keep = data_dir_set();
     const char *run = lg_test_tmpdir("sample-biganqp"), *out = lg_test_tmpdir("sample-out");
     CU_ASSERT_EQUAL_FATAL(train_tiny("biganqp", run, "20", false), LG_OK);
     char before[4096], after[4096];
@@ -406,8 +430,8 @@ static void test_sample_figures(void)
     FILE *log = open_memstream(&text, &len);
     CU_ASSERT_EQUAL_FATAL(lg_run_sample(&c, log), LG_OK);
     fclose(log);
-    const char *png[] = { "grid", "fixed_noise", "classes", "recon", "interp", "neighbours" };
-    for (int i = 0; i < 6; i++) {
+    const char *png[] = { "grid", "fixed_noise", "classes", "classes_generated", "recon", "interp", "neighbours" };
+    for (int i = 0; i < 7; i++) {
         char path[700];
         size_t w, h, bytes;
         snprintf(path, sizeof path, "%s/%s.png", out, png[i]);
@@ -438,6 +462,7 @@ static void test_sample_figures(void)
     c.what = LG_SAMPLE_RECON; /* all asked for cannot be drawn: an error that says why */
     CU_ASSERT_EQUAL(lg_run_sample(&c, NULL), LG_EINVAL);
     CU_ASSERT(strstr(lg_errmsg(), "nothing to draw: reconstructions (loss nsgan has no encoder)") != NULL);
+    data_dir_restore(keep);
 }
 
 static void test_cli(void)

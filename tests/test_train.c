@@ -268,7 +268,7 @@ static void expect_fail(const char *what, int rc, const char *needle)
 static void test_bad_options(void)
 {
     const char *out = tmpdir("bad");
-    expect_fail("no loss", train("--steps", "1", "--out", out, NULL), "--loss");
+    expect_fail("unknown loss", train("--loss", "nosuchloss", "--steps", "1", "--out", out, NULL), "--loss nosuchloss");
     /* what the command line itself refuses is a usage error: exit status 2; the
      * rest (a run that cannot start) exits 1 */
     int rc = train("--loss", "nsgan", "--stpes", "1", NULL);

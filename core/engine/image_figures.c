@@ -119,8 +119,10 @@ int lg_mosaic_write(const char *dir, const char *name, const lg_mosaic *m, size_
     size_t right = 16 + CHAR_PX * max_len(m->right_label, m->rows);
     size_t top = 34 + (m->col_label ? 18 : 0), bottom = 12 + (m->note ? 24 : 0);
     size_t pw = left + (size_t)(s * (double)W) + right, ph = top + (size_t)(s * (double)H) + bottom;
-    /* the title must fit too */
+    /* the title and the note must fit too */
     size_t tw = m->title ? (CHAR_PX + 2) * strlen(m->title) + 24 : 0; /* 11 pt */
+    if (m->note && (CHAR_PX + 1) * strlen(m->note) + 24 > tw)
+        tw = (CHAR_PX + 1) * strlen(m->note) + 24;
     if (tw > pw) {
         left += (tw - pw) / 2;
         right += tw - pw - (tw - pw) / 2;

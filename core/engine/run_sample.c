@@ -5,6 +5,9 @@
  *   grid.png        n samples G(z) (the grid litgan train leaves, at --seed);
  *   fixed_noise.png the run's fixed-noise snapshots over training;
  *   classes.png     held-out real images grouped by label, with counts;
+ *   classes_generated.png  1,000 samples grouped by the class the data
+ *                   set's classifier gives them (the classifier of the log's
+ *                   scores), with counts and the Frechet distance;
  *   recon.png       held-out x above G(E(x)) (losses with an encoder);
  *   interp.png      G along straight lines between two z, and between the
  *                   codes E(x1), E(x2) of two held-out images;
@@ -31,6 +34,7 @@
 #define INTERP_STEPS 10
 #define N_NEIGHBOURS 8  /* samples shown with their neighbours */
 #define K_NEAREST 5
+#define CLASS_SAMPLES 1000 /* generated samples sorted by class */
 
 void lg_sample_config_init(lg_sample_config *c)
 {
@@ -174,6 +178,59 @@ static int fig_classes(sampler *s)
     gsl_matrix_free(x);
     free(cell), free(count), free(names), free(counts), free(left), free(right);
     return rc == LG_OK ? draw(s, "classes", "held-out real images, a row per class") : rc;
+}
+
+/* Generated samples grouped by the class the data set's classifier gives
+ * them (lg_classifier_open: trained on first use, then read back), with how
+ * many fall in each class: mode collapse shows as empty rows. */
+static int fig_classes_generated(sampler *s, bool *skipped)
+{
+    lg_net *G = s->r->g.net[LG_NET_G];
+    size_t n = CLASS_SAMPLES;
+    gsl_matrix *z = lg_noise(s->seed, LG_STREAM_GRID, n, lg_net_in_dim(G)); /* the grid's first */
+    gsl_matrix *x = forward(G, z);
+    /* the run's scores open the classifier the log rows use (one seed for all runs) */
+    lg_image_scores sc;
+    int rc = lg_run_image_scores(s->r, x, &sc);
+    if (rc != LG_OK) {
+        gsl_matrix_free(z), gsl_matrix_free(x);
+        *skipped = true;
+        return rc;
+    }
+    size_t k = lg_classifier_n_classes(s->r->clf);
+    gsl_matrix *p = gsl_matrix_alloc(n, k);
+    lg_classifier_apply(s->r->clf, x, p, NULL);
+    long *cell = lg_xmalloc(k * CLASS_COLS * sizeof *cell);
+    size_t *count = lg_xcalloc(k, sizeof *count), present = 0;
+    for (size_t i = 0; i < k * CLASS_COLS; i++)
+        cell[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        gsl_vector_view row = gsl_matrix_row(p, i);
+        size_t c = gsl_vector_max_index(&row.vector);
+        if (count[c]++ < CLASS_COLS)
+            cell[c * CLASS_COLS + count[c] - 1] = (long)i;
+    }
+    char (*names)[64] = lg_xmalloc(k * sizeof *names), (*counts)[32] = lg_xmalloc(k * sizeof *counts);
+    const char **left = lg_xmalloc(k * sizeof *left), **right = lg_xmalloc(k * sizeof *right);
+    for (size_t c = 0; c < k; c++) {
+        snprintf(names[c], sizeof names[c], "%s", lg_dataset_class_name(s->r->ds, c));
+        snprintf(counts[c], sizeof counts[c], "%zu (%.1f%%)", count[c], 100.0 * (double)count[c] / (double)n);
+        left[c] = names[c];
+        right[c] = counts[c];
+        present += 100 * count[c] >= n; /* at least 1% */
+    }
+    char title[LG_NAME_MAX * 2 + 128], note[200];
+    snprintf(title, sizeof title, "%s on %s: %zu samples by the classifier's class, step %ld, seed %ld",
+             s->r->c.loss, lg_data_title(s->r), n, s->r->step, s->seed);
+    snprintf(note, sizeof note, "%zu of %zu classes present (at least 1%% of the samples), Frechet distance %.2f; "
+             "right: samples in the class", present, k, sc.fid);
+    lg_mosaic m = { .h = s->h, .w = s->w, .rows = k, .cols = CLASS_COLS, .img = x, .cell = cell, .title = title,
+                    .row_label = left, .right_label = right, .note = note };
+    rc = lg_mosaic_write(s->out, "classes_generated", &m, NULL, NULL);
+    gsl_matrix_free(z), gsl_matrix_free(x), gsl_matrix_free(p);
+    free(cell), free(count), free(names), free(counts), free(left), free(right);
+    return rc == LG_OK ? draw(s, "classes_generated", "generated samples by the classifier's class, with counts")
+                       : rc;
 }
 
 static int fig_recon(sampler *s)
@@ -341,10 +398,13 @@ static int sample_images(sampler *s, unsigned what, size_t n)
             SKIP("the fixed-noise grid (the run has no snapshots: it logged no row)");
     }
     if (rc == LG_OK && (what & LG_SAMPLE_CLASSES)) {
+        bool no_clf = false;
         if (!lg_dataset_n_classes(r->ds))
             SKIP("per-class grids (the data has no labels)");
-        else
-            rc = fig_classes(s);
+        else if ((rc = fig_classes(s)) == LG_OK && (rc = fig_classes_generated(s, &no_clf)) != LG_OK && no_clf) {
+            SKIP("generated samples by class (%s)", lg_errmsg());
+            rc = LG_OK;
+        }
     }
     bool enc = r->g.net[LG_NET_E] != NULL;
     if (rc == LG_OK && (what & LG_SAMPLE_RECON)) {
@@ -381,6 +441,7 @@ int lg_run_sample(const lg_sample_config *c, FILE *log)
     if (rc != LG_OK)
         return rc;
     sampler s = { .r = r, .seed = c->seed == LG_UNSET ? r->c.seed : c->seed, .log = log };
+    r->c.quiet = log == NULL; /* a classifier trained on first use says so (lg_run_image_scores) */
     if (!lg_dataset_image_shape(r->ds, &s.h, &s.w)) {
         rc = r->ds->dim <= 2
              ? lg_seterr(LG_EINVAL, "%s: data %s is %zu-D points, not images: its figure is %s/samples.png, which "
