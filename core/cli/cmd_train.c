@@ -192,8 +192,9 @@ int lg_cmd_train(int argc, char **argv)
     if (rc == LG_OK && figures) {
         bool drawn = lg_run_figures(r, NULL) == LG_OK;
         if (!c.quiet && drawn)
-            fprintf(stderr, "litgan: figures in %s: samples.png (1D, 2D data), metrics.png (from step 1), grid.png "
-                    "and fixed_noise.png (images); gnuplot figures.gp there redraws them\n", lg_run_dir(r));
+            fprintf(stderr, "litgan: figures in %s: %s, metrics.png; gnuplot figures.gp there redraws them\n",
+                    lg_run_dir(r), lg_dataset_image_shape(lg_run_dataset(r), NULL, NULL)
+                    ? "grid.png (samples), fixed_noise.png (the same z over training)" : "samples.png");
         else if (!c.quiet)
             fprintf(stderr, "litgan train: no figures: %s (see gnuplot.err there; the data and scripts stay "
                     "to rerun gnuplot figures.gp)\n", lg_errmsg());
