@@ -405,6 +405,9 @@ install: all
 	@$(MAKE) --no-print-directory data
 	install -d '$(INST_LIB)/litgan/data/mnist'
 	install -m 0644 $(BUILD)/data/mnist/* '$(INST_LIB)/litgan/data/mnist/'
+	@# the metrics' classifiers trained so far (make classifiers), so an installed litgan, whose
+	@# data folder its users may not write, scores without training one each run
+	for f in $(BUILD)/data/classifier-*.bin; do [ ! -f "$$f" ] || install -m 0644 "$$f" '$(INST_LIB)/litgan/data/'; done
 	install -m 0644 core/include/litgan.h '$(INST_INC)/litgan.h'
 	install -m 0644 $(wildcard core/include/litgan/*.h) '$(INST_INC)/litgan/'
 	$(if $(PUBLIC_PLUGINS),install -m 0644 $(PUBLIC_PLUGINS) '$(INST_PLUG)/')
