@@ -546,7 +546,7 @@ static void test_images(void)
     snprintf(out, sizeof out, "%s/img", scratch());
     const char *argv[] = { "--losses", "gan,nsgan,wgan,ganqp,biganqp", "--data", "mnist", "--steps", "6",
                            "--seeds", "1", "--g", "16-64l-784t", "--d", "784-64l-1", "--out", out, "--quiet" };
-    CU_ASSERT_EQUAL_FATAL(compare(16, argv), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(compare((int)(sizeof argv / sizeof argv[0]), argv), LG_OK);
     snprintf(path, sizeof path, "%s/runs.csv", out);
     char *csv = slurp(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
