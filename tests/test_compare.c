@@ -536,23 +536,26 @@ static void test_quality_thresholds(void)
     CU_ASSERT_EQUAL(rows, 5);
 }
 
-/* Images: every loss of the course on MNIST (tiny nets, a few steps, the
- * encoder's default for images): runs.csv and the table score each with the
+/* Images: every loss and regularizer of the course on MNIST (tiny nets, a few
+ * steps, the encoder's default for images; the gradient penalty, R1 and
+ * consensus take input gradients and Hessian-vector products on 784
+ * values): runs.csv and the table score each with the
  * classifier (FID, classes, inception score), samples.png is a row per loss,
  * metrics.png plots classes and FID, and no 784-column real.csv is written. */
 static void test_images(void)
 {
     char out[256], path[512];
     snprintf(out, sizeof out, "%s/img", scratch());
-    const char *argv[] = { "--losses", "gan,nsgan,wgan,ganqp,biganqp", "--data", "mnist", "--steps", "6",
+    const char *argv[] = { "--losses", "gan,nsgan,wgan,ganqp,biganqp,wgan+gp,nsgan+r1,nsgan+consensus", "--data",
+                           "mnist", "--steps", "6",
                            "--seeds", "1", "--g", "16-64l-784t", "--d", "784-64l-1", "--out", out, "--quiet" };
     CU_ASSERT_EQUAL_FATAL(compare((int)(sizeof argv / sizeof argv[0]), argv), LG_OK);
     snprintf(path, sizeof path, "%s/runs.csv", out);
     char *csv = slurp(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
     LG_ASSERT_MSG(strstr(csv, ",d_steps,fid,classes,min_class_pct,inception\n"), "runs.csv header: %.200s", csv);
-    const char *losses[] = { "gan", "nsgan", "wgan", "ganqp", "biganqp" };
-    for (size_t l = 0; l < 5; l++) {
+    const char *losses[] = { "gan", "nsgan", "wgan", "ganqp", "biganqp", "wgan+gp", "nsgan+r1", "nsgan+consensus" };
+    for (size_t l = 0; l < sizeof losses / sizeof losses[0]; l++) {
         char key[64];
         snprintf(key, sizeof key, "\n%s,1,ok,", losses[l]);
         char *p = strstr(csv, key);
@@ -611,5 +614,5 @@ void lg_suite_compare(void)
                  { "1D figures, a time budget, progress with an ETA", test_1d_and_time_budget },
                  { "SIGTERM: checkpoints, no orphans", test_sigterm },
                  { "every loss learns the ring (thresholds)", test_quality_thresholds },
-                 { "images: every loss on MNIST, scored by the classifier", test_images });
+                 { "images: every loss and regularizer on MNIST, scored by the classifier", test_images });
 }
