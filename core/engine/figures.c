@@ -1,6 +1,7 @@
 /*
  * figures.c - gnuplot, run on a figure script in the folder of its data
- * (lg_gnuplot_run, litgan/engine.h): the lab kit and compare draw through it.
+ * (lg_gnuplot_run, litgan/engine.h): the lab kit and compare draw through it;
+ * and the quoting of the strings the engine's scripts hold (lg_impl.h).
  */
 #include "lg_impl.h"
 
@@ -35,4 +36,15 @@ int lg_gnuplot_run(const char *dir, const char *script, const char *who, FILE *l
         fprintf(log, "%s: gnuplot %s failed (see %s/gnuplot.err); the data and the script are there "
                      "to rerun\n", who, script, dir);
     return lg_seterr(LG_EIO, "gnuplot %s failed in %s", script, dir);
+}
+
+void lg_gp_quoted(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputc('\'', f);
+        fputc(*s, f);
+    }
+    fputc('\'', f);
 }

@@ -45,18 +45,6 @@ static size_t max_len(const char *const *s, size_t n)
     return k;
 }
 
-/* A gnuplot single-quoted string: ' doubled. */
-static void gp_quoted(FILE *f, const char *s)
-{
-    fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '\'')
-            fputc('\'', f);
-        fputc(*s, f);
-    }
-    fputc('\'', f);
-}
-
 static int write_matrix(const char *path, const char *name, const lg_mosaic *m, size_t H, size_t W)
 {
     lg_atomic a;
@@ -160,32 +148,32 @@ int lg_mosaic_write(const char *dir, const char *name, const lg_mosaic *m, size_
             H - 1);
     if (m->title) {
         fprintf(f, "set label ");
-        gp_quoted(f, m->title);
+        lg_gp_quoted(f, m->title);
         fprintf(f, " at screen 0.5, screen %.6f center font ',11' noenhanced\n", 1 - 17.0 / (double)ph);
     }
     for (size_t r = 0; r < m->rows; r++) {
         double yc = (double)r * (double)(m->h + 1) + (double)(m->h - 1) / 2;
         if (m->row_label && m->row_label[r]) {
             fprintf(f, "set label ");
-            gp_quoted(f, m->row_label[r]);
+            lg_gp_quoted(f, m->row_label[r]);
             fprintf(f, " at first -0.5, first %g right offset -0.7, 0 noenhanced\n", yc);
         }
         if (m->right_label && m->right_label[r]) {
             fprintf(f, "set label ");
-            gp_quoted(f, m->right_label[r]);
+            lg_gp_quoted(f, m->right_label[r]);
             fprintf(f, " at first %zu.5, first %g left offset 0.7, 0 noenhanced\n", W - 1, yc);
         }
     }
     for (size_t c = 0; m->col_label && c < m->cols; c++)
         if (m->col_label[c]) {
             fprintf(f, "set label ");
-            gp_quoted(f, m->col_label[c]);
+            lg_gp_quoted(f, m->col_label[c]);
             fprintf(f, " at first %g, first -0.5 center offset 0, 0.8 noenhanced\n",
                     (double)col_x(m, c) + (double)(m->w - 1) / 2);
         }
     if (m->note) {
         fprintf(f, "set label ");
-        gp_quoted(f, m->note);
+        lg_gp_quoted(f, m->note);
         fprintf(f, " at screen 0.5, screen %.6f center noenhanced\n", 14.0 / (double)ph);
     }
     fprintf(f, "plot '%s.dat' matrix with image\n", name);

@@ -374,6 +374,9 @@ int lg_check_plugin(const char *spec, FILE *f, double tol, double *worst);
  * max|a-b| / max(max|a|, max|b|, 1e-12). */
 double lg_rel_error(const double *a, const double *b, size_t n);
 bool lg_all_finite(const double *x, size_t n);
+/* s as a gnuplot single-quoted string onto f: its ' doubled, nothing else
+ * escaped (figures.c; the run's and the images' figure scripts). */
+void lg_gp_quoted(FILE *f, const char *s);
 
 
 #endif /* LG_IMPL_H */

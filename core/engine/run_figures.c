@@ -128,18 +128,6 @@ static void data_box(const gsl_matrix *x, size_t j, double *lo, double *hi)
     *hi = b + pad;
 }
 
-/* A gnuplot single-quoted string: ' doubled. */
-static void gp_quoted(FILE *f, const char *s)
-{
-    fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '\'')
-            fputc('\'', f);
-        fputc(*s, f);
-    }
-    fputc('\'', f);
-}
-
 static int write_text(const char *dir, const char *name, const char *text)
 {
     char path[4200];
@@ -201,7 +189,7 @@ static int write_data(lg_run *r, const char *dir)
     fprintf(a.f, "# settings.gp - the values of this run that samples.gp and metrics.gp load\ntitle = ");
     char title[LG_NAME_MAX * 4 + 128];
     snprintf(title, sizeof title, "%s on %s, seed %ld, step %ld", r->c.loss, r->c.data, r->c.seed, r->step);
-    gp_quoted(a.f, title);
+    lg_gp_quoted(a.f, title);
     fprintf(a.f, "\nhas_d = %d\nhas_modes = %d\nhas_p = %d\n", !r->encoder, r->ds->n_modes > 0,
             r->ds->density != NULL);
     fprintf(a.f, "xlo = %.9g\nxhi = %.9g\nylo = %.9g\nyhi = %.9g\n", xlo, xhi, ylo, yhi);
