@@ -22,6 +22,7 @@
 #include "run.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define GRID 101   /* points per side of the 2D grid */
@@ -83,12 +84,13 @@ static const char samples1d_gp[] =
 static const char metrics_gp[] =
     "# metrics.gp - litgan train: the rows of log.csv over training (rerun: gnuplot metrics.gp)\n"
     "reset\n"
-    "load 'settings.gp'    # title, has_modes\n"
+    "load 'settings.gp'    # title, has_modes, has_scores\n"
+    "if (!exists('has_scores')) { has_scores = 0 }\n"
     "set terminal pngcairo size 720,760 font ',10'\n"
     "set output 'metrics.png'\n"
     "set datafile separator comma\n"
     "set datafile columnheaders\n"
-    "set multiplot layout (has_modes ? 3 : 2), 1 title title noenhanced\n"
+    "set multiplot layout ((has_modes || has_scores) ? 3 : 2), 1 title title noenhanced\n"
     "set grid\n"
     "set key top right\n"
     "set xtics format '%.0s%c'   # 1k, 2k: readable at any length\n"
@@ -96,7 +98,7 @@ static const char metrics_gp[] =
     "plot 'log.csv' using 'step':'loss_d' with lines lw 2 lc rgb '#2166ac' title 'D loss', \\\n"
     "     '' using 'step':'loss_g' with lines lw 2 lc rgb '#d6604d' title 'G loss'\n"
     "set ylabel 'sliced W1'\n"
-    "if (!has_modes) { set xlabel 'generator step' }\n"
+    "if (!has_modes && !has_scores) { set xlabel 'generator step' }\n"
     "plot 'log.csv' using 'step':'sliced_w1' with linespoints pt 7 ps 0.5 lc rgb 'black' \\\n"
     "     title 'sliced W1 to the data (lower is better)'\n"
     "if (has_modes) {\n"
@@ -110,6 +112,19 @@ static const char metrics_gp[] =
     "    plot 'log.csv' using 'step':'modes' with linespoints pt 7 ps 0.5 lc rgb '#1b7837' title 'modes covered', \\\n"
     "         '' using 'step':(100 * column('high_quality')) axes x1y2 with lines lc rgb '#762a83' \\\n"
     "         title 'high quality, % (right axis)'\n"
+    "}\n"
+    "if (has_scores) {   # images: the classifier's scores (log.csv's fid and classes)\n"
+    "    set xlabel 'generator step'\n"
+    "    set ylabel 'Frechet distance (log scale)'\n"
+    "    set logscale y\n"
+    "    set y2label 'classes'\n"
+    "    set key bottom left\n"
+    "    set y2tics 1\n"
+    "    set ytics nomirror\n"
+    "    set y2range [0:10.5]\n"
+    "    plot 'log.csv' using 'step':'fid' with linespoints pt 7 ps 0.5 lc rgb '#b2182b' \\\n"
+    "         title 'Frechet distance to held-out images (lower is better)', \\\n"
+    "         '' using 'step':'classes' axes x1y2 with steps lc rgb '#1b7837' title 'classes with at least 1% of the samples (right axis)'\n"
     "}\n"
     "unset multiplot\n";
 
@@ -210,10 +225,18 @@ int lg_run_figures(lg_run *r, FILE *log)
         if ((rc = write_data(r, dir)) == LG_OK)
             rc = write_text(dir, "samples.gp", dim == 2 ? samples2d_gp : samples1d_gp);
     } else { /* no picture of the samples: settings for metrics.gp only */
-        char text[LG_NAME_MAX * 4 + 256];
-        snprintf(text, sizeof text, "title = '%s on %zu-dimensional data, step %ld'\nhas_modes = %d\n",
-                 r->ds->name, dim, r->step, r->ds->n_modes > 0);
+        char title[8400], *text = NULL;
+        size_t len = 0;
+        snprintf(title, sizeof title, "%s on %s, seed %ld, step %ld", r->c.loss, lg_data_title(r), r->c.seed,
+                 r->step);
+        FILE *f = open_memstream(&text, &len);
+        LG_ASSERT(f, "open_memstream needs memory only");
+        fprintf(f, "title = ");
+        lg_gp_quoted(f, title); /* a loss given as a path may hold a quote */
+        fprintf(f, "\nhas_modes = %d\nhas_scores = %d\n", r->ds->n_modes > 0, r->ds->height > 0);
+        fclose(f);
         rc = write_text(dir, "settings.gp", text);
+        free(text);
     }
     if (rc == LG_OK)
         rc = write_text(dir, "metrics.gp", metrics_gp);
