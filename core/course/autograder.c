@@ -247,6 +247,7 @@ static void bundle_list(const char *root, const char *out_rel, lg_strvec *ship, 
     lg_strvec_push(&pats, "grades-*/"); /* grade-all's output: students' grades */
     lg_strvec_push(&pats, "setup.sh");
     lg_strvec_push(&pats, "run_autograder");
+    lg_strvec_push(&pats, "reports/readme/"); /* the README's pictures: nothing a grader runs */
     *n_skipped = 0;
     for (size_t i = 0; i < files.n; i++) {
         const char *rel = files.w[i];

@@ -7,7 +7,8 @@
  * committed come along and ignored ones do not; elsewhere a walk that skips
  * build/, build-san/, bin/, runs/ and reports/ except reports/templates/).
  * What is left out (instructor material): tests/ (unit tests, hostile
- * plugins, mutants), .ci/, labs/NN-name/grade_hidden*.c and check/, and what a
+ * plugins, mutants), .ci/, reports/readme/ (the README's pictures),
+ * labs/NN-name/grade_hidden*.c and check/, and what a
  * labs/NN-name/handout-exclude file lists (one path or glob a line, relative
  * to that lab's folder, or to the source root when it starts with '/';
  * a trailing '/' names a folder; '#' starts a comment).

@@ -132,6 +132,7 @@ void lg_handout_exclusions(const char *root, const lg_strvec *files, lg_strvec *
 {
     lg_strvec_push(pats, "tests/");
     lg_strvec_push(pats, ".ci/");
+    lg_strvec_push(pats, "reports/readme/"); /* the course README's pictures, not the student's */
     lg_strvec_push(pats, "labs/*/grade_hidden*.c");
     lg_strvec_push(pats, "labs/*/check/");
     lg_strvec_push(pats, "labs/*/handout-exclude");
