@@ -921,6 +921,11 @@ static void test_summary_figures_1d(void)
     LG_ASSERT_MSG(set && strstr(set, "has_d = 1") && strstr(set, "has_p = 1") && strstr(set, "n_gen = 500"),
                   "settings.gp: %s", set ? set : "(none)");
     free(set);
+    /* the finished run reopened: its samples again, and a summary that claims no losses or speed */
+    snprintf(cmd, sizeof cmd, "'%s' train --resume '%s' --no-figures 2>&1", lg_test_bin(), dir);
+    LG_ASSERT_MSG(lg_test_run_capture(cmd, out, sizeof out) == 0, "resuming a finished run failed: %s", out);
+    LG_ASSERT_MSG(strstr(out, "has done its 40 steps") && strstr(out, "; no step taken now\n") &&
+                  !strstr(out, "last losses") && !strstr(out, "steps/s"), "finished run reopened: %s", out);
 }
 
 /* 2D: D on a 101 x 101 grid, drawn; --no-figures draws none; --quiet prints nothing. */

@@ -121,6 +121,10 @@ static void summary(lg_run *r)
     if (!isnan(s.fid))
         fprintf(stderr, "FID %.2f, classes %.0f (the rarest %.1f%%), KL to uniform %.4f, inception score "
                 "%.2f, ", s.fid, s.classes, s.min_class_pct, s.kl_uniform, s.inception);
+    if (s.steps_now == 0) { /* a finished run reopened: no losses or speed of this process */
+        fprintf(stderr, "sliced W1 %.4f; no step taken now\n", s.sliced_w1);
+        return;
+    }
     fprintf(stderr, "sliced W1 %.4f; last losses D %.4f, G %.4f; %.0f steps/s (drawing batches %.1f%%, "
             "metrics %.1f%% of the time)\n", s.sliced_w1, s.loss_d, s.loss_g, s.steps_per_s,
             100 * s.data_share, 100 * s.eval_share);

@@ -299,6 +299,7 @@ int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s)
     s->loss_g = r->loss[LG_PLAYER_G];
     double wall = fmax(lg_now() - r->t_start, 1e-9);
     s->steps_per_s = r->n_rows ? r->rate_sum / (double)r->n_rows : (double)(r->step - r->step_first) / wall;
+    s->steps_now = r->step - r->step_first;
     s->data_share = r->t_data / wall;
     s->eval_share = r->t_eval / wall;
     s->modes = s->high_quality = NAN;

@@ -414,6 +414,7 @@ typedef struct lg_run_summary {
      * at least 1% of the samples, the rarest class's share (%), KL of the
      * class histogram to uniform, inception-style score */
     double fid, classes, min_class_pct, kl_uniform, inception;
+    long steps_now;             /* generator steps this process took (0: a finished run reopened) */
 } lg_run_summary;
 /* Score n samples of the generator as it stands (eval mode, a fixed stream). */
 LG_API int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s);
