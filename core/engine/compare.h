@@ -68,8 +68,14 @@ typedef struct cmp {
     int last_tenth;           /* progress lines off a terminal: every 10 % */
 } cmp;
 
-/* compare_out.c: figures (when the data is 1D or 2D) and report.md, runs.csv.
- * The names of every file they may write (for the manifest) first. */
+/* compare_runs.c: every run of c, --jobs at a time, each job's state and
+ * scores filled in; a stop passed on (c->stop_sig set). */
+void lg_cmp_run_all(cmp *c);
+/* Samples each final generator is scored and drawn on (points; images: 1,000). */
+#define LG_CMP_N_EVAL 2500
+#define LG_CMP_N_EVAL_IMAGES 1000
+/* compare_out.c: the figures; the names of every file compare may write
+ * there (for the manifest) first. compare_report.c: report.md and runs.csv. */
 void lg_cmp_output_names(const cmp *c, lg_strvec *names);
 int lg_cmp_figures(cmp *c, lg_strvec *written);
 int lg_cmp_report(const cmp *c, const lg_strvec *figures);
