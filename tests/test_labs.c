@@ -136,6 +136,8 @@ static void check_content(const lg_lab *lab)
     char *readme = slurp(lab_path(lab, "README.md"));
     LG_ASSERT_MSG(readme != NULL, "no writeup %s", lab_path(lab, "README.md"));
     CU_ASSERT(lab->experiment != NULL);
+    LG_ASSERT_MSG(lab->teaches && lab->time, "lab %s: lab.ini's [lab] needs teaches and time (README.md's course table)",
+                  lab->dir);
     for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/%s", lab->root, lab->files[i]);

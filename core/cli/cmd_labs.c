@@ -1,7 +1,8 @@
 /*
  * cmd_labs.c - `litgan labs [--markdown]`: the course as the registry sees it
- * (every labs/NN-name/lab.ini): each lab's number, folder, title, tasks with
- * their points, and student files; a lab that failed to load with its error.
+ * (every labs/NN-name/lab.ini): each lab's number, folder, title, what it
+ * teaches, tasks and written questions with their points, the time of its
+ * experiment, and student files; a lab that failed to load with its error.
  * --markdown prints the course table of README.md, which is generated from it
  * (tests/test_labs.c checks that the two agree).
  */
@@ -11,9 +12,10 @@
 static const char help[] =
     "usage: litgan labs [--markdown]\n"
     "\n"
-    "Lists the labs found under labs/NN-name/ (their lab.ini): number, title, tasks\n"
-    "with points, and the files students complete. A lab that cannot be used is\n"
-    "listed with the reason (e.g. not built: run make).\n"
+    "Lists the labs found under labs/NN-name/ (their lab.ini): number, title, what it\n"
+    "teaches, tasks and written questions with points, how long its experiment takes,\n"
+    "and the files students complete. A lab that cannot be used is listed with the\n"
+    "reason (e.g. not built: run make).\n"
     "\n"
     "  --markdown   the course table of README.md, as a Markdown table\n";
 
@@ -27,10 +29,13 @@ static double lab_points(const lg_lab *lab)
 
 static void markdown(void)
 {
-    printf("| lab | title | tasks: points | student files |\n|---|---|---|---|\n");
+    printf("| lab | title | what it teaches | experiment | tasks: points | student files |\n"
+           "|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < lg_lab_count(); i++) {
         const lg_lab *lab = lg_lab_at(i);
-        printf("| [%02d](labs/%s/README.md) | %s | ", lg_lab_number(lab), lg_lab_dir(lab), lg_lab_title(lab));
+        const char *teaches = lg_lab_teaches(lab), *time = lg_lab_time(lab);
+        printf("| [%02d](labs/%s/README.md) | %s | %s | %s | ", lg_lab_number(lab), lg_lab_dir(lab), lg_lab_title(lab),
+               teaches ? teaches : "", time ? time : "");
         const char *number, *title;
         double points;
         for (size_t k = 0; (number = lg_lab_task(lab, k, &title, &points)); k++)
@@ -75,10 +80,16 @@ int lg_cmd_labs(int argc, char **argv)
             broken = 1;
             continue;
         }
+        if (lg_lab_teaches(lab))
+            printf("    %s\n", lg_lab_teaches(lab));
         const char *number, *title;
         double points;
         for (size_t k = 0; (number = lg_lab_task(lab, k, &title, &points)); k++)
             printf("    Task %-5s %-52s %g points\n", number, title, points);
+        for (size_t k = 0; (number = lg_lab_question(lab, k, &title, &points)); k++)
+            printf("    Question %-2s %-51s %g points (rubric)\n", number, title, points);
+        if (lg_lab_time(lab))
+            printf("    experiment: litgan lab %02d, %s\n", lg_lab_number(lab), lg_lab_time(lab));
         printf("    files:");
         for (size_t k = 0; lg_lab_file(lab, k); k++)
             printf(" %s", lg_lab_file(lab, k));

@@ -68,6 +68,8 @@ const char *lg_lab_object_dir(void)
 int lg_lab_number(const lg_lab *lab) { return lab->number; }
 const char *lg_lab_dir(const lg_lab *lab) { return lab->dir; }
 const char *lg_lab_title(const lg_lab *lab) { return lab->title; }
+const char *lg_lab_teaches(const lg_lab *lab) { return lab->teaches; }
+const char *lg_lab_time(const lg_lab *lab) { return lab->time; }
 const char *lg_lab_error(const lg_lab *lab) { return lab->error; }
 const char *lg_lab_root(const lg_lab *lab) { return lab->root; }
 const char *lg_lab_file(const lg_lab *lab, size_t i) { return i < LG_MAX_LAB_FILES ? lab->files[i] : NULL; }
@@ -220,10 +222,14 @@ static int on_ini(void *user, const char *section, const char *name, const char 
     if (!strcmp(section, "lab")) {
         if (!strcmp(name, "title") && *value && !lab->title)
             lab->title = lg_xstrdup(value);
+        else if (!strcmp(name, "teaches") && *value && !lab->teaches)
+            lab->teaches = lg_xstrdup(value);
+        else if (!strcmp(name, "time") && *value && !lab->time)
+            lab->time = lg_xstrdup(value);
         else if (!strcmp(name, "files") && !lab->files[0])
             set_files(lab, value, why, sizeof why);
         else
-            snprintf(why, sizeof why, "[lab]: unknown or repeated key '%s' (title, files)", name);
+            snprintf(why, sizeof why, "[lab]: unknown or repeated key '%s' (title, teaches, time, files)", name);
     } else if (!strncmp(section, "task ", 5)) {
         const char *number = section + 5;
         lg_task *t = task_named(st, number);
@@ -449,6 +455,7 @@ static void lab_free(lg_lab *lab)
     for (size_t i = 0; i < LG_MAX_LAB_FILES; i++)
         free((char *)lab->files[i]);
     free((char *)lab->dir), free((char *)lab->title), free((char *)lab->root), free((char *)lab->ini_path);
+    free((char *)lab->teaches), free((char *)lab->time);
     free((char *)lab->error);
     free((char *)lab->child);
     free(lab->tests);

@@ -45,6 +45,8 @@ struct lg_lab {
     int number;               /* 1 (the folder's leading digits) */
     const char *dir;          /* "01-minimax" */
     const char *title;        /* [lab] title */
+    const char *teaches;      /* [lab] teaches: one sentence (NULL: not given) */
+    const char *time;         /* [lab] time: how long `litgan lab NN` takes (NULL: not given) */
     const char *root;         /* the source root its files are relative to */
     const char *ini_path;     /* ROOT/labs/DIR/lab.ini */
     const lg_task *tasks;     /* [task N.M] sections, in file order */

@@ -37,6 +37,10 @@ typedef struct lg_lab lg_lab;
 LG_API int lg_lab_number(const lg_lab *lab);        /* 1 */
 LG_API const char *lg_lab_dir(const lg_lab *lab);   /* "01-minimax" */
 LG_API const char *lg_lab_title(const lg_lab *lab); /* "The minimax GAN" */
+/* lab.ini's [lab] teaches (what the lab teaches, one sentence) and time (how
+ * long its experiment takes with the defaults, "25 s"); NULL when not given. */
+LG_API const char *lg_lab_teaches(const lg_lab *lab);
+LG_API const char *lg_lab_time(const lg_lab *lab);
 /* A lab by number (1) or by "01" / "01-minimax" / "minimax" (another lab's
  * student files, for an experiment that builds on them); NULL with a message
  * when unknown or when it failed to load. */
