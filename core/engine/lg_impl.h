@@ -259,6 +259,27 @@ double lg_jsd_1d(lg_density_fn p, void *pctx, lg_density_fn q, void *qctx, doubl
 
 #define LG_MAX_REGS 8
 
+/* What stopped the last lg_game_step (step.c), so that the runner words its
+ * own message (the step, the checkpoint kept, the option to change) from the
+ * facts rather than by editing the game's. kind NONE: a failure without a
+ * fault of its own (an objective that could not be built, a bad argument):
+ * lg_errmsg() says it all. */
+typedef enum lg_fault_kind {
+    LG_FAULT_NONE,
+    LG_FAULT_LOSS,     /* player's objective not finite (value) */
+    LG_FAULT_GRAD,     /* a gradient of net not finite */
+    LG_FAULT_PARAM,    /* a parameter of net not finite after its update */
+    LG_FAULT_HOOK      /* regularizer reg's hook failed (reason) */
+} lg_fault_kind;
+typedef struct lg_step_fault {
+    lg_fault_kind kind;
+    lg_player player;
+    lg_net_id net;
+    double value;
+    const char *reg, *hook;
+    char reason[256];
+} lg_step_fault;
+
 struct lg_game {
     lg_net *net[LG_NET_COUNT];
     lg_tape *tape;
@@ -279,6 +300,8 @@ struct lg_game {
     char **log_name;
     double *log_value;
     size_t n_log, cap_log;
+    double last_loss[2], last_gnorm[2];  /* per player, from lg_game_step */
+    lg_step_fault fault;                 /* why the last lg_game_step failed (step.c) */
     double *scratch;                     /* host-service work space: see game.c */
     double *work;                        /* lg_game_work's buffer */
     size_t work_cap;

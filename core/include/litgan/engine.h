@@ -324,6 +324,40 @@ LG_API void lg_game_new_step(lg_game *g);
  * parameters: its value, and (grad not NULL) its gradient with respect to
  * every parameter of the game, [theta_D, theta_G, theta_E] (see plugin.h). */
 LG_API int lg_game_eval(lg_game *g, lg_player p, double *value, double *grad);
+/* A regularizer by descriptor already in memory (its object stays the
+ * caller's), with parameters kv, like lg_game_set_loss_desc. A loss
+ * descriptor, or one without add_term, adjust_grads and after_step, is
+ * refused (LG_EPLUGIN, one line). */
+LG_API int lg_game_add_reg_desc(lg_game *g, const lg_plugin *desc, const char *kv);
+/* What lg_game_simultaneous reports to plugins and how lg_game_step moves
+ * (off when the game is allocated). */
+LG_API void lg_game_set_simultaneous(lg_game *g, bool on);
+/* One optimizer step on the batches as they are: the runner's own step
+ * (lg_run_step is made of these). The caller fills lg_game_real_batch and
+ * lg_game_noise_batch and calls lg_game_new_step for each new step (fresh
+ * numbers for lg_game_uniform); lg_game_step does not, so that lg_game_eval
+ * just before it sees the very objective it descends. opt[id] is the
+ * optimizer of network id (LG_NET_D, LG_NET_G, LG_NET_E; NULL for a net the
+ * game has not), its size that net's parameter count.
+ *   Alternating (simultaneous off): player p's objective and its backward,
+ *   every regularizer's adjust_grads, the non-finite gradient check, the
+ *   optimizer step of each net p owns (D; or G and E), every regularizer's
+ *   after_step(g, p, ...), then the non-finite parameter check.
+ *   Simultaneous (on): p is ignored; both players' gradients at the same
+ *   point, adjust_grads once (it sees both), the checks, then D's update and
+ *   its after_step hooks, then G's (and E's) and theirs.
+ * LG_OK, or a status with a one-line lg_errmsg: LG_EPLUGIN naming the plugin
+ * and the hook that failed, LG_ENONFINITE naming the quantity (a loss, a
+ * gradient, a parameter after its update), LG_EINVAL for a game without a
+ * loss or a missing or mis-sized optimizer. After a failure the nets may hold
+ * a partial step. */
+LG_API int lg_game_step(lg_game *g, lg_player p, lg_optim *const opt[LG_NET_COUNT]);
+/* What the last lg_game_step reported for player p (0 before any): its
+ * objective's value (loss and regularizer terms), and the Euclidean norm of
+ * the gradient of the nets it owns after the adjust_grads hooks (not updated
+ * when that gradient was not finite). */
+LG_API double lg_game_last_loss(const lg_game *g, lg_player p);
+LG_API double lg_game_last_gnorm(const lg_game *g, lg_player p);
 
 /* ---------------------------------------------------------------- figures --- */
 
