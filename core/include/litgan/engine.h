@@ -78,8 +78,12 @@ typedef struct lg_net lg_net;
 
 /* A network from a spec string: widths joined by '-', each width after the
  * first a Linear layer followed by modifiers in order: r ReLU, l[slope]
- * LeakyReLU (0.2), t Tanh, s Sigmoid, b[eps] BatchNorm1d (1e-5).
- * E.g. "2-128r-128r-1", "100-128l-256b0.8l-784t". */
+ * LeakyReLU (0.2), t Tanh, s Sigmoid, b[eps] BatchNorm1d (1e-5). One of n or
+ * c directly after a width changes its Linear layer: n no bias (y = W x), c
+ * its bias alone (y = b whatever the input).
+ * E.g. "2-128r-128r-1", "100-128l-256b0.8l-784t"; the Dirac-GAN's critic
+ * D(x) = psi x is "1-1n" and its generator G(z) = theta "1-1c" (one parameter
+ * each). */
 LG_API int lg_net_parse(const char *spec, lg_net **out);
 LG_API void lg_net_free(lg_net *net);
 /* PyTorch's initialisation (Linear U(-1/sqrt(in), 1/sqrt(in)); BatchNorm 1, 0). */
