@@ -167,7 +167,9 @@ LG_API void lg_dataset_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *ou
 LG_API double lg_dataset_density(const lg_dataset *ds, const double *x);
 LG_API bool lg_dataset_has_density(const lg_dataset *ds);
 /* A mixture of isotropic Gaussians: its n_modes centres (n_modes, dim) and
- * common sigma; NULL (and *n_modes 0) for data without modes. */
+ * common sigma; NULL (and *n_modes 0) for data without modes. The point mass
+ * dirac:x=X,tol=T has one mode, X, and sigma T / 3 (the coverage metrics
+ * count a sample within 3 sigma of its mode as high quality). */
 LG_API const double *lg_dataset_modes(const lg_dataset *ds, size_t *n_modes, double *sigma);
 LG_API const char *lg_dataset_help(void);
 
@@ -417,7 +419,9 @@ LG_API void lg_run_config_init(lg_run_config *c);
  * x_dim-128r-128r-z_dim. For images: the MNIST GAN of the seeds, G
  * z_dim-128l-256b0.8l-512b0.8l-1024b0.8l-x_dimt (z_dim = 100), D
  * x_dim-512l-256l-1 ((x_dim + z_dim)-512l-256l-1 with an encoder), E
- * x_dim-512l-256l-z_dim. z_dim is g_spec's first width when g_spec is given.
+ * x_dim-512l-256l-z_dim. For dirac (without an encoder) the Dirac-GAN's
+ * players: G z_dim-1c (G(z) = theta; z_dim = 1) and D 1-1n (D(x) = psi x).
+ * z_dim is g_spec's first width when g_spec is given.
  * Each buffer holds at least 64 bytes. */
 LG_API void lg_run_default_nets(const lg_dataset *ds, bool encoder, const char *g_spec, char *g, char *d,
                                 char *e, size_t len);
