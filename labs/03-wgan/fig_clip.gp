@@ -6,9 +6,9 @@
 
 load 'settings.gp'    # seed, clips, c_mean, critic, critic_opt
 
-set terminal pngcairo size 700, 460 font ',10'
+set terminal pngcairo size 900, 460 font ',10'
 set output 'fig_clip.png'
-set title sprintf('estimate / W1 for each clip value c (N(0,1) vs N(%g,1), critic %s, %s), seed %d', c_mean, critic, critic_opt, seed)
+set title sprintf("the critic's estimate / W1 for each c: N(0,1) vs N(%g,1), critic %s, %s, seed %d", c_mean, critic, critic_opt, seed)
 set grid
 set logscale y
 set format y '10^{%T}'

@@ -1,7 +1,7 @@
 # fig_estimate.gp - Lab 03, part 2: what a clipped critic estimates. Left: its estimate
 # mean f(x_r) - mean f(G(z)) over training, x_r ~ N(0, 1) against a fixed G(z) ~ N(m, 1),
 # one curve per m (estimate.csv, one block per m). Right: the estimate at the end
-# against the exact W1, for the Gaussians (W1 = |m|) and for a two-Gaussian mixture
+# against the exact W1 (from step 1: at step 0 the critic is not clipped yet), for the Gaussians (W1 = |m|) and for a two-Gaussian mixture
 # against N(m, 1) (W1 by sorting large samples, w1.c).
 # `litgan lab 03` copies this script next to estimate.csv, final.csv and settings.gp.
 
@@ -17,7 +17,8 @@ set title 'the estimate over training'
 set xlabel 'critic steps'
 set ylabel 'mean f(x_r) - mean f(G(z))'
 set key top left
-plot for [i = 0:n - 1] 'estimate.csv' index i using 1:2 with lines lw 2 title 'm = '.word(means, i + 1)
+# from step 1 on: at step 0 the critic is as initialised, before its first clip
+plot for [i = 0:n - 1] 'estimate.csv' index i using 1:($1 > 0 ? $2 : NaN) with lines lw 2 title 'm = '.word(means, i + 1)
 
 set datafile separator comma
 set datafile columnheaders
