@@ -722,10 +722,10 @@ static int train_one(const config *c, int which, const char *loss, const char *r
 
 static int write_weights(const config *c, const train_out *o, const char *dir)
 {
-    enum { BINS = 44 }; /* [-1.1, 1.1] in units of c, bins of 0.05 */
+    enum { BINS = 45 }; /* bins of width 0.05 in units of c, centred on -1.1, -1.05, ..., 1.1 (so on +-1) */
     double count[BINS] = { 0 };
     for (size_t i = 0; i < o->n_weights; i++) {
-        long k = lround(floor((o->weights[i] + 1.1) / 0.05));
+        long k = lround(o->weights[i] / 0.05) + BINS / 2;
         count[k < 0 ? 0 : k >= BINS ? BINS - 1 : k] += 1.0 / (double)o->n_weights;
     }
     FILE *fp = lg_labkit_fopen(dir, "weights.csv");
@@ -735,7 +735,7 @@ static int write_weights(const config *c, const train_out *o, const char *dir)
                 "of c = %g: the share in each bin of width 0.05\nw_over_c,share\n",
             c->gan.seed, o->n_weights, c->gan.steps, c->clip);
     for (int k = 0; k < BINS; k++)
-        fprintf(fp, "%.3f,%.6g\n", -1.1 + 0.05 * (k + 0.5), count[k]);
+        fprintf(fp, "%.3f,%.6g\n", 0.05 * (k - BINS / 2), count[k]);
     return lg_labkit_fclose(fp, dir, "weights.csv");
 }
 

@@ -11,7 +11,7 @@ set terminal pngcairo size 1000, 420 font ',10'
 set output 'fig_gradnorm.png'
 set datafile separator comma
 set datafile columnheaders
-set multiplot layout 1, 2 title sprintf('G(z) = (%g, z) fixed, data on {0}x[0,1], seed %d', theta_far, seed)
+set multiplot layout 1, 2 title sprintf('G(z) = (%g, z) fixed, data on the segment x = 0, 0 <= y <= 1; seed %d', theta_far, seed)
 set grid
 set xlabel 'steps of D (or of the critic)'
 

@@ -12,10 +12,10 @@ set terminal pngcairo size 1000, 420 font ',10'
 set output 'fig_lines.png'
 set datafile separator comma
 set datafile columnheaders
-set multiplot layout 1, 2 title sprintf('two parallel lines, seed %d (KL = +inf for every theta != 0, not drawn)', seed)
+set multiplot layout 1, 2 title sprintf('P_0 on x = 0 and P_{theta} on x = theta, 0 <= y <= 1; seed %d (KL = +inf for every theta != 0, not drawn)', seed)
 set grid
 set key bottom right
-set xlabel 'theta (horizontal offset of P_theta)'
+set xlabel 'theta (horizontal offset of P_{theta})'
 
 set title 'Jensen-Shannon divergence'
 set ylabel 'JS (nats)'
