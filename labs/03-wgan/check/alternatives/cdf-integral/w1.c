@@ -37,7 +37,6 @@ static int cmp_double(const void *a, const void *b)
  * when memory runs out. */
 double lab03_w1_sorted(const double *x, const double *y, size_t n)
 {
-    /* BEGIN SOLUTION Task 3.3 */
     /* W1 = integral of |F_x(t) - F_y(t)| dt: walk the merged sorted values and add the
      * gap between the two empirical CDFs times the length of each step */
     if (n == 0)
@@ -63,8 +62,6 @@ double lab03_w1_sorted(const double *x, const double *y, size_t n)
     }
     free(a);
     return area / (double)n;
-    /* END SOLUTION */
-    /* STUB (void)x; (void)y; (void)n; (void)cmp_double; return lg_todo_value("Task 3.3"); */
 }
 /* END REGION */
 
@@ -72,18 +69,12 @@ double lab03_w1_sorted(const double *x, const double *y, size_t n)
 /* Task 3.3: W1(P_0, P_theta). */
 double lab03_w1_lines(double theta)
 {
-    /* BEGIN SOLUTION Task 3.3 */
     return fmax(theta, -theta);
-    /* END SOLUTION */
-    /* STUB (void)theta; return lg_todo_value("Task 3.3"); */
 }
 
 /* Task 3.3: JS(P_0, P_theta) = 1/2 KL(P_0 || M) + 1/2 KL(P_theta || M), M the mixture. */
 double lab03_js_lines(double theta)
 {
-    /* BEGIN SOLUTION Task 3.3 */
     return theta == 0.0 ? 0.0 : log(2.0);
-    /* END SOLUTION */
-    /* STUB (void)theta; return lg_todo_value("Task 3.3"); */
 }
 /* END REGION */

@@ -33,14 +33,11 @@
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 3.1 */
     lg_tape *t = lg_game_tape(g);
     double B = (double)lg_game_batch(g);
     lg_node *sr = lg_sum(t, lg_apply(g, LG_NET_D, lg_game_real(g)));
     lg_node *sf = lg_sum(t, lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g))));
     lg_node *loss = lg_scale(t, lg_add(t, lg_neg(t, sr), sf), 1.0 / B);
-    /* END SOLUTION */
-    /* STUB lg_node *loss = lg_todo_node(g, "Task 3.1"); */
     if (loss) /* the estimate is -d_loss: the log follows the loss, whatever it is */
         lg_game_log(g, "w_estimate", -lg_scalar(loss));
     return loss;
@@ -52,13 +49,10 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 3.1 */
     lg_tape *t = lg_game_tape(g);
     double B = (double)lg_game_batch(g);
     lg_node *sf = lg_sum(t, lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g))));
     return lg_scale(t, sf, -1.0 / B);
-    /* END SOLUTION */
-    /* STUB return lg_todo_node(g, "Task 3.1"); */
 }
 /* END REGION */
 

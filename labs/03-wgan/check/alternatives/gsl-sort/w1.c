@@ -38,7 +38,6 @@ static int cmp_double(const void *a, const void *b)
  * when memory runs out. */
 double lab03_w1_sorted(const double *x, const double *y, size_t n)
 {
-    /* BEGIN SOLUTION Task 3.3 */
     double *buf = malloc((n ? 2 * n : 1) * sizeof(double));
     if (!buf)
         return NAN;
@@ -52,8 +51,6 @@ double lab03_w1_sorted(const double *x, const double *y, size_t n)
     free(buf);
     (void)cmp_double;
     return s / (double)n;
-    /* END SOLUTION */
-    /* STUB (void)x; (void)y; (void)n; (void)cmp_double; return lg_todo_value("Task 3.3"); */
 }
 /* END REGION */
 
@@ -61,19 +58,13 @@ double lab03_w1_sorted(const double *x, const double *y, size_t n)
 /* Task 3.3: W1(P_0, P_theta). */
 double lab03_w1_lines(double theta)
 {
-    /* BEGIN SOLUTION Task 3.3 */
     return fabs(theta - 0.0);
-    /* END SOLUTION */
-    /* STUB (void)theta; return lg_todo_value("Task 3.3"); */
 }
 
 /* Task 3.3: JS(P_0, P_theta) = 1/2 KL(P_0 || M) + 1/2 KL(P_theta || M), M the mixture. */
 double lab03_js_lines(double theta)
 {
-    /* BEGIN SOLUTION Task 3.3 */
     double m = fabs(theta) > 0 ? 1.0 : 0.0;
     return m * log(2.0);
-    /* END SOLUTION */
-    /* STUB (void)theta; return lg_todo_value("Task 3.3"); */
 }
 /* END REGION */

@@ -33,14 +33,11 @@
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 3.1 */
     lg_tape *t = lg_game_tape(g);
     lg_node *fake = lg_apply(g, LG_NET_G, lg_game_noise(g));
     lg_node *e_real = lg_mean(t, lg_apply(g, LG_NET_D, lg_game_real(g)));
     lg_node *e_fake = lg_mean(t, lg_apply(g, LG_NET_D, fake));
     lg_node *loss = lg_add(t, lg_neg(t, e_real), e_fake);
-    /* END SOLUTION */
-    /* STUB lg_node *loss = lg_todo_node(g, "Task 3.1"); */
     if (loss) /* the estimate is -d_loss: the log follows the loss, whatever it is */
         lg_game_log(g, "w_estimate", -lg_scalar(loss));
     return loss;
@@ -52,13 +49,10 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
-    /* BEGIN SOLUTION Task 3.1 */
     lg_tape *t = lg_game_tape(g);
     lg_node *fake = lg_apply(g, LG_NET_G, lg_game_noise(g));
     lg_node *e_fake = lg_mean(t, lg_apply(g, LG_NET_D, fake));
     return lg_sub(t, lg_fill(t, 1, 1, 0.0), e_fake);
-    /* END SOLUTION */
-    /* STUB return lg_todo_node(g, "Task 3.1"); */
 }
 /* END REGION */
 

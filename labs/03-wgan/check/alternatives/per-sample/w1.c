@@ -37,7 +37,6 @@ static int cmp_double(const void *a, const void *b)
  * when memory runs out. */
 double lab03_w1_sorted(const double *x, const double *y, size_t n)
 {
-    /* BEGIN SOLUTION Task 3.3 */
     /* insertion sort of copies: fine for the sizes of this lab */
     double *s = calloc(2 * n + 1, sizeof *s);
     if (!s)
@@ -58,8 +57,6 @@ double lab03_w1_sorted(const double *x, const double *y, size_t n)
     free(s);
     (void)cmp_double;
     return n ? mean : NAN;
-    /* END SOLUTION */
-    /* STUB (void)x; (void)y; (void)n; (void)cmp_double; return lg_todo_value("Task 3.3"); */
 }
 /* END REGION */
 
@@ -67,19 +64,13 @@ double lab03_w1_sorted(const double *x, const double *y, size_t n)
 /* Task 3.3: W1(P_0, P_theta). */
 double lab03_w1_lines(double theta)
 {
-    /* BEGIN SOLUTION Task 3.3 */
     return hypot(theta, 0.0); /* the length of the move (theta, 0), without overflow */
-    /* END SOLUTION */
-    /* STUB (void)theta; return lg_todo_value("Task 3.3"); */
 }
 
 /* Task 3.3: JS(P_0, P_theta) = 1/2 KL(P_0 || M) + 1/2 KL(P_theta || M), M the mixture. */
 double lab03_js_lines(double theta)
 {
-    /* BEGIN SOLUTION Task 3.3 */
     double m = 0.5; /* the mixture's density over each line's own, where that line lives */
     return theta == 0 ? 0 : -log(m);
-    /* END SOLUTION */
-    /* STUB (void)theta; return lg_todo_value("Task 3.3"); */
 }
 /* END REGION */

@@ -37,7 +37,6 @@ static int cmp_double(const void *a, const void *b)
  * when memory runs out. */
 double lab03_w1_sorted(const double *x, const double *y, size_t n)
 {
-    /* BEGIN SOLUTION Task 3.3 */
     double *xs = malloc(n * sizeof(double) + 1), *ys = malloc(n * sizeof(double) + 1);
     if (xs == NULL || ys == NULL) {
         free(xs);
@@ -56,8 +55,6 @@ double lab03_w1_sorted(const double *x, const double *y, size_t n)
     free(xs);
     free(ys);
     return n == 0 ? NAN : total / (double)n;
-    /* END SOLUTION */
-    /* STUB (void)x; (void)y; (void)n; (void)cmp_double; return lg_todo_value("Task 3.3"); */
 }
 /* END REGION */
 
@@ -65,20 +62,14 @@ double lab03_w1_sorted(const double *x, const double *y, size_t n)
 /* Task 3.3: W1(P_0, P_theta). */
 double lab03_w1_lines(double theta)
 {
-    /* BEGIN SOLUTION Task 3.3 */
     return theta < 0 ? -theta : theta;
-    /* END SOLUTION */
-    /* STUB (void)theta; return lg_todo_value("Task 3.3"); */
 }
 
 /* Task 3.3: JS(P_0, P_theta) = 1/2 KL(P_0 || M) + 1/2 KL(P_theta || M), M the mixture. */
 double lab03_js_lines(double theta)
 {
-    /* BEGIN SOLUTION Task 3.3 */
     if (theta == 0)
         return 0;
     return 0.5 * log(4.0);
-    /* END SOLUTION */
-    /* STUB (void)theta; return lg_todo_value("Task 3.3"); */
 }
 /* END REGION */
