@@ -37,7 +37,8 @@
     X(autograder)    \
     X(pack)          \
     X(imgmetrics)    \
-    X(sample)
+    X(sample)        \
+    X(game)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
 LG_SUITES(LG_DECLARE_SUITE)

@@ -292,7 +292,7 @@ struct lg_game {
     gsl_matrix *real, *noise;            /* (batch, x_dim), (batch, z_dim) */
     lg_node *real_node, *noise_node;     /* leaves on the current recording */
     lg_player player;
-    bool simultaneous;                   /* set by the runner */
+    bool simultaneous;                   /* lg_game_set_simultaneous (the runner sets it per step) */
     lg_plugin_inst loss;
     lg_plugin_inst regs[LG_MAX_REGS];
     size_t n_regs;
