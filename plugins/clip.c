@@ -1,6 +1,6 @@
 /*
  * clip.c - WGAN weight clipping (Arjovsky, Chintala and Bottou 2017,
- * Wasserstein GAN, ICML, Algorithm 1, line 8):
+ * Wasserstein GAN, ICML, Algorithm 1, line 8). Lab 03, Task 3.2 (labs/03-wgan/README.md):
  *
  *   after every critic update   w <- clip(w, -c, c)     for every parameter w of D
  *
@@ -22,22 +22,24 @@ static const lg_param_doc params[] = {
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
-/* w: theta_D, n values, clipped in place after the critic's update */
+/* REGION after_step */
+/* Algorithm 1, line 8: after the critic's update, w <- clip(w, -c, c) for every
+ * parameter w of D (theta_D, in place). */
 static int after_step(lg_game *g, lg_player player, const lg_params *p)
 {
-    if (player != LG_PLAYER_D)
+    double c = lg_param_double(p, "c"); /* > 0: the parameter's range is [1e-6, 1e3] */
+    /* BEGIN SOLUTION Task 3.2 */
+    if (player != LG_PLAYER_D) /* G's steps leave the critic alone */
         return 0;
-    double c = lg_param_double(p, "c");
-    if (!(c > 0)) { /* the box [-c, c] must not be empty */
-        lg_game_fail(g, "clip: c must be > 0 (got %g); e.g. --reg clip:c=0.01", c);
-        return 1;
-    }
     size_t n;
     double *w = lg_game_params(g, LG_NET_D, &n);
-    for (size_t i = 0; i < n; i++)
-        w[i] = w[i] > c ? c : (w[i] < -c ? -c : w[i]);
+    while (n-- > 0) /* every parameter, the last first */
+        w[n] = w[n] > c ? c : (w[n] < -c ? -c : w[n]);
     return 0;
+    /* END SOLUTION */
+    /* STUB (void)player; (void)c; lg_game_fail(g, "Task 3.2 is not implemented yet"); return 1; */
 }
+/* END REGION */
 
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,

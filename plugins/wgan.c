@@ -1,5 +1,6 @@
 /*
  * wgan.c - Wasserstein GAN (Arjovsky, Chintala & Bottou 2017, Eq. 2-3 and Algorithm 1).
+ * Lab 03, Task 3.1 (labs/03-wgan/README.md).
  *
  * The paper's objective: by Kantorovich-Rubinstein duality
  *
@@ -15,8 +16,8 @@
  *   d_loss = mean D(G(z)) - mean D(x_r)   (= minus the Wasserstein estimate)
  *   g_loss = -mean D(G(z))
  * D is the critic f_w: a real-valued score, no sigmoid and no log.
- * d_loss logs the estimate  w_estimate = mean D(x_r) - mean D(G(z))  (K times W
- * when the critic is optimal; the paper's curve that tracks sample quality).
+ * d_loss logs the estimate  w_estimate = mean D(x_r) - mean D(G(z)) = -d_loss (K
+ * times W when the critic is optimal; the paper's curve that tracks sample quality).
  *
  * Parameters: none (the clipping constant c belongs to the `clip` regularizer).
  * Runner defaults, Algorithm 1's: RMSProp with alpha = 5e-5 for both players,
@@ -26,29 +27,39 @@
  */
 #include "litgan.h"
 
-/* -(E f_w(x_r) - E f_w(G(z))) */
+/* REGION d_loss */
+/* The critic's objective: -(E f_w(x_r) - E f_w(G(z))). */
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
+    /* BEGIN SOLUTION Task 3.1 */
     lg_tape *t = lg_game_tape(g);
-    lg_node *x_fake = lg_apply(g, LG_NET_G, lg_game_noise(g));        /* (B, x_dim) */
+    lg_node *x_fake = lg_apply(g, LG_NET_G, lg_game_noise(g));            /* (B, x_dim) */
     lg_node *f_real = lg_mean(t, lg_apply(g, LG_NET_D, lg_game_real(g))); /* (1,1) E f_w(x_r) */
-    lg_node *f_fake = lg_mean(t, lg_apply(g, LG_NET_D, x_fake));      /* (1,1) E f_w(G(z)) */
-    lg_node *w_est = lg_sub(t, f_real, f_fake);                       /* (1,1) W estimate */
-    if (w_est)
-        lg_game_log(g, "w_estimate", lg_scalar(w_est));
-    return lg_neg(t, w_est);                                          /* (1,1) */
+    lg_node *f_fake = lg_mean(t, lg_apply(g, LG_NET_D, x_fake));          /* (1,1) E f_w(G(z)) */
+    lg_node *loss = lg_neg(t, lg_sub(t, f_real, f_fake));                 /* (1,1) minus the estimate */
+    /* END SOLUTION */
+    /* STUB lg_node *loss = lg_todo_node(g, "Task 3.1"); */
+    if (loss) /* the estimate is -d_loss: the log follows the loss, whatever it is */
+        lg_game_log(g, "w_estimate", -lg_scalar(loss));
+    return loss;
 }
+/* END REGION */
 
-/* -E f_w(G(z)) */
+/* REGION g_loss */
+/* The generator's objective: -E f_w(G(z)). */
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
+    /* BEGIN SOLUTION Task 3.1 */
     lg_tape *t = lg_game_tape(g);
-    lg_node *x_fake = lg_apply(g, LG_NET_G, lg_game_noise(g));        /* (B, x_dim) */
-    lg_node *f_fake = lg_mean(t, lg_apply(g, LG_NET_D, x_fake));      /* (1,1) */
-    return lg_neg(t, f_fake);                                         /* (1,1) */
+    lg_node *x_fake = lg_apply(g, LG_NET_G, lg_game_noise(g));   /* (B, x_dim) */
+    lg_node *f_fake = lg_mean(t, lg_apply(g, LG_NET_D, x_fake)); /* (1,1) */
+    return lg_neg(t, f_fake);                                    /* (1,1) */
+    /* END SOLUTION */
+    /* STUB return lg_todo_node(g, "Task 3.1"); */
 }
+/* END REGION */
 
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
