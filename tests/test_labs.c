@@ -862,6 +862,15 @@ static void test_kit_ini(void)
         LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), name) && strstr(lg_errmsg(), bad[i].says),
                       "case %zu: rc %d, '%s' (expected '%s')", i, rc, lg_errmsg(), bad[i].says);
     }
+    /* a line past inih's buffer is named by its own number (inih counts its pieces as lines) */
+    char longer[512] = "[experiment]\nsteps = 1\ndata = ";
+    const char *lp = lg_test_tmpdir("kit-long.ini");
+    memset(longer + strlen(longer), 'x', 220);
+    strcat(longer, "\nseed = 2\n");
+    LG_ASSERT_MSG(spill(lp, longer), "cannot write %s", lp);
+    rc = read_ini(lp, NULL, &gan, keys, nk);
+    LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), ":3: the line is too long"), "a long line: '%s'",
+                  lg_errmsg());
     /* the bounds themselves are valid values */
     char bounds[1024];
     snprintf(bounds, sizeof bounds, "%s", lg_test_tmpdir("kit-bounds.ini"));

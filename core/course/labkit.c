@@ -190,8 +190,10 @@ int lg_labkit_read_ini(const lg_lab_run *run, lg_labkit_gan *gan, const lg_labki
     int line = ini_parse(path, on_ini, &t);
     if (line < 0)
         return lg_seterr(LG_EIO, "%s: cannot read the experiment definition", path);
-    if (line > 0)
-        return lg_seterr(LG_EFORMAT, "%s:%d: %s", path, line, t.bad[0] ? t.bad : "not an ini line");
+    if (line > 0) {
+        const char *why = t.bad[0] ? t.bad : lg_ini_bad_line(path, &line);
+        return lg_seterr(LG_EFORMAT, "%s:%d: %s", path, line, why);
+    }
     return LG_OK;
 }
 

@@ -268,6 +268,31 @@ bad:
     return 0;
 }
 
+const char *lg_ini_bad_line(const char *path, int *line)
+{
+    /* inih reads a line in pieces of INI_MAX_LINE - 1 bytes and counts each
+     * piece as a line: the first line longer than that, at or before the
+     * one it names, is the one to fix */
+    FILE *f = fopen(path, "r");
+    int c, n = 1, pieces = 1;
+    size_t len = 0;
+    while (f && pieces <= *line && (c = getc(f)) != EOF) {
+        if (++len + 1 > INI_MAX_LINE - 1 && c != '\n') {
+            fclose(f);
+            *line = n;
+            return "the line is too long (at most 198 characters): shorten it";
+        }
+        if (c == '\n') {
+            n++;
+            pieces++;
+            len = 0;
+        }
+    }
+    if (f)
+        fclose(f);
+    return "not an ini line (a [section], key = value, or a ; comment)";
+}
+
 static int read_ini(lg_lab *lab)
 {
     ini_state st = { .lab = lab };
@@ -276,8 +301,10 @@ static int read_ini(lg_lab *lab)
     lab->questions = st.questions;
     if (line < 0)
         return lg_seterr(LG_EIO, "%s: cannot read the lab's definition", lab->ini_path);
-    if (line > 0)
-        return lg_seterr(LG_EFORMAT, "%s:%d: %s", lab->ini_path, line, st.bad[0] ? st.bad : "not an ini line");
+    if (line > 0) {
+        const char *why = st.bad[0] ? st.bad : lg_ini_bad_line(lab->ini_path, &line);
+        return lg_seterr(LG_EFORMAT, "%s:%d: %s", lab->ini_path, line, why);
+    }
     if (!lab->title)
         return lg_seterr(LG_EFORMAT, "%s: [lab] has no title", lab->ini_path);
     if (!lab->files[0])

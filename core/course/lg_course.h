@@ -68,6 +68,11 @@ struct lg_lab {
 /* Its tests in grading order: by the lab's task order, visible before hidden,
  * then in the order the module listed them. */
 const lg_grade_test *lg_lab_tests(const lg_lab *lab, size_t *n);
+/* Why inih stopped at *line of the ini file at path when no handler gave a
+ * reason: a line longer than inih's buffer (INI_MAX_LINE: 198 characters and
+ * the newline; *line becomes its number, since inih counts each piece of it
+ * as a line) or a line that is not a section, key = value or comment (labs.c). */
+const char *lg_ini_bad_line(const char *path, int *line);
 /* A lab from its lab.ini and the descriptors of its objects (hidden may be
  * NULL), validated as a loaded one is; dir names the folder ("99-sandbox").
  * lg_lab_open leaves it out of the registry (free it with lg_lab_close);
