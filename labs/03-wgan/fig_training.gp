@@ -21,9 +21,11 @@ colors = '#b2182b #2166ac #e08214 #1a9850'
 set title "the critic's estimate (GAN: difference of D's logits)"
 set ylabel 'mean D(x_r) - mean D(G(z))'
 set logscale y
+set format y "10^{%L}"
 plot for [i = 1:4] 'train_'.word(runs, i).'.csv' using 'step':(column('estimate') > 0 ? column('estimate') : NaN) \
      with lines lw 2 lc rgb word(colors, i) title word(titles, i)
 unset logscale y
+set format y "% h"
 
 set title 'sliced W1 to the data'
 set ylabel 'sliced W1 (units of x)'
