@@ -24,8 +24,8 @@ double lg_mixture_density(const lg_dataset *ds, const double *x);
 void lg_split_stratified(const unsigned char *labels, size_t n, double frac, unsigned long seed,
                          unsigned char *is_test);
 
-/* The kinds (toy2d.c, mixture.c, images.c). */
+/* The kinds (toy2d.c, mixture.c, dirac.c, images.c). */
 extern const lg_dataset_kind lg_ring8_kind, lg_grid25_kind, lg_swissroll_kind, lg_moons_kind,
-    lg_mog1d_kind, lg_uniform_kind, lg_mnist_kind, lg_fashion_kind, lg_idx_kind;
+    lg_mog1d_kind, lg_dirac_kind, lg_uniform_kind, lg_mnist_kind, lg_fashion_kind, lg_idx_kind;
 
 #endif

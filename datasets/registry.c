@@ -5,6 +5,7 @@
  * is a generator file that defines an lg_dataset_kind, plus one line here.
  * The generators: toy2d.c (ring8, grid25, swissroll, moons, uniform) and
  * mixture.c (mog1d, and the sampler and density of every Gaussian mixture),
+ * dirac.c (dirac, the point mass of the Dirac-GAN),
  * images.c (mnist, fashion, idx: image data from IDX files, idx.c).
  */
 #include "datasets.h"
@@ -15,6 +16,7 @@ const lg_dataset_kind *const lg_dataset_kinds[] = {
     &lg_swissroll_kind,
     &lg_moons_kind,
     &lg_mog1d_kind,
+    &lg_dirac_kind,
     &lg_uniform_kind,
     &lg_mnist_kind,
     &lg_fashion_kind,

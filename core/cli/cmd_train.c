@@ -61,8 +61,10 @@ static const char help[] =
     "\n"
     "Network spec: widths joined by '-', each followed by modifiers applied in order:\n"
     "  r ReLU, l[slope] LeakyReLU (0.2; slope in [0, 1]), t Tanh, s Sigmoid,\n"
-    "  b[eps] BatchNorm1d (1e-5; eps in (0, 1]).\n"
-    "  e.g. 100-128l-256b0.8l-512b0.8l-784t\n";
+    "  b[eps] BatchNorm1d (1e-5; eps in (0, 1]). Directly after a width, n drops its\n"
+    "  layer's bias (y = W x) and c keeps the bias alone (y = b whatever the input).\n"
+    "  e.g. 100-128l-256b0.8l-512b0.8l-784t; the Dirac-GAN (--data dirac, its\n"
+    "  default nets): --g 1-1c (G(z) = theta) --d 1-1n (D(x) = psi x)\n";
 
 
 enum {

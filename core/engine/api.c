@@ -114,6 +114,38 @@ int lg_game_add_reg(lg_game *g, const char *spec)
     return rc;
 }
 
+/* As lg_game_set_loss_desc: a handle without a dlopen handle, so the game
+ * never closes what it does not own. */
+int lg_game_add_reg_desc(lg_game *g, const lg_plugin *desc, const char *kv)
+{
+    const char *name = desc && desc->name ? desc->name : "(in memory)";
+    if (!desc || desc->kind != LG_PLUGIN_KIND_REG)
+        return lg_seterr(LG_EPLUGIN, "descriptor %s is not a regularizer (kind LG_PLUGIN_KIND_REG); a loss "
+                         "goes to lg_game_set_loss_desc", name);
+    if (!desc->add_term && !desc->adjust_grads && !desc->after_step)
+        return lg_seterr(LG_EPLUGIN, "regularizer %s has none of the hooks add_term, adjust_grads, "
+                         "after_step: give it at least one", name);
+    if (g->n_regs == LG_MAX_REGS)
+        return lg_seterr(LG_EINVAL, "%s: at most %d regularizers", name, LG_MAX_REGS);
+    lg_plugin_inst *ri = &g->regs[g->n_regs];
+    memset(ri, 0, sizeof *ri);
+    ri->h = lg_xcalloc(1, sizeof *ri->h);
+    ri->h->desc = desc;
+    ri->h->path = lg_xstrdup(name);
+    char what[LG_NAME_MAX + 16];
+    snprintf(what, sizeof what, "plugin %s", name);
+    int rc = lg_params_parse(desc->params, kv ? kv : "", what, &ri->params);
+    const char *why = rc == LG_OK && desc->check_params ? desc->check_params(ri->params) : NULL;
+    if (why)
+        rc = lg_seterr(LG_EINVAL, "plugin %s: %s", name, why);
+    if (rc != LG_OK) {
+        lg_plugin_inst_close(ri);
+        return rc;
+    }
+    g->n_regs++;
+    return LG_OK;
+}
+
 lg_net *lg_game_net(lg_game *g, lg_net_id id) { return id < LG_NET_COUNT ? g->net[id] : NULL; }
 gsl_matrix *lg_game_real_batch(lg_game *g) { return g->real; }
 gsl_matrix *lg_game_noise_batch(lg_game *g) { return g->noise; }

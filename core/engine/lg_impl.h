@@ -121,6 +121,9 @@ typedef struct lg_layer {
     size_t b_off;          /* BATCHNORM: running mean at buffers[b_off], var after */
     double eps, momentum;  /* BATCHNORM (PyTorch: eps 1e-5, momentum 0.1) */
     double slope;          /* LEAKY_RELU */
+    /* LINEAR: "n" y = x W^T, no bias; "c" y = b, no weight (the input only
+     * gives the batch its rows). Their parameters: b alone, or W alone. */
+    bool no_bias, no_weight;
 } lg_layer;
 
 typedef struct lg_net {
@@ -138,10 +141,12 @@ typedef struct lg_net {
 
 /* Spec grammar, e.g. "2-128r-128r-2" or "100-128l-256b0.8l-784t":
  *   spec  := width ('-' width mods)+
- *   mods  := ( 'r' | 'l' [slope] | 't' | 's' | 'b' [eps] )*
+ *   mods  := [ 'n' | 'c' ] ( 'r' | 'l' [slope] | 't' | 's' | 'b' [eps] )*
  * Each width after the first is a Linear layer into that width, followed by the
  * modifiers in order: r ReLU, l LeakyReLU (slope 0.2 unless given), t Tanh,
- * s Sigmoid, b BatchNorm1d (eps 1e-5 unless given, momentum 0.1). */
+ * s Sigmoid, b BatchNorm1d (eps 1e-5 unless given, momentum 0.1). n or c,
+ * directly after the width, change the Linear layer: n no bias (y = x W^T),
+ * c bias only (y = b for every input). */
 int lg_net_parse(const char *spec, lg_net **out);
 /* What spec would hold, without allocating it: parameters and BatchNorm
  * statistics, and the values one sample passes through (every layer's
@@ -153,7 +158,8 @@ void lg_net_free(lg_net *net);
 void lg_net_init(lg_net *net, gsl_rng *rng);
 void lg_net_zero_grad(lg_net *net);
 lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x);
-/* Views of one layer's weight (out, in) and bias (out) - or gamma, beta. */
+/* Views of one layer's weight (out, in) and bias (out) - or gamma, beta. A
+ * Linear "c" layer has no weight and an "n" layer no bias: do not ask. */
 gsl_matrix_view lg_layer_weight(const lg_net *net, const lg_layer *l);
 double *lg_layer_bias(const lg_net *net, const lg_layer *l);
 double lg_net_flops_per_sample(const lg_net *net); /* forward multiply-adds x 2 */
@@ -259,6 +265,27 @@ double lg_jsd_1d(lg_density_fn p, void *pctx, lg_density_fn q, void *qctx, doubl
 
 #define LG_MAX_REGS 8
 
+/* What stopped the last lg_game_step (step.c), so that the runner words its
+ * own message (the step, the checkpoint kept, the option to change) from the
+ * facts rather than by editing the game's. kind NONE: a failure without a
+ * fault of its own (an objective that could not be built, a bad argument):
+ * lg_errmsg() says it all. */
+typedef enum lg_fault_kind {
+    LG_FAULT_NONE,
+    LG_FAULT_LOSS,     /* player's objective not finite (value) */
+    LG_FAULT_GRAD,     /* a gradient of net not finite */
+    LG_FAULT_PARAM,    /* a parameter of net not finite after its update */
+    LG_FAULT_HOOK      /* regularizer reg's hook failed (reason) */
+} lg_fault_kind;
+typedef struct lg_step_fault {
+    lg_fault_kind kind;
+    lg_player player;
+    lg_net_id net;
+    double value;
+    const char *reg, *hook;
+    char reason[256];
+} lg_step_fault;
+
 struct lg_game {
     lg_net *net[LG_NET_COUNT];
     lg_tape *tape;
@@ -279,6 +306,8 @@ struct lg_game {
     char **log_name;
     double *log_value;
     size_t n_log, cap_log;
+    double last_loss[2], last_gnorm[2];  /* per player, from lg_game_step */
+    lg_step_fault fault;                 /* why the last lg_game_step failed (step.c) */
     double *scratch;                     /* host-service work space: see game.c */
     double *work;                        /* lg_game_work's buffer */
     size_t work_cap;

@@ -81,7 +81,7 @@ static int parse_layers(const char *spec, lg_net *net)
     while (rc == LG_OK && *p) {
         if (*p != '-') {
             rc = lg_seterr(LG_EINVAL, "network spec '%s': unexpected '%c' (modifiers are "
-                           "r l[slope] t s b[eps]; layers are joined by '-')", spec, *p);
+                           "n c r l[slope] t s b[eps]; layers are joined by '-')", spec, *p);
             break;
         }
         p++;
@@ -89,6 +89,18 @@ static int parse_layers(const char *spec, lg_net *net)
         if ((rc = parse_width(&p, &w, spec)) != LG_OK)
             break;
         lg_layer l = { .kind = LG_LAYER_LINEAR, .in = width, .out = w };
+        /* n or c, directly after the width, change the Linear layer itself
+         * (the Dirac-GAN's players: D(x) = psi x is "1-1n", G(z) = theta "1-1c") */
+        if (*p == 'n' || *p == 'c') {
+            l.no_bias = *p == 'n';
+            l.no_weight = *p == 'c';
+            p++;
+            if (*p == 'n' || *p == 'c') {
+                rc = lg_seterr(LG_EINVAL, "network spec '%s': 'n' (no bias) and 'c' (bias only) together "
+                               "leave the layer nothing to learn: give one of them", spec);
+                break;
+            }
+        }
         push(net, &cap, l);
         n_linear++;
         width = w;
@@ -114,9 +126,15 @@ static int parse_layers(const char *spec, lg_net *net)
                     rc = lg_seterr(LG_EINVAL, "network spec '%s': BatchNorm eps '%s' is not a decimal number in "
                                    "(0, 1] (e.g. b1e-5)", spec, num);
                 break;
+            case 'n':
+            case 'c':
+                rc = lg_seterr(LG_EINVAL, "network spec '%s': '%c' (%s) changes the Linear layer, so it must "
+                               "follow its width directly (e.g. 1-1%c)", spec, c,
+                               c == 'n' ? "no bias" : "bias only", c);
+                break;
             default:
-                rc = lg_seterr(LG_EINVAL, "network spec '%s': unknown modifier '%c' (use r ReLU, "
-                               "l[slope] LeakyReLU, t Tanh, s Sigmoid, b[eps] BatchNorm)", spec, c);
+                rc = lg_seterr(LG_EINVAL, "network spec '%s': unknown modifier '%c' (use n no bias, c bias "
+                               "only, r ReLU, l[slope] LeakyReLU, t Tanh, s Sigmoid, b[eps] BatchNorm)", spec, c);
             }
             if (rc == LG_OK)
                 push(net, &cap, m);
@@ -131,7 +149,7 @@ static int parse_layers(const char *spec, lg_net *net)
         lg_layer *l = &net->layers[i];
         l->p_off = net->n_params;
         if (l->kind == LG_LAYER_LINEAR)
-            l->p_len = l->out * l->in + l->out;
+            l->p_len = (l->no_weight ? 0 : l->out * l->in) + (l->no_bias ? 0 : l->out);
         else if (l->kind == LG_LAYER_BATCHNORM) {
             l->p_len = 2 * l->out;
             l->b_off = net->n_buffers;
@@ -194,7 +212,7 @@ gsl_matrix_view lg_layer_weight(const lg_net *net, const lg_layer *l)
 
 double *lg_layer_bias(const lg_net *net, const lg_layer *l)
 {
-    size_t w = (l->kind == LG_LAYER_LINEAR) ? l->out * l->in : l->out;
+    size_t w = (l->kind == LG_LAYER_LINEAR) ? (l->no_weight ? 0 : l->out * l->in) : l->out;
     return net->theta + l->p_off + w;
 }
 
@@ -229,7 +247,7 @@ double lg_net_flops_per_sample(const lg_net *net)
 {
     double f = 0;
     for (size_t i = 0; i < net->n_layers; i++)
-        if (net->layers[i].kind == LG_LAYER_LINEAR)
+        if (net->layers[i].kind == LG_LAYER_LINEAR && !net->layers[i].no_weight)
             f += 2.0 * (double)net->layers[i].in * (double)net->layers[i].out;
     return f;
 }
@@ -241,11 +259,17 @@ double lg_net_flops_per_sample(const lg_net *net)
 static void linear_forward(lg_node *n)
 {
     const lg_layer *l = n->layer;
-    gsl_matrix_view W = lg_layer_weight(n->net, l);
     const double *b = lg_layer_bias(n->net, l);
     size_t B = n->val.size1, O = l->out;
-    for (size_t i = 0; i < B; i++)
-        memcpy(n->val.data + i * O, b, O * sizeof(double));
+    for (size_t i = 0; i < B; i++) {
+        if (l->no_bias)
+            memset(n->val.data + i * O, 0, O * sizeof(double));
+        else
+            memcpy(n->val.data + i * O, b, O * sizeof(double));
+    }
+    if (l->no_weight) /* "c": the bias alone, whatever the input */
+        return;
+    gsl_matrix_view W = lg_layer_weight(n->net, l);
     lg_dgemm(CblasNoTrans, CblasTrans, 1.0, &n->a->val, &W.matrix, 1.0, &n->val);
 }
 
@@ -361,15 +385,21 @@ static void linear_backward(lg_node *n)
     lg_net *net = n->net;
     lg_node *x = n->a;
     if (net->requires_grad) {
-        gsl_matrix_view dW = gsl_matrix_view_array(net->grad + l->p_off, l->out, l->in);
-        double *db = net->grad + l->p_off + l->out * l->in;
-        lg_dgemm(CblasTrans, CblasNoTrans, 1.0, &n->grad, &x->val, 1.0, &dW.matrix);
-        size_t B = n->val.size1, O = l->out;
-        for (size_t i = 0; i < B; i++)
-            for (size_t j = 0; j < O; j++)
-                db[j] += n->grad.data[i * O + j];
+        if (!l->no_weight) {
+            gsl_matrix_view dW = gsl_matrix_view_array(net->grad + l->p_off, l->out, l->in);
+            lg_dgemm(CblasTrans, CblasNoTrans, 1.0, &n->grad, &x->val, 1.0, &dW.matrix);
+        }
+        if (!l->no_bias) {
+            double *db = net->grad + (lg_layer_bias(net, l) - net->theta);
+            size_t B = n->val.size1, O = l->out;
+            for (size_t i = 0; i < B; i++)
+                for (size_t j = 0; j < O; j++)
+                    db[j] += n->grad.data[i * O + j];
+        }
     }
-    if (x->needs_grad) {
+    if (x->needs_grad && l->no_weight) {
+        lg_node_dgrad(x); /* the output does not depend on x: a zero gradient */
+    } else if (x->needs_grad) {
         bool first;
         lg_node_dgrad_first(x, &first);
         gsl_matrix_view W = lg_layer_weight(net, l);

@@ -1,6 +1,7 @@
 /*
- * run.c - a training run's steps: the alternating (or simultaneous) step with
- * its NaN guards, samples of G and of the data, and evaluation. Opening a run
+ * run.c - a training run's steps: the generator step with its critic steps
+ * (each a game step, step.c) and the run's words for their failures, samples
+ * of G and of the data, and evaluation. Opening a run
  * (plugins, data, nets, optimizers, resume, its folder): run_open.c; the log,
  * the progress line and the whole training loop: run_log.c; the options:
  * run_config.c.
@@ -41,96 +42,45 @@ static void sample_batches(run *r)
     r->t_data += lg_now() - t0;
 }
 
-static int call_grad_hooks(run *r)
+/* The runner's words for a failed game step: the step, the checkpoint kept,
+ * and the option to change, from the facts the game left in g.fault. A
+ * failure without a fault (an objective that could not be built) keeps the
+ * game's message. */
+static int step_failed(run *r, int rc)
 {
-    for (size_t i = 0; i < r->g.n_regs; i++) {
-        const lg_plugin *d = r->g.regs[i].h->desc;
-        if (d->adjust_grads && d->adjust_grads(&r->g, r->g.regs[i].params) != 0)
-            return lg_seterr(LG_EPLUGIN, "regularizer %s: adjust_grads failed at step %ld: %s", d->name,
-                             r->step + 1, lg_tape_error(r->g.tape) ? lg_tape_error(r->g.tape) : "no reason given");
-    }
-    return LG_OK;
-}
-
-static int call_step_hooks(run *r, lg_player p)
-{
-    for (size_t i = 0; i < r->g.n_regs; i++) {
-        const lg_plugin *d = r->g.regs[i].h->desc;
-        r->g.player = p;
-        if (d->after_step && d->after_step(&r->g, p, r->g.regs[i].params) != 0)
-            return lg_seterr(LG_EPLUGIN, "regularizer %s: after_step failed at step %ld: %s", d->name,
-                             r->step + 1, lg_tape_error(r->g.tape) ? lg_tape_error(r->g.tape) : "no reason given");
-    }
-    return LG_OK;
-}
-
-/* Forward and backward of player p's objective into its nets' gradients. */
-static int player_grad(run *r, lg_player p)
-{
-    lg_game *g = &r->g;
-    lg_game_set_trainable(g, p, false);
-    for (int i = 0; i < LG_NET_COUNT; i++)
-        if (g->net[i] && lg_player_owns(p, (lg_net_id)i))
-            lg_net_zero_grad(g->net[i]);
-    lg_node *obj = lg_game_objective(g, p);
-    if (!obj)
-        return LG_EPLUGIN;
-    r->loss[p] = lg_scalar(obj);
-    char what[64];
-    snprintf(what, sizeof what, "the %s loss (%g)", player_name(p), r->loss[p]);
-    if (!isfinite(r->loss[p]))
+    const lg_step_fault *f = &r->g.fault;
+    lg_player p = f->player;
+    const lg_net *n = r->g.net[f->net];
+    char what[256];
+    switch (f->kind) {
+    case LG_FAULT_HOOK:
+        return lg_seterr(LG_EPLUGIN, "regularizer %s: %s failed at step %ld: %s", f->reg, f->hook,
+                         r->step + 1, f->reason);
+    case LG_FAULT_LOSS:
+        snprintf(what, sizeof what, "the %s loss (%g)", player_name(p), f->value);
         return nonfinite(r, what, "lower the learning rate or check the plugin");
-    return lg_tape_backward(g->tape, obj);
+    case LG_FAULT_GRAD:
+        snprintf(what, sizeof what, "a gradient of the %s's parameters (network %s)", player_name(p), n->spec);
+        return nonfinite(r, what, "lower the learning rate or check the plugin");
+    case LG_FAULT_PARAM: {
+        char hint[LG_NAME_MAX + 160];
+        const char *opt = f->net == LG_NET_D ? "--opt-d" : "--opt-g";
+        snprintf(what, sizeof what, "a parameter of the %s (network %s) after its %s update",
+                 player_name(p), n->spec, opt);
+        snprintf(hint, sizeof hint, "check %s %s: a learning rate too large, or eps=0 dividing by a zero "
+                 "second moment", opt, f->net == LG_NET_D ? r->c.opt_d : r->c.opt_g);
+        return nonfinite(r, what, hint);
+    }
+    case LG_FAULT_NONE:
+        break;
+    }
+    return rc;
 }
 
-/* One pass over the gradients: their norm, and NaN/Inf (a non-finite value
- * makes the sum of squares non-finite). */
-static int check_grads(run *r, lg_player p)
+static int game_step(run *r, lg_player p)
 {
-    double s = 0;
-    for (int i = 0; i < LG_NET_COUNT; i++) {
-        lg_net *n = r->g.net[i];
-        if (!n || !lg_player_owns(p, (lg_net_id)i))
-            continue;
-        double q = 0;
-        for (size_t k = 0; k < n->n_params; k++)
-            q += n->grad[k] * n->grad[k];
-        if (!isfinite(q) && !lg_all_finite(n->grad, n->n_params)) {
-            char what[96];
-            snprintf(what, sizeof what, "a gradient of the %s's parameters (network %s)",
-                     player_name(p), n->spec);
-            return nonfinite(r, what, "lower the learning rate or check the plugin");
-        }
-        s += q;
-    }
-    r->gnorm[p] = sqrt(s);
-    return LG_OK;
-}
-
-static int apply_step(run *r, lg_player p)
-{
-    for (int i = 0; i < LG_NET_COUNT; i++) {
-        lg_net *n = r->g.net[i];
-        if (n && lg_player_owns(p, (lg_net_id)i))
-            lg_optim_step(r->opt[i], n->theta, n->grad);
-    }
-    int rc = call_step_hooks(r, p);
-    if (rc != LG_OK)
-        return rc;
-    for (int i = 0; i < LG_NET_COUNT; i++) {
-        lg_net *n = r->g.net[i];
-        if (n && lg_player_owns(p, (lg_net_id)i) && !lg_all_finite(n->theta, n->n_params)) {
-            /* the gradients were finite: the optimizer's update made it so */
-            char what[256], hint[LG_NAME_MAX + 160];
-            const char *opt = i == LG_NET_D ? "--opt-d" : "--opt-g";
-            snprintf(what, sizeof what, "a parameter of the %s (network %s) after its %s update",
-                     player_name(p), n->spec, opt);
-            snprintf(hint, sizeof hint, "check %s %s: a learning rate too large, or eps=0 dividing by a zero "
-                     "second moment", opt, i == LG_NET_D ? r->c.opt_d : r->c.opt_g);
-            return nonfinite(r, what, hint);
-        }
-    }
-    return LG_OK;
+    int rc = lg_game_step(&r->g, p, r->opt);
+    return rc == LG_OK ? LG_OK : step_failed(r, rc);
 }
 
 /* Discriminator steps alone; before the first generator step there are
@@ -140,8 +90,7 @@ static int d_steps(run *r, long k_steps)
     int rc;
     for (long k = 0; k < k_steps; k++) {
         sample_batches(r);
-        if ((rc = player_grad(r, LG_PLAYER_D)) || (rc = call_grad_hooks(r)) ||
-            (rc = check_grads(r, LG_PLAYER_D)) || (rc = apply_step(r, LG_PLAYER_D)))
+        if ((rc = game_step(r, LG_PLAYER_D)) != LG_OK)
             return rc;
     }
     return LG_OK;
@@ -151,37 +100,27 @@ static int alternating_step(run *r)
 {
     int rc;
     r->g.n_log = 0; /* what either player logs in this step */
-    r->g.simultaneous = false;
+    lg_game_set_simultaneous(&r->g, false);
     if ((rc = d_steps(r, r->c.d_steps + (r->step == 0 ? r->c.d_pretrain : 0))) != LG_OK)
         return rc;
     sample_batches(r);
-    if ((rc = player_grad(r, LG_PLAYER_G)) || (rc = call_grad_hooks(r)) ||
-        (rc = check_grads(r, LG_PLAYER_G)) || (rc = apply_step(r, LG_PLAYER_G)))
-        return rc;
-    return LG_OK;
+    return game_step(r, LG_PLAYER_G);
 }
 
-/* Both players' gradients at the same parameters, then both updates: the
- * simultaneous gradient steps of Mescheder et al. 2017. Regularizers that need
- * the whole game's vector field (consensus) see both gradients at once. */
+/* Both players from the same point (lg_game_step with simultaneous on); the
+ * --d-pretrain steps of D before the first are alternating ones. */
 static int simultaneous_step(run *r)
 {
     int rc;
     r->g.n_log = 0;
     if (r->step == 0) {
-        r->g.simultaneous = false;
+        lg_game_set_simultaneous(&r->g, false);
         if ((rc = d_steps(r, r->c.d_pretrain)) != LG_OK)
             return rc;
     }
-    r->g.simultaneous = true;
+    lg_game_set_simultaneous(&r->g, true);
     sample_batches(r);
-    if ((rc = player_grad(r, LG_PLAYER_D)) || (rc = player_grad(r, LG_PLAYER_G)))
-        return rc;
-    if ((rc = call_grad_hooks(r)) || (rc = check_grads(r, LG_PLAYER_D)) ||
-        (rc = check_grads(r, LG_PLAYER_G)) || (rc = apply_step(r, LG_PLAYER_D)) ||
-        (rc = apply_step(r, LG_PLAYER_G)))
-        return rc;
-    return LG_OK;
+    return game_step(r, LG_PLAYER_D);
 }
 
 /* ------------------------------------------------------ samples --- */
@@ -288,15 +227,15 @@ long lg_run_steps_done(const lg_run *r) { return r->step; }
 const lg_run_config *lg_run_get_config(const lg_run *r) { return &r->c; }
 const lg_dataset *lg_run_dataset(const lg_run *r) { return r->ds; }
 const char *lg_run_dir(const lg_run *r) { return r->c.out; }
-double lg_run_loss(const lg_run *r, lg_player p) { return r->loss[p]; }
-double lg_run_gnorm(const lg_run *r, lg_player p) { return r->gnorm[p]; }
+double lg_run_loss(const lg_run *r, lg_player p) { return r->g.last_loss[p]; }
+double lg_run_gnorm(const lg_run *r, lg_player p) { return r->g.last_gnorm[p]; }
 
 int lg_run_evaluate(lg_run *r, size_t n, lg_run_summary *s)
 {
     memset(s, 0, sizeof *s);
     s->step = r->step;
-    s->loss_d = r->loss[LG_PLAYER_D];
-    s->loss_g = r->loss[LG_PLAYER_G];
+    s->loss_d = r->g.last_loss[LG_PLAYER_D];
+    s->loss_g = r->g.last_loss[LG_PLAYER_G];
     double wall = fmax(lg_now() - r->t_start, 1e-9);
     s->steps_per_s = r->n_rows ? r->rate_sum / (double)r->n_rows : (double)(r->step - r->step_first) / wall;
     s->steps_now = r->step - r->step_first;

@@ -17,7 +17,6 @@ struct lg_run {
     bool game_ready;
     lg_optim *opt[LG_NET_COUNT];
     long step;                 /* generator steps done */
-    double loss[2], gnorm[2];
     FILE *log;
     char path_log[4096], path_ckpt[4096];
     long ckpt_step;

@@ -55,6 +55,12 @@ void lg_run_default_nets(const lg_dataset *ds, bool encoder, const char *g_spec,
             snprintf(e, len, "%zu-512l-256l-%zu", x_dim, z_dim);
         return;
     }
+    if (!encoder && !strcmp(ds->name, "dirac")) {
+        /* the Dirac-GAN's players: G(z) = theta, D(x) = psi x (one parameter each) */
+        snprintf(g, len, "%zu-1c", g_spec && first_width(g_spec) ? first_width(g_spec) : 1);
+        snprintf(d, len, "1-1n");
+        return;
+    }
     size_t z_dim = g_spec && first_width(g_spec) ? first_width(g_spec) : 2;
     snprintf(g, len, "%zu-128r-128r-%zu", z_dim, x_dim);
     snprintf(d, len, "%zu-128r-128r-1", x_dim + (encoder ? z_dim : 0));

@@ -6,7 +6,9 @@
  *                101 x 101 grid) as a heatmap with a colour bar, real and
  *                generated samples on top; 1D data: histograms of real and
  *                generated samples, the exact density when the data has one,
- *                and D(x) on the right axis (d_curve.csv: x,d,p);
+ *                and D(x) on the right axis (d_curve.csv: x,d,p); over the
+ *                data's range, or for a point mass (dirac) over the point
+ *                and the generated samples;
  *   metrics.png  the losses, sliced W1 and, for data with modes, the modes
  *                covered and high-quality share over the rows of log.csv
  *                (none before the first step).
@@ -66,6 +68,7 @@ static const char samples1d_gp[] =
     "set ylabel 'density'\n"
     "set key outside bottom center horizontal\n"
     "set style fill transparent solid 0.35 noborder\n"
+    "set boxwidth w absolute   # one bin each (a point mass fills a single bin)\n"
     "bin(x) = w * floor(x / w) + w / 2\n"
     "hist = \"'real.csv' using (bin($1)):(1.0 / (n_real * w)) smooth freq with boxes lc rgb '#555555' \" . \\\n"
     "       \"title 'real (histogram)', 'samples.csv' using (bin($1)):(1.0 / (n_gen * w)) smooth freq \" . \\\n"
@@ -143,6 +146,24 @@ static void data_box(const gsl_matrix *x, size_t j, double *lo, double *hi)
     *hi = b + pad;
 }
 
+/* 1D data that is a point mass (dirac): its box has no width, and G is
+ * then judged by how far it lies from the point, so the box spans the point
+ * and the generated samples (those of samples.csv), at least x +- 1, each
+ * side padded by a quarter of the extent. */
+static void point_mass_box(lg_run *r, double x, double *lo, double *hi)
+{
+    gsl_matrix *gen = lg_run_generate(r, (size_t)r->c.samples, 2);
+    double a = fmin(x - 1.0, gsl_matrix_min(gen)), b = fmax(x + 1.0, gsl_matrix_max(gen));
+    gsl_matrix_free(gen);
+    if (!isfinite(a) || !isfinite(b)) {
+        a = x - 1.0;
+        b = x + 1.0;
+    }
+    double pad = 0.25 * (b - a);
+    *lo = a - pad;
+    *hi = b + pad;
+}
+
 static int write_text(const char *dir, const char *name, const char *text)
 {
     char path[4200];
@@ -167,6 +188,8 @@ static int write_data(lg_run *r, const char *dir)
     size_t dim = r->ds->dim, n = dim == 2 ? GRID * GRID : CURVE;
     double xlo, xhi, ylo = 0, yhi = 0;
     data_box(real, 0, &xlo, &xhi);
+    if (dim == 1 && gsl_matrix_min(real) == gsl_matrix_max(real))
+        point_mass_box(r, gsl_matrix_min(real), &xlo, &xhi);
     if (dim == 2)
         data_box(real, 1, &ylo, &yhi);
     gsl_matrix *x = gsl_matrix_alloc(n, dim);

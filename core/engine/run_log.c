@@ -78,8 +78,8 @@ static void log_row(run *r)
     lg_image_scores is;
     bool scored = r->ds->height && lg_run_image_scores(r, x, &is) == LG_OK;
     gsl_matrix_free(x);
-    fprintf(r->log, "%ld,%.9g,%.9g,%.9g,%.9g,%.1f,", r->step, r->loss[LG_PLAYER_D],
-            r->loss[LG_PLAYER_G], r->gnorm[LG_PLAYER_D], r->gnorm[LG_PLAYER_G], r->rate);
+    fprintf(r->log, "%ld,%.9g,%.9g,%.9g,%.9g,%.1f,", r->step, r->g.last_loss[LG_PLAYER_D],
+            r->g.last_loss[LG_PLAYER_G], r->g.last_gnorm[LG_PLAYER_D], r->g.last_gnorm[LG_PLAYER_G], r->rate);
     if (r->ds->n_modes) /* coverage means nothing without modes: empty fields */
         fprintf(r->log, "%zu,%.4f,", ms.modes_covered, ms.high_quality);
     else
@@ -96,7 +96,7 @@ static void log_row(run *r)
     fflush(r->log);
     if (!r->c.quiet && !r->tty) {
         fprintf(stderr, "step %ld/%ld  %.0f steps/s  loss_d %.4f  loss_g %.4f", r->step, r->c.steps,
-                r->rate, r->loss[0], r->loss[1]);
+                r->rate, r->g.last_loss[0], r->g.last_loss[1]);
         if (r->ds->n_modes)
             fprintf(stderr, "  modes %zu/%zu  hq %.1f%%", ms.modes_covered, r->ds->n_modes,
                     100 * ms.high_quality);
@@ -138,7 +138,7 @@ static void progress(run *r, bool last)
     double eta = rate > 0 ? (double)left / rate : 0;
     char line[256];
     snprintf(line, sizeof line, "step %ld/%ld  %.0f steps/s  ETA %ld:%02ld  loss_d %.4f  loss_g %.4f", r->step,
-             r->c.steps, rate, (long)eta / 60, (long)eta % 60, r->loss[0], r->loss[1]);
+             r->c.steps, rate, (long)eta / 60, (long)eta % 60, r->g.last_loss[0], r->g.last_loss[1]);
     size_t w = term_width() - 1;
     if (strlen(line) > w)
         line[w] = '\0';

@@ -78,8 +78,12 @@ typedef struct lg_net lg_net;
 
 /* A network from a spec string: widths joined by '-', each width after the
  * first a Linear layer followed by modifiers in order: r ReLU, l[slope]
- * LeakyReLU (0.2), t Tanh, s Sigmoid, b[eps] BatchNorm1d (1e-5).
- * E.g. "2-128r-128r-1", "100-128l-256b0.8l-784t". */
+ * LeakyReLU (0.2), t Tanh, s Sigmoid, b[eps] BatchNorm1d (1e-5). One of n or
+ * c directly after a width changes its Linear layer: n no bias (y = W x), c
+ * its bias alone (y = b whatever the input).
+ * E.g. "2-128r-128r-1", "100-128l-256b0.8l-784t"; the Dirac-GAN's critic
+ * D(x) = psi x is "1-1n" and its generator G(z) = theta "1-1c" (one parameter
+ * each). */
 LG_API int lg_net_parse(const char *spec, lg_net **out);
 LG_API void lg_net_free(lg_net *net);
 /* PyTorch's initialisation (Linear U(-1/sqrt(in), 1/sqrt(in)); BatchNorm 1, 0). */
@@ -163,7 +167,9 @@ LG_API void lg_dataset_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *ou
 LG_API double lg_dataset_density(const lg_dataset *ds, const double *x);
 LG_API bool lg_dataset_has_density(const lg_dataset *ds);
 /* A mixture of isotropic Gaussians: its n_modes centres (n_modes, dim) and
- * common sigma; NULL (and *n_modes 0) for data without modes. */
+ * common sigma; NULL (and *n_modes 0) for data without modes. The point mass
+ * dirac:x=X,tol=T has one mode, X, and sigma T / 3 (the coverage metrics
+ * count a sample within 3 sigma of its mode as high quality). */
 LG_API const double *lg_dataset_modes(const lg_dataset *ds, size_t *n_modes, double *sigma);
 LG_API const char *lg_dataset_help(void);
 
@@ -324,6 +330,40 @@ LG_API void lg_game_new_step(lg_game *g);
  * parameters: its value, and (grad not NULL) its gradient with respect to
  * every parameter of the game, [theta_D, theta_G, theta_E] (see plugin.h). */
 LG_API int lg_game_eval(lg_game *g, lg_player p, double *value, double *grad);
+/* A regularizer by descriptor already in memory (its object stays the
+ * caller's), with parameters kv, like lg_game_set_loss_desc. A loss
+ * descriptor, or one without add_term, adjust_grads and after_step, is
+ * refused (LG_EPLUGIN, one line). */
+LG_API int lg_game_add_reg_desc(lg_game *g, const lg_plugin *desc, const char *kv);
+/* What lg_game_simultaneous reports to plugins and how lg_game_step moves
+ * (off when the game is allocated). */
+LG_API void lg_game_set_simultaneous(lg_game *g, bool on);
+/* One optimizer step on the batches as they are: the runner's own step
+ * (lg_run_step is made of these). The caller fills lg_game_real_batch and
+ * lg_game_noise_batch and calls lg_game_new_step for each new step (fresh
+ * numbers for lg_game_uniform); lg_game_step does not, so that lg_game_eval
+ * just before it sees the very objective it descends. opt[id] is the
+ * optimizer of network id (LG_NET_D, LG_NET_G, LG_NET_E; NULL for a net the
+ * game has not), its size that net's parameter count.
+ *   Alternating (simultaneous off): player p's objective and its backward,
+ *   every regularizer's adjust_grads, the non-finite gradient check, the
+ *   optimizer step of each net p owns (D; or G and E), every regularizer's
+ *   after_step(g, p, ...), then the non-finite parameter check.
+ *   Simultaneous (on): p is ignored; both players' gradients at the same
+ *   point, adjust_grads once (it sees both), the checks, then D's update and
+ *   its after_step hooks, then G's (and E's) and theirs.
+ * LG_OK, or a status with a one-line lg_errmsg: LG_EPLUGIN naming the plugin
+ * and the hook that failed, LG_ENONFINITE naming the quantity (a loss, a
+ * gradient, a parameter after its update), LG_EINVAL for a game without a
+ * loss or a missing or mis-sized optimizer. After a failure the nets may hold
+ * a partial step. */
+LG_API int lg_game_step(lg_game *g, lg_player p, lg_optim *const opt[LG_NET_COUNT]);
+/* What the last lg_game_step reported for player p (0 before any): its
+ * objective's value (loss and regularizer terms), and the Euclidean norm of
+ * the gradient of the nets it owns after the adjust_grads hooks (not updated
+ * when that gradient was not finite). */
+LG_API double lg_game_last_loss(const lg_game *g, lg_player p);
+LG_API double lg_game_last_gnorm(const lg_game *g, lg_player p);
 
 /* ---------------------------------------------------------------- figures --- */
 
@@ -379,7 +419,9 @@ LG_API void lg_run_config_init(lg_run_config *c);
  * x_dim-128r-128r-z_dim. For images: the MNIST GAN of the seeds, G
  * z_dim-128l-256b0.8l-512b0.8l-1024b0.8l-x_dimt (z_dim = 100), D
  * x_dim-512l-256l-1 ((x_dim + z_dim)-512l-256l-1 with an encoder), E
- * x_dim-512l-256l-z_dim. z_dim is g_spec's first width when g_spec is given.
+ * x_dim-512l-256l-z_dim. For dirac (without an encoder) the Dirac-GAN's
+ * players: G z_dim-1c (G(z) = theta; z_dim = 1) and D 1-1n (D(x) = psi x).
+ * z_dim is g_spec's first width when g_spec is given.
  * Each buffer holds at least 64 bytes. */
 LG_API void lg_run_default_nets(const lg_dataset *ds, bool encoder, const char *g_spec, char *g, char *d,
                                 char *e, size_t len);
