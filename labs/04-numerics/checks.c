@@ -83,3 +83,33 @@ void lg_lab04_check_steps(const lg_lab04_step_arg *a, const char *in, const char
                        &(lg_grade_expect){ .tol = 1e-12, .rel = true, .hint = hint, .hints = STEP_HINTS }, file,
                        line);
 }
+
+/* One step of game a with the student's consensus regularizer: plain SGD on
+ * v + gamma J^T v moves x0 to x0 - h (v + gamma J^T v), so the correction the
+ * student's hook made is (x0 - x1) / h - v, checked against gamma J^T v (closed
+ * forms of refs.c) with hints for its usual mistakes. lg_game_hvp is a centred
+ * difference of gradients (about 1e-8 relative), hence tol. */
+void lg_lab04_check_step(const lg_lab04_game_arg *a, double tol, const char *in, const char *hint, const char *file,
+                         int line)
+{
+    double out[LG_LAB04_PMAX + 2], v[LG_LAB04_PMAX], J[LG_LAB04_PMAX * LG_LAB04_PMAX];
+    double want[LG_LAB04_PMAX], got[LG_LAB04_PMAX];
+    size_t n = lg_lab04_game_field(a, a->x0, v, J);
+    if (!lg_grade_call("consensus", a, sizeof *a, out, n + 2, in))
+        return;
+    char what[192];
+    snprintf(what, sizeof what, "%s: the step failed", in);
+    lg_grade_expect st = { .input = what, .expected = 0, .actual = out[0], .tol = 0,
+                           .hint = "a simultaneous step must go through (read the message printed above)" };
+    if (!lg_grade_check(&st, file, line))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        want[i] = 0; /* gamma (J^T v)_i = gamma sum_k J_ki v_k */
+        for (size_t k = 0; k < n; k++)
+            want[i] += a->gamma * J[k * n + i] * v[k];
+        got[i] = (a->x0[i] - out[2 + i]) / a->h - v[i];
+    }
+    snprintf(what, sizeof what, "%s: the correction added to v, at parameter (in the game's order)", in);
+    lg_grade_check_all(got, want, n, what, NULL,
+                       &(lg_grade_expect){ .tol = tol, .hint = hint, .hints = STEP43_HINTS }, file, line);
+}

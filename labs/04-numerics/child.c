@@ -8,6 +8,7 @@
  */
 #include "lab04.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int dirac(lg_child *c, const void *arg, double *out, size_t max)
@@ -109,7 +110,166 @@ static int max_step(lg_child *c, const void *arg, double *out, size_t max)
     return (int)a->sets;
 }
 
-static const lg_child_def defs[] = { { "dirac", dirac }, { "eigen", eigen }, { "max_step", max_step } };
+/* ------------------------------------------------ consensus: one step --- */
+
+/* The game being stepped: the loss below reads its P, p, Q, q (one game per
+ * computation, one computation per runner process). */
+static const lg_lab04_game_arg *cur;
+
+/* Row r of a (2, 1) column as a (1, 1) node: sum(e_r * col). */
+static lg_node *row(lg_tape *t, lg_node *col, size_t r)
+{
+    gsl_matrix *m = gsl_matrix_calloc(2, 1);
+    gsl_matrix_set(m, r, 0, 1.0);
+    lg_node *k = lg_const(t, m); /* a copy */
+    gsl_matrix_free(m);
+    return lg_sum(t, lg_mul(t, k, col));
+}
+
+/* The game's parameters as (1, 1) nodes in its order [w, c, a, b, (e, f)]: the
+ * "1-1" nets on the batches x = z = (0, 1) give (c, w + c), (b, a + b), (f, e + f). */
+static size_t params(lg_game *g, lg_node *x[LG_LAB04_PMAX])
+{
+    lg_tape *t = lg_game_tape(g);
+    static const lg_net_id ids[3] = { LG_NET_D, LG_NET_G, LG_NET_E };
+    lg_node *in[3] = { lg_game_real(g), lg_game_noise(g), lg_game_real(g) };
+    size_t n = cur->encoder ? 6 : 4;
+    for (size_t k = 0; 2 * k < n; k++) {
+        lg_node *y = lg_apply(g, ids[k], in[k]);
+        x[2 * k + 1] = row(t, y, 0);
+        x[2 * k] = lg_sub(t, row(t, y, 1), x[2 * k + 1]);
+    }
+    return n;
+}
+
+/* 1/2 x^T M x + m^T x on the tape. */
+static lg_node *quadratic(lg_tape *t, lg_node *const *x, size_t n, const double *M, const double *m)
+{
+    lg_node *f = lg_fill(t, 1, 1, 0.0);
+    for (size_t i = 0; i < n; i++) {
+        f = lg_add(t, f, lg_scale(t, x[i], m[i]));
+        for (size_t j = 0; j < n; j++)
+            if (M[i * LG_LAB04_PMAX + j] != 0)
+                f = lg_add(t, f, lg_scale(t, lg_mul(t, x[i], x[j]), 0.5 * M[i * LG_LAB04_PMAX + j]));
+    }
+    return f;
+}
+
+/* f_D: the quadratic, plus the Dirac-GAN's L_D in (psi, theta) = (w, b) (its
+ * constant log 2 left out): softplus(psi theta), or psi theta for the WGAN. */
+static lg_node *game_d_loss(lg_game *g, const lg_params *p)
+{
+    (void)p;
+    lg_tape *t = lg_game_tape(g);
+    lg_node *x[LG_LAB04_PMAX];
+    size_t n = params(g, x);
+    lg_node *f = quadratic(t, x, n, cur->P, cur->p);
+    if (cur->game != LG_LAB04_GAME_DIRAC)
+        return f;
+    lg_node *u = lg_mul(t, x[0], x[3]);
+    return lg_add(t, f, cur->loss == LG_LAB04_WGAN ? u : lg_softplus(t, u));
+}
+
+/* f_G: the quadratic, plus -softplus(u) (minimax), softplus(-u) (non-saturating), -u (WGAN). */
+static lg_node *game_g_loss(lg_game *g, const lg_params *p)
+{
+    (void)p;
+    lg_tape *t = lg_game_tape(g);
+    lg_node *x[LG_LAB04_PMAX];
+    size_t n = params(g, x);
+    lg_node *f = quadratic(t, x, n, cur->Q, cur->q);
+    if (cur->game != LG_LAB04_GAME_DIRAC)
+        return f;
+    lg_node *u = lg_mul(t, x[0], x[3]);
+    lg_node *l = cur->loss == LG_LAB04_WGAN      ? lg_neg(t, u)
+                 : cur->loss == LG_LAB04_NONSAT ? lg_softplus(t, lg_neg(t, u))
+                                                : lg_neg(t, lg_softplus(t, u));
+    return lg_add(t, f, l);
+}
+
+static const lg_plugin game_loss = {
+    .abi_version = LG_PLUGIN_ABI_VERSION,
+    .struct_size = sizeof(lg_plugin),
+    .kind = LG_PLUGIN_KIND_LOSS,
+    .name = "lab04-test-game",
+    .title = "Lab 04's test games: quadratic objectives, and the Dirac-GAN's",
+    .d_loss = game_d_loss,
+    .g_loss = game_g_loss,
+};
+
+/* One lg_game_step of the game with the student's consensus regularizer and
+ * SGD(lr h) for every net: out[0] 1 when the step failed, out[1] 1 when its
+ * message names "simultaneous", then the parameters after it (NaN after a
+ * failure, whose message goes to stderr where the grader reads a stub's). */
+static int consensus(lg_child *c, const void *arg, double *out, size_t max)
+{
+    const lg_lab04_game_arg *a = arg;
+    const lg_plugin *reg = lg_child_plugin(c, "consensus.c");
+    if (!reg)
+        return -1;
+    size_t n = a->encoder ? 6 : 4;
+    if (n + 2 > max) {
+        lg_child_fail(c, "grader: %zu values do not fit in %zu", n + 2, max);
+        return -1;
+    }
+    cur = a;
+    lg_net *net[LG_NET_COUNT] = { NULL, NULL, NULL };
+    lg_optim *opt[LG_NET_COUNT] = { NULL, NULL, NULL };
+    lg_game *g = NULL;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    char kv[64], sgd[64];
+    snprintf(kv, sizeof kv, "gamma=%.17g", a->gamma);
+    snprintf(sgd, sizeof sgd, "sgd:lr=%.17g", a->h);
+    int rc = LG_OK;
+    for (int i = 0; i < LG_NET_COUNT && rc == LG_OK; i++)
+        if (i != LG_NET_E || a->encoder)
+            rc = lg_net_parse("1-1", &net[i]);
+    if (rc == LG_OK && (rc = lg_game_alloc(net[LG_NET_G], net[LG_NET_D], net[LG_NET_E], 2, rng, &g)) != LG_OK)
+        for (int i = 0; i < LG_NET_COUNT; i++)
+            lg_net_free(net[i]); /* the game owns them once allocated */
+    if (rc == LG_OK && (rc = lg_game_set_loss_desc(g, &game_loss, NULL)) == LG_OK &&
+        (rc = lg_game_add_reg_desc(g, reg, kv)) != LG_OK) {
+        lg_child_fail(c, "the consensus plugin does not load: %s", lg_errmsg());
+        lg_game_free(g);
+        gsl_rng_free(rng);
+        return -1;
+    }
+    static const lg_net_id order[3] = { LG_NET_D, LG_NET_G, LG_NET_E };
+    for (size_t k = 0; rc == LG_OK && 2 * k < n; k++) {
+        size_t np;
+        double *theta = lg_net_params(net[order[k]], &np);
+        theta[0] = a->x0[2 * k], theta[1] = a->x0[2 * k + 1];
+        rc = lg_optim_parse(sgd, np, &opt[order[k]]);
+    }
+    if (rc != LG_OK) {
+        lg_child_fail(c, "grader: the test game cannot be built: %s", lg_errmsg());
+    } else {
+        gsl_matrix *xr = lg_game_real_batch(g), *z = lg_game_noise_batch(g);
+        gsl_matrix_set(xr, 0, 0, 0.0), gsl_matrix_set(xr, 1, 0, 1.0);
+        gsl_matrix_set(z, 0, 0, 0.0), gsl_matrix_set(z, 1, 0, 1.0);
+        lg_game_set_simultaneous(g, a->simultaneous != 0);
+        lg_game_new_step(g);
+        int st = lg_game_step(g, LG_PLAYER_D, opt);
+        out[0] = st != LG_OK;
+        out[1] = st != LG_OK && strstr(lg_errmsg(), "simultaneous") != NULL;
+        if (st != LG_OK)
+            fprintf(stderr, "%s\n", lg_errmsg());
+        for (size_t k = 0; 2 * k < n; k++) {
+            size_t np;
+            const double *theta = lg_net_params(net[order[k]], &np);
+            out[2 + 2 * k] = st == LG_OK ? theta[0] : NAN;
+            out[3 + 2 * k] = st == LG_OK ? theta[1] : NAN;
+        }
+    }
+    for (int i = 0; i < LG_NET_COUNT; i++)
+        lg_optim_free(opt[i]);
+    lg_game_free(g);
+    gsl_rng_free(rng);
+    return rc == LG_OK ? (int)(n + 2) : -1;
+}
+
+static const lg_child_def defs[] = { { "dirac", dirac }, { "eigen", eigen }, { "max_step", max_step },
+                                     { "consensus", consensus } };
 
 static const lg_lab_children children = {
     .abi_version = LG_LAB_ABI_VERSION,

@@ -134,6 +134,68 @@ static void t42_failures(void)
                     .hints = EIGEN_HINTS);
 }
 
+/* ============================================================ Task 4.3 === */
+
+/* The bilinear test game in [w, c, a, b]: f_D = w b + c^2/2 + c/2, f_G = -w b + a^2 - 0.3 a
+ * (D's psi = w against G's theta = b, zero-sum in them; c and a are each one
+ * player's own quadratic). v = (b, c + 1/2, 2a - 0.3, -w): J^T v differs from J v
+ * (J is not symmetric) and from -J^T v. */
+static lg_lab04_game_arg bilinear(void)
+{
+    lg_lab04_game_arg a = { .game = LG_LAB04_GAME_QUAD, .simultaneous = 1, .gamma = 1, .h = 0.1,
+                            .x0 = { 0.8, -0.4, 0.6, 1.2 }, .p = { 0, 0.5, 0, 0 }, .q = { 0, 0, -0.3, 0 } };
+    a.P[0 * LG_LAB04_PMAX + 3] = a.P[3 * LG_LAB04_PMAX + 0] = 1;
+    a.P[1 * LG_LAB04_PMAX + 1] = 1;
+    a.Q[0 * LG_LAB04_PMAX + 3] = a.Q[3 * LG_LAB04_PMAX + 0] = -1;
+    a.Q[2 * LG_LAB04_PMAX + 2] = 2;
+    return a;
+}
+
+static void t43_bilinear(void)
+{
+    lg_lab04_game_arg a = bilinear();
+    lg_lab04_check_step(&a, 1e-6, "a bilinear game in (w, c, a, b), gamma = 1, one simultaneous SGD step of 0.1",
+                        "J^T v = H_{f_D} (v_D, 0) + H_{f_G} (0, v_G): two Hessian-vector products, each of one "
+                        "player's loss", __FILE__, __LINE__);
+}
+
+/* A general-sum quadratic game with an encoder: six parameters [w, c, a, b, e, f],
+ * f_D and f_G each a dense quadratic form (P, Q symmetric, Q != -P). */
+static void t43_encoder(void)
+{
+    lg_lab04_game_arg a = { .game = LG_LAB04_GAME_QUAD, .encoder = 1, .simultaneous = 1, .gamma = 0.5, .h = 0.05,
+                            .x0 = { 0.3, -0.7, 1.1, 0.2, -0.5, 0.9 }, .p = { 0.1, -0.2, 0.3, 0, 0.4, -0.1 },
+                            .q = { -0.3, 0.2, 0.1, 0.5, -0.2, 0.3 } };
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++) {
+            a.P[i * LG_LAB04_PMAX + j] = (i == j ? 1.5 : 0) + 0.25 * ((i + 2 * j) % 5 + (j + 2 * i) % 5) - 1;
+            a.Q[i * LG_LAB04_PMAX + j] = (i == j ? 2.0 : 0) - 0.2 * ((i * j) % 4) + 0.1 * (i + j) - 0.5;
+        }
+    lg_lab04_check_step(&a, 1e-6,
+                        "a general-sum quadratic game with an encoder (6 parameters), gamma = 0.5, SGD step 0.05",
+                        "every network's gradients get their block of gamma J^T v: D's, G's and E's (E belongs "
+                        "to G's player)",
+                        __FILE__, __LINE__);
+}
+
+/* The bilinear game with alternating steps: the hook is called after D's
+ * backward alone, v_G is not there yet: the step must fail, saying why. */
+static void t43_alternating(void)
+{
+    lg_lab04_game_arg a = bilinear();
+    a.simultaneous = 0;
+    double out[6];
+    const char *in = "the bilinear game, an alternating step (D's first)";
+    if (!lg_grade_call("consensus", &a, sizeof a, out, 6, in))
+        return;
+    LG_GRADE_EXPECT(.input = "an alternating step: refused", .expected = 1, .actual = out[0],
+                    .hint = "J^T v needs both players' gradients at the same point: when lg_game_simultaneous(g) "
+                            "is 0, fail the hook (lg_game_fail, return non-zero)");
+    LG_GRADE_EXPECT(.input = "an alternating step: the message names 'simultaneous'", .expected = 1,
+                    .actual = out[1],
+                    .hint = "say in the message (lg_game_fail) that consensus needs simultaneous steps");
+}
+
 /* ============================================================ Task 4.4 === */
 
 
@@ -171,6 +233,9 @@ static const lg_grade_test tests[] = {
     { "4.2", "a stable spiral and a non-normal matrix", 1, t42_spiral, LG_VISIBLE },
     { "4.2", "a nonlinear 4x4 field", 1, t42_four, LG_VISIBLE },
     { "4.2", "fields whose eigenvalues cannot be had", 0.5, t42_failures, LG_VISIBLE },
+    { "4.3", "one consensus step of a bilinear game", 2, t43_bilinear, LG_VISIBLE },
+    { "4.3", "one consensus step of a game with an encoder", 1.5, t43_encoder, LG_VISIBLE },
+    { "4.3", "an alternating step is refused", 1, t43_alternating, LG_VISIBLE },
     { "4.4", "step sizes from stable spectra", 2, t44_stable, LG_VISIBLE },
     { "4.4", "spectra with no stable step size", 1, t44_unstable, LG_VISIBLE },
 };

@@ -106,6 +106,28 @@ static void h42_dirac(void)
                          "the Jacobian at the point given, by centred differences", __FILE__, __LINE__);
 }
 
+/* ============================================================ Task 4.3 === */
+
+/* The Dirac-GAN's losses in (psi, theta) = (w, b), with c^2/2 for D and a^2/2 for G:
+ * minimax at gamma = 2, step 0.1; non-saturating at gamma = 10 (the paper's), step
+ * 0.01, away from the equilibrium. */
+static void h43_dirac(void)
+{
+    static const int loss[2] = { LG_LAB04_MINIMAX, LG_LAB04_NONSAT };
+    static const double gamma[2] = { 2, 10 }, h[2] = { 0.1, 0.01 };
+    for (int k = 0; k < 2; k++) {
+        lg_lab04_game_arg a = { .game = LG_LAB04_GAME_DIRAC, .loss = loss[k], .simultaneous = 1,
+                                .gamma = gamma[k], .h = h[k], .x0 = { 0.8, 0.3, -0.2, -1.2 } };
+        a.P[1 * LG_LAB04_PMAX + 1] = 1;
+        a.Q[2 * LG_LAB04_PMAX + 2] = 1;
+        char in[128];
+        snprintf(in, sizeof in, "the %s Dirac-GAN (+ c^2/2, a^2/2), gamma = %g, SGD step %g",
+                 k == 0 ? "minimax" : "non-saturating", gamma[k], h[k]);
+        lg_lab04_check_step(&a, 1e-6, in, "the correction is gamma J^T v for any pair of losses", __FILE__,
+                            __LINE__);
+    }
+}
+
 /* ============================================================ Task 4.4 === */
 
 /* One eigenvalue; a spectrum whose binding eigenvalue is neither the smallest
@@ -124,6 +146,7 @@ static const lg_grade_test hidden[] = {
     { "4.1", "a loss the functions do not know", 0.5, h41_unknown, LG_HIDDEN },
     { "4.2", "conjugated matrices: a shear and a reversal", 1, h42_conjugated, LG_HIDDEN },
     { "4.2", "the non-saturating Dirac-GAN away from its equilibrium", 0.5, h42_dirac, LG_HIDDEN },
+    { "4.3", "consensus steps of the Dirac-GAN's losses", 1.5, h43_dirac, LG_HIDDEN },
     { "4.4", "step sizes of other spectra", 1, h44_other, LG_HIDDEN },
 };
 

@@ -155,6 +155,14 @@ typedef struct lg_lab04_game_arg {
       { LG_MISTAKE_TWICE, "expand |1 - h mu|^2 < 1 again: the bound is 2 Re mu / |mu|^2" },                    \
       { LG_MISTAKE_UNREPORTED, "no h > 0 is stable when some Re mu <= 0: return 0" } }
 
+#define STEP43_HINTS                                                                                          \
+    { { LG_MISTAKE_SIGN, "descend 1/2 |v|^2 as the players descend their losses: the gradients become "         \
+                         "v + gamma J^T v (the paper's minus sign belongs to its ascent field)" },              \
+      { LG_MISTAKE_HALF, "the gradient of 1/2 |v|^2 is J^T v itself: no factor 1/2 is left" },                   \
+      { LG_MISTAKE_TWICE, "the gradient of 1/2 |v|^2 is J^T v: the 1/2 cancels the 2 of the square, once" },     \
+      { LG_MISTAKE_ZERO, "no correction reached these parameters: add gamma J^T v to every net's gradients "      \
+                         "(D, G and E when there is one)" } }
+
 /* ---------------------------------------------------------- checks.c ---
  * One computation in the sandbox and its checks, for the visible and the
  * hidden tests alike. */
@@ -162,6 +170,8 @@ void lg_lab04_check_dirac(int loss, size_t n, const double *psi, const double *t
                           const char *hint, const char *file, int line);
 void lg_lab04_check_eigen(const lg_lab04_eigen_arg *a, const double *re, const double *im, double tol,
                           const char *in, const char *hint, const char *file, int line);
+void lg_lab04_check_step(const lg_lab04_game_arg *a, double tol, const char *in, const char *hint, const char *file,
+                         int line);
 void lg_lab04_check_steps(const lg_lab04_step_arg *a, const char *in, const char *hint, const char *file,
                           int line);
 
