@@ -5,6 +5,7 @@
  */
 #include "lab04.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +30,11 @@ void lg_lab04_check_dirac(int loss, size_t n, const double *psi, const double *t
         return;
     static const char *names[6] = { "v_psi", "v_theta", "J[0][0] = dv_psi/dpsi", "J[0][1] = dv_psi/dtheta",
                                     "J[1][0] = dv_theta/dpsi", "J[1][1] = dv_theta/dtheta" };
+    char sw[160];
+    snprintf(sw, sizeof sw, "%s: the return values of both functions at the last point", in);
+    if (!LG_GRADE_EXPECT(.input = sw, .expected = 0, .actual = fabs(out[6 * n]) + fabs(out[6 * n + 1]),
+                         .hint = "return 0 for a loss the functions know"))
+        return;
     for (size_t i = 0; i < n; i++) {
         double e[6];
         lg_lab04_dirac_ref(loss, psi[i], theta[i], e);
@@ -49,11 +55,21 @@ void lg_lab04_check_dirac(int loss, size_t n, const double *psi, const double *t
 void lg_lab04_check_eigen(const lg_lab04_eigen_arg *a, const double *re, const double *im, double tol,
                           const char *in, const char *hint, const char *file, int line)
 {
-    double out[2 * LG_LAB04_NMAX + 2];
+    double out[2 * LG_LAB04_NMAX + 4];
     size_t n = a->n;
-    if (!lg_grade_call("eigen", a, sizeof *a, out, 2 * n + 2, in))
+    if (!lg_grade_call("eigen", a, sizeof *a, out, 2 * n + 4, in))
         return;
     char what[160];
+    snprintf(what, sizeof what, "%s: errors GSL reported during the call", in);
+    if (!LG_GRADE_EXPECT(.input = what, .expected = 0, .actual = out[2 + 2 * n],
+                         .hint = "a GSL call was refused (an index out of range, a size that does not match): "
+                                 "check the loop bounds and the sizes",
+                         .hints = EIGEN_HINTS))
+        return;
+    snprintf(what, sizeof what, "%s: values written past the n eigenvalues", in);
+    if (!LG_GRADE_EXPECT(.input = what, .expected = 0, .actual = out[3 + 2 * n],
+                         .hint = "re and im hold n values: write re[0..n) and im[0..n) only"))
+        return;
     snprintf(what, sizeof what, "%s: status", in);
     lg_grade_expect st = { .input = what, .expected = 0, .actual = out[0], .tol = 0,
                            .hint = "0 when the eigenvalues were computed", .hints = EIGEN_HINTS };
@@ -84,18 +100,36 @@ void lg_lab04_check_steps(const lg_lab04_step_arg *a, const char *in, const char
                        line);
 }
 
-/* One step of game a with the student's consensus regularizer: plain SGD on
- * v + gamma J^T v moves x0 to x0 - h (v + gamma J^T v), so the correction the
- * student's hook made is (x0 - x1) / h - v, checked against gamma J^T v (closed
- * forms of refs.c) with hints for its usual mistakes. lg_game_hvp is a centred
- * difference of gradients (about 1e-8 relative), hence tol. */
+/* The correction the student's hook made in the step from x to x1 (x1 as the
+ * student's run gave it): plain SGD on v + gamma J^T v moves x to
+ * x - h (v + gamma J^T v), so it is (x - x1) / h - v(x), against gamma J^T v
+ * (refs.c's closed forms); one failure line per wrong parameter. */
+static void check_correction(const lg_lab04_game_arg *a, const double *x, const double *x1, double tol,
+                             const char *what, const char *hint, const char *file, int line)
+{
+    double v[LG_LAB04_PMAX], J[LG_LAB04_PMAX * LG_LAB04_PMAX], want[LG_LAB04_PMAX], got[LG_LAB04_PMAX];
+    size_t n = lg_lab04_game_field(a, x, v, J);
+    for (size_t i = 0; i < n; i++) {
+        want[i] = 0; /* gamma (J^T v)_i = gamma sum_k J_ki v_k */
+        for (size_t k = 0; k < n; k++)
+            want[i] += a->gamma * J[k * n + i] * v[k];
+        got[i] = (x[i] - x1[i]) / a->h - v[i];
+    }
+    lg_grade_check_all(got, want, n, what, NULL,
+                       &(lg_grade_expect){ .tol = tol, .hint = hint, .hints = STEP43_HINTS }, file, line);
+}
+
+/* a->steps steps (1 or 2) of game a with the student's consensus regularizer;
+ * each step's correction checked at the point it started from (the second at
+ * the student's own first result, so a mistake is reported once per step).
+ * lg_game_hvp is a centred difference of gradients (about 1e-8 relative),
+ * hence tol. */
 void lg_lab04_check_step(const lg_lab04_game_arg *a, double tol, const char *in, const char *hint, const char *file,
                          int line)
 {
-    double out[LG_LAB04_PMAX + 2], v[LG_LAB04_PMAX], J[LG_LAB04_PMAX * LG_LAB04_PMAX];
-    double want[LG_LAB04_PMAX], got[LG_LAB04_PMAX];
-    size_t n = lg_lab04_game_field(a, a->x0, v, J);
-    if (!lg_grade_call("consensus", a, sizeof *a, out, n + 2, in))
+    double out[2 * LG_LAB04_PMAX + 2];
+    size_t nD, n = lg_lab04_game_size(a, &nD), steps = a->steps == 2 ? 2 : 1;
+    if (!lg_grade_call("consensus", a, sizeof *a, out, 2 + steps * n, in))
         return;
     char what[192];
     snprintf(what, sizeof what, "%s: the step failed", in);
@@ -103,13 +137,14 @@ void lg_lab04_check_step(const lg_lab04_game_arg *a, double tol, const char *in,
                            .hint = "a simultaneous step must go through (read the message printed above)" };
     if (!lg_grade_check(&st, file, line))
         return;
-    for (size_t i = 0; i < n; i++) {
-        want[i] = 0; /* gamma (J^T v)_i = gamma sum_k J_ki v_k */
-        for (size_t k = 0; k < n; k++)
-            want[i] += a->gamma * J[k * n + i] * v[k];
-        got[i] = (a->x0[i] - out[2 + i]) / a->h - v[i];
+    snprintf(what, sizeof what, "%s: the correction added to v in step 1, at parameter (in the game's order)", in);
+    check_correction(a, a->x0, out + 2, tol, what, hint, file, line);
+    if (steps == 2) {
+        snprintf(what, sizeof what, "%s: the correction added to v in step 2, at parameter (in the game's order)",
+                 in);
+        check_correction(a, out + 2, out + 2 + n, tol, what,
+                         "the second step starts from what the first left in the work space: set every entry "
+                         "of the direction you multiply by the Hessian",
+                         file, line);
     }
-    snprintf(what, sizeof what, "%s: the correction added to v, at parameter (in the game's order)", in);
-    lg_grade_check_all(got, want, n, what, NULL,
-                       &(lg_grade_expect){ .tol = tol, .hint = hint, .hints = STEP43_HINTS }, file, line);
 }

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <gsl/gsl_errno.h>
 
 static int dirac(lg_child *c, const void *arg, double *out, size_t max)
 {
@@ -25,7 +26,7 @@ static int dirac(lg_child *c, const void *arg, double *out, size_t max)
     int sf = 0, sj = 0;
     for (size_t i = 0; i < a->n; i++) {
         double *o = out + 6 * i;
-        o[0] = o[1] = o[2] = o[3] = o[4] = o[5] = NAN;
+        o[0] = o[1] = o[2] = o[3] = o[4] = o[5] = 7.0; /* what an output not written shows */
         sf = field(a->loss, a->psi[i], a->theta[i], o);
         sj = jac(a->loss, a->psi[i], a->theta[i], o + 2);
     }
@@ -67,28 +68,42 @@ static int field(const double *x, double *v, void *ctx)
     return 0;
 }
 
+/* GSL errors during the student's computation (its handler, swapped in). */
+static long gsl_errors;
+static void count_gsl_error(const char *reason, const char *file, int line, int gsl_errno)
+{
+    (void)reason, (void)file, (void)line, (void)gsl_errno;
+    gsl_errors++;
+}
+
 static int eigen(lg_child *c, const void *arg, double *out, size_t max)
 {
     const lg_lab04_eigen_arg *a = arg;
     lg_lab04_eigen_fn f = (lg_lab04_eigen_fn)lg_child_sym(c, "eigen.c", "lab04_jacobian_eigen");
     if (!f)
         return -1;
-    if (a->n < 1 || a->n > LG_LAB04_NMAX || 2 * a->n + 2 > max) {
+    if (a->n < 1 || a->n > LG_LAB04_NMAX || 2 * a->n + 4 > max) {
         lg_child_fail(c, "grader: a field of %zu dimensions", a->n);
         return -1;
     }
     field_ctx ctx = { a, 0 };
-    double x[LG_LAB04_NMAX], re[LG_LAB04_NMAX], im[LG_LAB04_NMAX];
+    double x[LG_LAB04_NMAX], re[LG_LAB04_NMAX + 1], im[LG_LAB04_NMAX + 1];
     memcpy(x, a->x, sizeof x); /* the student may write through x: a copy */
-    for (size_t i = 0; i < a->n; i++)
+    for (size_t i = 0; i <= a->n; i++)
         re[i] = im[i] = NAN;
+    re[a->n] = im[a->n] = 7.0; /* one past the end: must stay */
+    gsl_errors = 0;
+    gsl_error_handler_t *old = gsl_set_error_handler(count_gsl_error);
     out[0] = f(field, &ctx, a->n, x, re, im);
+    gsl_set_error_handler(old);
     for (size_t i = 0; i < a->n; i++) {
         out[1 + i] = re[i];
         out[1 + a->n + i] = im[i];
     }
     out[1 + 2 * a->n] = (double)ctx.calls;
-    return (int)(2 * a->n + 2);
+    out[2 + 2 * a->n] = (double)gsl_errors;
+    out[3 + 2 * a->n] = re[a->n] != 7.0 || im[a->n] != 7.0;
+    return (int)(2 * a->n + 4);
 }
 
 static int max_step(lg_child *c, const void *arg, double *out, size_t max)
@@ -126,18 +141,25 @@ static lg_node *row(lg_tape *t, lg_node *col, size_t r)
     return lg_sum(t, lg_mul(t, k, col));
 }
 
-/* The game's parameters as (1, 1) nodes in its order [w, c, a, b, (e, f)]: the
- * "1-1" nets on the batches x = z = (0, 1) give (c, w + c), (b, a + b), (f, e + f). */
+/* The game's parameters as (1, 1) nodes in its order [w, (c), a, b, (e, f)]: the
+ * nets on the batches x = z = (0, 1) give D (c, w + c) ("1-1") or (0, w) ("1-1n"),
+ * G (b, a + b), E (f, e + f). */
 static size_t params(lg_game *g, lg_node *x[LG_LAB04_PMAX])
 {
     lg_tape *t = lg_game_tape(g);
-    static const lg_net_id ids[3] = { LG_NET_D, LG_NET_G, LG_NET_E };
-    lg_node *in[3] = { lg_game_real(g), lg_game_noise(g), lg_game_real(g) };
-    size_t n = cur->encoder ? 6 : 4;
-    for (size_t k = 0; 2 * k < n; k++) {
-        lg_node *y = lg_apply(g, ids[k], in[k]);
-        x[2 * k + 1] = row(t, y, 0);
-        x[2 * k] = lg_sub(t, row(t, y, 1), x[2 * k + 1]);
+    size_t nD, n = lg_lab04_game_size(cur, &nD), k = 0;
+    lg_node *d = lg_apply(g, LG_NET_D, lg_game_real(g));
+    if (nD == 1) {
+        x[k++] = row(t, d, 1);
+    } else {
+        x[1] = row(t, d, 0);
+        x[0] = lg_sub(t, row(t, d, 1), x[1]);
+        k = 2;
+    }
+    for (int net = 0; k < n; net++, k += 2) {
+        lg_node *y = lg_apply(g, net == 0 ? LG_NET_G : LG_NET_E, net == 0 ? lg_game_noise(g) : lg_game_real(g));
+        x[k + 1] = row(t, y, 0);
+        x[k] = lg_sub(t, row(t, y, 1), x[k + 1]);
     }
     return n;
 }
@@ -166,7 +188,9 @@ static lg_node *game_d_loss(lg_game *g, const lg_params *p)
     lg_node *f = quadratic(t, x, n, cur->P, cur->p);
     if (cur->game != LG_LAB04_GAME_DIRAC)
         return f;
-    lg_node *u = lg_mul(t, x[0], x[3]);
+    size_t nD;
+    lg_lab04_game_size(cur, &nD);
+    lg_node *u = lg_mul(t, x[0], x[nD + 1]); /* psi theta = w b */
     return lg_add(t, f, cur->loss == LG_LAB04_WGAN ? u : lg_softplus(t, u));
 }
 
@@ -180,7 +204,9 @@ static lg_node *game_g_loss(lg_game *g, const lg_params *p)
     lg_node *f = quadratic(t, x, n, cur->Q, cur->q);
     if (cur->game != LG_LAB04_GAME_DIRAC)
         return f;
-    lg_node *u = lg_mul(t, x[0], x[3]);
+    size_t nD;
+    lg_lab04_game_size(cur, &nD);
+    lg_node *u = lg_mul(t, x[0], x[nD + 1]); /* psi theta = w b */
     lg_node *l = cur->loss == LG_LAB04_WGAN      ? lg_neg(t, u)
                  : cur->loss == LG_LAB04_NONSAT ? lg_softplus(t, lg_neg(t, u))
                                                 : lg_neg(t, lg_softplus(t, u));
@@ -197,19 +223,19 @@ static const lg_plugin game_loss = {
     .g_loss = game_g_loss,
 };
 
-/* One lg_game_step of the game with the student's consensus regularizer and
- * SGD(lr h) for every net: out[0] 1 when the step failed, out[1] 1 when its
- * message names "simultaneous", then the parameters after it (NaN after a
- * failure, whose message goes to stderr where the grader reads a stub's). */
+/* a->steps lg_game_steps of the game with the student's consensus regularizer
+ * and SGD(lr h) for every net: out[0] 1 when a step failed, out[1] 1 when its
+ * message names "simultaneous", then the parameters after each step (NaN after
+ * a failure, whose message goes to stderr, where the grader reads a stub's). */
 static int consensus(lg_child *c, const void *arg, double *out, size_t max)
 {
     const lg_lab04_game_arg *a = arg;
     const lg_plugin *reg = lg_child_plugin(c, "consensus.c");
     if (!reg)
         return -1;
-    size_t n = a->encoder ? 6 : 4;
-    if (n + 2 > max) {
-        lg_child_fail(c, "grader: %zu values do not fit in %zu", n + 2, max);
+    size_t nD, n = lg_lab04_game_size(a, &nD), steps = a->steps == 2 ? 2 : 1;
+    if (2 + steps * n > max) {
+        lg_child_fail(c, "grader: %zu values do not fit in %zu", 2 + steps * n, max);
         return -1;
     }
     cur = a;
@@ -220,10 +246,11 @@ static int consensus(lg_child *c, const void *arg, double *out, size_t max)
     char kv[64], sgd[64];
     snprintf(kv, sizeof kv, "gamma=%.17g", a->gamma);
     snprintf(sgd, sizeof sgd, "sgd:lr=%.17g", a->h);
-    int rc = LG_OK;
-    for (int i = 0; i < LG_NET_COUNT && rc == LG_OK; i++)
-        if (i != LG_NET_E || a->encoder)
-            rc = lg_net_parse("1-1", &net[i]);
+    int rc = lg_net_parse(nD == 1 ? "1-1n" : "1-1", &net[LG_NET_D]);
+    if (rc == LG_OK)
+        rc = lg_net_parse("1-1", &net[LG_NET_G]);
+    if (rc == LG_OK && a->encoder)
+        rc = lg_net_parse("1-1", &net[LG_NET_E]);
     if (rc == LG_OK && (rc = lg_game_alloc(net[LG_NET_G], net[LG_NET_D], net[LG_NET_E], 2, rng, &g)) != LG_OK)
         for (int i = 0; i < LG_NET_COUNT; i++)
             lg_net_free(net[i]); /* the game owns them once allocated */
@@ -235,10 +262,11 @@ static int consensus(lg_child *c, const void *arg, double *out, size_t max)
         return -1;
     }
     static const lg_net_id order[3] = { LG_NET_D, LG_NET_G, LG_NET_E };
-    for (size_t k = 0; rc == LG_OK && 2 * k < n; k++) {
+    for (size_t k = 0, off = 0; rc == LG_OK && off < n; k++) {
         size_t np;
         double *theta = lg_net_params(net[order[k]], &np);
-        theta[0] = a->x0[2 * k], theta[1] = a->x0[2 * k + 1];
+        memcpy(theta, a->x0 + off, np * sizeof(double));
+        off += np;
         rc = lg_optim_parse(sgd, np, &opt[order[k]]);
     }
     if (rc != LG_OK) {
@@ -248,24 +276,30 @@ static int consensus(lg_child *c, const void *arg, double *out, size_t max)
         gsl_matrix_set(xr, 0, 0, 0.0), gsl_matrix_set(xr, 1, 0, 1.0);
         gsl_matrix_set(z, 0, 0, 0.0), gsl_matrix_set(z, 1, 0, 1.0);
         lg_game_set_simultaneous(g, a->simultaneous != 0);
-        lg_game_new_step(g);
-        int st = lg_game_step(g, LG_PLAYER_D, opt);
-        out[0] = st != LG_OK;
-        out[1] = st != LG_OK && strstr(lg_errmsg(), "simultaneous") != NULL;
-        if (st != LG_OK)
-            fprintf(stderr, "%s\n", lg_errmsg());
-        for (size_t k = 0; 2 * k < n; k++) {
-            size_t np;
-            const double *theta = lg_net_params(net[order[k]], &np);
-            out[2 + 2 * k] = st == LG_OK ? theta[0] : NAN;
-            out[3 + 2 * k] = st == LG_OK ? theta[1] : NAN;
+        int st = LG_OK;
+        for (size_t s = 0; s < steps; s++) {
+            lg_game_new_step(g);
+            if (st == LG_OK && (st = lg_game_step(g, LG_PLAYER_D, opt)) != LG_OK) {
+                out[1] = strstr(lg_errmsg(), "simultaneous") != NULL;
+                fprintf(stderr, "%s\n", lg_errmsg());
+            }
+            for (size_t k = 0, off = 0; off < n; k++) {
+                size_t np;
+                const double *theta = lg_net_params(net[order[k]], &np);
+                for (size_t i = 0; i < np; i++)
+                    out[2 + s * n + off + i] = st == LG_OK ? theta[i] : NAN;
+                off += np;
+            }
         }
+        out[0] = st != LG_OK;
+        if (st == LG_OK)
+            out[1] = 0;
     }
     for (int i = 0; i < LG_NET_COUNT; i++)
         lg_optim_free(opt[i]);
     lg_game_free(g);
     gsl_rng_free(rng);
-    return rc == LG_OK ? (int)(n + 2) : -1;
+    return rc == LG_OK ? (int)(2 + steps * n) : -1;
 }
 
 static const lg_child_def defs[] = { { "dirac", dirac }, { "eigen", eigen }, { "max_step", max_step },

@@ -43,8 +43,9 @@ int lab04_dirac_field(int loss, double psi, double theta, double v[2])
     /* BEGIN SOLUTION Task 4.1 */
     /* d/du softplus(u) = sigma(u), d/du softplus(-u) = -sigma(-u), u = psi theta.
      * sigma(-u) is computed as such, never as 1 - sigma(u): at u = 40 that
-     * difference is 0 while sigma(-40) = 4.2e-18. 1 / (1 + e^-u) is accurate for
-     * every u (e^-u = inf for u < -709 gives 0, the right value there). */
+     * difference is 0 while sigma(-40) = 4.2e-18. 1 / (1 + e^-u) is accurate to a
+     * few ulps down to u = -709; below, e^-u overflows and it returns 0 where the
+     * true value is under 1e-308 (subnormal at most). */
     double u = psi * theta, s = 1.0 / (1.0 + exp(-u)), sm = 1.0 / (1.0 + exp(u));
     switch (loss) {
     case LAB04_MINIMAX: /* dL_D/dpsi = theta s,  dL_G/dtheta = -psi s */

@@ -16,6 +16,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
 
 /* ============================================================ Task 4.1 === */
 
@@ -113,23 +115,34 @@ static void t42_four(void)
                          __LINE__);
 }
 
-/* A field that cannot be evaluated, and a 4x4 field with a NaN in its values
- * (on which GSL's QR iteration does not converge): both must be reported. */
+/* A field that cannot be evaluated (GSL_EFAILED, the writeup's status), and a
+ * 4x4 field with a NaN in its values, whose Jacobian has a row of NaN: the
+ * status gsl_eigen_nonsymm returns on that matrix (computed here, on the same
+ * matrix) must be returned. */
 static void t42_failures(void)
 {
     lg_lab04_eigen_arg a = { .field = LG_LAB04_FAILING, .n = 2 };
-    double out[2 * LG_LAB04_NMAX + 2];
-    if (!lg_grade_call("eigen", &a, sizeof a, out, 6, "a field that returns -1 (cannot be evaluated)"))
+    double out[2 * LG_LAB04_NMAX + 4];
+    if (!lg_grade_call("eigen", &a, sizeof a, out, 8, "a field that returns -1 (cannot be evaluated)"))
         return;
-    LG_GRADE_EXPECT(.input = "a field that returns -1: status is non-zero", .expected = 1,
-                    .actual = out[0] != 0,
-                    .hint = "when the field returns non-zero, return a non-zero status (the eigenvalues do not "
-                            "exist)");
+    LG_GRADE_EXPECT(.input = "a field that returns -1: the status", .expected = GSL_EFAILED, .actual = out[0],
+                    .hint = "when the field returns non-zero, return GSL_EFAILED (the eigenvalues do not exist)",
+                    .hints = EIGEN_HINTS);
     lg_lab04_eigen_arg b = { .field = LG_LAB04_NAN, .n = 4, .a = { 1, 2, 0, 0, 0, 1, 3, 0, 0, 0, 1, 4, 5, 0, 0, 1 } };
-    if (!lg_grade_call("eigen", &b, sizeof b, out, 10, "a 4x4 field with a NaN in v"))
+    gsl_matrix *J = gsl_matrix_alloc(4, 4);
+    gsl_vector_complex *ev = gsl_vector_complex_alloc(4);
+    gsl_eigen_nonsymm_workspace *w = gsl_eigen_nonsymm_alloc(4);
+    for (int i = 0; i < 16; i++)
+        J->data[i] = i / 4 == 1 ? NAN : b.a[i];
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int gsl_status = gsl_eigen_nonsymm(J, ev, w);
+    gsl_set_error_handler(old);
+    gsl_eigen_nonsymm_free(w);
+    gsl_vector_complex_free(ev);
+    gsl_matrix_free(J);
+    if (!lg_grade_call("eigen", &b, sizeof b, out, 12, "a 4x4 field with a NaN in v"))
         return;
-    LG_GRADE_EXPECT(.input = "a 4x4 field with a NaN in v: status is non-zero", .expected = 1,
-                    .actual = out[0] != 0,
+    LG_GRADE_EXPECT(.input = "a 4x4 field with a NaN in v: the status", .expected = gsl_status, .actual = out[0],
                     .hint = "check the status gsl_eigen_nonsymm returns and return it when it is not GSL_SUCCESS",
                     .hints = EIGEN_HINTS);
 }
@@ -159,20 +172,22 @@ static void t43_bilinear(void)
                         "player's loss", __FILE__, __LINE__);
 }
 
-/* A general-sum quadratic game with an encoder: six parameters [w, c, a, b, e, f],
- * f_D and f_G each a dense quadratic form (P, Q symmetric, Q != -P). */
+/* A general-sum quadratic game with an encoder and a discriminator without bias
+ * ("1-1n"): five parameters [w, a, b, e, f], f_D and f_G each a dense quadratic
+ * form (P, Q symmetric, Q != -P); two steps, the second from what the first left. */
 static void t43_encoder(void)
 {
-    lg_lab04_game_arg a = { .game = LG_LAB04_GAME_QUAD, .encoder = 1, .simultaneous = 1, .gamma = 0.5, .h = 0.05,
-                            .x0 = { 0.3, -0.7, 1.1, 0.2, -0.5, 0.9 }, .p = { 0.1, -0.2, 0.3, 0, 0.4, -0.1 },
-                            .q = { -0.3, 0.2, 0.1, 0.5, -0.2, 0.3 } };
-    for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++) {
+    lg_lab04_game_arg a = { .game = LG_LAB04_GAME_QUAD, .encoder = 1, .d_nobias = 1, .steps = 2,
+                            .simultaneous = 1, .gamma = 0.5, .h = 0.05, .x0 = { 0.3, 1.1, 0.2, -0.5, 0.9 },
+                            .p = { 0.1, 0.3, 0, 0.4, -0.1 }, .q = { -0.3, 0.1, 0.5, -0.2, 0.3 } };
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 5; j++) {
             a.P[i * LG_LAB04_PMAX + j] = (i == j ? 1.5 : 0) + 0.25 * ((i + 2 * j) % 5 + (j + 2 * i) % 5) - 1;
             a.Q[i * LG_LAB04_PMAX + j] = (i == j ? 2.0 : 0) - 0.2 * ((i * j) % 4) + 0.1 * (i + j) - 0.5;
         }
     lg_lab04_check_step(&a, 1e-6,
-                        "a general-sum quadratic game with an encoder (6 parameters), gamma = 0.5, SGD step 0.05",
+                        "a general-sum quadratic game with an encoder, D without bias (5 parameters), gamma = 0.5, "
+                        "two SGD steps of 0.05",
                         "every network's gradients get their block of gamma J^T v: D's, G's and E's (E belongs "
                         "to G's player)",
                         __FILE__, __LINE__);

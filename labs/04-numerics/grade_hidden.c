@@ -54,17 +54,20 @@ static void h41_grid(void)
     }
 }
 
-/* A loss the functions do not know (7): both return -1. */
+/* A loss the functions do not know (7): both return -1 and NaN in every output. */
 static void h41_unknown(void)
 {
     lg_lab04_dirac_arg a = { .loss = 7, .n = 1, .psi = { 1 }, .theta = { 1 } };
-    double out[8];
+    double out[8], nan6[6] = { NAN, NAN, NAN, NAN, NAN, NAN };
     if (!lg_grade_call("dirac", &a, sizeof a, out, 8, "loss 7 (no such loss)"))
         return;
     LG_GRADE_EXPECT(.input = "loss 7: the field's return value", .expected = -1, .actual = out[6],
                     .hint = "return -1 for a loss the function does not know");
     LG_GRADE_EXPECT(.input = "loss 7: the Jacobian's return value", .expected = -1, .actual = out[7],
                     .hint = "return -1 for a loss the function does not know");
+    LG_GRADE_EXPECT_ALL(out, nan6, 6, "loss 7: v and J, output", NULL,
+                        .hint = "fill every output (v[0], v[1], J[0..3]) with NaN for a loss the function does "
+                                "not know");
 }
 
 /* ============================================================ Task 4.2 === */
@@ -116,7 +119,7 @@ static void h43_dirac(void)
     static const int loss[2] = { LG_LAB04_MINIMAX, LG_LAB04_NONSAT };
     static const double gamma[2] = { 2, 10 }, h[2] = { 0.1, 0.01 };
     for (int k = 0; k < 2; k++) {
-        lg_lab04_game_arg a = { .game = LG_LAB04_GAME_DIRAC, .loss = loss[k], .simultaneous = 1,
+        lg_lab04_game_arg a = { .game = LG_LAB04_GAME_DIRAC, .loss = loss[k], .simultaneous = 1, .steps = 2,
                                 .gamma = gamma[k], .h = h[k], .x0 = { 0.8, 0.3, -0.2, -1.2 } };
         a.P[1 * LG_LAB04_PMAX + 1] = 1;
         a.Q[2 * LG_LAB04_PMAX + 2] = 1;

@@ -35,8 +35,9 @@ typedef double (*lg_lab04_max_step_fn)(size_t n, const double *re, const double 
  * Inline so that child.c (which may share only headers) evaluates the same
  * fields the grader takes its expected values from. */
 
-/* sigma(u) = 1 / (1 + e^-u): accurate for every u (e^-u = inf gives 0, the
- * correctly rounded value below -745). */
+/* sigma(u) = 1 / (1 + e^-u): accurate to a few ulps for u >= -709; below, e^-u
+ * overflows and it is 0 where the true value is subnormal at most (the tests
+ * stay at |u| <= 700). */
 static inline double lg_lab04_sigmoid(double u) { return 1.0 / (1.0 + exp(-u)); }
 
 /* The Dirac-GAN (p_data = delta_0, G = theta, D's logit psi x) in litgan's
@@ -95,7 +96,8 @@ typedef struct lg_lab04_eigen_arg {
     int loss;
 } lg_lab04_eigen_arg;
 /* out: the status, then re[0..n), im[0..n), then how many times the field was
- * called (the Jacobian is by finite differences: 2n calls is centred). */
+ * called, how many errors GSL reported (to its error handler), and 1 when
+ * the code wrote past re[n - 1] or im[n - 1]. */
 
 /* ------------------------------------------------- Task 4.4: "max_step" --- */
 
@@ -110,8 +112,8 @@ typedef struct lg_lab04_step_arg {
 /* ---------------------------------------------- Task 4.3: "consensus" --- */
 
 /* The games of the consensus tests (child.c builds them from "1-1" nets,
- * D(x) = w x + c, G(z) = a z + b, E(x) = e x + f, on the batches x = z = (0, 1),
- * so every parameter is a value the loss can read): */
+ * D(x) = w x + c (or "1-1n", D(x) = w x), G(z) = a z + b, E(x) = e x + f, on the
+ * batches x = z = (0, 1), so every parameter is a value the loss can read): */
 enum {
     LG_LAB04_GAME_QUAD = 0,   /* quadratic f_D, f_G given by P, p, Q, q below (n = 4 or 6) */
     LG_LAB04_GAME_DIRAC = 1   /* the Dirac-GAN's loss `loss` in (psi, theta) = (w, b), + quadratic rest */
@@ -119,16 +121,18 @@ enum {
 #define LG_LAB04_PMAX 6
 typedef struct lg_lab04_game_arg {
     int game, loss;
-    int encoder;              /* 1: a third net E (the game has 6 parameters) */
+    int encoder;              /* 1: a third net E (two more parameters) */
+    int d_nobias;             /* 1: D is "1-1n", one parameter w (else w, c) */
+    int steps;                /* 1 or 2 steps */
     int simultaneous;         /* 0: an alternating step (must be refused) */
     double gamma, h;          /* consensus:gamma=..., SGD's lr */
-    double x0[LG_LAB04_PMAX]; /* the start, in the game's order [w, c, a, b, (e, f)] */
+    double x0[LG_LAB04_PMAX]; /* the start, in the game's order [w, (c), a, b, (e, f)] */
     /* f_D = 1/2 x^T P x + p^T x, f_G = 1/2 x^T Q x + q^T x (P, Q symmetric) */
     double P[LG_LAB04_PMAX * LG_LAB04_PMAX], Q[LG_LAB04_PMAX * LG_LAB04_PMAX];
     double p[LG_LAB04_PMAX], q[LG_LAB04_PMAX];
 } lg_lab04_game_arg;
-/* out: the step's status (0 done), whether its message names "simultaneous"
- * (1/0), then the parameters after the step (4 or 6). */
+/* out: the steps' status (0 done), whether the message names "simultaneous"
+ * (1/0), then the parameters after each step (n per step). */
 
 /* ------------------------------------------- hints (grade*.c, checks.c) --- */
 
@@ -177,7 +181,13 @@ void lg_lab04_check_steps(const lg_lab04_step_arg *a, const char *in, const char
 
 /* ------------------------------------------------------------ refs.c --- */
 
-/* v and J of the test game a at x (n = 4 or 6 parameters), closed forms. */
+/* The number of parameters of the test game a, D's first (nD of them). */
+static inline size_t lg_lab04_game_size(const lg_lab04_game_arg *a, size_t *nD)
+{
+    *nD = a->d_nobias ? 1 : 2;
+    return *nD + 2 + (a->encoder ? 2 : 0);
+}
+/* v and J of the test game a at x, closed forms; returns n. */
 size_t lg_lab04_game_field(const lg_lab04_game_arg *a, const double *x, double *v, double *J);
 /* The consensus step: x0 - h (v + gamma J^T v) (what plain SGD on the
  * consensus field gives), into x1; returns n. */

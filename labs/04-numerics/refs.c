@@ -7,26 +7,27 @@
 #include <string.h>
 
 /* f_D = 1/2 x^T P x + p^T x, f_G = 1/2 x^T Q x + q^T x: row i of v and J is D's
- * for i < 2 (w, c), G's otherwise (a, b and E's e, f): v_i = (P x + p)_i,
+ * for i < nD (w and c), G's otherwise (a, b and E's e, f): v_i = (P x + p)_i,
  * J_ij = P_ij for D's rows (Q for G's). The Dirac game adds the Dirac-GAN's
- * field in (psi, theta) = (w, b), indices 0 and 3. */
+ * field in (psi, theta) = (w, b), indices 0 and nD + 1. */
 size_t lg_lab04_game_field(const lg_lab04_game_arg *a, const double *x, double *v, double *J)
 {
-    size_t n = a->encoder ? 6 : 4;
+    size_t nD, n = lg_lab04_game_size(a, &nD);
     for (size_t i = 0; i < n; i++) {
-        const double *M = i < 2 ? a->P : a->Q;
-        v[i] = i < 2 ? a->p[i] : a->q[i];
+        const double *M = i < nD ? a->P : a->Q;
+        v[i] = i < nD ? a->p[i] : a->q[i];
         for (size_t j = 0; j < n; j++) {
             v[i] += M[i * LG_LAB04_PMAX + j] * x[j];
             J[i * n + j] = M[i * LG_LAB04_PMAX + j];
         }
     }
     if (a->game == LG_LAB04_GAME_DIRAC) {
+        size_t t = nD + 1;
         double d[6];
-        lg_lab04_dirac_ref(a->loss, x[0], x[3], d);
-        v[0] += d[0], v[3] += d[1];
-        J[0 * n + 0] += d[2], J[0 * n + 3] += d[3];
-        J[3 * n + 0] += d[4], J[3 * n + 3] += d[5];
+        lg_lab04_dirac_ref(a->loss, x[0], x[t], d);
+        v[0] += d[0], v[t] += d[1];
+        J[0 * n + 0] += d[2], J[0 * n + t] += d[3];
+        J[t * n + 0] += d[4], J[t * n + t] += d[5];
     }
     return n;
 }
