@@ -48,8 +48,9 @@ static int field(const double *x, double *v, void *ctx)
     const lg_lab04_eigen_arg *a = f->a;
     size_t n = a->n;
     f->calls++;
-    if (a->field == LG_LAB04_FAILING)
-        return -1;
+    for (size_t i = 0; i < n; i++) /* fails on one side of c only: each of the two calls is tested */
+        if ((a->field == LG_LAB04_FAILING && x[i] > a->c[i]) || (a->field == LG_LAB04_FAILING_LOW && x[i] < a->c[i]))
+            return -1;
     if (a->field == LG_LAB04_DIRAC) {
         double d[6];
         lg_lab04_dirac_ref(a->loss, x[0], x[1], d);
@@ -280,8 +281,13 @@ static int consensus(lg_child *c, const void *arg, double *out, size_t max)
         for (size_t s = 0; s < steps; s++) {
             lg_game_new_step(g);
             if (st == LG_OK && (st = lg_game_step(g, LG_PLAYER_D, opt)) != LG_OK) {
-                out[1] = strstr(lg_errmsg(), "simultaneous") != NULL;
-                fprintf(stderr, "%s\n", lg_errmsg());
+                const char *msg = lg_errmsg(), *todo = strstr(msg, "Task ");
+                out[1] = strstr(msg, "simultaneous") != NULL;
+                /* a stub's "Task 4.3 is not implemented yet" on a line of its own, as the grader reads it */
+                if (todo)
+                    fprintf(stderr, "%.*s\n%s\n", (int)(todo - msg), msg, todo);
+                else
+                    fprintf(stderr, "%s\n", msg);
             }
             for (size_t k = 0, off = 0; off < n; k++) {
                 size_t np;

@@ -121,13 +121,20 @@ static void t42_four(void)
  * matrix) must be returned. */
 static void t42_failures(void)
 {
-    lg_lab04_eigen_arg a = { .field = LG_LAB04_FAILING, .n = 2 };
     double out[2 * LG_LAB04_NMAX + 4];
-    if (!lg_grade_call("eigen", &a, sizeof a, out, 8, "a field that returns -1 (cannot be evaluated)"))
-        return;
-    LG_GRADE_EXPECT(.input = "a field that returns -1: the status", .expected = GSL_EFAILED, .actual = out[0],
-                    .hint = "when the field returns non-zero, return GSL_EFAILED (the eigenvalues do not exist)",
-                    .hints = EIGEN_HINTS);
+    for (int side = 0; side < 2; side++) {
+        lg_lab04_eigen_arg a = { .field = side ? LG_LAB04_FAILING_LOW : LG_LAB04_FAILING, .n = 2,
+                                 .a = { 0, -1, 1, 0 } };
+        const char *in = side ? "a field that returns -1 below the point" : "a field that returns -1 above the point";
+        if (!lg_grade_call("eigen", &a, sizeof a, out, 8, in))
+            return;
+        char what[96];
+        snprintf(what, sizeof what, "%s: the status", in);
+        LG_GRADE_EXPECT(.input = what, .expected = GSL_EFAILED, .actual = out[0],
+                        .hint = "check what the field returns at every point it is evaluated: when it is non-zero, "
+                                "return GSL_EFAILED (the eigenvalues do not exist)",
+                        .hints = EIGEN_HINTS);
+    }
     lg_lab04_eigen_arg b = { .field = LG_LAB04_NAN, .n = 4, .a = { 1, 2, 0, 0, 0, 1, 3, 0, 0, 0, 1, 4, 5, 0, 0, 1 } };
     gsl_matrix *J = gsl_matrix_alloc(4, 4);
     gsl_vector_complex *ev = gsl_vector_complex_alloc(4);

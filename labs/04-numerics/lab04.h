@@ -85,8 +85,9 @@ enum {
     LG_LAB04_LINEAR = 0,      /* v(x) = A (x - c), A (n, n) row-major */
     LG_LAB04_DIRAC = 1,       /* the Dirac-GAN's field of loss param[0] (lg_lab04_dirac_ref) */
     LG_LAB04_CUBIC = 2,       /* v(x) = A (x - c) + (x - c)^3 elementwise: J = A at x = c */
-    LG_LAB04_FAILING = 3,     /* returns -1 (it cannot be evaluated) */
-    LG_LAB04_NAN = 4          /* A (x - c) with a NaN in component 1 */
+    LG_LAB04_FAILING = 3,     /* A (x - c), but returns -1 when some x_i > c_i */
+    LG_LAB04_NAN = 4,         /* A (x - c) with a NaN in component 1 */
+    LG_LAB04_FAILING_LOW = 5  /* A (x - c), but returns -1 when some x_i < c_i */
 };
 #define LG_LAB04_NMAX 4
 typedef struct lg_lab04_eigen_arg {
