@@ -88,7 +88,7 @@ static int adjust_grads(lg_game *g, const lg_params *p)
         lg_game_fail(g, "consensus: out of memory");
         return 1;
     }
-    double *hD = u + n, *hG = u + 2 * n;
+    double *hD = u + n, *hG = hD + n;
 
     memcpy(u, vD, nD * sizeof(double));              /* u = (v_D, 0) */
     memset(u + nD, 0, (n - nD) * sizeof(double));

@@ -8,6 +8,7 @@
  */
 #include "lab04.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
@@ -48,9 +49,11 @@ static int field(const double *x, double *v, void *ctx)
     const lg_lab04_eigen_arg *a = f->a;
     size_t n = a->n;
     f->calls++;
-    for (size_t i = 0; i < n; i++) /* fails on one side of c only: each of the two calls is tested */
+    /* fails on one side of c only, so that each of the two calls is tested,
+     * with the code a->loss (+1 or -1: "non-zero" has both signs) */
+    for (size_t i = 0; i < n; i++)
         if ((a->field == LG_LAB04_FAILING && x[i] > a->c[i]) || (a->field == LG_LAB04_FAILING_LOW && x[i] < a->c[i]))
-            return -1;
+            return a->loss;
     if (a->field == LG_LAB04_DIRAC) {
         double d[6];
         lg_lab04_dirac_ref(a->loss, x[0], x[1], d);
@@ -180,12 +183,25 @@ static lg_node *quadratic(lg_tape *t, lg_node *const *x, size_t n, const double 
 
 /* f_D: the quadratic, plus the Dirac-GAN's L_D in (psi, theta) = (w, b) (its
  * constant log 2 left out): softplus(psi theta), or psi theta for the WGAN. */
+/* With cur->fail_moved_d, the losses cannot be evaluated once D's first
+ * parameter has moved from x0 (a Hessian-vector product along D's block then
+ * fails, one along G's does not). */
+static bool moved(lg_game *g, lg_node *w)
+{
+    if (!cur->fail_moved_d || !w || fabs(lg_scalar(w) - cur->x0[0]) <= 1e-10 * fmax(1, fabs(cur->x0[0])))
+        return false;
+    lg_game_fail(g, "the test game's loss is not defined away from w = %g", cur->x0[0]);
+    return true;
+}
+
 static lg_node *game_d_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
     lg_tape *t = lg_game_tape(g);
     lg_node *x[LG_LAB04_PMAX];
     size_t n = params(g, x);
+    if (moved(g, x[0]))
+        return NULL;
     lg_node *f = quadratic(t, x, n, cur->P, cur->p);
     if (cur->game != LG_LAB04_GAME_DIRAC)
         return f;
@@ -202,6 +218,8 @@ static lg_node *game_g_loss(lg_game *g, const lg_params *p)
     lg_tape *t = lg_game_tape(g);
     lg_node *x[LG_LAB04_PMAX];
     size_t n = params(g, x);
+    if (moved(g, x[0]))
+        return NULL;
     lg_node *f = quadratic(t, x, n, cur->Q, cur->q);
     if (cur->game != LG_LAB04_GAME_DIRAC)
         return f;

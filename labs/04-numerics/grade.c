@@ -122,10 +122,12 @@ static void t42_four(void)
 static void t42_failures(void)
 {
     double out[2 * LG_LAB04_NMAX + 4];
-    for (int side = 0; side < 2; side++) {
-        lg_lab04_eigen_arg a = { .field = side ? LG_LAB04_FAILING_LOW : LG_LAB04_FAILING, .n = 2,
+    for (int k = 0; k < 4; k++) {
+        int side = k % 2, code = k < 2 ? -1 : 1;
+        lg_lab04_eigen_arg a = { .field = side ? LG_LAB04_FAILING_LOW : LG_LAB04_FAILING, .n = 2, .loss = code,
                                  .a = { 0, -1, 1, 0 } };
-        const char *in = side ? "a field that returns -1 below the point" : "a field that returns -1 above the point";
+        char in[96];
+        snprintf(in, sizeof in, "a field that returns %d %s the point", code, side ? "below" : "above");
         if (!lg_grade_call("eigen", &a, sizeof a, out, 8, in))
             return;
         char what[96];

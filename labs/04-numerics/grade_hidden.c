@@ -111,24 +111,51 @@ static void h42_dirac(void)
 
 /* ============================================================ Task 4.3 === */
 
-/* The Dirac-GAN's losses in (psi, theta) = (w, b), with c^2/2 for D and a^2/2 for G:
- * minimax at gamma = 2, step 0.1; non-saturating at gamma = 10 (the paper's), step
- * 0.01, away from the equilibrium. */
+/* The Dirac-GAN's losses in (psi, theta) = (w, b), with c^2/2 for D and, for G,
+ * a^2/2 + c a/2 (G's loss depends on D's c too); minimax at gamma = 2, step 0.1,
+ * with an encoder (e^2/2 + f^2/2 + 0.3 f in G's loss), two steps; non-saturating
+ * at gamma = 10 (the paper's), step 0.01, away from the equilibrium. */
 static void h43_dirac(void)
 {
     static const int loss[2] = { LG_LAB04_MINIMAX, LG_LAB04_NONSAT };
     static const double gamma[2] = { 2, 10 }, h[2] = { 0.1, 0.01 };
     for (int k = 0; k < 2; k++) {
         lg_lab04_game_arg a = { .game = LG_LAB04_GAME_DIRAC, .loss = loss[k], .simultaneous = 1, .steps = 2,
-                                .gamma = gamma[k], .h = h[k], .x0 = { 0.8, 0.3, -0.2, -1.2 } };
+                                .encoder = k == 0, .gamma = gamma[k], .h = h[k],
+                                .x0 = { 0.8, 0.3, -0.2, -1.2, 0.4, -0.6 } };
         a.P[1 * LG_LAB04_PMAX + 1] = 1;
         a.Q[2 * LG_LAB04_PMAX + 2] = 1;
-        char in[128];
-        snprintf(in, sizeof in, "the %s Dirac-GAN (+ c^2/2, a^2/2), gamma = %g, SGD step %g",
-                 k == 0 ? "minimax" : "non-saturating", gamma[k], h[k]);
+        a.Q[1 * LG_LAB04_PMAX + 2] = a.Q[2 * LG_LAB04_PMAX + 1] = 0.5;
+        if (k == 0) {
+            a.Q[4 * LG_LAB04_PMAX + 4] = a.Q[5 * LG_LAB04_PMAX + 5] = 1;
+            a.q[5] = 0.3;
+        }
+        char in[160];
+        snprintf(in, sizeof in, "the %s Dirac-GAN (+ c^2/2 for D, a^2/2 + c a/2 for G)%s, gamma = %g, two SGD steps of %g",
+                 k == 0 ? "minimax" : "non-saturating", k == 0 ? " with an encoder" : "", gamma[k], h[k]);
         lg_lab04_check_step(&a, 1e-6, in, "the correction is gamma J^T v for any pair of losses", __FILE__,
                             __LINE__);
     }
+}
+
+/* The bilinear game of the visible tests, whose losses cannot be evaluated once
+ * D's w moves: the product along (v_D, 0) fails, so the hook must fail (and
+ * the step with it), whatever the other product does. */
+static void h43_hvp_fails(void)
+{
+    lg_lab04_game_arg a = { .game = LG_LAB04_GAME_QUAD, .simultaneous = 1, .fail_moved_d = 1, .gamma = 1, .h = 0.1,
+                            .x0 = { 0.8, -0.4, 0.6, 1.2 }, .p = { 0, 0.5, 0, 0 }, .q = { 0, 0, -0.3, 0 } };
+    a.P[0 * LG_LAB04_PMAX + 3] = a.P[3 * LG_LAB04_PMAX + 0] = 1;
+    a.P[1 * LG_LAB04_PMAX + 1] = 1;
+    a.Q[0 * LG_LAB04_PMAX + 3] = a.Q[3 * LG_LAB04_PMAX + 0] = -1;
+    a.Q[2 * LG_LAB04_PMAX + 2] = 2;
+    double out[6];
+    const char *in = "a game whose losses fail away from w = 0.8 (a Hessian-vector product along D's block fails)";
+    if (!lg_grade_call("consensus", &a, sizeof a, out, 6, in))
+        return;
+    LG_GRADE_EXPECT(.input = "a failed Hessian-vector product: the step fails", .expected = 1, .actual = out[0],
+                    .hint = "check what lg_game_hvp returns, both times, and return it from the hook when it is "
+                            "not 0");
 }
 
 /* ============================================================ Task 4.4 === */
@@ -149,7 +176,8 @@ static const lg_grade_test hidden[] = {
     { "4.1", "a loss the functions do not know", 0.5, h41_unknown, LG_HIDDEN },
     { "4.2", "conjugated matrices: a shear and a reversal", 1, h42_conjugated, LG_HIDDEN },
     { "4.2", "the non-saturating Dirac-GAN away from its equilibrium", 0.5, h42_dirac, LG_HIDDEN },
-    { "4.3", "consensus steps of the Dirac-GAN's losses", 1.5, h43_dirac, LG_HIDDEN },
+    { "4.3", "consensus steps of the Dirac-GAN's losses", 1, h43_dirac, LG_HIDDEN },
+    { "4.3", "a failed Hessian-vector product fails the hook", 0.5, h43_hvp_fails, LG_HIDDEN },
     { "4.4", "step sizes of other spectra", 1, h44_other, LG_HIDDEN },
 };
 

@@ -125,6 +125,7 @@ typedef struct lg_lab04_game_arg {
     int encoder;              /* 1: a third net E (two more parameters) */
     int d_nobias;             /* 1: D is "1-1n", one parameter w (else w, c) */
     int steps;                /* 1 or 2 steps */
+    int fail_moved_d;         /* 1: the losses fail once D's first parameter moves from x0 */
     int simultaneous;         /* 0: an alternating step (must be refused) */
     double gamma, h;          /* consensus:gamma=..., SGD's lr */
     double x0[LG_LAB04_PMAX]; /* the start, in the game's order [w, (c), a, b, (e, f)] */
