@@ -113,7 +113,7 @@ static void h42_dirac(void)
 
 /* The Dirac-GAN's losses in (psi, theta) = (w, b), with c^2/2 for D and, for G,
  * a^2/2 + c a/2 (G's loss depends on D's c too); minimax at gamma = 2, step 0.1,
- * with an encoder (e^2/2 + f^2/2 + 0.3 f in G's loss), two steps; non-saturating
+ * with an encoder (e^2/2 + f^2/2 + 0.3 f in G's loss, c f/2 in D's), two steps; non-saturating
  * at gamma = 10 (the paper's), step 0.01, away from the equilibrium. */
 static void h43_dirac(void)
 {
@@ -126,9 +126,10 @@ static void h43_dirac(void)
         a.P[1 * LG_LAB04_PMAX + 1] = 1;
         a.Q[2 * LG_LAB04_PMAX + 2] = 1;
         a.Q[1 * LG_LAB04_PMAX + 2] = a.Q[2 * LG_LAB04_PMAX + 1] = 0.5;
-        if (k == 0) {
+        if (k == 0) { /* E's parameters in both losses: D's couples c and f */
             a.Q[4 * LG_LAB04_PMAX + 4] = a.Q[5 * LG_LAB04_PMAX + 5] = 1;
             a.q[5] = 0.3;
+            a.P[1 * LG_LAB04_PMAX + 5] = a.P[5 * LG_LAB04_PMAX + 1] = 0.5;
         }
         char in[160];
         snprintf(in, sizeof in, "the %s Dirac-GAN (+ c^2/2 for D, a^2/2 + c a/2 for G)%s, gamma = %g, two SGD steps of %g",
