@@ -56,6 +56,7 @@
  *   - The paper's experiments use RMSProp with lr 1e-4 and gamma = 10.
  *
  * Parameters: gamma (default 10).
+ * Lab 04, Task 4.3 (labs/04-numerics/README.md): adjust_grads.
  */
 #include "litgan.h"
 
@@ -66,8 +67,12 @@ static const lg_param_doc params[] = {
     { NULL, LG_PARAM_TYPE_END, NULL, NULL, NULL }
 };
 
+/* REGION adjust_grads */
+/* Task 4.3: after both players' backward of a simultaneous step the nets'
+ * gradient buffers hold v; replace it by v + gamma J^T v (1), J^T v by (2). */
 static int adjust_grads(lg_game *g, const lg_params *p)
 {
+    /* BEGIN SOLUTION Task 4.3 */
     if (!lg_game_simultaneous(g)) {
         lg_game_fail(g, "consensus needs simultaneous steps (J^T v takes both players' "
                         "gradients at the same point): run with --simultaneous --d-steps 1");
@@ -83,7 +88,7 @@ static int adjust_grads(lg_game *g, const lg_params *p)
         lg_game_fail(g, "consensus: out of memory");
         return 1;
     }
-    double *hD = u + n, *hG = u + 2 * n;
+    double *hD = u + n, *hG = hD + n;
 
     memcpy(u, vD, nD * sizeof(double));              /* u = (v_D, 0) */
     memset(u + nD, 0, (n - nD) * sizeof(double));
@@ -105,7 +110,10 @@ static int adjust_grads(lg_game *g, const lg_params *p)
             vE[i] += gamma * (hD[nD + nG + i] + hG[nD + nG + i]);
     }
     return rc;
+    /* END SOLUTION */
+    /* STUB (void)p; return lg_todo_node(g, "Task 4.3") == NULL; */
 }
+/* END REGION */
 
 static const lg_plugin plugin = {
     .abi_version = LG_PLUGIN_ABI_VERSION,
