@@ -208,7 +208,25 @@ static void check_handout(const lg_lab *lab)
     free(table);
 }
 
-/* labs/NN-name/check/mutants.txt: file TAB search TAB replace TAB what mistake */
+/* The score and max of submission name in grade-all's grades.csv under out;
+ * false when it has no graded row. */
+static bool graded_row(const char *out, const char *name, double *score, double *max)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/grades.csv", out);
+    char *csv = slurp(path), *save = NULL;
+    bool found = false;
+    for (char *line = csv ? strtok_r(csv, "\n", &save) : NULL; line && !found; line = strtok_r(NULL, "\n", &save)) {
+        size_t n = strlen(name);
+        found = !strncmp(line, name, n) && line[n] == ',' && sscanf(line + n, ",%lf,%lf", score, max) == 2;
+    }
+    free(csv);
+    return found;
+}
+
+/* labs/NN-name/check/mutants.txt: file TAB search TAB replace TAB what mistake.
+ * Every mutant becomes a submission folder, and grade-all grades them two at a
+ * time (the machine's cores), as an instructor grades a class. */
 static void check_mutants(const lg_lab *lab)
 {
     const char *path = lab_path(lab, "check/mutants.txt");
@@ -216,6 +234,15 @@ static void check_mutants(const lg_lab *lab)
     LG_ASSERT_MSG(list != NULL, "no %s", path);
     if (!list)
         return;
+    char parent[1024], out[1024], name[96];
+    snprintf(name, sizeof name, "labs-mutants-%s", lab->dir);
+    snprintf(parent, sizeof parent, "%s", lg_test_tmpdir(name));
+    snprintf(name, sizeof name, "labs-mutants-%s-grades", lab->dir);
+    snprintf(out, sizeof out, "%s", lg_test_tmpdir(name));
+    lg_rm_rf(parent);
+    lg_rm_rf(out);
+    enum { MAX_MUT = 64 };
+    const char *what[MAX_MUT];
     size_t n_mut = 0, n_lost = 0;
     char *save = NULL;
     for (char *line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -232,7 +259,10 @@ static void check_mutants(const lg_lab *lab)
         LG_ASSERT_MSG(f[3] && *f[3], "%s: a line without four tab-separated fields: %s", path, line);
         if (!f[3])
             continue;
-        n_mut++;
+        LG_ASSERT_MSG(n_mut < MAX_MUT, "%s: more than %d mutants", path, MAX_MUT);
+        if (n_mut == MAX_MUT)
+            break;
+        what[n_mut++] = f[3];
         bool listed = false;
         for (size_t i = 0; i < LG_MAX_LAB_FILES && lab->files[i]; i++)
             listed |= !strcmp(lab->files[i], f[0]);
@@ -254,21 +284,30 @@ static void check_mutants(const lg_lab *lab)
         memcpy(mut, src, pre);
         memcpy(mut + pre, f[2], lr);
         strcpy(mut + pre + lr, at + ls);
-        char name[96];
-        snprintf(name, sizeof name, "labs-mutant-%s-%02zu", lab->dir, n_mut);
-        const char *sub = make_submission(lab, name, f[0], mut, false);
-        double score, max;
-        char *table;
-        grade(lab, sub, &score, &max, &table);
-        LG_ASSERT_MSG(score >= 0 && score < max, "mutant %zu does not lose points (%g / %g): %s\n%s", n_mut, score,
-                      max, f[3], table);
-        n_lost += score >= 0 && score < max;
-        printf("\n    lab %02d  mutant %2zu   %5.1f / %.1f  %s", lab->number, n_mut, score, max, f[3]);
-        free(table);
+        snprintf(name, sizeof name, "labs-mutants-%s/m%02zu", lab->dir, n_mut);
+        make_submission(lab, name, f[0], mut, false);
         free(mut);
         free(src);
     }
     LG_ASSERT_MSG(n_mut >= 5, "%s holds %zu mutants; at least five are needed", path, n_mut);
+    FILE *quiet = fopen("/dev/null", "w");
+    int rc = lg_grade_all(lab, parent, &(lg_grade_all_opts){ .out = out, .jobs = 2, .log = quiet });
+    if (quiet)
+        fclose(quiet);
+    LG_ASSERT_MSG(rc == LG_OK, "grade-all of the mutants of lab %s: %s", lab->dir, lg_errmsg());
+    for (size_t k = 0; k < n_mut; k++) {
+        char sub[16], txt[2048];
+        snprintf(sub, sizeof sub, "m%02zu", k + 1);
+        double score = -1, max = -1;
+        bool row = graded_row(out, sub, &score, &max);
+        snprintf(txt, sizeof txt, "%s/%s.txt", out, sub);
+        char *table = row && score < max ? NULL : slurp(txt);
+        LG_ASSERT_MSG(row && score >= 0 && score < max, "mutant %zu does not lose points (%g / %g): %s\n%s", k + 1,
+                      score, max, what[k], table ? table : "(no table)");
+        n_lost += row && score >= 0 && score < max;
+        printf("\n    lab %02d  mutant %2zu   %5.1f / %.1f  %s", lab->number, k + 1, score, max, what[k]);
+        free(table);
+    }
     printf("\n    lab %02d: %zu of %zu mutants lose points ", lab->number, n_lost, n_mut);
     free(list);
 }
@@ -454,7 +493,14 @@ static void check_alternatives(const lg_lab *lab)
     const char *dir = lab_path(lab, "check/alternatives");
     lg_strvec names = { 0 };
     LG_ASSERT_MSG(lg_dir_list(dir, &names) == LG_OK, "lab %s: %s", lab->dir, lg_errmsg());
-    size_t n_alt = 0;
+    char parent[1024], out[1024], tmp[300];
+    snprintf(tmp, sizeof tmp, "labs-alt-%s", lab->dir);
+    snprintf(parent, sizeof parent, "%s", lg_test_tmpdir(tmp));
+    snprintf(tmp, sizeof tmp, "labs-alt-%s-grades", lab->dir);
+    snprintf(out, sizeof out, "%s", lg_test_tmpdir(tmp));
+    lg_rm_rf(parent);
+    lg_rm_rf(out);
+    lg_strvec alts = { 0 };
     for (size_t a = 0; a < names.n; a++) {
         char alt[4200];
         snprintf(alt, sizeof alt, "%s/%s", dir, names.w[a]);
@@ -462,7 +508,7 @@ static void check_alternatives(const lg_lab *lab)
         if (stat(alt, &st) != 0 || !S_ISDIR(st.st_mode))
             continue; /* README.md */
         char sub_name[300];
-        snprintf(sub_name, sizeof sub_name, "labs-alt-%s-%s", lab->dir, names.w[a]);
+        snprintf(sub_name, sizeof sub_name, "labs-alt-%s/%s", lab->dir, names.w[a]);
         const char *sub = make_submission(lab, sub_name, NULL, NULL, false);
         lg_strvec files = { 0 };
         LG_ASSERT_MSG(lg_dir_list(alt, &files) == LG_OK && files.n > 0, "alternative %s: empty or unreadable",
@@ -488,18 +534,29 @@ static void check_alternatives(const lg_lab *lab)
             free(theirs);
         }
         lg_strvec_free(&files);
-        double score, max;
-        char *table;
-        int rc = grade(lab, sub, &score, &max, &table);
-        LG_ASSERT_MSG(rc == LG_OK && score == max && max > 0, "lab %s, correct alternative %s: rc %d, %g / %g\n%s",
-                      lab->dir, names.w[a], rc, score, max, table);
-        printf("\n    lab %02d  alternative %-18s %5.1f / %.1f", lab->number, names.w[a], score, max);
-        free(table);
-        n_alt++;
+        lg_strvec_push(&alts, names.w[a]);
     }
     lg_strvec_free(&names);
-    LG_ASSERT_MSG(n_alt >= 4, "lab %s: %s holds %zu correct alternatives; at least four are needed", lab->dir, dir,
-                  n_alt);
+    LG_ASSERT_MSG(alts.n >= 4, "lab %s: %s holds %zu correct alternatives; at least four are needed", lab->dir, dir,
+                  alts.n);
+    /* graded as a class is: grade-all, two at a time */
+    FILE *quiet = fopen("/dev/null", "w");
+    int rc = lg_grade_all(lab, parent, &(lg_grade_all_opts){ .out = out, .jobs = 2, .log = quiet });
+    if (quiet)
+        fclose(quiet);
+    LG_ASSERT_MSG(rc == LG_OK, "grade-all of the alternatives of lab %s: %s", lab->dir, lg_errmsg());
+    for (size_t a = 0; a < alts.n; a++) {
+        double score = -1, max = -1;
+        bool row = graded_row(out, alts.w[a], &score, &max);
+        char txt[2048];
+        snprintf(txt, sizeof txt, "%s/%s.txt", out, alts.w[a]);
+        char *table = row && score == max ? NULL : slurp(txt);
+        LG_ASSERT_MSG(row && score == max && max > 0, "lab %s, correct alternative %s: %g / %g\n%s", lab->dir,
+                      alts.w[a], score, max, table ? table : "(no table)");
+        printf("\n    lab %02d  alternative %-18s %5.1f / %.1f", lab->number, alts.w[a], score, max);
+        free(table);
+    }
+    lg_strvec_free(&alts);
 }
 static void test_alternatives(void) { every_lab(check_alternatives); }
 
