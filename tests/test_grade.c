@@ -172,7 +172,7 @@ static const struct expect {
     const char *task, *name, *number;
     double points;
     bool pass, hidden;
-    const char *any[2];
+    const char *any[3];
 } expect99[] = {
     { "99.1", "honest answer", "99.1.1", 2, true, false, { NULL } },
     { "99.1", "honest answer, hidden", "99.1.2", 0.5, true, true, { NULL } },
@@ -198,8 +198,16 @@ static const struct expect {
       { "input: x = 0.75; expected 2.5, got 0 (0: a term, or the whole value, missing?); hint: answer(x) = 2x + 1" } },
     { "99.5", "writes and deletes files", "99.5.3", 1, false, false,
       { "input: x = 0.75; crashed (SIGSEGV)" } },
+    /* Under AddressSanitizer the runner's allocations go through ASan's allocator and
+     * its shadow memory: on a loaded machine the 1.5 s wall clock can end the
+     * computation before the memory watch does (seen twice in `make sanitize`); the
+     * test still fails alone and costs its point, which is what this line checks. */
     { "99.5", "unbounded allocation", "99.5.4", 1, false, false,
-      { "used more than 64 MiB of memory", "after reaching the memory limit (64 MiB)" } },
+      { "used more than 64 MiB of memory", "after reaching the memory limit (64 MiB)"
+#ifdef __SANITIZE_ADDRESS__
+        , "input: x = 0.75; timed out after 1.5 s"
+#endif
+      } },
     { "99.5", "constructor confined", "99.5.5", 1, true, false, { NULL } },
     { "99.6", "honest answer again", "99.6.1", 1, true, false, { NULL } },
     { "99.6", "grader never loaded student code", "99.6.2", 1, true, false, { NULL } },
@@ -464,9 +472,9 @@ static void test_weaker_sandbox(void)
 
 /* ------------------------------------------------------- hostile grading --- */
 
-static bool contains_any(const char *s, const char *const any[2])
+static bool contains_any(const char *s, const char *const any[3])
 {
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 3; k++)
         if (any[k] && strstr(s, any[k]))
             return true;
     return false;
