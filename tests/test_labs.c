@@ -13,7 +13,9 @@
  *              handout does) score zero and say "Task N.M is not implemented
  *              yet" for every task;
  *   mutants    every wrong implementation in labs/NN-name/check/mutants.txt
- *              (at least five, each applying exactly once) loses points;
+ *              (at least five, each applying exactly once) loses points (make
+ *              test grades eight of each lab's, spread over the list; make
+ *              test-labs, LG_LABS_FULL=1, grades them all);
  *   smoke      the experiment with lab.ini's [smoke] profile finishes within
  *              10 s and writes what labs/NN-name/check/smoke.txt lists; weave
  *              turns the run into a page.
@@ -224,9 +226,35 @@ static bool graded_row(const char *out, const char *name, double *score, double 
     return found;
 }
 
+/* Whether the suite runs in full (make test-labs sets LG_LABS_FULL=1): every
+ * hand-written mutant and a larger sample of the automatic ones. make test
+ * grades a fixed part of each, so that seven labs stay within its budget. */
+static bool labs_full(void)
+{
+    const char *v = getenv("LG_LABS_FULL");
+    return v && *v && strcmp(v, "0");
+}
+
+/* How many of a lab's hand-written mutants make test grades. */
+#define HAND_QUICK 8
+
+/* Whether mutant k (0-based) of n is graded: all in full; else HAND_QUICK of
+ * them spread evenly over the list (first and last included), so that every
+ * task's mutants are represented however the list is ordered. */
+static bool hand_mutant_graded(size_t k, size_t n)
+{
+    if (labs_full() || n <= HAND_QUICK)
+        return true;
+    for (size_t j = 0; j < HAND_QUICK; j++)
+        if (k == j * (n - 1) / (HAND_QUICK - 1))
+            return true;
+    return false;
+}
+
 /* labs/NN-name/check/mutants.txt: file TAB search TAB replace TAB what mistake.
- * Every mutant becomes a submission folder, and grade-all grades them two at a
- * time (the machine's cores), as an instructor grades a class. */
+ * Every mutant must apply exactly once; the graded ones (hand_mutant_graded)
+ * become submission folders, and grade-all grades them two at a time (the
+ * machine's cores), as an instructor grades a class. */
 static void check_mutants(const lg_lab *lab)
 {
     const char *path = lab_path(lab, "check/mutants.txt");
@@ -243,7 +271,9 @@ static void check_mutants(const lg_lab *lab)
     lg_rm_rf(out);
     enum { MAX_MUT = 64 };
     const char *what[MAX_MUT];
-    size_t n_mut = 0, n_lost = 0;
+    size_t n_mut = 0, n_lost = 0, n_graded = 0, n_lines = 0;
+    for (const char *l = list; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "")
+        n_lines += l[0] != '#' && l[0] != '\n';
     char *save = NULL;
     for (char *line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (line[0] == '#' || line[0] == '\0')
@@ -284,8 +314,11 @@ static void check_mutants(const lg_lab *lab)
         memcpy(mut, src, pre);
         memcpy(mut + pre, f[2], lr);
         strcpy(mut + pre + lr, at + ls);
-        snprintf(name, sizeof name, "labs-mutants-%s/m%02zu", lab->dir, n_mut);
-        make_submission(lab, name, f[0], mut, false);
+        if (hand_mutant_graded(n_mut - 1, n_lines)) {
+            snprintf(name, sizeof name, "labs-mutants-%s/m%02zu", lab->dir, n_mut);
+            make_submission(lab, name, f[0], mut, false);
+            n_graded++;
+        }
         free(mut);
         free(src);
     }
@@ -296,6 +329,8 @@ static void check_mutants(const lg_lab *lab)
         fclose(quiet);
     LG_ASSERT_MSG(rc == LG_OK, "grade-all of the mutants of lab %s: %s", lab->dir, lg_errmsg());
     for (size_t k = 0; k < n_mut; k++) {
+        if (!hand_mutant_graded(k, n_lines))
+            continue;
         char sub[16], txt[2048];
         snprintf(sub, sizeof sub, "m%02zu", k + 1);
         double score = -1, max = -1;
@@ -308,7 +343,8 @@ static void check_mutants(const lg_lab *lab)
         printf("\n    lab %02d  mutant %2zu   %5.1f / %.1f  %s", lab->number, k + 1, score, max, what[k]);
         free(table);
     }
-    printf("\n    lab %02d: %zu of %zu mutants lose points ", lab->number, n_lost, n_mut);
+    printf("\n    lab %02d: %zu of %zu graded mutants lose points (of %zu written%s) ", lab->number, n_lost, n_graded,
+           n_mut, n_graded < n_mut ? "; make test-labs grades all" : "");
     free(list);
 }
 
@@ -1346,22 +1382,24 @@ static void test_mutate_fates(void)
     free(text);
 }
 
-/* How many of each lab's mutants make test grades (seeded: the same ones each
- * run); make mutants grades them all. */
-#define MUT_SAMPLE 12
+/* How many of each lab's automatic mutants make test grades (seeded: the same
+ * ones each run); make test-labs grades MUT_SAMPLE_FULL, make mutants all. */
+#define MUT_SAMPLE 6
+#define MUT_SAMPLE_FULL 24
 
 static void check_mutation_sample(const lg_lab *lab)
 {
     char *text = NULL;
     size_t tl;
     FILE *f = open_memstream(&text, &tl);
-    lg_mutate_opts o = { .jobs = 2, .sample = MUT_SAMPLE, .seed = 1 };
+    size_t sample = labs_full() ? MUT_SAMPLE_FULL : MUT_SAMPLE;
+    lg_mutate_opts o = { .jobs = 2, .sample = sample, .seed = 1 };
     lg_mutate_counts c;
     memset(&c, 0, sizeof c);
     double t0 = lg_now();
     int rc = lg_mutate_run(&lab, 1, &o, f, &c);
     fclose(f);
-    LG_ASSERT_MSG(rc == LG_OK && c.pass && c.graded == (c.generated < MUT_SAMPLE ? c.generated : MUT_SAMPLE),
+    LG_ASSERT_MSG(rc == LG_OK && c.pass && c.graded == (c.generated < sample ? c.generated : sample),
                   "lab %s: mutation sample: rc %d (%s)\n%s", lab->dir, rc, lg_errmsg(), text ? text : "");
     printf("\n    lab %02d  mutants: %zu generated; of %zu sampled %zu killed, %zu survived, %zu equivalent, %zu "
            "stillborn: %.0f%% (%.1f s)",
