@@ -1382,6 +1382,32 @@ static void test_mutate_fates(void)
     free(text);
 }
 
+/* A sample's survivors against the 95% bar, by hand: P(S >= s) for S ~
+ * Binomial(n, 0.05) is 1 - sum_{k<s} C(n,k) 0.05^k 0.95^(n-k). */
+static void test_mutate_sample_p(void)
+{
+    double q = 0.95, p = 0.05;
+    CU_ASSERT_DOUBLE_EQUAL(lg_mut_sample_p(0, 24), 1.0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(lg_mut_sample_p(1, 6), 1 - pow(q, 6), 1e-14);
+    /* two of Lab 04's three survivors (of 559) in a sample of 24: a pass (p = 0.34) */
+    double p2 = 1 - pow(q, 24) - 24 * p * pow(q, 23);
+    CU_ASSERT_DOUBLE_EQUAL(lg_mut_sample_p(2, 24), p2, 1e-14);
+    CU_ASSERT_TRUE(p2 > LG_MUTATE_SAMPLE_P);
+    /* three of six: a lab that kills only half fails (p = 0.0022) */
+    double p3 = 1 - pow(q, 6) - 6 * p * pow(q, 5) - 15 * p * p * pow(q, 4);
+    CU_ASSERT_DOUBLE_EQUAL(lg_mut_sample_p(3, 6), p3, 1e-14);
+    CU_ASSERT_TRUE(p3 < LG_MUTATE_SAMPLE_P);
+    /* five of 24 (a lab at about 80%): p = 0.0060, a fail */
+    double below = 0, c = 1;
+    for (int k = 0; k < 5; k++) {
+        below += c * pow(p, k) * pow(q, 24 - k);
+        c = c * (24 - k) / (k + 1);
+    }
+    CU_ASSERT_DOUBLE_EQUAL(lg_mut_sample_p(5, 24), 1 - below, 1e-13);
+    CU_ASSERT_TRUE(1 - below < LG_MUTATE_SAMPLE_P);
+    CU_ASSERT_DOUBLE_EQUAL(lg_mut_sample_p(7, 6), 0.0, 0);
+}
+
 /* How many of each lab's automatic mutants make test grades (seeded: the same
  * ones each run); make test-labs grades MUT_SAMPLE_FULL, make mutants all. */
 #define MUT_SAMPLE 6
@@ -1402,9 +1428,9 @@ static void check_mutation_sample(const lg_lab *lab)
     LG_ASSERT_MSG(rc == LG_OK && c.pass && c.graded == (c.generated < sample ? c.generated : sample),
                   "lab %s: mutation sample: rc %d (%s)\n%s", lab->dir, rc, lg_errmsg(), text ? text : "");
     printf("\n    lab %02d  mutants: %zu generated; of %zu sampled %zu killed, %zu survived, %zu equivalent, %zu "
-           "stillborn: %.0f%% (%.1f s)",
+           "stillborn: %.0f%%, p = %.2f (%.1f s)",
            lab->number, c.generated, c.graded, c.killed, c.survived, c.equivalent, c.stillborn, 100 * c.kill_rate,
-           lg_now() - t0);
+           c.p_value, lg_now() - t0);
     free(text);
 }
 static void test_mutation_sample(void) { every_lab(check_mutation_sample); }
@@ -1423,6 +1449,7 @@ void lg_suite_labs(void)
                  { "mutation: litgan mutate's errors; --show is a patch", test_mutate_command },
                  { "mutation: check/equivalent.txt read, bad lines refused", test_mutate_equivalent_file },
                  { "mutation: a mutant survives, is killed or is stillborn", test_mutate_fates },
+                 { "mutation: a sample's survivors against the bar, a binomial tail", test_mutate_sample_p },
                  { "every lab: the smoke run writes its data and figures; weave a page", test_smoke },
                  { "every lab: every correct alternative scores full marks", test_alternatives },
                  { "every lab: the reference scores full marks on other OpenBLAS kernels", test_blas_kernels },

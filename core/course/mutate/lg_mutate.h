@@ -151,4 +151,8 @@ int lg_mut_grade(const lg_lab *lab, lg_mut_job *jobs, size_t n, long jobs_at_onc
 #define LG_FNV_START 1469598103934665603ull
 uint64_t lg_mut_hash(uint64_t h, const void *p, size_t n);
 
+/* A sample's survivors against the bar: P(S >= survived) for S ~ Binomial(counted, 1 - LG_MUTATE_BAR),
+ * the chance that a lab killing exactly the bar leaves this many survivors or more (1 for none). */
+double lg_mut_sample_p(size_t survived, size_t counted);
+
 #endif

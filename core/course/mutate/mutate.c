@@ -14,6 +14,7 @@
 #include "lg_mutate.h"
 
 #include <errno.h>
+#include <gsl/gsl_cdf.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,13 @@ static int by_index(const void *a, const void *b)
 }
 
 /* k of 0..n-1 (all when k is 0 or >= n), drawn with seed, in order. */
+double lg_mut_sample_p(size_t survived, size_t counted)
+{
+    if (survived == 0 || survived > counted)
+        return survived == 0 ? 1.0 : 0.0;
+    return gsl_cdf_binomial_Q((unsigned)(survived - 1), 1 - LG_MUTATE_BAR, (unsigned)counted); /* P(S > s - 1) */
+}
+
 static size_t sample(size_t n, size_t k, unsigned long seed, size_t **out)
 {
     size_t *idx = lg_xmalloc((n ? n : 1) * sizeof *idx);
@@ -194,7 +202,10 @@ static int one_lab(const lg_lab *lab, const lg_mutate_opts *o, FILE *out, json_t
     size_t counted = c->killed + c->survived;
     c->kill_rate = counted ? (double)c->killed / (double)counted : 1.0;
     c->errors = errors.n;
-    c->pass = c->kill_rate >= LG_MUTATE_BAR && errors.n == 0;
+    /* a sample: how likely this many survivors are at a kill rate of exactly the bar */
+    bool sampled = n < lm.ms.n;
+    c->p_value = sampled ? lg_mut_sample_p(c->survived, counted) : 1.0;
+    c->pass = errors.n == 0 && (c->kill_rate >= LG_MUTATE_BAR || (sampled && c->p_value >= LG_MUTATE_SAMPLE_P));
 
     /* the report */
     fprintf(out, "Lab %02d  %s: mutation testing of", lab->number, lab->title);
@@ -208,6 +219,10 @@ static int one_lab(const lg_lab *lab, const lg_mutate_opts *o, FILE *out, json_t
     fprintf(out, "  killed      %5zu\n  survived    %5zu\n", c->killed, c->survived);
     fprintf(out, "  kill rate   %5.1f%%  (%zu of %zu; the bar is %.0f%%): %s\n", 100 * c->kill_rate, c->killed,
             counted, 100 * LG_MUTATE_BAR, c->pass ? "pass" : errors.n ? "FAIL (see the errors)" : "FAIL");
+    if (sampled && c->kill_rate < LG_MUTATE_BAR)
+        fprintf(out, "  a sample: %zu or more survivors of %zu at a kill rate of %.0f%% has p = %.3g (%s %.2g)\n",
+                c->survived, counted, 100 * LG_MUTATE_BAR, c->p_value, c->p_value >= LG_MUTATE_SAMPLE_P ?
+                "consistent with the bar: p >=" : "not consistent with the bar: p <", LG_MUTATE_SAMPLE_P);
     if (n_surv)
         fprintf(out, "Survivors (killed by no test: add a test, or list them in check/equivalent.txt with the "
                      "argument why they are equivalent):\n");
@@ -225,11 +240,11 @@ static int one_lab(const lg_lab *lab, const lg_mutate_opts *o, FILE *out, json_t
     fflush(out);
 
     if (jlabs) {
-        json_t *jl = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:b}", "lab", lab->number,
+        json_t *jl = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:b}", "lab", lab->number,
                                "dir", lab->dir, "generated", (json_int_t)c->generated, "graded", (json_int_t)n,
                                "stillborn", (json_int_t)c->stillborn, "equivalent", (json_int_t)c->equivalent,
                                "killed", (json_int_t)c->killed, "survived", (json_int_t)c->survived,
-                               "kill_rate", c->kill_rate, "bar", LG_MUTATE_BAR, "pass", c->pass);
+                               "kill_rate", c->kill_rate, "bar", LG_MUTATE_BAR, "p_value", c->p_value, "pass", c->pass);
         json_t *jm = json_array(), *je = json_array();
         for (size_t k = 1; k <= n; k++) {
             const lg_mut_job *j = &jobs[k];

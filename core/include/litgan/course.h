@@ -555,9 +555,15 @@ LG_API int lg_weave_run(const lg_lab *lab, const char *root, const char *run_dir
  * counted, nor those listed with their argument in
  * labs/NN-name/check/equivalent.txt ("ID  why", one a line). A lab passes
  * when it kills at least LG_MUTATE_BAR of the rest and its list is not stale
- * (every listed id still generated, and surviving). */
+ * (every listed id still generated, and surviving). A sample passes when its
+ * survivors are consistent with that bar: when a lab killing exactly
+ * LG_MUTATE_BAR would leave at least as many survivors in a sample of this size
+ * with probability LG_MUTATE_SAMPLE_P or more (one-sided binomial test), so
+ * that a lab at 99.5 % is not failed by a sample that happens to hold two of
+ * its three survivors, while a lab at 80 % fails. */
 
 #define LG_MUTATE_BAR 0.95
+#define LG_MUTATE_SAMPLE_P 0.01
 
 typedef struct lg_mutate_opts {
     long jobs;                /* mutants graded side by side; < 1: the number of CPUs */
@@ -572,7 +578,8 @@ typedef struct lg_mutate_counts {
     size_t stillborn, equivalent, killed, survived;
     size_t errors;            /* a stale equivalent.txt line, a reference short of full marks, ... */
     double kill_rate;         /* killed / (killed + survived) */
-    bool pass;                /* kill_rate >= LG_MUTATE_BAR and no error */
+    double p_value;           /* a sample: P(survivors >= survived) at a kill rate of LG_MUTATE_BAR; else 1 */
+    bool pass;                /* no error, and kill_rate >= LG_MUTATE_BAR (a sample: p_value >= LG_MUTATE_SAMPLE_P) */
 } lg_mutate_counts;
 
 /* Mutate, grade and report labs[0..n) on out (per lab: the counts, the kill
