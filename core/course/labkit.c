@@ -259,6 +259,23 @@ int lg_labkit_files_open(const lg_lab *lab, lg_submission **out)
     return LG_OK;
 }
 
+int lg_labkit_other_files_open(const lg_lab *lab, const char *other, lg_submission **out)
+{
+    *out = NULL;
+    const lg_lab *o = lg_lab_find(other);
+    if (!o)
+        return lg_seterr(LG_EINVAL, "Lab %02d's experiment needs Lab %s's files too: %s", lab->number, other,
+                         lg_errmsg());
+    int rc = lg_labkit_files_open(o, out);
+    if (rc != LG_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", lg_errmsg());
+        return lg_seterr(rc, "Lab %02d's experiment uses Lab %02d's files too (%s): %s", lab->number, o->number,
+                         o->title, why);
+    }
+    return LG_OK;
+}
+
 void lg_labkit_files_close(lg_submission *sub)
 {
     if (!sub)

@@ -338,17 +338,12 @@ int lg_lab02_experiment(const lg_lab_run *lr)
     int rc = read_config(lr, &c);
     if (rc != LG_OK)
         return rc;
-    const lg_lab *lab1 = lg_lab_find("01");
-    if (!lab1)
-        return lg_seterr(LG_EINVAL, "Lab 02's experiment needs Lab 01 (plugins/gan.c): %s", lg_errmsg());
     lg_submission *sub, *sub1;
     if ((rc = lg_labkit_files_open(lab, &sub)) != LG_OK)
         return rc;
-    if ((rc = lg_labkit_files_open(lab1, &sub1)) != LG_OK) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", lg_errmsg());
+    if ((rc = lg_labkit_other_files_open(lab, "01", &sub1)) != LG_OK) {
         lg_labkit_files_close(sub);
-        return lg_seterr(rc, "Lab 02 trains Lab 01's minimax loss too: %s", why);
+        return rc;
     }
     trace t[2];
     memset(t, 0, sizeof t);

@@ -201,17 +201,12 @@ int lg_lab03_experiment(const lg_lab_run *lr)
     int rc = read_config(lr, &c);
     if (rc != LG_OK)
         return rc;
-    const lg_lab *lab1 = lg_lab_find("01");
-    if (!lab1)
-        return lg_seterr(LG_EINVAL, "Lab 03's experiment needs Lab 01 (plugins/gan.c): %s", lg_errmsg());
     lg_submission *sub, *sub1;
     if ((rc = lg_labkit_files_open(lab, &sub)) != LG_OK)
         return rc;
-    if ((rc = lg_labkit_files_open(lab1, &sub1)) != LG_OK) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", lg_errmsg());
+    if ((rc = lg_labkit_other_files_open(lab, "01", &sub1)) != LG_OK) {
         lg_labkit_files_close(sub);
-        return lg_seterr(rc, "Lab 03 trains Lab 01's minimax loss too: %s", why);
+        return rc;
     }
     char notes[256] = "";
     void *dl = lg_labkit_dlopen(sub, 2);

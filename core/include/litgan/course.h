@@ -345,6 +345,9 @@ LG_API void lg_labkit_phase(const char *what, long step);
 typedef struct lg_submission lg_submission;
 /* Build them; LG_EINVAL with the compiler's first error when one does not compile. */
 LG_API int lg_labkit_files_open(const lg_lab *lab, lg_submission **out);
+/* The files of another lab (other: "01" or "01-minimax") that this lab's
+ * experiment trains too, built the same way; an error names both labs. */
+LG_API int lg_labkit_other_files_open(const lg_lab *lab, const char *other, lg_submission **out);
 LG_API void lg_labkit_files_close(lg_submission *sub);
 /* dlopen the object of lab file i / dlsym a function in it; NULL with
  * lg_errmsg set ("no function NAME (was it renamed?)"). The experiment runs the
