@@ -171,6 +171,39 @@ void lg_probe_check_loss(const lg_probe_check *k)
     }
 }
 
+void lg_probe_check_net(const lg_probe_check *k)
+{
+    lg_probe pr = *k->probe;
+    snprintf(pr.file, sizeof pr.file, "%s", k->file);
+    pr.player = k->player;
+    /* the game's order [theta_D, theta_G]: the player's block and its length */
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    lg_game *g;
+    LG_ASSERT(lg_probe_game(&pr, rng, &g) == LG_OK, "probe specs must parse");
+    size_t n_d, n_g;
+    lg_game_params(g, LG_NET_D, &n_d);
+    lg_game_params(g, LG_NET_G, &n_g);
+    lg_game_free(g);
+    gsl_rng_free(rng);
+    size_t off = k->player == LG_PLAYER_D ? 0 : n_d, n_own = k->player == LG_PLAYER_D ? n_d : n_g;
+    double *out = lg_xmalloc((1 + n_d + n_g) * sizeof *out), *grad = lg_xmalloc((n_d + n_g) * sizeof *grad);
+    double cr[LG_PROBE_MAX_BATCH], cf[LG_PROBE_MAX_BATCH];
+    if (lg_grade_call(LG_PROBE_CHILD, &pr, sizeof pr, out, 1 + n_d + n_g, k->text)) {
+        lg_grade_expect e = { .input = k->text, .expected = k->ref(&pr, cr, cf), .actual = out[0], .tol = k->tol,
+                              .batch = (double)pr.batch, .hint = k->hint[0] };
+        memcpy(e.hints, k->hints, sizeof e.hints);
+        lg_grade_check(&e, __FILE__, __LINE__);
+        lg_probe_chain_grad(&pr, cr, cf, grad);
+        e.tol = 10 * k->tol;
+        e.hint = k->hint[1] ? k->hint[1] : "the gradient must reach every parameter of the player's network";
+        char what[300];
+        snprintf(what, sizeof what, "%s; parameter", k->text);
+        lg_grade_check_all(out + 1 + off, grad + off, n_own, what, NULL, &e, __FILE__, __LINE__);
+    }
+    free(out);
+    free(grad);
+}
+
 /* d/ds log sigma(s) = 1 - sigma(s) and d/ds log(1 - sigma(s)) = -sigma(s) give the
  * logit derivatives of the batch means. */
 double lg_probe_gan_d_loss_ref(const lg_probe *pr, double *cr, double *cf)

@@ -34,24 +34,12 @@ static const char mlp_text[] = "G 1-8t-1, D 1-8l-1 (seed 7), batch 16";
 static void check_mlp(lg_player player)
 {
     lg_probe pr = mlp_probe("gan.c", player);
-    double out[51], cr[LG_PROBE_MAX_BATCH], cf[LG_PROBE_MAX_BATCH], g[50];
-    if (!lg_grade_call(LG_PROBE_CHILD, &pr, sizeof pr, out, 51, mlp_text))
-        return;
-    double v = player == LG_PLAYER_D ? lg_probe_gan_d_loss_ref(&pr, cr, cf) : lg_lab01_g_loss_ref(&pr, cr, cf);
-    lg_grade_expect e = { .tol = 1e-10, .batch = 16, .hint = "the batch mean of the per-sample loss, on any network",
-                          .hints = { { LG_MISTAKE_SIGN, "check the sign of each term" },
-                                     { LG_MISTAKE_SUM, "expectations over the batch are means, not sums" } } };
-    e.input = mlp_text;
-    e.expected = v;
-    e.actual = out[0];
-    lg_grade_check(&e, __FILE__, __LINE__);
-    lg_probe_chain_grad(&pr, cr, cf, g);
-    /* D's parameters for d_loss, G's for g_loss: (1*8 + 8) + (8*1 + 1) = 25 each */
-    size_t off = player == LG_PLAYER_D ? 0 : 25;
-    e.tol = 1e-9;
-    e.hint = "the gradient must reach every parameter of the player's network";
-    lg_grade_check_all(out + 1 + off, g + off, 25, "G 1-8t-1, D 1-8l-1 (seed 7), batch 16; parameter", NULL, &e,
-                       __FILE__, __LINE__);
+    lg_probe_check_net(&(lg_probe_check){
+        .probe = &pr, .text = mlp_text, .file = "gan.c", .player = player, .tol = 1e-10,
+        .ref = player == LG_PLAYER_D ? lg_probe_gan_d_loss_ref : lg_lab01_g_loss_ref,
+        .hint = { "the batch mean of the per-sample loss, on any network" },
+        .hints = { { LG_MISTAKE_SIGN, "check the sign of each term" },
+                   { LG_MISTAKE_SUM, "expectations over the batch are means, not sums" } } });
 }
 
 static void h11_mlp(void) { check_mlp(LG_PLAYER_D); }

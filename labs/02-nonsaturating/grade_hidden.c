@@ -25,35 +25,25 @@ static lg_probe mlp_probe(lg_player player, unsigned long seed)
 }
 
 /* The player's objective against its closed form in the logits and its own
- * parameters' gradient against the chain rule (off: where they start in the
- * game's order, D's 25 first). */
-static void check_mlp(lg_player player, unsigned long seed, lg_probe_ref_fn ref, size_t off, const char *in)
+ * parameters' gradient against the chain rule. */
+static void check_mlp(lg_player player, unsigned long seed, lg_probe_ref_fn ref, const char *in)
 {
     lg_probe pr = mlp_probe(player, seed);
-    double out[51], cr[LG_PROBE_MAX_BATCH], cf[LG_PROBE_MAX_BATCH], g[50];
-    if (!lg_grade_call(LG_PROBE_CHILD, &pr, sizeof pr, out, 51, in))
-        return;
-    lg_grade_expect e = { .input = in, .expected = ref(&pr, cr, cf), .actual = out[0], .tol = 1e-10, .batch = 16,
-                          .hint = "the batch mean of the per-sample loss, on any network",
-                          .hints = { { LG_MISTAKE_SIGN, "check the sign of each term" },
-                                     { LG_MISTAKE_SUM, "expectations over the batch are means, not sums" } } };
-    lg_grade_check(&e, __FILE__, __LINE__);
-    lg_probe_chain_grad(&pr, cr, cf, g);
-    e.tol = 1e-9;
-    e.hint = "the gradient must reach every parameter of the player's network";
-    char what[128];
-    snprintf(what, sizeof what, "%s; parameter", in);
-    lg_grade_check_all(out + 1 + off, g + off, 25, what, NULL, &e, __FILE__, __LINE__);
+    lg_probe_check_net(&(lg_probe_check){
+        .probe = &pr, .text = in, .file = "nsgan.c", .player = player, .ref = ref, .tol = 1e-10,
+        .hint = { "the batch mean of the per-sample loss, on any network" },
+        .hints = { { LG_MISTAKE_SIGN, "check the sign of each term" },
+                   { LG_MISTAKE_SUM, "expectations over the batch are means, not sums" } } });
 }
 
 static void h21_d_mlp(void)
 {
-    check_mlp(LG_PLAYER_D, 5, lg_probe_gan_d_loss_ref, 0, "G 1-8t-1, D 1-8l-1 (seed 5), batch 16");
+    check_mlp(LG_PLAYER_D, 5, lg_probe_gan_d_loss_ref, "G 1-8t-1, D 1-8l-1 (seed 5), batch 16");
 }
 
 static void h21_mlp(void)
 {
-    check_mlp(LG_PLAYER_G, 11, lg_lab02_ns_loss_ref, 25, "G 1-8t-1, D 1-8l-1 (seed 11), batch 16");
+    check_mlp(LG_PLAYER_G, 11, lg_lab02_ns_loss_ref, "G 1-8t-1, D 1-8l-1 (seed 11), batch 16");
 }
 
 /* Both magnitudes, d and 1 - d, at values of D(G(z)) the visible tests do not

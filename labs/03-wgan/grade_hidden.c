@@ -17,39 +17,29 @@
 
 /* G "1-8t-1", D "1-8l-1" initialised from seed, a batch of 16 spread over
  * [-2.5, 2.5]; the player's objective against its closed form in the scores and
- * the gradient of its own parameters (from off, 25 of them) by the chain rule. */
-static void check_mlp(lg_player player, unsigned long seed, lg_probe_ref_fn ref, size_t off, const char *in)
+ * the gradient of its own parameters by the chain rule. */
+static void check_mlp(lg_player player, unsigned long seed, lg_probe_ref_fn ref, const char *in)
 {
-    lg_probe pr = { .file = "wgan.c", .player = player, .g_spec = "1-8t-1", .d_spec = "1-8l-1", .seed = seed,
-                    .batch = 16 };
+    lg_probe pr = { .g_spec = "1-8t-1", .d_spec = "1-8l-1", .seed = seed, .batch = 16 };
     for (size_t i = 0; i < pr.batch; i++) {
         pr.x_real[i] = -2.5 + 5.0 * (double)((i * 5) % 16) / 15.0;
         pr.z[i] = -2.5 + 5.0 * (double)i / 15.0;
     }
-    double out[51], cr[LG_PROBE_MAX_BATCH], cf[LG_PROBE_MAX_BATCH], g[50];
-    if (!lg_grade_call(LG_PROBE_CHILD, &pr, sizeof pr, out, 51, in))
-        return;
-    lg_grade_expect e = { .input = in, .expected = ref(&pr, cr, cf), .actual = out[0], .tol = 1e-10, .batch = 16,
-                          .hint = "a difference of batch means of the critic's scores, on any network",
-                          .hints = { { LG_MISTAKE_SIGN, "check which player minimises what: the signs" },
-                                     { LG_MISTAKE_SUM, "expectations over the batch are means, not sums" } } };
-    lg_grade_check(&e, __FILE__, __LINE__);
-    lg_probe_chain_grad(&pr, cr, cf, g);
-    e.tol = 1e-9;
-    e.hint = "the gradient must reach every parameter of the player's network";
-    char what[128];
-    snprintf(what, sizeof what, "%s; parameter", in);
-    lg_grade_check_all(out + 1 + off, g + off, 25, what, NULL, &e, __FILE__, __LINE__);
+    lg_probe_check_net(&(lg_probe_check){
+        .probe = &pr, .text = in, .file = "wgan.c", .player = player, .ref = ref, .tol = 1e-10,
+        .hint = { "a difference of batch means of the critic's scores, on any network" },
+        .hints = { { LG_MISTAKE_SIGN, "check which player minimises what: the signs" },
+                   { LG_MISTAKE_SUM, "expectations over the batch are means, not sums" } } });
 }
 
 static void h31_d_mlp(void)
 {
-    check_mlp(LG_PLAYER_D, 7, lg_lab03_wgan_d_ref, 0, "G 1-8t-1, D 1-8l-1 (seed 7), batch 16");
+    check_mlp(LG_PLAYER_D, 7, lg_lab03_wgan_d_ref, "G 1-8t-1, D 1-8l-1 (seed 7), batch 16");
 }
 
 static void h31_g_mlp(void)
 {
-    check_mlp(LG_PLAYER_G, 13, lg_lab03_wgan_g_ref, 25, "G 1-8t-1, D 1-8l-1 (seed 13), batch 16");
+    check_mlp(LG_PLAYER_G, 13, lg_lab03_wgan_g_ref, "G 1-8t-1, D 1-8l-1 (seed 13), batch 16");
 }
 
 /* ============================================================ Task 3.2 === */

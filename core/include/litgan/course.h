@@ -291,6 +291,13 @@ typedef struct lg_probe_check {
  * a, b for G), each with its own message "TEXT; d d_loss / d w"; the probe's
  * batch is the B of a sum for a mean. */
 LG_API void lg_probe_check_loss(const lg_probe_check *k);
+/* The same on a probe with small networks (g_spec, d_spec set, up to a few
+ * hundred parameters): the value against ref at the logits the grading process
+ * computes (tol), and the gradient of every parameter of the player's own
+ * network against the chain rule (10 tol), "TEXT; parameter k"; hint[0] is the
+ * value's hint, hint[1] the gradient's (NULL: "the gradient must reach every
+ * parameter of the player's network"). */
+LG_API void lg_probe_check_net(const lg_probe_check *k);
 
 /* ---------------------------------------------------------- the lab kit ---
  * What an experiment needs: its lab.ini read from a table, its student files
