@@ -309,15 +309,13 @@ readme: all
 	  /^<!-- end of labs table -->/ { skip = 0 } !skip' README.md > $(BUILD)/README.md && mv $(BUILD)/README.md README.md
 	@echo "README.md: the labs table is $$(grep -c '^| \[' $(BUILD)/labs-table.md) labs"
 
-# Time training steps against PyTorch (when importable) in the same run.
+# Training steps of litgan and PyTorch timed in alternating blocks in one run (tests/bench/side_by_side.py
+# drives build/bench --serve), with the machine's GEMM limit at the step's shapes; the table in build/bench.md.
+# Without PyTorch (apt-get install python3-torch) it times litgan and the GEMM limit only. About 3 minutes.
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench
-	@$(MAKE) --no-print-directory data
-	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench
-	@sh core/deps.sh bench || echo "bench: could not install PyTorch: no ratios"
-	@if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
-	  LG_BUILD=$(BUILD) /usr/bin/python3 tests/bench/bench_torch.py; \
-	else echo "bench: PyTorch not importable (apt-get install python3-torch): no ratios"; fi
+	@sh core/deps.sh bench || echo "bench: could not install PyTorch: litgan and the GEMM limit only"
+	LG_BUILD=$(BUILD) /usr/bin/python3 tests/bench/side_by_side.py $(BENCH_ARGS)
 
 $(BUILD)/bench: tests/bench/bench.c $(ENGINE_LIB) $(COURSE_LIB)
 	@mkdir -p $(dir $@)

@@ -1,26 +1,16 @@
 /*
- * bench.c - `make bench`, the litgan half: time whole training steps (one
+ * bench.c - `make bench`, the litgan half: whole training steps (one
  * discriminator step, then one generator step) of the runner object, exactly as
- * `litgan train` takes them, on random data. tests/bench/bench_torch.py times the
- * same steps in PyTorch and prints the ratios.
- *
- * Usage: build/bench [toy|mnist|mnist-data]... [--seconds S]
- *   no case names: every case. S: the length of one timed repetition (default 0.6).
- * Output: one line per case on stdout, and the same numbers in BENCH_DIR/bench.csv
- * (BENCH_DIR = the folder of this executable, i.e. build/), with the header
- * case,impl,dtype,steps_per_s,gflops.
- *
- * Method: warm-up (at least 3 steps and 0.2 s), calibration (the steps that fit
- * in 0.25 s give the rate), then REPEATS timed repetitions of N steps, N chosen so
- * one repetition lasts about S seconds; the best repetition is reported (the
- * least disturbed by other processes on a shared machine) and the median is shown
- * beside it, with the share of the best repetition's wall time that this process
- * spent on the CPU (below 90%: another process took the core, the rate is low).
+ * `litgan train` takes them, on random data; and the GEMMs of such a step alone,
+ * the machine's limit for it. tests/bench/side_by_side.py drives it: it starts
+ * `build/bench --serve` and alternates timed blocks of litgan (requests on this
+ * process's stdin) with blocks of the same steps in PyTorch (see serve()).
  */
 #include "litgan/engine.h"
 #include "litgan/sys.h"
 
-#include <errno.h>
+#include <gsl/gsl_cblas.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,23 +19,6 @@
 #include <unistd.h>
 
 #define REPEATS 5
-
-typedef struct bench_case {
-    const char *name;
-    const char *data, *g, *d, *batch;
-} bench_case;
-
-/* (a) toy: 2-D uniform data, ReLU MLPs, batch 256.
- * (b) the seed's MNIST MLP GAN (BatchNorm eps 0.8, LeakyReLU 0.2, tanh), batch 64,
- *     on uniform data of MNIST's shape (784 = 28 x 28): the GEMMs alone.
- * (c) the same GAN on the MNIST digits (--data mnist, build/data/mnist): each
- *     step draws its batch from the training images, bytes to [-1, 1]. */
-static const bench_case cases[] = {
-    { "toy", "uniform:dim=2", "2-128r-128r-2", "2-128r-128r-1", "256" },
-    { "mnist", "uniform:dim=784", "100-128l-256b0.8l-512b0.8l-1024b0.8l-784t", "784-512l-256l-1", "64" },
-    { "mnist-data", "mnist", "100-128l-256b0.8l-512b0.8l-1024b0.8l-784t", "784-512l-256l-1", "64" },
-};
-#define N_CASES (sizeof cases / sizeof cases[0])
 
 /* Forward FLOPs per sample of the first Linear layer: 2 * in * out, its widths
  * the spec's first two ("2-128r-..."). */
@@ -84,12 +57,6 @@ static double step_flops(const lg_net *G, const lg_net *D, double B)
     return B * (4.0 * FG - FG1 + 8.0 * FD - 2.0 * FD1);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* CPU seconds used by this process: with the wall time it tells whether the
  * machine was busy (another process took the core) during a repetition. */
 static double cpu_now(void)
@@ -117,154 +84,225 @@ static double time_steps(lg_run *run, long n, const char *name, double *cpu)
     return t;
 }
 
-typedef struct bench_result {
-    double best, median; /* steps per second */
-    double cpu_share;    /* CPU time / wall time of the best repetition */
-    double flops;        /* per step */
-} bench_result;
+/* ------------------------------------------------------- the GEMM limit ---
+ * The GEMMs of one training step alone (the list step_flops counts), timed
+ * back to back with cblas_dgemm or cblas_sgemm on buffers of the step's
+ * shapes: the rate a step could reach if everything but its GEMMs were free. */
 
-static int run_case(const bench_case *bc, double seconds, bench_result *res)
+#define MAX_LAYERS 16
+
+/* The widths of a net spec, "100-128l-256b0.8l-784t" -> 100 128 256 784. */
+static size_t spec_widths(const char *spec, size_t *w)
 {
-    char out[] = "/tmp/litgan-bench-XXXXXX";
-    if (!mkdtemp(out)) {
-        fprintf(stderr, "bench %s: cannot create a folder in /tmp (%s)\n", bc->name, strerror(errno));
-        return LG_EIO;
+    size_t n = 0;
+    for (const char *p = spec; p && *p && n < MAX_LAYERS + 1; p = strchr(p, '-') ? strchr(p, '-') + 1 : NULL)
+        w[n++] = (size_t)strtoul(p, NULL, 10);
+    return n;
+}
+
+/* C (m, n) = op(A) (m, k) op(B) (k, n), op a transpose or not, as net.c calls them */
+typedef struct gemm {
+    size_t m, n, k;
+    bool ta, tb;
+} gemm;
+
+/* The step's GEMMs (see step_flops): per Linear layer (in -> out) at batch B,
+ * with x (B, in), W (out, in), dy (B, out) as net.c stores them:
+ * forward y = x W^T (B, out), dW = dy^T x (out, in), dx = dy W (B, in). */
+static size_t step_gemms(const size_t *wg, size_t ng, const size_t *wd, size_t nd, size_t B, gemm *list)
+{
+    size_t n = 0;
+#define FWD(w, i) (list[n++] = (gemm){ B, w[i + 1], w[i], false, true })
+#define DW(w, i) (list[n++] = (gemm){ w[i + 1], w[i], B, true, false })
+#define DX(w, i) (list[n++] = (gemm){ B, w[i], w[i + 1], false, false })
+    /* D step: G forward; D forward on real and fake; D backward twice (dW, dx but the first) */
+    for (size_t i = 0; i + 1 < ng; i++)
+        FWD(wg, i);
+    for (int twice = 0; twice < 2; twice++)
+        for (size_t i = 0; i + 1 < nd; i++) {
+            FWD(wd, i);
+            DW(wd, i);
+            if (i > 0)
+                DX(wd, i);
+        }
+    /* G step: G and D forward; D backward dx only; G backward dW, dx but the first */
+    for (size_t i = 0; i + 1 < ng; i++) {
+        FWD(wg, i);
+        DW(wg, i);
+        if (i > 0)
+            DX(wg, i);
     }
+    for (size_t i = 0; i + 1 < nd; i++) {
+        FWD(wd, i);
+        DX(wd, i);
+    }
+#undef FWD
+#undef DW
+#undef DX
+    return n;
+}
+
+/* Steps per second of the GEMMs alone, in double (single = false) or float:
+ * warm-up, then the best of REPEATS blocks of about `seconds`. */
+static double gemm_limit(const char *g, const char *d, size_t B, bool single, double seconds)
+{
+    size_t wg[MAX_LAYERS + 1], wd[MAX_LAYERS + 1];
+    size_t ng = spec_widths(g, wg), nd = spec_widths(d, wd);
+    gemm list[8 * MAX_LAYERS];
+    size_t n = step_gemms(wg, ng, wd, nd, B, list), big = 1;
+    for (size_t i = 0; i < n; i++) {
+        big = list[i].m * list[i].k > big ? list[i].m * list[i].k : big;
+        big = list[i].k * list[i].n > big ? list[i].k * list[i].n : big;
+        big = list[i].m * list[i].n > big ? list[i].m * list[i].n : big;
+    }
+    size_t es = single ? sizeof(float) : sizeof(double);
+    char *a = calloc(big, es), *b = calloc(big, es), *c = calloc(big, es);
+    double rate = 0;
+    if (a && b && c) {
+        for (size_t i = 0; i < big; i++) { /* values that stay finite */
+            if (single)
+                ((float *)a)[i] = ((float *)b)[i] = 1e-3f * (float)(i % 7);
+            else
+                ((double *)a)[i] = ((double *)b)[i] = 1e-3 * (double)(i % 7);
+        }
+        long steps = 1;
+        for (int rep = -1; rep < REPEATS; rep++) {
+            double t0 = lg_now();
+            for (long s = 0; s < steps; s++)
+                for (size_t i = 0; i < n; i++) {
+                    const gemm *q = &list[i];
+                    int m = (int)q->m, nn = (int)q->n, k = (int)q->k;
+                    int lda = q->ta ? m : k, ldb = q->tb ? k : nn;
+                    enum CBLAS_TRANSPOSE ta = q->ta ? CblasTrans : CblasNoTrans, tb = q->tb ? CblasTrans : CblasNoTrans;
+                    if (single)
+                        cblas_sgemm(CblasRowMajor, ta, tb, m, nn, k, 1.0f, (float *)a, lda, (float *)b, ldb, 1.0f,
+                                    (float *)c, nn);
+                    else
+                        cblas_dgemm(CblasRowMajor, ta, tb, m, nn, k, 1.0, (double *)a, lda, (double *)b, ldb, 1.0,
+                                    (double *)c, nn);
+                }
+            double dt = lg_now() - t0;
+            if (rep < 0) /* the warm-up block sizes the others */
+                steps = dt > 0 ? (long)ceil(seconds * (double)steps / dt) : 1000;
+            else if ((double)steps / dt > rate)
+                rate = (double)steps / dt;
+            if (rep < 0 && steps < 1)
+                steps = 1;
+        }
+    }
+    free(a);
+    free(b);
+    free(c);
+    return rate;
+}
+
+/* ------------------------------------------------------------ serve mode ---
+ * One request per line on stdin, one answer per line on stdout:
+ *   step DATA G D BATCH SECONDS   -> "ok STEPS_PER_S CPU_SHARE GFLOP_PER_STEP"
+ *       one timed block of whole training steps (the run is opened, warmed up
+ *       and kept on the first request for these nets: later blocks go on
+ *       training it, as a long run would);
+ *   gemm G D BATCH SECONDS double|float -> "ok STEPS_PER_S" (gemm_limit)
+ *   quit
+ * Anything else, or a failure: "error WHAT". The threads are OpenBLAS's, set by
+ * the environment (OPENBLAS_NUM_THREADS) of this process. */
+#define MAX_SERVED 16
+
+typedef struct served {
+    char key[512], dir[64];
+    lg_run *run;
+    double flops;
+} served;
+
+static served *served_open(served *tab, size_t *n, const char *data, const char *g, const char *d, long batch)
+{
+    char key[512];
+    snprintf(key, sizeof key, "%s %s %s %ld", data, g, d, batch);
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp(tab[i].key, key))
+            return &tab[i];
+    if (*n == MAX_SERVED)
+        return NULL;
+    served *s = &tab[*n];
+    snprintf(s->key, sizeof s->key, "%s", key);
+    snprintf(s->dir, sizeof s->dir, "/tmp/litgan-bench-XXXXXX");
+    if (!mkdtemp(s->dir))
+        return NULL;
     lg_run_config c;
     lg_run_config_init(&c);
     c.loss = "nsgan";
-    c.data = bc->data;
-    c.g = bc->g;
-    c.d = bc->d;
-    c.batch = atol(bc->batch);
+    c.data = data;
+    c.g = g;
+    c.d = d;
+    c.batch = batch;
     c.opt_d = c.opt_g = "adam:lr=2e-4,b1=0.5,b2=0.999";
     c.d_steps = 1;
-    c.out = out;
+    c.out = s->dir;
     c.quiet = 1;
     c.seed = 1;
-    lg_run *run = NULL;
-    int rc = lg_run_open(&c, &run);
-    if (rc != LG_OK) {
-        fprintf(stderr, "bench %s: %s\n", bc->name, lg_errmsg());
-        rmdir(out);
-        return rc;
+    if (lg_run_open(&c, &s->run) != LG_OK) {
+        rmdir(s->dir);
+        return NULL;
     }
-    lg_game *g = lg_run_game(run);
-    res->flops = step_flops(lg_game_net(g, LG_NET_G), lg_game_net(g, LG_NET_D),
-                            (double)c.batch);
+    lg_game *gm = lg_run_game(s->run);
+    s->flops = step_flops(lg_game_net(gm, LG_NET_G), lg_game_net(gm, LG_NET_D), (double)batch);
+    double t = 0; /* warm-up: caches, page faults, the tape's first allocations */
+    for (long k = 0; k < 3 || t < 0.2; k++) {
+        double dt = time_steps(s->run, 1, "serve", NULL);
+        if (dt < 0)
+            return NULL;
+        t += dt;
+    }
+    (*n)++;
+    return s;
+}
 
-    /* warm-up: caches, page faults, the tape's first allocations */
-    double t = 0;
-    long n = 0;
-    while (n < 3 || t < 0.2) {
-        double dt = time_steps(run, 1, bc->name, NULL);
-        if (dt < 0)
-            goto fail;
-        t += dt;
-        n++;
-    }
-    /* calibration */
-    t = 0;
-    n = 0;
-    while (t < 0.25) {
-        double dt = time_steps(run, 1, bc->name, NULL);
-        if (dt < 0)
-            goto fail;
-        t += dt;
-        n++;
-    }
-    long steps = (long)ceil(seconds * (double)n / t);
-    if (steps < 1)
-        steps = 1;
-    double rate[REPEATS], best = 0;
-    res->cpu_share = 0;
-    for (int k = 0; k < REPEATS; k++) {
-        double cpu, dt = time_steps(run, steps, bc->name, &cpu);
-        if (dt < 0)
-            goto fail;
-        rate[k] = (double)steps / dt;
-        if (k == 0 || rate[k] > best) {
-            best = rate[k];
-            res->cpu_share = cpu / dt;
+static int serve(void)
+{
+    served tab[MAX_SERVED];
+    size_t n_tab = 0;
+    char line[2048];
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    while (fgets(line, sizeof line, stdin)) {
+        char what[16], data[256], g[256], d[256], dtype[16];
+        long batch;
+        double seconds;
+        if (sscanf(line, "step %255s %255s %255s %ld %lf", data, g, d, &batch, &seconds) == 5) {
+            served *s = served_open(tab, &n_tab, data, g, d, batch);
+            if (!s) {
+                printf("error cannot open a run of %s / %s on %s: %s\n", g, d, data, lg_errmsg());
+                continue;
+            }
+            /* steps for about `seconds`, from the last block's rate (or one step's) */
+            double t1 = time_steps(s->run, 1, "serve", NULL);
+            long steps = t1 > 0 ? (long)ceil(seconds / t1) : 1;
+            double cpu, dt = time_steps(s->run, steps < 1 ? 1 : steps, "serve", &cpu);
+            if (dt <= 0)
+                printf("error a step failed: %s\n", lg_errmsg());
+            else
+                printf("ok %.6g %.4f %.6g\n", (double)steps / dt, cpu / dt, s->flops * 1e-9);
+        } else if (sscanf(line, "gemm %255s %255s %ld %lf %15s", g, d, &batch, &seconds, dtype) == 5 &&
+                   (!strcmp(dtype, "double") || !strcmp(dtype, "float"))) {
+            printf("ok %.6g\n", gemm_limit(g, d, (size_t)batch, !strcmp(dtype, "float"), seconds));
+        } else if (sscanf(line, "%15s", what) == 1 && !strcmp(what, "quit")) {
+            break;
+        } else {
+            printf("error not a request: %s", line);
         }
     }
-    qsort(rate, REPEATS, sizeof rate[0], cmp_double);
-    res->best = rate[REPEATS - 1];
-    res->median = rate[REPEATS / 2];
-    lg_run_close(run);
-    if (rmdir(out) != 0)
-        fprintf(stderr, "bench %s: note: %s was left behind (%s)\n", bc->name, out, strerror(errno));
-    return LG_OK;
-fail:
-    lg_run_close(run);
-    rmdir(out);
-    return LG_EINVAL;
+    for (size_t i = 0; i < n_tab; i++) {
+        lg_run_close(tab[i].run);
+        lg_rm_rf(tab[i].dir);
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     lg_gsl_report_errors(); /* a program, not the library, chooses GSL's handler */
-    double seconds = 0.6;
-    bool want[N_CASES] = { false };
-    bool any = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
-            char *end;
-            seconds = strtod(argv[++i], &end);
-            if (*end || !(seconds > 0) || seconds > 600) {
-                fprintf(stderr, "bench: --seconds needs a number in (0, 600], got %s\n", argv[i]);
-                return 2;
-            }
-            continue;
-        }
-        size_t k = 0;
-        while (k < N_CASES && strcmp(argv[i], cases[k].name))
-            k++;
-        if (k == N_CASES) {
-            fprintf(stderr, "bench: unknown argument %s (usage: bench [toy|mnist|mnist-data]... [--seconds S])\n",
-                    argv[i]);
-            return 2;
-        }
-        want[k] = any = true;
-    }
-
-    /* the CSV goes next to this executable (build/bench -> build/bench.csv) */
-    char csv[4096];
-    const char *slash = strrchr(argv[0], '/');
-    if (slash)
-        snprintf(csv, sizeof csv, "%.*s/bench.csv", (int)(slash - argv[0]), argv[0]);
-    else
-        snprintf(csv, sizeof csv, "bench.csv");
-    FILE *f = fopen(csv, "w");
-    if (!f) {
-        fprintf(stderr, "bench: cannot write %s (%s)\n", csv, strerror(errno));
-        return 1;
-    }
-    fprintf(f, "case,impl,dtype,steps_per_s,gflops\n");
-
-    const char *threads = getenv("OPENBLAS_NUM_THREADS");
-    printf("litgan bench: best of %d x %.3g s, OPENBLAS_NUM_THREADS=%s, GFLOPS = GEMM FLOPs/step "
-           "x steps/s\n", REPEATS, seconds, threads ? threads : "(unset)");
-    int status = 0;
-    for (size_t k = 0; k < N_CASES; k++) {
-        if (any && !want[k])
-            continue;
-        bench_result r;
-        if (run_case(&cases[k], seconds, &r) != LG_OK) {
-            status = 1;
-            continue;
-        }
-        double gflops = r.best * r.flops * 1e-9;
-        printf("%-10s litgan  double  %8.1f steps/s  %6.2f GFLOPS   (median %.1f steps/s, "
-               "%.4g GFLOP/step, cpu %.0f%%%s)\n", cases[k].name, r.best, gflops, r.median,
-               r.flops * 1e-9, 100.0 * r.cpu_share,
-               r.cpu_share < 0.9 ? ": machine busy, rate too low" : "");
-        fflush(stdout);
-        fprintf(f, "%s,litgan,double,%.6g,%.6g\n", cases[k].name, r.best, gflops);
-    }
-    if (fclose(f) != 0) {
-        fprintf(stderr, "bench: cannot write %s\n", csv);
-        status = 1;
-    }
-    return status;
+    if (argc == 2 && !strcmp(argv[1], "--serve"))
+        return serve();
+    fprintf(stderr, "usage: %s --serve (requests on stdin; make bench runs tests/bench/side_by_side.py, which "
+                    "drives it)\n", argc > 0 ? argv[0] : "bench");
+    return 2;
 }

@@ -1,0 +1,314 @@
+#!/usr/bin/python3
+"""side_by_side.py - `make bench`: litgan and PyTorch timed in alternating blocks.
+
+One driver times both. litgan's steps run in `build/bench --serve` (a child
+process that keeps its runs open and answers one timed block per request); the
+PyTorch steps run here. For each case the blocks alternate, round after round:
+litgan, PyTorch float32, PyTorch float64, so a change of load on this shared
+machine falls on all three alike, and each round gives its own ratios. Reported:
+the median of the per-round ratios with their min-max, and the machine's GEMM
+limit at the step's shapes (the step's GEMMs alone, cblas_dgemm / cblas_sgemm
+back to back, measured by build/bench), with litgan's fraction of it.
+
+Threads: each thread count runs its own build/bench child with
+OPENBLAS_NUM_THREADS=N, and PyTorch here is pinned to N both for its intra-op
+pool (torch.set_num_threads) and for the OpenBLAS it calls for its GEMMs
+(openblas_set_num_threads on the library it loaded); OMP_WAIT_POLICY=PASSIVE
+keeps idle OpenMP threads from spinning on the other core.
+
+The step, in both: one discriminator step, then one generator step, the
+non-saturating loss, Adam(2e-4, 0.5, 0.999), random uniform data of the case's
+shape. PyTorch does the same GEMMs as litgan (G under no_grad in the D step, D's
+parameters frozen in the G step): that only removes work PyTorch would
+otherwise do.
+
+Usage: side_by_side.py [--quick] [--rounds R] [--seconds S] [--out FILE]
+  --quick: the two main cases on one thread only. Writes a Markdown table to
+  FILE (default build/bench.md) besides printing it. Exits 0 when it ran: a
+  benchmark reports, it does not gate.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ["OMP_NUM_THREADS"] = "1"  # the pool is sized per case below
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUILD = os.environ.get("LG_BUILD", os.path.join(HERE, "..", "..", "build"))
+
+try:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+except ImportError:  # litgan and the GEMM limit only
+    torch = None
+
+# Targets of the speed issue, one thread: litgan (double) / its double GEMM limit,
+# and litgan (double) / PyTorch float64.
+LIMIT_TARGET = {"toy": 0.85, "mnist": 0.75}
+TORCH64_TARGET = 1.5
+
+MNIST_G = "100-128l-256b0.8l-512b0.8l-1024b0.8l-784t"
+MNIST_D = "784-512l-256l-1"
+
+
+def case(kind, batch, width=128, threads=1):
+    """A case: litgan's specs and data, and how PyTorch builds the same nets."""
+    if kind == "toy":
+        w = width
+        return dict(kind=kind, batch=batch, width=w, threads=threads, data="uniform:dim=2",
+                    g=f"2-{w}r-{w}r-2", d=f"2-{w}r-{w}r-1", z_dim=2, x_dim=2)
+    return dict(kind=kind, batch=batch, width=0, threads=threads, data="uniform:dim=784",
+                g=MNIST_G, d=MNIST_D, z_dim=100, x_dim=784)
+
+
+def cases(quick):
+    main = [case("toy", 256), case("mnist", 64)]
+    if quick:
+        return main
+    sweep = [case("toy", b) for b in (64, 1024, 4096)] + [case("toy", 256, w) for w in (512, 2048)]
+    two = [dict(c, threads=2) for c in main]
+    return main + sweep + two
+
+
+# ------------------------------------------------------------- PyTorch ---
+
+def torch_nets(c):
+    """G and D as litgan's specs say: Linear + activation, BatchNorm1d(n, 0.8) where
+    the spec has b0.8 (the seed's eps quirk), tanh output for MNIST."""
+    if c["kind"] == "toy":
+        w = c["width"]
+        g = nn.Sequential(nn.Linear(2, w), nn.ReLU(), nn.Linear(w, w), nn.ReLU(), nn.Linear(w, 2))
+        d = nn.Sequential(nn.Linear(2, w), nn.ReLU(), nn.Linear(w, w), nn.ReLU(), nn.Linear(w, 1))
+        return g, d
+
+    def block(i, o):
+        return [nn.Linear(i, o), nn.BatchNorm1d(o, 0.8), nn.LeakyReLU(0.2)]
+    g = nn.Sequential(nn.Linear(100, 128), nn.LeakyReLU(0.2), *block(128, 256),
+                      *block(256, 512), *block(512, 1024), nn.Linear(1024, 784), nn.Tanh())
+    d = nn.Sequential(nn.Linear(784, 512), nn.LeakyReLU(0.2), nn.Linear(512, 256),
+                      nn.LeakyReLU(0.2), nn.Linear(256, 1))
+    return g, d
+
+
+def torch_step(c, dtype):
+    torch.manual_seed(1)
+    g, d = torch_nets(c)
+    g.to(dtype).train()
+    d.to(dtype).train()
+    batch, z_dim, x_dim = c["batch"], c["z_dim"], c["x_dim"]
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    d_params = list(d.parameters())
+
+    def step():
+        # D: minimise mean softplus(-D(x)) + mean softplus(D(G(z)))
+        x = torch.rand(batch, x_dim, dtype=dtype) * 2 - 1
+        z = torch.randn(batch, z_dim, dtype=dtype)
+        with torch.no_grad():
+            fake = g(z)
+        loss_d = F.softplus(-d(x)).mean() + F.softplus(d(fake)).mean()
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+        # G (non-saturating): minimise mean softplus(-D(G(z))), fresh z, D frozen
+        for p in d_params:
+            p.requires_grad_(False)
+        z = torch.randn(batch, z_dim, dtype=dtype)
+        loss_g = F.softplus(-d(g(z))).mean()
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt_g.step()
+        for p in d_params:
+            p.requires_grad_(True)
+    return step
+
+
+class TorchBlock:
+    """Timed blocks of one PyTorch step function, warmed up on creation."""
+
+    def __init__(self, step):
+        self.step = step
+        t0, n = time.perf_counter(), 0
+        while n < 3 or time.perf_counter() - t0 < 0.2:
+            step()
+            n += 1
+        self.rate = n / (time.perf_counter() - t0)
+
+    def run(self, seconds):
+        n = max(1, int(seconds * self.rate + 0.5))
+        t0 = time.perf_counter()
+        for _ in range(n):
+            self.step()
+        self.rate = n / (time.perf_counter() - t0)
+        return self.rate
+
+
+def openblas_set_threads(n):
+    """PyTorch's GEMMs go to the OpenBLAS it loaded: pin its threads too."""
+    import ctypes
+    with open("/proc/self/maps") as f:
+        libs = {line.split()[-1] for line in f if "openblas" in line and line.split()[-1].startswith("/")}
+    for path in libs:
+        try:
+            ctypes.CDLL(path).openblas_set_num_threads(n)
+            return True
+        except (OSError, AttributeError):
+            continue
+    return False
+
+
+# ------------------------------------------------------------- litgan ---
+
+class Server:
+    """build/bench --serve with N OpenBLAS threads: one request line, one answer."""
+
+    def __init__(self, threads):
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
+        exe = os.path.join(BUILD, "bench")
+        self.p = subprocess.Popen([exe, "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True, env=env)
+
+    def ask(self, line):
+        self.p.stdin.write(line + "\n")
+        self.p.stdin.flush()
+        answer = self.p.stdout.readline().split()
+        if not answer or answer[0] != "ok":
+            raise RuntimeError(f"build/bench --serve: {' '.join(answer) or 'no answer'} (to: {line})")
+        return [float(v) for v in answer[1:]]
+
+    def close(self):
+        try:
+            self.p.stdin.write("quit\n")
+            self.p.stdin.close()
+        except OSError:
+            pass
+        self.p.wait()
+
+
+# -------------------------------------------------------------- report ---
+
+def spread(values):
+    """median [min-max]"""
+    return f"{statistics.median(values):.2f} [{min(values):.2f}-{max(values):.2f}]"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def bench_case(c, server, rounds, seconds):
+    spec = f"{c['g']} {c['d']} {c['batch']}"
+    lim64 = server.ask(f"gemm {spec} 0.3 double")[0]
+    lim32 = server.ask(f"gemm {spec} 0.3 float")[0]
+    mine, share, r32, r64, t32, t64 = [], [], [], [], [], []
+    blocks = {}
+    if torch is not None:
+        blocks = {dt: TorchBlock(torch_step(c, dt)) for dt in (torch.float32, torch.float64)}
+    server.ask(f"step {c['data']} {spec} {seconds}")  # opens and warms up the run
+    for _ in range(rounds):
+        rate, cpu, _ = server.ask(f"step {c['data']} {spec} {seconds}")
+        mine.append(rate)
+        share.append(cpu)
+        if blocks:
+            t32.append(blocks[torch.float32].run(seconds))
+            t64.append(blocks[torch.float64].run(seconds))
+            r32.append(rate / t32[-1])
+            r64.append(rate / t64[-1])
+    return dict(lim64=lim64, lim32=lim32, mine=mine, share=share, t32=t32, t64=t64, r32=r32, r64=r64)
+
+
+def name_of(c):
+    if c["kind"] == "toy":
+        return f"toy 2-{c['width']}-{c['width']}, batch {c['batch']}"
+    return f"MNIST MLP, batch {c['batch']}"
+
+
+def main(argv):
+    quick, rounds, seconds, out = False, 7, 0.4, os.path.join(BUILD, "bench.md")
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--quick":
+            quick = True
+        elif a in ("--rounds", "--seconds", "--out") and i + 1 < len(argv):
+            v = argv[i + 1]
+            i += 1
+            if a == "--rounds":
+                rounds = int(v)
+            elif a == "--seconds":
+                seconds = float(v)
+            else:
+                out = v
+        else:
+            print(f"side_by_side: unknown argument {a} (usage: side_by_side.py [--quick] [--rounds R] "
+                  "[--seconds S] [--out FILE])")
+            return 2
+        i += 1
+    if not os.access(os.path.join(BUILD, "bench"), os.X_OK):
+        print(f"side_by_side: no {BUILD}/bench: run make bench")
+        return 2
+    head = (f"{cpu_model()}; litgan in double; {rounds} rounds of {seconds:g} s blocks "
+            f"(litgan, PyTorch float32, PyTorch float64, in turn); "
+            + (f"torch {torch.__version__}" if torch else "PyTorch not importable: litgan only"))
+    print(head, flush=True)
+    rows = ["| case | threads | litgan steps/s | PyTorch f32 | PyTorch f64 | litgan / f32 | litgan / f64 "
+            "| GEMM limit double / float | litgan / double limit |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    verdicts = []
+    by_threads = {}
+    for c in cases(quick):
+        by_threads.setdefault(c["threads"], []).append(c)
+    for threads, group in sorted(by_threads.items()):
+        if torch is not None:
+            torch.set_num_threads(threads)
+            if not openblas_set_threads(threads):
+                print("side_by_side: PyTorch's OpenBLAS not found: its BLAS threads are not pinned")
+        server = Server(threads)
+        try:
+            for c in group:
+                r = bench_case(c, server, rounds, seconds)
+                med = statistics.median(r["mine"])
+                frac = med / r["lim64"]
+                busy = " (busy)" if statistics.median(r["share"]) < 0.9 * threads else ""
+                t32 = f"{statistics.median(r['t32']):.3g}" if r["t32"] else "-"
+                t64 = f"{statistics.median(r['t64']):.3g}" if r["t64"] else "-"
+                row = (f"| {name_of(c)} | {threads} | {med:.3g}{busy} | {t32} | {t64} | "
+                       f"{spread(r['r32']) if r['r32'] else '-'} | {spread(r['r64']) if r['r64'] else '-'} | "
+                       f"{r['lim64']:.3g} / {r['lim32']:.3g} | {100 * frac:.0f}% |")
+                rows.append(row)
+                print(row, flush=True)
+                if threads == 1 and c in cases(True):
+                    want = LIMIT_TARGET[c["kind"]]
+                    verdicts.append(f"target {c['kind']}: litgan >= {100 * want:.0f}% of the double GEMM limit: "
+                                    f"{100 * frac:.0f}% {'MET' if frac >= want else 'NOT MET'}")
+                    if r["r64"]:
+                        m = statistics.median(r["r64"])
+                        verdicts.append(f"target {c['kind']}: litgan >= {TORCH64_TARGET:g}x PyTorch float64: "
+                                        f"{m:.2f}x {'MET' if m >= TORCH64_TARGET else 'NOT MET'}")
+        finally:
+            server.close()
+    verdicts.append("litgan float32: not yet (the float path of the speed issue)")
+    for v in verdicts:
+        print(v)
+    try:
+        with open(out, "w") as f:
+            f.write(head + "\n\n" + "\n".join(rows) + "\n\n" + "\n".join(f"- {v}" for v in verdicts) + "\n")
+        print(f"side_by_side: the table is in {out}")
+    except OSError as e:
+        print(f"side_by_side: cannot write {out} ({e})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
