@@ -499,6 +499,33 @@ static void test_bad_options(void)
     expect_fail("a '+' with nothing after", 4, j, "nothing after '+'");
 }
 
+/* One run at a time: the longest starts first. wgan takes 5 critic steps per
+ * generator step (6 updates a step against nsgan's 2), and biganqp 2 with an
+ * encoder and a wider critic, so the order is wgan, biganqp, nsgan whatever
+ * the command line's; equal runs (the seeds) keep their order. --threads is
+ * checked, and each run takes it (its result is the same bits at 1 thread). */
+static void test_longest_first_and_threads(void)
+{
+    char out[512], cmd[2048], text[8192];
+    snprintf(out, sizeof out, "%s/order", scratch());
+    snprintf(cmd, sizeof cmd, "%s compare --losses nsgan,biganqp,wgan --seeds 2 --steps 4 -j 1 --threads 1 "
+             "--no-progress --out %s 2>&1", lg_test_bin(), out);
+    int rc = lg_test_run_capture(cmd, text, sizeof text);
+    LG_ASSERT_MSG(rc == 0, "compare failed (%d):\n%s", rc, text);
+    const char *want[] = { "wgan seed 1 done", "wgan seed 2 done", "biganqp seed 1 done", "biganqp seed 2 done",
+                           "nsgan seed 1 done", "nsgan seed 2 done" };
+    const char *at = text;
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        const char *hit = strstr(at, want[k]);
+        LG_ASSERT_MSG(hit != NULL, "'%s' not after the runs before it:\n%s", want[k], text);
+        at = hit ? hit : at;
+    }
+    const char *a[] = { "--losses", "nsgan", "--threads", "0" };
+    expect_fail("zero threads", 4, a, "--threads");
+    const char *b[] = { "--losses", "nsgan", "--threads", "257" };
+    expect_fail("too many threads", 4, b, "--threads");
+}
+
 /* Every loss with its paper's defaults on the ring of 8 (radius 2, sigma 0.02),
  * default nets, batch 256, 1000 steps, seed 1. Measured (README) over seeds 1-4:
  *   modes    gan 8 8 8 8, nsgan 8 7 1 7, wgan 7 5 5 7, ganqp 8 7 6 8, biganqp 6 8 6 7
@@ -606,6 +633,7 @@ void lg_suite_compare(void)
 {
     LG_ADD_SUITE("compare",
                  { "bad options give one-line errors", test_bad_options },
+                 { "one run at a time: the longest first; --threads", test_longest_first_and_threads },
                  { "the report folder is complete", test_report_folder },
                  { "the heatmap grid is read back whole", test_heatmap_grid },
                  { "the 95% t interval by hand", test_ci95 },

@@ -45,7 +45,10 @@ static const char help[] =
     "  --out DIR       report folder (default reports/compare-DATA): new, empty, or an\n"
     "                  earlier compare's, whose runs and report (as its .litgan-compare\n"
     "                  lists them) are removed first; any other folder is refused\n"
-    "  -j N            runs in parallel (default 2)\n"
+    "  -j N            runs in parallel (default 2), the longest (steps x critic steps x\n"
+    "                  the nets' size) first\n"
+    "  --threads N     each run's matrix-product threads (OpenBLAS; default 1): with -j\n"
+    "                  as large as the CPUs, 1 is best; more pay only with spare cores\n"
     "  --progress, --no-progress   one progress line with the ETA over all runs\n"
     "                  (default on a terminal), or a line every 10 %\n"
     "  --quiet         no progress lines\n"
@@ -54,7 +57,7 @@ static const char help[] =
 
 
 enum { OPT_LOSSES = 256, OPT_LOSS, OPT_DATA, OPT_STEPS, OPT_SEEDS, OPT_BATCH, OPT_G, OPT_D, OPT_OUT, OPT_QUIET,
-       OPT_REG, OPT_BUDGET, OPT_PROGRESS, OPT_NO_PROGRESS };
+       OPT_REG, OPT_BUDGET, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_THREADS };
 
 static const struct option options[] = {
     { "losses", required_argument, 0, OPT_LOSSES }, { "loss", required_argument, 0, OPT_LOSS },
@@ -64,7 +67,7 @@ static const struct option options[] = {
     { "out", required_argument, 0, OPT_OUT }, { "quiet", no_argument, 0, OPT_QUIET },
     { "reg", required_argument, 0, OPT_REG }, { "budget", required_argument, 0, OPT_BUDGET },
     { "progress", no_argument, 0, OPT_PROGRESS }, { "no-progress", no_argument, 0, OPT_NO_PROGRESS },
-    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    { "threads", required_argument, 0, OPT_THREADS }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
 };
 
 /* A whole number in lo..hi, else one line on stderr. */
@@ -132,6 +135,7 @@ int lg_cmd_compare(int argc, char **argv)
         case OPT_SEEDS: bad = in_range("--seeds", v, 1, 16, &c.seeds); break;
         case OPT_BATCH: bad = in_range("--batch", v, 2, 1000000, &c.batch); break;
         case 'j': bad = in_range("-j", v, 1, 64, &c.jobs); break;
+        case OPT_THREADS: bad = in_range("--threads", v, 1, LG_MAX_THREADS, &c.threads); break;
         case OPT_QUIET: c.quiet = 1; break;
         case OPT_PROGRESS: c.progress = 1; break;
         case OPT_NO_PROGRESS: c.progress = 0; break;

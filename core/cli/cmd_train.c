@@ -58,6 +58,11 @@ static const char help[] =
     "                     (default: when stderr is a terminal)\n"
     "  --quiet            print nothing but errors\n"
     "  --no-figures       draw no figures (no gnuplot)\n"
+    "  --threads N        threads of the matrix products (OpenBLAS; default 1). More pay on an\n"
+    "                     idle machine with large batches or widths (batch 1024, width 512:\n"
+    "                     see make bench); they cost when runs share the cores (compare -j).\n"
+    "                     The same count gives the same bits; another count may change the\n"
+    "                     last bits (the products split their sums another way)\n"
     "\n"
     "Network spec: widths joined by '-', each followed by modifiers applied in order:\n"
     "  r ReLU, l[slope] LeakyReLU (0.2; slope in [0, 1]), t Tanh, s Sigmoid,\n"
@@ -71,7 +76,7 @@ enum {
     OPT_LOSS = 256, OPT_REG, OPT_DATA, OPT_G, OPT_D, OPT_E, OPT_OPT_D, OPT_OPT_G, OPT_D_STEPS,
     OPT_D_PRETRAIN, OPT_SIMULTANEOUS, OPT_STEPS, OPT_BATCH, OPT_SEED, OPT_OUT, OPT_LOG_EVERY,
     OPT_CKPT_EVERY, OPT_SAMPLES, OPT_RESUME, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_QUIET, OPT_FORCE,
-    OPT_NO_FIGURES
+    OPT_NO_FIGURES, OPT_THREADS
 };
 
 static const struct option options[] = {
@@ -87,7 +92,7 @@ static const struct option options[] = {
     { "resume", required_argument, 0, OPT_RESUME }, { "progress", no_argument, 0, OPT_PROGRESS },
     { "no-progress", no_argument, 0, OPT_NO_PROGRESS }, { "quiet", no_argument, 0, OPT_QUIET },
     { "force", no_argument, 0, OPT_FORCE }, { "no-figures", no_argument, 0, OPT_NO_FIGURES },
-    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    { "threads", required_argument, 0, OPT_THREADS }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
 };
 
 /* The signal that asked the run to stop; the run looks at it between steps.
@@ -138,6 +143,7 @@ int lg_cmd_train(int argc, char **argv)
     lg_run_config_init(&c);
     int ch, bad = LG_EXIT_OK;
     bool figures = true;
+    long threads = 1;
     optind = 0;
     opterr = 0;
     while (!bad && (ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -176,6 +182,7 @@ int lg_cmd_train(int argc, char **argv)
         case OPT_QUIET: c.quiet = 1; break;
         case OPT_FORCE: c.force = 1; break;
         case OPT_NO_FIGURES: figures = false; break;
+        case OPT_THREADS: bad = lg_cli_long("train", "--threads", v, 1, &threads); break;
         default: return lg_cli_bad_option("train", ch, argv);
         }
     }
@@ -183,6 +190,10 @@ int lg_cmd_train(int argc, char **argv)
         return bad;
     if (optind < argc) {
         fprintf(stderr, "litgan train: unexpected argument '%s' (see litgan train --help)\n", argv[optind]);
+        return LG_EXIT_USAGE;
+    }
+    if (lg_blas_set_threads(threads) != LG_OK) {
+        fprintf(stderr, "litgan train: --threads: %s\n", lg_errmsg());
         return LG_EXIT_USAGE;
     }
     lg_run *r;

@@ -229,6 +229,7 @@ void lg_compare_config_init(lg_compare_config *c)
     c->seeds = 3;
     c->batch = LG_UNSET; /* the runs' default: 256 points, 64 images */
     c->jobs = 2;
+    c->threads = 1;
     c->progress = -1;
 }
 
@@ -270,6 +271,9 @@ static int setup(cmp *c, const lg_compare_config *cfg)
     c->seeds = cfg->seeds;
     c->batch = cfg->batch;
     c->jobs = cfg->jobs;
+    c->threads = cfg->threads;
+    if (c->threads < 1 || c->threads > LG_MAX_THREADS)
+        return lg_seterr(LG_EINVAL, "--threads: %ld is not in [1, %d]", c->threads, LG_MAX_THREADS);
     c->quiet = cfg->quiet;
     c->stop = cfg->stop;
     c->parent = getpid();
@@ -337,6 +341,10 @@ int lg_compare_run(const lg_compare_config *cfg)
     if (!c->quiet) {
         fprintf(stderr, "litgan compare: %zu runs (%zu losses x %ld seeds) on %s, %ld at a time, into %s\n",
                 c->n_runs, c->n_losses, c->seeds, c->data, c->jobs, c->out);
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        if (cpus > 0 && c->jobs * c->threads > cpus)
+            fprintf(stderr, "litgan compare: note: %ld runs at a time x %ld threads each on %ld CPUs: the runs "
+                    "will slow each other (-j %ld --threads 1 uses them best)\n", c->jobs, c->threads, cpus, cpus);
         for (size_t l = 0; l < c->n_losses; l++) {
             const cmp_loss *x = &c->loss[l];
             if (c->budget == CMP_BUDGET_SECONDS)

@@ -53,7 +53,7 @@ typedef struct cmp {
     cmp_loss loss[CMP_MAX_LOSSES];
     size_t n_losses;
     const char *data, *g_spec, *d_spec;
-    long steps, seeds, batch, jobs;
+    long steps, seeds, batch, jobs, threads;
     cmp_budget budget;
     double budget_s;
     bool quiet, tty;

@@ -86,7 +86,9 @@ static int run_child(void *ctx, int fd)
     child_config(j, &rc, dbuf, sizeof dbuf);
     rc.stop = &child_stop;
     lg_run *run = NULL;
-    int status = lg_run_open(&rc, &run);
+    int status = lg_blas_set_threads(c->threads);
+    if (status == LG_OK)
+        status = lg_run_open(&rc, &run);
     if (status == LG_OK && c->budget == CMP_BUDGET_SECONDS) {
         struct itimerval it = { { 0, 0 }, { (time_t)c->budget_s,
                                             (suseconds_t)((c->budget_s - floor(c->budget_s)) * 1e6) } };
@@ -280,11 +282,49 @@ static void say_end(cmp *c, const cmp_job *j, size_t done, size_t running)
     progress(c, done, running, false);
 }
 
-/* Every run, c->jobs at a time; a stop (c->stop) is passed on to the
- * running ones and starts no more. */
+/* What a run costs, roughly: its generator steps x (critic steps + 1) x the
+ * FLOPs per sample of its nets (G, D and E as the run builds them). Only the
+ * order of runs uses it. */
+static double run_cost(const cmp_job *j)
+{
+    lg_run_config rc;
+    char dbuf[512], g[512], d[512], e[512];
+    child_config(j, &rc, dbuf, sizeof dbuf);
+    lg_run_default_nets(j->c->ds, j->l->encoder, rc.g, g, d, e, sizeof g);
+    const char *spec[3] = { rc.g ? rc.g : g, rc.d ? rc.d : d, j->l->encoder ? e : NULL };
+    double flops = 0;
+    for (int k = 0; k < 3; k++) {
+        lg_net *n = NULL;
+        if (spec[k] && lg_net_parse(spec[k], &n) == LG_OK)
+            flops += lg_net_flops_per_sample(n);
+        lg_net_free(n);
+    }
+    return (double)j->l->steps * (double)(j->l->d_steps + 1) * (flops > 0 ? flops : 1);
+}
+
+/* The order runs start in: the longest first, so that with -j N the last run
+ * to end is not a long one started last; equal costs keep the command line's
+ * order (losses, then seeds). An insertion sort: at most a few hundred runs. */
+static void run_order(const cmp *c, size_t *order)
+{
+    double *cost = lg_xmalloc(c->n_runs * sizeof *cost);
+    for (size_t i = 0; i < c->n_runs; i++) {
+        cost[i] = run_cost(&c->runs[i]);
+        size_t k = i;
+        for (; k > 0 && cost[order[k - 1]] < cost[i]; k--)
+            order[k] = order[k - 1];
+        order[k] = i;
+    }
+    free(cost);
+}
+
+/* Every run, c->jobs at a time, the longest first; a stop (c->stop) is
+ * passed on to the running ones and starts no more. */
 void lg_cmp_run_all(cmp *c)
 {
     size_t slots = (size_t)(c->jobs > 0 ? c->jobs : 1);
+    size_t *order = lg_xmalloc((c->n_runs ? c->n_runs : 1) * sizeof *order);
+    run_order(c, order);
     lg_proc **running = lg_xcalloc(slots, sizeof *running);
     cmp_job **owner = lg_xcalloc(slots, sizeof *owner);
     size_t next = 0, done = 0, busy = 0;
@@ -299,7 +339,7 @@ void lg_cmp_run_all(cmp *c)
         for (size_t s = 0; s < slots && next < c->n_runs; s++) {
             if (running[s])
                 continue;
-            cmp_job *j = &c->runs[next++];
+            cmp_job *j = &c->runs[order[next++]];
             if (stop) {
                 j->state = CMP_NOT_RUN;
                 no_scores(j);
@@ -337,6 +377,7 @@ void lg_cmp_run_all(cmp *c)
     }
     free(running);
     free(owner);
+    free(order);
     /* a stop the watch passed on while the last runs ended */
     if (c->stop && *c->stop && !c->stop_sig)
         c->stop_sig = (int)*c->stop;

@@ -71,6 +71,27 @@ void lg_gsl_report_errors(void)
     }
 }
 
+/* OpenBLAS's own setter, when the BLAS linked is OpenBLAS (weak: another BLAS
+ * leaves it NULL and keeps its own threads). */
+extern void openblas_set_num_threads(int n) __attribute__((weak));
+extern int openblas_get_num_threads(void) __attribute__((weak));
+
+int lg_blas_set_threads(long n)
+{
+    if (n < 1 || n > LG_MAX_THREADS)
+        return lg_seterr(LG_EINVAL, "%ld is not in [1, %d]", n, LG_MAX_THREADS);
+    if (!openblas_set_num_threads)
+        return n == 1 ? LG_OK : lg_seterr(LG_EINVAL, "this BLAS is not OpenBLAS; litgan cannot set "
+                                                     "its threads (use its own environment variable)");
+    openblas_set_num_threads((int)n);
+    return LG_OK;
+}
+
+long lg_blas_threads(void)
+{
+    return openblas_get_num_threads ? openblas_get_num_threads() : 1;
+}
+
 /* Numbers as people write them: [+-]digits[.digits][e[+-]digits] (or
  * [+-].digits...), nothing before or after. strtod alone also takes hex
  * ("0x10" is 16), "inf", "nan" and leading blanks: a spec or a lab.ini line

@@ -54,6 +54,14 @@ LG_API int lg_seterr(int status, const char *fmt, ...) __attribute__((format(pri
 /* Make GSL report its errors on stderr and return instead of aborting
  * (process-wide: for programs, never called by the library). */
 LG_API void lg_gsl_report_errors(void);
+/* The threads of the GEMMs (OpenBLAS's), 1..LG_MAX_THREADS, for the whole
+ * process. litgan's commands set 1 unless --threads says otherwise: more pay on
+ * an idle machine at large batches or widths, and cost when runs share the cores
+ * (compare -j). LG_EINVAL out of range, or above 1 with a BLAS that is not
+ * OpenBLAS. lg_blas_threads: the number in force. */
+#define LG_MAX_THREADS 256
+LG_API int lg_blas_set_threads(long n);
+LG_API long lg_blas_threads(void);
 /* text as a whole number >= lo into *out; else LG_EINVAL "WHAT 'text':
  * expected a whole number >= lo". */
 LG_API int lg_parse_long(const char *what, const char *text, long lo, long *out);
@@ -519,6 +527,7 @@ typedef struct lg_compare_config {
     const char *data;       /* ring8 */
     const char *g, *d;      /* NULL: the runs' default networks */
     long steps, seeds, batch, jobs; /* 2000, 3 (seeds 1..3), 256, 2 at a time */
+    long threads;           /* each run's GEMM threads (lg_blas_set_threads): 1 */
     /* NULL or "steps": --steps generator steps each; "evals": the updates of
      * --steps generator steps with one critic step (2 x steps) for every loss,
      * a loss with k critic steps gets 2 x steps / (k + 1) generator steps;
