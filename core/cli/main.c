@@ -85,6 +85,10 @@ int lg_cli_long(const char *cmd, const char *opt, const char *text, long lo, lon
 int main(int argc, char **argv)
 {
     lg_gsl_report_errors();
+    /* one GEMM thread for every command (train and compare take --threads):
+     * the same bits on every machine, and no oversubscription when runs share
+     * the cores */
+    lg_blas_set_threads(1);
     if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? LG_EXIT_USAGE : LG_EXIT_OK;
