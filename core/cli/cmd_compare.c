@@ -52,12 +52,20 @@ static const char help[] =
     "  --progress, --no-progress   one progress line with the ETA over all runs\n"
     "                  (default on a terminal), or a line every 10 %\n"
     "  --quiet         no progress lines\n"
+    "  --plan FILE     run nothing: write one self-contained `litgan train` command per\n"
+    "                  run to FILE (absolute paths; each run its own folder under --out)\n"
+    "                  for GNU parallel, a Slurm job array or any batch system on\n"
+    "                  machines sharing --out: parallel -j 2 < FILE\n"
+    "  --collect DIR   the report of the finished runs of the plan in DIR (the other\n"
+    "                  options come from DIR/plan.txt); a run of another configuration\n"
+    "                  is refused, an unfinished one is marked stopped, a missing one\n"
+    "                  not run\n"
     "Ctrl-C or SIGTERM: each running run stops with a checkpoint (resume one with\n"
     "litgan train --resume DIR/runs/LABEL-sSEED), no further run starts; exit 130/143.\n";
 
 
 enum { OPT_LOSSES = 256, OPT_LOSS, OPT_DATA, OPT_STEPS, OPT_SEEDS, OPT_BATCH, OPT_G, OPT_D, OPT_OUT, OPT_QUIET,
-       OPT_REG, OPT_BUDGET, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_THREADS };
+       OPT_REG, OPT_BUDGET, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_THREADS, OPT_PLAN, OPT_COLLECT };
 
 static const struct option options[] = {
     { "losses", required_argument, 0, OPT_LOSSES }, { "loss", required_argument, 0, OPT_LOSS },
@@ -67,7 +75,8 @@ static const struct option options[] = {
     { "out", required_argument, 0, OPT_OUT }, { "quiet", no_argument, 0, OPT_QUIET },
     { "reg", required_argument, 0, OPT_REG }, { "budget", required_argument, 0, OPT_BUDGET },
     { "progress", no_argument, 0, OPT_PROGRESS }, { "no-progress", no_argument, 0, OPT_NO_PROGRESS },
-    { "threads", required_argument, 0, OPT_THREADS }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    { "threads", required_argument, 0, OPT_THREADS }, { "plan", required_argument, 0, OPT_PLAN },
+    { "collect", required_argument, 0, OPT_COLLECT }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
 };
 
 /* A whole number in lo..hi, else one line on stderr. */
@@ -136,6 +145,8 @@ int lg_cmd_compare(int argc, char **argv)
         case OPT_BATCH: bad = in_range("--batch", v, 2, 1000000, &c.batch); break;
         case 'j': bad = in_range("-j", v, 1, 64, &c.jobs); break;
         case OPT_THREADS: bad = in_range("--threads", v, 1, LG_MAX_THREADS, &c.threads); break;
+        case OPT_PLAN: c.plan = v; break;
+        case OPT_COLLECT: c.collect = v; break;
         case OPT_QUIET: c.quiet = 1; break;
         case OPT_PROGRESS: c.progress = 1; break;
         case OPT_NO_PROGRESS: c.progress = 0; break;
@@ -157,13 +168,24 @@ int lg_cmd_compare(int argc, char **argv)
         fprintf(stderr, "litgan compare: unexpected argument '%s' (see litgan compare --help)\n", argv[optind]);
         bad = LG_EXIT_USAGE;
     }
-    if (!bad && !c.n_losses) {
+    if (!bad && c.collect && (c.n_losses || c.plan)) {
+        fprintf(stderr, "litgan compare: --collect DIR takes the losses and the rest from DIR/plan.txt: give it "
+                        "alone (with --quiet or --progress at most)\n");
+        bad = LG_EXIT_USAGE;
+    }
+    if (!bad && !c.n_losses && !c.collect) {
         fprintf(stderr, "litgan compare: name the losses to compare: --losses gan,nsgan,wgan,ganqp\n");
         bad = LG_EXIT_USAGE;
     }
     if (bad) {
         lg_strvec_free(&lists);
         return bad;
+    }
+    char exe[4096];
+    ssize_t n_exe = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n_exe > 0) { /* the commands of a plan run this very litgan */
+        exe[n_exe] = '\0';
+        c.exe = exe;
     }
     stop_signal = 0;
     c.stop = &stop_signal;

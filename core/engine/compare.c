@@ -255,7 +255,7 @@ static int parse_budget(cmp *c, const char *b)
                      "e.g. --budget 60s", b);
 }
 
-static int setup(cmp *c, const lg_compare_config *cfg)
+static int setup(cmp *c, const lg_compare_config *cfg, bool fresh)
 {
     int rc;
     if (cfg->n_losses == 0 || cfg->n_losses > CMP_MAX_LOSSES)
@@ -321,6 +321,8 @@ static int setup(cmp *c, const lg_compare_config *cfg)
             j->seed = s;
             snprintf(j->dir, sizeof j->dir, "%s/runs/%s-s%ld", c->out, c->loss[l].label, s);
         }
+    if (!fresh) /* --collect: the plan's folder as it stands */
+        return LG_OK;
     if ((rc = prepare_folder(c)) != LG_OK)
         return rc;
     return write_manifest(c);
@@ -330,15 +332,33 @@ int lg_compare_run(const lg_compare_config *cfg)
 {
     cmp *c = lg_xcalloc(1, sizeof *c);
     c->last_tenth = -1;
-    int rc = setup(c, cfg);
-    if (rc != LG_OK) {
+    lg_compare_config planned;
+    lg_strvec store = { 0 };
+    int rc = LG_OK;
+    if (cfg->collect) {
+        lg_compare_config_init(&planned);
+        planned.out = cfg->collect;
+        planned.quiet = cfg->quiet;
+        planned.progress = cfg->progress;
+        planned.stop = cfg->stop;
+        rc = lg_cmp_plan_read(cfg->collect, &planned, &store);
+    }
+    if (rc == LG_OK)
+        rc = setup(c, cfg->collect ? &planned : cfg, !cfg->collect);
+    if (rc == LG_OK && cfg->plan)
+        rc = lg_cmp_plan_write(c, cfg);
+    if (rc != LG_OK || cfg->plan) {
         if (c->ds)
             lg_dataset_free(c->ds);
         free(c);
+        lg_strvec_free(&store);
         return rc;
     }
     c->t0 = lg_now();
-    if (!c->quiet) {
+    if (!c->quiet && cfg->collect)
+        fprintf(stderr, "litgan compare: scoring the %zu planned runs (%zu losses x %ld seeds) on %s in %s\n",
+                c->n_runs, c->n_losses, c->seeds, c->data, c->out);
+    if (!c->quiet && !cfg->collect) {
         fprintf(stderr, "litgan compare: %zu runs (%zu losses x %ld seeds) on %s, %ld at a time, into %s\n",
                 c->n_runs, c->n_losses, c->seeds, c->data, c->jobs, c->out);
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -355,7 +375,17 @@ int lg_compare_run(const lg_compare_config *cfg)
                         x->steps, x->d_steps, x->d_steps == 1 ? "" : "s", x->reg_list);
         }
     }
-    lg_cmp_run_all(c);
+    if (cfg->collect) {
+        rc = lg_cmp_plan_collect(c);
+        lg_strvec_free(&store);
+        if (rc != LG_OK) {
+            lg_dataset_free(c->ds);
+            free(c);
+            return rc;
+        }
+    } else {
+        lg_cmp_run_all(c);
+    }
     if (c->tty)
         fprintf(stderr, "\r\033[K");
     size_t failed = 0, stopped = 0;
@@ -384,6 +414,10 @@ int lg_compare_run(const lg_compare_config *cfg)
         else
             rc = lg_seterr(LG_ESTOPPED, "stopped by signal %d: %zu runs not finished (none had a step "
                            "to checkpoint); compare again with the same --out starts anew", c->stop_sig, stopped);
+    } else if (rc == LG_OK && cfg->collect && stopped) {
+        rc = lg_seterr(LG_EINVAL, "%zu of %zu planned runs have not finished (marked stopped or not run in "
+                       "runs.csv): run their commands (a stopped one with --resume), then collect again", stopped,
+                       c->n_runs);
     } else if (rc == LG_OK && failed) {
         rc = lg_seterr(LG_EPLUGIN, "%zu of %zu runs failed (marked failed in report.md and runs.csv; each "
                        "run's message above)", failed, c->n_runs);

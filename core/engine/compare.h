@@ -71,6 +71,20 @@ typedef struct cmp {
 /* compare_runs.c: every run of c, --jobs at a time, each job's state and
  * scores filled in; a stop passed on (c->stop_sig set). */
 void lg_cmp_run_all(cmp *c);
+/* The order runs start in, the longest first: order[0..n_runs) indexes c->runs. */
+void lg_cmp_run_order(const cmp *c, size_t *order);
+/* A run's configuration, as its child (or its planned command) trains it;
+ * dbuf holds an encoder loss's D spec. */
+void lg_cmp_child_config(const cmp_job *j, lg_run_config *rc, char *dbuf, size_t dlen);
+/* A job's scores from a run's summary (NULL: none, every score NaN). */
+void lg_cmp_job_scores(cmp_job *j, const lg_run_summary *sum);
+/* compare_plan.c: --plan FILE writes each run's `litgan train` command (and
+ * the folder's plan.txt) instead of running; --collect scores the runs a plan
+ * trained, refusing any whose configuration is not the plan's. */
+#define CMP_PLAN "plan.txt"
+int lg_cmp_plan_write(cmp *c, const lg_compare_config *cfg);
+int lg_cmp_plan_collect(cmp *c);
+int lg_cmp_plan_read(const char *dir, lg_compare_config *cfg, lg_strvec *store);
 /* Samples each final generator is scored and drawn on (points; images: 1,000). */
 #define LG_CMP_N_EVAL 2500
 #define LG_CMP_N_EVAL_IMAGES 1000

@@ -26,7 +26,7 @@ void lg_cmp_output_names(const cmp *c, lg_strvec *v)
 {
     static const char *fixed[] = { "report.md", "runs.csv", "real.csv", "samples.gp", "samples.png",
                                    "samples.dat", "metrics.gp", "metrics.png", "densities.gp", "densities.png",
-                                   "gnuplot.err" };
+                                   "gnuplot.err", "plan.txt" };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         lg_strvec_push(v, fixed[i]);
     char name[CMP_LABEL + 16];

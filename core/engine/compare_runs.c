@@ -37,7 +37,7 @@ static void child_signals(void)
     sigaction(SIGALRM, &sa, NULL);
 }
 
-static void child_config(const cmp_job *j, lg_run_config *rc, char *dbuf, size_t dlen)
+void lg_cmp_child_config(const cmp_job *j, lg_run_config *rc, char *dbuf, size_t dlen)
 {
     const cmp *c = j->c;
     lg_run_config_init(rc);
@@ -83,7 +83,7 @@ static int run_child(void *ctx, int fd)
 #endif
     lg_run_config rc;
     char dbuf[512];
-    child_config(j, &rc, dbuf, sizeof dbuf);
+    lg_cmp_child_config(j, &rc, dbuf, sizeof dbuf);
     rc.stop = &child_stop;
     lg_run *run = NULL;
     int status = lg_blas_set_threads(c->threads);
@@ -144,11 +144,26 @@ static int start(cmp_job *j)
     return lg_proc_start(&spec, &j->proc);
 }
 
-static void no_scores(cmp_job *j)
+static void no_scores(cmp_job *j) { lg_cmp_job_scores(j, NULL); }
+
+void lg_cmp_job_scores(cmp_job *j, const lg_run_summary *sum)
 {
     j->modes = j->hq = j->sw1 = j->rate = j->loss_d = j->loss_g = NAN;
     j->fid = j->classes = j->min_class = j->inception = NAN;
     j->steps_done = 0;
+    if (!sum)
+        return;
+    j->modes = sum->modes;
+    j->hq = sum->high_quality;
+    j->sw1 = sum->sliced_w1;
+    j->rate = sum->steps_per_s;
+    j->loss_d = sum->loss_d;
+    j->loss_g = sum->loss_g;
+    j->steps_done = sum->step;
+    j->fid = sum->fid;
+    j->classes = sum->classes;
+    j->min_class = sum->min_class_pct;
+    j->inception = sum->inception;
 }
 
 /* The run has ended: its state and summary (none unless it sent one). */
@@ -164,23 +179,8 @@ static void collect(cmp_job *j)
     if (got)
         memcpy(&sum, r.chan, sizeof sum);
     lg_proc_result_free(&r);
-    no_scores(j);
-    if (!got) {
-        j->state = code == 2 || (j->signalled && code != 1) ? CMP_STOPPED : CMP_FAILED;
-        return;
-    }
-    j->state = CMP_OK;
-    j->modes = sum.modes;
-    j->hq = sum.high_quality;
-    j->sw1 = sum.sliced_w1;
-    j->rate = sum.steps_per_s;
-    j->loss_d = sum.loss_d;
-    j->loss_g = sum.loss_g;
-    j->steps_done = sum.step;
-    j->fid = sum.fid;
-    j->classes = sum.classes;
-    j->min_class = sum.min_class_pct;
-    j->inception = sum.inception;
+    lg_cmp_job_scores(j, got ? &sum : NULL);
+    j->state = got ? CMP_OK : code == 2 || (j->signalled && code != 1) ? CMP_STOPPED : CMP_FAILED;
 }
 
 /* The last step a run's log.csv records (its progress), or what was seen. */
@@ -289,7 +289,7 @@ static double run_cost(const cmp_job *j)
 {
     lg_run_config rc;
     char dbuf[512], g[512], d[512], e[512];
-    child_config(j, &rc, dbuf, sizeof dbuf);
+    lg_cmp_child_config(j, &rc, dbuf, sizeof dbuf);
     lg_run_default_nets(j->c->ds, j->l->encoder, rc.g, g, d, e, sizeof g);
     const char *spec[3] = { rc.g ? rc.g : g, rc.d ? rc.d : d, j->l->encoder ? e : NULL };
     double flops = 0;
@@ -305,7 +305,7 @@ static double run_cost(const cmp_job *j)
 /* The order runs start in: the longest first, so that with -j N the last run
  * to end is not a long one started last; equal costs keep the command line's
  * order (losses, then seeds). An insertion sort: at most a few hundred runs. */
-static void run_order(const cmp *c, size_t *order)
+void lg_cmp_run_order(const cmp *c, size_t *order)
 {
     double *cost = lg_xmalloc(c->n_runs * sizeof *cost);
     for (size_t i = 0; i < c->n_runs; i++) {
@@ -324,7 +324,7 @@ void lg_cmp_run_all(cmp *c)
 {
     size_t slots = (size_t)(c->jobs > 0 ? c->jobs : 1);
     size_t *order = lg_xmalloc((c->n_runs ? c->n_runs : 1) * sizeof *order);
-    run_order(c, order);
+    lg_cmp_run_order(c, order);
     lg_proc **running = lg_xcalloc(slots, sizeof *running);
     cmp_job **owner = lg_xcalloc(slots, sizeof *owner);
     size_t next = 0, done = 0, busy = 0;

@@ -528,6 +528,12 @@ typedef struct lg_compare_config {
     const char *g, *d;      /* NULL: the runs' default networks */
     long steps, seeds, batch, jobs; /* 2000, 3 (seeds 1..3), 256, 2 at a time */
     long threads;           /* each run's GEMM threads (lg_blas_set_threads): 1 */
+    /* Not NULL: write one `EXE train ...` command per run to this file (and
+     * OUT/plan.txt) instead of running them (EXE: exe, else "litgan") */
+    const char *plan, *exe;
+    /* Not NULL: the report of the finished runs of the plan in this folder
+     * (every other field but quiet and progress comes from its plan.txt) */
+    const char *collect;
     /* NULL or "steps": --steps generator steps each; "evals": the updates of
      * --steps generator steps with one critic step (2 x steps) for every loss,
      * a loss with k critic steps gets 2 x steps / (k + 1) generator steps;
