@@ -9,6 +9,8 @@
  * CDF formula of metrics.c.
  */
 #include "lg_test.h"
+#include <float.h>
+#include <gsl/gsl_sort.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -918,6 +920,61 @@ static void test_w1_nan(void)
                WTERMSIG(st) == SIGALRM ? "it hangs" : "it crashes");
 }
 
+/* The radix sort against GSL's heapsort: every size from 0 to 40 and 2,500,
+ * values of every kind (negatives, zeros of both signs, subnormals, the
+ * largest doubles, infinities, ties); ascending, and the same multiset (the
+ * same numbers position by position as gsl_sort, -0 and +0 compared as numbers).
+ * And a reference made once scores as lg_sliced_w1 does, bit for bit. */
+static void test_sort_and_sliced_ref(void)
+{
+    gsl_rng *r = rng_new(97);
+    const double special[] = { 0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, DBL_MAX, -DBL_MAX,
+                               INFINITY, -INFINITY, 1.0, -1.0, 1.0 };
+    size_t sizes[42];
+    for (size_t k = 0; k <= 40; k++)
+        sizes[k] = k;
+    sizes[41] = 2500;
+    for (size_t t = 0; t < 42; t++) {
+        size_t n = sizes[t];
+        double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y), *tmp = malloc((n + 1) * sizeof *tmp);
+        for (size_t i = 0; i < n; i++)
+            x[i] = gsl_rng_uniform(r) < 0.3 ? special[gsl_rng_uniform_int(r, 12)]
+                                            : ldexp(gsl_ran_gaussian(r, 1.0), (int)gsl_rng_uniform_int(r, 40) - 20);
+        memcpy(y, x, n * sizeof *x);
+        lg_sort_doubles(x, n, tmp);
+        gsl_sort(y, 1, n);
+        size_t bad = 0;
+        for (size_t i = 0; i < n; i++)
+            bad += !(x[i] == y[i]) || (i && x[i - 1] > x[i]);
+        LG_ASSERT_MSG(bad == 0, "n = %zu: %zu positions differ from gsl_sort or descend", n, bad);
+        free(x);
+        free(y);
+        free(tmp);
+    }
+    /* the reference, once, against lg_sliced_w1 with the same stream */
+    gsl_matrix *a = gsl_matrix_alloc(300, 3), *b = gsl_matrix_alloc(200, 3);
+    for (size_t i = 0; i < 300 * 3; i++) {
+        a->data[i] = gsl_ran_gaussian(r, 1.0);
+        if (i < 200 * 3)
+            b->data[i] = gsl_ran_gaussian(r, 1.0) + 0.5;
+    }
+    gsl_rng *p1 = rng_new(4242), *p2 = rng_new(4242);
+    lg_sliced_ref *ref = lg_sliced_ref_alloc(b, 25, p1);
+    for (int k = 0; k < 2; k++) { /* twice: the reference is reused, the scratch resized */
+        const gsl_matrix *x = k ? b : a;
+        gsl_rng_set(p2, 4242);
+        double once = lg_sliced_ref_w1(ref, x), plain = lg_sliced_w1(x, b, 25, p2);
+        LG_ASSERT_MSG(once == plain, "the reference gives %.17g, lg_sliced_w1 %.17g", once, plain);
+    }
+    LG_ASSERT_MSG(lg_sliced_ref_w1(ref, b) == 0.0, "a sample against itself");
+    lg_sliced_ref_free(ref);
+    gsl_matrix_free(a);
+    gsl_matrix_free(b);
+    gsl_rng_free(p1);
+    gsl_rng_free(p2);
+    gsl_rng_free(r);
+}
+
 static void test_sliced_w1(void)
 {
     check_sliced(2, (double[]){ 0.3, -0.4 }, 20000, 2 / M_PI, sqrt(0.5 - 4 / (M_PI * M_PI)));
@@ -1173,6 +1230,7 @@ void lg_suite_data(void)
                  { "W1 1D: point masses by hand", test_w1_point_masses },
                  { "W1 1D: shifts, quantile coupling", test_w1_shift_and_coupling },
                  { "sliced W1 of a translate: 2|v|/pi", test_sliced_w1 },
+                 { "the radix sort against gsl_sort; a sliced-W1 reference made once", test_sort_and_sliced_ref },
                  { "W1 and sliced W1 with a NaN sample: NaN at once, no hang", test_w1_nan },
                  { "JSD 1D quadrature", test_jsd_1d },
                  { "JSD 1D of mog1d densities", test_jsd_1d_datasets },

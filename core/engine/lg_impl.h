@@ -253,6 +253,15 @@ double lg_w1_1d(const double *a, size_t na, const double *b, size_t nb);
 /* Sliced W1 between sample sets x: (n, d) and y: (m, d): the mean of the exact
  * 1D W1 of their projections on n_proj random unit directions drawn from rng. */
 double lg_sliced_w1(const gsl_matrix *x, const gsl_matrix *y, size_t n_proj, gsl_rng *rng);
+/* Sliced W1 against a fixed sample y on fixed directions (drawn from rng in
+ * the order lg_sliced_w1 draws them): y projected and sorted once, so each
+ * lg_sliced_ref_w1 projects and sorts only x. Same numbers as lg_sliced_w1. */
+typedef struct lg_sliced_ref lg_sliced_ref;
+/* Sort x[0..n) ascending (a radix sort on the bits; scratch holds n doubles). */
+void lg_sort_doubles(double *x, size_t n, double *scratch);
+lg_sliced_ref *lg_sliced_ref_alloc(const gsl_matrix *y, size_t n_proj, gsl_rng *rng);
+double lg_sliced_ref_w1(lg_sliced_ref *s, const gsl_matrix *x);
+void lg_sliced_ref_free(lg_sliced_ref *s);
 /* Jensen-Shannon divergence (natural log, in [0, log 2]) estimated from samples
  * with histograms of bins^d cells over the box that holds every sample of both
  * sets (every sample is counted). */

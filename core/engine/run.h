@@ -30,6 +30,7 @@ struct lg_run {
     long n_rows;
     bool encoder;              /* the loss needs E; D scores (x, z) */
     gsl_matrix *eval_real;     /* fixed real samples the metrics compare against */
+    lg_sliced_ref *sw_ref;     /* eval_real on the log rows' 50 directions, sorted once */
     char nets[3][512];         /* default network specs, when the config names none */
     uint64_t hash;             /* lg_run_config_hash of eff */
     bool readonly;             /* lg_run_load: nothing written, no step taken */

@@ -58,14 +58,17 @@ static void log_header(run *r)
     fflush(r->log); /* a kill before the first row leaves the header to match a checkpoint against */
 }
 
-/* sliced W1 with 50 directions from a fixed stream, so rows are comparable */
+/* sliced W1 with 50 directions from a fixed stream, so rows are comparable;
+ * the real side projected and sorted at the first row only */
 static double sliced_w1(run *r, const gsl_matrix *x)
 {
-    gsl_rng *pr = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(pr, 4242);
-    double w = lg_sliced_w1(x, lg_run_real_samples(r), 50, pr);
-    gsl_rng_free(pr);
-    return w;
+    if (!r->sw_ref) {
+        gsl_rng *pr = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(pr, 4242);
+        r->sw_ref = lg_sliced_ref_alloc(lg_run_real_samples(r), 50, pr);
+        gsl_rng_free(pr);
+    }
+    return lg_sliced_ref_w1(r->sw_ref, x);
 }
 
 static void log_row(run *r)

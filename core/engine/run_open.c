@@ -36,6 +36,7 @@ void lg_run_free_parts(run *r)
     lg_dataset_free(r->ds);
     if (r->eval_real)
         gsl_matrix_free(r->eval_real);
+    lg_sliced_ref_free(r->sw_ref);
     if (r->rng)
         gsl_rng_free(r->rng);
     lg_strvec_free(&r->eff);
