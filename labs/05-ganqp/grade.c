@@ -128,9 +128,9 @@ static void t53_closed(void)
 /* lambda <= 0 or d <= 0: no quadratic potential; NaN. */
 static void t53_invalid(void)
 {
-    lg_lab05_closed_arg a = { .n = 3, .delta = { 1, 1, 1 }, .lambda = { 0, 2, -1 }, .d = { 1, 0, 1 } };
-    static const double nan3[3] = { NAN, NAN, NAN };
-    lab05_check_closed(&a, "(Delta, lambda, d) = (1, 0, 1), (1, 2, 0), (1, -1, 1)", nan3, nan3, nan3);
+    lg_lab05_closed_arg a = { .n = 4, .delta = { 1, 1, 1, 1 }, .lambda = { 0, 2, -1, 2 }, .d = { 1, 0, 1, -1 } };
+    static const double nan4[4] = { NAN, NAN, NAN, NAN };
+    lab05_check_closed(&a, "(Delta, lambda, d) = (1, 0, 1), (1, 2, 0), (1, -1, 1), (1, 2, -1)", nan4, nan4, nan4);
 }
 
 /* x_r = (0, 1, 2, 3), x_f = (1, 1, 0, 5), lambda = 10: u = x_f - x_r = (1, 0, -2, 2);
@@ -143,6 +143,12 @@ static void t53_grad(void)
     lab05_check_grad(&a, "x_r = (0, 1, 2, 3), x_f = (1, 1, 0, 5), lambda = 10, metric l1", g1, 2.5 * sqrt(3));
     a.l2 = 1;
     lab05_check_grad(&a, "x_r = (0, 1, 2, 3), x_f = (1, 1, 0, 5), lambda = 10, metric l2", g2, 5);
+    /* n = 3 of the same arrays: the fourth coordinates (3 and 5) are not part of the points */
+    a.n = 3;
+    a.l2 = 0;
+    static const double g3[3] = { 10.0 / 3, 0, -10.0 / 3 };
+    lab05_check_grad(&a, "n = 3 (x_r = (0, 1, 2), x_f = (1, 1, 0); the arrays hold more values), lambda = 10, metric l1",
+                     g3, 10 * sqrt(2) / 3);
 }
 
 /* The same directions 1000 times further apart: the gradient does not change

@@ -97,6 +97,18 @@ static void h53_none(void)
     lab05_check_grad(&zero, "x_r = (0, 0), x_f = (1, 1), lambda = 0", NULL, NAN);
     lg_lab05_grad_arg none = { .n = 0, .lambda = 10 };
     lab05_check_grad(&none, "n = 0 coordinates", NULL, NAN);
+    lg_lab05_grad_arg neg = { .n = 2, .lambda = -2, .x_real = { 0, 0 }, .x_fake = { 1, -1 } };
+    lab05_check_grad(&neg, "x_r = (0, 0), x_f = (1, -1), lambda = -2", NULL, NAN);
+}
+
+/* One coordinate, and a lambda below 1: d = |x_f - x_r|, the gradient lambda sign(x_f - x_r). */
+static void h53_small(void)
+{
+    lg_lab05_grad_arg one = { .n = 1, .lambda = 0.5, .x_real = { 2 }, .x_fake = { -1.5 } };
+    static const double g1[1] = { -0.5 };
+    lab05_check_grad(&one, "n = 1, x_r = 2, x_f = -1.5, lambda = 0.5, metric l1", g1, 0.5);
+    one.l2 = 1;
+    lab05_check_grad(&one, "n = 1, x_r = 2, x_f = -1.5, lambda = 0.5, metric l2", g1, 0.5);
 }
 
 static const lg_grade_test hidden[] = {
@@ -106,7 +118,8 @@ static const lg_grade_test hidden[] = {
     { "5.2", "both objectives, another lambda and metric", 1, h52_both, LG_HIDDEN },
     { "5.3", "the closed forms at extreme values", 0.5, h53_closed, LG_HIDDEN },
     { "5.3", "the optimal generator's gradient in 50 dimensions", 1, h53_grad, LG_HIDDEN },
-    { "5.3", "pairs without an answer", 0.5, h53_none, LG_HIDDEN },
+    { "5.3", "pairs without an answer", 0.25, h53_none, LG_HIDDEN },
+    { "5.3", "one coordinate, and lambda below 1", 0.25, h53_small, LG_HIDDEN },
 };
 
 static const lg_lab_module module = {
