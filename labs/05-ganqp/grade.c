@@ -149,6 +149,11 @@ static void t53_grad(void)
     static const double g3[3] = { 10.0 / 3, 0, -10.0 / 3 };
     lab05_check_grad(&a, "n = 3 (x_r = (0, 1, 2), x_f = (1, 1, 0); the arrays hold more values), lambda = 10, metric l1",
                      g3, 10 * sqrt(2) / 3);
+    /* l2: d = sqrt(5/3), |grad| = lambda |u| / (n d) = 10 sqrt(5) / (3 sqrt(5/3)) = 10 / sqrt(3);
+     * the coordinates by centred differences of lambda d */
+    a.l2 = 1;
+    lab05_check_grad(&a, "n = 3 (x_r = (0, 1, 2), x_f = (1, 1, 0); the arrays hold more values), lambda = 10, metric l2",
+                     NULL, 10 / sqrt(3));
 }
 
 /* The same directions 1000 times further apart: the gradient does not change
