@@ -26,50 +26,70 @@
  * Parameters: lambda = 10 (in [1e-3, 1e4]), metric = l1 | l2.
  * Runner defaults, the paper's: Adam(lr 2e-4, b1 0.5) for both players, two D steps
  * per G step.
+ *
+ * Lab 05 (labs/05-ganqp/README.md): Task 5.1 is the per-pair distance, Task 5.2
+ * the two objectives.
  */
 #include "litgan.h"
 
 #include <string.h>
 
-/* Delta_i = D(x_r,i) - D(x_f,i): (B,1) */
-static lg_node *score_gap(lg_game *g, lg_node *x_real, lg_node *x_fake)
-{
-    lg_node *s_real = lg_apply(g, LG_NET_D, x_real);          /* (B,1) */
-    lg_node *s_fake = lg_apply(g, LG_NET_D, x_fake);          /* (B,1) */
-    return lg_sub(lg_game_tape(g), s_real, s_fake);           /* (B,1) */
-}
+/* Exported (not static) so that Lab 05's grader can evaluate it on its own. */
+LG_PLUGIN_EXPORT lg_node *ganqp_pair_distance(lg_game *g, lg_node *x_real, lg_node *x_fake, const char *metric);
 
-/* d_i between the i-th real and the i-th fake row: (B,1), never (B,B) */
-static lg_node *pair_distance(lg_tape *t, lg_node *x_real, lg_node *x_fake, const char *metric)
+/* REGION pair_distance */
+/* Task 5.1: d_i between the i-th real and the i-th fake row, (B,1) - never (B,B)
+ * and never one number for the whole batch. x_real, x_fake: (B, x_dim);
+ * metric "l1" (mean_j |.|) or "l2" (sqrt(mean_j (.)^2)). */
+lg_node *ganqp_pair_distance(lg_game *g, lg_node *x_real, lg_node *x_fake, const char *metric)
 {
+    /* BEGIN SOLUTION Task 5.1 */
+    lg_tape *t = lg_game_tape(g);
     lg_node *diff = lg_sub(t, x_real, x_fake);                 /* (B, x_dim) */
     if (strcmp(metric, "l2") == 0)
         return lg_sqrt(t, lg_mean_rows(t, lg_square(t, diff))); /* (B,1) RMS */
     return lg_mean_rows(t, lg_abs(t, diff));                    /* (B,1) mean |.| */
+    /* END SOLUTION */
+    /* STUB (void)x_real; (void)x_fake; (void)metric; return lg_todo_node(g, "Task 5.1"); */
 }
+/* END REGION */
 
-/* mean( -Delta + Delta^2 / (2 lambda d) ) */
+/* REGION d_loss */
+/* Task 5.2: what the critic minimises, mean_i( -Delta_i + Delta_i^2 / (2 lambda d_i) ). */
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
-    lg_tape *t = lg_game_tape(g);
     double lambda = lg_param_double(p, "lambda");
+    const char *metric = lg_param_str(p, "metric");
+    /* BEGIN SOLUTION Task 5.2 */
+    lg_tape *t = lg_game_tape(g);
     lg_node *x_real = lg_game_real(g);                          /* (B, x_dim) */
     lg_node *x_fake = lg_apply(g, LG_NET_G, lg_game_noise(g));  /* (B, x_dim) */
-    lg_node *delta = score_gap(g, x_real, x_fake);              /* (B,1) */
-    lg_node *d = pair_distance(t, x_real, x_fake, lg_param_str(p, "metric")); /* (B,1) */
+    lg_node *s_real = lg_apply(g, LG_NET_D, x_real);            /* (B,1) */
+    lg_node *s_fake = lg_apply(g, LG_NET_D, x_fake);            /* (B,1) */
+    lg_node *delta = lg_sub(t, s_real, s_fake);                 /* (B,1) Delta_i */
+    lg_node *d = ganqp_pair_distance(g, x_real, x_fake, metric); /* (B,1) d_i */
     lg_node *quad = lg_div(t, lg_square(t, delta), lg_scale(t, d, 2.0 * lambda)); /* (B,1) */
     return lg_mean(t, lg_sub(t, quad, delta));                  /* (1,1) */
+    /* END SOLUTION */
+    /* STUB (void)lambda; (void)metric; return lg_todo_node(g, "Task 5.2"); */
 }
+/* END REGION */
 
-/* mean( Delta ) */
+/* REGION g_loss */
+/* Task 5.2: what the generator minimises, mean_i( Delta_i ). */
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
     (void)p;
+    /* BEGIN SOLUTION Task 5.2 */
     lg_tape *t = lg_game_tape(g);
     lg_node *x_fake = lg_apply(g, LG_NET_G, lg_game_noise(g));  /* (B, x_dim) */
-    lg_node *delta = score_gap(g, lg_game_real(g), x_fake);     /* (B,1) */
-    return lg_mean(t, delta);                                   /* (1,1) */
+    lg_node *s_real = lg_apply(g, LG_NET_D, lg_game_real(g));   /* (B,1) */
+    lg_node *s_fake = lg_apply(g, LG_NET_D, x_fake);            /* (B,1) */
+    return lg_mean(t, lg_sub(t, s_real, s_fake));               /* (1,1) */
+    /* END SOLUTION */
+    /* STUB return lg_todo_node(g, "Task 5.2"); */
 }
+/* END REGION */
 
 static const lg_param_doc params[] = {
     { "lambda", LG_PARAM_TYPE_DOUBLE, "10", "[1e-3, 1e4]",
