@@ -71,11 +71,11 @@ static lg_node *g_loss(lg_game *g, const lg_params *p)
     /* BEGIN SOLUTION Task 6.2 */
     lg_tape *t = lg_game_tape(g);
     double beta1 = lg_param_double(p, "beta1"), beta2 = lg_param_double(p, "beta2");
-    lg_node *x_real = lg_game_real(g);                          /* (B, x_dim) */
-    lg_node *z_fake = lg_game_noise(g);                         /* (B, z_dim) */
-    lg_node *z_real = lg_apply(g, LG_NET_E, x_real);            /* (B, z_dim) E(x_r) */
-    lg_node *x_fake = lg_apply(g, LG_NET_G, z_fake);            /* (B, x_dim) G(z) */
-    lg_node *delta = lg_sub(t, joint_critic(g, x_real, z_real),
+    lg_node *x_real = lg_game_real(g);                          /* (B, x_dim) x */
+    lg_node *z_fake = lg_game_noise(g);                         /* (B, z_dim) z */
+    lg_node *z_real = lg_apply(g, LG_NET_E, x_real);            /* (B, z_dim) the real pair's code */
+    lg_node *x_fake = lg_apply(g, LG_NET_G, z_fake);            /* (B, x_dim) the fake pair's image */
+    lg_node *delta = lg_sub(t, joint_critic(g, x_real, z_real), /* d_loss's pairs */
                                joint_critic(g, x_fake, z_fake)); /* (B,1) */
     /* latent guidance: trains E only (G(z) is stopped) */
     lg_node *z_rec = lg_apply(g, LG_NET_E, lg_stop_gradient(t, x_fake)); /* (B, z_dim) */
