@@ -52,7 +52,8 @@ out:
     return rc;
 }
 
-/* The error of all the images, then of each class: k + 1 values. */
+/* The error of all the images, then of each class, then what lies just past the
+ * classes: k + 2 values. */
 static int recon(lg_child *c, const void *arg, double *out, size_t max)
 {
     const lg_lab06_recon_arg *a = arg;
@@ -60,15 +61,17 @@ static int recon(lg_child *c, const void *arg, double *out, size_t max)
     lg_lab06_by_class_fn fc = (lg_lab06_by_class_fn)lg_child_sym(c, "recon.c", "lab06_recon_by_class");
     if (!f || !fc)
         return -1;
-    if (a->n > LG_LAB06_RECON_N || a->dim > LG_LAB06_RECON_DIM || a->k > LG_LAB06_RECON_K || a->k + 1 > max) {
+    if (a->n > LG_LAB06_RECON_N || a->dim > LG_LAB06_RECON_DIM || a->k > LG_LAB06_RECON_K || a->k + 2 > max) {
         lg_child_fail(c, "grader: the input does not fit");
         return -1;
     }
     out[0] = f(a->x, a->y, a->n, a->dim);
-    for (size_t i = 0; i < a->k; i++)
-        out[1 + i] = -12345; /* what a function that forgets a class leaves */
+    /* what a function that forgets a class leaves, and the value just past out[k - 1],
+     * which the function must not write */
+    for (size_t i = 0; i <= a->k; i++)
+        out[1 + i] = LG_LAB06_UNTOUCHED;
     fc(a->x, a->y, a->labels, a->n, a->dim, a->k, out + 1);
-    return (int)(a->k + 1);
+    return (int)(a->k + 2);
 }
 
 static const lg_child_def defs[] = { { "game", game }, { "recon", recon } };

@@ -292,15 +292,15 @@ static const lg_grade_hint recon_hints[] = {
 static void t63_closed(void)
 {
     lg_lab06_recon_arg a = { .n = 2, .dim = 4, .k = 0, .x = { -1, -0.5, 0, 0.5, 0.25, -0.75, 0.1, 0.2 } };
-    double out[1];
+    double out[2];
     for (size_t i = 0; i < 8; i++)
         a.y[i] = a.x[i] + 0.5;
-    if (lg_grade_call("recon", &a, sizeof a, out, 1, "2 images of 4 pixels, y = x + 0.5"))
+    if (lg_grade_call("recon", &a, sizeof a, out, 2, "2 images of 4 pixels, y = x + 0.5"))
         LG_GRADE_EXPECT(.input = "2 images of 4 pixels, y = x + 0.5", .expected = 1.0 / 16, .actual = out[0],
                         .tol = 1e-15, .batch = 8, .hint = "the mean squared difference of intensities, (x - y) / 2",
                         .hints = { recon_hints[0], recon_hints[1], recon_hints[2], recon_hints[3] });
     memcpy(a.y, a.x, sizeof a.x);
-    if (lg_grade_call("recon", &a, sizeof a, out, 1, "2 images of 4 pixels, y = x"))
+    if (lg_grade_call("recon", &a, sizeof a, out, 2, "2 images of 4 pixels, y = x"))
         LG_GRADE_EXPECT(.input = "2 images of 4 pixels, y = x", .expected = 0, .actual = out[0], .tol = 1e-15,
                         .hint = "an image is its own perfect reconstruction");
     lg_lab06_recon_arg bw = { .n = 3, .dim = 2, .k = 0 };
@@ -308,7 +308,7 @@ static void t63_closed(void)
         bw.x[i] = -1;
         bw.y[i] = 1;
     }
-    if (lg_grade_call("recon", &bw, sizeof bw, out, 1, "3 black images of 2 pixels against white ones"))
+    if (lg_grade_call("recon", &bw, sizeof bw, out, 2, "3 black images of 2 pixels against white ones"))
         LG_GRADE_EXPECT(.input = "3 black images of 2 pixels against white ones", .expected = 1, .actual = out[0],
                         .tol = 1e-15, .batch = 6,
                         .hint = "black for white is the largest error there is: every intensity differs by 1",
@@ -324,9 +324,9 @@ static void t63_by_class(void)
                              .x = { 0, 0, 1, -1, 0.2, 0.2, -1, -1, 0.3, -0.3 },
                              .y = { 0.5, -0.5, 0, 0, 0.1, 0.1, 1, 1, 0.3, -0.3 },
                              .labels = { 2, 0, 2, 3, 0 } };
-    double out[5];
+    double out[6];
     const char *in = "5 images of 2 pixels, labels (2, 0, 2, 3, 0), 4 classes";
-    if (!lg_grade_call("recon", &a, sizeof a, out, 5, in))
+    if (!lg_grade_call("recon", &a, sizeof a, out, 6, in))
         return;
     LG_GRADE_EXPECT(.input = in, .expected = 0.263, .actual = out[0], .tol = 1e-14,
                     .hint = "the mean over every pixel of every image", .hints = { recon_hints[0], recon_hints[2] });
@@ -336,6 +336,8 @@ static void t63_by_class(void)
                                 "image has",
                         .hints = { { LG_MISTAKE_UNREPORTED, "a class without images has no error: NaN" },
                                    { LG_MISTAKE_HALF, "divide by the number of images of the class, not by n" } });
+    LG_GRADE_EXPECT(.input = "5 images, 4 classes: the value just past out[3]", .expected = LG_LAB06_UNTOUCHED,
+                    .actual = out[5], .tol = 0, .hint = "out holds k values: write out[0] to out[k - 1], nothing past");
 }
 
 /* ======================================================== registration === */

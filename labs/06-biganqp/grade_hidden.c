@@ -98,17 +98,19 @@ static void h63_large(void)
         a.labels[i] = (int)(i % 12) - 1; /* -1, 0, ..., 10 */
     a.labels[3] = 2;                     /* class 3 keeps its other images */
     gsl_rng_free(r);
-    double out[11], want[10];
+    double out[12], want[10];
     const char *in = "40 images of 16 pixels in [-1, 1] (seed 29), labels -1..10, 10 classes";
-    if (!lg_grade_call("recon", &a, sizeof a, out, 11, in))
+    if (!lg_grade_call("recon", &a, sizeof a, out, 12, in))
         return;
     LG_GRADE_EXPECT(.input = in, .expected = lg_lab06_recon_ref(a.x, a.y, a.n, a.dim), .actual = out[0], .tol = 1e-13,
                     .batch = 640, .hint = "the mean over every pixel of every image, whatever the labels");
     lg_lab06_by_class_ref(a.x, a.y, a.labels, a.n, a.dim, a.k, want);
     LG_GRADE_EXPECT_ALL(out + 1, want, 10, "the error of class", NULL, .tol = 1e-13,
                         .hint = "a label outside [0, k) belongs to no class");
+    LG_GRADE_EXPECT(.input = "40 images, 10 classes: the value just past out[9]", .expected = LG_LAB06_UNTOUCHED,
+                    .actual = out[11], .tol = 0, .hint = "out holds k values: write out[0] to out[k - 1], nothing past");
     lg_lab06_recon_arg none = { .n = 0, .dim = 16, .k = 2 };
-    if (lg_grade_call("recon", &none, sizeof none, out, 3, "no image"))
+    if (lg_grade_call("recon", &none, sizeof none, out, 4, "no image"))
         LG_GRADE_EXPECT(.input = "no image (n = 0)", .expected = NAN, .actual = out[0],
                         .hint = "with no pixel there is no error: NaN");
 }

@@ -21,7 +21,9 @@ typedef void (*lg_lab06_by_class_fn)(const double *x, const double *y, const int
                                      size_t k, double *out);
 
 /* The input of the computation "recon" (child.c); it returns the error, then
- * the k per-class errors (k + 1 values). */
+ * the k per-class errors, then the value just past them, which must still be
+ * LG_LAB06_UNTOUCHED (k + 2 values). */
+#define LG_LAB06_UNTOUCHED (-12345.0)
 #define LG_LAB06_RECON_N 48
 #define LG_LAB06_RECON_DIM 16
 #define LG_LAB06_RECON_K 10
