@@ -28,10 +28,10 @@
 static int read_config(const lg_lab_run *run, exp_config *c)
 {
     *c = (exp_config){
-        .gan = { .data = "mnist", .g = "32-256l-784t", .d = "816-256l-1", .opt_d = "adam:lr=2e-4,b1=0.5",
-                 .opt_g = "adam:lr=2e-4,b1=0.5", .batch = 64, .steps = 600, .seed = 1, .d_steps = 2 },
-        .e = "784-256l-32", .fashion = "fashion", .beta1 = 2, .beta2 = 3,
-        .log_every = 100, .heldout = 1000, .fid_samples = 1000, .ablations = 1, .fashion_steps = 600,
+        .gan = { .data = "mnist", .g = "32-256b0.8l-512b0.8l-784t", .d = "816-512l-256l-1", .opt_d = "adam:lr=2e-4,b1=0.5",
+                 .opt_g = "adam:lr=2e-4,b1=0.5", .batch = 64, .steps = 500, .seed = 1, .d_steps = 2 },
+        .e = "784-512l-256l-32", .fashion = "fashion", .beta1 = 2, .beta2 = 3,
+        .log_every = 100, .heldout = 1000, .fid_samples = 1000, .ablations = 1, .fashion_steps = 500,
     };
     const lg_labkit_key keys[] = {
         { "e", LG_LABKIT_STRING, c->e, sizeof c->e, NULL },
