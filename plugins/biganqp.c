@@ -30,6 +30,7 @@
  *
  * Parameters: lambda = 10, beta1 = 2, beta2 = 3 (the paper's code).
  * Runner defaults: Adam(lr 2e-4, b1 0.5) for both players, two D steps per G step.
+ * Lab 06, Tasks 6.1 (d_loss) and 6.2 (g_loss) (labs/06-biganqp/README.md).
  */
 #include "litgan.h"
 
@@ -39,15 +40,11 @@ static lg_node *joint_critic(lg_game *g, lg_node *x, lg_node *z)
     return lg_apply(g, LG_NET_D, lg_concat(lg_game_tape(g), x, z)); /* (B, x_dim+z_dim) -> (B,1) */
 }
 
-/* mean_j |a_ij - b_ij|: (B,1) */
-static lg_node *row_l1(lg_tape *t, lg_node *a, lg_node *b)
-{
-    return lg_mean_rows(t, lg_abs(t, lg_sub(t, a, b)));
-}
-
-/* mean( -Delta + Delta^2 / (2 d) ) */
+/* REGION d_loss */
+/* Task 6.1: the joint critic's objective, mean( -Delta + Delta^2 / (2 d) ). */
 static lg_node *d_loss(lg_game *g, const lg_params *p)
 {
+    /* BEGIN SOLUTION Task 6.1 */
     lg_tape *t = lg_game_tape(g);
     double lambda = lg_param_double(p, "lambda");
     lg_node *x_real = lg_game_real(g);                          /* (B, x_dim) */
@@ -56,22 +53,29 @@ static lg_node *d_loss(lg_game *g, const lg_params *p)
     lg_node *x_fake = lg_apply(g, LG_NET_G, z_fake);            /* (B, x_dim) G(z) */
     lg_node *delta = lg_sub(t, joint_critic(g, x_real, z_real),
                                joint_critic(g, x_fake, z_fake)); /* (B,1) */
-    lg_node *d = lg_scale(t, lg_add(t, row_l1(t, x_real, x_fake),
-                                       row_l1(t, z_real, z_fake)), lambda); /* (B,1) */
+    /* the joint distance of pair i: row i against row i, never a (B, B) table */
+    lg_node *dx = lg_mean_rows(t, lg_abs(t, lg_sub(t, x_real, x_fake))); /* (B,1) */
+    lg_node *dz = lg_mean_rows(t, lg_abs(t, lg_sub(t, z_real, z_fake))); /* (B,1) */
+    lg_node *d = lg_scale(t, lg_add(t, dx, dz), lambda);        /* (B,1) */
     lg_node *quad = lg_div(t, lg_square(t, delta), lg_scale(t, d, 2.0)); /* (B,1) */
     return lg_mean(t, lg_sub(t, quad, delta));                  /* (1,1) */
+    /* END SOLUTION */
+    /* STUB (void)p; return lg_todo_node(g, "Task 6.1"); */
 }
+/* END REGION */
 
-/* mean(Delta) + beta1 mean (z - E(stop G(z)))^2 + beta2 mean (x - G(stop E(x)))^2 */
+/* REGION g_loss */
+/* Task 6.2: mean(Delta) + beta1 mean (z - E(stop G(z)))^2 + beta2 mean (x - G(stop E(x)))^2 */
 static lg_node *g_loss(lg_game *g, const lg_params *p)
 {
+    /* BEGIN SOLUTION Task 6.2 */
     lg_tape *t = lg_game_tape(g);
     double beta1 = lg_param_double(p, "beta1"), beta2 = lg_param_double(p, "beta2");
-    lg_node *x_real = lg_game_real(g);                          /* (B, x_dim) */
-    lg_node *z_fake = lg_game_noise(g);                         /* (B, z_dim) */
-    lg_node *z_real = lg_apply(g, LG_NET_E, x_real);            /* (B, z_dim) E(x_r) */
-    lg_node *x_fake = lg_apply(g, LG_NET_G, z_fake);            /* (B, x_dim) G(z) */
-    lg_node *delta = lg_sub(t, joint_critic(g, x_real, z_real),
+    lg_node *x_real = lg_game_real(g);                          /* (B, x_dim) x */
+    lg_node *z_fake = lg_game_noise(g);                         /* (B, z_dim) z */
+    lg_node *z_real = lg_apply(g, LG_NET_E, x_real);            /* (B, z_dim) the real pair's code */
+    lg_node *x_fake = lg_apply(g, LG_NET_G, z_fake);            /* (B, x_dim) the fake pair's image */
+    lg_node *delta = lg_sub(t, joint_critic(g, x_real, z_real), /* d_loss's pairs */
                                joint_critic(g, x_fake, z_fake)); /* (B,1) */
     /* latent guidance: trains E only (G(z) is stopped) */
     lg_node *z_rec = lg_apply(g, LG_NET_E, lg_stop_gradient(t, x_fake)); /* (B, z_dim) */
@@ -82,7 +86,10 @@ static lg_node *g_loss(lg_game *g, const lg_params *p)
     lg_node *adv = lg_mean(t, delta);                           /* (1,1) */
     return lg_add(t, adv, lg_add(t, lg_scale(t, guide_z, beta1),
                                     lg_scale(t, guide_x, beta2))); /* (1,1) */
+    /* END SOLUTION */
+    /* STUB (void)p; return lg_todo_node(g, "Task 6.2"); */
 }
+/* END REGION */
 
 static const lg_param_doc params[] = {
     { "lambda", LG_PARAM_TYPE_DOUBLE, "10", "[1e-3, 1e4]",
