@@ -316,17 +316,12 @@ int lg_lab05_experiment(const lg_lab_run *lr)
     int rc = read_config(lr, &c);
     if (rc != LG_OK)
         return rc;
-    const lg_lab *lab3 = lg_lab_find("03");
-    if (!lab3)
-        return lg_seterr(LG_EINVAL, "Lab 05's experiment needs Lab 03 (plugins/wgan.c, clip.c): %s", lg_errmsg());
     lg_submission *sub, *sub3;
     if ((rc = lg_labkit_files_open(lab, &sub)) != LG_OK)
         return rc;
-    if ((rc = lg_labkit_files_open(lab3, &sub3)) != LG_OK) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", lg_errmsg());
+    if ((rc = lg_labkit_other_files_open(lab, "03", &sub3)) != LG_OK) { /* WGAN: wgan.c, clip.c */
         lg_labkit_files_close(sub);
-        return lg_seterr(rc, "Lab 05 trains Lab 03's WGAN too: %s", why);
+        return rc;
     }
     char notes[256] = "";
     void *dl = lg_labkit_dlopen(sub, 1);
