@@ -984,11 +984,25 @@ static void test_kit_ini(void)
     lg_labkit_gan g2 = { .steps = 1 };
     CU_ASSERT(read_ini(path, NULL, &g2, keys, nk) == LG_OK && g2.steps == 40 && g2.seed == 2);
     CU_ASSERT(read_ini(path, "smoke", &g2, keys, nk) == LG_OK && g2.steps == 3 && g2.seed == 2);
+    /* a lab without [full]: its default run is its full setting, and --full says so */
     rc = read_ini(path, "full", &g2, keys, nk);
-    LG_ASSERT_MSG(rc == LG_EINVAL && strstr(lg_errmsg(), "no profile 'full'"), "profile full: '%s'", lg_errmsg());
+    LG_ASSERT_MSG(rc == LG_EINVAL && strstr(lg_errmsg(), "has no [full] section") &&
+                      strstr(lg_errmsg(), "default run is its full setting"), "no [full]: '%s'", lg_errmsg());
+    rc = read_ini(path, "fast", &g2, keys, nk);
+    LG_ASSERT_MSG(rc == LG_EINVAL && strstr(lg_errmsg(), "no profile 'fast'"), "profile fast: '%s'", lg_errmsg());
+    /* [full] overrides [experiment] as [smoke] does; neither leaks into the other */
+    LG_ASSERT_MSG(spill(path, "[experiment]\nsteps = 40\nseed = 2\n[full]\nsteps = 4000\n[smoke]\nsteps = 3\n"),
+                  "cannot write %s", path);
+    CU_ASSERT(read_ini(path, "full", &g2, keys, nk) == LG_OK && g2.steps == 4000 && g2.seed == 2);
+    CU_ASSERT(read_ini(path, "smoke", &g2, keys, nk) == LG_OK && g2.steps == 3);
+    CU_ASSERT(read_ini(path, NULL, &g2, keys, nk) == LG_OK && g2.steps == 40);
     LG_ASSERT_MSG(spill(path, "[experiment]\nsteps = 40\n[smoke]\nstepz = 3\n"), "cannot write %s", path);
     rc = read_ini(path, NULL, &g2, keys, nk);
     LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), ":4: unknown key 'stepz'"), "[smoke] typo: '%s'",
+                  lg_errmsg());
+    LG_ASSERT_MSG(spill(path, "[experiment]\nsteps = 40\n[full]\nsteps = -5\n"), "cannot write %s", path);
+    rc = read_ini(path, "full", &g2, keys, nk);
+    LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), ":4: bad value '-5' for steps"), "[full] checked: '%s'",
                   lg_errmsg());
 }
 

@@ -1,5 +1,5 @@
 /*
- * cmd_lab.c - `litgan lab NN [--out DIR] [--smoke]`: its arguments, then
+ * cmd_lab.c - `litgan lab NN [--out DIR] [--smoke | --full]`: its arguments, then
  * lg_lab_experiment_run (core/course/labcmd.c). Exit status: 0 when the
  * experiment ran, 1 when it failed, 2 on a usage error.
  */
@@ -7,7 +7,7 @@
 #include "litgan/course.h"
 
 static const char help[] =
-    "usage: litgan lab NN [--out DIR] [--smoke]\n"
+    "usage: litgan lab NN [--out DIR] [--smoke | --full]\n"
     "\n"
     "Runs lab NN's experiment (labs/NN-name/lab.ini) with the plugins as they stand\n"
     "and writes its data, gnuplot scripts, figures (PNG) and results.md into DIR\n"
@@ -19,15 +19,18 @@ static const char help[] =
     "\n"
     "  --out DIR   write there instead\n"
     "  --smoke     the short run of lab.ini's [smoke] section (seconds; what the tests run)\n"
+    "  --full      the longer run of lab.ini's [full] section, for the writeup's full\n"
+    "              figures (labs whose default run is short; its time is in litgan labs)\n"
     "\n"
     "labs:\n";
 
-enum { OPT_OUT = 256, OPT_SMOKE };
+enum { OPT_OUT = 256, OPT_SMOKE, OPT_FULL };
 
 int lg_cmd_lab(int argc, char **argv)
 {
     static const struct option options[] = { { "out", required_argument, 0, OPT_OUT },
                                               { "smoke", no_argument, 0, OPT_SMOKE },
+                                              { "full", no_argument, 0, OPT_FULL },
                                               { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
     const char *out = NULL, *profile = NULL;
     int ch;
@@ -44,6 +47,7 @@ int lg_cmd_lab(int argc, char **argv)
             return LG_EXIT_OK;
         case OPT_OUT: out = optarg; break;
         case OPT_SMOKE: profile = "smoke"; break;
+        case OPT_FULL: profile = "full"; break;
         default: return lg_cli_bad_option("lab", ch, argv);
         }
     }

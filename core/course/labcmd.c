@@ -6,6 +6,7 @@
 #include "lg_course.h"
 #include "lg_labcrash.h"
 
+#include <string.h>
 #include <unistd.h>
 
 int lg_lab_experiment_run(const lg_lab *lab, const char *out_dir, const char *profile, FILE *log)
@@ -24,7 +25,7 @@ int lg_lab_experiment_run(const lg_lab *lab, const char *out_dir, const char *pr
         return rc;
     if (log)
         fprintf(log, "litgan lab %02d: %s%s; writing into %s\n", lab->number, lab->title,
-                profile ? " (smoke profile)" : "", out_dir);
+                !profile ? "" : !strcmp(profile, "full") ? " (full profile)" : " (smoke profile)", out_dir);
     double t0 = lg_now();
     lg_labcrash_begin(lab); /* a crash in student code names file, function, step */
     rc = lg_lab_experiment(lab, out_dir, profile);

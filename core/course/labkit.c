@@ -130,6 +130,7 @@ typedef struct key_table {
     size_t n[2];
     const char *profile;            /* the section that overrides [experiment], or NULL */
     char bad[320];                  /* why the first bad line is bad (inih reports its number) */
+    bool profile_seen;              /* the profile's section is there */
 } key_table;
 
 /* The key called name, and whether it is one of the GAN's (table 0). */
@@ -154,8 +155,10 @@ static int on_ini(void *user, const char *section, const char *name, const char 
     if (!strcmp(section, "lab") || !strncmp(section, "task ", 5) || !strncmp(section, "question ", 9))
         return 1; /* the registry's */
     bool apply = !strcmp(section, "experiment") || (t->profile && !strcmp(section, t->profile));
-    if (strcmp(section, "experiment") != 0 && strcmp(section, "smoke") != 0)
-        snprintf(why, sizeof why, "unknown section [%s]", section);
+    t->profile_seen |= t->profile && !strcmp(section, t->profile);
+    if (strcmp(section, "experiment") != 0 && strcmp(section, "smoke") != 0 && strcmp(section, "full") != 0)
+        snprintf(why, sizeof why, "unknown section [%s] (an experiment's sections: [experiment], [smoke], [full])",
+                 section);
     else if (!(key = find_key(t, name, &gan_key)))
         snprintf(why, sizeof why, "unknown key '%s'", name);
     else if (!apply) /* another profile's value: checked, not taken */
@@ -172,8 +175,8 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 int lg_labkit_read_ini(const lg_lab_run *run, lg_labkit_gan *gan, const lg_labkit_key *keys, size_t n)
 {
     const char *path = run->ini_path;
-    if (run->profile && strcmp(run->profile, "smoke") != 0)
-        return lg_seterr(LG_EINVAL, "%s: no profile '%s' (profiles: smoke)", path, run->profile);
+    if (run->profile && strcmp(run->profile, "smoke") != 0 && strcmp(run->profile, "full") != 0)
+        return lg_seterr(LG_EINVAL, "%s: no profile '%s' (profiles: smoke, full)", path, run->profile);
     const lg_labkit_key gan_keys[] = {
         { "data", LG_LABKIT_STRING, gan ? gan->data : NULL, sizeof gan->data, NULL },
         { "g", LG_LABKIT_STRING, gan ? gan->g : NULL, sizeof gan->g, NULL },
@@ -186,7 +189,8 @@ int lg_labkit_read_ini(const lg_lab_run *run, lg_labkit_gan *gan, const lg_labki
         { "d_steps", LG_LABKIT_LONG, gan ? &gan->d_steps : NULL, 1, NULL },
         { "d_pretrain", LG_LABKIT_LONG, gan ? &gan->d_pretrain : NULL, 1, NULL },
     };
-    key_table t = { { gan_keys, keys }, { gan ? sizeof gan_keys / sizeof gan_keys[0] : 0, n }, run->profile, "" };
+    key_table t = { { gan_keys, keys }, { gan ? sizeof gan_keys / sizeof gan_keys[0] : 0, n }, run->profile, "",
+                    false };
     int line = ini_parse(path, on_ini, &t);
     if (line < 0)
         return lg_seterr(LG_EIO, "%s: cannot read the experiment definition", path);
@@ -194,6 +198,9 @@ int lg_labkit_read_ini(const lg_lab_run *run, lg_labkit_gan *gan, const lg_labki
         const char *why = t.bad[0] ? t.bad : lg_ini_bad_line(path, &line);
         return lg_seterr(LG_EFORMAT, "%s:%d: %s", path, line, why);
     }
+    if (run->profile && !t.profile_seen)
+        return lg_seterr(LG_EINVAL, "%s has no [%s] section: %s", path, run->profile,
+                         strcmp(run->profile, "full") ? "add one" : "this lab's default run is its full setting");
     return LG_OK;
 }
 
