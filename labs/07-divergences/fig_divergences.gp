@@ -16,7 +16,7 @@ set datafile columnheaders
 set multiplot layout 1, 2 title sprintf('p = N(0, 1), q = N(theta, 1) on %d points of [%g, %g] (exact sums, no sampling; seed %d)', div_points, div_lo, div_hi, seed)
 set grid
 set xlabel 'theta (shift of q)'
-set key top left
+set key bottom right
 
 set title 'the bounded divergences'
 set ylabel 'value (nats for JS)'
@@ -28,6 +28,7 @@ plot 'divergences.csv' using 'theta':'js' with lines lw 2 lc rgb '#b2182b' title
      1 with lines dt 4 lc rgb 'black' title '1'
 
 set title 'against W1'
+set key top left
 set ylabel 'value'
 set yrange [*:*]
 plot 'divergences.csv' using 'theta':'w1' with lines lw 2 lc rgb '#e08214' title 'W1 = |theta| (WGAN)', \
