@@ -44,8 +44,9 @@ static lg_node *g_loss(lg_game *g, const lg_params *p)
     /* BEGIN SOLUTION Task 7.1 */
     lg_tape *t = lg_game_tape(g);
     double c = lg_param_double(p, "c");
-    lg_node *s_fake = lg_apply(g, LG_NET_D, lg_apply(g, LG_NET_G, lg_game_noise(g)));   /* (B,1) */
-    return lg_scale(t, lg_mean(t, lg_square(t, lg_shift(t, s_fake, -c))), 0.5);        /* (1,1) */
+    lg_node *x_fake = lg_apply(g, LG_NET_G, lg_game_noise(g));          /* (B, x_dim) */
+    lg_node *s_fake = lg_apply(g, LG_NET_D, x_fake);                    /* (B,1), D's raw score */
+    return lg_scale(t, lg_mean(t, lg_square(t, lg_shift(t, s_fake, -c))), 0.5); /* (1,1) */
     /* END SOLUTION */
     /* STUB (void)p; return lg_todo_node(g, "Task 7.1"); */
 }

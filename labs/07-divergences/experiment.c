@@ -35,7 +35,7 @@ static double now(void)
 
 static int read_config(const lg_lab_run *run, config *c)
 {
-    *c = (config){ .gan = { .seed = 1 }, .thetas = { 0, 6, 25 }, .div_grid = { -8, 14, 601 }, .calib_seeds = 10, .calib_steps = LG_LAB07_TRAIN_STEPS,
+    *c = (config){ .gan = { .seed = 1 }, .thetas = { 0, 6, 25 }, .div_grid = { -8, 14, 501 }, .calib_seeds = 10, .calib_steps = LG_LAB07_TRAIN_STEPS,
                    .toy_batch = 128, .toy_steps = 2000, .toy_seeds = 3, .mnist_steps = 300, .mnist_seeds = 1,
                    .jobs = 2, .losses = "gan nsgan wgan wgan+gp ganqp lsgan lsgan:a=0,b=1,c=1",
                    .toy_g = "2-64r-64r-2", .toy_d = "2-64r-64r-1", .toy_data = "ring8 grid25" };
@@ -110,6 +110,7 @@ typedef struct calib {
 } calib;
 
 static const char *const codings[2] = { "a=-1,b=1,c=0", "a=0,b=1,c=1" };
+static const char *const coding_names[2] = { "chi2", "binary" }; /* calibration.csv: no commas */
 
 static int part_calibration(const config *c, const lg_plugin *pl, const char *dir, calib *out)
 {
@@ -131,7 +132,7 @@ static int part_calibration(const config *c, const lg_plugin *pl, const char *di
                 out->ok = 0;
                 break;
             }
-            fprintf(f, "%s,%ld,%.6f,%g,%.4f,%.3f\n", codings[k], s, r[LG_LAB07_OUT_SW1], r[LG_LAB07_OUT_MODES],
+            fprintf(f, "%s,%ld,%.6f,%g,%.4f,%.3f\n", coding_names[k], s, r[LG_LAB07_OUT_SW1], r[LG_LAB07_OUT_MODES],
                     r[LG_LAB07_OUT_HQ], now() - t);
             out->worst_sw1[k] = fmax(out->worst_sw1[k], r[LG_LAB07_OUT_SW1]);
             out->worst_modes[k] = fmin(out->worst_modes[k], r[LG_LAB07_OUT_MODES]);
@@ -227,6 +228,7 @@ static int write_settings(const lg_lab *lab, const config *c, const char *dir)
     lg_labkit_gp_number(f, "div_lo", c->div_grid[0], NULL);
     lg_labkit_gp_number(f, "div_hi", c->div_grid[1], NULL);
     lg_labkit_gp_number(f, "calib_seeds", (double)c->calib_seeds, NULL);
+    lg_labkit_gp_number(f, "calib_steps", (double)c->calib_steps, NULL);
     lg_labkit_gp_number(f, "toy_steps", (double)c->toy_steps, NULL);
     lg_labkit_gp_number(f, "toy_seeds", (double)c->toy_seeds, NULL);
     lg_labkit_gp_string(f, "losses", c->losses, NULL);
