@@ -78,11 +78,18 @@ static int divergences(lg_child *c, const void *arg, double *out, size_t max)
         lg_child_fail(c, "grader: %zu points, %zu values", a->n, max);
         return -1;
     }
-    static lg_lab07_div_arg in; /* the student's own copy: read-only input is the grader's */
-    in = *a;
-    out[0] = js(in.p, in.q, in.n);
-    in = *a;
-    out[1] = ls(in.p, in.q, in.n, in.abc.a, in.abc.b, in.abc.c);
+    /* the student's own copy (read-only input is the grader's), with unequal
+     * probabilities past the last point: a loop that runs one point too far
+     * adds a term that shows */
+    static lg_lab07_div_arg in;
+    for (int k = 0; k < 2; k++) {
+        in = *a;
+        for (size_t i = a->n; i < LG_LAB07_DIV_MAX; i++) {
+            in.p[i] = 0.25;
+            in.q[i] = 0.75;
+        }
+        out[k] = k == 0 ? js(in.p, in.q, in.n) : ls(in.p, in.q, in.n, in.abc.a, in.abc.b, in.abc.c);
+    }
     return 2;
 }
 

@@ -7,6 +7,8 @@
  * under one of them, the limits hold: 0 log 0 = 0, and a point where p + q = 0
  * contributes nothing.
  */
+#include "litgan.h"
+
 #include <math.h>
 #include <stddef.h>
 
@@ -28,7 +30,7 @@ double lab07_js(const double *p, const double *q, size_t n)
     }
     return js;
     /* END SOLUTION */
-    /* STUB (void)p; (void)q; (void)n; return NAN; */
+    /* STUB (void)p; (void)q; (void)n; return lg_todo_value("Task 7.3"); */
 }
 /* END REGION */
 
@@ -51,6 +53,6 @@ double lab07_lsgan_criterion(const double *p, const double *q, size_t n, double 
     }
     return 0.5 * sum;
     /* END SOLUTION */
-    /* STUB (void)p; (void)q; (void)n; (void)a; (void)b; (void)c; return NAN; */
+    /* STUB (void)p; (void)q; (void)n; (void)a; (void)b; (void)c; return lg_todo_value("Task 7.3"); */
 }
 /* END REGION */
