@@ -89,8 +89,9 @@ static void t73_partial(void)
 {
     const double p[5] = { 0.2, 0.3, 0.5, 0, 0 }, q[5] = { 0.4, 0, 0.1, 0.5, 0 };
     lg_lab07_check_div(p, q, 5, chi2, "p = (0.2, 0.3, 0.5, 0, 0), q = (0.4, 0, 0.1, 0.5, 0)", 1e-14);
-    /* b - c = 3 and a - c = 1.5 differ in size, so a D* with a and b swapped shows
-     * (with b - c = -(a - c), as in the chi^2 coding, the swap squares to the same) */
+    /* targets of unequal distances to c, b - c = 3 and a - c = 1.5 (swapping them changes nothing,
+     * though: sum p^2 / (p + q) = sum q^2 / (p + q) when both sum to 1, since their difference is
+     * sum (p - q) = 0, so C is symmetric in b - c and a - c) */
     lg_lab07_check_div(p, q, 5, (lg_lab07_abc){ 0.5, 2, -1 }, "p = (0.2, 0.3, 0.5, 0, 0), q = (0.4, 0, 0.1, 0.5, 0)",
                        1e-14);
 }
