@@ -1,6 +1,6 @@
 /*
  * divergences.c - what two of the course's losses minimise, computed exactly
- * for distributions on finitely many points. Lab 07, Task 7.3.
+ * for distributions on finitely many points. Lab 07, Task 7.2.
  *
  * p is the data's distribution, q the generator's, both on the same n points
  * (p[i] >= 0, q[i] >= 0, each summing to 1). Where a point has probability 0
@@ -19,7 +19,7 @@
  * (C(G) = -log 4 + 2 JS, Lab 01). */
 double lab07_js(const double *p, const double *q, size_t n)
 {
-    /* BEGIN SOLUTION Task 7.3 */
+    /* BEGIN SOLUTION Task 7.2 */
     double js = 0;
     for (size_t i = 0; i < n; i++) {
         double m = 0.5 * (p[i] + q[i]);
@@ -30,7 +30,7 @@ double lab07_js(const double *p, const double *q, size_t n)
     }
     return js;
     /* END SOLUTION */
-    /* STUB (void)p; (void)q; (void)n; return lg_todo_value("Task 7.3"); */
+    /* STUB (void)p; (void)q; (void)n; return lg_todo_value("Task 7.2"); */
 }
 /* END REGION */
 
@@ -42,7 +42,7 @@ double lab07_js(const double *p, const double *q, size_t n)
  * p + q from 2q, 1/2 sum (p - q)^2 / (p + q). */
 double lab07_lsgan_criterion(const double *p, const double *q, size_t n, double a, double b, double c)
 {
-    /* BEGIN SOLUTION Task 7.3 */
+    /* BEGIN SOLUTION Task 7.2 */
     double sum = 0;
     for (size_t i = 0; i < n; i++) {
         double mass = p[i] + q[i];
@@ -53,6 +53,6 @@ double lab07_lsgan_criterion(const double *p, const double *q, size_t n, double 
     }
     return 0.5 * sum;
     /* END SOLUTION */
-    /* STUB (void)p; (void)q; (void)n; (void)a; (void)b; (void)c; return lg_todo_value("Task 7.3"); */
+    /* STUB (void)p; (void)q; (void)n; (void)a; (void)b; (void)c; return lg_todo_value("Task 7.2"); */
 }
 /* END REGION */

@@ -2,10 +2,10 @@
  * experiment.c - `litgan lab 07`: what the losses minimise, and how they
  * compare when trained, in three parts:
  *
- *  1. the divergences of Task 7.3 (divergences.c as it stands) between
+ *  1. the divergences of Task 7.2 (divergences.c as it stands) between
  *     p = N(0, 1) and q = N(theta, 1), discretised, against theta, beside
  *     W1 = |theta|: divergences.csv, fig_divergences.png;
- *  2. the calibration of Task 7.2: the graded run (lg_lab07_train) of lsgan.c
+ *  2. the calibration of Task 7.1's graded run (lg_lab07_train) of lsgan.c
  *     as it stands on seeds 1..calib_seeds, both codings: calibration.csv;
  *  3. `litgan compare` of every loss of lab.ini's list with its paper's
  *     defaults on ring8, grid25 and MNIST (lsgan from the student's lsgan.c,
@@ -118,7 +118,7 @@ static int part_calibration(const config *c, const lg_plugin *pl, const char *di
     FILE *f = lg_labkit_fopen(dir, "calibration.csv");
     if (!f)
         return LG_EIO;
-    fprintf(f, "coding,seed,sliced_w1,modes,high_quality,seconds\n");
+    fprintf(f, "seed,coding,sliced_w1,modes,high_quality,seconds\n");
     double t0 = now();
     out->ok = pl != NULL;
     for (int k = 0; k < 2; k++) {
@@ -127,12 +127,12 @@ static int part_calibration(const config *c, const lg_plugin *pl, const char *di
             lg_lab07_train_arg a = { .seed = (unsigned long)s, .steps = c->calib_steps };
             snprintf(a.kv, sizeof a.kv, "%s", codings[k]);
             double r[LG_LAB07_TRAIN_OUT] = { NAN, NAN, NAN }, t = now();
-            lg_labkit_phase("the calibration runs of Task 7.2", -1);
+            lg_labkit_phase("the calibration runs of Task 7.1", -1);
             if (lg_lab07_train(pl, &a, r) != LG_OK) { /* a stub or a loss that fails: said in results.md */
                 out->ok = 0;
                 break;
             }
-            fprintf(f, "%s,%ld,%.6f,%g,%.4f,%.3f\n", coding_names[k], s, r[LG_LAB07_OUT_SW1], r[LG_LAB07_OUT_MODES],
+            fprintf(f, "%ld,%s,%.6f,%g,%.4f,%.3f\n", s, coding_names[k], r[LG_LAB07_OUT_SW1], r[LG_LAB07_OUT_MODES],
                     r[LG_LAB07_OUT_HQ], now() - t);
             out->worst_sw1[k] = fmax(out->worst_sw1[k], r[LG_LAB07_OUT_SW1]);
             out->worst_modes[k] = fmin(out->worst_modes[k], r[LG_LAB07_OUT_MODES]);
@@ -223,7 +223,7 @@ static int write_settings(const lg_lab *lab, const config *c, const char *dir)
     FILE *f = lg_labkit_settings_open(dir, lab, NULL);
     if (!f)
         return LG_EIO;
-    lg_labkit_gp_number(f, "seed", (double)c->gan.seed, "lab.ini: seed");
+    lg_labkit_gp_number(f, "seed", (double)c->gan.seed, NULL);
     lg_labkit_gp_number(f, "div_points", c->div_grid[2], "the grid of the two Gaussians");
     lg_labkit_gp_number(f, "div_lo", c->div_grid[0], NULL);
     lg_labkit_gp_number(f, "div_hi", c->div_grid[1], NULL);
@@ -244,7 +244,7 @@ static int write_results(const config *c, const calib *k, const double secs[3], 
     fprintf(f, "Lab 07, seed %ld. %s**Part 1, the divergences** between N(0, 1) and N(theta, 1) on %g points of "
                "[%g, %g]: `divergences.csv`, fig_divergences.png.\n\n",
             c->gan.seed, notes, c->div_grid[2], c->div_grid[0], c->div_grid[1]);
-    fprintf(f, "**Part 2, the calibration of Task 7.2** (%.1f s): `lsgan.c` as it stands, %ld generator steps on "
+    fprintf(f, "**Part 2, the calibration of Task 7.1's graded run** (%.1f s): `lsgan.c` as it stands, %ld generator steps on "
                "`%s`, seeds 1..%ld (the graded runs take %d).\n\n| coding | worst sliced W1 | mean sliced W1 | fewest modes |\n|---|---:|---:|---:|\n",
             k->secs, c->calib_steps, LG_LAB07_TRAIN_DATA, c->calib_seeds, LG_LAB07_TRAIN_STEPS);
     for (int i = 0; i < 2 && k->ok; i++)
@@ -291,7 +291,7 @@ int lg_lab07_experiment(const lg_lab_run *lr)
     if (!js || !ls || isnan(js(&one, &one, 1)) || isnan(ls(&one, &one, 1, -1, 1, 0))) {
         js = NULL;
         ls = NULL;
-        snprintf(notes, sizeof notes, "Task 7.3 is not implemented yet: the divergences are NaN. ");
+        snprintf(notes, sizeof notes, "Task 7.2 is not implemented yet: the divergences are NaN. ");
     }
     calib k;
     double secs[3] = { 0, 0, 0 };

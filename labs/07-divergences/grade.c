@@ -6,7 +6,7 @@
  * (child.c's computations) and every expected value is a closed form derived
  * beside its test or the grading process's own computation (refs.c).
  *
- * Points: Task 7.1 4 visible + 2 hidden, Task 7.2 2 + 1, Task 7.3 3 + 1
+ * Points: Task 7.1 6 visible + 3 hidden (closed forms 4 + 2, the graded run 2 + 1), Task 7.2 3 + 1
  * (grade_hidden.c). Names and messages say what is tested and point at the idea
  * behind a mistake, never at the value expected.
  */
@@ -65,17 +65,17 @@ static void t71_far(void)
                          "no log and no sigmoid: the squares are finite at any score");
 }
 
+/* ======================================= Task 7.1, the graded run === */
+
+static void t71_run(void) { lg_lab07_check_run(1); }
+
 /* ============================================================ Task 7.2 === */
-
-static void t72_run(void) { lg_lab07_check_run(1); }
-
-/* ============================================================ Task 7.3 === */
 
 /* Disjoint supports: JS = log 2 exactly (each term is 1/2 log 2 per unit of
  * mass), and with the chi^2 coding C = 1/2 sum (p - q)^2 / (p + q) = 1/2 sum (p + q)
  * = 1: both saturate. Equal distributions: JS = 0, C = 0 for chi^2, and
  * C = 1/4 (a + b - 2c)^2 = 1/4 for the 0-1 coding. */
-static void t73_closed(void)
+static void t72_closed(void)
 {
     const double p[4] = { 0.5, 0.5, 0, 0 }, q[4] = { 0, 0, 0.25, 0.75 }, u[4] = { 0.1, 0.2, 0.3, 0.4 };
     lg_lab07_check_div(p, q, 4, chi2, "p = (0.5, 0.5, 0, 0), q = (0, 0, 0.25, 0.75)", 1e-15);
@@ -85,7 +85,7 @@ static void t73_closed(void)
 
 /* Overlapping supports with points that only one charges (0 log 0) and a point
  * that neither charges. */
-static void t73_partial(void)
+static void t72_partial(void)
 {
     const double p[5] = { 0.2, 0.3, 0.5, 0, 0 }, q[5] = { 0.4, 0, 0.1, 0.5, 0 };
     lg_lab07_check_div(p, q, 5, chi2, "p = (0.2, 0.3, 0.5, 0, 0), q = (0.4, 0, 0.1, 0.5, 0)", 1e-14);
@@ -97,7 +97,7 @@ static void t73_partial(void)
 }
 
 /* Two discretised Gaussians N(0, 1) and N(1, 1) on 201 points of [-6, 7]. */
-static void t73_gauss(void)
+static void t72_gauss(void)
 {
     enum { N = 201 };
     double p[N], q[N], sp = 0, sq = 0;
@@ -123,10 +123,10 @@ static const lg_grade_test tests[] = {
     { "7.1", "both losses with the 0-1 coding", 0.5, t71_binary, LG_VISIBLE },
     { "7.1", "both losses with three other targets", 1, t71_odd, LG_VISIBLE },
     { "7.1", "both losses at scores of +-1000", 0.5, t71_far, LG_VISIBLE },
-    { "7.2", "a short run on ring8 meets the calibrated quality", 2, t72_run, LG_VISIBLE },
-    { "7.3", "JS and LSGAN's criterion: disjoint and equal distributions", 1, t73_closed, LG_VISIBLE },
-    { "7.3", "both where only one distribution charges a point", 1, t73_partial, LG_VISIBLE },
-    { "7.3", "both between two discretised Gaussians", 1, t73_gauss, LG_VISIBLE },
+    { "7.1", "a short run on ring8 meets the calibrated quality", 2, t71_run, LG_VISIBLE },
+    { "7.2", "JS and LSGAN's criterion: disjoint and equal distributions", 1, t72_closed, LG_VISIBLE },
+    { "7.2", "both where only one distribution charges a point", 1, t72_partial, LG_VISIBLE },
+    { "7.2", "both between two discretised Gaussians", 1, t72_gauss, LG_VISIBLE },
 };
 
 static const lg_lab_module module = {

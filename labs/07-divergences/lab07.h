@@ -85,11 +85,11 @@ double lg_lab07_lsgan_ref(const lg_probe *pr, lg_player player, lg_lab07_abc p, 
 void lg_lab07_check_lsgan(const lg_probe *pr, lg_player player, lg_lab07_abc p, const char *text,
                           const char *hint);
 
-/* ----------------------------------------- Task 7.2: a short training run ---
+/* ------------------------------ Task 7.1, the graded run: a short training run ---
  * The computation "train" (child.c) trains the student's lsgan.c on ring8
  * (8 modes on a circle of radius 2, sigma 0.02) with the settings below and
  * scores the generator; the experiment runs the same function on the reference
- * over several seeds to calibrate the threshold (README.md, Task 7.2). */
+ * over several seeds to calibrate the threshold (README.md, Task 7.1). */
 
 #define LG_LAB07_TRAIN_DATA "ring8:sigma=0.1"
 #define LG_LAB07_TRAIN_G "2-32r-32r-2"
@@ -176,12 +176,12 @@ out:
 }
 
 /* The graded runs: their steps, and the thresholds calibrated on the reference
- * (README.md, Task 7.2: the worst of seeds 1..10 times the margin). */
+ * (README.md, Task 7.1: the worst of seeds 1..10 times the margin). */
 #define LG_LAB07_TRAIN_STEPS 1500
 #define LG_LAB07_SW1_MAX 0.41
 #define LG_LAB07_MODES_MIN 6
 
-/* --------------------------- Task 7.3: divergences.c, what the losses minimise ---
+/* --------------------------- Task 7.2: divergences.c, what the losses minimise ---
  * Two distributions on the same n points, p (data) and q (model). */
 typedef double (*lg_lab07_js_fn)(const double *p, const double *q, size_t n);
 typedef double (*lg_lab07_ls_fn)(const double *p, const double *q, size_t n, double a, double b, double c);
@@ -201,7 +201,7 @@ double lg_lab07_js_ref(const double *p, const double *q, size_t n);
 double lg_lab07_ls_ref(const double *p, const double *q, size_t n, lg_lab07_abc abc);
 
 /* The checks the visible and the hidden tests share (refs.c): a graded run of
- * Task 7.2 with the 0-1 coding and the given seed against the calibrated
+ * Task 7.1 with the 0-1 coding and the given seed against the calibrated
  * thresholds; divergences.c on (p, q) with abc against the grader's own. */
 void lg_lab07_check_run(unsigned long seed);
 void lg_lab07_check_div(const double *p, const double *q, size_t n, lg_lab07_abc abc, const char *text,

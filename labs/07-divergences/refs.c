@@ -1,7 +1,7 @@
 /*
  * refs.c - what Lab 07's visible and hidden tests share (built into both of
  * the lab's objects): LSGAN's objectives in closed form at a probe's logits,
- * and the two divergences of Task 7.3 from their definitions. No student code.
+ * and the two divergences of Task 7.2 from their definitions. No student code.
  */
 #include "lab07.h"
 
@@ -123,7 +123,7 @@ void lg_lab07_check_lsgan(const lg_probe *pr, lg_player player, lg_lab07_abc p, 
 /* A short run of lsgan.c with the 0-1 coding (lg_lab07_train: ring8 with sigma
  * 0.1, G 2-32r-32r-2, D 2-32r-32r-1, Adam(1e-3, 0.5), batch 64, 1500 steps),
  * judged by thresholds calibrated on the reference over seeds 1..10
- * (README.md, Task 7.2; lab07.h). Shared with grade_hidden.c through the header. */
+ * (README.md, Task 7.1, "A short run that must train"; lab07.h). Shared with grade_hidden.c through the header. */
 void lg_lab07_check_run(unsigned long seed)
 {
     lg_lab07_train_arg a = { .seed = seed, .steps = LG_LAB07_TRAIN_STEPS };
