@@ -38,7 +38,8 @@
     X(pack)          \
     X(imgmetrics)    \
     X(sample)        \
-    X(game)
+    X(game)          \
+    X(plugin_template)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
 LG_SUITES(LG_DECLARE_SUITE)

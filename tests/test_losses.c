@@ -1,5 +1,5 @@
 /*
- * test_losses.c - the loss plugins gan, wgan, ganqp and biganqp.
+ * test_losses.c - the loss plugins gan, wgan, ganqp, biganqp and lsgan.
  *
  * losses_values     objectives (and some gradients) at fixed inputs on tiny linear
  *                   networks whose weights are set by hand, against closed forms
@@ -286,6 +286,50 @@ out:
     teardown(&fx);
 }
 
+/* lsgan (Mao et al. 2017, Eq. 2): G "1-1" x_f = 2 z + 1, D "1-1" s = 0.5 x + 0.25, B = 3.
+ *   x_r = (1, 3, -2) -> s_r = (0.75, 1.75, -0.75);  z = (0, 1, 2) -> x_f = (1, 3, 5) -> s_f = (0.75, 1.75, 2.75)
+ * a = -1, b = 1, c = 0 (the defaults):
+ *   s_r - b = (-0.25, 0.75, -1.75): squares sum 3.6875;  s_f - a = (1.75, 2.75, 3.75): squares sum 24.6875
+ *   d_loss = 1/2 (3.6875 + 24.6875) / 3 = 28.375 / 6;  g_loss = 1/2 (0.5625 + 3.0625 + 7.5625) / 3 = 11.1875 / 6
+ *   d d_loss/dw = [sum (s_r - b) x_r + sum (s_f - a) x_f] / 3 = (5.5 + 28.75) / 3,  d/dc = (-1.25 + 8.25) / 3
+ *   d g_loss/dW_G = w sum (s_f - c) z / 3 = 0.5 * 7.25 / 3,  d/db_G = w sum (s_f - c) / 3 = 0.5 * 5.25 / 3
+ * a = 0, b = c = 1: d_loss = 1/2 (3.6875 + 11.1875) / 3, g_loss = 1/2 (0.0625 + 0.5625 + 3.0625) / 3;
+ * and the chi^2 coding shifted by 2 (a = 1, b = 3, c = 2) moves every target, so each term changes. */
+static void test_lsgan_values(void)
+{
+    fixture fx;
+    setup(&fx, "1-1", "1-1", NULL, 3);
+    lg_game *g = &fx.g;
+    double gw = 2, gb = 1, dw = 0.5, db = 0.25;
+    set_linear(g, LG_NET_G, &gw, &gb);
+    set_linear(g, LG_NET_D, &dw, &db);
+    const double xr[3] = { 1, 3, -2 }, z[3] = { 0, 1, 2 };
+    fill(g->real, xr);
+    fill(g->noise, z);
+    if (!use_loss(g, "lsgan"))
+        goto out;
+    CLOSE(objective(g, LG_PLAYER_D), 28.375 / 6, 1e-14);
+    CLOSE(objective(g, LG_PLAYER_G), 11.1875 / 6, 1e-14);
+    double gr[4];
+    CU_ASSERT_EQUAL(lg_game_loss_grad(g, LG_PLAYER_D, gr), LG_OK);
+    CLOSE(gr[0], 34.25 / 3, 1e-14);
+    CLOSE(gr[1], 7.0 / 3, 1e-14);
+    CU_ASSERT_EQUAL(lg_game_loss_grad(g, LG_PLAYER_G, gr), LG_OK);
+    CLOSE(gr[2], 0.5 * 7.25 / 3, 1e-14);
+    CLOSE(gr[3], 0.5 * 5.25 / 3, 1e-14);
+    if (!use_loss(g, "lsgan:a=0,b=1,c=1"))
+        goto out;
+    CLOSE(objective(g, LG_PLAYER_D), 14.875 / 6, 1e-14);
+    CLOSE(objective(g, LG_PLAYER_G), 3.6875 / 6, 1e-14);
+    /* targets shifted by 2: s_r - 3 = (-2.25, -1.25, -3.75), s_f - 1 = (-0.25, 0.75, 1.75), s_f - 2 = (-1.25, -0.25, 0.75) */
+    if (!use_loss(g, "lsgan:a=1,b=3,c=2"))
+        goto out;
+    CLOSE(objective(g, LG_PLAYER_D), 0.5 * (5.0625 + 1.5625 + 14.0625 + 0.0625 + 0.5625 + 3.0625) / 3, 1e-14);
+    CLOSE(objective(g, LG_PLAYER_G), 0.5 * (1.5625 + 0.0625 + 0.5625) / 3, 1e-14);
+out:
+    teardown(&fx);
+}
+
 /* biganqp: x in R^2, z in R^1, B = 2, all nets one Linear layer:
  *   G "1-2": G(z) = (z, 2z);  E "2-1": E(x) = 0.5 x1 + 0.25;  D "3-1": T(x, z) = x1 + z.
  *   x_r = ((1, 0), (3, 1)),  z = (1, -1)
@@ -339,7 +383,7 @@ static void test_check_plugins(void)
 {
     static const char *specs[] = {
         "gan", "wgan", "ganqp", "ganqp:metric=l2", "ganqp:lambda=3,metric=l1", "biganqp",
-        "biganqp:lambda=5,beta1=0.5,beta2=7",
+        "biganqp:lambda=5,beta1=0.5,beta2=7", "lsgan", "lsgan:a=0,b=1,c=1", "lsgan:a=0.3,b=-2,c=5",
     };
     static char text[16384];
     printf("\n");
@@ -461,6 +505,8 @@ static const expect expected[] = {
       "rmsprop:lr=5e-5", "rmsprop:lr=5e-5", 5, 0, "" },
     { "ganqp", "--opt-d adam:lr=2e-4,b1=0.5 --opt-g adam:lr=2e-4,b1=0.5 --d-steps 2",
       "adam:lr=2e-4,b1=0.5", "adam:lr=2e-4,b1=0.5", 2, 0, "lambda,metric" },
+    { "lsgan", "--opt-d adam:lr=2e-4,b1=0.5 --opt-g adam:lr=2e-4,b1=0.5 --d-steps 1",
+      "adam:lr=2e-4,b1=0.5", "adam:lr=2e-4,b1=0.5", 1, 0, "a,b,c" },
     { "biganqp", "--opt-d adam:lr=2e-4,b1=0.5 --opt-g adam:lr=2e-4,b1=0.5 --d-steps 2",
       "adam:lr=2e-4,b1=0.5", "adam:lr=2e-4,b1=0.5", 2, LG_PLUGIN_FLAG_ENCODER, "lambda,beta1,beta2" },
 };
@@ -573,7 +619,7 @@ static void test_check_plugin_cli(void)
         LG_ASSERT_MSG(0, "%s is missing: build it with make", lg_test_bin());
         return;
     }
-    static const char *specs[] = { "gan", "wgan", "ganqp", "ganqp:metric=l2", "biganqp" };
+    static const char *specs[] = { "gan", "wgan", "ganqp", "ganqp:metric=l2", "biganqp", "lsgan:a=0,b=1,c=1" };
     static char text[16384];
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         char cmd[2 * PATH_MAX];
@@ -678,6 +724,8 @@ static void test_loss_ranges(void)
           "plugin biganqp: parameter beta2=1e5 is out of range: give beta2 in [0, 1e4]" },
         { "biganqp:lambda=1e-4",
           "plugin biganqp: parameter lambda=1e-4 is out of range: give lambda in [1e-3, 1e4]" },
+        { "lsgan:a=2000",
+          "plugin lsgan: parameter a=2000 is out of range: give a in [-1e3, 1e3] (D's target for fake samples)" },
     };
     char spec[1024];
     lg_plugin_inst pi;
@@ -690,7 +738,7 @@ static void test_loss_ranges(void)
         if (rc == LG_OK)
             lg_plugin_inst_close(&pi);
     }
-    static const char *const ok[] = { "ganqp:lambda=1e-3", "ganqp:lambda=1e4,metric=l2", "biganqp:lambda=1e-3,beta1=0,beta2=0", "biganqp:lambda=1e4,beta1=1e4,beta2=1e4" };
+    static const char *const ok[] = { "ganqp:lambda=1e-3", "ganqp:lambda=1e4,metric=l2", "biganqp:lambda=1e-3,beta1=0,beta2=0", "biganqp:lambda=1e4,beta1=1e4,beta2=1e4", "lsgan:a=-1e3,b=1e3,c=0" };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         snprintf(spec, sizeof spec, "%s/plugins/%.*s.so:%s", lg_test_build_dir(), (int)strcspn(ok[i], ":"), ok[i],
                  strchr(ok[i], ':') + 1);
@@ -708,6 +756,7 @@ void lg_suite_losses(void)
                  { "gan: logits +-1000 give finite values and gradients", test_gan_extreme_logits },
                  { "wgan: objectives, gradients, logged w_estimate", test_wgan_values },
                  { "ganqp: l1, l2, lambda; per-pair distance (no BxB)", test_ganqp_values },
+                 { "lsgan: both codings and shifted targets, gradients", test_lsgan_values },
                  { "biganqp: joint distance, MSE guidance terms", test_biganqp_values });
     LG_ADD_SUITE("losses_gradients",
                  { "check-plugin of every plugin and parameter variant", test_check_plugins },

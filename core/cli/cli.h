@@ -22,6 +22,7 @@ int lg_cmd_classifier(int argc, char **argv);
 int lg_cmd_sample(int argc, char **argv);
 int lg_cmd_plugins(int argc, char **argv);
 int lg_cmd_check(int argc, char **argv);
+int lg_cmd_plugin_template(int argc, char **argv);
 int lg_cmd_lab(int argc, char **argv);
 int lg_cmd_labs(int argc, char **argv);
 int lg_cmd_grade(int argc, char **argv);

@@ -22,6 +22,7 @@ static const struct {
     { "plugins", "", "list the plugins found, with title and citation", lg_cmd_plugins },
     { "data", "ACTION", "image data: import-npm (make data), info SPEC (shape, splits, classes)", lg_cmd_data },
     { "check-plugin", "P", "validate a plugin and gradient-check its objectives", lg_cmd_check },
+    { "plugin-template", "NAME", "write NAME.c, a loss plugin to start from, and how to build it", lg_cmd_plugin_template },
     { "grade", "NN", "grade lab NN (the source tree or --submission DIR)", lg_cmd_grade },
     { "grade-all", "NN DIR", "grade every submission folder in DIR, in parallel", lg_cmd_grade_all },
     { "handout", "OUTDIR", "write the student release (solutions stubbed, instructor files left out)",
