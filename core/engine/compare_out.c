@@ -337,8 +337,8 @@ static int metrics_script(const cmp *c)
             const cmp_job *j = drawn_run(c, l);
             if (!j)
                 continue;
-            fprintf(f, "%s 'runs/%s-s%ld/log.csv' using 'step':'%s' with lines lw 2 title '%s'", first ? "plot" : ", \\\n    ",
-                    c->loss[l].label, j->seed, cols[k], c->loss[l].label);
+            fprintf(f, "%s 'runs/%s-s%ld/log.csv' using 'step':'%s' with lines lw 2 title '%s, seed %ld'",
+                    first ? "plot" : ", \\\n    ", c->loss[l].label, j->seed, cols[k], c->loss[l].label, j->seed);
             first = false;
         }
         fprintf(f, "\n");
