@@ -318,8 +318,15 @@ static void test_install(void)
     st = sh(cmd);
     LG_ASSERT_MSG(st != 0 && strstr(sh_out, "'gan' not found") && strstr(sh_out, plugdir),
                   "--loss gan without install-solutions: exit %d:\n%s", st, sh_out);
-    snprintf(cmd, sizeof cmd, RUN_INSTALLED "train --loss %s --steps 1 --out run-bare --quiet 2>&1", work, prefix,
-             has(&expected, "wgan") ? "wgan" : expected.v[0]);
+    /* an installed plugin by name: every loss is a lab's solution today, so a
+     * regularizer beside the out-of-tree loss (a loss, if one is installed) */
+    char kind_line[96];
+    snprintf(kind_line, sizeof kind_line, "\n%-10s loss", expected.v[0]);
+    snprintf(cmd, sizeof cmd, RUN_INSTALLED "plugins 2>&1", work, prefix);
+    sh(cmd);
+    bool is_loss = strstr(sh_out, kind_line) != NULL || !strncmp(sh_out, kind_line + 1, strlen(kind_line) - 1);
+    snprintf(cmd, sizeof cmd, RUN_INSTALLED "train %s%s --steps 1 --out run-bare --quiet 2>&1", work, prefix,
+             is_loss ? "--loss " : "--loss ./myloss.so --reg ", expected.v[0]);
     st = sh(cmd);
     LG_ASSERT_MSG(st == 0, "%s exited with %d:\n%s", cmd, st, sh_out);
 
