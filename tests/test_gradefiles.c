@@ -115,6 +115,15 @@ bool gf_watch(pid_t pid, void *ctx)
 void gf_setup(void *ctx)
 {
     const gf_env *e = ctx;
+    /* the grader starts with the signals at their defaults, whatever this suite
+     * inherited: run in the background by a shell (SIGINT and SIGQUIT ignored)
+     * or under nohup, a test that kills it would otherwise test that shell */
+    const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+    sigset_t none;
+    sigemptyset(&none);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     setenv("TMPDIR", gf_tmp(), 1);
     setenv("LITGAN_GRADE_LIMITS", e && e->limits ? e->limits : "cpu=5,wall=5", 1);
 }
