@@ -377,10 +377,10 @@ int lg_compare_run(const lg_compare_config *cfg)
     }
     if (cfg->collect) {
         rc = lg_cmp_plan_collect(c);
-        lg_strvec_free(&store);
         if (rc != LG_OK) {
             lg_dataset_free(c->ds);
             free(c);
+            lg_strvec_free(&store);
             return rc;
         }
     } else {
@@ -424,5 +424,6 @@ int lg_compare_run(const lg_compare_config *cfg)
     }
     lg_dataset_free(c->ds);
     free(c);
+    lg_strvec_free(&store); /* --collect: the plan's strings, which c's fields point into */
     return rc;
 }
