@@ -8,6 +8,8 @@
  */
 #include "lg_test.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -538,6 +540,69 @@ static void test_dirac_train(void)
     LG_ASSERT_MSG(ta != 0 && isfinite(ta), "theta %.17g", ta);
 }
 
+/* ------------------------------------------------------- the step's passes --- */
+
+/* The passes a step makes over whole buffers: the gradient's sum of squares
+ * (eight partial sums, so its last bits may differ from one running sum: within
+ * a few ulps of a long double sum), the finiteness scan, and each optimizer's
+ * update telling whether it left every parameter finite. Lengths 0..19 cover the
+ * vector loops' remainders; a bad value goes at every position. */
+static void test_step_passes(void)
+{
+    double x[19] = { 0 };
+    for (size_t n = 0; n <= 19; n++) {
+        long double ref = 0;
+        for (size_t i = 0; i < n; i++) {
+            x[i] = 0.37 * (double)i - 2.0 + 1e-3 * (double)(i * i);
+            ref += (long double)x[i] * x[i];
+        }
+        double s = lg_sumsq(x, n);
+        CU_ASSERT(fabs(s - (double)ref) <= 4e-16 * (double)ref);
+        CU_ASSERT(lg_all_finite(x, n));
+        const double bad[3] = { NAN, INFINITY, -INFINITY };
+        for (size_t i = 0; i < n; i++)
+            for (int b = 0; b < 3; b++) {
+                double keep = x[i];
+                x[i] = bad[b];
+                CU_ASSERT(!lg_all_finite(x, n));
+                CU_ASSERT(!isfinite(lg_sumsq(x, n)));
+                x[i] = keep;
+            }
+    }
+    double edge[3] = { DBL_MAX, -DBL_MAX, 4.9e-324 };
+    CU_ASSERT(lg_all_finite(edge, 3));
+
+    /* An update that overflows at position k of 13 is reported; one that does
+     * not is the rule's step, exactly. */
+    static const char *const specs[] = { "sgd:lr=1", "sgd:lr=1,momentum=0.5", "adam:lr=1,wd=1",
+                                         "rmsprop:lr=1,wd=1" };
+    for (size_t sp = 0; sp < 4; sp++)
+        for (size_t k = 0; k < 13; k++) {
+            lg_optim *o;
+            CU_ASSERT_FATAL(lg_optim_parse(specs[sp], 13, &o) == LG_OK);
+            double theta[13], grad[13];
+            for (size_t i = 0; i < 13; i++)
+                theta[i] = 1.0, grad[i] = 0.25;
+            /* SGD: 1.7e308 + 1e308 overflows. Adam and RMSProp move a
+             * parameter by about lr at most, unless the decayed gradient
+             * itself overflows (DBL_MAX + wd DBL_MAX): then inf / inf. */
+            bool sgd = sp < 2;
+            theta[k] = sgd ? 1.7e308 : DBL_MAX;
+            grad[k] = sgd ? -1e308 : DBL_MAX;
+            CU_ASSERT(!lg_optim_update(o, theta, grad));
+            CU_ASSERT(!isfinite(theta[k]));
+            if (sp == 0)
+                CU_ASSERT_EQUAL(theta[(k + 1) % 13], 0.75);
+            lg_optim_free(o);
+        }
+    lg_optim *o;
+    CU_ASSERT_FATAL(lg_optim_parse("sgd:lr=0.5", 3, &o) == LG_OK);
+    double th[3] = { 1, 2, 3 }, gr[3] = { 0.5, -1, 2 };
+    CU_ASSERT(lg_optim_update(o, th, gr));
+    CU_ASSERT(th[0] == 0.75 && th[1] == 2.5 && th[2] == 2.0);
+    lg_optim_free(o);
+}
+
 void lg_suite_game(void)
 {
     LG_ADD_SUITE("game",
@@ -549,5 +614,6 @@ void lg_suite_game(void)
                  { "Dirac-GAN nets: 1-1c is theta, 1-1n is psi x, one parameter each", test_dirac_nets },
                  { "n and c layers: gradients against centred differences", test_dirac_nets_gradients },
                  { "dirac data: every sample x, one mode, no density, bad x refused", test_dirac_data },
-                 { "litgan train on dirac: to the end with figures, resumed bit for bit", test_dirac_train });
+                 { "litgan train on dirac: to the end with figures, resumed bit for bit", test_dirac_train },
+                 { "the step's passes: sum of squares, finiteness, an update's overflow", test_step_passes });
 }

@@ -11,6 +11,19 @@
 #include <stdio.h>
 #include <stdbool.h>
 
+/* ------------------------------------------------------------ vector loops ---
+ * The loops that run over whole parameter buffers or layer outputs every step
+ * (optimizers, gradient norms, activations) are compiled twice, for AVX2 and
+ * for baseline x86-64 (SSE2), and the dynamic loader picks one by the CPU
+ * (GCC's target_clones, an ifunc): the build needs no -march and runs on any
+ * x86-64. Only the vector width differs, never the arithmetic (AVX2 does not
+ * bring FMA contraction), so either clone gives the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
+#define LG_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define LG_SIMD_CLONES
+#endif
+
 /* ----------------------------------------------------------------- errors ---
  * Run-time errors: functions return LG_OK (0) or an LG_E* status and leave a
  * one-line message in lg_errmsg(). Programmer errors: LG_ASSERT stops with
@@ -181,8 +194,11 @@ typedef struct lg_optim {
  * "rmsprop:lr=5e-5,alpha=0.99". Unknown keys are errors. */
 int lg_optim_parse(const char *spec, size_t n_params, lg_optim **out);
 void lg_optim_free(lg_optim *o);
-/* One update of theta with grad, exactly as torch.optim does it. */
+/* One update of theta with grad, exactly as torch.optim does it (lg_optim_step,
+ * public), in one pass that also tells whether every updated parameter is
+ * finite (lg_optim_update: true when they all are). */
 void lg_optim_step(lg_optim *o, double *theta, const double *grad);
+bool lg_optim_update(lg_optim *o, double *theta, const double *grad);
 
 /* litgan/SUB beside liblitgan.so, links resolved (plugin.c): where plugins
  * ("plugins") and image data ("data", lg_data_dir) are found. "" when the
@@ -412,6 +428,9 @@ int lg_check_plugin(const char *spec, FILE *f, double tol, double *worst);
  * max|a-b| / max(max|a|, max|b|, 1e-12). */
 double lg_rel_error(const double *a, const double *b, size_t n);
 bool lg_all_finite(const double *x, size_t n);
+/* The sum of x[i]^2 (NaN or Inf when an x[i] is not finite), vectorised; the
+ * summation order is fixed, so the result does not depend on the CPU. */
+double lg_sumsq(const double *x, size_t n);
 /* s as a gnuplot single-quoted string onto f: its ' doubled, nothing else
  * escaped (figures.c; the run's and the images' figure scripts). */
 void lg_gp_quoted(FILE *f, const char *s);

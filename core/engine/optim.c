@@ -5,6 +5,7 @@
  */
 #include "lg_impl.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,52 +118,82 @@ void lg_optim_free(lg_optim *o)
     free(o);
 }
 
-void lg_optim_step(lg_optim *o, double *restrict theta, const double *restrict grad)
+/* Each rule's loop is one pass over the buffers that also tells whether every
+ * updated parameter is finite (an OR of "not finite" flags: an integer
+ * reduction, so the loop still vectorises and the arithmetic is untouched). */
+#define NOT_FINITE(x) (!(fabs(x) <= DBL_MAX))
+
+LG_SIMD_CLONES
+static int sgd_pass(const lg_optim *o, size_t n, double *restrict theta, const double *restrict grad,
+                    double *restrict m)
 {
-    const size_t n = o->n;
-    double *restrict m = o->m, *restrict v = o->v;
     const double lr = o->lr, wd = o->wd, mom = o->momentum, damp = o->dampening;
-    o->t++;
-    switch (o->kind) {
-    case LG_OPTIM_SGD:
-        for (size_t i = 0; i < n; i++) {
-            double d = grad[i] + wd * theta[i];
-            if (mom != 0) {
-                /* the first step copies the gradient into the buffer */
-                m[i] = (o->t == 1) ? d : mom * m[i] + (1.0 - damp) * d;
-                d = o->nesterov ? d + mom * m[i] : m[i];
-            }
-            theta[i] -= lr * d;
+    const bool first = o->t == 1, nesterov = o->nesterov;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = grad[i] + wd * theta[i];
+        if (mom != 0) {
+            /* the first step copies the gradient into the buffer */
+            m[i] = first ? d : mom * m[i] + (1.0 - damp) * d;
+            d = nesterov ? d + mom * m[i] : m[i];
         }
-        break;
-    case LG_OPTIM_ADAM: {
-        const double b1 = o->b1, b2 = o->b2, eps = o->eps;
-        const double bc1 = 1.0 - pow(b1, (double)o->t);
-        const double bc2_sqrt = sqrt(1.0 - pow(b2, (double)o->t));
-        const double step = lr / bc1;
-        for (size_t i = 0; i < n; i++) {
-            double g = grad[i] + wd * theta[i];
-            m[i] = m[i] * b1 + (1.0 - b1) * g;
-            v[i] = v[i] * b2 + (1.0 - b2) * g * g;
-            double denom = sqrt(v[i]) / bc2_sqrt + eps;
-            theta[i] -= step * (m[i] / denom);
-        }
-        break;
+        theta[i] -= lr * d;
+        bad |= NOT_FINITE(theta[i]);
     }
-    case LG_OPTIM_RMSPROP: {
-        const double alpha = o->alpha, eps = o->eps;
-        for (size_t i = 0; i < n; i++) {
-            double g = grad[i] + wd * theta[i];
-            v[i] = v[i] * alpha + (1.0 - alpha) * g * g;
-            double avg = sqrt(v[i]) + eps;
-            if (mom > 0) {
-                m[i] = m[i] * mom + g / avg;
-                theta[i] -= lr * m[i];
-            } else {
-                theta[i] -= lr * (g / avg);
-            }
-        }
-        break;
-    }
-    }
+    return bad;
 }
+
+LG_SIMD_CLONES
+static int adam_pass(const lg_optim *o, size_t n, double *restrict theta, const double *restrict grad,
+                     double *restrict m, double *restrict v)
+{
+    const double wd = o->wd, b1 = o->b1, b2 = o->b2, eps = o->eps;
+    const double bc1 = 1.0 - pow(b1, (double)o->t);
+    const double bc2_sqrt = sqrt(1.0 - pow(b2, (double)o->t));
+    const double step = o->lr / bc1;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        double g = grad[i] + wd * theta[i];
+        m[i] = m[i] * b1 + (1.0 - b1) * g;
+        v[i] = v[i] * b2 + (1.0 - b2) * g * g;
+        double denom = sqrt(v[i]) / bc2_sqrt + eps;
+        theta[i] -= step * (m[i] / denom);
+        bad |= NOT_FINITE(theta[i]);
+    }
+    return bad;
+}
+
+LG_SIMD_CLONES
+static int rmsprop_pass(const lg_optim *o, size_t n, double *restrict theta, const double *restrict grad,
+                        double *restrict m, double *restrict v)
+{
+    const double lr = o->lr, wd = o->wd, mom = o->momentum, alpha = o->alpha, eps = o->eps;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        double g = grad[i] + wd * theta[i];
+        v[i] = v[i] * alpha + (1.0 - alpha) * g * g;
+        double avg = sqrt(v[i]) + eps;
+        if (mom > 0) {
+            m[i] = m[i] * mom + g / avg;
+            theta[i] -= lr * m[i];
+        } else {
+            theta[i] -= lr * (g / avg);
+        }
+        bad |= NOT_FINITE(theta[i]);
+    }
+    return bad;
+}
+
+bool lg_optim_update(lg_optim *o, double *theta, const double *grad)
+{
+    o->t++;
+    int bad = 0;
+    switch (o->kind) {
+    case LG_OPTIM_SGD:     bad = sgd_pass(o, o->n, theta, grad, o->m); break;
+    case LG_OPTIM_ADAM:    bad = adam_pass(o, o->n, theta, grad, o->m, o->v); break;
+    case LG_OPTIM_RMSPROP: bad = rmsprop_pass(o, o->n, theta, grad, o->m, o->v); break;
+    }
+    return !bad;
+}
+
+void lg_optim_step(lg_optim *o, double *theta, const double *grad) { (void)lg_optim_update(o, theta, grad); }

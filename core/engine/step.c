@@ -77,9 +77,7 @@ static int check_grads(lg_game *g, lg_player p)
         lg_net *n = g->net[i];
         if (!n || !lg_player_owns(p, (lg_net_id)i))
             continue;
-        double q = 0;
-        for (size_t k = 0; k < n->n_params; k++)
-            q += n->grad[k] * n->grad[k];
+        double q = lg_sumsq(n->grad, n->n_params);
         if (!isfinite(q) && !lg_all_finite(n->grad, n->n_params)) {
             fault(g, LG_FAULT_GRAD, p, (lg_net_id)i);
             return lg_seterr(LG_ENONFINITE, "a gradient of the %s's parameters (network %s) is not finite: "
@@ -91,21 +89,32 @@ static int check_grads(lg_game *g, lg_player p)
     return LG_OK;
 }
 
+static bool moved_by_hooks(const lg_game *g)
+{
+    for (size_t i = 0; i < g->n_regs; i++)
+        if (g->regs[i].h->desc->after_step)
+            return true;
+    return false;
+}
+
 /* The optimizer steps of p's nets, then the after_step hooks (clipping acts on
  * the updated weights), then the check that the update left them finite. */
 static int apply_step(lg_game *g, lg_player p, lg_optim *const opt[LG_NET_COUNT])
 {
+    bool finite[LG_NET_COUNT];
     for (int i = 0; i < LG_NET_COUNT; i++) {
         lg_net *n = g->net[i];
-        if (n && lg_player_owns(p, (lg_net_id)i))
-            lg_optim_step(opt[i], n->theta, n->grad);
+        finite[i] = !(n && lg_player_owns(p, (lg_net_id)i)) || lg_optim_update(opt[i], n->theta, n->grad);
     }
     int rc = call_hooks(g, true, p);
     if (rc != LG_OK)
         return rc;
     for (int i = 0; i < LG_NET_COUNT; i++) {
         lg_net *n = g->net[i];
-        if (n && lg_player_owns(p, (lg_net_id)i) && !lg_all_finite(n->theta, n->n_params)) {
+        /* the update's own pass told; after a hook that may move weights
+         * (clipping) only a pass over what the hook left can */
+        if (n && lg_player_owns(p, (lg_net_id)i) &&
+            !(moved_by_hooks(g) ? lg_all_finite(n->theta, n->n_params) : finite[i])) {
             /* the gradients were finite: the optimizer's update made it so */
             fault(g, LG_FAULT_PARAM, p, (lg_net_id)i);
             return lg_seterr(LG_ENONFINITE, "a parameter of the %s (network %s) is not finite after its "
