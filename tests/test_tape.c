@@ -840,6 +840,7 @@ static void test_net_gradients(void)
         { "3-5b-2", true, 4, true, false },          /* ... with batch statistics per call */
         { "3-4t-2", true, 5, false, true },          /* skip connection: x feeds two ops */
         { "3-4b-2", true, 5, false, true },          /* ... and a BatchNorm net */
+        { "3-4l0.1-4r-2t", true, 5, true, false },   /* three fused Linear + activation, one the output */
     };
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, GC_SEED + 4);
@@ -848,6 +849,38 @@ static void test_net_gradients(void)
         worst = fmax(worst, net_gradcheck(&cases[i], rng));
     report("networks", worst);
     gsl_rng_free(rng);
+}
+
+/* A Linear layer and the activation after it are one node (net.c): the
+ * output node's gradient is still dL/dy, as lg_grad promises, not the
+ * gradient behind the activation. "2-2t", L = sum(R .* y): dL/dy = R. */
+static void test_fused_output_grad(void)
+{
+    lg_tape *t = lg_tape_alloc();
+    lg_net *net = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("2-2t", &net), LG_OK);
+    static const double th[] = { 0.5, -1, 2, 0.25, 0.1, -0.3 }, xv[] = { 1, 2, -1, 0.5 }, rv[] = { 3, -2, 0.5, 7 };
+    memcpy(net->theta, th, sizeof th);
+    net->requires_grad = true;
+    gsl_matrix *x = literal_alloc(2, 2, xv), *r = literal_alloc(2, 2, rv);
+    lg_node *y = lg_net_apply(t, net, lg_const(t, x));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+    CU_ASSERT_EQUAL(lg_tape_backward(t, lg_sum(t, lg_mul(t, y, lg_const(t, r)))), LG_OK);
+    const gsl_matrix *dy = lg_grad(y);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dy);
+    for (size_t i = 0; i < 4; i++)
+        CU_ASSERT_EQUAL(dy->data[i], rv[i]);
+    /* and the bias gradient is sum over rows of R (1 - y^2) */
+    for (size_t j = 0; j < 2; j++) {
+        double db = 0;
+        for (size_t i = 0; i < 2; i++)
+            db += rv[i * 2 + j] * (1.0 - at(y, i, j) * at(y, i, j));
+        LG_ASSERT_CLOSE(net->grad[4 + j], db, 1e-15);
+    }
+    lg_net_free(net);
+    gsl_matrix_free(x);
+    gsl_matrix_free(r);
+    lg_tape_free(t);
 }
 
 /* Linear and BatchNorm values by hand. */
@@ -1336,6 +1369,7 @@ void lg_suite_tape(void)
     LG_ADD_SUITE("tape_layers",
                  { "network gradients (Linear, activations, BatchNorm)", test_net_gradients },
                  { "Linear and BatchNorm values by hand", test_layer_values },
+                 { "a fused Linear + Tanh output keeps dL/dy", test_fused_output_grad },
                  { "lg_net_init matches PyTorch's default", test_net_init },
                  { "lg_net_parse structure", test_net_parse_structure });
     LG_ADD_SUITE("tape_errors",

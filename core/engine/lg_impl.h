@@ -119,6 +119,9 @@ double *lg_node_dgrad_first(lg_node *n, bool *first);
                 (d)[i] += (expr);                                                    \
     } while (0)
 void lg_tape_fail(lg_tape *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 1 / (1 + e^-x), without overflow for either sign (lg_sigmoid's value; net.c's
+ * fused Linear + Sigmoid). */
+double lg_sigmoid_value(double x);
 
 /* ---------------------------------------------------------------- network --- */
 

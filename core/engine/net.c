@@ -273,6 +273,72 @@ static void linear_forward(lg_node *n)
     lg_dgemm(CblasNoTrans, CblasTrans, 1.0, &n->a->val, &W.matrix, 1.0, &n->val);
 }
 
+/* ------------------------------------------------- Linear + activation ---
+ * A Linear layer followed in the spec by ReLU, LeakyReLU, Tanh or Sigmoid is
+ * one node: the activation is applied in place on the GEMM's output, and its
+ * backward turns the arriving gradient into the Linear's (dz = dy * f'(z))
+ * before the Linear's backward. One buffer and one pass fewer each way than
+ * two nodes, and the same arithmetic: f'(z) needs only y (relu, leaky: y > 0
+ * exactly when z > 0, the slope being >= 0; tanh 1 - y^2; sigmoid y (1 - y)),
+ * as the separate ops compute it, so a run gives the same bits either way. The
+ * activation is the layer after n->layer in the net's array. */
+static const lg_layer *act_of(const lg_node *n) { return n->layer + 1; }
+
+LG_SIMD_CLONES
+static void act_forward(lg_layer_kind kind, double s, double *restrict y, size_t N)
+{
+    switch (kind) {
+    case LG_LAYER_RELU:
+        for (size_t i = 0; i < N; i++)
+            y[i] = y[i] > 0 ? y[i] : 0.0;
+        break;
+    case LG_LAYER_LEAKY_RELU:
+        for (size_t i = 0; i < N; i++)
+            y[i] = y[i] > 0 ? y[i] : s * y[i];
+        break;
+    case LG_LAYER_TANH:
+        for (size_t i = 0; i < N; i++)
+            y[i] = tanh(y[i]);
+        break;
+    default: /* LG_LAYER_SIGMOID (lg_net_apply fuses nothing else) */
+        for (size_t i = 0; i < N; i++)
+            y[i] = lg_sigmoid_value(y[i]);
+        break;
+    }
+}
+
+/* dz = dy * f'(z), f' from y; dz may be dy (each element is read, then written). */
+LG_SIMD_CLONES
+static void act_backward(lg_layer_kind kind, double s, const double *y, const double *dy, double *dz,
+                         size_t N)
+{
+    switch (kind) {
+    case LG_LAYER_RELU:
+        for (size_t i = 0; i < N; i++)
+            dz[i] = y[i] > 0 ? dy[i] : 0.0;
+        break;
+    case LG_LAYER_LEAKY_RELU:
+        for (size_t i = 0; i < N; i++)
+            dz[i] = y[i] > 0 ? dy[i] : s * dy[i];
+        break;
+    case LG_LAYER_TANH:
+        for (size_t i = 0; i < N; i++)
+            dz[i] = dy[i] * (1.0 - y[i] * y[i]);
+        break;
+    default:
+        for (size_t i = 0; i < N; i++)
+            dz[i] = dy[i] * y[i] * (1.0 - y[i]);
+        break;
+    }
+}
+
+static void linear_act_forward(lg_node *n)
+{
+    linear_forward(n);
+    const lg_layer *a = act_of(n);
+    act_forward(a->kind, a->slope, n->val.data, n->val.size1 * n->val.size2);
+}
+
 /* BatchNorm1d (Ioffe & Szegedy 2015; PyTorch semantics):
  *   train: mu, var = batch mean and biased variance;
  *          running = (1 - momentum) running + momentum * (mu, unbiased var)
@@ -325,8 +391,10 @@ static void batchnorm_forward(lg_node *n)
 
 /* Each layer op is its forward (above) and its backward (below). */
 static void linear_backward(lg_node *n);
+static void linear_act_backward(lg_node *n);
 static void batchnorm_backward(lg_node *n);
 static const lg_op_def op_linear = { "linear", linear_backward };
+static const lg_op_def op_linear_act = { "linear+activation", linear_act_backward };
 static const lg_op_def op_batchnorm = { "batchnorm", batchnorm_backward };
 
 static lg_node *layer_node(lg_tape *t, const lg_op_def *op, lg_net *net, const lg_layer *l,
@@ -337,6 +405,11 @@ static lg_node *layer_node(lg_tape *t, const lg_op_def *op, lg_net *net, const l
     n->layer = l;
     n->needs_grad = x->needs_grad || net->requires_grad;
     return n;
+}
+
+static bool fusable(lg_layer_kind k)
+{
+    return k == LG_LAYER_RELU || k == LG_LAYER_LEAKY_RELU || k == LG_LAYER_TANH || k == LG_LAYER_SIGMOID;
 }
 
 lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
@@ -354,8 +427,14 @@ lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
         const lg_layer *l = &net->layers[i];
         switch (l->kind) {
         case LG_LAYER_LINEAR:
-            x = layer_node(t, &op_linear, net, l, x);
-            linear_forward(x);
+            if (i + 1 < net->n_layers && fusable(l[1].kind)) {
+                x = layer_node(t, &op_linear_act, net, l, x);
+                linear_act_forward(x);
+                i++; /* the activation is done */
+            } else {
+                x = layer_node(t, &op_linear, net, l, x);
+                linear_forward(x);
+            }
             break;
         case LG_LAYER_BATCHNORM:
             if (net->train && x->val.size1 < 2) {
@@ -379,7 +458,7 @@ lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
 
 /* dW: (out, in) += dy^T: (out, B) x: (B, in);  db += sum_rows dy;
  * dx: (B, in) += dy: (B, out) W: (out, in) */
-static void linear_backward(lg_node *n)
+static void linear_backward_dy(lg_node *n, const gsl_matrix *dy)
 {
     const lg_layer *l = n->layer;
     lg_net *net = n->net;
@@ -387,14 +466,14 @@ static void linear_backward(lg_node *n)
     if (net->requires_grad) {
         if (!l->no_weight) {
             gsl_matrix_view dW = gsl_matrix_view_array(net->grad + l->p_off, l->out, l->in);
-            lg_dgemm(CblasTrans, CblasNoTrans, 1.0, &n->grad, &x->val, 1.0, &dW.matrix);
+            lg_dgemm(CblasTrans, CblasNoTrans, 1.0, dy, &x->val, 1.0, &dW.matrix);
         }
         if (!l->no_bias) {
             double *db = net->grad + (lg_layer_bias(net, l) - net->theta);
-            size_t B = n->val.size1, O = l->out;
+            size_t B = dy->size1, O = l->out;
             for (size_t i = 0; i < B; i++)
                 for (size_t j = 0; j < O; j++)
-                    db[j] += n->grad.data[i * O + j];
+                    db[j] += dy->data[i * O + j];
         }
     }
     if (x->needs_grad && l->no_weight) {
@@ -403,9 +482,24 @@ static void linear_backward(lg_node *n)
         bool first;
         lg_node_dgrad_first(x, &first);
         gsl_matrix_view W = lg_layer_weight(net, l);
-        lg_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &n->grad, &W.matrix, first ? 0.0 : 1.0,
-                       &x->grad);
+        lg_dgemm(CblasNoTrans, CblasNoTrans, 1.0, dy, &W.matrix, first ? 0.0 : 1.0, &x->grad);
     }
+}
+
+static void linear_backward(lg_node *n) { linear_backward_dy(n, &n->grad); }
+
+/* dz goes over dy in place when the node is inside the net: no one else holds
+ * it, so its gradient is read by this backward alone. The net's output node
+ * keeps dy (lg_grad may read it) and puts dz in its cache. */
+static void linear_act_backward(lg_node *n)
+{
+    size_t B = n->val.size1, O = n->val.size2;
+    const lg_layer *a = act_of(n);
+    bool output = a == n->net->layers + n->net->n_layers - 1;
+    double *dz = output ? lg_buf_reserve(&n->cache, B * O) : n->grad.data;
+    act_backward(a->kind, a->slope, n->val.data, n->grad.data, dz, B * O);
+    gsl_matrix_view dzm = gsl_matrix_view_array(dz, B, O);
+    linear_backward_dy(n, &dzm.matrix);
 }
 
 /* Train mode, with h = xhat, g = dy * gamma, per column over the batch of B:

@@ -18,7 +18,7 @@
 
 static double softplus(double x) { return fmax(x, 0.0) + log1p(exp(-fabs(x))); }
 
-static double sigmoid(double x)
+double lg_sigmoid_value(double x)
 {
     if (x >= 0)
         return 1.0 / (1.0 + exp(-x));
@@ -93,8 +93,8 @@ UNARY  (abs,          fabs(x[i]),                x[i] > 0 ? g[i] : x[i] < 0 ? -g
 UNARY  (sqrt,         sqrt(x[i]),                0.5 * g[i] / y[i])
 UNARY  (exp,          exp(x[i]),                 g[i] * y[i])
 UNARY  (log,          log(x[i]),                 g[i] / x[i])
-UNARY  (softplus,     softplus(x[i]),            g[i] * sigmoid(x[i]))
-UNARY  (sigmoid,      sigmoid(x[i]),             g[i] * y[i] * (1.0 - y[i]))
+UNARY  (softplus,     softplus(x[i]),            g[i] * lg_sigmoid_value(x[i]))
+UNARY  (sigmoid,      lg_sigmoid_value(x[i]),    g[i] * y[i] * (1.0 - y[i]))
 UNARY  (tanh,         tanh(x[i]),                g[i] * (1.0 - y[i] * y[i]))
 UNARY  (relu,         x[i] > 0 ? x[i] : 0.0,     relu_grad(x[i], g[i]))
 UNARY_S(leaky_relu,   x[i] > 0 ? x[i] : s * x[i], leaky_grad(x[i], g[i], s))
