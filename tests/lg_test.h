@@ -39,7 +39,8 @@
     X(imgmetrics)    \
     X(sample)        \
     X(game)          \
-    X(plugin_template)
+    X(plugin_template) \
+    X(precision)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
 LG_SUITES(LG_DECLARE_SUITE)

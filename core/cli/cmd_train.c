@@ -63,6 +63,11 @@ static const char help[] =
     "                     see make bench); they cost when runs share the cores (compare -j).\n"
     "                     The same count gives the same bits; another count may change the\n"
     "                     last bits (the products split their sums another way)\n"
+    "  --precision P      double (default) or float: the networks' arithmetic. float runs\n"
+    "                     the products in sgemm and keeps parameters, gradients and Adam's\n"
+    "                     moments in float (about twice as fast on wide nets; see make bench);\n"
+    "                     the losses and metrics stay double. Gradient penalties (gp, r1)\n"
+    "                     and consensus need double (their finite differences)\n"
     "\n"
     "Network spec: widths joined by '-', each followed by modifiers applied in order:\n"
     "  r ReLU, l[slope] LeakyReLU (0.2; slope in [0, 1]), t Tanh, s Sigmoid,\n"
@@ -76,7 +81,7 @@ enum {
     OPT_LOSS = 256, OPT_REG, OPT_DATA, OPT_G, OPT_D, OPT_E, OPT_OPT_D, OPT_OPT_G, OPT_D_STEPS,
     OPT_D_PRETRAIN, OPT_SIMULTANEOUS, OPT_STEPS, OPT_BATCH, OPT_SEED, OPT_OUT, OPT_LOG_EVERY,
     OPT_CKPT_EVERY, OPT_SAMPLES, OPT_RESUME, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_QUIET, OPT_FORCE,
-    OPT_NO_FIGURES, OPT_THREADS
+    OPT_NO_FIGURES, OPT_THREADS, OPT_PRECISION
 };
 
 static const struct option options[] = {
@@ -92,7 +97,8 @@ static const struct option options[] = {
     { "resume", required_argument, 0, OPT_RESUME }, { "progress", no_argument, 0, OPT_PROGRESS },
     { "no-progress", no_argument, 0, OPT_NO_PROGRESS }, { "quiet", no_argument, 0, OPT_QUIET },
     { "force", no_argument, 0, OPT_FORCE }, { "no-figures", no_argument, 0, OPT_NO_FIGURES },
-    { "threads", required_argument, 0, OPT_THREADS }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    { "threads", required_argument, 0, OPT_THREADS }, { "precision", required_argument, 0, OPT_PRECISION },
+    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
 };
 
 /* The signal that asked the run to stop; the run looks at it between steps.
@@ -183,6 +189,13 @@ int lg_cmd_train(int argc, char **argv)
         case OPT_FORCE: c.force = 1; break;
         case OPT_NO_FIGURES: figures = false; break;
         case OPT_THREADS: bad = lg_cli_long("train", "--threads", v, 1, &threads); break;
+        case OPT_PRECISION:
+            if (strcmp(v, "float") && strcmp(v, "double")) {
+                fprintf(stderr, "litgan train: --precision '%s': use float or double\n", v);
+                return LG_EXIT_USAGE;
+            }
+            c.precision = v;
+            break;
         default: return lg_cli_bad_option("train", ch, argv);
         }
     }

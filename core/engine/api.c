@@ -34,12 +34,14 @@ void lg_net_forward(lg_net *net, const gsl_matrix *x, gsl_matrix *y)
 
 double *lg_net_params(lg_net *net, size_t *n)
 {
+    lg_net_use_double(net); /* a float net: valid until its next step */
     *n = net->n_params;
     return net->theta;
 }
 
 double *lg_net_grads(lg_net *net, size_t *n)
 {
+    lg_net_use_double(net);
     *n = net->n_params;
     return net->grad;
 }

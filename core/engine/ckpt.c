@@ -40,6 +40,13 @@ int lg_ckpt_write(const char *path, long step, uint64_t hash, const lg_strvec *a
     lg_bytes_put_u64(&b, gsl_rng_size(rng));
     lg_bytes_put(&b, gsl_rng_state(rng), gsl_rng_size(rng));
     for (int i = 0; i < LG_NET_COUNT; i++) {
+        lg_net *n = nets[i];
+        if (n)
+            lg_net_use_double(n); /* a float net's parameters, exactly (float -> double) */
+        if (opts[i])
+            lg_optim_use_double(opts[i]);
+    }
+    for (int i = 0; i < LG_NET_COUNT; i++) {
         const lg_net *n = nets[i];
         lg_bytes_put_u64(&b, n ? n->n_params : 0);
         if (n)
@@ -102,6 +109,8 @@ static const char *net_name(int i) { return i == LG_NET_G ? "G" : i == LG_NET_D 
 
 static int read_net(lg_bytes *b, const char *path, int i, lg_net *n)
 {
+    if (n)
+        lg_net_use_double(n); /* what is read becomes the current copy */
     char what[96];
     uint64_t np = lg_bytes_get_u64(b);
     if (!b->bad && np != (n ? n->n_params : 0))
@@ -137,6 +146,8 @@ static int read_net(lg_bytes *b, const char *path, int i, lg_net *n)
 
 static int read_optim(lg_bytes *b, const char *path, int i, lg_optim *o)
 {
+    if (o)
+        lg_optim_use_double(o);
     uint64_t n = lg_bytes_get_u64(b);
     if (!b->bad && n != (o ? o->n : 0))
         return lg_seterr(LG_EFORMAT, "%s: the optimizer of network %s has state for %llu parameters, "

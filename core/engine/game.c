@@ -329,6 +329,13 @@ lg_node *lg_input_grad(lg_game *g, lg_net_id id, lg_node *x)
         return NULL;
     }
     lg_net *net = g->net[id];
+    if (net->prec == LG_PREC_FLOAT) {
+        /* its backward is a centred difference of gradients: float's 7 digits
+         * would leave about 2 of it */
+        lg_tape_fail(t, "lg_input_grad: network %s computes in float, and gradient penalties need double "
+                        "(run with --precision double)", net->spec);
+        return NULL;
+    }
     if (net->out_dim != 1 || x->val.size2 != net->in_dim) {
         lg_tape_fail(t, "lg_input_grad: network %s must have one output and take (%zu,%zu) "
                         "(it maps %zu -> %zu)", net->spec, x->val.size1, x->val.size2,
@@ -391,8 +398,7 @@ double *lg_game_params(lg_game *g, lg_net_id id, size_t *n)
         *n = 0;
         return NULL;
     }
-    *n = g->net[id]->n_params;
-    return g->net[id]->theta;
+    return lg_net_params(g->net[id], n);
 }
 
 double *lg_game_grads(lg_game *g, lg_net_id id, size_t *n)
@@ -401,8 +407,7 @@ double *lg_game_grads(lg_game *g, lg_net_id id, size_t *n)
         *n = 0;
         return NULL;
     }
-    *n = g->net[id]->n_params;
-    return g->net[id]->grad;
+    return lg_net_grads(g->net[id], n);
 }
 
 /* Evaluating an objective again must not move BatchNorm's running statistics,
@@ -460,8 +465,21 @@ static int eval_grad(lg_game *g, lg_player p, double *grad)
     return rc;
 }
 
+/* The second-order tools work on the double copies by finite differences:
+ * a float game is refused. */
+static int refuse_float(const lg_game *g, const char *what)
+{
+    for (int i = 0; i < LG_NET_COUNT; i++)
+        if (g->net[i] && g->net[i]->prec == LG_PREC_FLOAT)
+            return lg_seterr(LG_EINVAL, "%s: network %s computes in float; this needs double (run with "
+                             "--precision double)", what, g->net[i]->spec);
+    return LG_OK;
+}
+
 int lg_game_loss_grad(lg_game *g, lg_player p, double *grad)
 {
+    if (refuse_float(g, "lg_game_loss_grad"))
+        return LG_EINVAL;
     saved_state s;
     save_state(g, &s);
     int rc = eval_grad(g, p, grad);
@@ -485,6 +503,8 @@ static int hvp_grad(void *ctx, double *grad)
 
 int lg_game_hvp(lg_game *g, lg_player p, const double *u, double *out)
 {
+    if (refuse_float(g, "lg_game_hvp (consensus optimization)"))
+        return LG_EINVAL;
     size_t n = lg_game_param_count(g);
     saved_state s;
     save_state(g, &s);

@@ -142,6 +142,10 @@ typedef struct lg_layer {
     bool no_bias, no_weight;
 } lg_layer;
 
+/* The arithmetic of a network's forward, backward and optimizer step: double
+ * (the default, and every check) or float (net_float.c). */
+typedef enum lg_precision { LG_PREC_DOUBLE, LG_PREC_FLOAT } lg_precision;
+
 typedef struct lg_net {
     char *spec;
     lg_layer *layers;
@@ -153,6 +157,9 @@ typedef struct lg_net {
     double *buffers;
     bool train;            /* BatchNorm uses batch statistics when true */
     bool requires_grad;    /* backward accumulates into grad when true */
+    lg_precision prec;     /* LG_PREC_FLOAT: the step computes with theta_f, grad_f */
+    float *theta_f, *grad_f;
+    bool f_current;        /* theta_f, grad_f newer than theta, grad (net_float.c) */
 } lg_net;
 
 /* Spec grammar, e.g. "2-128r-128r-2" or "100-128l-256b0.8l-784t":
@@ -174,6 +181,20 @@ void lg_net_free(lg_net *net);
 void lg_net_init(lg_net *net, gsl_rng *rng);
 void lg_net_zero_grad(lg_net *net);
 lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x);
+
+/* The float path (net_float.c). lg_net_set_precision refuses a net with a
+ * layer that has no float path (LG_EINVAL, one line). A float net keeps two
+ * copies of its parameters and gradient: lg_net_use_float makes theta_f and
+ * grad_f current (the step calls it), lg_net_use_double makes theta and grad
+ * current (everything that reads or writes them from outside the step calls
+ * it first: accessors, hooks, checkpoints, init). No-ops for a double net. */
+int lg_net_set_precision(lg_net *net, lg_precision prec);
+void lg_net_use_float(lg_net *net);
+void lg_net_use_double(lg_net *net);
+/* The whole float net as one node: input and output in double. */
+lg_node *lg_net_apply_float(lg_tape *t, lg_net *net, lg_node *x);
+/* lg_sumsq of floats, summed in double. */
+double lg_sumsq_f(const float *x, size_t n);
 /* Views of one layer's weight (out, in) and bias (out) - or gamma, beta. A
  * Linear "c" layer has no weight and an "n" layer no bias: do not ask. */
 gsl_matrix_view lg_layer_weight(const lg_net *net, const lg_layer *l);
@@ -191,6 +212,8 @@ typedef struct lg_optim {
     size_t n;
     double *m, *v;         /* state: momentum buffer / first moment, second moment */
     long t;                /* steps taken */
+    float *m_f, *v_f;      /* a float optimizer's state (lg_optim_set_float) */
+    bool f_current;        /* m_f, v_f newer than m, v */
 } lg_optim;
 
 /* Spec: "sgd:lr=0.01,momentum=0.9", "adam:lr=2e-4,b1=0.5,b2=0.999",
@@ -202,6 +225,12 @@ void lg_optim_free(lg_optim *o);
  * finite (lg_optim_update: true when they all are). */
 void lg_optim_step(lg_optim *o, double *theta, const double *grad);
 bool lg_optim_update(lg_optim *o, double *theta, const double *grad);
+/* The float path: lg_optim_set_float gives o float moments (once, at set-up),
+ * lg_optim_update_f steps float parameters with them, lg_optim_use_double
+ * brings m and v up to date (before a checkpoint reads or writes them). */
+void lg_optim_set_float(lg_optim *o);
+bool lg_optim_update_f(lg_optim *o, float *theta, const float *grad);
+void lg_optim_use_double(lg_optim *o);
 
 /* litgan/SUB beside liblitgan.so, links resolved (plugin.c): where plugins
  * ("plugins") and image data ("data", lg_data_dir) are found. "" when the

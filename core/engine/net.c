@@ -199,6 +199,8 @@ void lg_net_free(lg_net *net)
     free(net->theta);
     free(net->grad);
     free(net->buffers);
+    free(net->theta_f);
+    free(net->grad_f);
     free(net);
 }
 
@@ -218,6 +220,7 @@ double *lg_layer_bias(const lg_net *net, const lg_layer *l)
 
 void lg_net_init(lg_net *net, gsl_rng *rng)
 {
+    lg_net_use_double(net);
     for (size_t i = 0; i < net->n_layers; i++) {
         const lg_layer *l = &net->layers[i];
         double *p = net->theta + l->p_off;
@@ -240,7 +243,10 @@ void lg_net_init(lg_net *net, gsl_rng *rng)
 
 void lg_net_zero_grad(lg_net *net)
 {
-    memset(net->grad, 0, net->n_params * sizeof(double));
+    if (net->prec == LG_PREC_FLOAT && net->f_current)
+        memset(net->grad_f, 0, net->n_params * sizeof(float));
+    else
+        memset(net->grad, 0, net->n_params * sizeof(double));
 }
 
 double lg_net_flops_per_sample(const lg_net *net)
@@ -407,6 +413,14 @@ static lg_node *layer_node(lg_tape *t, const lg_op_def *op, lg_net *net, const l
     return n;
 }
 
+static bool net_has_batchnorm(const lg_net *net)
+{
+    for (size_t i = 0; i < net->n_layers; i++)
+        if (net->layers[i].kind == LG_LAYER_BATCHNORM)
+            return true;
+    return false;
+}
+
 static bool fusable(lg_layer_kind k)
 {
     return k == LG_LAYER_RELU || k == LG_LAYER_LEAKY_RELU || k == LG_LAYER_TANH || k == LG_LAYER_SIGMOID;
@@ -422,6 +436,13 @@ lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
         lg_tape_fail(t, "network %s: input has %zu columns, the network takes %zu",
                      net->spec, x->val.size2, net->in_dim);
         return NULL;
+    }
+    if (net->prec == LG_PREC_FLOAT) {
+        if (net->train && x->val.size1 < 2 && net_has_batchnorm(net)) {
+            lg_tape_fail(t, "network %s: BatchNorm in training mode needs a batch of 2 or more", net->spec);
+            return NULL;
+        }
+        return lg_net_apply_float(t, net, x);
     }
     for (size_t i = 0; i < net->n_layers && x; i++) {
         const lg_layer *l = &net->layers[i];

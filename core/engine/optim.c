@@ -115,74 +115,88 @@ void lg_optim_free(lg_optim *o)
         return;
     free(o->m);
     free(o->v);
+    free(o->m_f);
+    free(o->v_f);
     free(o);
 }
 
 /* Each rule's loop is one pass over the buffers that also tells whether every
  * updated parameter is finite (an OR of "not finite" flags: an integer
- * reduction, so the loop still vectorises and the arithmetic is untouched). */
-#define NOT_FINITE(x) (!(fabs(x) <= DBL_MAX))
+ * reduction, so the loop still vectorises and the arithmetic is untouched).
+ *
+ * The loops are written once for T = double and T = float (a float run keeps
+ * its parameters, gradients and moments in float). In float every scalar is
+ * rounded to float first and every operation is a float operation, as
+ * torch.optim does it on float tensors; the bias corrections are computed in
+ * double, as torch computes them in Python. */
+#define NOT_FINITE(x) (!(fabs((double)(x)) <= DBL_MAX))
 
-LG_SIMD_CLONES
-static int sgd_pass(const lg_optim *o, size_t n, double *restrict theta, const double *restrict grad,
-                    double *restrict m)
-{
-    const double lr = o->lr, wd = o->wd, mom = o->momentum, damp = o->dampening;
-    const bool first = o->t == 1, nesterov = o->nesterov;
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        double d = grad[i] + wd * theta[i];
-        if (mom != 0) {
-            /* the first step copies the gradient into the buffer */
-            m[i] = first ? d : mom * m[i] + (1.0 - damp) * d;
-            d = nesterov ? d + mom * m[i] : m[i];
-        }
-        theta[i] -= lr * d;
-        bad |= NOT_FINITE(theta[i]);
+#define OPTIM_PASSES(T, SFX, SQRT)                                                            \
+    LG_SIMD_CLONES                                                                            \
+    static int sgd_pass##SFX(const lg_optim *o, size_t n, T *restrict theta, const T *restrict grad, \
+                             T *restrict m)                                                   \
+    {                                                                                         \
+        const T lr = (T)o->lr, wd = (T)o->wd, mom = (T)o->momentum, damp1 = (T)(1.0 - o->dampening); \
+        const bool first = o->t == 1, nesterov = o->nesterov;                                 \
+        int bad = 0;                                                                          \
+        for (size_t i = 0; i < n; i++) {                                                      \
+            T d = grad[i] + wd * theta[i];                                                    \
+            if (mom != 0) {                                                                   \
+                /* the first step copies the gradient into the buffer */                      \
+                m[i] = first ? d : mom * m[i] + damp1 * d;                                    \
+                d = nesterov ? d + mom * m[i] : m[i];                                         \
+            }                                                                                 \
+            theta[i] -= lr * d;                                                               \
+            bad |= NOT_FINITE(theta[i]);                                                      \
+        }                                                                                     \
+        return bad;                                                                           \
+    }                                                                                         \
+                                                                                              \
+    LG_SIMD_CLONES                                                                            \
+    static int adam_pass##SFX(const lg_optim *o, size_t n, T *restrict theta, const T *restrict grad, \
+                              T *restrict m, T *restrict v)                                   \
+    {                                                                                         \
+        const T wd = (T)o->wd, b1 = (T)o->b1, b2 = (T)o->b2, eps = (T)o->eps;                 \
+        const T b1c = (T)(1.0 - o->b1), b2c = (T)(1.0 - o->b2);                               \
+        const double bc1 = 1.0 - pow(o->b1, (double)o->t);                                    \
+        const T bc2_sqrt = (T)sqrt(1.0 - pow(o->b2, (double)o->t));                           \
+        const T step = (T)(o->lr / bc1);                                                      \
+        int bad = 0;                                                                          \
+        for (size_t i = 0; i < n; i++) {                                                      \
+            T g = grad[i] + wd * theta[i];                                                    \
+            m[i] = m[i] * b1 + b1c * g;                                                       \
+            v[i] = v[i] * b2 + b2c * g * g;                                                   \
+            T denom = SQRT(v[i]) / bc2_sqrt + eps;                                            \
+            theta[i] -= step * (m[i] / denom);                                                \
+            bad |= NOT_FINITE(theta[i]);                                                      \
+        }                                                                                     \
+        return bad;                                                                           \
+    }                                                                                         \
+                                                                                              \
+    LG_SIMD_CLONES                                                                            \
+    static int rmsprop_pass##SFX(const lg_optim *o, size_t n, T *restrict theta, const T *restrict grad, \
+                                 T *restrict m, T *restrict v)                                \
+    {                                                                                         \
+        const T lr = (T)o->lr, wd = (T)o->wd, mom = (T)o->momentum, alpha = (T)o->alpha;      \
+        const T alpha1 = (T)(1.0 - o->alpha), eps = (T)o->eps;                                \
+        int bad = 0;                                                                          \
+        for (size_t i = 0; i < n; i++) {                                                      \
+            T g = grad[i] + wd * theta[i];                                                    \
+            v[i] = v[i] * alpha + alpha1 * g * g;                                             \
+            T avg = SQRT(v[i]) + eps;                                                         \
+            if (mom > 0) {                                                                    \
+                m[i] = m[i] * mom + g / avg;                                                  \
+                theta[i] -= lr * m[i];                                                        \
+            } else {                                                                          \
+                theta[i] -= lr * (g / avg);                                                   \
+            }                                                                                 \
+            bad |= NOT_FINITE(theta[i]);                                                      \
+        }                                                                                     \
+        return bad;                                                                           \
     }
-    return bad;
-}
 
-LG_SIMD_CLONES
-static int adam_pass(const lg_optim *o, size_t n, double *restrict theta, const double *restrict grad,
-                     double *restrict m, double *restrict v)
-{
-    const double wd = o->wd, b1 = o->b1, b2 = o->b2, eps = o->eps;
-    const double bc1 = 1.0 - pow(b1, (double)o->t);
-    const double bc2_sqrt = sqrt(1.0 - pow(b2, (double)o->t));
-    const double step = o->lr / bc1;
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        double g = grad[i] + wd * theta[i];
-        m[i] = m[i] * b1 + (1.0 - b1) * g;
-        v[i] = v[i] * b2 + (1.0 - b2) * g * g;
-        double denom = sqrt(v[i]) / bc2_sqrt + eps;
-        theta[i] -= step * (m[i] / denom);
-        bad |= NOT_FINITE(theta[i]);
-    }
-    return bad;
-}
-
-LG_SIMD_CLONES
-static int rmsprop_pass(const lg_optim *o, size_t n, double *restrict theta, const double *restrict grad,
-                        double *restrict m, double *restrict v)
-{
-    const double lr = o->lr, wd = o->wd, mom = o->momentum, alpha = o->alpha, eps = o->eps;
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        double g = grad[i] + wd * theta[i];
-        v[i] = v[i] * alpha + (1.0 - alpha) * g * g;
-        double avg = sqrt(v[i]) + eps;
-        if (mom > 0) {
-            m[i] = m[i] * mom + g / avg;
-            theta[i] -= lr * m[i];
-        } else {
-            theta[i] -= lr * (g / avg);
-        }
-        bad |= NOT_FINITE(theta[i]);
-    }
-    return bad;
-}
+OPTIM_PASSES(double, , sqrt)
+OPTIM_PASSES(float, _f, sqrtf)
 
 bool lg_optim_update(lg_optim *o, double *theta, const double *grad)
 {
@@ -197,3 +211,47 @@ bool lg_optim_update(lg_optim *o, double *theta, const double *grad)
 }
 
 void lg_optim_step(lg_optim *o, double *theta, const double *grad) { (void)lg_optim_update(o, theta, grad); }
+
+/* ------------------------------------------------------------------ float ---
+ * A float optimizer's moments live in m_f and v_f while it steps; m and v (the
+ * double copies) are what a checkpoint writes and reads, brought up to date
+ * by lg_optim_use_double, and read back by the next float step. */
+void lg_optim_set_float(lg_optim *o)
+{
+    if (o->m_f)
+        return;
+    o->m_f = lg_xcalloc(o->n ? o->n : 1, sizeof(float));
+    o->v_f = lg_xcalloc(o->n ? o->n : 1, sizeof(float));
+    o->f_current = false;
+}
+
+void lg_optim_use_double(lg_optim *o)
+{
+    if (!o->m_f || !o->f_current)
+        return;
+    for (size_t i = 0; i < o->n; i++) {
+        o->m[i] = o->m_f[i];
+        o->v[i] = o->v_f[i];
+    }
+    o->f_current = false;
+}
+
+bool lg_optim_update_f(lg_optim *o, float *theta, const float *grad)
+{
+    LG_ASSERT(o->m_f, "lg_optim_update_f: call lg_optim_set_float first");
+    if (!o->f_current) {
+        for (size_t i = 0; i < o->n; i++) {
+            o->m_f[i] = (float)o->m[i];
+            o->v_f[i] = (float)o->v[i];
+        }
+        o->f_current = true;
+    }
+    o->t++;
+    int bad = 0;
+    switch (o->kind) {
+    case LG_OPTIM_SGD:     bad = sgd_pass_f(o, o->n, theta, grad, o->m_f); break;
+    case LG_OPTIM_ADAM:    bad = adam_pass_f(o, o->n, theta, grad, o->m_f, o->v_f); break;
+    case LG_OPTIM_RMSPROP: bad = rmsprop_pass_f(o, o->n, theta, grad, o->m_f, o->v_f); break;
+    }
+    return !bad;
+}

@@ -118,7 +118,7 @@ int lg_run_words_parse(const lg_strvec *w, lg_run_config *c)
         { "--loss", offsetof(lg_run_config, loss) }, { "--data", offsetof(lg_run_config, data) },
         { "--g", offsetof(lg_run_config, g) }, { "--d", offsetof(lg_run_config, d) },
         { "--e", offsetof(lg_run_config, e) }, { "--opt-d", offsetof(lg_run_config, opt_d) },
-        { "--opt-g", offsetof(lg_run_config, opt_g) },
+        { "--opt-g", offsetof(lg_run_config, opt_g) }, { "--precision", offsetof(lg_run_config, precision) },
     };
     for (size_t i = 0; i < w->n; i++) {
         const char *o = w->w[i];
@@ -197,6 +197,10 @@ static void config_words(const lg_run_config *c, lg_strvec *v)
             push_num(v, nums[i].word, nums[i].x);
     if (c->simultaneous)
         lg_strvec_push(v, "--simultaneous");
+    /* only when not the default: a double run's words (and hash) are as they
+     * were before there was a choice */
+    if (c->precision && strcmp(c->precision, "double"))
+        push_str(v, "--precision", c->precision);
 }
 
 int lg_run_words_from_config(const lg_run_config *uc, lg_strvec *eff)

@@ -155,6 +155,14 @@ static int open_nets(run *r)
     lg_net_init(D, r->rng);
     if (E)
         lg_net_init(E, r->rng);
+    if (r->c.precision && strcmp(r->c.precision, "double")) {
+        if (strcmp(r->c.precision, "float"))
+            return lg_seterr(LG_EINVAL, "--precision '%s': use float or double", r->c.precision);
+        lg_net *nets[] = { G, D, E };
+        for (int i = 0; i < 3; i++)
+            if (nets[i] && (rc = lg_net_set_precision(nets[i], LG_PREC_FLOAT)) != LG_OK)
+                return lg_seterr(rc, "--precision float: %s", lg_errmsg());
+    }
     return LG_OK;
 }
 
@@ -191,6 +199,8 @@ static int open_optims(run *r)
             lg_seterr(rc, "%s: %s", i == LG_NET_D ? "--opt-d" : "--opt-g", lg_errmsg());
             return rc;
         }
+        if (n->prec == LG_PREC_FLOAT)
+            lg_optim_set_float(r->opt[i]);
     }
     return LG_OK;
 }
@@ -206,7 +216,7 @@ static int check_resume_config(const lg_run_config *c)
         { "--d-steps", c->d_steps != LG_UNSET }, { "--d-pretrain", c->d_pretrain != LG_UNSET },
         { "--batch", c->batch != LG_UNSET }, { "--seed", c->seed != LG_UNSET },
         { "--log-every", c->log_every != LG_UNSET }, { "--samples", c->samples != LG_UNSET },
-        { "--simultaneous", c->simultaneous }, { "--out", c->out },
+        { "--simultaneous", c->simultaneous }, { "--out", c->out }, { "--precision", c->precision },
     };
     for (size_t i = 0; i < sizeof shaping / sizeof shaping[0]; i++)
         if (shaping[i].set)

@@ -77,8 +77,9 @@ static int check_grads(lg_game *g, lg_player p)
         lg_net *n = g->net[i];
         if (!n || !lg_player_owns(p, (lg_net_id)i))
             continue;
-        double q = lg_sumsq(n->grad, n->n_params);
-        if (!isfinite(q) && !lg_all_finite(n->grad, n->n_params)) {
+        bool f = n->prec == LG_PREC_FLOAT && n->f_current;
+        double q = f ? lg_sumsq_f(n->grad_f, n->n_params) : lg_sumsq(n->grad, n->n_params);
+        if (!isfinite(q) && (lg_net_use_double(n), !lg_all_finite(n->grad, n->n_params))) {
             fault(g, LG_FAULT_GRAD, p, (lg_net_id)i);
             return lg_seterr(LG_ENONFINITE, "a gradient of the %s's parameters (network %s) is not finite: "
                              "lower the learning rate or check the plugin", player_name(p), n->spec);
@@ -104,17 +105,24 @@ static int apply_step(lg_game *g, lg_player p, lg_optim *const opt[LG_NET_COUNT]
     bool finite[LG_NET_COUNT];
     for (int i = 0; i < LG_NET_COUNT; i++) {
         lg_net *n = g->net[i];
-        finite[i] = !(n && lg_player_owns(p, (lg_net_id)i)) || lg_optim_update(opt[i], n->theta, n->grad);
+        if (!n || !lg_player_owns(p, (lg_net_id)i))
+            finite[i] = true;
+        else if (n->prec == LG_PREC_FLOAT)
+            lg_net_use_float(n), finite[i] = lg_optim_update_f(opt[i], n->theta_f, n->grad_f);
+        else
+            finite[i] = lg_optim_update(opt[i], n->theta, n->grad);
     }
     int rc = call_hooks(g, true, p);
     if (rc != LG_OK)
         return rc;
     for (int i = 0; i < LG_NET_COUNT; i++) {
         lg_net *n = g->net[i];
-        /* the update's own pass told; after a hook that may move weights
-         * (clipping) only a pass over what the hook left can */
+        /* the update's own pass told; after a hook that may have moved
+         * weights (clipping: it works on the double copy) only a pass over
+         * what the hook left can */
+        bool untouched = !moved_by_hooks(g) || (n && n->prec == LG_PREC_FLOAT && n->f_current);
         if (n && lg_player_owns(p, (lg_net_id)i) &&
-            !(moved_by_hooks(g) ? lg_all_finite(n->theta, n->n_params) : finite[i])) {
+            !(untouched ? finite[i] : lg_all_finite(n->theta, n->n_params))) {
             /* the gradients were finite: the optimizer's update made it so */
             fault(g, LG_FAULT_PARAM, p, (lg_net_id)i);
             return lg_seterr(LG_ENONFINITE, "a parameter of the %s (network %s) is not finite after its "
@@ -138,6 +146,8 @@ static int check_opts(const lg_game *g, lg_player p, lg_optim *const opt[LG_NET_
         if (opt[i]->n != n->n_params)
             return lg_seterr(LG_EINVAL, "lg_game_step: %s is sized for %zu parameters, but network %s has %zu",
                              slot[i], opt[i]->n, n->spec, n->n_params);
+        if (n->prec == LG_PREC_FLOAT)
+            lg_optim_set_float(opt[i]); /* once: its float moments */
     }
     return LG_OK;
 }

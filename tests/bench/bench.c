@@ -198,10 +198,12 @@ static double gemm_limit(const char *g, const char *d, size_t B, bool single, do
 
 /* ------------------------------------------------------------ serve mode ---
  * One request per line on stdin, one answer per line on stdout:
- *   step DATA G D BATCH SECONDS   -> "ok STEPS_PER_S CPU_SHARE GFLOP_PER_STEP"
- *       one timed block of whole training steps (the run is opened, warmed up
- *       and kept on the first request for these nets: later blocks go on
- *       training it, as a long run would);
+ *   step DATA G D BATCH SECONDS [double|float]
+ *                                 -> "ok STEPS_PER_S CPU_SHARE GFLOP_PER_STEP"
+ *       one timed block of whole training steps in that precision (double
+ *       when not given; the run is opened, warmed up and kept on the first
+ *       request for these nets: later blocks go on training it, as a long run
+ *       would);
  *   gemm G D BATCH SECONDS double|float -> "ok STEPS_PER_S" (gemm_limit)
  *   quit
  * Anything else, or a failure: "error WHAT". The threads are OpenBLAS's, set by
@@ -214,10 +216,11 @@ typedef struct served {
     double flops;
 } served;
 
-static served *served_open(served *tab, size_t *n, const char *data, const char *g, const char *d, long batch)
+static served *served_open(served *tab, size_t *n, const char *data, const char *g, const char *d, long batch,
+                           const char *precision)
 {
     char key[512];
-    snprintf(key, sizeof key, "%s %s %s %ld", data, g, d, batch);
+    snprintf(key, sizeof key, "%s %s %s %ld %s", data, g, d, batch, precision);
     for (size_t i = 0; i < *n; i++)
         if (!strcmp(tab[i].key, key))
             return &tab[i];
@@ -235,6 +238,7 @@ static served *served_open(served *tab, size_t *n, const char *data, const char 
     c.g = g;
     c.d = d;
     c.batch = batch;
+    c.precision = precision;
     c.opt_d = c.opt_g = "adam:lr=2e-4,b1=0.5,b2=0.999";
     c.d_steps = 1;
     c.out = s->dir;
@@ -264,11 +268,12 @@ static int serve(void)
     char line[2048];
     setvbuf(stdout, NULL, _IOLBF, 0);
     while (fgets(line, sizeof line, stdin)) {
-        char what[16], data[256], g[256], d[256], dtype[16];
+        char what[16], data[256], g[256], d[256], dtype[16] = "double";
         long batch;
         double seconds;
-        if (sscanf(line, "step %255s %255s %255s %ld %lf", data, g, d, &batch, &seconds) == 5) {
-            served *s = served_open(tab, &n_tab, data, g, d, batch);
+        int got = sscanf(line, "step %255s %255s %255s %ld %lf %15s", data, g, d, &batch, &seconds, dtype);
+        if ((got == 5 || got == 6) && (!strcmp(dtype, "double") || !strcmp(dtype, "float"))) {
+            served *s = served_open(tab, &n_tab, data, g, d, batch, dtype);
             if (!s) {
                 printf("error cannot open a run of %s / %s on %s: %s\n", g, d, data, lg_errmsg());
                 continue;

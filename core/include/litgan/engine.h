@@ -408,6 +408,8 @@ typedef struct lg_run_config {
     long seed;                          /* 1..2^32-1 (GSL maps 0 to 4357, mt19937 keeps 32
                                            bits); LG_UNSET: $GSL_RNG_SEED, else 1 */
     int simultaneous;                   /* 1: both players step from the same point */
+    const char *precision;              /* "double" (NULL: the default) or "float": the
+                                           nets' arithmetic (sgemm, float Adam) */
     const char *out;                    /* output folder (NULL: runs/LOSS-DATA-sSEED-HASH) */
     long log_every, ckpt_every, samples;/* 100, 500, 2500 */
     int progress;                       /* -1 auto (a terminal), 0 plain lines, 1 progress line */

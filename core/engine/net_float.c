@@ -1,0 +1,400 @@
+/*
+ * net_float.c - the float path of a network: parameters, gradients and every
+ * layer's values in float, GEMMs by sgemm, the network one node on the tape.
+ *
+ * The tape and the plugins stay in double: the node takes its input in double
+ * and gives its output in double (a conversion of B x in and B x out values),
+ * and its backward takes dL/dy in double and gives dL/dx in double. Inside,
+ * the layers run in float, forward and backward side by side as in net.c
+ * (Linear y = x W^T + b, BatchNorm1d, the activations in place on the layer
+ * before them). Memory: the node's cache holds the float input, each layer's
+ * output, BatchNorm's xhat and 1/std, and two gradient rows of the widest
+ * layer; reused from step to step like every node's.
+ *
+ * Two copies of the parameters: theta_f and grad_f (float) are what a step
+ * computes with; theta and grad (double) are what everything outside the
+ * step reads and writes (accessors, hooks, checkpoints, init). f_current says
+ * which is current; lg_net_use_float / lg_net_use_double convert when the
+ * other side asks. In a run without hooks that touch parameters the copies
+ * convert only at set-up, logging and checkpoints.
+ */
+#include "lg_impl.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+#include <gsl/gsl_cblas.h>
+
+/* ------------------------------------------------------------- the copies --- */
+
+int lg_net_set_precision(lg_net *net, lg_precision prec)
+{
+    if (prec == LG_PREC_DOUBLE) {
+        lg_net_use_double(net);
+        net->prec = prec;
+        return LG_OK;
+    }
+    for (size_t i = 0; i < net->n_layers; i++) {
+        lg_layer_kind k = net->layers[i].kind;
+        if (k != LG_LAYER_LINEAR && k != LG_LAYER_BATCHNORM && k != LG_LAYER_RELU &&
+            k != LG_LAYER_LEAKY_RELU && k != LG_LAYER_TANH && k != LG_LAYER_SIGMOID)
+            return lg_seterr(LG_EINVAL, "network %s: layer %zu has no float path yet (Linear, BatchNorm1d and "
+                             "the activations have): use --precision double", net->spec, i + 1);
+    }
+    if (!net->theta_f) {
+        net->theta_f = lg_xcalloc(net->n_params ? net->n_params : 1, sizeof(float));
+        net->grad_f = lg_xcalloc(net->n_params ? net->n_params : 1, sizeof(float));
+    }
+    net->prec = prec;
+    net->f_current = false;
+    return LG_OK;
+}
+
+void lg_net_use_float(lg_net *net)
+{
+    if (net->prec != LG_PREC_FLOAT || net->f_current)
+        return;
+    for (size_t i = 0; i < net->n_params; i++) {
+        net->theta_f[i] = (float)net->theta[i];
+        net->grad_f[i] = (float)net->grad[i];
+    }
+    net->f_current = true;
+}
+
+void lg_net_use_double(lg_net *net)
+{
+    if (net->prec != LG_PREC_FLOAT || !net->f_current)
+        return;
+    for (size_t i = 0; i < net->n_params; i++) {
+        net->theta[i] = net->theta_f[i];
+        net->grad[i] = net->grad_f[i];
+    }
+    net->f_current = false;
+}
+
+/* ------------------------------------------------------------ activations --- */
+
+LG_SIMD_CLONES
+static void act_forward_f(lg_layer_kind kind, float s, float *restrict y, size_t N)
+{
+    switch (kind) {
+    case LG_LAYER_RELU:
+        for (size_t i = 0; i < N; i++)
+            y[i] = y[i] > 0 ? y[i] : 0.0f;
+        break;
+    case LG_LAYER_LEAKY_RELU:
+        for (size_t i = 0; i < N; i++)
+            y[i] = y[i] > 0 ? y[i] : s * y[i];
+        break;
+    case LG_LAYER_TANH:
+        for (size_t i = 0; i < N; i++)
+            y[i] = tanhf(y[i]);
+        break;
+    default: /* LG_LAYER_SIGMOID: the form that cannot overflow, as lg_sigmoid_value */
+        for (size_t i = 0; i < N; i++) {
+            float e = expf(-fabsf(y[i]));
+            y[i] = y[i] >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);
+        }
+        break;
+    }
+}
+
+/* g = g * f'(z) in place, f' from the output y (as net.c's act_backward) */
+LG_SIMD_CLONES
+static void act_backward_f(lg_layer_kind kind, float s, const float *restrict y, float *restrict g, size_t N)
+{
+    switch (kind) {
+    case LG_LAYER_RELU:
+        for (size_t i = 0; i < N; i++)
+            g[i] = y[i] > 0 ? g[i] : 0.0f;
+        break;
+    case LG_LAYER_LEAKY_RELU:
+        for (size_t i = 0; i < N; i++)
+            g[i] = y[i] > 0 ? g[i] : s * g[i];
+        break;
+    case LG_LAYER_TANH:
+        for (size_t i = 0; i < N; i++)
+            g[i] = g[i] * (1.0f - y[i] * y[i]);
+        break;
+    default:
+        for (size_t i = 0; i < N; i++)
+            g[i] = g[i] * y[i] * (1.0f - y[i]);
+        break;
+    }
+}
+
+/* ----------------------------------------------------------------- layers --- */
+
+/* floats in blocks of 8 (32 bytes): a block of doubles after them stays
+ * aligned, and vector loops start on the buffer's own alignment */
+static size_t round8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+/* y: (B, out) = x: (B, in) W^T + b, the bias rows first and the GEMM onto them
+ * (as the double path) */
+static void linear_forward_f(const lg_net *net, const lg_layer *l, size_t B, const float *x, float *y)
+{
+    const float *W = net->theta_f + l->p_off, *b = W + (l->no_weight ? 0 : l->out * l->in);
+    for (size_t i = 0; i < B; i++) {
+        if (l->no_bias)
+            memset(y + i * l->out, 0, l->out * sizeof(float));
+        else
+            memcpy(y + i * l->out, b, l->out * sizeof(float));
+    }
+    if (!l->no_weight)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, (int)l->out, (int)l->in, 1.0f, x,
+                    (int)l->in, W, (int)l->in, 1.0f, y, (int)l->out);
+}
+
+/* dW += dy^T x, db += sum_rows dy (when the net is trained); dx = dy W (dx
+ * NULL: not wanted). */
+static void linear_backward_f(lg_net *net, const lg_layer *l, size_t B, const float *x, const float *dy,
+                              float *dx)
+{
+    const float *W = net->theta_f + l->p_off;
+    if (net->requires_grad) {
+        float *dW = net->grad_f + l->p_off, *db = dW + (l->no_weight ? 0 : l->out * l->in);
+        if (!l->no_weight)
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)l->out, (int)l->in, (int)B, 1.0f, dy,
+                        (int)l->out, x, (int)l->in, 1.0f, dW, (int)l->in);
+        if (!l->no_bias)
+            for (size_t i = 0; i < B; i++)
+                for (size_t j = 0; j < l->out; j++)
+                    db[j] += dy[i * l->out + j];
+    }
+    if (!dx)
+        return;
+    if (l->no_weight)
+        memset(dx, 0, B * l->in * sizeof(float));
+    else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)B, (int)l->in, (int)l->out, 1.0f, dy,
+                    (int)l->out, W, (int)l->in, 0.0f, dx, (int)l->in);
+}
+
+/* BatchNorm1d as net.c's, in float; the batch statistics are summed in double
+ * (as PyTorch's CPU kernel accumulates float in double), row by row in memory
+ * order, and the running statistics stay double (net->buffers).
+ * bn: xhat (B, C), inv_std (C), then two work rows of C doubles, then three
+ * work rows of C floats. */
+static size_t bn_floats(size_t B, size_t C) { return round8(B * C + C) + 4 * C + round8(3 * C); }
+
+static void batchnorm_forward_f(lg_net *net, const lg_layer *l, size_t B, const float *x, float *y, float *bn)
+{
+    size_t C = l->out;
+    const float *gamma = net->theta_f + l->p_off, *beta = gamma + C;
+    double *rm = net->buffers + l->b_off, *rv = rm + C;
+    float *xhat = bn, *inv_std = bn + B * C;
+    double *mu = (double *)(bn + round8(B * C + C)), *ss = mu + C;
+    if (net->train) {
+        memset(mu, 0, 2 * C * sizeof(double));
+        for (size_t i = 0; i < B; i++)
+            for (size_t j = 0; j < C; j++)
+                mu[j] += x[i * C + j];
+        for (size_t j = 0; j < C; j++)
+            mu[j] /= (double)B;
+        for (size_t i = 0; i < B; i++)
+            for (size_t j = 0; j < C; j++) {
+                double d = x[i * C + j] - mu[j];
+                ss[j] += d * d;
+            }
+        for (size_t j = 0; j < C; j++) {
+            double var = ss[j] / (double)B, unbiased = B > 1 ? ss[j] / (double)(B - 1) : var;
+            rm[j] = (1.0 - l->momentum) * rm[j] + l->momentum * mu[j];
+            rv[j] = (1.0 - l->momentum) * rv[j] + l->momentum * unbiased;
+            inv_std[j] = (float)(1.0 / sqrt(var + l->eps));
+        }
+    } else {
+        for (size_t j = 0; j < C; j++) {
+            mu[j] = rm[j];
+            inv_std[j] = (float)(1.0 / sqrt(rv[j] + l->eps));
+        }
+    }
+    float *muf = (float *)(ss + C); /* the mean in float, in the float work rows */
+    for (size_t j = 0; j < C; j++)
+        muf[j] = (float)mu[j];
+    for (size_t i = 0; i < B; i++)
+        for (size_t j = 0; j < C; j++) {
+            float h = (x[i * C + j] - muf[j]) * inv_std[j];
+            xhat[i * C + j] = h;
+            y[i * C + j] = gamma[j] * h + beta[j];
+        }
+}
+
+/* as batchnorm_backward in net.c: dx = inv_std / B (B g - sum g - h sum(g h))
+ * with g = dy gamma (train), dx = g inv_std (eval) */
+static void batchnorm_backward_f(lg_net *net, const lg_layer *l, size_t B, const float *dy, const float *bn,
+                                 float *dx)
+{
+    size_t C = l->out;
+    const float *gamma = net->theta_f + l->p_off, *xhat = bn, *inv_std = bn + B * C;
+    double *sdy = (double *)(bn + round8(B * C + C)), *sdyh = sdy + C; /* the forward's work rows */
+    memset(sdy, 0, 2 * C * sizeof(double));
+    for (size_t i = 0; i < B; i++)
+        for (size_t j = 0; j < C; j++) {
+            sdy[j] += dy[i * C + j];
+            sdyh[j] += (double)dy[i * C + j] * xhat[i * C + j];
+        }
+    if (net->requires_grad)
+        for (size_t j = 0; j < C; j++) {
+            net->grad_f[l->p_off + j] += (float)sdyh[j];
+            net->grad_f[l->p_off + C + j] += (float)sdy[j];
+        }
+    if (!dx)
+        return;
+    /* the sums in float for the row loop, in the float work rows */
+    float *k = (float *)(sdyh + C), *s1 = k + C, *s2 = s1 + C;
+    for (size_t j = 0; j < C; j++) {
+        float a = (float)sdy[j], b = (float)sdyh[j];
+        k[j] = inv_std[j] / (float)B * gamma[j];
+        s1[j] = a;
+        s2[j] = b;
+    }
+    if (net->train) {
+        for (size_t i = 0; i < B; i++)
+            for (size_t j = 0; j < C; j++)
+                dx[i * C + j] = k[j] * ((float)B * dy[i * C + j] - s1[j] - xhat[i * C + j] * s2[j]);
+    } else {
+        for (size_t i = 0; i < B; i++)
+            for (size_t j = 0; j < C; j++)
+                dx[i * C + j] = gamma[j] * dy[i * C + j] * inv_std[j];
+    }
+}
+
+/* ------------------------------------------------------------ the node --- */
+
+/* Where each layer's values are in the node's cache (in floats, each block
+ * on a 32-byte boundary): out[i] the output of layer i (an activation's is the
+ * layer before's: it works in place), bn[i] BatchNorm's xhat and 1/std. */
+#define MAX_FLOAT_LAYERS 64
+typedef struct float_plan {
+    float *in, *out[MAX_FLOAT_LAYERS], *bn[MAX_FLOAT_LAYERS], *g0, *g1;
+} float_plan;
+
+static bool is_activation(lg_layer_kind k) { return k != LG_LAYER_LINEAR && k != LG_LAYER_BATCHNORM; }
+
+static float_plan plan_of(lg_node *n)
+{
+    const lg_net *net = n->net;
+    size_t B = n->val.size1, total = round8(B * net->in_dim), widest = net->in_dim;
+    for (size_t i = 0; i < net->n_layers; i++) {
+        const lg_layer *l = &net->layers[i];
+        widest = l->out > widest ? l->out : widest;
+        total += round8(B * l->out); /* at most: activations often work in place */
+        if (l->kind == LG_LAYER_BATCHNORM)
+            total += bn_floats(B, l->out);
+    }
+    total += 2 * round8(B * widest);
+    /* doubles hold floats: half as many, aligned as malloc aligns */
+    float *f = (float *)lg_buf_reserve(&n->cache, total / 2 + 1);
+    float_plan p = { .in = f };
+    f += round8(B * net->in_dim);
+    float *prev = p.in;
+    for (size_t i = 0; i < net->n_layers; i++) {
+        const lg_layer *l = &net->layers[i];
+        p.out[i] = prev;
+        p.bn[i] = NULL;
+        /* an activation after an activation ("rt") needs its own buffer: the
+         * first one's backward reads its own output */
+        bool own = l->kind == LG_LAYER_LINEAR || l->kind == LG_LAYER_BATCHNORM ||
+                   (i > 0 && is_activation(net->layers[i - 1].kind));
+        if (own) {
+            p.out[i] = f;
+            f += round8(B * l->out);
+        }
+        if (l->kind == LG_LAYER_BATCHNORM) {
+            p.bn[i] = f;
+            f += bn_floats(B, l->out);
+        }
+        prev = p.out[i];
+    }
+    p.g0 = f;
+    p.g1 = f + round8(B * widest);
+    return p;
+}
+
+static void net_float_backward(lg_node *n);
+static const lg_op_def op_net_float = { "network (float)", net_float_backward };
+
+lg_node *lg_net_apply_float(lg_tape *t, lg_net *net, lg_node *x)
+{
+    LG_ASSERT(net->n_layers <= MAX_FLOAT_LAYERS, "a float network has at most 64 layers");
+    lg_net_use_float(net);
+    size_t B = x->val.size1;
+    lg_node *n = lg_tape_node(t, &op_net_float, x, NULL, B, net->out_dim);
+    n->net = net;
+    n->needs_grad = x->needs_grad || net->requires_grad;
+    float_plan p = plan_of(n);
+    for (size_t i = 0; i < B * net->in_dim; i++)
+        p.in[i] = (float)x->val.data[i];
+    const float *cur = p.in;
+    for (size_t i = 0; i < net->n_layers; i++) {
+        const lg_layer *l = &net->layers[i];
+        switch (l->kind) {
+        case LG_LAYER_LINEAR:    linear_forward_f(net, l, B, cur, p.out[i]); break;
+        case LG_LAYER_BATCHNORM: batchnorm_forward_f(net, l, B, cur, p.out[i], p.bn[i]); break;
+        default:
+            if (p.out[i] != cur)
+                memcpy(p.out[i], cur, B * l->out * sizeof(float));
+            act_forward_f(l->kind, (float)l->slope, p.out[i], B * l->out);
+            break;
+        }
+        cur = p.out[i];
+    }
+    for (size_t i = 0; i < B * net->out_dim; i++)
+        n->val.data[i] = cur[i];
+    return n;
+}
+
+/* Layer by layer from the output: g holds dL/d(layer i's output), in one of
+ * two buffers; each layer writes dL/d(its input) into the other. */
+static void net_float_backward(lg_node *n)
+{
+    lg_net *net = n->net;
+    lg_node *x = n->a;
+    size_t B = n->val.size1;
+    float_plan p = plan_of(n);
+    float *g = p.g0, *other = p.g1;
+    for (size_t i = 0; i < B * net->out_dim; i++)
+        g[i] = (float)n->grad.data[i];
+    for (size_t i = net->n_layers; i-- > 0;) {
+        const lg_layer *l = &net->layers[i];
+        const float *in = i ? p.out[i - 1] : p.in;
+        /* the first layer's dL/dx only when x needs it */
+        float *dx = (i > 0 || x->needs_grad) ? other : NULL;
+        switch (l->kind) {
+        case LG_LAYER_LINEAR:
+            linear_backward_f(net, l, B, in, g, dx);
+            break;
+        case LG_LAYER_BATCHNORM:
+            batchnorm_backward_f(net, l, B, g, p.bn[i], dx);
+            break;
+        default: /* in place: the gradient stays in g */
+            act_backward_f(l->kind, (float)l->slope, p.out[i], g, B * l->out);
+            dx = NULL;
+            break;
+        }
+        if (dx) {
+            other = g;
+            g = dx;
+        }
+    }
+    if (x->needs_grad) {
+        bool first;
+        double *d = lg_node_dgrad_first(x, &first);
+        LG_ACCUMULATE(first, d, B * net->in_dim, (double)g[i]);
+    }
+}
+
+/* ---------------------------------------------------------- the step's passes --- */
+
+LG_SIMD_CLONES
+double lg_sumsq_f(const float *x, size_t n)
+{
+    double acc[8] = { 0 };
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (size_t j = 0; j < 8; j++)
+            acc[j] += (double)x[i + j] * x[i + j];
+    for (size_t j = 0; i < n; i++, j++)
+        acc[j] += (double)x[i] * x[i];
+    return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+}
