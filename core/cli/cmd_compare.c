@@ -49,6 +49,8 @@ static const char help[] =
     "                  the nets' size) first\n"
     "  --threads N     each run's matrix-product threads (OpenBLAS; default 1): with -j\n"
     "                  as large as the CPUs, 1 is best; more pay only with spare cores\n"
+    "  --precision P   double (default) or float: every run's arithmetic (see litgan train\n"
+    "                  --help; gp, r1 and consensus need double)\n"
     "  --progress, --no-progress   one progress line with the ETA over all runs\n"
     "                  (default on a terminal), or a line every 10 %\n"
     "  --quiet         no progress lines\n"
@@ -65,7 +67,8 @@ static const char help[] =
 
 
 enum { OPT_LOSSES = 256, OPT_LOSS, OPT_DATA, OPT_STEPS, OPT_SEEDS, OPT_BATCH, OPT_G, OPT_D, OPT_OUT, OPT_QUIET,
-       OPT_REG, OPT_BUDGET, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_THREADS, OPT_PLAN, OPT_COLLECT };
+       OPT_REG, OPT_BUDGET, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_THREADS, OPT_PLAN, OPT_COLLECT,
+       OPT_PRECISION };
 
 static const struct option options[] = {
     { "losses", required_argument, 0, OPT_LOSSES }, { "loss", required_argument, 0, OPT_LOSS },
@@ -76,7 +79,8 @@ static const struct option options[] = {
     { "reg", required_argument, 0, OPT_REG }, { "budget", required_argument, 0, OPT_BUDGET },
     { "progress", no_argument, 0, OPT_PROGRESS }, { "no-progress", no_argument, 0, OPT_NO_PROGRESS },
     { "threads", required_argument, 0, OPT_THREADS }, { "plan", required_argument, 0, OPT_PLAN },
-    { "collect", required_argument, 0, OPT_COLLECT }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    { "collect", required_argument, 0, OPT_COLLECT }, { "precision", required_argument, 0, OPT_PRECISION },
+    { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
 };
 
 /* A whole number in lo..hi, else one line on stderr. */
@@ -145,6 +149,13 @@ int lg_cmd_compare(int argc, char **argv)
         case OPT_BATCH: bad = in_range("--batch", v, 2, 1000000, &c.batch); break;
         case 'j': bad = in_range("-j", v, 1, 64, &c.jobs); break;
         case OPT_THREADS: bad = in_range("--threads", v, 1, LG_MAX_THREADS, &c.threads); break;
+        case OPT_PRECISION:
+            if (strcmp(v, "float") && strcmp(v, "double")) {
+                fprintf(stderr, "litgan compare: --precision '%s': use float or double\n", v);
+                return LG_EXIT_USAGE;
+            }
+            c.precision = v;
+            break;
         case OPT_PLAN: c.plan = v; break;
         case OPT_COLLECT: c.collect = v; break;
         case OPT_QUIET: c.quiet = 1; break;

@@ -272,6 +272,9 @@ static int setup(cmp *c, const lg_compare_config *cfg, bool fresh)
     c->batch = cfg->batch;
     c->jobs = cfg->jobs;
     c->threads = cfg->threads;
+    c->precision = cfg->precision && strcmp(cfg->precision, "double") ? cfg->precision : NULL;
+    if (c->precision && strcmp(c->precision, "float"))
+        return lg_seterr(LG_EINVAL, "--precision '%s': use float or double", c->precision);
     if (c->threads < 1 || c->threads > LG_MAX_THREADS)
         return lg_seterr(LG_EINVAL, "--threads: %ld is not in [1, %d]", c->threads, LG_MAX_THREADS);
     c->quiet = cfg->quiet;

@@ -54,6 +54,7 @@ typedef struct cmp {
     size_t n_losses;
     const char *data, *g_spec, *d_spec;
     long steps, seeds, batch, jobs, threads;
+    const char *precision;  /* NULL: double */
     cmp_budget budget;
     double budget_s;
     bool quiet, tty;

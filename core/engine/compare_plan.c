@@ -11,6 +11,7 @@
  * plan.txt, one record a line (the first line names the format):
  *   litgan-compare-plan 1
  *   data SPEC | steps N | seeds K | batch B | budget steps|evals | g SPEC | d SPEC
+ *   precision float   (only for float runs)
  *   loss SPEC   (each --losses / --loss entry, as given)   reg SPEC (each --reg)
  *   run LABEL SEED HASH STEPS   (every run: its configuration's hash, its steps)
  */
@@ -63,6 +64,8 @@ static void put_command(FILE *f, const cmp_job *j, const lg_run_config *rc, cons
             fprintf(f, " %s ", opt[k]);
             put_word(f, spec[k]);
         }
+    if (rc->precision)
+        fprintf(f, " --precision %s", rc->precision);
     fprintf(f, " --steps %ld --seed %ld --batch %ld --log-every %ld --threads %ld --quiet --no-figures --out ",
             rc->steps, rc->seed, rc->batch, rc->log_every, threads);
     put_word(f, j->dir);
@@ -117,6 +120,8 @@ int lg_cmp_plan_write(cmp *c, const lg_compare_config *cfg)
             c->seeds, c->batch, c->budget == CMP_BUDGET_EVALS ? "evals" : "steps");
     if (c->g_spec)
         fprintf(plan, "g %s\n", c->g_spec);
+    if (c->precision)
+        fprintf(plan, "precision %s\n", c->precision);
     if (c->d_spec)
         fprintf(plan, "d %s\n", c->d_spec);
     for (size_t l = 0; l < cfg->n_losses; l++)
@@ -195,6 +200,8 @@ int lg_cmp_plan_read(const char *dir, lg_compare_config *cfg, lg_strvec *store)
             cfg->d = v;
         else if (!strcmp(key, "budget"))
             cfg->budget = v;
+        else if (!strcmp(key, "precision"))
+            cfg->precision = v;
         else if (!strcmp(key, "loss") && cfg->n_losses < LG_COMPARE_MAX_LOSSES)
             cfg->losses[cfg->n_losses++] = v;
         else if (!strcmp(key, "reg") && cfg->n_regs < LG_RUN_MAX_REGS)

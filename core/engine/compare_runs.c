@@ -53,6 +53,7 @@ void lg_cmp_child_config(const cmp_job *j, lg_run_config *rc, char *dbuf, size_t
     rc->quiet = 1;
     rc->g = c->g_spec;
     rc->d = c->d_spec;
+    rc->precision = c->precision;
     if (j->l->encoder && c->d_spec) { /* D's input: the width of the default D on (x, z) */
         char gdef[64], ddef[64];
         lg_run_default_nets(c->ds, true, c->g_spec, gdef, ddef, NULL, sizeof gdef);

@@ -530,6 +530,7 @@ typedef struct lg_compare_config {
     const char *g, *d;      /* NULL: the runs' default networks */
     long steps, seeds, batch, jobs; /* 2000, 3 (seeds 1..3), 256, 2 at a time */
     long threads;           /* each run's GEMM threads (lg_blas_set_threads): 1 */
+    const char *precision;  /* each run's --precision: NULL (double) or "float" */
     /* Not NULL: write one `EXE train ...` command per run to this file (and
      * OUT/plan.txt) instead of running them (EXE: exe, else "litgan") */
     const char *plan, *exe;
