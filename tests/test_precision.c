@@ -287,6 +287,43 @@ static void test_float_steady_state(void)
     lg_rm_rf(dir);
 }
 
+/* compare --precision float: the plan's commands and plan.txt carry it (a
+ * float run's configuration hash is not a double run's), and a bad value is
+ * refused in one line. */
+static void test_float_compare_plan(void)
+{
+    char dir[] = "/tmp/lg-prec-p-XXXXXX";
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    const char *bin = lg_test_bin();
+    char cmd[2048], out[4096], path[600];
+    snprintf(cmd, sizeof cmd, "%s compare --losses nsgan --seeds 1 --steps 10 --precision float --quiet --out %s/r "
+             "--plan %s/cmds.txt 2>&1", bin, dir, dir);
+    CU_ASSERT_EQUAL(lg_test_run_capture(cmd, out, sizeof out), 0);
+    snprintf(path, sizeof path, "%s/cmds.txt", dir);
+    char *cmds = lg_read_file(path, NULL);
+    snprintf(path, sizeof path, "%s/r/plan.txt", dir);
+    char *plan = lg_read_file(path, NULL);
+    CU_ASSERT_FATAL(cmds && plan);
+    CU_ASSERT_PTR_NOT_NULL(strstr(cmds, " --precision float "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(plan, "\nprecision float\n"));
+    /* the same plan in double has other hashes */
+    snprintf(cmd, sizeof cmd, "%s compare --losses nsgan --seeds 1 --steps 10 --quiet --out %s/d --plan %s/cd.txt "
+             "2>&1", bin, dir, dir);
+    CU_ASSERT_EQUAL(lg_test_run_capture(cmd, out, sizeof out), 0);
+    snprintf(path, sizeof path, "%s/d/plan.txt", dir);
+    char *plan_d = lg_read_file(path, NULL);
+    CU_ASSERT_FATAL(plan_d != NULL);
+    const char *rf = strstr(plan, "\nrun "), *rd = strstr(plan_d, "\nrun ");
+    CU_ASSERT_FATAL(rf && rd);
+    CU_ASSERT(strncmp(rf, rd, strcspn(rf + 1, "\n")) != 0);
+    CU_ASSERT_PTR_NULL(strstr(plan_d, "precision"));
+    free(cmds), free(plan), free(plan_d);
+    snprintf(cmd, sizeof cmd, "%s compare --losses nsgan --precision fp16 --out %s/x 2>&1", bin, dir);
+    CU_ASSERT_EQUAL(lg_test_run_capture(cmd, out, sizeof out), 2);
+    LG_ASSERT_MSG(strstr(out, "--precision 'fp16': use float or double"), "compare --precision fp16: %s", out);
+    lg_rm_rf(dir);
+}
+
 /* What float cannot do is refused in one line that says what to do. */
 static void test_float_refusals(void)
 {
@@ -333,5 +370,6 @@ void lg_suite_precision(void)
                  { "a float run resumes bit for bit; --precision fixed on resume", test_float_resume },
                  { "clipping in a float run acts on the weights the next step uses", test_float_hooks },
                  { "a float step allocates nothing", test_float_steady_state },
+                 { "compare --precision float: in the plan's commands and plan.txt", test_float_compare_plan },
                  { "float refuses what needs double, in one line", test_float_refusals });
 }
