@@ -4,11 +4,13 @@
 One driver times both. litgan's steps run in `build/bench --serve` (a child
 process that keeps its runs open and answers one timed block per request); the
 PyTorch steps run here. For each case the blocks alternate, round after round:
-litgan, PyTorch float32, PyTorch float64, so a change of load on this shared
-machine falls on all three alike, and each round gives its own ratios. Reported:
-the median of the per-round ratios with their min-max, and the machine's GEMM
-limit at the step's shapes (the step's GEMMs alone, cblas_dgemm / cblas_sgemm
-back to back, measured by build/bench), with litgan's fraction of it.
+litgan double, litgan float (--precision float), PyTorch float32, PyTorch
+float64, so a change of load on this shared machine falls on all four alike, and
+each round gives its own ratios: litgan double / PyTorch float64 and litgan
+float / PyTorch float32, the same precision on both sides. Reported: the median
+of the per-round ratios with their min-max, and the machine's GEMM limit at the
+step's shapes (the step's GEMMs alone, cblas_dgemm / cblas_sgemm back to back,
+measured by build/bench), with litgan's fraction of it at each precision.
 
 Threads: each thread count runs its own build/bench child with
 OPENBLAS_NUM_THREADS=N, and PyTorch here is pinned to N both for its intra-op
@@ -46,10 +48,13 @@ try:
 except ImportError:  # litgan and the GEMM limit only
     torch = None
 
-# Targets of the speed issue, one thread: litgan (double) / its double GEMM limit,
-# and litgan (double) / PyTorch float64.
+# Targets of the speed issue, one thread: litgan double / its double GEMM limit,
+# litgan double / PyTorch float64; litgan float / its float GEMM limit, litgan
+# float / PyTorch float32.
 LIMIT_TARGET = {"toy": 0.85, "mnist": 0.75}
 TORCH64_TARGET = 1.5
+LIMIT32_TARGET = 0.75
+TORCH32_TARGET = {"toy": 1.5, "mnist": 1.1}
 
 MNIST_G = "100-128l-256b0.8l-512b0.8l-1024b0.8l-784t"
 MNIST_D = "784-512l-256l-1"
@@ -211,21 +216,25 @@ def bench_case(c, server, rounds, seconds):
     spec = f"{c['g']} {c['d']} {c['batch']}"
     lim64 = server.ask(f"gemm {spec} 0.3 double")[0]
     lim32 = server.ask(f"gemm {spec} 0.3 float")[0]
-    mine, share, r32, r64, t32, t64 = [], [], [], [], [], []
+    mine, minef, share, r32, r64, t32, t64 = [], [], [], [], [], [], []
     blocks = {}
     if torch is not None:
         blocks = {dt: TorchBlock(torch_step(c, dt)) for dt in (torch.float32, torch.float64)}
-    server.ask(f"step {c['data']} {spec} {seconds}")  # opens and warms up the run
+    for prec in ("double", "float"):  # opens and warms up each run
+        server.ask(f"step {c['data']} {spec} {seconds} {prec}")
     for _ in range(rounds):
-        rate, cpu, _ = server.ask(f"step {c['data']} {spec} {seconds}")
+        rate, cpu, _ = server.ask(f"step {c['data']} {spec} {seconds} double")
+        ratef, cpuf, _ = server.ask(f"step {c['data']} {spec} {seconds} float")
         mine.append(rate)
-        share.append(cpu)
+        minef.append(ratef)
+        share.append(min(cpu, cpuf))
         if blocks:
             t32.append(blocks[torch.float32].run(seconds))
             t64.append(blocks[torch.float64].run(seconds))
-            r32.append(rate / t32[-1])
+            r32.append(ratef / t32[-1])
             r64.append(rate / t64[-1])
-    return dict(lim64=lim64, lim32=lim32, mine=mine, share=share, t32=t32, t64=t64, r32=r32, r64=r64)
+    return dict(lim64=lim64, lim32=lim32, mine=mine, minef=minef, share=share, t32=t32, t64=t64, r32=r32,
+                r64=r64)
 
 
 def name_of(c):
@@ -258,13 +267,13 @@ def main(argv):
     if not os.access(os.path.join(BUILD, "bench"), os.X_OK):
         print(f"side_by_side: no {BUILD}/bench: run make bench")
         return 2
-    head = (f"{cpu_model()}; litgan in double; {rounds} rounds of {seconds:g} s blocks "
-            f"(litgan, PyTorch float32, PyTorch float64, in turn); "
+    head = (f"{cpu_model()}; {rounds} rounds of {seconds:g} s blocks "
+            f"(litgan double, litgan float, PyTorch float32, PyTorch float64, in turn); "
             + (f"torch {torch.__version__}" if torch else "PyTorch not importable: litgan only"))
     print(head, flush=True)
-    rows = ["| case | threads | litgan steps/s | PyTorch f32 | PyTorch f64 | litgan / f32 | litgan / f64 "
-            "| GEMM limit double / float | litgan / double limit |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| case | threads | litgan f64 steps/s | litgan f32 | PyTorch f64 | PyTorch f32 "
+            "| litgan / PyTorch, f64 | litgan / PyTorch, f32 | GEMM limit f64 / f32 | litgan / limit, f64 / f32 |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     verdicts = []
     by_threads = {}
     for c in cases(quick):
@@ -278,27 +287,31 @@ def main(argv):
         try:
             for c in group:
                 r = bench_case(c, server, rounds, seconds)
-                med = statistics.median(r["mine"])
-                frac = med / r["lim64"]
+                med, medf = statistics.median(r["mine"]), statistics.median(r["minef"])
+                frac, fracf = med / r["lim64"], medf / r["lim32"]
                 busy = " (busy)" if statistics.median(r["share"]) < 0.9 * threads else ""
                 t32 = f"{statistics.median(r['t32']):.3g}" if r["t32"] else "-"
                 t64 = f"{statistics.median(r['t64']):.3g}" if r["t64"] else "-"
-                row = (f"| {name_of(c)} | {threads} | {med:.3g}{busy} | {t32} | {t64} | "
-                       f"{spread(r['r32']) if r['r32'] else '-'} | {spread(r['r64']) if r['r64'] else '-'} | "
-                       f"{r['lim64']:.3g} / {r['lim32']:.3g} | {100 * frac:.0f}% |")
+                row = (f"| {name_of(c)} | {threads} | {med:.3g}{busy} | {medf:.3g} | {t64} | {t32} | "
+                       f"{spread(r['r64']) if r['r64'] else '-'} | {spread(r['r32']) if r['r32'] else '-'} | "
+                       f"{r['lim64']:.3g} / {r['lim32']:.3g} | {100 * frac:.0f}% / {100 * fracf:.0f}% |")
                 rows.append(row)
                 print(row, flush=True)
                 if threads == 1 and c in cases(True):
                     want = LIMIT_TARGET[c["kind"]]
-                    verdicts.append(f"target {c['kind']}: litgan >= {100 * want:.0f}% of the double GEMM limit: "
+                    verdicts.append(f"target {c['kind']}: litgan double >= {100 * want:.0f}% of the double GEMM limit: "
                                     f"{100 * frac:.0f}% {'MET' if frac >= want else 'NOT MET'}")
+                    verdicts.append(f"target {c['kind']}: litgan float >= {100 * LIMIT32_TARGET:.0f}% of the float "
+                                    f"GEMM limit: {100 * fracf:.0f}% {'MET' if fracf >= LIMIT32_TARGET else 'NOT MET'}")
                     if r["r64"]:
                         m = statistics.median(r["r64"])
-                        verdicts.append(f"target {c['kind']}: litgan >= {TORCH64_TARGET:g}x PyTorch float64: "
+                        verdicts.append(f"target {c['kind']}: litgan double >= {TORCH64_TARGET:g}x PyTorch float64: "
                                         f"{m:.2f}x {'MET' if m >= TORCH64_TARGET else 'NOT MET'}")
+                        m, want32 = statistics.median(r["r32"]), TORCH32_TARGET[c["kind"]]
+                        verdicts.append(f"target {c['kind']}: litgan float >= {want32:g}x PyTorch float32: "
+                                        f"{m:.2f}x {'MET' if m >= want32 else 'NOT MET'}")
         finally:
             server.close()
-    verdicts.append("litgan float32: not yet (the float path of the speed issue)")
     for v in verdicts:
         print(v)
     try:
