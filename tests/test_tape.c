@@ -713,16 +713,17 @@ static double net_gradcheck(const net_case *c, gsl_rng *rng)
     /* non-trivial BatchNorm parameters and running statistics */
     for (size_t li = 0; li < net->n_layers; li++) {
         const lg_layer *l = &net->layers[li];
-        if (l->kind != LG_LAYER_BATCHNORM)
+        if (l->kind != LG_LAYER_BATCHNORM && l->kind != LG_LAYER_BATCHNORM2D)
             continue;
-        for (size_t j = 0; j < l->out; j++) {
+        size_t C = l->p_len / 2; /* features, or channels of an image */
+        for (size_t j = 0; j < C; j++) {
             net->theta[l->p_off + j] = 0.5 + gsl_rng_uniform(rng);           /* gamma */
-            net->theta[l->p_off + l->out + j] = gsl_rng_uniform(rng) - 0.5;  /* beta */
+            net->theta[l->p_off + C + j] = gsl_rng_uniform(rng) - 0.5;       /* beta */
             net->buffers[l->b_off + j] = gsl_rng_uniform(rng) - 0.5;         /* mean */
-            net->buffers[l->b_off + l->out + j] = 0.5 + 1.5 * gsl_rng_uniform(rng); /* var */
+            net->buffers[l->b_off + C + j] = 0.5 + 1.5 * gsl_rng_uniform(rng); /* var */
         }
     }
-    char label[64]; /* spec, mode and wiring for messages */
+    char label[96]; /* spec, mode and wiring for messages */
     snprintf(label, sizeof label, "%s %s%s", c->spec, c->train ? "train" : "eval",
              c->twice ? " x2" : c->skip ? " +skip" : "");
     double *buf0 = malloc((net->n_buffers + 1) * sizeof(double));
@@ -776,11 +777,14 @@ static double net_gradcheck(const net_case *c, gsl_rng *rng)
         if (!l->p_len)
             continue;
         double err = lg_rel_error(gth + l->p_off, num + l->p_off, l->p_len);
-        const char *kind = l->kind == LG_LAYER_LINEAR ? "linear" : "batchnorm";
+        static const char *const kinds[] = {
+            [LG_LAYER_LINEAR] = "linear", [LG_LAYER_BATCHNORM] = "batchnorm", [LG_LAYER_CONV] = "conv2d",
+            [LG_LAYER_CONVT] = "convT2d", [LG_LAYER_BATCHNORM2D] = "bn2d" };
+        const char *kind = kinds[l->kind];
         LG_ASSERT_MSG(err <= GC_TOL, "%s: layer %zu (%s) parameters: relative error %.3g",
                       label, li, kind, err);
         if (verbose())
-            printf("\n    %-26s layer %zu %-9s (%3zu params) rel err %.2e", label, li, kind,
+            printf("\n    %-26s layer %zu %-9s (%4zu params) rel err %.2e", label, li, kind,
                    l->p_len, err);
         worst = fmax(worst, err);
     }
@@ -847,6 +851,35 @@ static void test_net_gradients(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         worst = fmax(worst, net_gradcheck(&cases[i], rng));
     report("networks", worst);
+    gsl_rng_free(rng);
+}
+
+/* The image layers (conv.c) the same way: Conv2d and ConvTranspose2d with
+ * stride 2 and padding 1 (DCGAN's), odd kernels and strides, no bias,
+ * BatchNorm2d in both modes, and small DCGAN-like nets on one and two batches. */
+static void test_conv_gradients(void)
+{
+    static const net_case cases[] = {
+        { "2x5x5-C3k3s1p0", true, 3, false, false },
+        { "2x6x6-C3k4s2p1l-2", true, 3, false, false },
+        { "1x7x7-C2k3s2p1nt-T1k3s2p1", true, 2, false, false },  /* odd: 7 -> 4 -> 7, no bias */
+        { "3x3x3-T2k4s2p1t", true, 3, false, false },
+        { "3x3x3-T2k3s1p0-3", true, 3, false, false },
+        { "2x5x5-C3k3s1p1b-2", true, 3, false, false },         /* BatchNorm2d, train mode */
+        { "2x5x5-C3k3s1p1b-2", false, 3, false, false },        /* ... eval mode */
+        { "2x4x4-C3k3s1p1bl-T2k4s2p1b0.8t", true, 2, false, false },
+        { "2x4x4-C3k3s1p1bl-T2k4s2p1b0.8t", false, 2, false, false },
+        { "4-18br-2x3x3-T3k4s2p1nbr-T1k4s2p1t", true, 3, false, false }, /* a generator */
+        { "4-18br-2x3x3-T3k4s2p1nbr-T1k4s2p1t", false, 3, false, false },
+        { "1x8x8-C3k4s2p1l-C4k4s2p1bl-1", true, 2, true, false },        /* a critic, D(real), D(fake) */
+        { "1x6x6-C2k3s1p1b-T1k3s1p1", true, 2, false, true },            /* skip connection */
+    };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, GC_SEED + 9);
+    double worst = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        worst = fmax(worst, net_gradcheck(&cases[i], rng));
+    report("image layers", worst);
     gsl_rng_free(rng);
 }
 
@@ -1335,6 +1368,7 @@ void lg_suite_tape(void)
                  { "binary, broadcast, matmul, reductions by hand", test_matrix_values });
     LG_ADD_SUITE("tape_layers",
                  { "network gradients (Linear, activations, BatchNorm)", test_net_gradients },
+                 { "network gradients (Conv2d, ConvTranspose2d, BatchNorm2d)", test_conv_gradients },
                  { "Linear and BatchNorm values by hand", test_layer_values },
                  { "lg_net_init matches PyTorch's default", test_net_init },
                  { "lg_net_parse structure", test_net_parse_structure });
