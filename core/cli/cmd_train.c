@@ -69,7 +69,17 @@ static const char help[] =
     "  b[eps] BatchNorm1d (1e-5; eps in (0, 1]). Directly after a width, n drops its\n"
     "  layer's bias (y = W x) and c keeps the bias alone (y = b whatever the input).\n"
     "  e.g. 100-128l-256b0.8l-512b0.8l-784t; the Dirac-GAN (--data dirac, its\n"
-    "  default nets): --g 1-1c (G(z) = theta) --d 1-1n (D(x) = psi x)\n";
+    "  default nets): --g 1-1c (G(z) = theta) --d 1-1n (D(x) = psi x)\n"
+    "Images: a shape CxHxW reads the values so far as C channels of H x W (NCHW:\n"
+    "  a sample stays one row of C*H*W values, so the shape moves nothing; the\n"
+    "  product must equal the width before it); it may start a spec. Then\n"
+    "  C<ch>k<k>s<s>p<p> is a Conv2d into ch channels (kernel k, stride s,\n"
+    "  zero padding p): H' = (H + 2p - k)/s + 1, rounded down; T<ch>k<k>s<s>p<p>\n"
+    "  its transpose, H' = (H - 1)s - 2p + k. After them n drops the bias, b is\n"
+    "  BatchNorm2d (per channel), r l t s as above; a plain width flattens the\n"
+    "  image into a Linear layer. DCGAN on MNIST (z of 100):\n"
+    "  --g 100-6272br-128x7x7-T64k4s2p1br-T1k4s2p1t\n"
+    "  --d 1x28x28-C64k4s2p1l-C128k4s2p1bl-1   (an encoder: ...bl-100)\n";
 
 
 enum {
