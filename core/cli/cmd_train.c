@@ -32,6 +32,10 @@ static const char help[] =
     "  --d SPEC           discriminator network (default X-128r-128r-1; with an encoder\n"
     "                     loss (X+Z)-128r-128r-1, scoring the pair (x, z))\n"
     "  --e SPEC           encoder network (default X-128r-128r-Z for a loss that needs one)\n"
+    "  --nets FAMILY      the default networks (those not given): mlp (default; see above\n"
+    "                     and the images' below) or dcgan, for 28x28 images (--data mnist,\n"
+    "                     fashion): the DCGAN G, D and E of \"Images\" below (with an\n"
+    "                     encoder loss D stays the MLP on (x, z))\n"
     "  --opt-d SPEC       discriminator optimizer (default adam:lr=2e-4,b1=0.5)\n"
     "  --opt-g SPEC       generator (and encoder) optimizer (default adam:lr=2e-4,b1=0.5)\n"
     "  --d-steps K        discriminator steps per generator step (default 1)\n"
@@ -86,13 +90,14 @@ enum {
     OPT_LOSS = 256, OPT_REG, OPT_DATA, OPT_G, OPT_D, OPT_E, OPT_OPT_D, OPT_OPT_G, OPT_D_STEPS,
     OPT_D_PRETRAIN, OPT_SIMULTANEOUS, OPT_STEPS, OPT_BATCH, OPT_SEED, OPT_OUT, OPT_LOG_EVERY,
     OPT_CKPT_EVERY, OPT_SAMPLES, OPT_RESUME, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_QUIET, OPT_FORCE,
-    OPT_NO_FIGURES, OPT_THREADS
+    OPT_NO_FIGURES, OPT_THREADS, OPT_NETS
 };
 
 static const struct option options[] = {
     { "loss", required_argument, 0, OPT_LOSS }, { "reg", required_argument, 0, OPT_REG },
     { "data", required_argument, 0, OPT_DATA }, { "g", required_argument, 0, OPT_G },
     { "d", required_argument, 0, OPT_D }, { "e", required_argument, 0, OPT_E },
+    { "nets", required_argument, 0, OPT_NETS },
     { "opt-d", required_argument, 0, OPT_OPT_D }, { "opt-g", required_argument, 0, OPT_OPT_G },
     { "d-steps", required_argument, 0, OPT_D_STEPS }, { "d-pretrain", required_argument, 0, OPT_D_PRETRAIN },
     { "simultaneous", no_argument, 0, OPT_SIMULTANEOUS }, { "steps", required_argument, 0, OPT_STEPS },
@@ -174,6 +179,7 @@ int lg_cmd_train(int argc, char **argv)
         case OPT_G: c.g = v; break;
         case OPT_D: c.d = v; break;
         case OPT_E: c.e = v; break;
+        case OPT_NETS: c.nets = v; break;
         case OPT_OPT_D: c.opt_d = v; break;
         case OPT_OPT_G: c.opt_g = v; break;
         case OPT_D_STEPS: bad = lg_cli_long("train", "--d-steps", v, 1, &c.d_steps); break;
