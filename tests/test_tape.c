@@ -1356,6 +1356,8 @@ static void test_net_parse_errors(void)
                              "kernel, s stride, p padding (e.g. C64k4s2p1)" },
         { "1x28x28-C64k4s2p1c", "'c' (bias only) is for Linear layers" },
         { "2-3x4-1", "a shape is channels x height x width" },
+        { "1x250x250-C1k200s1p100", "layer 1 (Conv2d k200 s1 p100) on 1x250x250 unfolds 40000 x 63001 values a "
+                                    "sample for its GEMM, more than 10000000" },
     };
     for (size_t i = 0; i < sizeof shape_msg / sizeof shape_msg[0]; i++) {
         int rc = lg_net_parse(shape_msg[i].spec, &n2);

@@ -173,7 +173,10 @@ typedef struct lg_net {
  * after the width, change the Linear layer: n no bias (y = x W^T), c bias
  * only (y = b for every input); n after a conv layer: no bias. A conv layer
  * needs an image before it (a shape first); its output is H' = (H + 2p - k)/s
- * + 1 (rounded down) for C, H' = (H - 1) s - 2p + k for T, likewise W'. */
+ * + 1 (rounded down) for C, H' = (H - 1) s - 2p + k for T, likewise W'.
+ * Bounds: every width and image at most 1000000 values, k and s in 1..1000,
+ * p < k, and a conv layer's im2col columns ((C_in or C_out) k k by the
+ * positions of the smaller grid) at most 1e7 values. */
 int lg_net_parse(const char *spec, lg_net **out);
 /* What spec would hold, without allocating it: parameters and BatchNorm
  * statistics, and the values one sample passes through (every layer's

@@ -70,6 +70,7 @@ static void push(lg_net *net, size_t *cap, lg_layer l)
 }
 
 #define LG_MAX_VALUES 1000000 /* per sample, between any two layers (as a width) */
+#define LG_MAX_COLUMNS 1e7    /* a conv layer's im2col columns (DCGAN's largest: 1024 x 49) */
 
 /* A whole number in [lo, hi] at *p (decimal digits only), or false. */
 static bool parse_count(const char **p, size_t lo, size_t hi, size_t *v)
@@ -157,6 +158,13 @@ static int parse_conv(const char **p, lg_layer *l, const lg_shape *in, size_t wi
         return lg_seterr(LG_EINVAL, "network spec '%s': layer %zu (%s k%zu s%zu p%zu) on %s gives %s, more "
                          "than 1000000 values a sample: use fewer channels", spec, no, name, l->k,
                          l->stride, l->pad, is, os);
+    /* the columns im2col unfolds for one sample's GEMM (conv.c keeps them
+     * and their gradient in the node's cache): bounded, as widths are */
+    double K = (double)((tr ? ch : in->c) * l->k * l->k), N = tr ? (double)(in->h * in->w) : (double)(oh * ow);
+    if (K * N > LG_MAX_COLUMNS)
+        return lg_seterr(LG_EINVAL, "network spec '%s': layer %zu (%s k%zu s%zu p%zu) on %s unfolds %.0f x %.0f "
+                         "values a sample for its GEMM, more than %.0f: use a smaller kernel, fewer channels or a "
+                         "larger stride", spec, no, name, l->k, l->stride, l->pad, is, K, N, LG_MAX_COLUMNS);
     l->osh.h = (size_t)oh;
     l->osh.w = (size_t)ow;
     l->in = width;
