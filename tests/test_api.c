@@ -139,7 +139,24 @@ static void test_default_nets(void)
     lg_run_default_nets(digits, true, "32-64l-784t", g, d, e, sizeof g);
     CU_ASSERT_STRING_EQUAL(d, "816-512l-256l-1");
     CU_ASSERT_STRING_EQUAL(e, "784-512l-256l-32");
+    /* the families: mlp is the above, dcgan the conv nets on 1x28x28 */
+    CU_ASSERT_EQUAL(lg_run_nets_for(digits, false, NULL, "mlp", g, d, e, sizeof g), LG_OK);
+    CU_ASSERT_STRING_EQUAL(g, "100-128l-256b0.8l-512b0.8l-1024b0.8l-784t");
+    CU_ASSERT_EQUAL(lg_run_nets_for(digits, false, NULL, "dcgan", g, d, e, sizeof g), LG_OK);
+    CU_ASSERT_STRING_EQUAL(g, "100-6272br-128x7x7-T64k4s2p1br-T1k4s2p1t");
+    CU_ASSERT_STRING_EQUAL(d, "1x28x28-C64k4s2p1l-C128k4s2p1bl-1");
+    CU_ASSERT_STRING_EQUAL(e, "1x28x28-C64k4s2p1l-C128k4s2p1bl-100");
+    /* an encoder: D stays the MLP on (x, z); z from a given G, an image shape's product */
+    CU_ASSERT_EQUAL(lg_run_nets_for(digits, true, "2x4x4-T1k4s2p1", "dcgan", g, d, e, sizeof g), LG_OK);
+    CU_ASSERT_STRING_EQUAL(d, "816-512l-256l-1");
+    CU_ASSERT_STRING_EQUAL(e, "1x28x28-C64k4s2p1l-C128k4s2p1bl-32");
+    CU_ASSERT_EQUAL(lg_run_nets_for(digits, false, NULL, "resnet", g, d, e, sizeof g), LG_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(lg_errmsg(), "--nets 'resnet': the families are mlp (the default) and dcgan"));
     lg_dataset_free(digits);
+    CU_ASSERT_EQUAL_FATAL(lg_dataset_open("ring8", &ring), LG_OK);
+    CU_ASSERT_EQUAL(lg_run_nets_for(ring, false, NULL, "dcgan", g, d, e, sizeof g), LG_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(lg_errmsg(), "--nets dcgan: --data ring8 is not images"));
+    lg_dataset_free(ring);
 }
 
 /* A run from a config struct on 1D data: the defaults fill every unset field,

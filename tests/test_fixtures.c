@@ -9,7 +9,9 @@
  *                    reader itself (missing, truncated, malformed files fail).
  *   fixtures_layers  Linear + BatchNorm1d (+ LeakyReLU, Tanh, a second Linear)
  *                    in train and eval mode: outputs, input gradient, parameter
- *                    gradients, running statistics (tolerance 1e-10).
+ *                    gradients, running statistics (tolerance 1e-10); Conv2d,
+ *                    ConvTranspose2d, BatchNorm2d and two small DCGAN-like
+ *                    nets the same way (tolerance 1e-12).
  *
  * The tests run from the repository root and read tests/fixtures/NAME. A
  * missing or malformed fixture fails the test with a message naming the file.
@@ -402,12 +404,31 @@ static bool load_into(fx_file *f, const char *name, size_t rows, size_t cols, do
 
 /* Compare n values against block name (rows, cols); false if it is missing. */
 static bool check_block(fx_file *f, const char *name, size_t rows, size_t cols, const double *a,
-                        double *worst)
+                        double *worst, double tol)
 {
     const fx_block *b = fx_need(f, name, rows, cols);
     if (b)
-        *worst = fmax(*worst, fx_compare(f, "block", a, b, LAYER_TOL));
+        *worst = fmax(*worst, fx_compare(f, "block", a, b, tol));
     return b != NULL;
+}
+
+/* A layer with parameters: its weight block (rows, cols) as lg_layer_weight
+ * views it (Linear W (out, in), conv W with the kernel flattened, BatchNorm
+ * gamma (1, C)), and the length of its bias (0 without one). */
+static bool layer_blocks(const lg_net *net, const lg_layer *l, size_t *rows, size_t *cols, size_t *nb)
+{
+    if (!l->p_len)
+        return false;
+    gsl_matrix_view W = lg_layer_weight(net, l);
+    *rows = W.matrix.size1;
+    *cols = W.matrix.size2;
+    *nb = l->p_len - *rows * *cols;
+    return true;
+}
+
+static bool is_bn(const lg_layer *l)
+{
+    return l->kind == LG_LAYER_BATCHNORM || l->kind == LG_LAYER_BATCHNORM2D;
 }
 
 /* Set every parameter and running statistic of net from the fixture. */
@@ -417,27 +438,27 @@ static bool layers_load_state(fx_file *f, lg_net *net)
     char name[64];
     for (size_t i = 0; i < net->n_layers; i++) {
         const lg_layer *l = &net->layers[i];
-        if (l->kind != LG_LAYER_LINEAR && l->kind != LG_LAYER_BATCHNORM)
+        size_t r, c, nb;
+        if (!layer_blocks(net, l, &r, &c, &nb))
             continue;
-        bool lin = l->kind == LG_LAYER_LINEAR;
-        /* W (out, in) or gamma (1, out); b or beta (1, out) */
-        gsl_matrix_view W = lg_layer_weight(net, l);
+        /* W or gamma; b or beta (1, nb) */
         snprintf(name, sizeof name, "%zu.weight", i);
-        ok &= load_into(f, name, lin ? l->out : 1, lin ? l->in : l->out, W.matrix.data);
+        ok &= load_into(f, name, r, c, lg_layer_weight(net, l).matrix.data);
         snprintf(name, sizeof name, "%zu.bias", i);
-        ok &= load_into(f, name, 1, l->out, lg_layer_bias(net, l));
-        if (!lin) {
+        if (nb)
+            ok &= load_into(f, name, 1, nb, lg_layer_bias(net, l));
+        if (is_bn(l)) {
             snprintf(name, sizeof name, "%zu.running_mean", i);
-            ok &= load_into(f, name, 1, l->out, net->buffers + l->b_off);
+            ok &= load_into(f, name, 1, nb, net->buffers + l->b_off);
             snprintf(name, sizeof name, "%zu.running_var", i);
-            ok &= load_into(f, name, 1, l->out, net->buffers + l->b_off + l->out);
+            ok &= load_into(f, name, 1, nb, net->buffers + l->b_off + nb);
         }
     }
     return ok;
 }
 
-/* One mode of one fixture: forward, backward of sum(y .* dy), compare. */
-static void layers_mode(fx_file *f, const char *spec, bool train)
+/* One mode of one fixture, batch B: forward, backward of sum(y .* dy), compare. */
+static void layers_mode(fx_file *f, const char *spec, bool train, size_t B, double tol)
 {
     const char *mode = train ? "train" : "eval";
     lg_net *net = NULL;
@@ -445,7 +466,6 @@ static void layers_mode(fx_file *f, const char *spec, bool train)
     LG_ASSERT_MSG(rc == LG_OK, "lg_net_parse(\"%s\"): %s", spec, lg_errmsg());
     if (rc != LG_OK)
         return;
-    const size_t B = 6; /* the batch of make_fixtures.py */
     const fx_block *x = fx_need(f, "x", B, net->in_dim);
     const fx_block *dy = fx_need(f, "dy", B, net->out_dim);
     if (!x || !dy || !layers_load_state(f, net)) {
@@ -475,47 +495,70 @@ static void layers_mode(fx_file *f, const char *spec, bool train)
     double worst = 0;
     char name[64];
     snprintf(name, sizeof name, "%s.y", mode);
-    check_block(f, name, B, net->out_dim, lg_value(y)->data, &worst);
+    check_block(f, name, B, net->out_dim, lg_value(y)->data, &worst, tol);
     const gsl_matrix *dx = lg_grad(xn);
     LG_ASSERT_MSG(dx != NULL, "%s %s: no gradient reached the input", spec, mode);
     snprintf(name, sizeof name, "%s.dx", mode);
     if (dx)
-        check_block(f, name, B, net->in_dim, dx->data, &worst);
+        check_block(f, name, B, net->in_dim, dx->data, &worst, tol);
     for (size_t i = 0; i < net->n_layers; i++) {
         const lg_layer *l = &net->layers[i];
-        if (l->kind != LG_LAYER_LINEAR && l->kind != LG_LAYER_BATCHNORM)
+        size_t r, c, nb;
+        if (!layer_blocks(net, l, &r, &c, &nb))
             continue;
-        bool lin = l->kind == LG_LAYER_LINEAR;
-        size_t w_len = lin ? l->out * l->in : l->out;
         const double *g = net->grad + l->p_off;
         snprintf(name, sizeof name, "%s.grad.%zu.weight", mode, i);
-        check_block(f, name, lin ? l->out : 1, lin ? l->in : l->out, g, &worst);
+        check_block(f, name, r, c, g, &worst, tol);
         snprintf(name, sizeof name, "%s.grad.%zu.bias", mode, i);
-        check_block(f, name, 1, l->out, g + w_len, &worst);
-        if (!lin) {
+        if (nb)
+            check_block(f, name, 1, nb, g + r * c, &worst, tol);
+        if (is_bn(l)) {
             /* train: blended with the batch statistics; eval: unchanged */
             snprintf(name, sizeof name, "%s.%zu.running_mean", mode, i);
-            check_block(f, name, 1, l->out, net->buffers + l->b_off, &worst);
+            check_block(f, name, 1, nb, net->buffers + l->b_off, &worst, tol);
             snprintf(name, sizeof name, "%s.%zu.running_var", mode, i);
-            check_block(f, name, 1, l->out, net->buffers + l->b_off + l->out, &worst);
+            check_block(f, name, 1, nb, net->buffers + l->b_off + nb, &worst, tol);
         }
     }
     if (fx_verbose())
-        printf("\n  %-12s %-6s worst error %.3g", spec, mode, worst);
+        printf("\n  %-36s %-6s worst error %.3g", spec, mode, worst);
     lg_tape_free(t);
     lg_net_free(net);
 }
 
-static void layers_run(const char *file, const char *spec)
+static void layers_run_batch(const char *file, const char *spec, size_t B, double tol)
 {
     fx_file f;
     if (!fx_open(file, &f))
         return;
-    layers_mode(&f, spec, true);
-    layers_mode(&f, spec, false);
+    layers_mode(&f, spec, true, B, tol);
+    layers_mode(&f, spec, false, B, tol);
     fx_assert_all_used(&f);
     fx_free(&f);
 }
+
+/* layers_*.txt: batch 6 (make_layers in make_fixtures.py) */
+static void layers_run(const char *file, const char *spec) { layers_run_batch(file, spec, 6, LAYER_TOL); }
+
+/* conv_*.txt and the others of make_conv: batch 4; the image layers agree
+ * with torch to 1e-12 */
+#define CONV_TOL 1e-12
+static void conv_run(const char *file, const char *spec) { layers_run_batch(file, spec, 4, CONV_TOL); }
+
+/* Conv2d with stride 2 and padding 1 (the DCGAN critic's layer), and an odd
+ * case: kernel 3, stride 1, no padding */
+static void test_conv_s2p1(void) { conv_run("conv_s2p1.txt", "2x6x6-C3k4s2p1"); }
+static void test_conv_k3(void) { conv_run("conv_k3.txt", "2x5x5-C3k3s1p0"); }
+/* ConvTranspose2d: the same two geometries */
+static void test_convt_s2p1(void) { conv_run("convt_s2p1.txt", "3x3x3-T2k4s2p1"); }
+static void test_convt_k3(void) { conv_run("convt_k3.txt", "3x3x3-T2k3s1p0"); }
+/* BatchNorm2d after a Conv2d; and with eps 0.8, a conv without bias, LeakyReLU */
+static void test_bn2d(void) { conv_run("bn2d.txt", "2x5x5-C3k3s1p1b"); }
+static void test_bn2d_eps(void) { conv_run("bn2d_eps0.8_lrelu.txt", "2x5x5-C3k3s1p1nb0.8l"); }
+/* Small DCGAN-like generator (Linear, BN1d, reshape, two ConvTranspose2d, BN2d)
+ * and critic (two Conv2d, BN2d, flatten, Linear) */
+static void test_dcgan_g(void) { conv_run("dcgan_g.txt", "4-18br-2x3x3-T3k4s2p1nbr-T1k4s2p1t"); }
+static void test_dcgan_d(void) { conv_run("dcgan_d.txt", "1x12x12-C3k4s2p1l-C4k4s2p1bl-1"); }
 
 /* The seeds' BatchNorm quirk: eps = 0.8 (GUIDE.md, reference facts). */
 static void test_bn_eps08(void) { layers_run("layers_bn_eps0.8.txt", "5-4b0.8"); }
@@ -539,5 +582,13 @@ void lg_suite_fixtures(void)
                  { "Linear + BatchNorm1d(eps 0.8) = torch, train and eval", test_bn_eps08 },
                  { "Linear + BatchNorm1d(eps 1e-5) = torch, train and eval", test_bn_eps1e5 },
                  { "Linear + BN + LeakyReLU + Tanh = torch", test_bn_lrelu_tanh },
-                 { "Linear + BN + LeakyReLU + Linear + Tanh = torch", test_mlp });
+                 { "Linear + BN + LeakyReLU + Linear + Tanh = torch", test_mlp },
+                 { "Conv2d k4 s2 p1 = torch, train and eval", test_conv_s2p1 },
+                 { "Conv2d k3 s1 p0 = torch", test_conv_k3 },
+                 { "ConvTranspose2d k4 s2 p1 = torch", test_convt_s2p1 },
+                 { "ConvTranspose2d k3 s1 p0 = torch", test_convt_k3 },
+                 { "Conv2d + BatchNorm2d = torch, train and eval", test_bn2d },
+                 { "Conv2d (no bias) + BatchNorm2d(eps 0.8) + LeakyReLU = torch", test_bn2d_eps },
+                 { "DCGAN-like generator = torch", test_dcgan_g },
+                 { "DCGAN-like critic = torch", test_dcgan_d });
 }

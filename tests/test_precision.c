@@ -384,6 +384,15 @@ static void test_float_refusals(void)
                   "gp in float: %s", out);
     lg_rm_rf(dir);
 
+    /* layers without a float path yet: the conv layers */
+    lg_net *c;
+    CU_ASSERT_FATAL(lg_net_parse("1x4x4-C2k3s1p1r-1", &c) == LG_OK);
+    CU_ASSERT_EQUAL(lg_net_set_precision(c, LG_PREC_FLOAT), LG_EINVAL);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "layer 1 has no float path yet") && strstr(lg_errmsg(), "--precision double"),
+                  "conv in float: %s", lg_errmsg());
+    CU_ASSERT_EQUAL(c->prec, LG_PREC_DOUBLE);
+    lg_net_free(c);
+
     /* the second-order tools of the API */
     lg_net *G, *D;
     CU_ASSERT_FATAL(lg_net_parse("2-4r-2", &G) == LG_OK && lg_net_parse("2-4r-1", &D) == LG_OK);

@@ -713,16 +713,17 @@ static double net_gradcheck(const net_case *c, gsl_rng *rng)
     /* non-trivial BatchNorm parameters and running statistics */
     for (size_t li = 0; li < net->n_layers; li++) {
         const lg_layer *l = &net->layers[li];
-        if (l->kind != LG_LAYER_BATCHNORM)
+        if (l->kind != LG_LAYER_BATCHNORM && l->kind != LG_LAYER_BATCHNORM2D)
             continue;
-        for (size_t j = 0; j < l->out; j++) {
+        size_t C = l->p_len / 2; /* features, or channels of an image */
+        for (size_t j = 0; j < C; j++) {
             net->theta[l->p_off + j] = 0.5 + gsl_rng_uniform(rng);           /* gamma */
-            net->theta[l->p_off + l->out + j] = gsl_rng_uniform(rng) - 0.5;  /* beta */
+            net->theta[l->p_off + C + j] = gsl_rng_uniform(rng) - 0.5;       /* beta */
             net->buffers[l->b_off + j] = gsl_rng_uniform(rng) - 0.5;         /* mean */
-            net->buffers[l->b_off + l->out + j] = 0.5 + 1.5 * gsl_rng_uniform(rng); /* var */
+            net->buffers[l->b_off + C + j] = 0.5 + 1.5 * gsl_rng_uniform(rng); /* var */
         }
     }
-    char label[64]; /* spec, mode and wiring for messages */
+    char label[96]; /* spec, mode and wiring for messages */
     snprintf(label, sizeof label, "%s %s%s", c->spec, c->train ? "train" : "eval",
              c->twice ? " x2" : c->skip ? " +skip" : "");
     double *buf0 = malloc((net->n_buffers + 1) * sizeof(double));
@@ -776,11 +777,14 @@ static double net_gradcheck(const net_case *c, gsl_rng *rng)
         if (!l->p_len)
             continue;
         double err = lg_rel_error(gth + l->p_off, num + l->p_off, l->p_len);
-        const char *kind = l->kind == LG_LAYER_LINEAR ? "linear" : "batchnorm";
+        static const char *const kinds[] = {
+            [LG_LAYER_LINEAR] = "linear", [LG_LAYER_BATCHNORM] = "batchnorm", [LG_LAYER_CONV] = "conv2d",
+            [LG_LAYER_CONVT] = "convT2d", [LG_LAYER_BATCHNORM2D] = "bn2d" };
+        const char *kind = kinds[l->kind];
         LG_ASSERT_MSG(err <= GC_TOL, "%s: layer %zu (%s) parameters: relative error %.3g",
                       label, li, kind, err);
         if (verbose())
-            printf("\n    %-26s layer %zu %-9s (%3zu params) rel err %.2e", label, li, kind,
+            printf("\n    %-26s layer %zu %-9s (%4zu params) rel err %.2e", label, li, kind,
                    l->p_len, err);
         worst = fmax(worst, err);
     }
@@ -883,6 +887,35 @@ static void test_fused_output_grad(void)
     lg_tape_free(t);
 }
 
+/* The image layers (conv.c) the same way: Conv2d and ConvTranspose2d with
+ * stride 2 and padding 1 (DCGAN's), odd kernels and strides, no bias,
+ * BatchNorm2d in both modes, and small DCGAN-like nets on one and two batches. */
+static void test_conv_gradients(void)
+{
+    static const net_case cases[] = {
+        { "2x5x5-C3k3s1p0", true, 3, false, false },
+        { "2x6x6-C3k4s2p1l-2", true, 3, false, false },
+        { "1x7x7-C2k3s2p1nt-T1k3s2p1", true, 2, false, false },  /* odd: 7 -> 4 -> 7, no bias */
+        { "3x3x3-T2k4s2p1t", true, 3, false, false },
+        { "3x3x3-T2k3s1p0-3", true, 3, false, false },
+        { "2x5x5-C3k3s1p1b-2", true, 3, false, false },         /* BatchNorm2d, train mode */
+        { "2x5x5-C3k3s1p1b-2", false, 3, false, false },        /* ... eval mode */
+        { "2x4x4-C3k3s1p1bl-T2k4s2p1b0.8t", true, 2, false, false },
+        { "2x4x4-C3k3s1p1bl-T2k4s2p1b0.8t", false, 2, false, false },
+        { "4-18br-2x3x3-T3k4s2p1nbr-T1k4s2p1t", true, 3, false, false }, /* a generator */
+        { "4-18br-2x3x3-T3k4s2p1nbr-T1k4s2p1t", false, 3, false, false },
+        { "1x8x8-C3k4s2p1l-C4k4s2p1bl-1", true, 2, true, false },        /* a critic, D(real), D(fake) */
+        { "1x6x6-C2k3s1p1b-T1k3s1p1", true, 2, false, true },            /* skip connection */
+    };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, GC_SEED + 9);
+    double worst = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        worst = fmax(worst, net_gradcheck(&cases[i], rng));
+    report("image layers", worst);
+    gsl_rng_free(rng);
+}
+
 /* Linear and BatchNorm values by hand. */
 static void test_layer_values(void)
 {
@@ -980,10 +1013,10 @@ static void test_layer_values(void)
  * = 4a^4/45. With N draws the sample variance s^2 has standard error about
  * sqrt(4a^4/(45N)), i.e. sqrt(0.8/N) relative to a^2/3: 0.88% at N = 10240; the
  * tolerance is 6 of those. The sample mean has standard error a/sqrt(3N). */
-static void test_net_init(void)
+static void check_net_init(const char *spec)
 {
     lg_net *net = NULL;
-    CU_ASSERT_EQUAL_FATAL(lg_net_parse("256-40-3b", &net), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse(spec, &net), LG_OK);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, GC_SEED + 6);
     for (size_t k = 0; k < net->n_params; k++)
@@ -992,8 +1025,14 @@ static void test_net_init(void)
     for (size_t li = 0; li < net->n_layers; li++) {
         const lg_layer *l = &net->layers[li];
         const double *p = net->theta + l->p_off;
-        if (l->kind == LG_LAYER_LINEAR) {
-            double a = 1.0 / sqrt((double)l->in), mx = 0;
+        if (l->kind == LG_LAYER_LINEAR || l->kind == LG_LAYER_CONV || l->kind == LG_LAYER_CONVT) {
+            /* torch's fan_in is W.size(1) k k: Linear in; Conv2d (out, in, k, k)
+             * C_in k k; ConvTranspose2d (in, out, k, k) C_out k k */
+            size_t fan = l->kind == LG_LAYER_LINEAR ? l->in
+                         : (l->kind == LG_LAYER_CONV ? l->ish.c : l->osh.c) * l->k * l->k;
+            size_t n_w = l->kind == LG_LAYER_LINEAR ? l->in * l->out : l->ish.c * l->osh.c * l->k * l->k;
+            size_t n_b = l->p_len - n_w;
+            double a = 1.0 / sqrt((double)fan), mx = 0;
             size_t outside = 0, n = l->p_len;
             for (size_t k = 0; k < n; k++) {
                 outside += !(fabs(p[k]) <= a);
@@ -1006,11 +1045,11 @@ static void test_net_init(void)
             /* the bias too is drawn (non-zero) within the bound */
             const double *b = lg_layer_bias(net, l);
             double bmax = 0;
-            for (size_t k = 0; k < l->out; k++)
+            for (size_t k = 0; k < n_b; k++)
                 bmax = fmax(bmax, fabs(b[k]));
             CU_ASSERT(bmax > 0 && bmax <= a);
-            if (l->in * l->out >= 10000) {
-                size_t N = l->in * l->out; /* weights only */
+            if (n_w >= 10000) {
+                size_t N = n_w; /* weights only */
                 double m = 0, s2 = 0;
                 for (size_t k = 0; k < N; k++)
                     m += p[k] / (double)N;
@@ -1023,14 +1062,16 @@ static void test_net_init(void)
                 LG_ASSERT_MSG(fabs(m) <= 6.0 * a / sqrt(3.0 * (double)N),
                               "layer %zu: sample mean %g", li, m);
                 if (verbose())
-                    printf("\n    init: n = %zu, s^2 / (1/3n) = %.4f, mean = %.2e (se %.2e)", l->in,
+                    printf("\n    init: fan_in = %zu, s^2 / (1/3n) = %.4f, mean = %.2e (se %.2e)", fan,
                            s2 / var, m, a / sqrt(3.0 * N));
             }
-        } else if (l->kind == LG_LAYER_BATCHNORM) {
-            for (size_t k = 0; k < l->out; k++) {
-                CU_ASSERT(p[k] == 1.0 && p[l->out + k] == 0.0);
+        } else if (l->kind == LG_LAYER_BATCHNORM || l->kind == LG_LAYER_BATCHNORM2D) {
+            size_t C = l->kind == LG_LAYER_BATCHNORM ? l->out : l->ish.c;
+            CU_ASSERT_EQUAL(l->p_len, 2 * C);
+            for (size_t k = 0; k < C; k++) {
+                CU_ASSERT(p[k] == 1.0 && p[C + k] == 0.0);
                 CU_ASSERT(net->buffers[l->b_off + k] == 0.0);
-                CU_ASSERT(net->buffers[l->b_off + l->out + k] == 1.0);
+                CU_ASSERT(net->buffers[l->b_off + C + k] == 1.0);
             }
         }
     }
@@ -1046,6 +1087,15 @@ static void test_net_init(void)
     free(first);
     gsl_rng_free(rng);
     lg_net_free(net);
+}
+
+static void test_net_init(void)
+{
+    check_net_init("256-40-3b");
+    /* Conv2d fan_in 16*5*5 = 400 (bound 0.05, 16000 weights: the variance
+     * test); ConvTranspose2d 40 -> 3 channels, k 4: fan_in 3*16 = 48 (bound
+     * 0.144), not 40*16 = 640 (0.040): the maximum over 1920 weights tells */
+    check_net_init("16x4x4-C40k5s1p2b-T3k4s2p1");
 }
 
 /* The parsed structure follows the grammar in lg_impl.h. */
@@ -1082,6 +1132,63 @@ static void test_net_parse_structure(void)
     CU_ASSERT_EQUAL(net->n_buffers, 2 * 256);
     CU_ASSERT(net->in_dim == 100 && net->out_dim == 784);
     CU_ASSERT(net->train); /* a new network is in training mode */
+    lg_net_free(net);
+}
+
+/* The DCGAN nets for MNIST (the --help examples): shapes, parameter counts,
+ * statistics, multiply-adds and lg_net_spec_cost. */
+static void test_conv_parse_structure(void)
+{
+    lg_net *net = NULL;
+    /* generator: 100 -> 6272 (BN1d, ReLU) -> 128x7x7 -> 64x14x14 (BN2d, ReLU) -> 1x28x28, Tanh */
+    const char *g = "100-6272br-128x7x7-T64k4s2p1br-T1k4s2p1t";
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse(g, &net), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(net->n_layers, 8);
+    static const lg_layer_kind gk[8] = { LG_LAYER_LINEAR, LG_LAYER_BATCHNORM, LG_LAYER_RELU, LG_LAYER_CONVT,
+                                         LG_LAYER_BATCHNORM2D, LG_LAYER_RELU, LG_LAYER_CONVT, LG_LAYER_TANH };
+    for (size_t i = 0; i < 8; i++)
+        CU_ASSERT_EQUAL(net->layers[i].kind, gk[i]);
+    const lg_layer *t1 = &net->layers[3], *bn = &net->layers[4], *t2 = &net->layers[6];
+    CU_ASSERT(t1->ish.c == 128 && t1->ish.h == 7 && t1->ish.w == 7 && t1->in == 6272);
+    CU_ASSERT(t1->osh.c == 64 && t1->osh.h == 14 && t1->osh.w == 14 && t1->out == 12544);
+    CU_ASSERT(t1->k == 4 && t1->stride == 2 && t1->pad == 1);
+    CU_ASSERT(bn->ish.c == 64 && bn->p_len == 128 && bn->out == 12544);
+    CU_ASSERT(t2->osh.c == 1 && t2->osh.h == 28 && t2->osh.w == 28);
+    CU_ASSERT(net->in_dim == 100 && net->out_dim == 784);
+    size_t np = 100 * 6272 + 6272 + 2 * 6272 + 128 * 64 * 16 + 64 + 2 * 64 + 64 * 1 * 16 + 1;
+    CU_ASSERT_EQUAL(net->n_params, np);
+    CU_ASSERT_EQUAL(net->n_buffers, 2 * 6272 + 2 * 64);
+    /* ConvTranspose2d C_in x C_out k k x H_in W_in multiply-adds */
+    double fl = 2.0 * (100 * 6272 + 128 * 64 * 16 * 49 + 64 * 16 * 196);
+    CU_ASSERT_DOUBLE_EQUAL(lg_net_flops_per_sample(net), fl, 0.0);
+    double cp, cu;
+    CU_ASSERT_EQUAL(lg_net_spec_cost(g, &cp, &cu), LG_OK);
+    CU_ASSERT_DOUBLE_EQUAL(cp, (double)(np + 2 * 6272 + 2 * 64), 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(cu, 100.0 + 3 * 6272 + 3 * 12544 + 2 * 784, 0.0);
+    lg_net_free(net);
+
+    /* critic: 1x28x28 -> 64x14x14 (LeakyReLU) -> 128x7x7 (BN2d, LeakyReLU) -> flatten -> 1 */
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("1x28x28-C64k4s2p1l-C128k4s2p1bl-1", &net), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(net->n_layers, 6);
+    const lg_layer *c1 = &net->layers[0], *c2 = &net->layers[2], *lin = &net->layers[5];
+    CU_ASSERT(c1->kind == LG_LAYER_CONV && c1->osh.c == 64 && c1->osh.h == 14 && c1->osh.w == 14);
+    CU_ASSERT(c2->kind == LG_LAYER_CONV && c2->osh.c == 128 && c2->osh.h == 7 && c2->osh.w == 7);
+    CU_ASSERT(net->layers[3].kind == LG_LAYER_BATCHNORM2D && net->layers[3].ish.c == 128);
+    CU_ASSERT(lin->kind == LG_LAYER_LINEAR && lin->in == 6272 && lin->out == 1);
+    CU_ASSERT(net->in_dim == 784 && net->out_dim == 1);
+    CU_ASSERT_EQUAL(net->n_params, 64 * 16 + 64 + 128 * 64 * 16 + 128 + 2 * 128 + 6272 + 1);
+    CU_ASSERT_EQUAL(net->n_buffers, 2 * 128);
+    /* Conv2d C_out x C_in k k x Ho Wo */
+    CU_ASSERT_DOUBLE_EQUAL(lg_net_flops_per_sample(net), 2.0 * (64 * 16 * 196 + 128 * 64 * 16 * 49 + 6272),
+                           0.0);
+    lg_net_free(net);
+
+    /* a flat input read as an image, odd geometry, no bias: 7 -> (7 + 0 - 3)/2 + 1 = 3 */
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("98-2x7x7-C5k3s2p0n", &net), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(net->n_layers, 1);
+    CU_ASSERT(net->layers[0].no_bias && net->layers[0].osh.h == 3 && net->layers[0].osh.w == 3);
+    CU_ASSERT_EQUAL(net->n_params, 5 * 2 * 9);
+    CU_ASSERT(net->in_dim == 98 && net->out_dim == 45);
     lg_net_free(net);
 }
 
@@ -1233,7 +1340,15 @@ static void test_net_parse_errors(void)
     static const char *bad[] = { "", "2", "2-", "2-x", "2-3q", "0-3", "2-0", "2--3", "-2-3",
                                  "2-3b0", "2-3 ", "2-1000001", "2-3l1e999", "2-3b1e999",
                                  /* numbers are decimal, within the ranges of --help */
-                                 "2-3l0x10", "2-3l2", "2-3l-", "2-3b2", "2-3b1e" };
+                                 "2-3l0x10", "2-3l2", "2-3l-", "2-3b2", "2-3b1e",
+                                 /* shapes and conv layers */
+                                 "1x28x28", "784-1x28x28", "0x28x28-1", "1x28x0-1", "1x28-1", "1x28x28x2-1",
+                                 "2-3x4x4", "784-C64k4s2p1", "1x28x28-C64", "1x28x28-C64k4s2p",
+                                 "1x28x28-C64k4p1s2", "1x28x28-C0k4s2p1", "1x28x28-C64k0s1p0",
+                                 "1x28x28-C64k4s0p1", "1x28x28-C64k4s2p4", "1x28x28-C64k30s1p0",
+                                 "1x2x2-T1k3s1p2", "1x28x28-C64k4s2p1c", "1x28x28-C64k4s2p1nn",
+                                 "2-8x4x4n", "1x28x28-C64k4s2p1q", "1x1000x1000-C2k1s1p0",
+                                 "1x28x28-c64k4s2p1", "1x28x28b-1" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         lg_net *net = (lg_net *)&net; /* must be overwritten with NULL */
         lg_seterr(LG_OK, "%s", "");
@@ -1257,8 +1372,42 @@ static void test_net_parse_errors(void)
     LG_ASSERT_MSG(has(lg_errmsg(), "slope '2' is not a decimal number in [0, 1]"), "%s", lg_errmsg());
     CU_ASSERT_EQUAL(lg_net_parse("2-3b0-1", &n2), LG_EINVAL);
     LG_ASSERT_MSG(has(lg_errmsg(), "eps '0' is not a decimal number in (0, 1]"), "%s", lg_errmsg());
+    /* shape errors name the layer, its settings and the shapes, and what to write */
+    static const struct {
+        const char *spec, *msg;
+    } shape_msg[] = {
+        { "784-C64k4s2p1", "layer 1 (Conv2d k4 s2 p1) needs an image but gets 784 flat values: give their "
+                           "shape first (e.g. 784-1x28x28-C64k4s2p1)" },
+        { "1x28x28-C64k4s2p1-C128k4s2p1-C256k4s2p1-C512k4s2p1-C1k4s2p1",
+          "layer 5 (Conv2d k4 s2 p1) on 512x1x1 gives 1x0x0, an empty image: use a smaller kernel or more "
+          "padding" },
+        { "1x2x2-T1k3s1p3", "padding 3 is not smaller than the kernel 3" },
+        { "1x2x2-T1k3s1p2", "layer 1 (ConvTranspose2d k3 s1 p2) on 1x2x2 gives 1x0x0, an empty image: use "
+                            "less padding" },
+        { "6272-128x7x6-1", "layer 1, the shape 128x7x6, has 5376 values but the layer before gives 6272" },
+        { "1x28x28-C64k4s2", "layer 1 'C64k4s2' is not a Conv2d layer: write C, the output channels, then k "
+                             "kernel, s stride, p padding (e.g. C64k4s2p1)" },
+        { "1x28x28-C64k4s2p1c", "'c' (bias only) is for Linear layers" },
+        { "2-3x4-1", "a shape is channels x height x width" },
+        { "1x250x250-C1k200s1p100", "layer 1 (Conv2d k200 s1 p100) on 1x250x250 unfolds 40000 x 63001 values a "
+                                    "sample for its GEMM, more than 10000000" },
+    };
+    for (size_t i = 0; i < sizeof shape_msg / sizeof shape_msg[0]; i++) {
+        int rc = lg_net_parse(shape_msg[i].spec, &n2);
+        CU_ASSERT_EQUAL(rc, LG_EINVAL);
+        if (rc == LG_OK) {
+            lg_net_free(n2);
+            n2 = NULL;
+            continue;
+        }
+        LG_ASSERT_MSG(has(lg_errmsg(), shape_msg[i].msg), "lg_net_parse(\"%s\"): '%s', expected '%s'",
+                      shape_msg[i].spec, lg_errmsg(), shape_msg[i].msg);
+    }
     /* the bounds and the seeds' eps 0.8 are accepted */
-    static const char *good[] = { "2-3l0-1", "2-3l1-1", "2-3l0.2-1", "2-3b1-1", "2-3b0.8l-1", "2-3b1e-5r-1" };
+    static const char *good[] = { "2-3l0-1", "2-3l1-1", "2-3l0.2-1", "2-3b1-1", "2-3b0.8l-1", "2-3b1e-5r-1",
+                                  /* 28 -> 14 -> 7 -> 3 -> 1; a 1e6-value image; a shape with modifiers */
+                                  "1x28x28-C64k4s2p1-C128k4s2p1-C256k4s2p1-C512k4s2p1",
+                                  "1x1000x1000-C1k1s1p0", "36-4x3x3b0.8l-C2k3s1p1n" };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         LG_ASSERT_MSG(lg_net_parse(good[i], &n2) == LG_OK, "lg_net_parse(\"%s\"): %s", good[i], lg_errmsg());
         lg_net_free(n2);
@@ -1353,6 +1502,84 @@ static void test_steady_state(void)
     gsl_rng_free(rng);
 }
 
+/* Conv nets keep two promises of the engine: their flat parameter and
+ * statistics vectors go through a checkpoint bit for bit (and a negative
+ * BatchNorm2d running variance is refused), and recording and differentiating
+ * them again after a reset allocates nothing (im2col columns live in the
+ * node's cache). */
+static void test_conv_ckpt_memory(void)
+{
+    static const char *const spec[2] = { "4-18br-2x3x3-T3k4s2p1nbr-T1k4s2p1t",
+                                          "1x12x12-C3k4s2p1l-C4k4s2p1bl-1" };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937), *rng2 = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, GC_SEED + 10);
+    lg_net *a[LG_NET_COUNT] = { 0 }, *b[LG_NET_COUNT] = { 0 };
+    lg_optim *opts[LG_NET_COUNT] = { 0 };
+    for (int k = 0; k < 2; k++) {
+        CU_ASSERT_EQUAL_FATAL(lg_net_parse(spec[k], &a[k]), LG_OK);
+        CU_ASSERT_EQUAL_FATAL(lg_net_parse(spec[k], &b[k]), LG_OK);
+        lg_net_init(a[k], rng);
+        for (size_t i = 0; i < a[k]->n_buffers; i++) /* statistics other than the defaults */
+            a[k]->buffers[i] = 0.5 + gsl_rng_uniform(rng);
+    }
+    char path[512];
+    snprintf(path, sizeof path, "%s/conv.ckpt", lg_test_tmpdir("conv-ckpt"));
+    lg_strvec args = { 0 }, args2 = { 0 };
+    lg_strvec_push(&args, "--g");
+    CU_ASSERT_EQUAL_FATAL(lg_ckpt_write(path, 7, 42, &args, rng, a, opts), LG_OK);
+    long step = 0;
+    uint64_t hash = 0;
+    int rc = lg_ckpt_read(path, &step, &hash, &args2, rng2, b, opts, false);
+    LG_ASSERT_MSG(rc == LG_OK, "reading the conv nets' checkpoint: %s", lg_errmsg());
+    CU_ASSERT(step == 7 && hash == 42);
+    for (int k = 0; k < 2; k++) {
+        CU_ASSERT(memcmp(a[k]->theta, b[k]->theta, a[k]->n_params * sizeof(double)) == 0);
+        CU_ASSERT(memcmp(a[k]->buffers, b[k]->buffers, a[k]->n_buffers * sizeof(double)) == 0);
+    }
+    /* the critic's BatchNorm2d (layer 3, 4 channels): a negative running variance */
+    const lg_layer *bn = &a[LG_NET_D]->layers[3];
+    CU_ASSERT_EQUAL_FATAL(bn->kind, LG_LAYER_BATCHNORM2D);
+    a[LG_NET_D]->buffers[bn->b_off + 4 + 2] = -1.0;
+    CU_ASSERT_EQUAL_FATAL(lg_ckpt_write(path, 7, 42, &args, rng, a, opts), LG_OK);
+    lg_strvec_free(&args2);
+    rc = lg_ckpt_read(path, &step, &hash, &args2, rng2, b, opts, false);
+    CU_ASSERT_EQUAL(rc, LG_EFORMAT);
+    LG_ASSERT_MSG(has(lg_errmsg(), "running variance 2 is -1"), "%s", lg_errmsg());
+    unlink(path);
+    lg_strvec_free(&args);
+    lg_strvec_free(&args2);
+
+    /* steady state: G(z) then D(G(z)), both trained, on one tape */
+    lg_net *G = a[LG_NET_G], *D = a[LG_NET_D];
+    G->requires_grad = D->requires_grad = true;
+    gsl_matrix *z = rand_matrix_alloc(rng, 3, 4, DOM_ANY);
+    lg_tape *t = lg_tape_alloc();
+    double L0 = 0, L1 = 0;
+    struct mallinfo2 before = { 0 }, after = { 0 };
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            before = mallinfo2();
+        lg_tape_reset(t);
+        lg_node *L = lg_sum(t, lg_net_apply(t, D, lg_net_apply(t, G, lg_input(t, z))));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(L);
+        CU_ASSERT_EQUAL(lg_tape_backward(t, L), LG_OK);
+        *(pass ? &L1 : &L0) = lg_scalar(L);
+    }
+    after = mallinfo2();
+    LG_ASSERT_MSG(after.uordblks == before.uordblks && after.hblkhd == before.hblkhd,
+                  "conv nets: record + backward allocated: heap in use %zu -> %zu bytes", before.uordblks,
+                  after.uordblks);
+    CU_ASSERT(isfinite(L0) && isfinite(L1));
+    lg_tape_free(t);
+    gsl_matrix_free(z);
+    for (int k = 0; k < 2; k++) {
+        lg_net_free(a[k]);
+        lg_net_free(b[k]);
+    }
+    gsl_rng_free(rng);
+    gsl_rng_free(rng2);
+}
+
 /* ---------------------------------------------------------------- suites --- */
 
 void lg_suite_tape(void)
@@ -1368,10 +1595,13 @@ void lg_suite_tape(void)
                  { "binary, broadcast, matmul, reductions by hand", test_matrix_values });
     LG_ADD_SUITE("tape_layers",
                  { "network gradients (Linear, activations, BatchNorm)", test_net_gradients },
+                 { "network gradients (Conv2d, ConvTranspose2d, BatchNorm2d)", test_conv_gradients },
                  { "Linear and BatchNorm values by hand", test_layer_values },
                  { "a fused Linear + Tanh output keeps dL/dy", test_fused_output_grad },
                  { "lg_net_init matches PyTorch's default", test_net_init },
-                 { "lg_net_parse structure", test_net_parse_structure });
+                 { "lg_net_parse structure", test_net_parse_structure },
+                 { "lg_net_parse structure of conv nets (DCGAN)", test_conv_parse_structure },
+                 { "conv nets: checkpoint round trip, no allocation in steady state", test_conv_ckpt_memory });
     LG_ADD_SUITE("tape_errors",
                  { "shape errors", test_shape_errors },
                  { "NULL inputs", test_null_propagation },

@@ -1022,6 +1022,32 @@ static void test_mnist_smoke(void)
     CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* --nets dcgan: the conv nets train on MNIST through the CLI, their
+ * checkpoint (BatchNorm2d statistics included) resumes bit for bit, and the
+ * family cannot change a resumed run or fit data that is not images. */
+static void test_dcgan_nets(void)
+{
+    const char *a = tmpdir("dcgan-a"), *b = tmpdir("dcgan-b");
+    CU_ASSERT_EQUAL_FATAL(train("--data", "mnist", "--nets", "dcgan", "--steps", "3", "--batch", "8", "--samples",
+                                "50", "--log-every", "3", "--out", a, "--quiet", NULL), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(train("--data", "mnist", "--nets", "dcgan", "--steps", "2", "--batch", "8", "--samples",
+                                "50", "--log-every", "3", "--out", b, "--quiet", NULL), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(train("--resume", b, "--steps", "3", "--quiet", NULL), LG_OK);
+    assert_same_state(a, b);
+    lg_run_config c;
+    lg_run_config_init(&c);
+    c.resume = a;
+    c.quiet = 1;
+    lg_run *r = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_run_open(&c, &r), LG_OK);
+    CU_ASSERT_STRING_EQUAL(lg_run_get_config(r)->g, "100-6272br-128x7x7-T64k4s2p1br-T1k4s2p1t");
+    CU_ASSERT_STRING_EQUAL(lg_run_get_config(r)->d, "1x28x28-C64k4s2p1l-C128k4s2p1bl-1");
+    lg_run_close(r);
+    expect_fail("--nets on resume", train("--resume", a, "--nets", "dcgan", NULL), "--nets cannot change a resumed run");
+    expect_fail("--nets on points", train("--nets", "dcgan", "--out", tmpdir("dcgan-c"), NULL),
+                "--nets dcgan: --data ring8 is not images");
+}
+
 void lg_suite_train(void)
 {
     LG_ADD_SUITE("train",
@@ -1043,5 +1069,6 @@ void lg_suite_train(void)
                  { "1D with default nets: summary and figures", test_summary_figures_1d },
                  { "2D figures: D on a grid; --no-figures", test_figures_2d },
                  { "the progress line fits $COLUMNS", test_progress_width },
-                 { "images: the seeds' MNIST GAN by default, scores logged", test_mnist_smoke });
+                 { "images: the seeds' MNIST GAN by default, scores logged", test_mnist_smoke },
+                 { "images: --nets dcgan trains and resumes bit for bit", test_dcgan_nets });
 }

@@ -32,6 +32,10 @@ static const char help[] =
     "  --d SPEC           discriminator network (default X-128r-128r-1; with an encoder\n"
     "                     loss (X+Z)-128r-128r-1, scoring the pair (x, z))\n"
     "  --e SPEC           encoder network (default X-128r-128r-Z for a loss that needs one)\n"
+    "  --nets FAMILY      the default networks (those not given): mlp (default; see above\n"
+    "                     and the images' below) or dcgan, for 28x28 images (--data mnist,\n"
+    "                     fashion): the DCGAN G, D and E of \"Images\" below (with an\n"
+    "                     encoder loss D stays the MLP on (x, z))\n"
     "  --opt-d SPEC       discriminator optimizer (default adam:lr=2e-4,b1=0.5)\n"
     "  --opt-g SPEC       generator (and encoder) optimizer (default adam:lr=2e-4,b1=0.5)\n"
     "  --d-steps K        discriminator steps per generator step (default 1)\n"
@@ -74,20 +78,31 @@ static const char help[] =
     "  b[eps] BatchNorm1d (1e-5; eps in (0, 1]). Directly after a width, n drops its\n"
     "  layer's bias (y = W x) and c keeps the bias alone (y = b whatever the input).\n"
     "  e.g. 100-128l-256b0.8l-512b0.8l-784t; the Dirac-GAN (--data dirac, its\n"
-    "  default nets): --g 1-1c (G(z) = theta) --d 1-1n (D(x) = psi x)\n";
+    "  default nets): --g 1-1c (G(z) = theta) --d 1-1n (D(x) = psi x)\n"
+    "Images: a shape CxHxW reads the values so far as C channels of H x W (NCHW:\n"
+    "  a sample stays one row of C*H*W values, so the shape moves nothing; the\n"
+    "  product must equal the width before it); it may start a spec. Then\n"
+    "  C<ch>k<k>s<s>p<p> is a Conv2d into ch channels (kernel k, stride s,\n"
+    "  zero padding p): H' = (H + 2p - k)/s + 1, rounded down; T<ch>k<k>s<s>p<p>\n"
+    "  its transpose, H' = (H - 1)s - 2p + k. After them n drops the bias, b is\n"
+    "  BatchNorm2d (per channel), r l t s as above; a plain width flattens the\n"
+    "  image into a Linear layer. DCGAN on MNIST (z of 100):\n"
+    "  --g 100-6272br-128x7x7-T64k4s2p1br-T1k4s2p1t\n"
+    "  --d 1x28x28-C64k4s2p1l-C128k4s2p1bl-1   (an encoder: ...bl-100)\n";
 
 
 enum {
     OPT_LOSS = 256, OPT_REG, OPT_DATA, OPT_G, OPT_D, OPT_E, OPT_OPT_D, OPT_OPT_G, OPT_D_STEPS,
     OPT_D_PRETRAIN, OPT_SIMULTANEOUS, OPT_STEPS, OPT_BATCH, OPT_SEED, OPT_OUT, OPT_LOG_EVERY,
     OPT_CKPT_EVERY, OPT_SAMPLES, OPT_RESUME, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_QUIET, OPT_FORCE,
-    OPT_NO_FIGURES, OPT_THREADS, OPT_PRECISION
+    OPT_NO_FIGURES, OPT_THREADS, OPT_PRECISION, OPT_NETS
 };
 
 static const struct option options[] = {
     { "loss", required_argument, 0, OPT_LOSS }, { "reg", required_argument, 0, OPT_REG },
     { "data", required_argument, 0, OPT_DATA }, { "g", required_argument, 0, OPT_G },
     { "d", required_argument, 0, OPT_D }, { "e", required_argument, 0, OPT_E },
+    { "nets", required_argument, 0, OPT_NETS },
     { "opt-d", required_argument, 0, OPT_OPT_D }, { "opt-g", required_argument, 0, OPT_OPT_G },
     { "d-steps", required_argument, 0, OPT_D_STEPS }, { "d-pretrain", required_argument, 0, OPT_D_PRETRAIN },
     { "simultaneous", no_argument, 0, OPT_SIMULTANEOUS }, { "steps", required_argument, 0, OPT_STEPS },
@@ -170,6 +185,7 @@ int lg_cmd_train(int argc, char **argv)
         case OPT_G: c.g = v; break;
         case OPT_D: c.d = v; break;
         case OPT_E: c.e = v; break;
+        case OPT_NETS: c.nets = v; break;
         case OPT_OPT_D: c.opt_d = v; break;
         case OPT_OPT_G: c.opt_g = v; break;
         case OPT_D_STEPS: bad = lg_cli_long("train", "--d-steps", v, 1, &c.d_steps); break;

@@ -134,12 +134,13 @@ static int read_net(lg_bytes *b, const char *path, int i, lg_net *n)
     /* a running variance below zero would take a square root of it */
     for (size_t l = 0; l < n->n_layers; l++) {
         const lg_layer *L = &n->layers[l];
-        if (L->kind != LG_LAYER_BATCHNORM)
+        if (L->kind != LG_LAYER_BATCHNORM && L->kind != LG_LAYER_BATCHNORM2D)
             continue;
-        for (size_t k = 0; k < L->out; k++)
-            if (n->buffers[L->b_off + L->out + k] < 0)
+        size_t C = L->p_len / 2; /* features (BatchNorm1d) or channels (2d) */
+        for (size_t k = 0; k < C; k++)
+            if (n->buffers[L->b_off + C + k] < 0)
                 return lg_seterr(LG_EFORMAT, "%s: network %s's BatchNorm running variance %zu is %g "
-                                 "(must be >= 0)", path, net_name(i), k, n->buffers[L->b_off + L->out + k]);
+                                 "(must be >= 0)", path, net_name(i), k, n->buffers[L->b_off + C + k]);
     }
     return LG_OK;
 }

@@ -90,10 +90,12 @@ static int read_net(lg_bytes *b, const char *path, const char *name, lg_net *net
         rc = lg_bytes_get_doubles(b, path, net->buffers, net->n_buffers, false, what);
     for (size_t l = 0; l < net->n_layers && rc == LG_OK && !b->bad; l++) {
         const lg_layer *L = &net->layers[l];
-        for (size_t k = 0; L->kind == LG_LAYER_BATCHNORM && k < L->out; k++)
-            if (net->buffers[L->b_off + L->out + k] < 0)
+        bool bn = L->kind == LG_LAYER_BATCHNORM || L->kind == LG_LAYER_BATCHNORM2D;
+        size_t C = L->p_len / 2; /* features (BatchNorm1d) or channels (2d) */
+        for (size_t k = 0; bn && k < C; k++)
+            if (net->buffers[L->b_off + C + k] < 0)
                 return lg_seterr(LG_EFORMAT, "%s: the %s's BatchNorm running variance %zu is %g (must be >= 0)",
-                                 path, name, k, net->buffers[L->b_off + L->out + k]);
+                                 path, name, k, net->buffers[L->b_off + C + k]);
     }
     return rc;
 }

@@ -127,18 +127,34 @@ double lg_sigmoid_value(double x);
 
 typedef enum lg_layer_kind {
     LG_LAYER_LINEAR, LG_LAYER_BATCHNORM, LG_LAYER_RELU, LG_LAYER_LEAKY_RELU,
-    LG_LAYER_TANH, LG_LAYER_SIGMOID
+    LG_LAYER_TANH, LG_LAYER_SIGMOID,
+    LG_LAYER_CONV, LG_LAYER_CONVT, LG_LAYER_BATCHNORM2D    /* conv.c */
 } lg_layer_kind;
+
+/* An image shape. Images are NCHW: a sample is one row of C*H*W values in
+ * row-major order C, H, W, so a flat width and an image of as many values
+ * are the same row (reshaping moves nothing). */
+typedef struct lg_shape {
+    size_t c, h, w;
+} lg_shape;
 
 typedef struct lg_layer {
     lg_layer_kind kind;
-    size_t in, out;        /* widths (in == out for all but LINEAR) */
+    size_t in, out;        /* widths, C*H*W for images (in == out but for LINEAR, CONV, CONVT) */
     size_t p_off, p_len;   /* parameter range in the net's theta */
-    size_t b_off;          /* BATCHNORM: running mean at buffers[b_off], var after */
-    double eps, momentum;  /* BATCHNORM (PyTorch: eps 1e-5, momentum 0.1) */
+    size_t b_off;          /* BATCHNORM(2D): running mean at buffers[b_off], var after */
+    double eps, momentum;  /* BATCHNORM(2D) (PyTorch: eps 1e-5, momentum 0.1) */
+    /* CONV, CONVT, BATCHNORM2D: the input and output images (c = 0 for the
+     * other kinds); CONV, CONVT: kernel size, stride, zero padding. CONV's
+     * parameters are W (C_out, C_in, k, k) then b (C_out); CONVT's W (C_in,
+     * C_out, k, k) then b (C_out) (PyTorch's layouts); BATCHNORM2D's gamma,
+     * beta (C), its statistics mean, var (C). */
+    lg_shape ish, osh;
+    size_t k, stride, pad;
     double slope;          /* LEAKY_RELU */
     /* LINEAR: "n" y = x W^T, no bias; "c" y = b, no weight (the input only
-     * gives the batch its rows). Their parameters: b alone, or W alone. */
+     * gives the batch its rows). Their parameters: W alone, or b alone.
+     * CONV, CONVT: "n" no bias. */
     bool no_bias, no_weight;
 } lg_layer;
 
@@ -162,14 +178,28 @@ typedef struct lg_net {
     bool f_current;        /* theta_f, grad_f newer than theta, grad (net_float.c) */
 } lg_net;
 
-/* Spec grammar, e.g. "2-128r-128r-2" or "100-128l-256b0.8l-784t":
- *   spec  := width ('-' width mods)+
- *   mods  := [ 'n' | 'c' ] ( 'r' | 'l' [slope] | 't' | 's' | 'b' [eps] )*
- * Each width after the first is a Linear layer into that width, followed by the
+/* Spec grammar, e.g. "2-128r-128r-2" or "100-128l-256b0.8l-784t", or with
+ * images "1x28x28-C64k4s2p1l-C128k4s2p1bl-1":
+ *   spec  := first ('-' layer)+
+ *   first := width | shape
+ *   layer := width [ 'n' | 'c' ] mods          Linear into width
+ *          | 'C' chans 'k' k 's' s 'p' p ['n'] mods   Conv2d into chans channels
+ *          | 'T' chans 'k' k 's' s 'p' p ['n'] mods   ConvTranspose2d into chans
+ *          | shape mods                         the values so far read as an image
+ *   shape := chans 'x' height 'x' width        (C*H*W must equal the width before)
+ *   mods  := ( 'r' | 'l' [slope] | 't' | 's' | 'b' [eps] )*
+ * Each width after the first is a Linear layer into that width (after an image:
+ * over its C*H*W values, a flatten that moves nothing), followed by the
  * modifiers in order: r ReLU, l LeakyReLU (slope 0.2 unless given), t Tanh,
- * s Sigmoid, b BatchNorm1d (eps 1e-5 unless given, momentum 0.1). n or c,
- * directly after the width, change the Linear layer: n no bias (y = x W^T),
- * c bias only (y = b for every input). */
+ * s Sigmoid, b BatchNorm (eps 1e-5 unless given, momentum 0.1): BatchNorm1d
+ * on flat values, BatchNorm2d (per channel) on an image. n or c, directly
+ * after the width, change the Linear layer: n no bias (y = x W^T), c bias
+ * only (y = b for every input); n after a conv layer: no bias. A conv layer
+ * needs an image before it (a shape first); its output is H' = (H + 2p - k)/s
+ * + 1 (rounded down) for C, H' = (H - 1) s - 2p + k for T, likewise W'.
+ * Bounds: every width and image at most 1000000 values, k and s in 1..1000,
+ * p < k, and a conv layer's im2col columns ((C_in or C_out) k k by the
+ * positions of the smaller grid) at most 1e7 values. */
 int lg_net_parse(const char *spec, lg_net **out);
 /* What spec would hold, without allocating it: parameters and BatchNorm
  * statistics, and the values one sample passes through (every layer's
@@ -177,11 +207,12 @@ int lg_net_parse(const char *spec, lg_net **out);
 int lg_net_spec_cost(const char *spec, double *n_params, double *units);
 void lg_net_free(lg_net *net);
 /* PyTorch's default initialisation: Linear W, b ~ U(-1/sqrt(in), 1/sqrt(in));
- * BatchNorm gamma = 1, beta = 0, running mean 0, running var 1. */
+ * Conv2d and ConvTranspose2d W, b ~ U(-1/sqrt(f), 1/sqrt(f)) with f = W's
+ * size(1) k k as torch computes it: C_in k k for Conv2d, C_out k k for
+ * ConvTranspose2d; BatchNorm gamma = 1, beta = 0, running mean 0, var 1. */
 void lg_net_init(lg_net *net, gsl_rng *rng);
 void lg_net_zero_grad(lg_net *net);
 lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x);
-
 /* The float path (net_float.c). lg_net_set_precision refuses a net with a
  * layer that has no float path (LG_EINVAL, one line). A float net keeps two
  * copies of its parameters and gradient: lg_net_use_float makes theta_f and
@@ -198,11 +229,19 @@ float lg_tanh_f(float x);
 float lg_sigmoid_f(float x);
 /* lg_sumsq of floats, summed in double. */
 double lg_sumsq_f(const float *x, size_t n);
-/* Views of one layer's weight (out, in) and bias (out) - or gamma, beta. A
- * Linear "c" layer has no weight and an "n" layer no bias: do not ask. */
+/* Views of one layer's weight (out, in) and bias (out) - or gamma, beta as
+ * (1, C). Conv2d: W as (C_out, C_in k k); ConvTranspose2d: (C_in, C_out k k).
+ * A Linear "c" layer has no weight and an "n" layer no bias: do not ask. */
 gsl_matrix_view lg_layer_weight(const lg_net *net, const lg_layer *l);
 double *lg_layer_bias(const lg_net *net, const lg_layer *l);
 double lg_net_flops_per_sample(const lg_net *net); /* forward multiply-adds x 2 */
+
+/* conv.c: forward of each image layer (n->net, n->layer set, n->a its input;
+ * the value (B, out) written), and its op, whose backward reads the cache. */
+void lg_conv_forward(lg_node *n);
+void lg_convt_forward(lg_node *n);
+void lg_bn2d_forward(lg_node *n);
+extern const lg_op_def lg_op_conv, lg_op_convt, lg_op_bn2d;
 
 /* -------------------------------------------------------------- optimizer --- */
 

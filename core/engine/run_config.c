@@ -32,12 +32,23 @@ int lg_parse_long(const char *what, const char *text, long lo, long *out)
     return LG_OK;
 }
 
-/* The first width of a spec ("2-128r-1" -> 2), 0 when there is none. */
+/* The first width of a spec ("2-128r-1" -> 2; an image "2x5x5-..." -> 50), 0
+ * when there is none. */
 static size_t first_width(const char *spec)
 {
-    char *end;
-    unsigned long w = spec ? strtoul(spec, &end, 10) : 0;
-    return spec && end != spec ? (size_t)w : 0;
+    size_t w = 1;
+    const char *p = spec;
+    for (int i = 0; p && i < 3; i++) {
+        char *end;
+        unsigned long v = strtoul(p, &end, 10);
+        if (end == p)
+            return 0;
+        w *= v;
+        if (*end != 'x')
+            break;
+        p = end + 1;
+    }
+    return spec ? w : 0;
 }
 
 void lg_run_default_nets(const lg_dataset *ds, bool encoder, const char *g_spec, char *g, char *d, char *e,
@@ -66,6 +77,36 @@ void lg_run_default_nets(const lg_dataset *ds, bool encoder, const char *g_spec,
     snprintf(d, len, "%zu-128r-128r-1", x_dim + (encoder ? z_dim : 0));
     if (e)
         snprintf(e, len, "%zu-128r-128r-%zu", x_dim, z_dim);
+}
+
+int lg_run_nets_for(const lg_dataset *ds, bool encoder, const char *g_spec, const char *family,
+                    char *g, char *d, char *e, size_t len)
+{
+    if (!family || !strcmp(family, "mlp")) {
+        lg_run_default_nets(ds, encoder, g_spec, g, d, e, len);
+        return LG_OK;
+    }
+    if (strcmp(family, "dcgan"))
+        return lg_seterr(LG_EINVAL, "--nets '%s': the families are mlp (the default) and dcgan (images)", family);
+    size_t h = ds->height, w = ds->width;
+    if (!h || h % 4 || w % 4)
+        return lg_seterr(LG_EINVAL, "--nets dcgan: --data %s is %s; DCGAN's two stride-2 layers need images whose "
+                         "height and width are multiples of 4 (--data mnist or fashion)", ds->name,
+                         h ? "images whose sides are not multiples of 4" : "not images");
+    /* D on (x, z) with an encoder: the MLP's (a joint critic would branch) */
+    lg_run_default_nets(ds, encoder, g_spec, g, d, e, len);
+    size_t c = ds->dim / (h * w), z_dim = g_spec && first_width(g_spec) ? first_width(g_spec) : 100;
+    /* DCGAN (Radford et al. 2016) at MNIST's size: G projects z to 128
+     * channels at a quarter of the size, two transposed convolutions double
+     * it (BatchNorm, ReLU; tanh pixels); D mirrors it with strided
+     * convolutions (LeakyReLU 0.2, BatchNorm on the second) and a Linear score */
+    snprintf(g, len, "%zu-%zubr-128x%zux%zu-T64k4s2p1br-T%zuk4s2p1t", z_dim, 128 * (h / 4) * (w / 4), h / 4,
+             w / 4, c);
+    if (!encoder)
+        snprintf(d, len, "%zux%zux%zu-C64k4s2p1l-C128k4s2p1bl-1", c, h, w);
+    if (e)
+        snprintf(e, len, "%zux%zux%zu-C64k4s2p1l-C128k4s2p1bl-%zu", c, h, w, z_dim);
+    return LG_OK;
 }
 
 /* Fill what is still unset with the engine's defaults (networks excepted:

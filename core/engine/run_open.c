@@ -106,8 +106,9 @@ static int open_nets(run *r)
     lg_net *G = NULL, *D = NULL, *E = NULL;
     int rc;
     /* the default networks fit the data and the loss */
-    lg_run_default_nets(r->ds, r->encoder, r->c.g, r->nets[0], r->nets[1], r->nets[2],
-                        sizeof r->nets[0]);
+    if ((rc = lg_run_nets_for(r->ds, r->encoder, r->c.g, r->c.nets, r->nets[0], r->nets[1], r->nets[2],
+                              sizeof r->nets[0])) != LG_OK)
+        return rc;
     if (!r->c.g)
         r->c.g = r->nets[0];
     if (!r->c.d)
@@ -212,8 +213,9 @@ static int check_resume_config(const lg_run_config *c)
 {
     const struct { const char *option; bool set; } shaping[] = {
         { "--loss", c->loss }, { "--reg", c->n_regs > 0 }, { "--data", c->data }, { "--g", c->g },
-        { "--d", c->d }, { "--e", c->e }, { "--opt-d", c->opt_d }, { "--opt-g", c->opt_g },
-        { "--d-steps", c->d_steps != LG_UNSET }, { "--d-pretrain", c->d_pretrain != LG_UNSET },
+        { "--d", c->d }, { "--e", c->e }, { "--nets", c->nets }, { "--opt-d", c->opt_d },
+        { "--opt-g", c->opt_g }, { "--d-steps", c->d_steps != LG_UNSET },
+        { "--d-pretrain", c->d_pretrain != LG_UNSET },
         { "--batch", c->batch != LG_UNSET }, { "--seed", c->seed != LG_UNSET },
         { "--log-every", c->log_every != LG_UNSET }, { "--samples", c->samples != LG_UNSET },
         { "--simultaneous", c->simultaneous }, { "--out", c->out }, { "--precision", c->precision },
@@ -417,6 +419,7 @@ static int run_setup(run *r, const lg_run_config *uc)
     r->c.resume = uc->resume ? r->out : NULL; /* the run keeps no pointer of the caller's */
     r->c.force = uc->force;
     r->c.stop = uc->stop;
+    r->c.nets = uc->nets; /* the networks it gives are stored, not the family */
     /* sizes that must fit in memory: refused in one line naming the option,
      * before anything is allocated (an unchecked allocation crashed) */
     if (r->c.batch > LG_RUN_MAX_BATCH)

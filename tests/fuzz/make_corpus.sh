@@ -56,7 +56,10 @@ run grid25-bn --loss nsgan --data grid25 --g 2-4br-2 --d 2-4l-1
 run mog1d --loss nsgan --data mog1d --g 1-4t-1 --d 1-4s-1
 
 # specs with parameters and modifiers that no run above uses
-for s in 100-128l-256b0.8l-784t 2-8l0.1-8t-8s-8b1e-3r-1 1-1; do echo "$s" > "$out/net/$s"; done
+for s in 100-128l-256b0.8l-784t 2-8l0.1-8t-8s-8b1e-3r-1 1-1 \
+         1x28x28-C4k4s2p1l-C8k4s2p1bl-1 4-18br-2x3x3-T3k4s2p1nbr-T1k4s2p1t 2x5x5-C3k3s1p0n-27-3x3x3b0.8-T1k3s1p0s; do
+    echo "$s" > "$out/net/$s"
+done
 for s in sgd:lr=0.01,momentum=0.9,nesterov=1 sgd:lr=0.1,dampening=0.5,wd=1e-4 rmsprop:lr=5e-5,alpha=0.99,eps=1e-8 \
          adam:lr=1e-3,b1=0.9,b2=0.999,eps=1e-8,wd=0; do
     printf '%s' "$s" > "$out/optim/$(echo "$s" | tr ':,=' '___')"

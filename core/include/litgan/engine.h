@@ -402,6 +402,9 @@ typedef struct lg_run_config {
     size_t n_regs;
     const char *data;                   /* dataset spec (NULL: ring8) */
     const char *g, *d, *e;              /* networks (NULL: lg_run_default_nets) */
+    const char *nets;                   /* family of the default networks: NULL or "mlp",
+                                           "dcgan" (images; lg_run_nets_for). Not stored:
+                                           the networks it gives are */
     const char *opt_d, *opt_g;          /* optimizers (NULL: the plugin's, else adam:lr=2e-4,b1=0.5) */
     long d_steps, d_pretrain;           /* critic steps per generator step; steps of D first */
     long steps, batch;                  /* generator steps (2000); batch (256) */
@@ -435,6 +438,14 @@ LG_API void lg_run_config_init(lg_run_config *c);
  * Each buffer holds at least 64 bytes. */
 LG_API void lg_run_default_nets(const lg_dataset *ds, bool encoder, const char *g_spec, char *g, char *d,
                                 char *e, size_t len);
+/* The default networks of a family: "mlp" (or NULL) those above; "dcgan"
+ * for images of C channels and H x W pixels, H and W multiples of 4 (MNIST:
+ * 1x28x28), a DCGAN: G z_dim-(128 H/4 W/4)br-128x(H/4)x(W/4)-T64k4s2p1br-
+ * TCk4s2p1t, D CxHxW-C64k4s2p1l-C128k4s2p1bl-1, E the same trunk into z_dim;
+ * with an encoder D stays the MLP on (x, z) (a joint critic would branch).
+ * LG_EINVAL, naming --nets, for another family or data it does not fit. */
+LG_API int lg_run_nets_for(const lg_dataset *ds, bool encoder, const char *g_spec, const char *family,
+                           char *g, char *d, char *e, size_t len);
 
 typedef struct lg_run lg_run;
 /* Set everything up (loads plugins, builds nets, creates the folder). */
