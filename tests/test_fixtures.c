@@ -323,11 +323,16 @@ static const struct {
 };
 #define N_OPTIM_CASES (sizeof optim_cases / sizeof optim_cases[0])
 
-/* Run the cases whose block name starts with prefix ("" = all). */
-static void optim_run(const char *prefix)
+/* optim_f32.txt: the same cases in float32, against the float path's
+ * optimizers (lg_optim_update_f) to a few float roundings. */
+#define OPT_TOL_F32 1e-6
+
+/* Run the cases whose block name starts with prefix ("" = all), in double
+ * from optim.txt or (single) in float from optim_f32.txt. */
+static void optim_run_prec(const char *prefix, bool single)
 {
     fx_file f;
-    if (!fx_open("optim.txt", &f))
+    if (!fx_open(single ? "optim_f32.txt" : "optim.txt", &f))
         return;
     const fx_block *p0 = fx_need(&f, "param0", 1, OPT_N);
     const fx_block *g = fx_need(&f, "grads", OPT_STEPS, OPT_N);
@@ -344,19 +349,32 @@ static void optim_run(const char *prefix)
             continue;
         }
         double theta[OPT_N], worst = 0;
+        float theta_f[OPT_N], grad_f[OPT_N];
         memcpy(theta, p0->v, sizeof theta);
+        for (size_t i = 0; i < OPT_N; i++)
+            theta_f[i] = (float)theta[i];
+        if (single)
+            lg_optim_set_float(o);
         for (size_t k = 0; k < OPT_STEPS; k++) {
-            lg_optim_step(o, theta, g->v + k * OPT_N);
+            if (single) {
+                for (size_t i = 0; i < OPT_N; i++)
+                    grad_f[i] = (float)g->v[k * OPT_N + i];
+                lg_optim_update_f(o, theta_f, grad_f);
+                for (size_t i = 0; i < OPT_N; i++)
+                    theta[i] = theta_f[i];
+            } else {
+                lg_optim_step(o, theta, g->v + k * OPT_N);
+            }
             /* row k of the reference: the parameter after step k + 1 */
             fx_block row = *ref;
             row.rows = 1;
             row.v = ref->v + k * OPT_N;
             char what[96];
             snprintf(what, sizeof what, "%s after step %zu of", optim_cases[c].spec, k + 1);
-            worst = fmax(worst, fx_compare(&f, what, theta, &row, OPT_TOL));
+            worst = fmax(worst, fx_compare(&f, what, theta, &row, single ? OPT_TOL_F32 : OPT_TOL));
         }
         if (fx_verbose())
-            printf("\n  %-48s worst error %.3g", optim_cases[c].spec, worst);
+            printf("\n  %-48s %s worst error %.3g", optim_cases[c].spec, single ? "float32" : "float64", worst);
         lg_optim_free(o);
         ran++;
     }
@@ -364,6 +382,8 @@ static void optim_run(const char *prefix)
     fx_free(&f);
 }
 
+static void optim_run(const char *prefix) { optim_run_prec(prefix, false); }
+static void test_optim_float(void) { optim_run_prec("", true); }
 static void test_optim_sgd(void) { optim_run("sgd"); }
 static void test_optim_adam(void) { optim_run("adam"); }
 static void test_optim_rmsprop(void) { optim_run("rmsprop"); }
@@ -458,7 +478,7 @@ static bool layers_load_state(fx_file *f, lg_net *net)
 }
 
 /* One mode of one fixture, batch B: forward, backward of sum(y .* dy), compare. */
-static void layers_mode(fx_file *f, const char *spec, bool train, size_t B, double tol)
+static void layers_mode(fx_file *f, const char *spec, bool train, size_t B, double tol, lg_precision prec)
 {
     const char *mode = train ? "train" : "eval";
     lg_net *net = NULL;
@@ -472,6 +492,8 @@ static void layers_mode(fx_file *f, const char *spec, bool train, size_t B, doub
         lg_net_free(net);
         return;
     }
+    if (prec == LG_PREC_FLOAT)
+        CU_ASSERT_EQUAL(lg_net_set_precision(net, LG_PREC_FLOAT), LG_OK);
     net->train = train;
     net->requires_grad = true;
     lg_net_zero_grad(net);
@@ -491,6 +513,7 @@ static void layers_mode(fx_file *f, const char *spec, bool train, size_t B, doub
     }
     rc = lg_tape_backward(t, loss);
     LG_ASSERT_MSG(rc == LG_OK, "%s %s: backward failed: %s", spec, mode, lg_errmsg());
+    lg_net_use_double(net); /* a float net's gradient, for reading */
 
     double worst = 0;
     char name[64];
@@ -521,29 +544,49 @@ static void layers_mode(fx_file *f, const char *spec, bool train, size_t B, doub
         }
     }
     if (fx_verbose())
-        printf("\n  %-36s %-6s worst error %.3g", spec, mode, worst);
+        printf("\n  %-36s %-6s %s worst error %.3g", spec, mode, prec == LG_PREC_FLOAT ? "float32" : "float64",
+               worst);
     lg_tape_free(t);
     lg_net_free(net);
 }
 
-static void layers_run_batch(const char *file, const char *spec, size_t B, double tol)
+static void layers_run_batch(const char *file, const char *spec, size_t B, double tol, lg_precision prec)
 {
     fx_file f;
     if (!fx_open(file, &f))
         return;
-    layers_mode(&f, spec, true, B, tol);
-    layers_mode(&f, spec, false, B, tol);
+    layers_mode(&f, spec, true, B, tol, prec);
+    layers_mode(&f, spec, false, B, tol, prec);
     fx_assert_all_used(&f);
     fx_free(&f);
 }
 
 /* layers_*.txt: batch 6 (make_layers in make_fixtures.py) */
-static void layers_run(const char *file, const char *spec) { layers_run_batch(file, spec, 6, LAYER_TOL); }
+static void layers_run(const char *file, const char *spec)
+{
+    layers_run_batch(file, spec, 6, LAYER_TOL, LG_PREC_DOUBLE);
+}
+
+/* layers_f32_*.txt (make_float_fixtures.py): the same cases in float32
+ * against the float path. Float's unit roundoff is 6e-8; sums in other
+ * orders and BatchNorm's backward (a difference of sums) leave up to 5e-7. */
+#define LAYER_TOL_F32 1e-6
+static void layers_run_f32(const char *file, const char *spec)
+{
+    layers_run_batch(file, spec, 6, LAYER_TOL_F32, LG_PREC_FLOAT);
+}
+static void test_f32_bn_eps08(void) { layers_run_f32("layers_f32_bn_eps0.8.txt", "5-4b0.8"); }
+static void test_f32_bn_eps1e5(void) { layers_run_f32("layers_f32_bn_eps1e-5.txt", "5-4b"); }
+static void test_f32_bn_lrelu_tanh(void) { layers_run_f32("layers_f32_bn_lrelu_tanh.txt", "5-4b0.8lt"); }
+static void test_f32_mlp(void) { layers_run_f32("layers_f32_mlp.txt", "5-4b0.8l-3t"); }
 
 /* conv_*.txt and the others of make_conv: batch 4; the image layers agree
  * with torch to 1e-12 */
 #define CONV_TOL 1e-12
-static void conv_run(const char *file, const char *spec) { layers_run_batch(file, spec, 4, CONV_TOL); }
+static void conv_run(const char *file, const char *spec)
+{
+    layers_run_batch(file, spec, 4, CONV_TOL, LG_PREC_DOUBLE);
+}
 
 /* Conv2d with stride 2 and padding 1 (the DCGAN critic's layer), and an odd
  * case: kernel 3, stride 1, no padding */
@@ -577,7 +620,8 @@ void lg_suite_fixtures(void)
                  { "SGD (momentum, Nesterov, dampening, wd) = torch.optim.SGD", test_optim_sgd },
                  { "Adam (betas, wd) = torch.optim.Adam", test_optim_adam },
                  { "RMSprop (alpha, momentum, wd) = torch.optim.RMSprop", test_optim_rmsprop },
-                 { "every optimizer fixture is checked", test_optim_all_cases_checked });
+                 { "every optimizer fixture is checked", test_optim_all_cases_checked },
+                 { "float path: SGD, Adam, RMSprop = torch.optim on float32", test_optim_float });
     LG_ADD_SUITE("fixtures_layers",
                  { "Linear + BatchNorm1d(eps 0.8) = torch, train and eval", test_bn_eps08 },
                  { "Linear + BatchNorm1d(eps 1e-5) = torch, train and eval", test_bn_eps1e5 },
@@ -590,5 +634,9 @@ void lg_suite_fixtures(void)
                  { "Conv2d + BatchNorm2d = torch, train and eval", test_bn2d },
                  { "Conv2d (no bias) + BatchNorm2d(eps 0.8) + LeakyReLU = torch", test_bn2d_eps },
                  { "DCGAN-like generator = torch", test_dcgan_g },
-                 { "DCGAN-like critic = torch", test_dcgan_d });
+                 { "DCGAN-like critic = torch", test_dcgan_d },
+                 { "float path: Linear + BatchNorm1d(eps 0.8) = torch float32", test_f32_bn_eps08 },
+                 { "float path: Linear + BatchNorm1d(eps 1e-5) = torch float32", test_f32_bn_eps1e5 },
+                 { "float path: Linear + BN + LeakyReLU + Tanh = torch float32", test_f32_bn_lrelu_tanh },
+                 { "float path: Linear + BN + LeakyReLU + Linear + Tanh = torch float32", test_f32_mlp });
 }
