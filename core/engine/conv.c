@@ -28,90 +28,85 @@
 
 /* ------------------------------------------------------ im2col and col2im --- */
 
-/* The geometry of one convolution: an image (c, h, w) read by a k x k kernel
- * at stride s with zero padding p gives a grid (oh, ow). For ConvTranspose2d
- * the image is its output and the grid its input. */
-typedef struct geom {
-    size_t c, h, w, k, s, p, oh, ow;
-} geom;
-
-static geom conv_geom(const lg_layer *l)
+lg_conv_geom lg_conv_geom_of(const lg_layer *l)
 {
     /* Conv2d reads its input; ConvTranspose2d scatters into its output */
     const lg_shape *img = l->kind == LG_LAYER_CONV ? &l->ish : &l->osh;
     const lg_shape *grid = l->kind == LG_LAYER_CONV ? &l->osh : &l->ish;
-    return (geom){ img->c, img->h, img->w, l->k, l->stride, l->pad, grid->h, grid->w };
+    return (lg_conv_geom){ img->c, img->h, img->w, l->k, l->stride, l->pad, grid->h, grid->w };
 }
 
-/* col (c k k, oh ow): row (ci k + ki) k + kj, column y ow + x, holds
+/* Written once for T = double (this file) and T = float (net_float.c):
+ *
+ * im2col: col (c k k, oh ow): row (ci k + ki) k + kj, column y ow + x, holds
  * img[ci, y s - p + ki, x s - p + kj], 0 outside the image (the padding). The
- * row order matches the weights' (.., c, k, k) layout. */
-static void im2col(const geom *g, const double *img, double *col)
-{
-    size_t n = g->oh * g->ow;
-    for (size_t ci = 0; ci < g->c; ci++)
-        for (size_t ki = 0; ki < g->k; ki++)
-            for (size_t kj = 0; kj < g->k; kj++) {
-                double *row = col + ((ci * g->k + ki) * g->k + kj) * n;
-                const double *plane = img + ci * g->h * g->w;
-                for (size_t y = 0; y < g->oh; y++) {
-                    /* unsigned wrap-around puts rows above the image past h */
-                    size_t iy = y * g->s + ki - g->p;
-                    double *r = row + y * g->ow;
-                    if (iy >= g->h) {
-                        memset(r, 0, g->ow * sizeof(double));
-                        continue;
-                    }
-                    for (size_t x = 0; x < g->ow; x++) {
-                        size_t ix = x * g->s + kj - g->p;
-                        r[x] = ix < g->w ? plane[iy * g->w + ix] : 0.0;
-                    }
-                }
-            }
-}
-
-/* The adjoint of im2col: img += every column entry at its image position
- * (entries in the padding are dropped). */
-static void col2im(const geom *g, const double *col, double *img)
-{
-    size_t n = g->oh * g->ow;
-    for (size_t ci = 0; ci < g->c; ci++)
-        for (size_t ki = 0; ki < g->k; ki++)
-            for (size_t kj = 0; kj < g->k; kj++) {
-                const double *row = col + ((ci * g->k + ki) * g->k + kj) * n;
-                double *plane = img + ci * g->h * g->w;
-                for (size_t y = 0; y < g->oh; y++) {
-                    size_t iy = y * g->s + ki - g->p;
-                    if (iy >= g->h)
-                        continue;
-                    const double *r = row + y * g->ow;
-                    for (size_t x = 0; x < g->ow; x++) {
-                        size_t ix = x * g->s + kj - g->p;
-                        if (ix < g->w)
-                            plane[iy * g->w + ix] += r[x];
-                    }
-                }
-            }
-}
-
-/* y (C, n) row c += b[c] (the bias over every position of channel c) */
-static void add_bias(double *y, const double *b, size_t C, size_t n)
-{
-    for (size_t c = 0; c < C; c++)
-        for (size_t j = 0; j < n; j++)
-            y[c * n + j] += b[c];
-}
-
-/* db[c] += sum over positions of dy (C, n) row c */
-static void sum_bias(const double *dy, double *db, size_t C, size_t n)
-{
-    for (size_t c = 0; c < C; c++) {
-        double s = 0;
-        for (size_t j = 0; j < n; j++)
-            s += dy[c * n + j];
-        db[c] += s;
+ * row order matches the weights' (.., c, k, k) layout.
+ * col2im, its adjoint: img += every column entry at its image position
+ * (entries in the padding are dropped).
+ * add_bias: y (C, n) row c += b[c]; sum_bias: db[c] += the sum of row c of dy. */
+#define CONV_HELPERS(T, SFX)                                                                  \
+    void lg_im2col##SFX(const lg_conv_geom *g, const T *img, T *col)                          \
+    {                                                                                         \
+        size_t n = g->oh * g->ow;                                                             \
+        for (size_t ci = 0; ci < g->c; ci++)                                                  \
+            for (size_t ki = 0; ki < g->k; ki++)                                              \
+                for (size_t kj = 0; kj < g->k; kj++) {                                        \
+                    T *row = col + ((ci * g->k + ki) * g->k + kj) * n;                        \
+                    const T *plane = img + ci * g->h * g->w;                                  \
+                    for (size_t y = 0; y < g->oh; y++) {                                      \
+                        /* unsigned wrap-around puts rows above the image past h */          \
+                        size_t iy = y * g->s + ki - g->p;                                     \
+                        T *r = row + y * g->ow;                                               \
+                        if (iy >= g->h) {                                                     \
+                            memset(r, 0, g->ow * sizeof(T));                                  \
+                            continue;                                                         \
+                        }                                                                     \
+                        for (size_t x = 0; x < g->ow; x++) {                                  \
+                            size_t ix = x * g->s + kj - g->p;                                 \
+                            r[x] = ix < g->w ? plane[iy * g->w + ix] : (T)0;                  \
+                        }                                                                     \
+                    }                                                                         \
+                }                                                                             \
+    }                                                                                         \
+    void lg_col2im##SFX(const lg_conv_geom *g, const T *col, T *img)                          \
+    {                                                                                         \
+        size_t n = g->oh * g->ow;                                                             \
+        for (size_t ci = 0; ci < g->c; ci++)                                                  \
+            for (size_t ki = 0; ki < g->k; ki++)                                              \
+                for (size_t kj = 0; kj < g->k; kj++) {                                        \
+                    const T *row = col + ((ci * g->k + ki) * g->k + kj) * n;                  \
+                    T *plane = img + ci * g->h * g->w;                                        \
+                    for (size_t y = 0; y < g->oh; y++) {                                      \
+                        size_t iy = y * g->s + ki - g->p;                                     \
+                        if (iy >= g->h)                                                       \
+                            continue;                                                         \
+                        const T *r = row + y * g->ow;                                         \
+                        for (size_t x = 0; x < g->ow; x++) {                                  \
+                            size_t ix = x * g->s + kj - g->p;                                 \
+                            if (ix < g->w)                                                    \
+                                plane[iy * g->w + ix] += r[x];                                \
+                        }                                                                     \
+                    }                                                                         \
+                }                                                                             \
+    }                                                                                         \
+    void lg_add_bias##SFX(T *y, const T *b, size_t C, size_t n)                               \
+    {                                                                                         \
+        for (size_t c = 0; c < C; c++)                                                        \
+            for (size_t j = 0; j < n; j++)                                                    \
+                y[c * n + j] += b[c];                                                         \
+    }                                                                                         \
+    void lg_sum_bias##SFX(const T *dy, T *db, size_t C, size_t n)                             \
+    {                                                                                         \
+        for (size_t c = 0; c < C; c++) {                                                      \
+            T s = 0;                                                                          \
+            for (size_t j = 0; j < n; j++)                                                    \
+                s += dy[c * n + j];                                                           \
+            db[c] += s;                                                                       \
+        }                                                                                     \
     }
-}
+
+CONV_HELPERS(double, )
+CONV_HELPERS(float, _f)
 
 static gsl_matrix_view mview(double *p, size_t rows, size_t cols)
 {
@@ -126,17 +121,17 @@ static gsl_matrix_view mview(double *p, size_t rows, size_t cols)
 void lg_conv_forward(lg_node *n)
 {
     const lg_layer *l = n->layer;
-    geom g = conv_geom(l);
+    lg_conv_geom g = lg_conv_geom_of(l);
     size_t B = n->val.size1, K = g.c * g.k * g.k, N = g.oh * g.ow, C = l->osh.c;
     double *col = lg_buf_reserve(&n->cache, 2 * K * N);
     gsl_matrix_view W = lg_layer_weight(n->net, l), cv = mview(col, K, N);
     const double *b = l->no_bias ? NULL : lg_layer_bias(n->net, l);
     for (size_t i = 0; i < B; i++) {
-        im2col(&g, n->a->val.data + i * l->in, col);
+        lg_im2col(&g, n->a->val.data + i * l->in, col);
         gsl_matrix_view y = mview(n->val.data + i * l->out, C, N);
         lg_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &W.matrix, &cv.matrix, 0.0, &y.matrix);
         if (b)
-            add_bias(y.matrix.data, b, C, N);
+            lg_add_bias(y.matrix.data, b, C, N);
     }
 }
 
@@ -146,7 +141,7 @@ static void conv_backward(lg_node *n)
 {
     const lg_layer *l = n->layer;
     lg_net *net = n->net;
-    geom g = conv_geom(l);
+    lg_conv_geom g = lg_conv_geom_of(l);
     size_t B = n->val.size1, K = g.c * g.k * g.k, N = g.oh * g.ow, C = l->osh.c;
     double *col = n->cache.data, *dcol = col + K * N, *dx = NULL;
     gsl_matrix_view W = lg_layer_weight(net, l), cv = mview(col, K, N), dcv = mview(dcol, K, N);
@@ -161,14 +156,14 @@ static void conv_backward(lg_node *n)
     for (size_t i = 0; i < B; i++) {
         gsl_matrix_view dy = mview(n->grad.data + i * l->out, C, N);
         if (net->requires_grad) {
-            im2col(&g, n->a->val.data + i * l->in, col);
+            lg_im2col(&g, n->a->val.data + i * l->in, col);
             lg_dgemm(CblasNoTrans, CblasTrans, 1.0, &dy.matrix, &cv.matrix, 1.0, &dW.matrix);
             if (db)
-                sum_bias(dy.matrix.data, db, C, N);
+                lg_sum_bias(dy.matrix.data, db, C, N);
         }
         if (dx) {
             lg_dgemm(CblasTrans, CblasNoTrans, 1.0, &W.matrix, &dy.matrix, 0.0, &dcv.matrix);
-            col2im(&g, dcol, dx + i * l->in);
+            lg_col2im(&g, dcol, dx + i * l->in);
         }
     }
 }
@@ -182,7 +177,7 @@ static void conv_backward(lg_node *n)
 void lg_convt_forward(lg_node *n)
 {
     const lg_layer *l = n->layer;
-    geom g = conv_geom(l);
+    lg_conv_geom g = lg_conv_geom_of(l);
     size_t B = n->val.size1, K = g.c * g.k * g.k, N = g.oh * g.ow, Cin = l->ish.c;
     double *col = lg_buf_reserve(&n->cache, 2 * K * N);
     gsl_matrix_view W = lg_layer_weight(n->net, l), cv = mview(col, K, N);
@@ -192,9 +187,9 @@ void lg_convt_forward(lg_node *n)
         gsl_matrix_view x = mview(n->a->val.data + i * l->in, Cin, N);
         lg_dgemm(CblasTrans, CblasNoTrans, 1.0, &W.matrix, &x.matrix, 0.0, &cv.matrix);
         memset(y, 0, l->out * sizeof(double));
-        col2im(&g, col, y);
+        lg_col2im(&g, col, y);
         if (b)
-            add_bias(y, b, g.c, g.h * g.w);
+            lg_add_bias(y, b, g.c, g.h * g.w);
     }
 }
 
@@ -205,7 +200,7 @@ static void convt_backward(lg_node *n)
 {
     const lg_layer *l = n->layer;
     lg_net *net = n->net;
-    geom g = conv_geom(l);
+    lg_conv_geom g = lg_conv_geom_of(l);
     size_t B = n->val.size1, K = g.c * g.k * g.k, N = g.oh * g.ow, Cin = l->ish.c;
     double *dcol = n->cache.data, *dx = NULL;
     bool first = false;
@@ -216,12 +211,12 @@ static void convt_backward(lg_node *n)
         dx = lg_node_dgrad_first(n->a, &first);
     for (size_t i = 0; i < B; i++) {
         const double *dy = n->grad.data + i * l->out;
-        im2col(&g, dy, dcol);
+        lg_im2col(&g, dy, dcol);
         if (net->requires_grad) {
             gsl_matrix_view x = mview(n->a->val.data + i * l->in, Cin, N);
             lg_dgemm(CblasNoTrans, CblasTrans, 1.0, &x.matrix, &dcv.matrix, 1.0, &dW.matrix);
             if (db)
-                sum_bias(dy, db, g.c, g.h * g.w);
+                lg_sum_bias(dy, db, g.c, g.h * g.w);
         }
         if (dx) {
             gsl_matrix_view dxv = mview(dx + i * l->in, Cin, N);

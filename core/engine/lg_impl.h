@@ -238,6 +238,23 @@ double lg_net_flops_per_sample(const lg_net *net); /* forward multiply-adds x 2 
 
 /* conv.c: forward of each image layer (n->net, n->layer set, n->a its input;
  * the value (B, out) written), and its op, whose backward reads the cache. */
+/* The geometry of one convolution (conv.c): an image (c, h, w) read by a
+ * k x k kernel at stride s with zero padding p gives a grid (oh, ow). For
+ * ConvTranspose2d the image is its output and the grid its input. */
+typedef struct lg_conv_geom {
+    size_t c, h, w, k, s, p, oh, ow;
+} lg_conv_geom;
+lg_conv_geom lg_conv_geom_of(const lg_layer *l);
+/* im2col, col2im, the bias over each channel's positions and its gradient,
+ * in double and (_f) in float: see conv.c. */
+void lg_im2col(const lg_conv_geom *g, const double *img, double *col);
+void lg_col2im(const lg_conv_geom *g, const double *col, double *img);
+void lg_add_bias(double *y, const double *b, size_t C, size_t n);
+void lg_sum_bias(const double *dy, double *db, size_t C, size_t n);
+void lg_im2col_f(const lg_conv_geom *g, const float *img, float *col);
+void lg_col2im_f(const lg_conv_geom *g, const float *col, float *img);
+void lg_add_bias_f(float *y, const float *b, size_t C, size_t n);
+void lg_sum_bias_f(const float *dy, float *db, size_t C, size_t n);
 void lg_conv_forward(lg_node *n);
 void lg_convt_forward(lg_node *n);
 void lg_bn2d_forward(lg_node *n);

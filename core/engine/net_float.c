@@ -5,9 +5,10 @@
  * The tape and the plugins stay in double: the node takes its input in double
  * and gives its output in double (a conversion of B x in and B x out values),
  * and its backward takes dL/dy in double and gives dL/dx in double. Inside,
- * the layers run in float, forward and backward side by side as in net.c
- * (Linear y = x W^T + b, BatchNorm1d, the activations in place on the layer
- * before them). Memory: the node's cache holds the float input, each layer's
+ * the layers run in float, forward and backward side by side as in net.c and
+ * conv.c (Linear y = x W^T + b, BatchNorm1d, the activations in place on the
+ * layer before them; Conv2d, ConvTranspose2d and BatchNorm2d on conv.c's
+ * im2col / col2im, written once for both types). Memory: the node's cache holds the float input, each layer's
  * output, BatchNorm's xhat and 1/std, and two gradient rows of the widest
  * layer; reused from step to step like every node's.
  *
@@ -35,13 +36,8 @@ int lg_net_set_precision(lg_net *net, lg_precision prec)
         net->prec = prec;
         return LG_OK;
     }
-    for (size_t i = 0; i < net->n_layers; i++) {
-        lg_layer_kind k = net->layers[i].kind;
-        if (k != LG_LAYER_LINEAR && k != LG_LAYER_BATCHNORM && k != LG_LAYER_RELU &&
-            k != LG_LAYER_LEAKY_RELU && k != LG_LAYER_TANH && k != LG_LAYER_SIGMOID)
-            return lg_seterr(LG_EINVAL, "network %s: layer %zu has no float path yet (Linear, BatchNorm1d and "
-                             "the activations have): use --precision double", net->spec, i + 1);
-    }
+    if (net->prec == LG_PREC_FLOAT)
+        return LG_OK;
     if (!net->theta_f) {
         net->theta_f = lg_xcalloc(net->n_params ? net->n_params : 1, sizeof(float));
         net->grad_f = lg_xcalloc(net->n_params ? net->n_params : 1, sizeof(float));
@@ -316,6 +312,185 @@ static void batchnorm_backward_f(lg_net *net, const lg_layer *l, size_t B, const
     }
 }
 
+/* ------------------------------------------------------------ image layers ---
+ * Conv2d, ConvTranspose2d and BatchNorm2d as conv.c does them (NCHW rows, one
+ * GEMM per sample on im2col / col2im columns), in float with sgemm. col and
+ * dcol: one sample's columns (K, N), shared by every conv layer of the net. */
+
+static void sgemm(bool ta, bool tb, size_t m, size_t n, size_t k, const float *a, const float *b, float beta,
+                  float *c)
+{
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+                (int)k, 1.0f, a, ta ? (int)m : (int)k, b, tb ? (int)k : (int)n, beta, c, (int)n);
+}
+
+/* per sample: col = im2col(x); y (C_out, N) = W (C_out, K) col + b */
+static void conv_forward_f(const lg_net *net, const lg_layer *l, size_t B, const float *x, float *y, float *col)
+{
+    lg_conv_geom g = lg_conv_geom_of(l);
+    size_t K = g.c * g.k * g.k, N = g.oh * g.ow, C = l->osh.c;
+    const float *W = net->theta_f + l->p_off, *b = l->no_bias ? NULL : W + C * K;
+    for (size_t i = 0; i < B; i++) {
+        lg_im2col_f(&g, x + i * l->in, col);
+        sgemm(false, false, C, N, K, W, col, 0.0f, y + i * l->out);
+        if (b)
+            lg_add_bias_f(y + i * l->out, b, C, N);
+    }
+}
+
+/* per sample: dW += dy col^T, db += row sums of dy; dx = col2im(W^T dy) */
+static void conv_backward_f(lg_net *net, const lg_layer *l, size_t B, const float *x, const float *dy, float *dx,
+                            float *col, float *dcol)
+{
+    lg_conv_geom g = lg_conv_geom_of(l);
+    size_t K = g.c * g.k * g.k, N = g.oh * g.ow, C = l->osh.c;
+    const float *W = net->theta_f + l->p_off;
+    float *dW = net->grad_f + l->p_off, *db = l->no_bias ? NULL : dW + C * K;
+    if (dx)
+        memset(dx, 0, B * l->in * sizeof(float));
+    for (size_t i = 0; i < B; i++) {
+        const float *dyi = dy + i * l->out;
+        if (net->requires_grad) {
+            lg_im2col_f(&g, x + i * l->in, col);
+            sgemm(false, true, C, K, N, dyi, col, 1.0f, dW);
+            if (db)
+                lg_sum_bias_f(dyi, db, C, N);
+        }
+        if (dx) {
+            sgemm(true, false, K, N, C, W, dyi, 0.0f, dcol);
+            lg_col2im_f(&g, dcol, dx + i * l->in);
+        }
+    }
+}
+
+/* per sample: col (K, N) = W^T (K, C_in) x (C_in, N); y = col2im(col) + b */
+static void convt_forward_f(const lg_net *net, const lg_layer *l, size_t B, const float *x, float *y, float *col)
+{
+    lg_conv_geom g = lg_conv_geom_of(l);
+    size_t K = g.c * g.k * g.k, N = g.oh * g.ow, Cin = l->ish.c;
+    const float *W = net->theta_f + l->p_off, *b = l->no_bias ? NULL : W + Cin * K;
+    for (size_t i = 0; i < B; i++) {
+        float *yi = y + i * l->out;
+        sgemm(true, false, K, N, Cin, W, x + i * l->in, 0.0f, col);
+        memset(yi, 0, l->out * sizeof(float));
+        lg_col2im_f(&g, col, yi);
+        if (b)
+            lg_add_bias_f(yi, b, g.c, g.h * g.w);
+    }
+}
+
+/* per sample, dcol = im2col(dy): dW (C_in, K) += x dcol^T, db += channel sums
+ * of dy; dx (C_in, N) = W dcol */
+static void convt_backward_f(lg_net *net, const lg_layer *l, size_t B, const float *x, const float *dy, float *dx,
+                             float *dcol)
+{
+    lg_conv_geom g = lg_conv_geom_of(l);
+    size_t K = g.c * g.k * g.k, N = g.oh * g.ow, Cin = l->ish.c;
+    const float *W = net->theta_f + l->p_off;
+    float *dW = net->grad_f + l->p_off, *db = l->no_bias ? NULL : dW + Cin * K;
+    for (size_t i = 0; i < B; i++) {
+        const float *dyi = dy + i * l->out;
+        lg_im2col_f(&g, dyi, dcol);
+        if (net->requires_grad) {
+            sgemm(false, true, Cin, K, N, x + i * l->in, dcol, 1.0f, dW);
+            if (db)
+                lg_sum_bias_f(dyi, db, g.c, g.h * g.w);
+        }
+        if (dx)
+            sgemm(false, false, Cin, N, K, W, dcol, 0.0f, dx + i * l->in);
+    }
+}
+
+/* BatchNorm2d as conv.c's, in float: per channel over its B H W values, the
+ * sums in double. bn: xhat (B, F), inv_std (C), two rows of C doubles, three
+ * of C floats (as bn_floats). */
+static size_t bn2d_floats(size_t B, size_t F, size_t C) { return round8(B * F + C) + 4 * C + round8(3 * C); }
+
+static void bn2d_forward_f(lg_net *net, const lg_layer *l, size_t B, const float *x, float *y, float *bn)
+{
+    size_t C = l->ish.c, HW = l->ish.h * l->ish.w, F = l->out;
+    double M = (double)(B * HW);
+    const float *gamma = net->theta_f + l->p_off, *beta = gamma + C;
+    double *rm = net->buffers + l->b_off, *rv = rm + C;
+    float *xhat = bn, *inv_std = bn + B * F;
+    double *mu = (double *)(bn + round8(B * F + C)), *ss = mu + C;
+    if (net->train) {
+        memset(mu, 0, 2 * C * sizeof(double));
+        for (size_t i = 0; i < B; i++)
+            for (size_t c = 0; c < C; c++) {
+                const float *xc = x + i * F + c * HW;
+                double s = 0;
+                for (size_t j = 0; j < HW; j++)
+                    s += xc[j];
+                mu[c] += s;
+            }
+        for (size_t c = 0; c < C; c++)
+            mu[c] /= M;
+        for (size_t i = 0; i < B; i++)
+            for (size_t c = 0; c < C; c++) {
+                const float *xc = x + i * F + c * HW;
+                double s = 0;
+                for (size_t j = 0; j < HW; j++)
+                    s += (xc[j] - mu[c]) * (xc[j] - mu[c]);
+                ss[c] += s;
+            }
+        for (size_t c = 0; c < C; c++) {
+            rm[c] = (1.0 - l->momentum) * rm[c] + l->momentum * mu[c];
+            rv[c] = (1.0 - l->momentum) * rv[c] + l->momentum * ss[c] / (M - 1.0);
+            inv_std[c] = (float)(1.0 / sqrt(ss[c] / M + l->eps));
+        }
+    } else {
+        for (size_t c = 0; c < C; c++) {
+            mu[c] = rm[c];
+            inv_std[c] = (float)(1.0 / sqrt(rv[c] + l->eps));
+        }
+    }
+    for (size_t i = 0; i < B; i++)
+        for (size_t c = 0; c < C; c++) {
+            float m = (float)mu[c], is = inv_std[c], ga = gamma[c], be = beta[c];
+            for (size_t j = 0; j < HW; j++) {
+                size_t k = i * F + c * HW + j;
+                xhat[k] = (x[k] - m) * is;
+                y[k] = ga * xhat[k] + be;
+            }
+        }
+}
+
+static void bn2d_backward_f(lg_net *net, const lg_layer *l, size_t B, const float *dy, const float *bn, float *dx)
+{
+    size_t C = l->ish.c, HW = l->ish.h * l->ish.w, F = l->out;
+    float M = (float)(B * HW);
+    const float *gamma = net->theta_f + l->p_off, *xhat = bn, *inv_std = bn + B * F;
+    double *sdy = (double *)(bn + round8(B * F + C)), *sdyh = sdy + C;
+    memset(sdy, 0, 2 * C * sizeof(double));
+    for (size_t i = 0; i < B; i++)
+        for (size_t c = 0; c < C; c++) {
+            double s = 0, sh = 0;
+            for (size_t j = 0; j < HW; j++) {
+                size_t k = i * F + c * HW + j;
+                s += dy[k];
+                sh += (double)dy[k] * xhat[k];
+            }
+            sdy[c] += s;
+            sdyh[c] += sh;
+        }
+    if (net->requires_grad)
+        for (size_t c = 0; c < C; c++) {
+            net->grad_f[l->p_off + c] += (float)sdyh[c];
+            net->grad_f[l->p_off + C + c] += (float)sdy[c];
+        }
+    if (!dx)
+        return;
+    for (size_t i = 0; i < B; i++)
+        for (size_t c = 0; c < C; c++) {
+            float k = gamma[c] * inv_std[c], s1 = (float)sdy[c], s2 = (float)sdyh[c];
+            for (size_t j = 0; j < HW; j++) {
+                size_t q = i * F + c * HW + j;
+                dx[q] = net->train ? k / M * (M * dy[q] - s1 - xhat[q] * s2) : k * dy[q];
+            }
+        }
+}
+
 /* ------------------------------------------------------------ the node --- */
 
 /* Where each layer's values are in the node's cache (in floats, each block
@@ -323,23 +498,38 @@ static void batchnorm_backward_f(lg_net *net, const lg_layer *l, size_t B, const
  * layer before's: it works in place), bn[i] BatchNorm's xhat and 1/std. */
 #define MAX_FLOAT_LAYERS 64
 typedef struct float_plan {
-    float *in, *out[MAX_FLOAT_LAYERS], *bn[MAX_FLOAT_LAYERS], *g0, *g1;
+    float *in, *out[MAX_FLOAT_LAYERS], *bn[MAX_FLOAT_LAYERS], *g0, *g1, *col, *dcol;
 } float_plan;
 
-static bool is_activation(lg_layer_kind k) { return k != LG_LAYER_LINEAR && k != LG_LAYER_BATCHNORM; }
+static bool is_activation(lg_layer_kind k)
+{
+    return k == LG_LAYER_RELU || k == LG_LAYER_LEAKY_RELU || k == LG_LAYER_TANH || k == LG_LAYER_SIGMOID;
+}
+
+/* one sample's im2col columns of layer l (0 for the other kinds) */
+static size_t col_floats(const lg_layer *l)
+{
+    if (l->kind != LG_LAYER_CONV && l->kind != LG_LAYER_CONVT)
+        return 0;
+    lg_conv_geom g = lg_conv_geom_of(l);
+    return round8(g.c * g.k * g.k * g.oh * g.ow);
+}
 
 static float_plan plan_of(lg_node *n)
 {
     const lg_net *net = n->net;
-    size_t B = n->val.size1, total = round8(B * net->in_dim), widest = net->in_dim;
+    size_t B = n->val.size1, total = round8(B * net->in_dim), widest = net->in_dim, cols = 0;
     for (size_t i = 0; i < net->n_layers; i++) {
         const lg_layer *l = &net->layers[i];
         widest = l->out > widest ? l->out : widest;
         total += round8(B * l->out); /* at most: activations often work in place */
         if (l->kind == LG_LAYER_BATCHNORM)
             total += bn_floats(B, l->out);
+        if (l->kind == LG_LAYER_BATCHNORM2D)
+            total += bn2d_floats(B, l->out, l->ish.c);
+        cols = col_floats(l) > cols ? col_floats(l) : cols;
     }
-    total += 2 * round8(B * widest);
+    total += 2 * round8(B * widest) + 2 * cols;
     /* doubles hold floats: half as many, aligned as malloc aligns */
     float *f = (float *)lg_buf_reserve(&n->cache, total / 2 + 1);
     float_plan p = { .in = f };
@@ -351,20 +541,21 @@ static float_plan plan_of(lg_node *n)
         p.bn[i] = NULL;
         /* an activation after an activation ("rt") needs its own buffer: the
          * first one's backward reads its own output */
-        bool own = l->kind == LG_LAYER_LINEAR || l->kind == LG_LAYER_BATCHNORM ||
-                   (i > 0 && is_activation(net->layers[i - 1].kind));
+        bool own = !is_activation(l->kind) || (i > 0 && is_activation(net->layers[i - 1].kind));
         if (own) {
             p.out[i] = f;
             f += round8(B * l->out);
         }
-        if (l->kind == LG_LAYER_BATCHNORM) {
+        if (l->kind == LG_LAYER_BATCHNORM || l->kind == LG_LAYER_BATCHNORM2D) {
             p.bn[i] = f;
-            f += bn_floats(B, l->out);
+            f += l->kind == LG_LAYER_BATCHNORM ? bn_floats(B, l->out) : bn2d_floats(B, l->out, l->ish.c);
         }
         prev = p.out[i];
     }
     p.g0 = f;
     p.g1 = f + round8(B * widest);
+    p.col = p.g1 + round8(B * widest);
+    p.dcol = p.col + cols;
     return p;
 }
 
@@ -386,9 +577,13 @@ lg_node *lg_net_apply_float(lg_tape *t, lg_net *net, lg_node *x)
     for (size_t i = 0; i < net->n_layers; i++) {
         const lg_layer *l = &net->layers[i];
         switch (l->kind) {
-        case LG_LAYER_LINEAR:    linear_forward_f(net, l, B, cur, p.out[i]); break;
-        case LG_LAYER_BATCHNORM: batchnorm_forward_f(net, l, B, cur, p.out[i], p.bn[i]); break;
+        case LG_LAYER_LINEAR:      linear_forward_f(net, l, B, cur, p.out[i]); break;
+        case LG_LAYER_BATCHNORM:   batchnorm_forward_f(net, l, B, cur, p.out[i], p.bn[i]); break;
+        case LG_LAYER_CONV:        conv_forward_f(net, l, B, cur, p.out[i], p.col); break;
+        case LG_LAYER_CONVT:       convt_forward_f(net, l, B, cur, p.out[i], p.col); break;
+        case LG_LAYER_BATCHNORM2D: bn2d_forward_f(net, l, B, cur, p.out[i], p.bn[i]); break;
         default:
+            LG_ASSERT(is_activation(l->kind), "every layer kind has a float form in net_float.c");
             if (p.out[i] != cur)
                 memcpy(p.out[i], cur, B * l->out * sizeof(float));
             act_forward_f(l->kind, (float)l->slope, p.out[i], B * l->out);
@@ -423,6 +618,15 @@ static void net_float_backward(lg_node *n)
             break;
         case LG_LAYER_BATCHNORM:
             batchnorm_backward_f(net, l, B, g, p.bn[i], dx);
+            break;
+        case LG_LAYER_CONV:
+            conv_backward_f(net, l, B, in, g, dx, p.col, p.dcol);
+            break;
+        case LG_LAYER_CONVT:
+            convt_backward_f(net, l, B, in, g, dx, p.dcol);
+            break;
+        case LG_LAYER_BATCHNORM2D:
+            bn2d_backward_f(net, l, B, g, p.bn[i], dx);
             break;
         default: /* in place: the gradient stays in g */
             act_backward_f(l->kind, (float)l->slope, p.out[i], g, B * l->out);
