@@ -170,7 +170,7 @@ static inline int lg_test_cli(const char *cmd, int argc, char **argv)
  * to do in one line). */
 static inline void lg_test_cli_expect(const char *args, int status, const char *says, bool one_line)
 {
-    char cmd[4096], out[8192];
+    char cmd[4096], out[32768]; /* train --help is over 8 KB */
     snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", lg_test_bin(), args);
     int st = lg_test_run_capture(cmd, out, sizeof out);
     size_t len = strlen(out), lines = 0;
