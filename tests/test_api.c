@@ -146,9 +146,10 @@ static void test_default_nets(void)
     CU_ASSERT_STRING_EQUAL(g, "100-6272br-128x7x7-T64k4s2p1br-T1k4s2p1t");
     CU_ASSERT_STRING_EQUAL(d, "1x28x28-C64k4s2p1l-C128k4s2p1bl-1");
     CU_ASSERT_STRING_EQUAL(e, "1x28x28-C64k4s2p1l-C128k4s2p1bl-100");
-    /* an encoder: D stays the MLP on (x, z); z from a given G, an image shape's product */
+    /* an encoder: D the joint critic on (x, z), x through the convolutions and z
+     * carried to the join; z from a given G, an image shape's product */
     CU_ASSERT_EQUAL(lg_run_nets_for(digits, true, "2x4x4-T1k4s2p1", "dcgan", g, d, e, sizeof g), LG_OK);
-    CU_ASSERT_STRING_EQUAL(d, "816-512l-256l-1");
+    CU_ASSERT_STRING_EQUAL(d, "1x28x28+32-C64k4s2p1l-C128k4s2p1bl-+32-1024l-1");
     CU_ASSERT_STRING_EQUAL(e, "1x28x28-C64k4s2p1l-C128k4s2p1bl-32");
     CU_ASSERT_EQUAL(lg_run_nets_for(digits, false, NULL, "resnet", g, d, e, sizeof g), LG_EINVAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(lg_errmsg(), "--nets 'resnet': the families are mlp (the default) and dcgan"));

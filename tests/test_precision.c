@@ -97,6 +97,8 @@ static void test_float_nets(void)
          * geometries, no bias), BatchNorm2d, a small DCGAN G and D */
         "2x6x6-C3k4s2p1l-2", "1x7x7-C2k3s2p1nt-T1k3s2p1", "3x3x3-T2k4s2p1t", "2x5x5-C3k3s1p1b-2",
         "4-18br-2x3x3-T3k4s2p1nbr-T1k4s2p1t", "1x8x8-C3k4s2p1l-C4k4s2p1bl-1",
+        /* a split input: z carried past the image layers to the join */
+        "4+2-1x2x2-C2k2s1p0l-+2-3l-1", "3+2-4r-+2-3t-1",
     };
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, 11);

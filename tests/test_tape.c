@@ -906,6 +906,10 @@ static void test_conv_gradients(void)
         { "4-18br-2x3x3-T3k4s2p1nbr-T1k4s2p1t", false, 3, false, false },
         { "1x8x8-C3k4s2p1l-C4k4s2p1bl-1", true, 2, true, false },        /* a critic, D(real), D(fake) */
         { "1x6x6-C2k3s1p1b-T1k3s1p1", true, 2, false, true },            /* skip connection */
+        /* a joint critic on (x, z): the image through a conv layer, z carried to
+         * the join; and the same with Linear layers, on two batches */
+        { "4+2-1x2x2-C2k2s1p0l-+2-3l-1", true, 3, false, false },
+        { "3+2-4r-+2-3t-1", true, 3, true, false },
     };
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, GC_SEED + 9);
@@ -1348,7 +1352,11 @@ static void test_net_parse_errors(void)
                                  "1x28x28-C64k4s0p1", "1x28x28-C64k4s2p4", "1x28x28-C64k30s1p0",
                                  "1x2x2-T1k3s1p2", "1x28x28-C64k4s2p1c", "1x28x28-C64k4s2p1nn",
                                  "2-8x4x4n", "1x28x28-C64k4s2p1q", "1x1000x1000-C2k1s1p0",
-                                 "1x28x28-c64k4s2p1", "1x28x28b-1" };
+                                 "1x28x28-c64k4s2p1", "1x28x28b-1",
+                                 /* split inputs: never joined, nothing carried, another count, joined
+                                  * twice, an empty carry, n after a join */
+                                 "3+2-4r-1", "3-4-+2-1", "3+2-4-+3-1", "3+2-4-+2-+2-1", "3+0-4-+0-1",
+                                 "3+2-4-+2n-1", "3+-4-1" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         lg_net *net = (lg_net *)&net; /* must be overwritten with NULL */
         lg_seterr(LG_OK, "%s", "");

@@ -35,7 +35,7 @@ static const char help[] =
     "  --nets FAMILY      the default networks (those not given): mlp (default; see above\n"
     "                     and the images' below) or dcgan, for 28x28 images (--data mnist,\n"
     "                     fashion): the DCGAN G, D and E of \"Images\" below (with an\n"
-    "                     encoder loss D stays the MLP on (x, z))\n"
+    "                     encoder loss D is the joint critic on (x, z) below)\n"
     "  --opt-d SPEC       discriminator optimizer (default adam:lr=2e-4,b1=0.5)\n"
     "  --opt-g SPEC       generator (and encoder) optimizer (default adam:lr=2e-4,b1=0.5)\n"
     "  --d-steps K        discriminator steps per generator step (default 1)\n"
@@ -88,7 +88,11 @@ static const char help[] =
     "  BatchNorm2d (per channel), r l t s as above; a plain width flattens the\n"
     "  image into a Linear layer. DCGAN on MNIST (z of 100):\n"
     "  --g 100-6272br-128x7x7-T64k4s2p1br-T1k4s2p1t\n"
-    "  --d 1x28x28-C64k4s2p1l-C128k4s2p1bl-1   (an encoder: ...bl-100)\n";
+    "  --d 1x28x28-C64k4s2p1l-C128k4s2p1bl-1   (an encoder: ...bl-100)\n"
+    "Split input: W+Z first carries the last Z input values past the layers to\n"
+    "  a later +Z, which appends them (BiGAN's joint critic on (x, z), x through\n"
+    "  convolutions, z joined before a Linear layer):\n"
+    "  --d 1x28x28+100-C64k4s2p1l-C128k4s2p1bl-+100-1024l-1\n";
 
 
 enum {

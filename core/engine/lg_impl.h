@@ -119,6 +119,8 @@ double *lg_node_dgrad_first(lg_node *n, bool *first);
                 (d)[i] += (expr);                                                    \
     } while (0)
 void lg_tape_fail(lg_tape *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Columns [from, from + n) of a, as a node (net.c's split input). */
+lg_node *lg_cols(lg_tape *t, lg_node *a, size_t from, size_t n);
 /* 1 / (1 + e^-x), without overflow for either sign (lg_sigmoid's value; net.c's
  * fused Linear + Sigmoid). */
 double lg_sigmoid_value(double x);
@@ -128,7 +130,8 @@ double lg_sigmoid_value(double x);
 typedef enum lg_layer_kind {
     LG_LAYER_LINEAR, LG_LAYER_BATCHNORM, LG_LAYER_RELU, LG_LAYER_LEAKY_RELU,
     LG_LAYER_TANH, LG_LAYER_SIGMOID,
-    LG_LAYER_CONV, LG_LAYER_CONVT, LG_LAYER_BATCHNORM2D    /* conv.c */
+    LG_LAYER_CONV, LG_LAYER_CONVT, LG_LAYER_BATCHNORM2D,   /* conv.c */
+    LG_LAYER_JOIN          /* the carried input values appended (a joint critic) */
 } lg_layer_kind;
 
 /* An image shape. Images are NCHW: a sample is one row of C*H*W values in
@@ -169,6 +172,9 @@ typedef struct lg_net {
     size_t in_dim, out_dim;
     size_t n_params;       /* theta and grad: one buffer each, per-layer views */
     double *theta, *grad;
+    /* A split input ("784+100-..."): the last `carry` of the in_dim values skip
+     * the layers before the JOIN layer ("+100"), which appends them. 0: none. */
+    size_t carry;
     size_t n_buffers;      /* BatchNorm running statistics */
     double *buffers;
     bool train;            /* BatchNorm uses batch statistics when true */
@@ -181,7 +187,8 @@ typedef struct lg_net {
 /* Spec grammar, e.g. "2-128r-128r-2" or "100-128l-256b0.8l-784t", or with
  * images "1x28x28-C64k4s2p1l-C128k4s2p1bl-1":
  *   spec  := first ('-' layer)+
- *   first := width | shape
+ *   first := ( width | shape ) [ '+' carry ]
+ *   layer := ... | '+' carry mods              the carried values joined
  *   layer := width [ 'n' | 'c' ] mods          Linear into width
  *          | 'C' chans 'k' k 's' s 'p' p ['n'] mods   Conv2d into chans channels
  *          | 'T' chans 'k' k 's' s 'p' p ['n'] mods   ConvTranspose2d into chans
@@ -199,7 +206,11 @@ typedef struct lg_net {
  * + 1 (rounded down) for C, H' = (H - 1) s - 2p + k for T, likewise W'.
  * Bounds: every width and image at most 1000000 values, k and s in 1..1000,
  * p < k, and a conv layer's im2col columns ((C_in or C_out) k k by the
- * positions of the smaller grid) at most 1e7 values. */
+ * positions of the smaller grid) at most 1e7 values.
+ * A split input, "784+100-1x28x28-C64k4s2p1l-C128k4s2p1bl-+100-1024l-1" (a
+ * joint critic of BiGAN on (x, z)): the net takes 784 + 100 values; the first
+ * 784 go through the layers, the last 100 are carried past them and appended
+ * where "+100" stands (a layer that flattens), and the layers after see both. */
 int lg_net_parse(const char *spec, lg_net **out);
 /* What spec would hold, without allocating it: parameters and BatchNorm
  * statistics, and the values one sample passes through (every layer's

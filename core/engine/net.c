@@ -190,7 +190,12 @@ static int parse_layers(const char *spec, lg_net *net)
     } else {
         rc = parse_width(&p, &width, spec);
     }
-    net->in_dim = width;
+    if (rc == LG_OK && *p == '+') { /* a split input: the values after + are carried */
+        p++;
+        rc = parse_width(&p, &net->carry, spec);
+    }
+    net->in_dim = width + net->carry;
+    bool joined = false;
     size_t n_weighted = 0, no = 0;
     while (rc == LG_OK && *p) {
         if (*p != '-') {
@@ -202,7 +207,23 @@ static int parse_layers(const char *spec, lg_net *net)
         no++;
         lg_layer l = { .kind = LG_LAYER_LINEAR };
         bool shape_only = false;
-        if (*p == 'C' || *p == 'T') {
+        if (*p == '+') {
+            p++;
+            size_t c = 0;
+            if ((rc = parse_width(&p, &c, spec)) != LG_OK)
+                break;
+            if (!net->carry || joined || c != net->carry) {
+                rc = lg_seterr(LG_EINVAL, "network spec '%s': layer %zu joins %zu carried values, but %s", spec, no,
+                               c, !net->carry ? "the input carries none (write e.g. 784+100-...-+100-1)"
+                               : joined ? "they were joined already" : "the input carries another number");
+                break;
+            }
+            l = (lg_layer){ .kind = LG_LAYER_JOIN, .in = width, .out = width + c };
+            width += c;
+            img = (lg_shape){ 0, 0, 0 }; /* the join flattens */
+            joined = true;
+            push(net, &cap, l);
+        } else if (*p == 'C' || *p == 'T') {
             p++;
             if ((rc = parse_conv(&p, &l, &img, width, no, spec)) != LG_OK)
                 break;
@@ -238,7 +259,9 @@ static int parse_layers(const char *spec, lg_net *net)
         /* n or c, directly after the width, change the Linear layer itself
          * (the Dirac-GAN's players: D(x) = psi x is "1-1n", G(z) = theta "1-1c");
          * n drops a conv layer's bias */
-        if (!shape_only && (*p == 'n' || *p == 'c')) {
+        if (l.kind == LG_LAYER_JOIN) {
+            shape_only = true; /* no n or c, and pushed already */
+        } else if (!shape_only && (*p == 'n' || *p == 'c')) {
             if (*p == 'c' && l.kind != LG_LAYER_LINEAR) {
                 rc = lg_seterr(LG_EINVAL, "network spec '%s': 'c' (bias only) is for Linear layers; a conv "
                                "layer takes 'n' (no bias)", spec);
@@ -298,6 +321,9 @@ static int parse_layers(const char *spec, lg_net *net)
     }
     if (rc == LG_OK && n_weighted == 0)
         rc = lg_seterr(LG_EINVAL, "network spec '%s' has no layer (write e.g. 2-128r-1)", spec);
+    if (rc == LG_OK && net->carry && !joined)
+        rc = lg_seterr(LG_EINVAL, "network spec '%s': the %zu carried input values never join the layers: write "
+                       "-+%zu where they join", spec, net->carry, net->carry);
     if (rc != LG_OK)
         return rc;
     net->out_dim = width;
@@ -599,12 +625,23 @@ static lg_node *layer_node(lg_tape *t, const lg_op_def *op, lg_net *net, const l
     return n;
 }
 
-static bool net_has_batchnorm(const lg_net *net)
+/* Batch statistics need two values or more per feature (per channel on
+ * images): else one line on the tape, false. */
+static bool batchnorm_batch_ok(lg_tape *t, const lg_net *net, size_t B)
 {
-    for (size_t i = 0; i < net->n_layers; i++)
-        if (net->layers[i].kind == LG_LAYER_BATCHNORM)
-            return true;
-    return false;
+    for (size_t i = 0; net->train && i < net->n_layers; i++) {
+        const lg_layer *l = &net->layers[i];
+        if (l->kind == LG_LAYER_BATCHNORM && B < 2) {
+            lg_tape_fail(t, "network %s: BatchNorm in training mode needs a batch of 2 or more", net->spec);
+            return false;
+        }
+        if (l->kind == LG_LAYER_BATCHNORM2D && B * l->ish.h * l->ish.w < 2) {
+            lg_tape_fail(t, "network %s: BatchNorm2d in training mode needs 2 or more values per channel "
+                         "(batch x height x width)", net->spec);
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool fusable(lg_layer_kind k)
@@ -623,12 +660,14 @@ lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
                      net->spec, x->val.size2, net->in_dim);
         return NULL;
     }
-    if (net->prec == LG_PREC_FLOAT) {
-        if (net->train && x->val.size1 < 2 && net_has_batchnorm(net)) {
-            lg_tape_fail(t, "network %s: BatchNorm in training mode needs a batch of 2 or more", net->spec);
-            return NULL;
-        }
+    if (!batchnorm_batch_ok(t, net, x->val.size1))
+        return NULL;
+    if (net->prec == LG_PREC_FLOAT)
         return lg_net_apply_float(t, net, x);
+    lg_node *carried = NULL; /* a split input: the values that skip to the JOIN */
+    if (net->carry) {
+        carried = lg_cols(t, x, net->in_dim - net->carry, net->carry);
+        x = lg_cols(t, x, 0, net->in_dim - net->carry);
     }
     for (size_t i = 0; i < net->n_layers && x; i++) {
         const lg_layer *l = &net->layers[i];
@@ -644,11 +683,6 @@ lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
             }
             break;
         case LG_LAYER_BATCHNORM:
-            if (net->train && x->val.size1 < 2) {
-                lg_tape_fail(t, "network %s: BatchNorm in training mode needs a batch of 2 or more",
-                             net->spec);
-                return NULL;
-            }
             x = layer_node(t, &op_batchnorm, net, l, x);
             batchnorm_forward(x);
             break;
@@ -661,11 +695,6 @@ lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
             lg_convt_forward(x);
             break;
         case LG_LAYER_BATCHNORM2D:
-            if (net->train && x->val.size1 * l->ish.h * l->ish.w < 2) {
-                lg_tape_fail(t, "network %s: BatchNorm2d in training mode needs 2 or more values per "
-                             "channel (batch x height x width)", net->spec);
-                return NULL;
-            }
             x = layer_node(t, &lg_op_bn2d, net, l, x);
             lg_bn2d_forward(x);
             break;
@@ -673,6 +702,7 @@ lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
         case LG_LAYER_LEAKY_RELU: x = lg_leaky_relu(t, x, l->slope); break;
         case LG_LAYER_TANH:       x = lg_tanh(t, x); break;
         case LG_LAYER_SIGMOID:    x = lg_sigmoid(t, x); break;
+        case LG_LAYER_JOIN:       x = lg_concat(t, x, carried); break;
         }
     }
     return x;

@@ -499,6 +499,7 @@ static void bn2d_backward_f(lg_net *net, const lg_layer *l, size_t B, const floa
 #define MAX_FLOAT_LAYERS 64
 typedef struct float_plan {
     float *in, *out[MAX_FLOAT_LAYERS], *bn[MAX_FLOAT_LAYERS], *g0, *g1, *col, *dcol;
+    float *carry, *dcarry; /* a split input's carried values and their gradient */
 } float_plan;
 
 static bool is_activation(lg_layer_kind k)
@@ -518,7 +519,8 @@ static size_t col_floats(const lg_layer *l)
 static float_plan plan_of(lg_node *n)
 {
     const lg_net *net = n->net;
-    size_t B = n->val.size1, total = round8(B * net->in_dim), widest = net->in_dim, cols = 0;
+    size_t B = n->val.size1, main = net->in_dim - net->carry, cols = 0;
+    size_t total = round8(B * main) + 2 * round8(B * net->carry), widest = net->in_dim;
     for (size_t i = 0; i < net->n_layers; i++) {
         const lg_layer *l = &net->layers[i];
         widest = l->out > widest ? l->out : widest;
@@ -533,7 +535,10 @@ static float_plan plan_of(lg_node *n)
     /* doubles hold floats: half as many, aligned as malloc aligns */
     float *f = (float *)lg_buf_reserve(&n->cache, total / 2 + 1);
     float_plan p = { .in = f };
-    f += round8(B * net->in_dim);
+    f += round8(B * main);
+    p.carry = f;
+    p.dcarry = f + round8(B * net->carry);
+    f += 2 * round8(B * net->carry);
     float *prev = p.in;
     for (size_t i = 0; i < net->n_layers; i++) {
         const lg_layer *l = &net->layers[i];
@@ -571,8 +576,14 @@ lg_node *lg_net_apply_float(lg_tape *t, lg_net *net, lg_node *x)
     n->net = net;
     n->needs_grad = x->needs_grad || net->requires_grad;
     float_plan p = plan_of(n);
-    for (size_t i = 0; i < B * net->in_dim; i++)
-        p.in[i] = (float)x->val.data[i];
+    size_t main = net->in_dim - net->carry, C = net->carry;
+    for (size_t i = 0; i < B; i++) {
+        const double *row = x->val.data + i * net->in_dim;
+        for (size_t j = 0; j < main; j++)
+            p.in[i * main + j] = (float)row[j];
+        for (size_t j = 0; j < C; j++)
+            p.carry[i * C + j] = (float)row[main + j];
+    }
     const float *cur = p.in;
     for (size_t i = 0; i < net->n_layers; i++) {
         const lg_layer *l = &net->layers[i];
@@ -582,6 +593,12 @@ lg_node *lg_net_apply_float(lg_tape *t, lg_net *net, lg_node *x)
         case LG_LAYER_CONV:        conv_forward_f(net, l, B, cur, p.out[i], p.col); break;
         case LG_LAYER_CONVT:       convt_forward_f(net, l, B, cur, p.out[i], p.col); break;
         case LG_LAYER_BATCHNORM2D: bn2d_forward_f(net, l, B, cur, p.out[i], p.bn[i]); break;
+        case LG_LAYER_JOIN: /* each row: the layers' values, then the carried ones */
+            for (size_t r = 0; r < B; r++) {
+                memcpy(p.out[i] + r * l->out, cur + r * l->in, l->in * sizeof(float));
+                memcpy(p.out[i] + r * l->out + l->in, p.carry + r * C, C * sizeof(float));
+            }
+            break;
         default:
             LG_ASSERT(is_activation(l->kind), "every layer kind has a float form in net_float.c");
             if (p.out[i] != cur)
@@ -628,6 +645,12 @@ static void net_float_backward(lg_node *n)
         case LG_LAYER_BATCHNORM2D:
             bn2d_backward_f(net, l, B, g, p.bn[i], dx);
             break;
+        case LG_LAYER_JOIN: /* split the gradient: the layers' part on, the carried part kept */
+            for (size_t r = 0; r < B; r++) {
+                memcpy(dx + r * l->in, g + r * l->out, l->in * sizeof(float));
+                memcpy(p.dcarry + r * net->carry, g + r * l->out + l->in, net->carry * sizeof(float));
+            }
+            break;
         default: /* in place: the gradient stays in g */
             act_backward_f(l->kind, (float)l->slope, p.out[i], g, B * l->out);
             dx = NULL;
@@ -641,7 +664,13 @@ static void net_float_backward(lg_node *n)
     if (x->needs_grad) {
         bool first;
         double *d = lg_node_dgrad_first(x, &first);
-        LG_ACCUMULATE(first, d, B * net->in_dim, (double)g[i]);
+        size_t main = net->in_dim - net->carry, C = net->carry;
+        for (size_t r = 0; r < B; r++) {
+            double *dr = d + r * net->in_dim;
+            LG_ACCUMULATE(first, dr, main, (double)g[r * main + i]);
+            const float *dc = p.dcarry + r * C;
+            LG_ACCUMULATE(first, dr + main, C, (double)dc[i]);
+        }
     }
 }
 

@@ -426,6 +426,36 @@ static void concat_backward(lg_node *n)
 
 static const lg_op_def op_concat = { "lg_concat", concat_backward };
 
+/* y (R, n) = columns [from, from + n) of a (R, P); its backward adds g into
+ * those columns of a's gradient (concat's adjoint). */
+static void cols_backward(lg_node *n)
+{
+    lg_node *a = n->a;
+    if (!a->needs_grad)
+        return;
+    size_t R = a->val.size1, P = a->val.size2, Q = n->val.size2, from = (size_t)n->s;
+    double *d = lg_node_dgrad(a);
+    for (size_t i = 0; i < R; i++)
+        for (size_t j = 0; j < Q; j++)
+            d[i * P + from + j] += n->grad.data[i * Q + j];
+}
+
+static const lg_op_def op_cols = { "columns", cols_backward };
+
+lg_node *lg_cols(lg_tape *t, lg_node *a, size_t from, size_t n)
+{
+    if (!a || from + n > a->val.size2 || n == 0) {
+        lg_tape_fail(t, "columns %zu..%zu of a node that has %zu", from, from + n, a ? a->val.size2 : 0);
+        return NULL;
+    }
+    size_t R = a->val.size1, P = a->val.size2;
+    lg_node *y = lg_tape_node(t, &op_cols, a, NULL, R, n);
+    y->s = (double)from;
+    for (size_t i = 0; i < R; i++)
+        memcpy(y->val.data + i * n, a->val.data + i * P + from, n * sizeof(double));
+    return y;
+}
+
 lg_node *lg_concat(lg_tape *t, lg_node *a, lg_node *b)
 {
     if (!a || !b) {

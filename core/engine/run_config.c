@@ -93,7 +93,6 @@ int lg_run_nets_for(const lg_dataset *ds, bool encoder, const char *g_spec, cons
         return lg_seterr(LG_EINVAL, "--nets dcgan: --data %s is %s; DCGAN's two stride-2 layers need images whose "
                          "height and width are multiples of 4 (--data mnist or fashion)", ds->name,
                          h ? "images whose sides are not multiples of 4" : "not images");
-    /* D on (x, z) with an encoder: the MLP's (a joint critic would branch) */
     lg_run_default_nets(ds, encoder, g_spec, g, d, e, len);
     size_t c = ds->dim / (h * w), z_dim = g_spec && first_width(g_spec) ? first_width(g_spec) : 100;
     /* DCGAN (Radford et al. 2016) at MNIST's size: G projects z to 128
@@ -104,6 +103,9 @@ int lg_run_nets_for(const lg_dataset *ds, bool encoder, const char *g_spec, cons
              w / 4, c);
     if (!encoder)
         snprintf(d, len, "%zux%zux%zu-C64k4s2p1l-C128k4s2p1bl-1", c, h, w);
+    else /* the joint critic on (x, z): x through the same convolutions, z
+          * carried past them and joined before a Linear layer (BiGAN's D) */
+        snprintf(d, len, "%zux%zux%zu+%zu-C64k4s2p1l-C128k4s2p1bl-+%zu-1024l-1", c, h, w, z_dim, z_dim);
     if (e)
         snprintf(e, len, "%zux%zux%zu-C64k4s2p1l-C128k4s2p1bl-%zu", c, h, w, z_dim);
     return LG_OK;
