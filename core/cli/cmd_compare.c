@@ -152,7 +152,7 @@ int lg_cmd_compare(int argc, char **argv)
         case OPT_PRECISION:
             if (strcmp(v, "float") && strcmp(v, "double")) {
                 fprintf(stderr, "litgan compare: --precision '%s': use float or double\n", v);
-                return LG_EXIT_USAGE;
+                bad = LG_EXIT_USAGE;
             }
             c.precision = v;
             break;
