@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define REPEATS 5
+#define REPEATS 5 /* blocks of a GEMM limit request, unless it says */
 
 /* ------------------------------------------------------ the step's GEMMs ---
  * One training step as the runner takes it (plugins/nsgan.c on the tape, the
@@ -92,9 +92,9 @@ static double time_steps(lg_run *run, long n, const char *name, double *cpu)
  * shapes: the rate a step could reach if everything but its GEMMs were free. */
 
 /* Steps per second of the GEMMs alone, in double (single = false) or float:
- * warm-up, then the best of REPEATS blocks of about `seconds`. -1 when a spec
+ * warm-up, then the best of `repeats` blocks of about `seconds`. -1 when a spec
  * does not parse or the list does not fit (message in lg_errmsg()). */
-static double gemm_limit(const char *g, const char *d, size_t B, bool single, double seconds)
+static double gemm_limit(const char *g, const char *d, size_t B, bool single, double seconds, int repeats)
 {
     lg_net *G = NULL, *D = NULL;
     if (lg_net_parse(g, &G) != LG_OK || lg_net_parse(d, &D) != LG_OK) {
@@ -125,7 +125,7 @@ static double gemm_limit(const char *g, const char *d, size_t B, bool single, do
                 ((double *)a)[i] = ((double *)b)[i] = 1e-3 * (double)(i % 7);
         }
         long steps = 1;
-        for (int rep = -1; rep < REPEATS; rep++) {
+        for (int rep = -1; rep < repeats; rep++) {
             double t0 = lg_now();
             for (long s = 0; s < steps; s++)
                 for (size_t i = 0; i < n; i++) {
@@ -165,7 +165,10 @@ static double gemm_limit(const char *g, const char *d, size_t B, bool single, do
  *       when not given; the run is opened, warmed up and kept on the first
  *       request for these nets: later blocks go on training it, as a long run
  *       would);
- *   gemm G D BATCH SECONDS double|float -> "ok STEPS_PER_S" (gemm_limit)
+ *   gemm G D BATCH SECONDS double|float [REPEATS]
+ *                                 -> "ok STEPS_PER_S" (gemm_limit: the best of
+ *       REPEATS blocks, 5 when not given; 1 times one block, as a step
+ *       request does, for a limit taken round by round beside the steps)
  *   quit
  * Anything else, or a failure: "error WHAT". The threads are OpenBLAS's, set by
  * the environment (OPENBLAS_NUM_THREADS) of this process. */
@@ -232,6 +235,7 @@ static int serve(void)
         char what[16], data[256], g[256], d[256], dtype[16] = "double";
         long batch;
         double seconds;
+        int repeats = REPEATS;
         int got = sscanf(line, "step %255s %255s %255s %ld %lf %15s", data, g, d, &batch, &seconds, dtype);
         if ((got == 5 || got == 6) && (!strcmp(dtype, "double") || !strcmp(dtype, "float"))) {
             served *s = served_open(tab, &n_tab, data, g, d, batch, dtype);
@@ -247,9 +251,10 @@ static int serve(void)
                 printf("error a step failed: %s\n", lg_errmsg());
             else
                 printf("ok %.6g %.4f %.6g\n", (double)steps / dt, cpu / dt, s->flops * 1e-9);
-        } else if (sscanf(line, "gemm %255s %255s %ld %lf %15s", g, d, &batch, &seconds, dtype) == 5 &&
-                   (!strcmp(dtype, "double") || !strcmp(dtype, "float"))) {
-            double rate = gemm_limit(g, d, (size_t)batch, !strcmp(dtype, "float"), seconds);
+        } else if ((got = sscanf(line, "gemm %255s %255s %ld %lf %15s %d", g, d, &batch, &seconds, dtype,
+                                 &repeats)) >= 5 &&
+                   (!strcmp(dtype, "double") || !strcmp(dtype, "float")) && repeats >= 1 && repeats <= 100) {
+            double rate = gemm_limit(g, d, (size_t)batch, !strcmp(dtype, "float"), seconds, repeats);
             if (rate < 0)
                 printf("error no GEMM limit for %s / %s: %s\n", g, d, lg_errmsg());
             else

@@ -4,14 +4,16 @@
 One driver times both. litgan's steps run in `build/bench --serve` (a child
 process that keeps its runs open and answers one timed block per request); the
 PyTorch steps run here. For each case the blocks alternate, round after round:
-litgan double, litgan float (--precision float), PyTorch float32, PyTorch
-float64, so a change of load on this shared machine falls on all four alike, and
+litgan double, litgan float (--precision float), the GEMM limit in double and in
+float, PyTorch float32, PyTorch float64, so a change of load on this shared
+machine falls on all of them alike, and
 each round gives its own ratios: litgan double / PyTorch float64 and litgan
 float / PyTorch float32, the same precision on both sides. Reported: the median
 of the per-round ratios with their min-max, and the machine's GEMM limit at the
 step's shapes (the GEMMs litgan's step makes, as lg_net_gemms lists them - one
 per sample for each convolution - alone, cblas_dgemm / cblas_sgemm back to
-back, measured by build/bench), with litgan's fraction of it at each precision.
+back, measured by build/bench in a block of its own in every round), with
+litgan's fraction of it at each precision, round by round.
 
 Threads: each thread count runs its own build/bench child with
 OPENBLAS_NUM_THREADS=N, and PyTorch here is pinned to N both for its intra-op
@@ -238,6 +240,11 @@ def spread(values):
     return f"{statistics.median(values):.2f} [{min(values):.2f}-{max(values):.2f}]"
 
 
+def pct_spread(values):
+    """median [min-max] of fractions, in percent"""
+    return f"{100 * statistics.median(values):.0f}% [{100 * min(values):.0f}-{100 * max(values):.0f}]"
+
+
 def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:
@@ -251,9 +258,8 @@ def cpu_model():
 
 def bench_case(c, server, rounds, seconds):
     spec = f"{c['g']} {c['d']} {c['batch']}"
-    lim64 = server.ask(f"gemm {spec} 0.3 double")[0]
-    lim32 = server.ask(f"gemm {spec} 0.3 float")[0]
     mine, minef, share, r32, r64, t32, t64 = [], [], [], [], [], [], []
+    lim64, lim32, f64, f32 = [], [], [], []
     blocks = {}
     if torch is not None:
         blocks = {dt: TorchBlock(torch_step(c, dt)) for dt in (torch.float32, torch.float64)}
@@ -274,13 +280,20 @@ def bench_case(c, server, rounds, seconds):
             ratef, cpuf, _ = server.ask(f"step {c['data']} {spec} {seconds} float")
             minef.append(ratef)
             share[-1] = min(cpu, cpuf)
+        # the limit in the same round, one block each: the fraction is taken
+        # round by round, as the ratios are, so a change of load cancels
+        lim64.append(server.ask(f"gemm {spec} {seconds} double 1")[0])
+        lim32.append(server.ask(f"gemm {spec} {seconds} float 1")[0])
+        f64.append(rate / lim64[-1])
+        if refused is None:
+            f32.append(ratef / lim32[-1])
         if blocks:
             t32.append(blocks[torch.float32].run(seconds))
             t64.append(blocks[torch.float64].run(seconds))
             r64.append(rate / t64[-1])
             if refused is None:
                 r32.append(ratef / t32[-1])
-    return dict(lim64=lim64, lim32=lim32, mine=mine, minef=minef, share=share, t32=t32, t64=t64, r32=r32,
+    return dict(lim64=lim64, lim32=lim32, f64=f64, f32=f32, mine=mine, minef=minef, share=share, t32=t32, t64=t64, r32=r32,
                 r64=r64, refused=refused)
 
 
@@ -294,14 +307,13 @@ def verdicts_of(c, r):
     """The targets of one case on one thread, MET or NOT MET, and the ratios to
     PyTorch where the case has no target for them."""
     kind, out = c["kind"], []
-    med = statistics.median(r["mine"])
-    frac = med / r["lim64"]
+    frac = statistics.median(r["f64"])
     want = LIMIT_TARGET[kind]
     out.append(f"target {kind}: litgan double >= {100 * want:.0f}% of the double GEMM limit: "
                f"{100 * frac:.0f}% {'MET' if frac >= want else 'NOT MET'}")
     want = LIMIT32_TARGET[kind]
     if r["minef"]:
-        fracf = statistics.median(r["minef"]) / r["lim32"]
+        fracf = statistics.median(r["f32"])
         out.append(f"target {kind}: litgan float >= {100 * want:.0f}% of the float GEMM limit: "
                    f"{100 * fracf:.0f}% {'MET' if fracf >= want else 'NOT MET'}")
     else:
@@ -345,7 +357,8 @@ def main(argv):
         print(f"side_by_side: no {BUILD}/bench: run make bench")
         return 2
     head = (f"{cpu_model()}; {rounds} rounds of {seconds:g} s blocks "
-            f"(litgan double, litgan float, PyTorch float32, PyTorch float64, in turn); "
+            f"(litgan double, litgan float, GEMM limit double and float, PyTorch float32, PyTorch float64, "
+            f"in turn); "
             + (f"torch {torch.__version__}" if torch else "PyTorch not importable: litgan only"))
     print(head, flush=True)
     rows = ["| case | threads | litgan f64 steps/s | litgan f32 | PyTorch f64 | PyTorch f32 "
@@ -366,15 +379,16 @@ def main(argv):
                 r = bench_case(c, server, rounds, seconds)
                 med = statistics.median(r["mine"])
                 medf = statistics.median(r["minef"]) if r["minef"] else None
-                frac = f"{100 * med / r['lim64']:.0f}%"
-                fracf = f"{100 * medf / r['lim32']:.0f}%" if medf else "-"
+                frac = pct_spread(r["f64"])
+                fracf = pct_spread(r["f32"]) if r["f32"] else "-"
                 busy = " (busy)" if statistics.median(r["share"]) < 0.9 * threads else ""
                 t32 = f"{statistics.median(r['t32']):.3g}" if r["t32"] else "-"
                 t64 = f"{statistics.median(r['t64']):.3g}" if r["t64"] else "-"
                 row = (f"| {name_of(c)} | {threads} | {med:.3g}{busy} | {f'{medf:.3g}' if medf else '-'} | "
                        f"{t64} | {t32} | "
                        f"{spread(r['r64']) if r['r64'] else '-'} | {spread(r['r32']) if r['r32'] else '-'} | "
-                       f"{r['lim64']:.3g} / {r['lim32']:.3g} | {frac} / {fracf} |")
+                       f"{statistics.median(r['lim64']):.3g} / {statistics.median(r['lim32']):.3g} | "
+                       f"{frac} / {fracf} |")
                 rows.append(row)
                 print(row, flush=True)
                 if threads == 1 and c in cases(True):
