@@ -350,6 +350,131 @@ static void test_game_uniform_freed(void)
     gsl_rng_free(rng);
 }
 
+/* ------------------------------------------------------------ lg_net_gemms --- */
+
+static void gemm_is(const lg_gemm *g, size_t m, size_t n, size_t k, bool ta, bool tb, size_t count)
+{
+    CU_ASSERT(g->m == m && g->n == n && g->k == k && g->ta == ta && g->tb == tb && g->count == count);
+    if (!(g->m == m && g->n == n && g->k == k && g->ta == ta && g->tb == tb && g->count == count))
+        fprintf(stderr, "\n  gemm %zu x %zu x %zu%s%s x%zu, expected %zu x %zu x %zu%s%s x%zu\n", g->m, g->n, g->k,
+                g->ta ? " A^T" : "", g->tb ? " B^T" : "", g->count, m, n, k, ta ? " A^T" : "", tb ? " B^T" : "",
+                count);
+}
+
+static double gemm_flops(const lg_gemm *g, size_t n)
+{
+    double f = 0;
+    for (size_t i = 0; i < n; i++)
+        f += 2.0 * (double)g[i].m * (double)g[i].n * (double)g[i].k * (double)g[i].count;
+    return f;
+}
+
+/* The seed's MNIST critic 784-512l-256l-1 at batch 64: per Linear layer (in ->
+ * out) y = x W^T is (64, out) x (64, in)(out, in)^T, dW = dy^T x is (out, in)
+ * over k = 64, dx = dy W is (64, in) over k = out - the list bench.c derived
+ * from the spec's widths before. A backward into the parameters skips the
+ * first layer's input gradient (its input is a constant); one into the input
+ * alone makes every input gradient and no weight gradient. */
+static void test_net_gemms_mlp(void)
+{
+    lg_net *D;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("784-512l-256l-1", &D), LG_OK);
+    lg_gemm g[16];
+    CU_ASSERT_EQUAL_FATAL(lg_net_gemms(D, 64, LG_GEMMS_FORWARD, g, 16), 3);
+    gemm_is(&g[0], 64, 512, 784, false, true, 1);
+    gemm_is(&g[1], 64, 256, 512, false, true, 1);
+    gemm_is(&g[2], 64, 1, 256, false, true, 1);
+    CU_ASSERT_DOUBLE_EQUAL(gemm_flops(g, 3), 64 * lg_net_flops_per_sample(D), 0.0);
+    CU_ASSERT_EQUAL_FATAL(lg_net_gemms(D, 64, LG_GEMMS_FORWARD | LG_GEMMS_PARAMS, g, 16), 8);
+    gemm_is(&g[0], 64, 512, 784, false, true, 1);
+    gemm_is(&g[1], 512, 784, 64, true, false, 1);
+    gemm_is(&g[2], 64, 256, 512, false, true, 1);
+    gemm_is(&g[3], 256, 512, 64, true, false, 1);
+    gemm_is(&g[4], 64, 512, 256, false, false, 1);
+    gemm_is(&g[5], 64, 1, 256, false, true, 1);
+    gemm_is(&g[6], 1, 256, 64, true, false, 1);
+    gemm_is(&g[7], 64, 256, 1, false, false, 1);
+    CU_ASSERT_EQUAL_FATAL(lg_net_gemms(D, 64, LG_GEMMS_INPUT, g, 16), 3);
+    gemm_is(&g[0], 64, 784, 512, false, false, 1);
+    gemm_is(&g[1], 64, 512, 256, false, false, 1);
+    gemm_is(&g[2], 64, 256, 1, false, false, 1);
+    /* too small a list: the count all the same, nothing written past cap */
+    lg_gemm mark = { 7, 7, 7, true, true, 7 };
+    g[2] = mark;
+    CU_ASSERT_EQUAL(lg_net_gemms(D, 64, LG_GEMMS_FORWARD | LG_GEMMS_PARAMS | LG_GEMMS_INPUT, g, 2), 9);
+    CU_ASSERT(memcmp(&g[2], &mark, sizeof mark) == 0);
+    CU_ASSERT_EQUAL(lg_net_gemms(D, 64, LG_GEMMS_FORWARD, NULL, 0), 3);
+    CU_ASSERT_EQUAL(lg_net_gemms(D, 64, 0, g, 16), 0);
+    lg_net_free(D);
+    /* "c" is the bias alone: no GEMM either way; "n" the weight alone */
+    lg_net *Gc, *Dn;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("1-1c", &Gc), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("1-1n", &Dn), LG_OK);
+    CU_ASSERT_EQUAL(lg_net_gemms(Gc, 5, LG_GEMMS_FORWARD | LG_GEMMS_PARAMS | LG_GEMMS_INPUT, g, 16), 0);
+    CU_ASSERT_EQUAL_FATAL(lg_net_gemms(Dn, 5, LG_GEMMS_FORWARD | LG_GEMMS_PARAMS, g, 16), 2);
+    gemm_is(&g[0], 5, 1, 1, false, true, 1);
+    gemm_is(&g[1], 1, 1, 5, true, false, 1);
+    lg_net_free(Gc);
+    lg_net_free(Dn);
+}
+
+/* DCGAN's MNIST nets at batch 64, one GEMM per sample for each convolution
+ * (conv.c). D 1x28x28-C64k4s2p1l-C128k4s2p1bl-1: Conv2d 1 -> 64 on 28x28 ->
+ * 14x14 is W (64, 1*4*4) col (16, 196); Conv2d 64 -> 128 on 14x14 -> 7x7 is
+ * W (128, 1024) col (1024, 49); then Linear 6272 -> 1. G's ConvTranspose2d
+ * 128 -> 64 on 7x7 is col (64*4*4, 49) = W^T (1024, 128) x (128, 49). The
+ * forward's FLOPs are lg_net_flops_per_sample's times the batch; the weight
+ * gradients' output shapes cover the weights, which are the parameters less
+ * the biases and BatchNorm's gamma and beta. */
+static void test_net_gemms_dcgan(void)
+{
+    lg_net *D, *G;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("1x28x28-C64k4s2p1l-C128k4s2p1bl-1", &D), LG_OK);
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("100-6272br-128x7x7-T64k4s2p1br-T1k4s2p1t", &G), LG_OK);
+    lg_gemm g[16];
+    CU_ASSERT_EQUAL_FATAL(lg_net_gemms(D, 64, LG_GEMMS_FORWARD, g, 16), 3);
+    gemm_is(&g[0], 64, 196, 16, false, false, 64);
+    gemm_is(&g[1], 128, 49, 1024, false, false, 64);
+    gemm_is(&g[2], 64, 1, 6272, false, true, 1);
+    CU_ASSERT_DOUBLE_EQUAL(gemm_flops(g, 3), 64 * lg_net_flops_per_sample(D), 0.0);
+    /* the G step's pass through the frozen D: every input gradient, dcol = W^T dy */
+    CU_ASSERT_EQUAL_FATAL(lg_net_gemms(D, 64, LG_GEMMS_INPUT, g, 16), 3);
+    gemm_is(&g[0], 16, 196, 64, true, false, 64);
+    gemm_is(&g[1], 1024, 49, 128, true, false, 64);
+    gemm_is(&g[2], 64, 6272, 1, false, false, 1);
+    /* the D step's: dW += dy col^T for each, no input gradient for the first */
+    CU_ASSERT_EQUAL_FATAL(lg_net_gemms(D, 64, LG_GEMMS_PARAMS, g, 16), 5);
+    gemm_is(&g[0], 64, 16, 196, false, true, 64);
+    gemm_is(&g[1], 128, 1024, 49, false, true, 64);
+    gemm_is(&g[2], 1024, 49, 128, true, false, 64);
+    gemm_is(&g[3], 1, 6272, 64, true, false, 1);
+    gemm_is(&g[4], 64, 6272, 1, false, false, 1);
+    size_t np, weights = g[0].m * g[0].n + g[1].m * g[1].n + g[3].m * g[3].n;
+    (void)lg_net_params(D, &np);
+    CU_ASSERT_EQUAL(weights, np - (64 + 128 + 1) - 2 * 128);
+
+    CU_ASSERT_EQUAL_FATAL(lg_net_gemms(G, 64, LG_GEMMS_FORWARD, g, 16), 3);
+    gemm_is(&g[0], 64, 6272, 100, false, true, 1);
+    gemm_is(&g[1], 1024, 49, 128, true, false, 64);
+    gemm_is(&g[2], 16, 196, 64, true, false, 64);
+    CU_ASSERT_DOUBLE_EQUAL(gemm_flops(g, 3), 64 * lg_net_flops_per_sample(G), 0.0);
+    /* ConvTranspose2d's backward: dW (C_in, K) += x dcol^T, dx (C_in, N) = W dcol */
+    CU_ASSERT_EQUAL_FATAL(lg_net_gemms(G, 64, LG_GEMMS_PARAMS, g, 16), 5);
+    gemm_is(&g[0], 6272, 100, 64, true, false, 1);
+    gemm_is(&g[1], 128, 1024, 49, false, true, 64);
+    gemm_is(&g[2], 128, 49, 1024, false, false, 64);
+    gemm_is(&g[3], 64, 16, 196, false, true, 64);
+    gemm_is(&g[4], 64, 196, 16, false, false, 64);
+    weights = g[0].m * g[0].n + g[1].m * g[1].n + g[3].m * g[3].n;
+    (void)lg_net_params(G, &np);
+    CU_ASSERT_EQUAL(weights, np - (6272 + 64 + 1) - 2 * (6272 + 64));
+    /* every backward GEMM costs what its layer's forward costs */
+    CU_ASSERT_EQUAL_FATAL(lg_net_gemms(G, 64, LG_GEMMS_PARAMS | LG_GEMMS_INPUT, g, 16), 6);
+    CU_ASSERT_DOUBLE_EQUAL(gemm_flops(g, 6), 2 * 64 * lg_net_flops_per_sample(G), 0.0);
+    lg_net_free(D);
+    lg_net_free(G);
+}
+
 void lg_suite_api(void)
 {
     LG_ADD_SUITE("api",
@@ -362,5 +487,7 @@ void lg_suite_api(void)
                  { "a run refuses an existing folder unless force; a stop flag checkpoints",
                    test_run_force_and_stop },
                  { "numbers: decimal only, within double's range", test_number_grammar },
-                 { "parameter tables: ranges, open and closed", test_param_ranges });
+                 { "parameter tables: ranges, open and closed", test_param_ranges },
+                 { "lg_net_gemms: the Linear GEMMs of an MLP, each pass", test_net_gemms_mlp },
+                 { "lg_net_gemms: DCGAN's per-sample convolution GEMMs", test_net_gemms_dcgan });
 }

@@ -18,43 +18,45 @@
 #include <time.h>
 #include <unistd.h>
 
-#define REPEATS 5
+#define REPEATS 5 /* blocks of a GEMM limit request, unless it says */
 
-/* Forward FLOPs per sample of the first Linear layer: 2 * in * out, its widths
- * the spec's first two ("2-128r-..."). */
-static double first_linear_flops(const lg_net *net)
+/* ------------------------------------------------------ the step's GEMMs ---
+ * One training step as the runner takes it (plugins/nsgan.c on the tape, the
+ * game freezing the player not on turn), in lg_net_gemms's passes:
+ *   discriminator step: G forward on z (G frozen: G(z) is a constant for D);
+ *                       D forward and backward into its parameters, on x and
+ *                       on G(z), two separate applications;
+ *   generator step:     G forward and backward into its parameters; D forward
+ *                       and backward into its input only (D frozen: no dW, but
+ *                       the gradient goes through all of D into G(z)).
+ * lg_net_gemms knows which layer makes which GEMM (once per batch for Linear,
+ * once per sample for the convolutions) and which input gradients run. */
+#define MAX_GEMMS 256
+
+static size_t step_gemms(const lg_net *G, const lg_net *D, size_t B, lg_gemm *list)
 {
-    const char *dash = strchr(lg_net_spec(net), '-');
-    return dash ? 2.0 * (double)lg_net_in_dim(net) * strtod(dash + 1, NULL) : 0.0;
+    size_t n = 0;
+#define ADD(net, passes) (n += lg_net_gemms(net, B, passes, n < MAX_GEMMS ? list + n : NULL, \
+                                             n < MAX_GEMMS ? MAX_GEMMS - n : 0))
+    ADD(G, LG_GEMMS_FORWARD);
+    ADD(D, LG_GEMMS_FORWARD | LG_GEMMS_PARAMS);
+    ADD(D, LG_GEMMS_FORWARD | LG_GEMMS_PARAMS);
+    ADD(G, LG_GEMMS_FORWARD | LG_GEMMS_PARAMS);
+    ADD(D, LG_GEMMS_FORWARD | LG_GEMMS_INPUT);
+#undef ADD
+    return n;
 }
 
-/* GEMM FLOPs (2 per multiply-add) of one training step, as core/src/net.c does them.
- *
- * A Linear layer y = x W^T (x: (B, in), W: (out, in)) costs 2 B in out in its
- * forward GEMM; its backward costs the same again for dW = dy^T x (only when the
- * net is being trained) and again for dx = dy W (only when x needs a gradient).
- * So with F = lg_net_flops_per_sample (sum of 2 in out over the Linear layers) and
- * F1 = the first Linear layer's share, per sample:
- *   forward                                     F
- *   backward dW of every layer                  F
- *   backward dx of every layer but the first    F - F1   (its input is a constant)
- *   backward dx of every layer                  F        (its input needs a gradient)
- *
- * Discriminator step (G frozen, z and x constants, so no gradient reaches G):
- *   G forward on z                        F_G
- *   D forward on x and on G(z)            2 F_D
- *   D backward, dW and dx (not first) x2  2 (2 F_D - F_D1)
- * Generator step (D frozen: no dW for D, but dx through all of D into G(z)):
- *   G forward, D forward                  F_G + F_D
- *   D backward, dx only                   F_D
- *   G backward, dW and dx (not first)     2 F_G - F_G1
- * Total per sample: 4 F_G - F_G1 + 8 F_D - 2 F_D1, times the batch B.
- * Elementwise work (bias, activations, BatchNorm, losses, Adam) is not counted. */
-static double step_flops(const lg_net *G, const lg_net *D, double B)
+/* GEMM FLOPs (2 per multiply-add) of one training step; elementwise work
+ * (bias, activations, BatchNorm, im2col, losses, Adam) is not counted. */
+static double step_flops(const lg_net *G, const lg_net *D, size_t B)
 {
-    double FG = lg_net_flops_per_sample(G), FG1 = first_linear_flops(G);
-    double FD = lg_net_flops_per_sample(D), FD1 = first_linear_flops(D);
-    return B * (4.0 * FG - FG1 + 8.0 * FD - 2.0 * FD1);
+    lg_gemm list[MAX_GEMMS];
+    size_t n = step_gemms(G, D, B, list);
+    double f = 0;
+    for (size_t i = 0; i < n && i < MAX_GEMMS; i++)
+        f += 2.0 * (double)list[i].m * (double)list[i].n * (double)list[i].k * (double)list[i].count;
+    return f;
 }
 
 /* CPU seconds used by this process: with the wall time it tells whether the
@@ -89,67 +91,24 @@ static double time_steps(lg_run *run, long n, const char *name, double *cpu)
  * back to back with cblas_dgemm or cblas_sgemm on buffers of the step's
  * shapes: the rate a step could reach if everything but its GEMMs were free. */
 
-#define MAX_LAYERS 16
-
-/* The widths of a net spec, "100-128l-256b0.8l-784t" -> 100 128 256 784. */
-static size_t spec_widths(const char *spec, size_t *w)
-{
-    size_t n = 0;
-    for (const char *p = spec; p && *p && n < MAX_LAYERS + 1; p = strchr(p, '-') ? strchr(p, '-') + 1 : NULL)
-        w[n++] = (size_t)strtoul(p, NULL, 10);
-    return n;
-}
-
-/* C (m, n) = op(A) (m, k) op(B) (k, n), op a transpose or not, as net.c calls them */
-typedef struct gemm {
-    size_t m, n, k;
-    bool ta, tb;
-} gemm;
-
-/* The step's GEMMs (see step_flops): per Linear layer (in -> out) at batch B,
- * with x (B, in), W (out, in), dy (B, out) as net.c stores them:
- * forward y = x W^T (B, out), dW = dy^T x (out, in), dx = dy W (B, in). */
-static size_t step_gemms(const size_t *wg, size_t ng, const size_t *wd, size_t nd, size_t B, gemm *list)
-{
-    size_t n = 0;
-#define FWD(w, i) (list[n++] = (gemm){ B, w[i + 1], w[i], false, true })
-#define DW(w, i) (list[n++] = (gemm){ w[i + 1], w[i], B, true, false })
-#define DX(w, i) (list[n++] = (gemm){ B, w[i], w[i + 1], false, false })
-    /* D step: G forward; D forward on real and fake; D backward twice (dW, dx but the first) */
-    for (size_t i = 0; i + 1 < ng; i++)
-        FWD(wg, i);
-    for (int twice = 0; twice < 2; twice++)
-        for (size_t i = 0; i + 1 < nd; i++) {
-            FWD(wd, i);
-            DW(wd, i);
-            if (i > 0)
-                DX(wd, i);
-        }
-    /* G step: G and D forward; D backward dx only; G backward dW, dx but the first */
-    for (size_t i = 0; i + 1 < ng; i++) {
-        FWD(wg, i);
-        DW(wg, i);
-        if (i > 0)
-            DX(wg, i);
-    }
-    for (size_t i = 0; i + 1 < nd; i++) {
-        FWD(wd, i);
-        DX(wd, i);
-    }
-#undef FWD
-#undef DW
-#undef DX
-    return n;
-}
-
 /* Steps per second of the GEMMs alone, in double (single = false) or float:
- * warm-up, then the best of REPEATS blocks of about `seconds`. */
-static double gemm_limit(const char *g, const char *d, size_t B, bool single, double seconds)
+ * warm-up, then the best of `repeats` blocks of about `seconds`. -1 when a spec
+ * does not parse or the list does not fit (message in lg_errmsg()). */
+static double gemm_limit(const char *g, const char *d, size_t B, bool single, double seconds, int repeats)
 {
-    size_t wg[MAX_LAYERS + 1], wd[MAX_LAYERS + 1];
-    size_t ng = spec_widths(g, wg), nd = spec_widths(d, wd);
-    gemm list[8 * MAX_LAYERS];
-    size_t n = step_gemms(wg, ng, wd, nd, B, list), big = 1;
+    lg_net *G = NULL, *D = NULL;
+    if (lg_net_parse(g, &G) != LG_OK || lg_net_parse(d, &D) != LG_OK) {
+        lg_net_free(G);
+        return -1.0;
+    }
+    lg_gemm list[MAX_GEMMS];
+    size_t n = step_gemms(G, D, B, list), big = 1;
+    lg_net_free(G);
+    lg_net_free(D);
+    if (n > MAX_GEMMS) {
+        lg_seterr(LG_EINVAL, "the step has %zu GEMM shapes, the bench holds %d", n, MAX_GEMMS);
+        return -1.0;
+    }
     for (size_t i = 0; i < n; i++) {
         big = list[i].m * list[i].k > big ? list[i].m * list[i].k : big;
         big = list[i].k * list[i].n > big ? list[i].k * list[i].n : big;
@@ -166,20 +125,22 @@ static double gemm_limit(const char *g, const char *d, size_t B, bool single, do
                 ((double *)a)[i] = ((double *)b)[i] = 1e-3 * (double)(i % 7);
         }
         long steps = 1;
-        for (int rep = -1; rep < REPEATS; rep++) {
+        for (int rep = -1; rep < repeats; rep++) {
             double t0 = lg_now();
             for (long s = 0; s < steps; s++)
                 for (size_t i = 0; i < n; i++) {
-                    const gemm *q = &list[i];
+                    const lg_gemm *q = &list[i];
                     int m = (int)q->m, nn = (int)q->n, k = (int)q->k;
                     int lda = q->ta ? m : k, ldb = q->tb ? k : nn;
                     enum CBLAS_TRANSPOSE ta = q->ta ? CblasTrans : CblasNoTrans, tb = q->tb ? CblasTrans : CblasNoTrans;
-                    if (single)
-                        cblas_sgemm(CblasRowMajor, ta, tb, m, nn, k, 1.0f, (float *)a, lda, (float *)b, ldb, 1.0f,
-                                    (float *)c, nn);
-                    else
-                        cblas_dgemm(CblasRowMajor, ta, tb, m, nn, k, 1.0, (double *)a, lda, (double *)b, ldb, 1.0,
-                                    (double *)c, nn);
+                    for (size_t r = 0; r < q->count; r++) {
+                        if (single)
+                            cblas_sgemm(CblasRowMajor, ta, tb, m, nn, k, 1.0f, (float *)a, lda, (float *)b, ldb,
+                                        1.0f, (float *)c, nn);
+                        else
+                            cblas_dgemm(CblasRowMajor, ta, tb, m, nn, k, 1.0, (double *)a, lda, (double *)b, ldb,
+                                        1.0, (double *)c, nn);
+                    }
                 }
             double dt = lg_now() - t0;
             if (rep < 0) /* the warm-up block sizes the others */
@@ -204,7 +165,10 @@ static double gemm_limit(const char *g, const char *d, size_t B, bool single, do
  *       when not given; the run is opened, warmed up and kept on the first
  *       request for these nets: later blocks go on training it, as a long run
  *       would);
- *   gemm G D BATCH SECONDS double|float -> "ok STEPS_PER_S" (gemm_limit)
+ *   gemm G D BATCH SECONDS double|float [REPEATS]
+ *                                 -> "ok STEPS_PER_S" (gemm_limit: the best of
+ *       REPEATS blocks, 5 when not given; 1 times one block, as a step
+ *       request does, for a limit taken round by round beside the steps)
  *   quit
  * Anything else, or a failure: "error WHAT". The threads are OpenBLAS's, set by
  * the environment (OPENBLAS_NUM_THREADS) of this process. */
@@ -249,7 +213,7 @@ static served *served_open(served *tab, size_t *n, const char *data, const char 
         return NULL;
     }
     lg_game *gm = lg_run_game(s->run);
-    s->flops = step_flops(lg_game_net(gm, LG_NET_G), lg_game_net(gm, LG_NET_D), (double)batch);
+    s->flops = step_flops(lg_game_net(gm, LG_NET_G), lg_game_net(gm, LG_NET_D), (size_t)batch);
     double t = 0; /* warm-up: caches, page faults, the tape's first allocations */
     for (long k = 0; k < 3 || t < 0.2; k++) {
         double dt = time_steps(s->run, 1, "serve", NULL);
@@ -271,6 +235,7 @@ static int serve(void)
         char what[16], data[256], g[256], d[256], dtype[16] = "double";
         long batch;
         double seconds;
+        int repeats = REPEATS;
         int got = sscanf(line, "step %255s %255s %255s %ld %lf %15s", data, g, d, &batch, &seconds, dtype);
         if ((got == 5 || got == 6) && (!strcmp(dtype, "double") || !strcmp(dtype, "float"))) {
             served *s = served_open(tab, &n_tab, data, g, d, batch, dtype);
@@ -286,9 +251,14 @@ static int serve(void)
                 printf("error a step failed: %s\n", lg_errmsg());
             else
                 printf("ok %.6g %.4f %.6g\n", (double)steps / dt, cpu / dt, s->flops * 1e-9);
-        } else if (sscanf(line, "gemm %255s %255s %ld %lf %15s", g, d, &batch, &seconds, dtype) == 5 &&
-                   (!strcmp(dtype, "double") || !strcmp(dtype, "float"))) {
-            printf("ok %.6g\n", gemm_limit(g, d, (size_t)batch, !strcmp(dtype, "float"), seconds));
+        } else if ((got = sscanf(line, "gemm %255s %255s %ld %lf %15s %d", g, d, &batch, &seconds, dtype,
+                                 &repeats)) >= 5 &&
+                   (!strcmp(dtype, "double") || !strcmp(dtype, "float")) && repeats >= 1 && repeats <= 100) {
+            double rate = gemm_limit(g, d, (size_t)batch, !strcmp(dtype, "float"), seconds, repeats);
+            if (rate < 0)
+                printf("error no GEMM limit for %s / %s: %s\n", g, d, lg_errmsg());
+            else
+                printf("ok %.6g\n", rate);
         } else if (sscanf(line, "%15s", what) == 1 && !strcmp(what, "quit")) {
             break;
         } else {

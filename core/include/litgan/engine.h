@@ -116,6 +116,32 @@ LG_API lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x);
 /* Forward multiply-adds x 2 per sample. */
 LG_API double lg_net_flops_per_sample(const lg_net *net);
 
+/* The matrix products a network performs on a batch, as shapes (what the
+ * benchmark times alone for the machine's GEMM limit). One entry: C (m, n) =
+ * op(A) (m, k) op(B) (k, n) in row-major CBLAS terms, op transposing when ta
+ * or tb is set, run count times in a row: 1 for a Linear layer (one GEMM over
+ * the batch), the batch for Conv2d and ConvTranspose2d (one GEMM per sample).
+ * passes, any of:
+ *   LG_GEMMS_FORWARD  the forward;
+ *   LG_GEMMS_PARAMS   a backward into the parameters (the net trained): every
+ *                     layer's weight gradient, and the input gradient of every
+ *                     layer after the first;
+ *   LG_GEMMS_INPUT    a backward into the net's input: every layer's input
+ *                     gradient.
+ * E.g. a GAN's D step: G FORWARD, D FORWARD|PARAMS twice (real, fake); its G
+ * step: G FORWARD|PARAMS, D FORWARD|INPUT. Writes at most cap entries to list
+ * (list may be NULL when cap is 0) and returns how many there are, in the
+ * order of the layers. These are the double path's GEMMs (net.c, conv.c);
+ * net_float.c's Linear layers make the same ones in sgemm. Elementwise work
+ * (bias, activations, BatchNorm, im2col) is not in the list. */
+typedef struct lg_gemm {
+    size_t m, n, k;
+    bool ta, tb;
+    size_t count;
+} lg_gemm;
+enum { LG_GEMMS_FORWARD = 1, LG_GEMMS_PARAMS = 2, LG_GEMMS_INPUT = 4 };
+LG_API size_t lg_net_gemms(const lg_net *net, size_t batch, unsigned passes, lg_gemm *list, size_t cap);
+
 /* ------------------------------------------------------------------- tape --- */
 
 LG_API lg_tape *lg_tape_alloc(void);
