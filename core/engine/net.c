@@ -10,6 +10,7 @@
  * optimizer is a flat loop over the whole network.
  */
 #include "lg_impl.h"
+#include "act_loops.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -498,57 +499,11 @@ static void linear_forward(lg_node *n)
  * before the Linear's backward. One buffer and one pass fewer each way than
  * two nodes, and the same arithmetic: f'(z) needs only y (relu, leaky: y > 0
  * exactly when z > 0, the slope being >= 0; tanh 1 - y^2; sigmoid y (1 - y)),
- * as the separate ops compute it, so a run gives the same bits either way. The
- * activation is the layer after n->layer in the net's array. */
+ * as the separate ops compute it (act_loops.h), so a run gives the same bits
+ * either way. The activation is the layer after n->layer in the net's array. */
 static const lg_layer *act_of(const lg_node *n) { return n->layer + 1; }
 
-LG_SIMD_CLONES
-static void act_forward(lg_layer_kind kind, double s, double *restrict y, size_t N)
-{
-    switch (kind) {
-    case LG_LAYER_RELU:
-        for (size_t i = 0; i < N; i++)
-            y[i] = y[i] > 0 ? y[i] : 0.0;
-        break;
-    case LG_LAYER_LEAKY_RELU:
-        for (size_t i = 0; i < N; i++)
-            y[i] = y[i] > 0 ? y[i] : s * y[i];
-        break;
-    case LG_LAYER_TANH:
-        for (size_t i = 0; i < N; i++)
-            y[i] = tanh(y[i]);
-        break;
-    default: /* LG_LAYER_SIGMOID (lg_net_apply fuses nothing else) */
-        for (size_t i = 0; i < N; i++)
-            y[i] = lg_sigmoid_value(y[i]);
-        break;
-    }
-}
-
-/* dz = dy * f'(z), f' from y; dz may be dy (each element is read, then written). */
-LG_SIMD_CLONES
-static void act_backward(lg_layer_kind kind, double s, const double *y, const double *dy, double *dz,
-                         size_t N)
-{
-    switch (kind) {
-    case LG_LAYER_RELU:
-        for (size_t i = 0; i < N; i++)
-            dz[i] = y[i] > 0 ? dy[i] : 0.0;
-        break;
-    case LG_LAYER_LEAKY_RELU:
-        for (size_t i = 0; i < N; i++)
-            dz[i] = y[i] > 0 ? dy[i] : s * dy[i];
-        break;
-    case LG_LAYER_TANH:
-        for (size_t i = 0; i < N; i++)
-            dz[i] = dy[i] * (1.0 - y[i] * y[i]);
-        break;
-    default:
-        for (size_t i = 0; i < N; i++)
-            dz[i] = dy[i] * y[i] * (1.0 - y[i]);
-        break;
-    }
-}
+LG_ACT_LOOPS(double, , tanh, lg_sigmoid_value)
 
 static void linear_act_forward(lg_node *n)
 {

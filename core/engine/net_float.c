@@ -20,6 +20,7 @@
  * convert only at set-up, logging and checkpoints.
  */
 #include "lg_impl.h"
+#include "act_loops.h"
 
 #include <float.h>
 #include <stdint.h>
@@ -129,52 +130,7 @@ static inline float sigmoid_f(float x)
 float lg_tanh_f(float x) { return tanh_f(x); }
 float lg_sigmoid_f(float x) { return sigmoid_f(x); }
 
-LG_SIMD_CLONES
-static void act_forward_f(lg_layer_kind kind, float s, float *restrict y, size_t N)
-{
-    switch (kind) {
-    case LG_LAYER_RELU:
-        for (size_t i = 0; i < N; i++)
-            y[i] = y[i] > 0 ? y[i] : 0.0f;
-        break;
-    case LG_LAYER_LEAKY_RELU:
-        for (size_t i = 0; i < N; i++)
-            y[i] = y[i] > 0 ? y[i] : s * y[i];
-        break;
-    case LG_LAYER_TANH:
-        for (size_t i = 0; i < N; i++)
-            y[i] = tanh_f(y[i]);
-        break;
-    default: /* LG_LAYER_SIGMOID */
-        for (size_t i = 0; i < N; i++)
-            y[i] = sigmoid_f(y[i]);
-        break;
-    }
-}
-
-/* g = g * f'(z) in place, f' from the output y (as net.c's act_backward) */
-LG_SIMD_CLONES
-static void act_backward_f(lg_layer_kind kind, float s, const float *restrict y, float *restrict g, size_t N)
-{
-    switch (kind) {
-    case LG_LAYER_RELU:
-        for (size_t i = 0; i < N; i++)
-            g[i] = y[i] > 0 ? g[i] : 0.0f;
-        break;
-    case LG_LAYER_LEAKY_RELU:
-        for (size_t i = 0; i < N; i++)
-            g[i] = y[i] > 0 ? g[i] : s * g[i];
-        break;
-    case LG_LAYER_TANH:
-        for (size_t i = 0; i < N; i++)
-            g[i] = g[i] * (1.0f - y[i] * y[i]);
-        break;
-    default:
-        for (size_t i = 0; i < N; i++)
-            g[i] = g[i] * y[i] * (1.0f - y[i]);
-        break;
-    }
-}
+LG_ACT_LOOPS(float, _f, tanh_f, sigmoid_f)
 
 /* ----------------------------------------------------------------- layers --- */
 
@@ -652,7 +608,7 @@ static void net_float_backward(lg_node *n)
             }
             break;
         default: /* in place: the gradient stays in g */
-            act_backward_f(l->kind, (float)l->slope, p.out[i], g, B * l->out);
+            act_backward_f(l->kind, (float)l->slope, p.out[i], g, g, B * l->out);
             dx = NULL;
             break;
         }
