@@ -347,6 +347,10 @@ static void test_1d_and_time_budget(void)
     long steps = atol(rows[0].f[7]);
     LG_ASSERT_MSG(!strcmp(rows[0].status, "ok") && steps > 0 && steps < 100000,
                   "1 s budget: status %s, %ld steps", rows[0].status, steps);
+    /* the rate of the steps trained in the budget (the run is reopened at its
+     * checkpoint to finish it, which trains none: its own rate would be 0) */
+    double rate = atof(rows[0].f[3]);
+    LG_ASSERT_MSG(isfinite(rate) && rate > 0 && rate < 1e7, "1 s budget: %s steps/s", rows[0].f[3]);
     CU_ASSERT(exists(out, "runs/gan-s1/samples.csv"));
     CU_ASSERT(exists(out, "densities.gp"));
     CU_ASSERT(!exists(out, "samples.gp"));
@@ -586,6 +590,70 @@ static void test_plan_parallel_collect(void)
     LG_ASSERT_MSG(compare(4, e) != LG_OK, "--collect with --losses must be refused");
 }
 
+/* The plan's "run" line of a plan.txt: its label, seed, hash and steps. */
+static bool plan_run_line(const char *plan, char *buf, size_t len)
+{
+    const char *p = plan ? strstr(plan, "\nrun ") : NULL;
+    if (!p)
+        return false;
+    snprintf(buf, len, "%.*s", (int)strcspn(p + 1, "\n"), p + 1);
+    return true;
+}
+
+/* compare --nets dcgan: the plan's commands and plan.txt carry the family (the
+ * run's configuration, its hash, is not the MLP's), --collect reads it back
+ * (the report names it), and a family that does not exist or does not fit the
+ * data is refused in one line before any folder is made. */
+static void test_nets(void)
+{
+    char out[512], cmds[600], mlp[512], mlp_cmds[600], path[700], cmd[2048], text[4096];
+    snprintf(out, sizeof out, "%s/nets", scratch());
+    snprintf(cmds, sizeof cmds, "%s/nets-commands.txt", scratch());
+    snprintf(mlp, sizeof mlp, "%s/nets-mlp", scratch());
+    snprintf(mlp_cmds, sizeof mlp_cmds, "%s/nets-mlp-commands.txt", scratch());
+    const char *a[] = { "--losses", "nsgan", "--data", "mnist", "--nets", "dcgan", "--seeds", "1", "--steps", "10",
+                        "--quiet", "--out", out, "--plan", cmds };
+    LG_ASSERT_MSG(compare(15, a) == LG_OK, "--nets dcgan --plan: %s", lg_errmsg());
+    const char *b[] = { "--losses", "nsgan", "--data", "mnist", "--nets", "mlp", "--seeds", "1", "--steps", "10",
+                        "--quiet", "--out", mlp, "--plan", mlp_cmds };
+    LG_ASSERT_MSG(compare(15, b) == LG_OK, "--nets mlp --plan: %s", lg_errmsg());
+    char *list = slurp(cmds), *list_mlp = slurp(mlp_cmds);
+    snprintf(path, sizeof path, "%s/plan.txt", out);
+    char *plan = slurp(path);
+    snprintf(path, sizeof path, "%s/plan.txt", mlp);
+    char *plan_mlp = slurp(path);
+    CU_ASSERT_FATAL(list && list_mlp && plan && plan_mlp);
+    LG_ASSERT_MSG(strstr(list, " --nets dcgan ") && strstr(list, " --data mnist "), "the command: %s", list);
+    LG_ASSERT_MSG(strstr(plan, "\nnets dcgan\n"), "plan.txt: %s", plan);
+    /* mlp is the default: written as nothing, as train's own default */
+    LG_ASSERT_MSG(!strstr(list_mlp, "--nets") && !strstr(plan_mlp, "nets "), "mlp plan: %s\n%s", list_mlp, plan_mlp);
+    char run_dc[256], run_mlp[256];
+    CU_ASSERT_FATAL(plan_run_line(plan, run_dc, sizeof run_dc) && plan_run_line(plan_mlp, run_mlp, sizeof run_mlp));
+    LG_ASSERT_MSG(strcmp(run_dc, run_mlp) != 0, "DCGAN and MLP runs share a hash: %s", run_dc);
+    free(list), free(list_mlp), free(plan), free(plan_mlp);
+    /* --collect takes the family from plan.txt: the (unrun) run is "not run",
+     * and the report says which networks */
+    const char *c[] = { "--collect", out, "--quiet" };
+    LG_ASSERT_MSG(compare(3, c) != LG_OK && strstr(lg_errmsg(), "1 of 1 planned runs have not finished"),
+                  "--collect of an unrun plan: '%s'", lg_errmsg());
+    snprintf(path, sizeof path, "%s/report.md", out);
+    char *md = slurp(path);
+    LG_ASSERT_MSG(md && strstr(md, "the default networks are the dcgan family's (--nets"), "report.md: %.400s",
+                  md ? md : "(none)");
+    free(md);
+    /* refusals: an unknown family (the CLI, exit 2), and DCGAN on points */
+    snprintf(cmd, sizeof cmd, "%s compare --losses nsgan --data mnist --nets resnet --out %s/never 2>&1",
+             lg_test_bin(), scratch());
+    CU_ASSERT_EQUAL(lg_test_run_capture(cmd, text, sizeof text), 2);
+    LG_ASSERT_MSG(strstr(text, "--nets 'resnet': the families are mlp (the default) and dcgan") &&
+                  strchr(text, '\n') == text + strlen(text) - 1, "--nets resnet: %s", text);
+    snprintf(path, sizeof path, "%s/never", scratch());
+    const char *d[] = { "--losses", "nsgan", "--data", "ring8", "--nets", "dcgan", "--steps", "5", "--out", path };
+    expect_fail("dcgan on points", 10, d, "not images");
+    struct stat st;
+    LG_ASSERT_MSG(stat(path, &st) != 0, "a refused compare made its folder %s", path);
+}
+
 /* Every loss with its paper's defaults on the ring of 8 (radius 2, sigma 0.02),
  * default nets, batch 256, 1000 steps, seed 1. Measured (README) over seeds 1-4:
  *   modes    gan 8 8 8 8, nsgan 8 7 1 7, wgan 7 5 5 7, ganqp 8 7 6 8, biganqp 6 8 6 7
@@ -695,6 +763,7 @@ void lg_suite_compare(void)
                  { "bad options give one-line errors", test_bad_options },
                  { "one run at a time: the longest first; --threads", test_longest_first_and_threads },
                  { "--plan, GNU parallel, --collect: the same scores; foreign and missing runs", test_plan_parallel_collect },
+                 { "--nets dcgan: in the plan, read back by --collect; bad families refused", test_nets },
                  { "the report folder is complete", test_report_folder },
                  { "the heatmap grid is read back whole", test_heatmap_grid },
                  { "the 95% t interval by hand", test_ci95 },

@@ -51,6 +51,8 @@ static const char help[] =
     "                  as large as the CPUs, 1 is best; more pay only with spare cores\n"
     "  --precision P   double (default) or float: every run's arithmetic (see litgan train\n"
     "                  --help; gp, r1 and consensus need double)\n"
+    "  --nets FAMILY   every run's default networks (those --g and --d do not give), as\n"
+    "                  litgan train --nets: mlp (default) or dcgan (--data mnist, fashion)\n"
     "  --progress, --no-progress   one progress line with the ETA over all runs\n"
     "                  (default on a terminal), or a line every 10 %\n"
     "  --quiet         no progress lines\n"
@@ -68,7 +70,7 @@ static const char help[] =
 
 enum { OPT_LOSSES = 256, OPT_LOSS, OPT_DATA, OPT_STEPS, OPT_SEEDS, OPT_BATCH, OPT_G, OPT_D, OPT_OUT, OPT_QUIET,
        OPT_REG, OPT_BUDGET, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_THREADS, OPT_PLAN, OPT_COLLECT,
-       OPT_PRECISION };
+       OPT_PRECISION, OPT_NETS };
 
 static const struct option options[] = {
     { "losses", required_argument, 0, OPT_LOSSES }, { "loss", required_argument, 0, OPT_LOSS },
@@ -80,6 +82,7 @@ static const struct option options[] = {
     { "progress", no_argument, 0, OPT_PROGRESS }, { "no-progress", no_argument, 0, OPT_NO_PROGRESS },
     { "threads", required_argument, 0, OPT_THREADS }, { "plan", required_argument, 0, OPT_PLAN },
     { "collect", required_argument, 0, OPT_COLLECT }, { "precision", required_argument, 0, OPT_PRECISION },
+    { "nets", required_argument, 0, OPT_NETS },
     { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
 };
 
@@ -155,6 +158,14 @@ int lg_cmd_compare(int argc, char **argv)
                 bad = LG_EXIT_USAGE;
             }
             c.precision = v;
+            break;
+        case OPT_NETS:
+            if (strcmp(v, "mlp") && strcmp(v, "dcgan")) {
+                fprintf(stderr, "litgan compare: --nets '%s': the families are mlp (the default) and dcgan "
+                                "(images: --data mnist or fashion)\n", v);
+                bad = LG_EXIT_USAGE;
+            }
+            c.nets = v;
             break;
         case OPT_PLAN: c.plan = v; break;
         case OPT_COLLECT: c.collect = v; break;

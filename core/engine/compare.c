@@ -275,6 +275,7 @@ static int setup(cmp *c, const lg_compare_config *cfg, bool fresh)
     c->precision = cfg->precision && strcmp(cfg->precision, "double") ? cfg->precision : NULL;
     if (c->precision && strcmp(c->precision, "float"))
         return lg_seterr(LG_EINVAL, "--precision '%s': use float or double", c->precision);
+    c->nets = cfg->nets && strcmp(cfg->nets, "mlp") ? cfg->nets : NULL;
     if (c->threads < 1 || c->threads > LG_MAX_THREADS)
         return lg_seterr(LG_EINVAL, "--threads: %ld is not in [1, %d]", c->threads, LG_MAX_THREADS);
     c->quiet = cfg->quiet;
@@ -294,6 +295,11 @@ static int setup(cmp *c, const lg_compare_config *cfg, bool fresh)
     }
     if ((rc = lg_dataset_open(c->data, &c->ds)) != LG_OK)
         return lg_seterr(rc, "--data: %s", lg_errmsg());
+    if (c->nets) { /* the family fits the data (train's own check), before any classifier is trained */
+        char g[512], d[512];
+        if ((rc = lg_run_nets_for(c->ds, false, c->g_spec, c->nets, g, d, NULL, sizeof g)) != LG_OK)
+            return rc;
+    }
     if (c->batch == LG_UNSET)
         c->batch = c->ds->height ? 64 : 256;
     if (c->ds->height) {

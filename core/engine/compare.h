@@ -55,6 +55,7 @@ typedef struct cmp {
     const char *data, *g_spec, *d_spec;
     long steps, seeds, batch, jobs, threads;
     const char *precision;  /* NULL: double */
+    const char *nets;       /* the runs' family of default networks (--nets): NULL (mlp) or "dcgan" */
     cmp_budget budget;
     double budget_s;
     bool quiet, tty;
@@ -86,6 +87,14 @@ void lg_cmp_job_scores(cmp_job *j, const lg_run_summary *sum);
 int lg_cmp_plan_write(cmp *c, const lg_compare_config *cfg);
 int lg_cmp_plan_collect(cmp *c);
 int lg_cmp_plan_read(const char *dir, lg_compare_config *cfg, lg_strvec *store);
+/* What a finished run's log.csv (in dir) says of its training: the mean of
+ * the steps_per_s column over the rows, the losses of the last row, and the
+ * seconds the steps took (the sum of each row's steps over its rate); NaN
+ * for what it does not hold. */
+typedef struct cmp_logged {
+    double rate, loss_d, loss_g, secs;
+} cmp_logged;
+cmp_logged lg_cmp_read_log(const char *dir);
 /* Samples each final generator is scored and drawn on (points; images: 1,000). */
 #define LG_CMP_N_EVAL 2500
 #define LG_CMP_N_EVAL_IMAGES 1000

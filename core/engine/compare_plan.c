@@ -11,7 +11,7 @@
  * plan.txt, one record a line (the first line names the format):
  *   litgan-compare-plan 1
  *   data SPEC | steps N | seeds K | batch B | budget steps|evals | g SPEC | d SPEC
- *   precision float   (only for float runs)
+ *   precision float   (only for float runs)   nets dcgan   (only for another family than mlp)
  *   loss SPEC   (each --losses / --loss entry, as given)   reg SPEC (each --reg)
  *   run LABEL SEED HASH STEPS   (every run: its configuration's hash, its steps)
  */
@@ -66,6 +66,10 @@ static void put_command(FILE *f, const cmp_job *j, const lg_run_config *rc, cons
         }
     if (rc->precision)
         fprintf(f, " --precision %s", rc->precision);
+    if (rc->nets) {
+        fputs(" --nets ", f);
+        put_word(f, rc->nets);
+    }
     fprintf(f, " --steps %ld --seed %ld --batch %ld --log-every %ld --threads %ld --quiet --no-figures --out ",
             rc->steps, rc->seed, rc->batch, rc->log_every, threads);
     put_word(f, j->dir);
@@ -122,6 +126,8 @@ int lg_cmp_plan_write(cmp *c, const lg_compare_config *cfg)
         fprintf(plan, "g %s\n", c->g_spec);
     if (c->precision)
         fprintf(plan, "precision %s\n", c->precision);
+    if (c->nets)
+        fprintf(plan, "nets %s\n", c->nets);
     if (c->d_spec)
         fprintf(plan, "d %s\n", c->d_spec);
     for (size_t l = 0; l < cfg->n_losses; l++)
@@ -202,6 +208,8 @@ int lg_cmp_plan_read(const char *dir, lg_compare_config *cfg, lg_strvec *store)
             cfg->budget = v;
         else if (!strcmp(key, "precision"))
             cfg->precision = v;
+        else if (!strcmp(key, "nets"))
+            cfg->nets = v;
         else if (!strcmp(key, "loss") && cfg->n_losses < LG_COMPARE_MAX_LOSSES)
             cfg->losses[cfg->n_losses++] = v;
         else if (!strcmp(key, "reg") && cfg->n_regs < LG_RUN_MAX_REGS)
@@ -216,14 +224,6 @@ int lg_cmp_plan_read(const char *dir, lg_compare_config *cfg, lg_strvec *store)
     return rc;
 }
 
-/* What a finished run's log.csv says of its training, as compare's children
- * report it: the mean of the steps_per_s column over the rows, the losses of
- * the last row (its last step), and the seconds the steps took (the sum of
- * each row's steps over its rate). */
-typedef struct logged {
-    double rate, loss_d, loss_g, secs;
-} logged;
-
 /* Column k of a CSV line, or NULL. */
 static const char *csv_field(const char *line, long k)
 {
@@ -233,9 +233,9 @@ static const char *csv_field(const char *line, long k)
     return p;
 }
 
-static logged read_log(const char *dir)
+cmp_logged lg_cmp_read_log(const char *dir)
 {
-    logged g = { NAN, NAN, NAN, NAN };
+    cmp_logged g = { NAN, NAN, NAN, NAN };
     char path[4300];
     snprintf(path, sizeof path, "%s/log.csv", dir);
     char *text = lg_read_file(path, NULL);
@@ -334,7 +334,7 @@ int lg_cmp_plan_collect(cmp *c)
         } else {
             lg_run_summary sum;
             if (lg_run_evaluate(r, c->ds->height ? LG_CMP_N_EVAL_IMAGES : LG_CMP_N_EVAL, &sum) == LG_OK) {
-                logged g = read_log(j->dir);
+                cmp_logged g = lg_cmp_read_log(j->dir);
                 sum.steps_per_s = g.rate;
                 sum.loss_d = g.loss_d;
                 sum.loss_g = g.loss_g;

@@ -109,11 +109,13 @@ int lg_cmp_report(const cmp *c, const lg_strvec *figs)
                    "steps), %ld runs side by side. ", c->budget_s, c->steps, c->jobs);
     else
         fprintf(f, "Every loss trains %ld generator steps (critic steps per generator step as below). ", c->steps);
-    fprintf(f, "Batch %ld, seeds 1..%ld, each loss with its paper's defaults unless named otherwise%s.\n\n"
+    fprintf(f, "Batch %ld, seeds 1..%ld, each loss with its paper's defaults unless named otherwise%s%s%s%s.\n\n"
                "Each cell: the mean over the seeds whose runs finished ± the half-width of its 95%% "
                "confidence interval (Student t with n − 1 degrees of freedom: t₀.₉₇₅,ₙ₋₁ · s / √n); a "
                "single finished run shows its value alone; \"failed\" when none finished.\n\n",
-            c->batch, c->seeds, c->precision ? "; the networks compute in float (--precision float)" : "");
+            c->batch, c->seeds, c->nets ? "; the default networks are the " : "", c->nets ? c->nets : "",
+            c->nets ? " family's (--nets; see litgan train --help)" : "",
+            c->precision ? "; the networks compute in float (--precision float)" : "");
     bool images = c->ds->height > 0;
     if (images)
         fprintf(f, "| loss | runs finished | FID | classes (of %zu) | rarest class %% | inception score | "

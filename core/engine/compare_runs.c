@@ -54,6 +54,7 @@ void lg_cmp_child_config(const cmp_job *j, lg_run_config *rc, char *dbuf, size_t
     rc->g = c->g_spec;
     rc->d = c->d_spec;
     rc->precision = c->precision;
+    rc->nets = c->nets;
     if (j->l->encoder && c->d_spec) { /* D's input: the width of the default D on (x, z) */
         char gdef[64], ddef[64];
         lg_run_default_nets(c->ds, true, c->g_spec, gdef, ddef, NULL, sizeof gdef);
@@ -97,7 +98,8 @@ static int run_child(void *ctx, int fd)
     }
     if (status == LG_OK)
         status = lg_run_train(run);
-    if (status == LG_ESTOPPED && child_stop == SIGALRM) {
+    bool timed_out = status == LG_ESTOPPED && child_stop == SIGALRM;
+    if (timed_out) {
         /* the time is up: the run ends at its checkpoint, written out as a
          * finished run of that many steps (samples.csv and all) */
         lg_run_config rr;
@@ -115,6 +117,15 @@ static int run_child(void *ctx, int fd)
         lg_run_summary sum;
         /* images: the 1,000 samples train scores; points: 2,500 */
         status = lg_run_evaluate(run, c->ds->height ? LG_CMP_N_EVAL_IMAGES : LG_CMP_N_EVAL, &sum);
+        if (timed_out) {
+            /* the summary is of the reopened run, which trained no step: the
+             * rate and the losses are the log's (as --collect reads them), the
+             * steps over the budget when no log row was written */
+            cmp_logged g = lg_cmp_read_log(j->dir);
+            sum.steps_per_s = isfinite(g.rate) ? g.rate : (double)sum.step / c->budget_s;
+            sum.loss_d = g.loss_d;
+            sum.loss_g = g.loss_g;
+        }
         if (status == LG_OK && !lg_write_all(fd, &sum, sizeof sum))
             status = LG_EIO;
     }
@@ -291,7 +302,8 @@ static double run_cost(const cmp_job *j)
     lg_run_config rc;
     char dbuf[512], g[512], d[512], e[512];
     lg_cmp_child_config(j, &rc, dbuf, sizeof dbuf);
-    lg_run_default_nets(j->c->ds, j->l->encoder, rc.g, g, d, e, sizeof g);
+    if (lg_run_nets_for(j->c->ds, j->l->encoder, rc.g, rc.nets, g, d, e, sizeof g) != LG_OK)
+        lg_run_default_nets(j->c->ds, j->l->encoder, rc.g, g, d, e, sizeof g);
     const char *spec[3] = { rc.g ? rc.g : g, rc.d ? rc.d : d, j->l->encoder ? e : NULL };
     double flops = 0;
     for (int k = 0; k < 3; k++) {

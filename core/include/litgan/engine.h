@@ -568,6 +568,7 @@ typedef struct lg_compare_config {
     long steps, seeds, batch, jobs; /* 2000, 3 (seeds 1..3), 256, 2 at a time */
     long threads;           /* each run's GEMM threads (lg_blas_set_threads): 1 */
     const char *precision;  /* each run's --precision: NULL (double) or "float" */
+    const char *nets;       /* each run's --nets: NULL or "mlp" (the default networks), "dcgan" */
     /* Not NULL: write one `EXE train ...` command per run to this file (and
      * OUT/plan.txt) instead of running them (EXE: exe, else "litgan") */
     const char *plan, *exe;
