@@ -154,6 +154,69 @@ static void test_float_tanh_sigmoid(void)
     CU_ASSERT(lg_sigmoid_f(0) == 0.5f);
 }
 
+/* What the reviewers found: a read of the parameters between a float net's
+ * forward and backward (a plugin's add_term may read them) must not lose the
+ * backward's gradient; a split input whose join is the first layer, on an
+ * input that needs no gradient; a float net longer than the float path
+ * plans for is refused in one line. */
+static void test_float_edges(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 17);
+    static const char *const specs[] = { "3-4r-1", "2+2-+2-3r-1" };
+    for (int s = 0; s < 2; s++)
+        for (int read = 0; read < 2; read++) {
+            lg_net *d, *f;
+            CU_ASSERT_FATAL(lg_net_parse(specs[s], &d) == LG_OK && lg_net_parse(specs[s], &f) == LG_OK);
+            lg_net_init(d, rng);
+            for (size_t i = 0; i < d->n_params; i++)
+                d->theta[i] = (float)d->theta[i];
+            memcpy(f->theta, d->theta, d->n_params * sizeof(double));
+            CU_ASSERT_FATAL(lg_net_set_precision(f, LG_PREC_FLOAT) == LG_OK);
+            double g[2][64] = { { 0 } };
+            lg_net *nets[2] = { d, f };
+            for (int k = 0; k < 2; k++) {
+                lg_net *net = nets[k];
+                net->requires_grad = true;
+                lg_net_zero_grad(net);
+                gsl_matrix *x = gsl_matrix_alloc(3, net->in_dim);
+                for (size_t i = 0; i < x->size1 * x->size2; i++)
+                    x->data[i] = 0.25 * (double)i - 0.7;
+                lg_tape *t = lg_tape_alloc();
+                lg_node *y = lg_net_apply(t, net, lg_const(t, x)); /* x needs no gradient */
+                CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+                size_t n;
+                if (read)
+                    (void)lg_net_params(net, &n);
+                CU_ASSERT_EQUAL(lg_tape_backward(t, lg_sum(t, y)), LG_OK);
+                const double *gr = lg_net_grads(net, &n);
+                memcpy(g[k], gr, n * sizeof(double));
+                lg_tape_free(t);
+                gsl_matrix_free(x);
+            }
+            double e = rel_diff(g[1], g[0], d->n_params, 1e-3), norm = 0;
+            for (size_t i = 0; i < d->n_params; i++)
+                norm += g[0][i] * g[0][i];
+            LG_ASSERT_MSG(norm > 0 && e < 1e-5, "%s, %s: float gradient vs double %.2g (|g|^2 %g)", specs[s],
+                          read ? "parameters read before the backward" : "no read", e, norm);
+            lg_net_free(d);
+            lg_net_free(f);
+        }
+    gsl_rng_free(rng);
+
+    char spec[400] = "2";
+    for (int i = 0; i < 33; i++)
+        strcat(spec, "-4r");
+    strcat(spec, "-1");
+    lg_net *deep;
+    CU_ASSERT_FATAL(lg_net_parse(spec, &deep) == LG_OK);
+    CU_ASSERT_EQUAL(lg_net_set_precision(deep, LG_PREC_FLOAT), LG_EINVAL);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "has 67 layers") && strstr(lg_errmsg(), "--precision double"), "deep: %s",
+                  lg_errmsg());
+    CU_ASSERT_EQUAL(deep->prec, LG_PREC_DOUBLE);
+    lg_net_free(deep);
+}
+
 /* Five steps of each optimizer in float against double on the same start. */
 static void test_float_optimizers(void)
 {
@@ -388,6 +451,11 @@ static void test_float_refusals(void)
     CU_ASSERT_NOT_EQUAL(lg_test_run_capture(cmd, out, sizeof out), 0);
     LG_ASSERT_MSG(strstr(out, "gradient penalties need double") && strstr(out, "--precision double"),
                   "gp in float: %s", out);
+    snprintf(cmd, sizeof cmd, "%s train --reg consensus --simultaneous --precision float --steps 2 --quiet "
+             "--force --no-figures --out %s/run 2>&1", bin, dir);
+    CU_ASSERT_NOT_EQUAL(lg_test_run_capture(cmd, out, sizeof out), 0);
+    LG_ASSERT_MSG(strstr(out, "computes in float") && strstr(out, "--precision double"), "consensus in float: %s",
+                  out);
     lg_rm_rf(dir);
 
     /* the second-order tools of the API */
@@ -415,6 +483,7 @@ void lg_suite_precision(void)
                  { "float nets = double nets to float's rounding (values, gradients, statistics)", test_float_nets },
                  { "float tanh and sigmoid within 2 and 3 ulp of double libm", test_float_tanh_sigmoid },
                  { "float optimizers = double optimizers over 5 steps", test_float_optimizers },
+                 { "a read between forward and backward, a join first, a net too long", test_float_edges },
                  { "a float run tracks the double run over 300 steps", test_float_run_tracks_double },
                  { "a float run resumes bit for bit; --precision fixed on resume", test_float_resume },
                  { "clipping in a float run acts on the weights the next step uses", test_float_hooks },

@@ -467,12 +467,16 @@ static int eval_grad(lg_game *g, lg_player p, double *grad)
 
 /* The second-order tools work on the double copies by finite differences:
  * a float game is refused. */
-static int refuse_float(const lg_game *g, const char *what)
+static int refuse_float(lg_game *g, const char *what)
 {
     for (int i = 0; i < LG_NET_COUNT; i++)
-        if (g->net[i] && g->net[i]->prec == LG_PREC_FLOAT)
-            return lg_seterr(LG_EINVAL, "%s: network %s computes in float; this needs double (run with "
-                             "--precision double)", what, g->net[i]->spec);
+        if (g->net[i] && g->net[i]->prec == LG_PREC_FLOAT) {
+            lg_seterr(LG_EINVAL, "%s: network %s computes in float; this needs double (run with --precision "
+                      "double)", what, g->net[i]->spec);
+            /* a hook that fails on it is worded from the tape's error */
+            lg_tape_fail(g->tape, "%s", lg_errmsg());
+            return LG_EINVAL;
+        }
     return LG_OK;
 }
 

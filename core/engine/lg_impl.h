@@ -224,8 +224,8 @@ void lg_net_free(lg_net *net);
 void lg_net_init(lg_net *net, gsl_rng *rng);
 void lg_net_zero_grad(lg_net *net);
 lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x);
-/* The float path (net_float.c). lg_net_set_precision refuses a net with a
- * layer that has no float path (LG_EINVAL, one line). A float net keeps two
+/* The float path (net_float.c). lg_net_set_precision refuses a net of more
+ * than 64 layers (LG_EINVAL, one line). A float net keeps two
  * copies of its parameters and gradient: lg_net_use_float makes theta_f and
  * grad_f current (the step calls it), lg_net_use_double makes theta and grad
  * current (everything that reads or writes them from outside the step calls

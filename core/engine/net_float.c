@@ -28,6 +28,9 @@
 #include <string.h>
 #include <gsl/gsl_cblas.h>
 
+/* The layers of a float net are planned on the stack (float_plan). */
+#define MAX_FLOAT_LAYERS 64
+
 /* ------------------------------------------------------------- the copies --- */
 
 int lg_net_set_precision(lg_net *net, lg_precision prec)
@@ -39,6 +42,9 @@ int lg_net_set_precision(lg_net *net, lg_precision prec)
     }
     if (net->prec == LG_PREC_FLOAT)
         return LG_OK;
+    if (net->n_layers > MAX_FLOAT_LAYERS)
+        return lg_seterr(LG_EINVAL, "network %s has %zu layers (activations and BatchNorm count); the float path "
+                         "takes at most %d: use --precision double", net->spec, net->n_layers, MAX_FLOAT_LAYERS);
     if (!net->theta_f) {
         net->theta_f = lg_xcalloc(net->n_params ? net->n_params : 1, sizeof(float));
         net->grad_f = lg_xcalloc(net->n_params ? net->n_params : 1, sizeof(float));
@@ -452,7 +458,6 @@ static void bn2d_backward_f(lg_net *net, const lg_layer *l, size_t B, const floa
 /* Where each layer's values are in the node's cache (in floats, each block
  * on a 32-byte boundary): out[i] the output of layer i (an activation's is the
  * layer before's: it works in place), bn[i] BatchNorm's xhat and 1/std. */
-#define MAX_FLOAT_LAYERS 64
 typedef struct float_plan {
     float *in, *out[MAX_FLOAT_LAYERS], *bn[MAX_FLOAT_LAYERS], *g0, *g1, *col, *dcol;
     float *carry, *dcarry; /* a split input's carried values and their gradient */
@@ -525,7 +530,7 @@ static const lg_op_def op_net_float = { "network (float)", net_float_backward };
 
 lg_node *lg_net_apply_float(lg_tape *t, lg_net *net, lg_node *x)
 {
-    LG_ASSERT(net->n_layers <= MAX_FLOAT_LAYERS, "a float network has at most 64 layers");
+    LG_ASSERT(net->n_layers <= MAX_FLOAT_LAYERS, "lg_net_set_precision refuses a longer float network");
     lg_net_use_float(net);
     size_t B = x->val.size1;
     lg_node *n = lg_tape_node(t, &op_net_float, x, NULL, B, net->out_dim);
@@ -576,6 +581,11 @@ static void net_float_backward(lg_node *n)
     lg_net *net = n->net;
     lg_node *x = n->a;
     size_t B = n->val.size1;
+    /* someone may have asked for the double copies since the forward (a
+     * plugin reading the parameters): the float ones take them back before the
+     * gradient goes in, else the double gradient would be the current one and
+     * this backward's lost */
+    lg_net_use_float(net);
     float_plan p = plan_of(n);
     float *g = p.g0, *other = p.g1;
     for (size_t i = 0; i < B * net->out_dim; i++)
@@ -603,7 +613,8 @@ static void net_float_backward(lg_node *n)
             break;
         case LG_LAYER_JOIN: /* split the gradient: the layers' part on, the carried part kept */
             for (size_t r = 0; r < B; r++) {
-                memcpy(dx + r * l->in, g + r * l->out, l->in * sizeof(float));
+                if (dx) /* NULL: the join is the first layer and x needs no gradient */
+                    memcpy(dx + r * l->in, g + r * l->out, l->in * sizeof(float));
                 memcpy(p.dcarry + r * net->carry, g + r * l->out + l->in, net->carry * sizeof(float));
             }
             break;
