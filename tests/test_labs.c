@@ -1021,6 +1021,20 @@ static void test_kit_ini(void)
     rc = read_ini(path, "full", &g2, keys, nk);
     LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), ":4: bad value '-5' for steps"), "[full] checked: '%s'",
                   lg_errmsg());
+    /* a variant of the full run, [full-NAME] (Lab 06's [full-conv]), with the run's precision; [fullx] and
+     * a bare [full-] are no profiles */
+    LG_ASSERT_MSG(spill(path, "[experiment]\nsteps = 40\n[full]\nsteps = 400\n[full-conv]\nsteps = 100\n"
+                              "precision = float\n"), "cannot write %s", path);
+    lg_labkit_gan g3 = { .steps = 1 };
+    CU_ASSERT(read_ini(path, "full-conv", &g3, keys, nk) == LG_OK && g3.steps == 100 && !strcmp(g3.precision, "float"));
+    lg_labkit_gan g4 = { .steps = 1 };
+    CU_ASSERT(read_ini(path, "full", &g4, keys, nk) == LG_OK && g4.steps == 400 && g4.precision[0] == 0);
+    rc = read_ini(path, "full-", &g4, keys, nk);
+    LG_ASSERT_MSG(rc == LG_EINVAL && strstr(lg_errmsg(), "no profile 'full-'"), "profile full-: '%s'", lg_errmsg());
+    LG_ASSERT_MSG(spill(path, "[experiment]\nsteps = 40\n[fullx]\nsteps = 4\n"), "cannot write %s", path);
+    rc = read_ini(path, NULL, &g4, keys, nk);
+    LG_ASSERT_MSG(rc == LG_EFORMAT && strstr(lg_errmsg(), ":4: unknown section [fullx]"), "[fullx]: '%s'",
+                  lg_errmsg());
 }
 
 /* lg_labkit_kde_*: the binned estimate against the plain Gaussian KDE

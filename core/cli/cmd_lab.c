@@ -7,7 +7,7 @@
 #include "litgan/course.h"
 
 static const char help[] =
-    "usage: litgan lab NN [--out DIR] [--smoke | --full]\n"
+    "usage: litgan lab NN [--out DIR] [--smoke | --full | --profile NAME]\n"
     "\n"
     "Runs lab NN's experiment (labs/NN-name/lab.ini) with the plugins as they stand\n"
     "and writes its data, gnuplot scripts, figures (PNG) and results.md into DIR\n"
@@ -21,16 +21,19 @@ static const char help[] =
     "  --smoke     the short run of lab.ini's [smoke] section (seconds; what the tests run)\n"
     "  --full      the longer run of lab.ini's [full] section, for the writeup's full\n"
     "              figures (labs whose default run is short; its time is in litgan labs)\n"
+    "  --profile NAME  lab.ini's [NAME] section: smoke, full, or a variant of the full\n"
+    "              run [full-NAME] (litgan lab 06 --profile full-conv: the DCGAN nets)\n"
     "\n"
     "labs:\n";
 
-enum { OPT_OUT = 256, OPT_SMOKE, OPT_FULL };
+enum { OPT_OUT = 256, OPT_SMOKE, OPT_FULL, OPT_PROFILE };
 
 int lg_cmd_lab(int argc, char **argv)
 {
     static const struct option options[] = { { "out", required_argument, 0, OPT_OUT },
                                               { "smoke", no_argument, 0, OPT_SMOKE },
                                               { "full", no_argument, 0, OPT_FULL },
+                                              { "profile", required_argument, 0, OPT_PROFILE },
                                               { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
     const char *out = NULL, *profile = NULL;
     int ch;
@@ -48,6 +51,7 @@ int lg_cmd_lab(int argc, char **argv)
         case OPT_OUT: out = optarg; break;
         case OPT_SMOKE: profile = "smoke"; break;
         case OPT_FULL: profile = "full"; break;
+        case OPT_PROFILE: profile = optarg; break;
         default: return lg_cli_bad_option("lab", ch, argv);
         }
     }

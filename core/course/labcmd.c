@@ -24,8 +24,8 @@ int lg_lab_experiment_run(const lg_lab *lab, const char *out_dir, const char *pr
     if (rc != LG_OK)
         return rc;
     if (log)
-        fprintf(log, "litgan lab %02d: %s%s; writing into %s\n", lab->number, lab->title,
-                !profile ? "" : !strcmp(profile, "full") ? " (full profile)" : " (smoke profile)", out_dir);
+        fprintf(log, "litgan lab %02d: %s%s%s%s; writing into %s\n", lab->number, lab->title,
+                profile ? " (" : "", profile ? profile : "", profile ? " profile)" : "", out_dir);
     double t0 = lg_now();
     lg_labcrash_begin(lab); /* a crash in student code names file, function, step */
     rc = lg_lab_experiment(lab, out_dir, profile);

@@ -145,6 +145,13 @@ static const lg_labkit_key *find_key(const key_table *t, const char *name, bool 
     return NULL;
 }
 
+/* The experiment's sections: [experiment], the profiles [smoke] and [full],
+ * and longer variants of the full run [full-NAME] (Lab 06's [full-conv]). */
+static bool is_profile(const char *s)
+{
+    return !strcmp(s, "smoke") || !strcmp(s, "full") || (!strncmp(s, "full-", 5) && s[5]);
+}
+
 static int on_ini(void *user, const char *section, const char *name, const char *value)
 {
     key_table *t = user;
@@ -156,9 +163,9 @@ static int on_ini(void *user, const char *section, const char *name, const char 
         return 1; /* the registry's */
     bool apply = !strcmp(section, "experiment") || (t->profile && !strcmp(section, t->profile));
     t->profile_seen |= t->profile && !strcmp(section, t->profile);
-    if (strcmp(section, "experiment") != 0 && strcmp(section, "smoke") != 0 && strcmp(section, "full") != 0)
-        snprintf(why, sizeof why, "unknown section [%s] (an experiment's sections: [experiment], [smoke], [full])",
-                 section);
+    if (strcmp(section, "experiment") != 0 && !is_profile(section))
+        snprintf(why, sizeof why, "unknown section [%s] (an experiment's sections: [experiment], [smoke], [full], "
+                 "[full-NAME])", section);
     else if (!(key = find_key(t, name, &gan_key)))
         snprintf(why, sizeof why, "unknown key '%s'", name);
     else if (!apply) /* another profile's value: checked, not taken */
@@ -175,8 +182,8 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 int lg_labkit_read_ini(const lg_lab_run *run, lg_labkit_gan *gan, const lg_labkit_key *keys, size_t n)
 {
     const char *path = run->ini_path;
-    if (run->profile && strcmp(run->profile, "smoke") != 0 && strcmp(run->profile, "full") != 0)
-        return lg_seterr(LG_EINVAL, "%s: no profile '%s' (profiles: smoke, full)", path, run->profile);
+    if (run->profile && !is_profile(run->profile))
+        return lg_seterr(LG_EINVAL, "%s: no profile '%s' (profiles: smoke, full, full-NAME)", path, run->profile);
     const lg_labkit_key gan_keys[] = {
         { "data", LG_LABKIT_STRING, gan ? gan->data : NULL, sizeof gan->data, NULL },
         { "g", LG_LABKIT_STRING, gan ? gan->g : NULL, sizeof gan->g, NULL },
@@ -188,6 +195,7 @@ int lg_labkit_read_ini(const lg_lab_run *run, lg_labkit_gan *gan, const lg_labki
         { "seed", LG_LABKIT_LONG, gan ? &gan->seed : NULL, 1, NULL },
         { "d_steps", LG_LABKIT_LONG, gan ? &gan->d_steps : NULL, 1, NULL },
         { "d_pretrain", LG_LABKIT_LONG, gan ? &gan->d_pretrain : NULL, 1, NULL },
+        { "precision", LG_LABKIT_STRING, gan ? gan->precision : NULL, sizeof gan->precision, NULL },
     };
     key_table t = { { gan_keys, keys }, { gan ? sizeof gan_keys / sizeof gan_keys[0] : 0, n }, run->profile, "",
                     false };
@@ -221,6 +229,7 @@ int lg_labkit_run_open(const lg_labkit_gan *s, const char *loss_so, const char *
     c.seed = s->seed;
     c.d_steps = s->d_steps;
     c.d_pretrain = s->d_pretrain;
+    c.precision = s->precision[0] ? s->precision : NULL;
     c.out = run_dir;
     c.quiet = 1;
     lg_labkit_phase("opening the training run (loading the loss plugin)", -1);

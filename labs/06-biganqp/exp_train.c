@@ -94,6 +94,7 @@ int exp_train_run(const exp_config *c, const exp_student *s, int which, const ch
     rc_.batch = c->gan.batch;
     rc_.steps = steps;
     rc_.seed = c->gan.seed;
+    rc_.precision = c->gan.precision[0] ? c->gan.precision : NULL;
     rc_.out = run_dir;
     rc_.quiet = 1;
     rc_.force = 1;

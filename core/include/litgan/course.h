@@ -326,6 +326,7 @@ typedef struct lg_labkit_key {
 typedef struct lg_labkit_gan {
     char data[256], g[256], d[256], opt_d[256], opt_g[256];
     long batch, steps, seed, d_steps, d_pretrain;
+    char precision[16];     /* "" (double) or "float": litgan train's --precision */
 } lg_labkit_gan;
 
 /* Read run->ini_path: the keys of gan (none when gan is NULL), then the lab's
