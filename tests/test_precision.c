@@ -368,16 +368,19 @@ static void test_float_hooks(void)
     lg_rm_rf(dir);
 }
 
-/* A float step allocates nothing once the run is warm. */
-static void test_float_steady_state(void)
+/* A float step allocates nothing once the run is warm: MLPs with BatchNorm,
+ * and conv nets (ConvTranspose2d, BatchNorm2d, Conv2d, a split input). */
+static void steady_state(const char *data, const char *g, const char *d, const char *loss, const char *e)
 {
     char dir[] = "/tmp/lg-prec-m-XXXXXX";
     CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
     lg_run_config c;
     lg_run_config_init(&c);
-    c.data = "uniform:dim=20";
-    c.g = "8-32l-64b0.8l-20t";
-    c.d = "20-32l-1";
+    c.data = data;
+    c.g = g;
+    c.d = d;
+    c.e = e;
+    c.loss = loss;
     c.batch = 16;
     c.steps = 10;
     c.out = dir;
@@ -393,9 +396,18 @@ static void test_float_steady_state(void)
         CU_ASSERT_EQUAL(lg_run_step(r), LG_OK);
     struct mallinfo2 after = mallinfo2();
     LG_ASSERT_MSG(after.uordblks == before.uordblks && after.hblkhd == before.hblkhd,
-                  "float steps allocated: heap in use %zu -> %zu bytes", before.uordblks, after.uordblks);
+                  "float steps of %s / %s allocated: heap in use %zu -> %zu bytes", g, d, before.uordblks,
+                  after.uordblks);
     lg_run_close(r);
     lg_rm_rf(dir);
+}
+
+static void test_float_steady_state(void)
+{
+    steady_state("uniform:dim=20", "8-32l-64b0.8l-20t", "20-32l-1", NULL, NULL);
+    steady_state("uniform:dim=16", "4-32br-2x4x4-T1k3s1p1t", "1x4x4-C3k2s2p0l-C4k2s1p0bl-1", NULL, NULL);
+    steady_state("uniform:dim=16", "4-32br-2x4x4-T1k3s1p1t", "1x4x4+4-C3k2s2p0l-+4-8l-1", "biganqp",
+                 "1x4x4-C3k2s2p0l-4");
 }
 
 /* compare --precision float: the plan's commands and plan.txt carry it (a
