@@ -185,95 +185,6 @@ static void linear_backward_f(lg_net *net, const lg_layer *l, size_t B, const fl
                     (int)l->out, W, (int)l->in, 0.0f, dx, (int)l->in);
 }
 
-/* BatchNorm1d as net.c's, in float; the batch statistics are summed in double
- * (as PyTorch's CPU kernel accumulates float in double), row by row in memory
- * order, and the running statistics stay double (net->buffers).
- * bn: xhat (B, C), inv_std (C), then two work rows of C doubles, then three
- * work rows of C floats. */
-static size_t bn_floats(size_t B, size_t C) { return round8(B * C + C) + 4 * C + round8(3 * C); }
-
-static void batchnorm_forward_f(lg_net *net, const lg_layer *l, size_t B, const float *x, float *y, float *bn)
-{
-    size_t C = l->out;
-    const float *gamma = net->theta_f + l->p_off, *beta = gamma + C;
-    double *rm = net->buffers + l->b_off, *rv = rm + C;
-    float *xhat = bn, *inv_std = bn + B * C;
-    double *mu = (double *)(bn + round8(B * C + C)), *ss = mu + C;
-    if (net->train) {
-        memset(mu, 0, 2 * C * sizeof(double));
-        for (size_t i = 0; i < B; i++)
-            for (size_t j = 0; j < C; j++)
-                mu[j] += x[i * C + j];
-        for (size_t j = 0; j < C; j++)
-            mu[j] /= (double)B;
-        for (size_t i = 0; i < B; i++)
-            for (size_t j = 0; j < C; j++) {
-                double d = x[i * C + j] - mu[j];
-                ss[j] += d * d;
-            }
-        for (size_t j = 0; j < C; j++) {
-            double var = ss[j] / (double)B, unbiased = B > 1 ? ss[j] / (double)(B - 1) : var;
-            rm[j] = (1.0 - l->momentum) * rm[j] + l->momentum * mu[j];
-            rv[j] = (1.0 - l->momentum) * rv[j] + l->momentum * unbiased;
-            inv_std[j] = (float)(1.0 / sqrt(var + l->eps));
-        }
-    } else {
-        for (size_t j = 0; j < C; j++) {
-            mu[j] = rm[j];
-            inv_std[j] = (float)(1.0 / sqrt(rv[j] + l->eps));
-        }
-    }
-    float *muf = (float *)(ss + C); /* the mean in float, in the float work rows */
-    for (size_t j = 0; j < C; j++)
-        muf[j] = (float)mu[j];
-    for (size_t i = 0; i < B; i++)
-        for (size_t j = 0; j < C; j++) {
-            float h = (x[i * C + j] - muf[j]) * inv_std[j];
-            xhat[i * C + j] = h;
-            y[i * C + j] = gamma[j] * h + beta[j];
-        }
-}
-
-/* as batchnorm_backward in net.c: dx = inv_std / B (B g - sum g - h sum(g h))
- * with g = dy gamma (train), dx = g inv_std (eval) */
-static void batchnorm_backward_f(lg_net *net, const lg_layer *l, size_t B, const float *dy, const float *bn,
-                                 float *dx)
-{
-    size_t C = l->out;
-    const float *gamma = net->theta_f + l->p_off, *xhat = bn, *inv_std = bn + B * C;
-    double *sdy = (double *)(bn + round8(B * C + C)), *sdyh = sdy + C; /* the forward's work rows */
-    memset(sdy, 0, 2 * C * sizeof(double));
-    for (size_t i = 0; i < B; i++)
-        for (size_t j = 0; j < C; j++) {
-            sdy[j] += dy[i * C + j];
-            sdyh[j] += (double)dy[i * C + j] * xhat[i * C + j];
-        }
-    if (net->requires_grad)
-        for (size_t j = 0; j < C; j++) {
-            net->grad_f[l->p_off + j] += (float)sdyh[j];
-            net->grad_f[l->p_off + C + j] += (float)sdy[j];
-        }
-    if (!dx)
-        return;
-    /* the sums in float for the row loop, in the float work rows */
-    float *k = (float *)(sdyh + C), *s1 = k + C, *s2 = s1 + C;
-    for (size_t j = 0; j < C; j++) {
-        float a = (float)sdy[j], b = (float)sdyh[j];
-        k[j] = inv_std[j] / (float)B * gamma[j];
-        s1[j] = a;
-        s2[j] = b;
-    }
-    if (net->train) {
-        for (size_t i = 0; i < B; i++)
-            for (size_t j = 0; j < C; j++)
-                dx[i * C + j] = k[j] * ((float)B * dy[i * C + j] - s1[j] - xhat[i * C + j] * s2[j]);
-    } else {
-        for (size_t i = 0; i < B; i++)
-            for (size_t j = 0; j < C; j++)
-                dx[i * C + j] = gamma[j] * dy[i * C + j] * inv_std[j];
-    }
-}
-
 /* ------------------------------------------------------------ image layers ---
  * Conv2d, ConvTranspose2d and BatchNorm2d as conv.c does them (NCHW rows, one
  * GEMM per sample on im2col / col2im columns), in float with sgemm. col and
@@ -363,14 +274,29 @@ static void convt_backward_f(lg_net *net, const lg_layer *l, size_t B, const flo
     }
 }
 
-/* BatchNorm2d as conv.c's, in float: per channel over its B H W values, the
- * sums in double. bn: xhat (B, F), inv_std (C), two rows of C doubles, three
- * of C floats (as bn_floats). */
-static size_t bn2d_floats(size_t B, size_t F, size_t C) { return round8(B * F + C) + 4 * C + round8(3 * C); }
-
-static void bn2d_forward_f(lg_net *net, const lg_layer *l, size_t B, const float *x, float *y, float *bn)
+/* BatchNorm in float, BatchNorm2d as conv.c's and BatchNorm1d as net.c's
+ * (its C features are channels of one position: HW = 1): per channel over its
+ * B H W values, the batch statistics summed in double (as PyTorch's CPU kernel
+ * accumulates float), the running statistics double (net->buffers).
+ * bn: xhat (B, F), inv_std (C), two rows of C doubles, three of C floats. */
+static void bn_geom(const lg_layer *l, size_t *C, size_t *HW)
 {
-    size_t C = l->ish.c, HW = l->ish.h * l->ish.w, F = l->out;
+    bool flat = l->kind == LG_LAYER_BATCHNORM;
+    *C = flat ? l->out : l->ish.c;
+    *HW = flat ? 1 : l->ish.h * l->ish.w;
+}
+
+static size_t bn_floats(const lg_layer *l, size_t B)
+{
+    size_t C, HW;
+    bn_geom(l, &C, &HW);
+    return round8(B * l->out + C) + 4 * C + round8(3 * C);
+}
+
+static void bn_forward_f(lg_net *net, const lg_layer *l, size_t B, const float *x, float *y, float *bn)
+{
+    size_t C, HW, F = l->out;
+    bn_geom(l, &C, &HW);
     double M = (double)(B * HW);
     const float *gamma = net->theta_f + l->p_off, *beta = gamma + C;
     double *rm = net->buffers + l->b_off, *rv = rm + C;
@@ -418,9 +344,10 @@ static void bn2d_forward_f(lg_net *net, const lg_layer *l, size_t B, const float
         }
 }
 
-static void bn2d_backward_f(lg_net *net, const lg_layer *l, size_t B, const float *dy, const float *bn, float *dx)
+static void bn_backward_f(lg_net *net, const lg_layer *l, size_t B, const float *dy, const float *bn, float *dx)
 {
-    size_t C = l->ish.c, HW = l->ish.h * l->ish.w, F = l->out;
+    size_t C, HW, F = l->out;
+    bn_geom(l, &C, &HW);
     float M = (float)(B * HW);
     const float *gamma = net->theta_f + l->p_off, *xhat = bn, *inv_std = bn + B * F;
     double *sdy = (double *)(bn + round8(B * F + C)), *sdyh = sdy + C;
@@ -486,10 +413,8 @@ static float_plan plan_of(lg_node *n)
         const lg_layer *l = &net->layers[i];
         widest = l->out > widest ? l->out : widest;
         total += round8(B * l->out); /* at most: activations often work in place */
-        if (l->kind == LG_LAYER_BATCHNORM)
-            total += bn_floats(B, l->out);
-        if (l->kind == LG_LAYER_BATCHNORM2D)
-            total += bn2d_floats(B, l->out, l->ish.c);
+        if (l->kind == LG_LAYER_BATCHNORM || l->kind == LG_LAYER_BATCHNORM2D)
+            total += bn_floats(l, B);
         cols = col_floats(l) > cols ? col_floats(l) : cols;
     }
     total += 2 * round8(B * widest) + 2 * cols;
@@ -514,7 +439,7 @@ static float_plan plan_of(lg_node *n)
         }
         if (l->kind == LG_LAYER_BATCHNORM || l->kind == LG_LAYER_BATCHNORM2D) {
             p.bn[i] = f;
-            f += l->kind == LG_LAYER_BATCHNORM ? bn_floats(B, l->out) : bn2d_floats(B, l->out, l->ish.c);
+            f += bn_floats(l, B);
         }
         prev = p.out[i];
     }
@@ -550,10 +475,10 @@ lg_node *lg_net_apply_float(lg_tape *t, lg_net *net, lg_node *x)
         const lg_layer *l = &net->layers[i];
         switch (l->kind) {
         case LG_LAYER_LINEAR:      linear_forward_f(net, l, B, cur, p.out[i]); break;
-        case LG_LAYER_BATCHNORM:   batchnorm_forward_f(net, l, B, cur, p.out[i], p.bn[i]); break;
         case LG_LAYER_CONV:        conv_forward_f(net, l, B, cur, p.out[i], p.col); break;
         case LG_LAYER_CONVT:       convt_forward_f(net, l, B, cur, p.out[i], p.col); break;
-        case LG_LAYER_BATCHNORM2D: bn2d_forward_f(net, l, B, cur, p.out[i], p.bn[i]); break;
+        case LG_LAYER_BATCHNORM:
+        case LG_LAYER_BATCHNORM2D: bn_forward_f(net, l, B, cur, p.out[i], p.bn[i]); break;
         case LG_LAYER_JOIN: /* each row: the layers' values, then the carried ones */
             for (size_t r = 0; r < B; r++) {
                 memcpy(p.out[i] + r * l->out, cur + r * l->in, l->in * sizeof(float));
@@ -599,17 +524,15 @@ static void net_float_backward(lg_node *n)
         case LG_LAYER_LINEAR:
             linear_backward_f(net, l, B, in, g, dx);
             break;
-        case LG_LAYER_BATCHNORM:
-            batchnorm_backward_f(net, l, B, g, p.bn[i], dx);
-            break;
         case LG_LAYER_CONV:
             conv_backward_f(net, l, B, in, g, dx, p.col, p.dcol);
             break;
         case LG_LAYER_CONVT:
             convt_backward_f(net, l, B, in, g, dx, p.dcol);
             break;
+        case LG_LAYER_BATCHNORM:
         case LG_LAYER_BATCHNORM2D:
-            bn2d_backward_f(net, l, B, g, p.bn[i], dx);
+            bn_backward_f(net, l, B, g, p.bn[i], dx);
             break;
         case LG_LAYER_JOIN: /* split the gradient: the layers' part on, the carried part kept */
             for (size_t r = 0; r < B; r++) {
