@@ -330,8 +330,9 @@ test-labs: deps
 	@$(MAKE) --no-print-directory data
 	LG_LABS_FULL=1 LG_BUILD=$(BUILD) LG_BIN=$(BINDIR)/litgan OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/run_tests labs
 
-# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer, in its own build folder.
-SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer, in its own build folder, with
+# the engine's own invariant checks on (LG_PARANOID: e.g. a gradient marked spent is all zero).
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DLG_PARANOID
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san BINDIR=build-san/bin OPT="$(SAN_FLAGS)" test
 

@@ -347,9 +347,26 @@ static void test_clip_run(void)
 
 /* The clip comes after the critic's step: with SGD (lr 0.05) the critic after a
  * step is clip(theta_prev - lr grad) exactly, where grad is the critic gradient
- * the step used (still in D's gradient buffer: the generator step zeroes only
- * G's). Clipping before the step would give clip(theta_prev) - lr grad, which
- * leaves the box for every parameter whose update is larger than the room left. */
+ * the step used (copied by a regularizer's adjust_grads, which runs between the
+ * backward and the update: the update spends the gradient buffer). Clipping
+ * before the step would give clip(theta_prev) - lr grad, which leaves the box
+ * for every parameter whose update is larger than the room left. */
+static double clip_seen[64];
+static int clip_seen_ok;
+
+static int record_d_grad(lg_game *g, const lg_params *p)
+{
+    (void)p;
+    size_t n;
+    const double *gr = lg_game_grads(g, LG_NET_D, &n);
+    if (lg_game_player(g) == LG_PLAYER_D && n <= 64)
+        memcpy(clip_seen, gr, n * sizeof(double)), clip_seen_ok = 1;
+    return 0;
+}
+static const lg_plugin grad_recorder = { .abi_version = LG_PLUGIN_ABI_VERSION, .struct_size = sizeof(lg_plugin),
+                                         .kind = LG_PLUGIN_KIND_REG, .name = "record", .title = "records D's gradient",
+                                         .citation = "test", .adjust_grads = record_d_grad };
+
 static void test_clip_after_step(void)
 {
     const double c = 0.01, lr = 0.05;
@@ -361,12 +378,16 @@ static void test_clip_after_step(void)
         return;
     lg_game *g = lg_run_game(r);
     size_t nD;
-    double *thD = lg_game_params(g, LG_NET_D, &nD), *grD = lg_game_grads(g, LG_NET_D, &nD);
+    double *thD = lg_game_params(g, LG_NET_D, &nD), *grD = clip_seen;
+    CU_ASSERT_FATAL(nD <= 64);
+    CU_ASSERT_EQUAL_FATAL(lg_game_add_reg_desc(g, &grad_recorder, ""), LG_OK);
     double *prev = malloc(nD * sizeof *prev);
     size_t saturated = 0, inside = 0;
     for (int s = 1; s <= 4; s++) {
         memcpy(prev, thD, nD * sizeof *prev);
+        clip_seen_ok = 0;
         CU_ASSERT_EQUAL_FATAL(lg_run_step(r), LG_OK);
+        CU_ASSERT_FATAL(clip_seen_ok);
         for (size_t i = 0; i < nD; i++) {
             double u = prev[i] - lr * grD[i];               /* the SGD step */
             double want = u > c ? c : (u < -c ? -c : u);     /* then the clip */

@@ -42,6 +42,7 @@ double *lg_net_params(lg_net *net, size_t *n)
 double *lg_net_grads(lg_net *net, size_t *n)
 {
     lg_net_use_double(net);
+    net->grad_zero = false; /* the caller may write them */
     *n = net->n_params;
     return net->grad;
 }

@@ -344,6 +344,8 @@ lg_node *lg_input_grad(lg_game *g, lg_net_id id, lg_node *x)
     }
     lg_node *n = lg_tape_node(t, &op_input_grad, x, NULL, x->val.size1, x->val.size2);
     n->net = net;
+    if (net->requires_grad)
+        net->grad_zero = false; /* its backward writes net->grad */
     n->needs_grad = x->needs_grad || net->requires_grad;
     ig_space w = ig_reserve(n);
     input_grad(n, &x->val, &n->val, false, w.keep);
@@ -372,6 +374,8 @@ static void game_vec(lg_game *g, double *v, bool to_vec, bool grads)
         if (!net)
             continue;
         double *src = grads ? net->grad : net->theta;
+        if (grads && !to_vec)
+            net->grad_zero = false;
         if (to_vec)
             memcpy(v + off, src, net->n_params * sizeof(double));
         else

@@ -182,6 +182,13 @@ typedef struct lg_net {
     lg_precision prec;     /* LG_PREC_FLOAT: the step computes with theta_f, grad_f */
     float *theta_f, *grad_f;
     bool f_current;        /* theta_f, grad_f newer than theta, grad (net_float.c) */
+    /* The gradient (grad_f when f_current) is all zero: the optimizer spent it
+     * (step.c), and lg_net_zero_grad has nothing to do. Whatever may write the
+     * gradient clears it first: lg_net_apply and lg_input_grad of a net that
+     * requires grad (their backward writes), lg_net_grads (its caller may),
+     * the game's restore of saved gradients. A build with -DLG_PARANOID
+     * (make sanitize) checks it at every lg_net_zero_grad. */
+    bool grad_zero;
 } lg_net;
 
 /* Spec grammar, e.g. "2-128r-128r-2" or "100-128l-256b0.8l-784t", or with
@@ -295,11 +302,15 @@ void lg_optim_free(lg_optim *o);
  * finite (lg_optim_update: true when they all are). */
 void lg_optim_step(lg_optim *o, double *theta, const double *grad);
 bool lg_optim_update(lg_optim *o, double *theta, const double *grad);
+/* lg_optim_update that also zeroes grad in the same pass (the gradient is
+ * spent: the caller sets the net's grad_zero). */
+bool lg_optim_spend(lg_optim *o, double *theta, double *grad);
 /* The float path: lg_optim_set_float gives o float moments (once, at set-up),
  * lg_optim_update_f steps float parameters with them, lg_optim_use_double
  * brings m and v up to date (before a checkpoint reads or writes them). */
 void lg_optim_set_float(lg_optim *o);
 bool lg_optim_update_f(lg_optim *o, float *theta, const float *grad);
+bool lg_optim_spend_f(lg_optim *o, float *theta, float *grad);
 void lg_optim_use_double(lg_optim *o);
 
 /* litgan/SUB beside liblitgan.so, links resolved (plugin.c): where plugins

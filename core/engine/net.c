@@ -159,6 +159,8 @@ lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
     }
     if (!batchnorm_batch_ok(t, net, x->val.size1))
         return NULL;
+    if (net->requires_grad)
+        net->grad_zero = false; /* the backward of this tape writes the gradient */
     if (net->prec == LG_PREC_FLOAT)
         return lg_net_apply_float(t, net, x);
     lg_node *carried = NULL; /* a split input: the values that skip to the JOIN */

@@ -144,6 +144,20 @@ LG_ACT_LOOPS(float, _f, tanh_f, sigmoid_f)
  * aligned, and vector loops start on the buffer's own alignment */
 static size_t round8(size_t n) { return (n + 7) & ~(size_t)7; }
 
+/* c (m, n) = a b + beta c, a (m, k) or its transpose, b (k, n) or its
+ * transpose, all contiguous rows. beta = 0 is a memset and beta = 1, as
+ * lg_dgemm does it (OpenBLAS's own zeroing is slower; the same bits). */
+static void sgemm(bool ta, bool tb, size_t m, size_t n, size_t k, const float *a, const float *b, float beta,
+                  float *c)
+{
+    if (beta == 0.0f) {
+        memset(c, 0, m * n * sizeof(float));
+        beta = 1.0f;
+    }
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+                (int)k, 1.0f, a, ta ? (int)m : (int)k, b, tb ? (int)k : (int)n, beta, c, (int)n);
+}
+
 /* y: (B, out) = x: (B, in) W^T + b, the bias rows first and the GEMM onto them
  * (as the double path) */
 static void linear_forward_f(const lg_net *net, const lg_layer *l, size_t B, const float *x, float *y)
@@ -156,8 +170,7 @@ static void linear_forward_f(const lg_net *net, const lg_layer *l, size_t B, con
             memcpy(y + i * l->out, b, l->out * sizeof(float));
     }
     if (!l->no_weight)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, (int)l->out, (int)l->in, 1.0f, x,
-                    (int)l->in, W, (int)l->in, 1.0f, y, (int)l->out);
+        sgemm(false, true, B, l->out, l->in, x, W, 1.0f, y);
 }
 
 /* dW += dy^T x, db += sum_rows dy (when the net is trained); dx = dy W (dx
@@ -169,8 +182,7 @@ static void linear_backward_f(lg_net *net, const lg_layer *l, size_t B, const fl
     if (net->requires_grad) {
         float *dW = net->grad_f + l->p_off, *db = dW + (l->no_weight ? 0 : l->out * l->in);
         if (!l->no_weight)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)l->out, (int)l->in, (int)B, 1.0f, dy,
-                        (int)l->out, x, (int)l->in, 1.0f, dW, (int)l->in);
+            sgemm(true, false, l->out, l->in, B, dy, x, 1.0f, dW);
         if (!l->no_bias)
             for (size_t i = 0; i < B; i++)
                 for (size_t j = 0; j < l->out; j++)
@@ -181,21 +193,13 @@ static void linear_backward_f(lg_net *net, const lg_layer *l, size_t B, const fl
     if (l->no_weight)
         memset(dx, 0, B * l->in * sizeof(float));
     else
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)B, (int)l->in, (int)l->out, 1.0f, dy,
-                    (int)l->out, W, (int)l->in, 0.0f, dx, (int)l->in);
+        sgemm(false, false, B, l->in, l->out, dy, W, 0.0f, dx);
 }
 
 /* ------------------------------------------------------------ image layers ---
  * Conv2d, ConvTranspose2d and BatchNorm2d as conv.c does them (NCHW rows, one
  * GEMM per sample on im2col / col2im columns), in float with sgemm. col and
  * dcol: one sample's columns (K, N), shared by every conv layer of the net. */
-
-static void sgemm(bool ta, bool tb, size_t m, size_t n, size_t k, const float *a, const float *b, float beta,
-                  float *c)
-{
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
-                (int)k, 1.0f, a, ta ? (int)m : (int)k, b, tb ? (int)k : (int)n, beta, c, (int)n);
-}
 
 /* per sample: col = im2col(x); y (C_out, N) = W (C_out, K) col + b */
 static void conv_forward_f(const lg_net *net, const lg_layer *l, size_t B, const float *x, float *y, float *col)

@@ -446,6 +446,15 @@ void lg_net_init(lg_net *net, gsl_rng *rng)
 
 void lg_net_zero_grad(lg_net *net)
 {
+    if (net->grad_zero) {
+#ifdef LG_PARANOID
+        bool f = net->prec == LG_PREC_FLOAT && net->f_current;
+        for (size_t i = 0; i < net->n_params; i++)
+            LG_ASSERT(f ? net->grad_f[i] == 0 : net->grad[i] == 0,
+                      "network %s: gradient %zu written while marked spent (grad_zero)", net->spec, i);
+#endif
+        return;
+    }
     if (net->prec == LG_PREC_FLOAT && net->f_current)
         memset(net->grad_f, 0, net->n_params * sizeof(float));
     else

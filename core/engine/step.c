@@ -99,7 +99,9 @@ static bool moved_by_hooks(const lg_game *g)
 }
 
 /* The optimizer steps of p's nets, then the after_step hooks (clipping acts on
- * the updated weights), then the check that the update left them finite. */
+ * the updated weights), then the check that the update left them finite. The
+ * update spends the gradients (zeroes them in its pass): after a step they
+ * read as zero, and the next step's backward needs no zeroing pass. */
 static int apply_step(lg_game *g, lg_player p, lg_optim *const opt[LG_NET_COUNT])
 {
     bool finite[LG_NET_COUNT];
@@ -108,9 +110,11 @@ static int apply_step(lg_game *g, lg_player p, lg_optim *const opt[LG_NET_COUNT]
         if (!n || !lg_player_owns(p, (lg_net_id)i))
             finite[i] = true;
         else if (n->prec == LG_PREC_FLOAT)
-            lg_net_use_float(n), finite[i] = lg_optim_update_f(opt[i], n->theta_f, n->grad_f);
+            lg_net_use_float(n), finite[i] = lg_optim_spend_f(opt[i], n->theta_f, n->grad_f);
         else
-            finite[i] = lg_optim_update(opt[i], n->theta, n->grad);
+            finite[i] = lg_optim_spend(opt[i], n->theta, n->grad);
+        if (n && lg_player_owns(p, (lg_net_id)i))
+            n->grad_zero = true; /* spent: the next lg_net_zero_grad has nothing to do */
     }
     int rc = call_hooks(g, true, p);
     if (rc != LG_OK)
