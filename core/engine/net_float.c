@@ -309,23 +309,33 @@ static void bn_forward_f(lg_net *net, const lg_layer *l, size_t B, const float *
     if (net->train) {
         memset(mu, 0, 2 * C * sizeof(double));
         for (size_t i = 0; i < B; i++)
-            for (size_t c = 0; c < C; c++) {
-                const float *xc = x + i * F + c * HW;
-                double s = 0;
-                for (size_t j = 0; j < HW; j++)
-                    s += xc[j];
-                mu[c] += s;
-            }
+            if (HW == 1) /* BatchNorm1d: the same sums with the channels inner, vectorised */
+                for (size_t c = 0; c < C; c++)
+                    mu[c] += (double)x[i * F + c];
+            else
+                for (size_t c = 0; c < C; c++) {
+                    const float *xc = x + i * F + c * HW;
+                    double s = 0;
+                    for (size_t j = 0; j < HW; j++)
+                        s += xc[j];
+                    mu[c] += s;
+                }
         for (size_t c = 0; c < C; c++)
             mu[c] /= M;
         for (size_t i = 0; i < B; i++)
-            for (size_t c = 0; c < C; c++) {
-                const float *xc = x + i * F + c * HW;
-                double s = 0;
-                for (size_t j = 0; j < HW; j++)
-                    s += (xc[j] - mu[c]) * (xc[j] - mu[c]);
-                ss[c] += s;
-            }
+            if (HW == 1)
+                for (size_t c = 0; c < C; c++) {
+                    double d = x[i * F + c] - mu[c];
+                    ss[c] += d * d;
+                }
+            else
+                for (size_t c = 0; c < C; c++) {
+                    const float *xc = x + i * F + c * HW;
+                    double s = 0;
+                    for (size_t j = 0; j < HW; j++)
+                        s += (xc[j] - mu[c]) * (xc[j] - mu[c]);
+                    ss[c] += s;
+                }
         for (size_t c = 0; c < C; c++) {
             rm[c] = (1.0 - l->momentum) * rm[c] + l->momentum * mu[c];
             rv[c] = (1.0 - l->momentum) * rv[c] + l->momentum * ss[c] / (M - 1.0);
@@ -338,14 +348,21 @@ static void bn_forward_f(lg_net *net, const lg_layer *l, size_t B, const float *
         }
     }
     for (size_t i = 0; i < B; i++)
-        for (size_t c = 0; c < C; c++) {
-            float m = (float)mu[c], is = inv_std[c], ga = gamma[c], be = beta[c];
-            for (size_t j = 0; j < HW; j++) {
-                size_t k = i * F + c * HW + j;
-                xhat[k] = (x[k] - m) * is;
-                y[k] = ga * xhat[k] + be;
+        if (HW == 1)
+            for (size_t c = 0; c < C; c++) {
+                size_t k = i * F + c;
+                xhat[k] = (x[k] - (float)mu[c]) * inv_std[c];
+                y[k] = gamma[c] * xhat[k] + beta[c];
             }
-        }
+        else
+            for (size_t c = 0; c < C; c++) {
+                float m = (float)mu[c], is = inv_std[c], ga = gamma[c], be = beta[c];
+                for (size_t j = 0; j < HW; j++) {
+                    size_t k = i * F + c * HW + j;
+                    xhat[k] = (x[k] - m) * is;
+                    y[k] = ga * xhat[k] + be;
+                }
+            }
 }
 
 static void bn_backward_f(lg_net *net, const lg_layer *l, size_t B, const float *dy, const float *bn, float *dx)
@@ -357,16 +374,22 @@ static void bn_backward_f(lg_net *net, const lg_layer *l, size_t B, const float 
     double *sdy = (double *)(bn + round8(B * F + C)), *sdyh = sdy + C;
     memset(sdy, 0, 2 * C * sizeof(double));
     for (size_t i = 0; i < B; i++)
-        for (size_t c = 0; c < C; c++) {
-            double s = 0, sh = 0;
-            for (size_t j = 0; j < HW; j++) {
-                size_t k = i * F + c * HW + j;
-                s += dy[k];
-                sh += (double)dy[k] * xhat[k];
+        if (HW == 1) /* as in the forward: channels inner */
+            for (size_t c = 0; c < C; c++) {
+                sdy[c] += (double)dy[i * F + c];
+                sdyh[c] += (double)dy[i * F + c] * xhat[i * F + c];
             }
-            sdy[c] += s;
-            sdyh[c] += sh;
-        }
+        else
+            for (size_t c = 0; c < C; c++) {
+                double s = 0, sh = 0;
+                for (size_t j = 0; j < HW; j++) {
+                    size_t k = i * F + c * HW + j;
+                    s += dy[k];
+                    sh += (double)dy[k] * xhat[k];
+                }
+                sdy[c] += s;
+                sdyh[c] += sh;
+            }
     if (net->requires_grad)
         for (size_t c = 0; c < C; c++) {
             net->grad_f[l->p_off + c] += (float)sdyh[c];
@@ -374,14 +397,22 @@ static void bn_backward_f(lg_net *net, const lg_layer *l, size_t B, const float 
         }
     if (!dx)
         return;
+    bool train = net->train;
     for (size_t i = 0; i < B; i++)
-        for (size_t c = 0; c < C; c++) {
-            float k = gamma[c] * inv_std[c], s1 = (float)sdy[c], s2 = (float)sdyh[c];
-            for (size_t j = 0; j < HW; j++) {
-                size_t q = i * F + c * HW + j;
-                dx[q] = net->train ? k / M * (M * dy[q] - s1 - xhat[q] * s2) : k * dy[q];
+        if (HW == 1)
+            for (size_t c = 0; c < C; c++) {
+                float k = gamma[c] * inv_std[c], s1 = (float)sdy[c], s2 = (float)sdyh[c];
+                size_t q = i * F + c;
+                dx[q] = train ? k / M * (M * dy[q] - s1 - xhat[q] * s2) : k * dy[q];
             }
-        }
+        else
+            for (size_t c = 0; c < C; c++) {
+                float k = gamma[c] * inv_std[c], s1 = (float)sdy[c], s2 = (float)sdyh[c];
+                for (size_t j = 0; j < HW; j++) {
+                    size_t q = i * F + c * HW + j;
+                    dx[q] = train ? k / M * (M * dy[q] - s1 - xhat[q] * s2) : k * dy[q];
+                }
+            }
 }
 
 /* ------------------------------------------------------------ the node --- */
