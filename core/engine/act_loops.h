@@ -7,6 +7,12 @@
  *                                        dz = dy * f'(z), f' from the output y
  *                                        alone; dz may be dy (each element is
  *                                        read, then written)
+ *   act_backward_db##SFX(kind, s, y, dy, dz, B, O, db)
+ *                                        the same on B rows of O, and, db not
+ *                                        NULL, db += the column sums of dz (the
+ *                                        bias gradient of the Linear layer
+ *                                        before, row after row as a separate
+ *                                        loop sums it, while the row is in L1)
  * f' from y: relu and leaky, y > 0 exactly when z > 0 (the slope is >= 0);
  * tanh 1 - y^2; sigmoid y (1 - y). Each loop is compiled for AVX2 and baseline
  * x86-64 (LG_SIMD_CLONES).
@@ -37,8 +43,9 @@
             break;                                                                            \
         }                                                                                     \
     }                                                                                         \
-    LG_SIMD_CLONES                                                                            \
-    static void act_backward##SFX(lg_layer_kind kind, T s, const T *y, const T *dy, T *dz, size_t N) \
+    static inline __attribute__((always_inline)) void act_backward_span##SFX(lg_layer_kind kind, T s,  \
+                                                                           const T *y, const T *dy,   \
+                                                                           T *dz, size_t N)           \
     {                                                                                         \
         switch (kind) {                                                                       \
         case LG_LAYER_RELU:                                                                   \
@@ -57,6 +64,22 @@
             for (size_t i = 0; i < N; i++)                                                    \
                 dz[i] = dy[i] * y[i] * ((T)1 - y[i]);                                         \
             break;                                                                            \
+        }                                                                                     \
+    }                                                                                         \
+    LG_SIMD_CLONES __attribute__((unused))                                                    \
+    static void act_backward##SFX(lg_layer_kind kind, T s, const T *y, const T *dy, T *dz, size_t N) \
+    {                                                                                         \
+        act_backward_span##SFX(kind, s, y, dy, dz, N);                                        \
+    }                                                                                         \
+    LG_SIMD_CLONES __attribute__((unused))                                                    \
+    static void act_backward_db##SFX(lg_layer_kind kind, T s, const T *y, const T *dy, T *dz, \
+                                     size_t B, size_t O, T *db)                               \
+    {                                                                                         \
+        for (size_t i = 0; i < B; i++) {                                                      \
+            act_backward_span##SFX(kind, s, y + i * O, dy + i * O, dz + i * O, O);            \
+            if (db)                                                                           \
+                for (size_t j = 0; j < O; j++)                                                \
+                    db[j] += dz[i * O + j];                                                   \
         }                                                                                     \
     }
 

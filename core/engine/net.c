@@ -211,7 +211,7 @@ lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
 
 /* dW: (out, in) += dy^T: (out, B) x: (B, in);  db += sum_rows dy;
  * dx: (B, in) += dy: (B, out) W: (out, in) */
-static void linear_backward_dy(lg_node *n, const gsl_matrix *dy)
+static void linear_backward_dy(lg_node *n, const gsl_matrix *dy, bool bias_done)
 {
     const lg_layer *l = n->layer;
     lg_net *net = n->net;
@@ -221,7 +221,7 @@ static void linear_backward_dy(lg_node *n, const gsl_matrix *dy)
             gsl_matrix_view dW = gsl_matrix_view_array(net->grad + l->p_off, l->out, l->in);
             lg_dgemm(CblasTrans, CblasNoTrans, 1.0, dy, &x->val, 1.0, &dW.matrix);
         }
-        if (!l->no_bias) {
+        if (!l->no_bias && !bias_done) {
             double *db = net->grad + (lg_layer_bias(net, l) - net->theta);
             size_t B = dy->size1, O = l->out;
             for (size_t i = 0; i < B; i++)
@@ -239,7 +239,7 @@ static void linear_backward_dy(lg_node *n, const gsl_matrix *dy)
     }
 }
 
-static void linear_backward(lg_node *n) { linear_backward_dy(n, &n->grad); }
+static void linear_backward(lg_node *n) { linear_backward_dy(n, &n->grad, false); }
 
 /* dz goes over dy in place when the node is inside the net: no one else holds
  * it, so its gradient is read by this backward alone. The net's output node
@@ -247,12 +247,16 @@ static void linear_backward(lg_node *n) { linear_backward_dy(n, &n->grad); }
 static void linear_act_backward(lg_node *n)
 {
     size_t B = n->val.size1, O = n->val.size2;
+    lg_net *net = n->net;
     const lg_layer *a = act_of(n);
-    bool output = a == n->net->layers + n->net->n_layers - 1;
+    bool output = a == net->layers + net->n_layers - 1;
     double *dz = output ? lg_buf_reserve(&n->cache, B * O) : n->grad.data;
-    act_backward(a->kind, a->slope, n->val.data, n->grad.data, dz, B * O);
+    /* the bias gradient summed as each row of dz is made */
+    double *db = net->requires_grad && !n->layer->no_bias ? net->grad + (lg_layer_bias(net, n->layer) - net->theta)
+                                                          : NULL;
+    act_backward_db(a->kind, a->slope, n->val.data, n->grad.data, dz, B, O, db);
     gsl_matrix_view dzm = gsl_matrix_view_array(dz, B, O);
-    linear_backward_dy(n, &dzm.matrix);
+    linear_backward_dy(n, &dzm.matrix, db != NULL);
 }
 
 /* Train mode, with h = xhat, g = dy * gamma, per column over the batch of B:

@@ -176,14 +176,14 @@ static void linear_forward_f(const lg_net *net, const lg_layer *l, size_t B, con
 /* dW += dy^T x, db += sum_rows dy (when the net is trained); dx = dy W (dx
  * NULL: not wanted). */
 static void linear_backward_f(lg_net *net, const lg_layer *l, size_t B, const float *x, const float *dy,
-                              float *dx)
+                              float *dx, bool bias_done)
 {
     const float *W = net->theta_f + l->p_off;
     if (net->requires_grad) {
         float *dW = net->grad_f + l->p_off, *db = dW + (l->no_weight ? 0 : l->out * l->in);
         if (!l->no_weight)
             sgemm(true, false, l->out, l->in, B, dy, x, 1.0f, dW);
-        if (!l->no_bias)
+        if (!l->no_bias && !bias_done)
             for (size_t i = 0; i < B; i++)
                 for (size_t j = 0; j < l->out; j++)
                     db[j] += dy[i * l->out + j];
@@ -548,6 +548,7 @@ static void net_float_backward(lg_node *n)
     lg_net_use_float(net);
     float_plan p = plan_of(n);
     float *g = p.g0, *other = p.g1;
+    bool bias_done = false; /* the activation after a Linear layer summed its bias gradient */
     for (size_t i = 0; i < B * net->out_dim; i++)
         g[i] = (float)n->grad.data[i];
     for (size_t i = net->n_layers; i-- > 0;) {
@@ -557,7 +558,7 @@ static void net_float_backward(lg_node *n)
         float *dx = (i > 0 || x->needs_grad) ? other : NULL;
         switch (l->kind) {
         case LG_LAYER_LINEAR:
-            linear_backward_f(net, l, B, in, g, dx);
+            linear_backward_f(net, l, B, in, g, dx, bias_done);
             break;
         case LG_LAYER_CONV:
             conv_backward_f(net, l, B, in, g, dx, p.col, p.dcol);
@@ -576,11 +577,17 @@ static void net_float_backward(lg_node *n)
                 memcpy(p.dcarry + r * net->carry, g + r * l->out + l->in, net->carry * sizeof(float));
             }
             break;
-        default: /* in place: the gradient stays in g */
-            act_backward_f(l->kind, (float)l->slope, p.out[i], g, g, B * l->out);
+        default: { /* in place: the gradient stays in g */
+            const lg_layer *lin = i ? &net->layers[i - 1] : NULL;
+            bool db_here = lin && lin->kind == LG_LAYER_LINEAR && !lin->no_bias && net->requires_grad;
+            float *db = db_here ? net->grad_f + lin->p_off + (lin->no_weight ? 0 : lin->out * lin->in) : NULL;
+            act_backward_db_f(l->kind, (float)l->slope, p.out[i], g, g, B, l->out, db);
+            bias_done = db_here;
             dx = NULL;
-            break;
+            continue;
         }
+        }
+        bias_done = false;
         if (dx) {
             other = g;
             g = dx;
