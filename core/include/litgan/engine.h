@@ -381,7 +381,8 @@ LG_API void lg_game_set_simultaneous(lg_game *g, bool on);
  * game has not), its size that net's parameter count.
  *   Alternating (simultaneous off): player p's objective and its backward,
  *   every regularizer's adjust_grads, the non-finite gradient check, the
- *   optimizer step of each net p owns (D; or G and E), every regularizer's
+ *   optimizer step of each net p owns (D; or G and E; it spends their
+ *   gradients: they read zero after it), every regularizer's
  *   after_step(g, p, ...), then the non-finite parameter check.
  *   Simultaneous (on): p is ignored; both players' gradients at the same
  *   point, adjust_grads once (it sees both), the checks, then D's update and

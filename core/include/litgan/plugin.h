@@ -184,7 +184,10 @@ LG_API int lg_game_hvp(lg_game *g, lg_player p, const double *u, double *out);
 LG_API double *lg_game_work(lg_game *g, size_t n);
 
 /* Views of the game's parameters and gradients per network (for regularizers
- * that act on weights, e.g. clipping). Length in *n. NULL when absent. */
+ * that act on weights, e.g. clipping). Length in *n. NULL when absent. The
+ * gradients hold the step's from its backward until its update, which spends
+ * them (the optimizer zeroes each one as it uses it): adjust_grads sees them,
+ * after_step and the code after lg_game_step read zeros. */
 LG_API double *lg_game_params(lg_game *g, lg_net_id id, size_t *n);
 LG_API double *lg_game_grads(lg_game *g, lg_net_id id, size_t *n);
 
