@@ -303,14 +303,21 @@ void lg_optim_free(lg_optim *o);
 void lg_optim_step(lg_optim *o, double *theta, const double *grad);
 bool lg_optim_update(lg_optim *o, double *theta, const double *grad);
 /* lg_optim_update that also zeroes grad in the same pass (the gradient is
- * spent: the caller sets the net's grad_zero). */
-bool lg_optim_spend(lg_optim *o, double *theta, double *grad);
+ * spent: the caller sets the net's grad_zero), and tells of the gradient it
+ * used: its sum of squares (lg_sumsq's bits) and whether it was finite. With
+ * a gradient not finite the parameters are updated with it all the same: the
+ * caller reports the fault (lg_game_step: "the nets may hold a partial step"). */
+typedef struct lg_spent {
+    double sumsq;
+    bool grad_finite, theta_finite;
+} lg_spent;
+lg_spent lg_optim_spend(lg_optim *o, double *theta, double *grad);
 /* The float path: lg_optim_set_float gives o float moments (once, at set-up),
  * lg_optim_update_f steps float parameters with them, lg_optim_use_double
  * brings m and v up to date (before a checkpoint reads or writes them). */
 void lg_optim_set_float(lg_optim *o);
 bool lg_optim_update_f(lg_optim *o, float *theta, const float *grad);
-bool lg_optim_spend_f(lg_optim *o, float *theta, float *grad);
+lg_spent lg_optim_spend_f(lg_optim *o, float *theta, float *grad);
 void lg_optim_use_double(lg_optim *o);
 
 /* litgan/SUB beside liblitgan.so, links resolved (plugin.c): where plugins

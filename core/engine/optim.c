@@ -120,13 +120,15 @@ void lg_optim_free(lg_optim *o)
     free(o);
 }
 
-/* Each rule's loop is one pass over the buffers that also tells whether every
- * updated parameter is finite (an OR of "not finite" flags: an integer
- * reduction, so the loop still vectorises and the arithmetic is untouched).
- * With spend set, the pass also zeroes each gradient once it has used it: the
- * next step's backward accumulates onto zeros without a memset of its own (a
- * pass over every gradient, 3 % of an MNIST step), the line being in cache
- * already (lg_optim_spend; step.c).
+/* Each rule's loop is one pass over the buffers. Besides the update it tells
+ * whether every updated parameter is finite and whether every gradient was
+ * (ORs of "not finite" flags: integer reductions, so the loop still
+ * vectorises and the arithmetic is untouched), and sums the gradient's
+ * squares in eight interleaved partial sums as lg_sumsq does (the same bits);
+ * with spend set it zeroes each gradient once used. So a step reads each
+ * buffer once: no pass of its own for the gradient norm and its check, nor
+ * for the next step's zeroing (lg_optim_spend; step.c), each about 3 % of an
+ * MNIST step, while this loop waits on its divisions and square roots.
  *
  * The loops are written once for T = double and T = float (a float run keeps
  * its parameters, gradients and moments in float). In float every scalar is
@@ -135,94 +137,133 @@ void lg_optim_free(lg_optim *o)
  * double, as torch computes them in Python. */
 #define NOT_FINITE(x) (!(fabs((double)(x)) <= DBL_MAX))
 
+/* The pass around one rule's element update RULE(T, SQRT, k): blocks of eight (partial
+ * sum j), then the tail. Uses n, theta, grad, spend, acc, bad, gbad. */
+#define SPEND_LOOP(T, SQRT, RULE)                                                             \
+    size_t i = 0;                                                                             \
+    for (; i + 8 <= n; i += 8)                                                                \
+        for (size_t j = 0; j < 8; j++)                                                        \
+            SPEND_ELEM(T, SQRT, RULE, i + j, j)                                               \
+    for (size_t j = 0; i < n; i++, j++)                                                       \
+        SPEND_ELEM(T, SQRT, RULE, i, j)
+
+#define SPEND_ELEM(T, SQRT, RULE, K, J)                                                       \
+    {                                                                                         \
+        const size_t k = (K);                                                                 \
+        acc[J] += (double)grad[k] * grad[k];                                                  \
+        gbad |= NOT_FINITE(grad[k]);                                                          \
+        RULE(T, SQRT, k)                                                                      \
+        bad |= NOT_FINITE(theta[k]);                                                          \
+        if (spend)                                                                            \
+            grad[k] = 0;                                                                      \
+    }
+
+/* The rules, element k, as torch.optim writes them */
+#define SGD_RULE(T, SQRT, k)                                                                  \
+    {                                                                                         \
+        T d = grad[k] + wd * theta[k];                                                        \
+        if (mom != 0) {                                                                       \
+            /* the first step copies the gradient into the buffer */                          \
+            m[k] = first ? d : mom * m[k] + damp1 * d;                                        \
+            d = nesterov ? d + mom * m[k] : m[k];                                             \
+        }                                                                                     \
+        theta[k] -= lr * d;                                                                   \
+    }
+#define ADAM_RULE(T, SQRT, k)                                                                 \
+    {                                                                                         \
+        T g = grad[k] + wd * theta[k];                                                        \
+        m[k] = m[k] * b1 + b1c * g;                                                           \
+        v[k] = v[k] * b2 + b2c * g * g;                                                       \
+        T denom = SQRT(v[k]) / bc2_sqrt + eps;                                                \
+        theta[k] -= step * (m[k] / denom);                                                    \
+    }
+#define RMSPROP_RULE(T, SQRT, k)                                                              \
+    {                                                                                         \
+        T g = grad[k] + wd * theta[k];                                                        \
+        v[k] = v[k] * alpha + alpha1 * g * g;                                                 \
+        T avg = SQRT(v[k]) + eps;                                                             \
+        if (mom > 0) {                                                                        \
+            m[k] = m[k] * mom + g / avg;                                                      \
+            theta[k] -= lr * m[k];                                                            \
+        } else {                                                                              \
+            theta[k] -= lr * (g / avg);                                                       \
+        }                                                                                     \
+    }
+
+/* What a pass tells besides the update */
+typedef struct pass_out {
+    double sumsq;  /* of the gradient */
+    int theta_bad; /* an updated parameter is not finite */
+    int grad_bad;  /* a gradient is not finite */
+} pass_out;
+
+#define PASS_BEGIN                                                                            \
+    double acc[8] = { 0 };                                                                    \
+    int bad = 0, gbad = 0;
+#define PASS_END                                                                              \
+    return (pass_out){ ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7])), \
+                       bad, gbad };
+
 #define OPTIM_PASSES(T, SFX, SQRT)                                                            \
     LG_SIMD_CLONES                                                                            \
-    static int sgd_pass##SFX(const lg_optim *o, size_t n, T *restrict theta, T *restrict grad, \
-                             T *restrict m, int spend)                                        \
+    static pass_out sgd_pass##SFX(const lg_optim *o, size_t n, T *restrict theta, T *restrict grad, \
+                                  T *restrict m, int spend)                                   \
     {                                                                                         \
         const T lr = (T)o->lr, wd = (T)o->wd, mom = (T)o->momentum, damp1 = (T)(1.0 - o->dampening); \
         const bool first = o->t == 1, nesterov = o->nesterov;                                 \
-        int bad = 0;                                                                          \
-        for (size_t i = 0; i < n; i++) {                                                      \
-            T d = grad[i] + wd * theta[i];                                                    \
-            if (mom != 0) {                                                                   \
-                /* the first step copies the gradient into the buffer */                      \
-                m[i] = first ? d : mom * m[i] + damp1 * d;                                    \
-                d = nesterov ? d + mom * m[i] : m[i];                                         \
-            }                                                                                 \
-            theta[i] -= lr * d;                                                               \
-            bad |= NOT_FINITE(theta[i]);                                                      \
-            if (spend)                                                                        \
-                grad[i] = 0;                                                                  \
-        }                                                                                     \
-        return bad;                                                                           \
+        PASS_BEGIN                                                                            \
+        SPEND_LOOP(T, SQRT, SGD_RULE)                                                         \
+        PASS_END                                                                              \
     }                                                                                         \
                                                                                               \
     LG_SIMD_CLONES                                                                            \
-    static int adam_pass##SFX(const lg_optim *o, size_t n, T *restrict theta, T *restrict grad, \
-                              T *restrict m, T *restrict v, int spend)                        \
+    static pass_out adam_pass##SFX(const lg_optim *o, size_t n, T *restrict theta, T *restrict grad, \
+                                   T *restrict m, T *restrict v, int spend)                   \
     {                                                                                         \
         const T wd = (T)o->wd, b1 = (T)o->b1, b2 = (T)o->b2, eps = (T)o->eps;                 \
         const T b1c = (T)(1.0 - o->b1), b2c = (T)(1.0 - o->b2);                               \
         const double bc1 = 1.0 - pow(o->b1, (double)o->t);                                    \
         const T bc2_sqrt = (T)sqrt(1.0 - pow(o->b2, (double)o->t));                           \
         const T step = (T)(o->lr / bc1);                                                      \
-        int bad = 0;                                                                          \
-        for (size_t i = 0; i < n; i++) {                                                      \
-            T g = grad[i] + wd * theta[i];                                                    \
-            m[i] = m[i] * b1 + b1c * g;                                                       \
-            v[i] = v[i] * b2 + b2c * g * g;                                                   \
-            T denom = SQRT(v[i]) / bc2_sqrt + eps;                                            \
-            theta[i] -= step * (m[i] / denom);                                                \
-            bad |= NOT_FINITE(theta[i]);                                                      \
-            if (spend)                                                                        \
-                grad[i] = 0;                                                                  \
-        }                                                                                     \
-        return bad;                                                                           \
+        PASS_BEGIN                                                                            \
+        SPEND_LOOP(T, SQRT, ADAM_RULE)                                                        \
+        PASS_END                                                                              \
     }                                                                                         \
                                                                                               \
     LG_SIMD_CLONES                                                                            \
-    static int rmsprop_pass##SFX(const lg_optim *o, size_t n, T *restrict theta, T *restrict grad, \
-                                 T *restrict m, T *restrict v, int spend)                     \
+    static pass_out rmsprop_pass##SFX(const lg_optim *o, size_t n, T *restrict theta, T *restrict grad, \
+                                      T *restrict m, T *restrict v, int spend)                \
     {                                                                                         \
         const T lr = (T)o->lr, wd = (T)o->wd, mom = (T)o->momentum, alpha = (T)o->alpha;      \
         const T alpha1 = (T)(1.0 - o->alpha), eps = (T)o->eps;                                \
-        int bad = 0;                                                                          \
-        for (size_t i = 0; i < n; i++) {                                                      \
-            T g = grad[i] + wd * theta[i];                                                    \
-            v[i] = v[i] * alpha + alpha1 * g * g;                                             \
-            T avg = SQRT(v[i]) + eps;                                                         \
-            if (mom > 0) {                                                                    \
-                m[i] = m[i] * mom + g / avg;                                                  \
-                theta[i] -= lr * m[i];                                                        \
-            } else {                                                                          \
-                theta[i] -= lr * (g / avg);                                                   \
-            }                                                                                 \
-            bad |= NOT_FINITE(theta[i]);                                                      \
-            if (spend)                                                                        \
-                grad[i] = 0;                                                                  \
-        }                                                                                     \
-        return bad;                                                                           \
+        PASS_BEGIN                                                                            \
+        SPEND_LOOP(T, SQRT, RMSPROP_RULE)                                                     \
+        PASS_END                                                                              \
     }
 
 OPTIM_PASSES(double, , sqrt)
 OPTIM_PASSES(float, _f, sqrtf)
 
+static lg_spent spent_of(pass_out r) { return (lg_spent){ r.sumsq, !r.grad_bad, !r.theta_bad }; }
+
 /* grad is written only when spend is set: lg_optim_update's const is kept */
-static bool update(lg_optim *o, double *theta, double *grad, int spend)
+static lg_spent update(lg_optim *o, double *theta, double *grad, int spend)
 {
     o->t++;
-    int bad = 0;
+    pass_out r = { 0, 0, 0 };
     switch (o->kind) {
-    case LG_OPTIM_SGD:     bad = sgd_pass(o, o->n, theta, grad, o->m, spend); break;
-    case LG_OPTIM_ADAM:    bad = adam_pass(o, o->n, theta, grad, o->m, o->v, spend); break;
-    case LG_OPTIM_RMSPROP: bad = rmsprop_pass(o, o->n, theta, grad, o->m, o->v, spend); break;
+    case LG_OPTIM_SGD:     r = sgd_pass(o, o->n, theta, grad, o->m, spend); break;
+    case LG_OPTIM_ADAM:    r = adam_pass(o, o->n, theta, grad, o->m, o->v, spend); break;
+    case LG_OPTIM_RMSPROP: r = rmsprop_pass(o, o->n, theta, grad, o->m, o->v, spend); break;
     }
-    return !bad;
+    return spent_of(r);
 }
 
-bool lg_optim_update(lg_optim *o, double *theta, const double *grad) { return update(o, theta, (double *)grad, 0); }
-bool lg_optim_spend(lg_optim *o, double *theta, double *grad) { return update(o, theta, grad, 1); }
+bool lg_optim_update(lg_optim *o, double *theta, const double *grad)
+{
+    return update(o, theta, (double *)grad, 0).theta_finite;
+}
+lg_spent lg_optim_spend(lg_optim *o, double *theta, double *grad) { return update(o, theta, grad, 1); }
 void lg_optim_step(lg_optim *o, double *theta, const double *grad) { (void)lg_optim_update(o, theta, grad); }
 
 /* ------------------------------------------------------------------ float ---
@@ -249,7 +290,7 @@ void lg_optim_use_double(lg_optim *o)
     o->f_current = false;
 }
 
-static bool update_f(lg_optim *o, float *theta, float *grad, int spend)
+static lg_spent update_f(lg_optim *o, float *theta, float *grad, int spend)
 {
     LG_ASSERT(o->m_f, "lg_optim_update_f: call lg_optim_set_float first");
     if (!o->f_current) {
@@ -260,14 +301,17 @@ static bool update_f(lg_optim *o, float *theta, float *grad, int spend)
         o->f_current = true;
     }
     o->t++;
-    int bad = 0;
+    pass_out r = { 0, 0, 0 };
     switch (o->kind) {
-    case LG_OPTIM_SGD:     bad = sgd_pass_f(o, o->n, theta, grad, o->m_f, spend); break;
-    case LG_OPTIM_ADAM:    bad = adam_pass_f(o, o->n, theta, grad, o->m_f, o->v_f, spend); break;
-    case LG_OPTIM_RMSPROP: bad = rmsprop_pass_f(o, o->n, theta, grad, o->m_f, o->v_f, spend); break;
+    case LG_OPTIM_SGD:     r = sgd_pass_f(o, o->n, theta, grad, o->m_f, spend); break;
+    case LG_OPTIM_ADAM:    r = adam_pass_f(o, o->n, theta, grad, o->m_f, o->v_f, spend); break;
+    case LG_OPTIM_RMSPROP: r = rmsprop_pass_f(o, o->n, theta, grad, o->m_f, o->v_f, spend); break;
     }
-    return !bad;
+    return spent_of(r);
 }
 
-bool lg_optim_update_f(lg_optim *o, float *theta, const float *grad) { return update_f(o, theta, (float *)grad, 0); }
-bool lg_optim_spend_f(lg_optim *o, float *theta, float *grad) { return update_f(o, theta, grad, 1); }
+bool lg_optim_update_f(lg_optim *o, float *theta, const float *grad)
+{
+    return update_f(o, theta, (float *)grad, 0).theta_finite;
+}
+lg_spent lg_optim_spend_f(lg_optim *o, float *theta, float *grad) { return update_f(o, theta, grad, 1); }

@@ -68,28 +68,6 @@ static int player_grad(lg_game *g, lg_player p)
     return lg_tape_backward(g->tape, obj);
 }
 
-/* One pass over player p's gradients: their norm, and NaN/Inf (a non-finite
- * value makes the sum of squares non-finite). */
-static int check_grads(lg_game *g, lg_player p)
-{
-    double s = 0;
-    for (int i = 0; i < LG_NET_COUNT; i++) {
-        lg_net *n = g->net[i];
-        if (!n || !lg_player_owns(p, (lg_net_id)i))
-            continue;
-        bool f = n->prec == LG_PREC_FLOAT && n->f_current;
-        double q = f ? lg_sumsq_f(n->grad_f, n->n_params) : lg_sumsq(n->grad, n->n_params);
-        if (!isfinite(q) && (lg_net_use_double(n), !lg_all_finite(n->grad, n->n_params))) {
-            fault(g, LG_FAULT_GRAD, p, (lg_net_id)i);
-            return lg_seterr(LG_ENONFINITE, "a gradient of the %s's parameters (network %s) is not finite: "
-                             "lower the learning rate or check the plugin", player_name(p), n->spec);
-        }
-        s += q;
-    }
-    g->last_gnorm[p] = sqrt(s);
-    return LG_OK;
-}
-
 static bool moved_by_hooks(const lg_game *g)
 {
     for (size_t i = 0; i < g->n_regs; i++)
@@ -99,23 +77,33 @@ static bool moved_by_hooks(const lg_game *g)
 }
 
 /* The optimizer steps of p's nets, then the after_step hooks (clipping acts on
- * the updated weights), then the check that the update left them finite. The
- * update spends the gradients (zeroes them in its pass): after a step they
- * read as zero, and the next step's backward needs no zeroing pass. */
+ * the updated weights), then the check that the update left them finite. Each
+ * update is one pass over its buffers that also takes the gradient's norm and
+ * checks it (the norm is logged) and spends the gradient (zeroes it): after a
+ * step the gradients read zero, and the next backward needs no zeroing pass.
+ * A gradient found not finite is reported as such, the nets holding a partial
+ * step, as lg_game_step says. */
 static int apply_step(lg_game *g, lg_player p, lg_optim *const opt[LG_NET_COUNT])
 {
     bool finite[LG_NET_COUNT];
+    double s = 0;
     for (int i = 0; i < LG_NET_COUNT; i++) {
         lg_net *n = g->net[i];
+        finite[i] = true;
         if (!n || !lg_player_owns(p, (lg_net_id)i))
-            finite[i] = true;
-        else if (n->prec == LG_PREC_FLOAT)
-            lg_net_use_float(n), finite[i] = lg_optim_spend_f(opt[i], n->theta_f, n->grad_f);
-        else
-            finite[i] = lg_optim_spend(opt[i], n->theta, n->grad);
-        if (n && lg_player_owns(p, (lg_net_id)i))
-            n->grad_zero = true; /* spent: the next lg_net_zero_grad has nothing to do */
+            continue;
+        lg_spent u = n->prec == LG_PREC_FLOAT ? (lg_net_use_float(n), lg_optim_spend_f(opt[i], n->theta_f, n->grad_f))
+                                             : lg_optim_spend(opt[i], n->theta, n->grad);
+        n->grad_zero = true; /* spent: the next lg_net_zero_grad has nothing to do */
+        if (!u.grad_finite) {
+            fault(g, LG_FAULT_GRAD, p, (lg_net_id)i);
+            return lg_seterr(LG_ENONFINITE, "a gradient of the %s's parameters (network %s) is not finite: "
+                             "lower the learning rate or check the plugin", player_name(p), n->spec);
+        }
+        finite[i] = u.theta_finite;
+        s += u.sumsq;
     }
+    g->last_gnorm[p] = sqrt(s);
     int rc = call_hooks(g, true, p);
     if (rc != LG_OK)
         return rc;
@@ -167,8 +155,7 @@ int lg_game_step(lg_game *g, lg_player p, lg_optim *const opt[LG_NET_COUNT])
     if (rc != LG_OK)
         return rc;
     if (!g->simultaneous) {
-        if ((rc = player_grad(g, p)) || (rc = call_hooks(g, false, p)) || (rc = check_grads(g, p)) ||
-            (rc = apply_step(g, p, opt)))
+        if ((rc = player_grad(g, p)) || (rc = call_hooks(g, false, p)) || (rc = apply_step(g, p, opt)))
             return rc;
         return LG_OK;
     }
@@ -177,8 +164,7 @@ int lg_game_step(lg_game *g, lg_player p, lg_optim *const opt[LG_NET_COUNT])
      * need the whole game's vector field (consensus) see both gradients at once. */
     if ((rc = player_grad(g, LG_PLAYER_D)) || (rc = player_grad(g, LG_PLAYER_G)))
         return rc;
-    if ((rc = call_hooks(g, false, LG_PLAYER_G)) || (rc = check_grads(g, LG_PLAYER_D)) ||
-        (rc = check_grads(g, LG_PLAYER_G)) || (rc = apply_step(g, LG_PLAYER_D, opt)) ||
+    if ((rc = call_hooks(g, false, LG_PLAYER_G)) || (rc = apply_step(g, LG_PLAYER_D, opt)) ||
         (rc = apply_step(g, LG_PLAYER_G, opt)))
         return rc;
     return LG_OK;
