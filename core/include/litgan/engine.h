@@ -380,13 +380,13 @@ LG_API void lg_game_set_simultaneous(lg_game *g, bool on);
  * optimizer of network id (LG_NET_D, LG_NET_G, LG_NET_E; NULL for a net the
  * game has not), its size that net's parameter count.
  *   Alternating (simultaneous off): player p's objective and its backward,
- *   every regularizer's adjust_grads, the non-finite gradient check, the
- *   optimizer step of each net p owns (D; or G and E; it spends their
- *   gradients: they read zero after it), every regularizer's
+ *   every regularizer's adjust_grads, the optimizer step of each net p owns
+ *   (D; or G and E), which in the same pass checks the gradient it uses and
+ *   spends it (the gradients read zero after it), every regularizer's
  *   after_step(g, p, ...), then the non-finite parameter check.
  *   Simultaneous (on): p is ignored; both players' gradients at the same
- *   point, adjust_grads once (it sees both), the checks, then D's update and
- *   its after_step hooks, then G's (and E's) and theirs.
+ *   point, adjust_grads once (it sees both), then D's update and its
+ *   after_step hooks, then G's (and E's) and theirs.
  * LG_OK, or a status with a one-line lg_errmsg: LG_EPLUGIN naming the plugin
  * and the hook that failed, LG_ENONFINITE naming the quantity (a loss, a
  * gradient, a parameter after its update), LG_EINVAL for a game without a
