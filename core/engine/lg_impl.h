@@ -235,9 +235,6 @@ void lg_net_use_float(lg_net *net);
 void lg_net_use_double(lg_net *net);
 /* The whole float net as one node: input and output in double. */
 lg_node *lg_net_apply_float(lg_tape *t, lg_net *net, lg_node *x);
-/* tanh and the sigmoid in float, vectorisable (1.5 and 3 ulp at most). */
-float lg_tanh_f(float x);
-float lg_sigmoid_f(float x);
 /* lg_sumsq of floats, summed in double. */
 double lg_sumsq_f(const float *x, size_t n);
 /* Views of one layer's weight (out, in) and bias (out) - or gamma, beta as
