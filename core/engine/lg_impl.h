@@ -121,8 +121,9 @@ double *lg_node_dgrad_first(lg_node *n, bool *first);
 void lg_tape_fail(lg_tape *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Columns [from, from + n) of a, as a node (net.c's split input). */
 lg_node *lg_cols(lg_tape *t, lg_node *a, size_t from, size_t n);
-/* 1 / (1 + e^-x), without overflow for either sign (lg_sigmoid's value; net.c's
- * fused Linear + Sigmoid). */
+/* 1 / (1 + e^-x) by libm, without overflow for either sign: softplus's
+ * derivative in lg_softplus's backward (lg_sigmoid's value and the fused Linear +
+ * Sigmoid use vmath.h's sigmoid_d, which vectorises). */
 double lg_sigmoid_value(double x);
 
 /* ---------------------------------------------------------------- network --- */
