@@ -40,7 +40,8 @@
     X(sample)        \
     X(game)          \
     X(plugin_template) \
-    X(precision)
+    X(precision)     \
+    X(vmath)
 
 #define LG_DECLARE_SUITE(name) void lg_suite_##name(void);
 LG_SUITES(LG_DECLARE_SUITE)

@@ -121,8 +121,9 @@ double *lg_node_dgrad_first(lg_node *n, bool *first);
 void lg_tape_fail(lg_tape *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Columns [from, from + n) of a, as a node (net.c's split input). */
 lg_node *lg_cols(lg_tape *t, lg_node *a, size_t from, size_t n);
-/* 1 / (1 + e^-x), without overflow for either sign (lg_sigmoid's value; net.c's
- * fused Linear + Sigmoid). */
+/* 1 / (1 + e^-x) by libm, without overflow for either sign: softplus's
+ * derivative in lg_softplus's backward (lg_sigmoid's value and the fused Linear +
+ * Sigmoid use vmath.h's sigmoid_d, which vectorises). */
 double lg_sigmoid_value(double x);
 
 /* ---------------------------------------------------------------- network --- */
@@ -242,9 +243,6 @@ void lg_net_use_float(lg_net *net);
 void lg_net_use_double(lg_net *net);
 /* The whole float net as one node: input and output in double. */
 lg_node *lg_net_apply_float(lg_tape *t, lg_net *net, lg_node *x);
-/* tanh and the sigmoid in float, vectorisable (1.5 and 3 ulp at most). */
-float lg_tanh_f(float x);
-float lg_sigmoid_f(float x);
 /* lg_sumsq of floats, summed in double. */
 double lg_sumsq_f(const float *x, size_t n);
 /* Views of one layer's weight (out, in) and bias (out) - or gamma, beta as

@@ -8,6 +8,7 @@
  */
 #include "lg_impl.h"
 #include "act_loops.h"
+#include "vmath.h"
 
 #include <math.h>
 #include <string.h>
@@ -45,7 +46,7 @@ static void linear_forward(lg_node *n)
  * either way. The activation is the layer after n->layer in the net's array. */
 static const lg_layer *act_of(const lg_node *n) { return n->layer + 1; }
 
-LG_ACT_LOOPS(double, , tanh, lg_sigmoid_value)
+LG_ACT_LOOPS(double, , tanh_d, sigmoid_d)
 
 static void linear_act_forward(lg_node *n)
 {

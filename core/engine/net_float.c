@@ -21,9 +21,9 @@
  */
 #include "lg_impl.h"
 #include "act_loops.h"
+#include "vmath.h"
 
 #include <float.h>
-#include <stdint.h>
 #include <math.h>
 #include <string.h>
 #include <gsl/gsl_cblas.h>
@@ -78,64 +78,7 @@ void lg_net_use_double(lg_net *net)
 
 /* ------------------------------------------------------------ activations --- */
 
-/* e^y for y in [-87, 88], in a form that vectorises (libm's expf does not):
- * y = k ln 2 + r with |r| <= ln 2 / 2 (k rounded half away from zero by a
- * truncating conversion), e^r by its Taylor polynomial to r^7 (truncation
- * below 5e-9), 2^k from the exponent bits. ln 2 in two parts, the first with
- * few enough bits that k ln2_hi is exact. */
-static inline float exp_f(float y)
-{
-    float t = y * 1.44269504f;
-    float k = (float)(int32_t)(t + (t >= 0 ? 0.5f : -0.5f));
-    float r = (y - k * 0.693145752f) - k * 1.42860677e-6f;
-    float p = 1.0f / 5040;
-    p = p * r + 1.0f / 720;
-    p = p * r + 1.0f / 120;
-    p = p * r + 1.0f / 24;
-    p = p * r + 1.0f / 6;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    p = p * r + 1.0f;
-    int32_t bits = ((int32_t)k + 127) << 23;
-    float two_k;
-    memcpy(&two_k, &bits, sizeof two_k);
-    return p * two_k;
-}
-
-/* tanh within 1.5 ulp of the exact value (the precision suite measures it
- * over [-12, 12] and down to 1e-30): below 0.55 the odd Taylor series to x^15
- * (its terms fall by (2x/pi)^2 each), above 1 - 2 / (e^2|x| + 1); past 9.01 it
- * is 1 in float (|x| is held to 10 there). */
-static inline float tanh_f(float x)
-{
-    float a = fabsf(x), t;
-    if (a < 0.55f) {
-        float x2 = x * x, p = -929569.0f / 638512875.0f;
-        p = p * x2 + 21844.0f / 6081075.0f;
-        p = p * x2 - 1382.0f / 155925.0f;
-        p = p * x2 + 62.0f / 2835.0f;
-        p = p * x2 - 17.0f / 315.0f;
-        p = p * x2 + 2.0f / 15.0f;
-        p = p * x2 - 1.0f / 3.0f;
-        t = a + a * x2 * p;
-    } else {
-        float e = exp_f(2.0f * fminf(a, 10.0f));
-        t = 1.0f - 2.0f / (e + 1.0f);
-    }
-    return copysignf(t, x);
-}
-
-/* 1 / (1 + e^-x) in the form that cannot overflow (as lg_sigmoid_value), with
- * |x| held to 87 (beyond, the float result is 1, or a value below 2e-38). */
-static inline float sigmoid_f(float x)
-{
-    float e = exp_f(-fminf(fabsf(x), 87.0f));
-    return x >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);
-}
-
-float lg_tanh_f(float x) { return tanh_f(x); }
-float lg_sigmoid_f(float x) { return sigmoid_f(x); }
-
+/* exp_f, tanh_f and sigmoid_f: vmath.h */
 LG_ACT_LOOPS(float, _f, tanh_f, sigmoid_f)
 
 /* ----------------------------------------------------------------- layers --- */

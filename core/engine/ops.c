@@ -9,6 +9,7 @@
  * (lg_node_dgrad_first: assign on the first gradient into a node, add after).
  */
 #include "lg_impl.h"
+#include "vmath.h"
 
 #include <math.h>
 #include <string.h>
@@ -94,8 +95,8 @@ UNARY  (sqrt,         sqrt(x[i]),                0.5 * g[i] / y[i])
 UNARY  (exp,          exp(x[i]),                 g[i] * y[i])
 UNARY  (log,          log(x[i]),                 g[i] / x[i])
 UNARY  (softplus,     softplus(x[i]),            g[i] * lg_sigmoid_value(x[i]))
-UNARY  (sigmoid,      lg_sigmoid_value(x[i]),    g[i] * y[i] * (1.0 - y[i]))
-UNARY  (tanh,         tanh(x[i]),                g[i] * (1.0 - y[i] * y[i]))
+UNARY  (sigmoid,      sigmoid_d(x[i]),           g[i] * y[i] * (1.0 - y[i]))
+UNARY  (tanh,         tanh_d(x[i]),              g[i] * (1.0 - y[i] * y[i]))
 UNARY  (relu,         x[i] > 0 ? x[i] : 0.0,     relu_grad(x[i], g[i]))
 UNARY_S(leaky_relu,   x[i] > 0 ? x[i] : s * x[i], leaky_grad(x[i], g[i], s))
 
