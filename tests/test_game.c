@@ -603,6 +603,93 @@ static void test_step_passes(void)
     lg_optim_free(o);
 }
 
+/* lg_optim_spend is lg_optim_update in one pass with the gradient's check
+ * and sum of squares, and zeroes the gradient: the same parameters bit for
+ * bit as the update alone, lg_sumsq's bits exactly (float: within 2e-14 of a
+ * long double sum), a non-finite gradient at any position told, lengths
+ * 0..19 and 1003 (the loops' blocks of eight and their tails). */
+static void test_spend(void)
+{
+    static const char *const specs[] = { "sgd:lr=0.1", "sgd:lr=0.1,momentum=0.9,nesterov=1", "adam:lr=0.01",
+                                         "adam:lr=0.01,wd=0.1", "rmsprop:lr=0.01", "rmsprop:lr=0.01,momentum=0.5" };
+    enum { N = 1003 };
+    static double th0[N], gr0[N], tha[N], thb[N], grb[N];
+    static float thf0[N], grf0[N], thfa[N], thfb[N], grfb[N];
+    for (size_t i = 0; i < N; i++) {
+        th0[i] = sin(0.7 * (double)i), gr0[i] = cos(1.3 * (double)i) * (1 + (double)(i % 5));
+        thf0[i] = (float)th0[i], grf0[i] = (float)gr0[i];
+    }
+    for (size_t sp = 0; sp < sizeof specs / sizeof specs[0]; sp++)
+        for (size_t n = 0; n <= 20; n++) {
+            size_t len = n == 20 ? N : n;
+            lg_optim *oa, *ob, *ofa, *ofb;
+            CU_ASSERT_FATAL(lg_optim_parse(specs[sp], len, &oa) == LG_OK && lg_optim_parse(specs[sp], len, &ob) == LG_OK &&
+                            lg_optim_parse(specs[sp], len, &ofa) == LG_OK && lg_optim_parse(specs[sp], len, &ofb) == LG_OK);
+            lg_optim_set_float(ofa), lg_optim_set_float(ofb);
+            memcpy(tha, th0, sizeof tha), memcpy(thb, th0, sizeof thb);
+            memcpy(thfa, thf0, sizeof thfa), memcpy(thfb, thf0, sizeof thfb);
+            for (int step = 0; step < 3; step++) { /* the moments non-zero from the second */
+                memcpy(grb, gr0, sizeof grb), memcpy(grfb, grf0, sizeof grfb);
+                bool ua = lg_optim_update(oa, tha, gr0);
+                lg_spent ub = lg_optim_spend(ob, thb, grb);
+                LG_ASSERT_MSG(!memcmp(tha, thb, len * sizeof(double)), "%s, n %zu, step %d: spend moved the "
+                              "parameters differently from update", specs[sp], len, step);
+                CU_ASSERT(ua && ub.theta_finite && ub.grad_finite);
+                LG_ASSERT_MSG(ub.sumsq == lg_sumsq(gr0, len), "%s, n %zu: sum of squares %.17g, lg_sumsq %.17g",
+                              specs[sp], len, ub.sumsq, lg_sumsq(gr0, len));
+                bool ufa = lg_optim_update_f(ofa, thfa, grf0);
+                lg_spent ufb = lg_optim_spend_f(ofb, thfb, grfb);
+                CU_ASSERT(!memcmp(thfa, thfb, len * sizeof(float)) && ufa && ufb.theta_finite && ufb.grad_finite);
+                long double ref = 0;
+                for (size_t i = 0; i < len; i++)
+                    ref += (long double)grf0[i] * grf0[i];
+                CU_ASSERT(fabs(ufb.sumsq - (double)ref) <= 2e-14 * (double)ref); /* 125 terms per partial sum */
+                for (size_t i = 0; i < len; i++)
+                    LG_ASSERT_MSG(grb[i] == 0 && grfb[i] == 0, "%s, n %zu: gradient %zu not spent", specs[sp], len, i);
+            }
+            lg_optim_free(oa), lg_optim_free(ob), lg_optim_free(ofa), lg_optim_free(ofb);
+        }
+    /* a NaN or an infinity anywhere in the gradient is told, in double and float */
+    const double bad[3] = { NAN, INFINITY, -INFINITY };
+    for (size_t k = 0; k < 19; k++)
+        for (int b = 0; b < 3; b++) {
+            lg_optim *o, *of;
+            CU_ASSERT_FATAL(lg_optim_parse("adam:lr=0.01", 19, &o) == LG_OK && lg_optim_parse("sgd:lr=0.1", 19, &of) == LG_OK);
+            lg_optim_set_float(of);
+            memcpy(grb, gr0, 19 * sizeof(double)), memcpy(grfb, grf0, 19 * sizeof(float));
+            grb[k] = bad[b], grfb[k] = (float)bad[b];
+            lg_spent u = lg_optim_spend(o, thb, grb), uf = lg_optim_spend_f(of, thfb, grfb);
+            CU_ASSERT(!u.grad_finite && !isfinite(u.sumsq) && !uf.grad_finite && !isfinite(uf.sumsq));
+            lg_optim_free(o), lg_optim_free(of);
+        }
+}
+
+/* A gradient made non-finite after the backward (by a regularizer's
+ * adjust_grads) stops the step as a gradient fault, in one line naming it. */
+static int nan_adjust(lg_game *g, const lg_params *p)
+{
+    (void)p;
+    size_t n;
+    lg_game_grads(g, LG_NET_D, &n)[n - 1] = NAN;
+    return 0;
+}
+static const lg_plugin nan_reg = { .abi_version = LG_PLUGIN_ABI_VERSION, .struct_size = sizeof(lg_plugin),
+                                   .kind = LG_PLUGIN_KIND_REG, .name = "nan", .title = "spoils D's gradient",
+                                   .citation = "test", .adjust_grads = nan_adjust };
+
+static void test_grad_fault(void)
+{
+    handmade h;
+    linear_open(&h, 0.1);
+    CU_ASSERT_EQUAL_FATAL(lg_game_add_reg_desc(h.g, &nan_reg, ""), LG_OK);
+    CU_ASSERT_EQUAL(lg_game_step(h.g, LG_PLAYER_D, h.opt), LG_ENONFINITE);
+    LG_ASSERT_MSG(strstr(lg_errmsg(), "a gradient of the discriminator's parameters (network 1-1) is not finite"),
+                  "message: %s", lg_errmsg());
+    CU_ASSERT_EQUAL(h.g->fault.kind, LG_FAULT_GRAD);
+    CU_ASSERT_EQUAL(h.g->fault.net, LG_NET_D);
+    handmade_close(&h);
+}
+
 void lg_suite_game(void)
 {
     LG_ADD_SUITE("game",
@@ -615,5 +702,7 @@ void lg_suite_game(void)
                  { "n and c layers: gradients against centred differences", test_dirac_nets_gradients },
                  { "dirac data: every sample x, one mode, no density, bad x refused", test_dirac_data },
                  { "litgan train on dirac: to the end with figures, resumed bit for bit", test_dirac_train },
-                 { "the step's passes: sum of squares, finiteness, an update's overflow", test_step_passes });
+                 { "the step's passes: sum of squares, finiteness, an update's overflow", test_step_passes },
+                 { "the update spends the gradient: same bits, its sum of squares and check", test_spend },
+                 { "a gradient spoiled after the backward stops the step as a gradient fault", test_grad_fault });
 }

@@ -243,8 +243,6 @@ void lg_net_use_float(lg_net *net);
 void lg_net_use_double(lg_net *net);
 /* The whole float net as one node: input and output in double. */
 lg_node *lg_net_apply_float(lg_tape *t, lg_net *net, lg_node *x);
-/* lg_sumsq of floats, summed in double. */
-double lg_sumsq_f(const float *x, size_t n);
 /* Views of one layer's weight (out, in) and bias (out) - or gamma, beta as
  * (1, C). Conv2d: W as (C_out, C_in k k); ConvTranspose2d: (C_in, C_out k k).
  * A Linear "c" layer has no weight and an "n" layer no bias: do not ask. */

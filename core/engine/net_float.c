@@ -548,18 +548,3 @@ static void net_float_backward(lg_node *n)
         }
     }
 }
-
-/* ---------------------------------------------------------- the step's passes --- */
-
-LG_SIMD_CLONES
-double lg_sumsq_f(const float *x, size_t n)
-{
-    double acc[8] = { 0 };
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (size_t j = 0; j < 8; j++)
-            acc[j] += (double)x[i + j] * x[i + j];
-    for (size_t j = 0; i < n; i++, j++)
-        acc[j] += (double)x[i] * x[i];
-    return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
-}
