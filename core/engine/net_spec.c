@@ -451,7 +451,7 @@ void lg_net_zero_grad(lg_net *net)
         bool f = net->prec == LG_PREC_FLOAT && net->f_current;
         for (size_t i = 0; i < net->n_params; i++)
             LG_ASSERT(f ? net->grad_f[i] == 0 : net->grad[i] == 0,
-                      "network %s: gradient %zu written while marked spent (grad_zero)", net->spec, i);
+                      "a gradient was written while marked spent (grad_zero): its writer must clear the mark");
 #endif
         return;
     }
