@@ -246,17 +246,17 @@ OPTIM_PASSES(float, _f, sqrtf)
 
 static lg_spent spent_of(pass_out r) { return (lg_spent){ r.sumsq, !r.grad_bad, !r.theta_bad }; }
 
+/* o's rule on theta and grad with moments M and V, in the precision of SFX */
+#define RULE_PASS(SFX, M, V)                                                                  \
+    (o->kind == LG_OPTIM_SGD    ? sgd_pass##SFX(o, o->n, theta, grad, M, spend)               \
+     : o->kind == LG_OPTIM_ADAM ? adam_pass##SFX(o, o->n, theta, grad, M, V, spend)           \
+                                : rmsprop_pass##SFX(o, o->n, theta, grad, M, V, spend))
+
 /* grad is written only when spend is set: lg_optim_update's const is kept */
 static lg_spent update(lg_optim *o, double *theta, double *grad, int spend)
 {
     o->t++;
-    pass_out r = { 0, 0, 0 };
-    switch (o->kind) {
-    case LG_OPTIM_SGD:     r = sgd_pass(o, o->n, theta, grad, o->m, spend); break;
-    case LG_OPTIM_ADAM:    r = adam_pass(o, o->n, theta, grad, o->m, o->v, spend); break;
-    case LG_OPTIM_RMSPROP: r = rmsprop_pass(o, o->n, theta, grad, o->m, o->v, spend); break;
-    }
-    return spent_of(r);
+    return spent_of(RULE_PASS(, o->m, o->v));
 }
 
 bool lg_optim_update(lg_optim *o, double *theta, const double *grad)
@@ -301,13 +301,7 @@ static lg_spent update_f(lg_optim *o, float *theta, float *grad, int spend)
         o->f_current = true;
     }
     o->t++;
-    pass_out r = { 0, 0, 0 };
-    switch (o->kind) {
-    case LG_OPTIM_SGD:     r = sgd_pass_f(o, o->n, theta, grad, o->m_f, spend); break;
-    case LG_OPTIM_ADAM:    r = adam_pass_f(o, o->n, theta, grad, o->m_f, o->v_f, spend); break;
-    case LG_OPTIM_RMSPROP: r = rmsprop_pass_f(o, o->n, theta, grad, o->m_f, o->v_f, spend); break;
-    }
-    return spent_of(r);
+    return spent_of(RULE_PASS(_f, o->m_f, o->v_f));
 }
 
 bool lg_optim_update_f(lg_optim *o, float *theta, const float *grad)
