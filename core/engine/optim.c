@@ -121,10 +121,12 @@ void lg_optim_free(lg_optim *o)
 }
 
 /* Each rule's loop is one pass over the buffers. Besides the update it tells
- * whether every updated parameter is finite and whether every gradient was
- * (ORs of "not finite" flags: integer reductions, so the loop still
- * vectorises and the arithmetic is untouched), and sums the gradient's
- * squares in eight interleaved partial sums as lg_sumsq does (the same bits);
+ * whether every updated parameter is finite and whether every gradient was,
+ * and sums the gradient's squares in eight interleaved partial sums as
+ * lg_sumsq does (the same bits). Finiteness is summed too, in the buffer's own
+ * type: x - x is 0 for a finite x and NaN for an infinity or a NaN, so a sum
+ * of them is 0 exactly when all were finite (vector adds in the loop's lanes;
+ * flags ORed across lanes cost a float pass a shuffle per block of eight);
  * with spend set it zeroes each gradient once used. So a step reads each
  * buffer once: no pass of its own for the gradient norm and its check, nor
  * for the next step's zeroing (lg_optim_spend; step.c), each about 3 % of an
@@ -135,7 +137,6 @@ void lg_optim_free(lg_optim *o)
  * rounded to float first and every operation is a float operation, as
  * torch.optim does it on float tensors; the bias corrections are computed in
  * double, as torch computes them in Python. */
-#define NOT_FINITE(x) (!(fabs((double)(x)) <= DBL_MAX))
 
 /* The pass around one rule's element update RULE(T, SQRT, k): blocks of eight (partial
  * sum j), then the tail. Uses n, theta, grad, spend, acc, bad, gbad. */
@@ -151,9 +152,9 @@ void lg_optim_free(lg_optim *o)
     {                                                                                         \
         const size_t k = (K);                                                                 \
         acc[J] += (double)grad[k] * grad[k];                                                  \
-        gbad |= NOT_FINITE(grad[k]);                                                          \
+        gbad[J] += grad[k] - grad[k];                                                         \
         RULE(T, SQRT, k)                                                                      \
-        bad |= NOT_FINITE(theta[k]);                                                          \
+        bad[J] += theta[k] - theta[k];                                                        \
         if (spend)                                                                            \
             grad[k] = 0;                                                                      \
     }
@@ -197,12 +198,12 @@ typedef struct pass_out {
     int grad_bad;  /* a gradient is not finite */
 } pass_out;
 
-#define PASS_BEGIN                                                                            \
+#define PASS_BEGIN(T)                                                                         \
     double acc[8] = { 0 };                                                                    \
-    int bad = 0, gbad = 0;
+    T bad[8] = { 0 }, gbad[8] = { 0 };
+#define SUM8(a) (((a)[0] + (a)[4]) + ((a)[2] + (a)[6])) + (((a)[1] + (a)[5]) + ((a)[3] + (a)[7]))
 #define PASS_END                                                                              \
-    return (pass_out){ ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7])), \
-                       bad, gbad };
+    return (pass_out){ SUM8(acc), SUM8(bad) != 0, SUM8(gbad) != 0 };
 
 #define OPTIM_PASSES(T, SFX, SQRT)                                                            \
     LG_SIMD_CLONES                                                                            \
@@ -211,7 +212,7 @@ typedef struct pass_out {
     {                                                                                         \
         const T lr = (T)o->lr, wd = (T)o->wd, mom = (T)o->momentum, damp1 = (T)(1.0 - o->dampening); \
         const bool first = o->t == 1, nesterov = o->nesterov;                                 \
-        PASS_BEGIN                                                                            \
+        PASS_BEGIN(T)                                                                         \
         SPEND_LOOP(T, SQRT, SGD_RULE)                                                         \
         PASS_END                                                                              \
     }                                                                                         \
@@ -225,7 +226,7 @@ typedef struct pass_out {
         const double bc1 = 1.0 - pow(o->b1, (double)o->t);                                    \
         const T bc2_sqrt = (T)sqrt(1.0 - pow(o->b2, (double)o->t));                           \
         const T step = (T)(o->lr / bc1);                                                      \
-        PASS_BEGIN                                                                            \
+        PASS_BEGIN(T)                                                                         \
         SPEND_LOOP(T, SQRT, ADAM_RULE)                                                        \
         PASS_END                                                                              \
     }                                                                                         \
@@ -236,7 +237,7 @@ typedef struct pass_out {
     {                                                                                         \
         const T lr = (T)o->lr, wd = (T)o->wd, mom = (T)o->momentum, alpha = (T)o->alpha;      \
         const T alpha1 = (T)(1.0 - o->alpha), eps = (T)o->eps;                                \
-        PASS_BEGIN                                                                            \
+        PASS_BEGIN(T)                                                                         \
         SPEND_LOOP(T, SQRT, RMSPROP_RULE)                                                     \
         PASS_END                                                                              \
     }
