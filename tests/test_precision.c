@@ -447,6 +447,39 @@ static void test_float_refusals(void)
     gsl_rng_free(rng);
 }
 
+/* The memory check counts a float run's float copies of the parameters, the
+ * gradients and Adam's moments (48 bytes a parameter, not 32): a G whose
+ * parameters take 40 bytes a parameter of the run's cap is refused in float,
+ * the message giving 48 bytes a parameter. (In double it would fit: not run,
+ * it would allocate most of the machine.) */
+static void test_float_memory_check(void)
+{
+    double cap = lg_run_memory_cap(NULL);
+    long w = lround(sqrt(cap / 40.0));
+    char g[64], dir[] = "/tmp/lg-prec-mem-XXXXXX";
+    snprintf(g, sizeof g, "2-%ldr-%ldr-2", w, w);
+    double params, units;
+    CU_ASSERT_FATAL(lg_net_spec_cost(g, &params, &units) == LG_OK);
+    CU_ASSERT_FATAL(32 * params < cap && 48 * params > cap);
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+    lg_run_config c;
+    lg_run_config_init(&c);
+    c.data = "ring8";
+    c.g = g;
+    c.loss = "nsgan";
+    c.steps = 1;
+    c.out = dir;
+    c.quiet = 1;
+    c.precision = "float";
+    lg_run *r = NULL;
+    CU_ASSERT_EQUAL(lg_run_open(&c, &r), LG_ENOMEM);
+    char want[96];
+    snprintf(want, sizeof want, "(%.1f GiB for its parameters", 48 * params / (1024.0 * 1024.0 * 1024.0));
+    LG_ASSERT_MSG(strstr(lg_errmsg(), want), "expected \"%s\" in: %s", want, lg_errmsg());
+    lg_run_close(r);
+    lg_rm_rf(dir);
+}
+
 void lg_suite_precision(void)
 {
     LG_ADD_SUITE("precision",
@@ -458,5 +491,6 @@ void lg_suite_precision(void)
                  { "clipping in a float run acts on the weights the next step uses", test_float_hooks },
                  { "a float step allocates nothing", test_float_steady_state },
                  { "compare --precision float: in the plan's commands and plan.txt", test_float_compare_plan },
-                 { "float refuses what needs double, in one line", test_float_refusals });
+                 { "float refuses what needs double, in one line", test_float_refusals },
+                 { "the memory check counts a float run's float copies", test_float_memory_check });
 }

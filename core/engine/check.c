@@ -17,6 +17,19 @@
 
 static const char *net_letter[LG_NET_COUNT] = { "G", "D", "E" };
 
+/* The layers that have parameters, in the report's words */
+static const char *layer_word(lg_layer_kind k)
+{
+    switch (k) {
+    case LG_LAYER_LINEAR:      return "linear";
+    case LG_LAYER_BATCHNORM:   return "batchnorm";
+    case LG_LAYER_CONV:        return "conv2d";
+    case LG_LAYER_CONVT:       return "convT2d";
+    case LG_LAYER_BATCHNORM2D: return "bn2d";
+    default:                   return "layer";
+    }
+}
+
 /* The objective of player p at the current parameters (forward only). */
 static int objective_value(lg_game *g, lg_player p, double *f)
 {
@@ -95,7 +108,7 @@ static int check_player(lg_game *g, lg_player p, FILE *f, double tol, double *wo
                 *worst = fmax(*worst, e);
                 bad += e > tol;
                 fprintf(f, "  %-7s %-2s layer %zu %-9s %6zu  %9.2e  %s\n", who, net_letter[i], li,
-                        l->kind == LG_LAYER_LINEAR ? "linear" : "batchnorm", l->p_len, e,
+                        layer_word(l->kind), l->p_len, e,
                         e > tol ? "FAIL" : "ok");
             }
             free(num);

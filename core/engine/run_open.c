@@ -59,8 +59,10 @@ double lg_run_memory_cap(bool *by_machine)
 
 /* What the run will need at least, from the specs alone (nothing is allocated
  * yet): per network theta, gradient and the optimizer's two moments (8 bytes
- * each), and values with their gradients for every layer of G, D twice (real
- * and fake) and E at the batch, and of G at --samples. More than
+ * each; a float run keeps a float copy of each too, 4 more), and values with
+ * their gradients for every layer of G, D twice (real and fake) and E at the
+ * batch (8 bytes each; in float 4 for the values, the gradients taking two
+ * buffers of the widest layer), and of G at --samples. More than
  * LG_RUN_MAX_BYTES or the machine's memory is refused, naming the option that
  * asks for the most: an allocation that fails would abort without a word. */
 static int check_memory(run *r)
@@ -71,9 +73,11 @@ static int check_memory(run *r)
     for (int i = 0; i < 3; i++)
         if (spec[i] && (rc = lg_net_spec_cost(spec[i], &params[i], &units[i])) != LG_OK)
             return lg_seterr(rc, "%s: %s", opt[i], lg_errmsg());
-    double part[5] = { 32 * params[0], 32 * params[1], 32 * params[2],
-                       16 * (double)r->c.batch * (units[0] + 2 * units[1] + units[2]),
-                       16 * (double)r->c.samples * units[0] };
+    bool f = r->c.precision && !strcmp(r->c.precision, "float");
+    double per_param = f ? 48 : 32, per_unit = f ? 4 : 16;
+    double part[5] = { per_param * params[0], per_param * params[1], per_param * params[2],
+                       per_unit * (double)r->c.batch * (units[0] + 2 * units[1] + units[2]),
+                       per_unit * (double)r->c.samples * units[0] };
     double total = 0;
     int big = 0;
     for (int i = 0; i < 5; i++) {
