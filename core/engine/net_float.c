@@ -225,7 +225,7 @@ static void convt_backward_f(lg_net *net, const lg_layer *l, size_t B, const flo
  * (its C features are channels of one position: HW = 1): per channel over its
  * B H W values, the batch statistics summed in double (as PyTorch's CPU kernel
  * accumulates float), the running statistics double (net->buffers).
- * bn: xhat (B, F), inv_std (C), two rows of C doubles, three of C floats. */
+ * bn: xhat (B, F), inv_std (C), then two rows of C doubles (the sums). */
 static void bn_geom(const lg_layer *l, size_t *C, size_t *HW)
 {
     bool flat = l->kind == LG_LAYER_BATCHNORM;
@@ -237,7 +237,7 @@ static size_t bn_floats(const lg_layer *l, size_t B)
 {
     size_t C, HW;
     bn_geom(l, &C, &HW);
-    return round8(B * l->out + C) + 4 * C + round8(3 * C);
+    return round8(round8(B * l->out + C) + 4 * C); /* the next block aligned too */
 }
 
 static void bn_forward_f(lg_net *net, const lg_layer *l, size_t B, const float *x, float *y, float *bn)

@@ -133,7 +133,7 @@ static inline float exp_f(float y)
     return p * two_k;
 }
 
-/* tanh within 1.5 ulp of the exact value (the precision suite measures it
+/* tanh within 1.5 ulp of the exact value (the vmath suite measures it
  * over [-12, 12] and down to 1e-30): below 0.55 the odd Taylor series to x^15
  * (its terms fall by (2x/pi)^2 each), above 1 - 2 / (e^2|x| + 1); past 9.01 it
  * is 1 in float (|x| is held to 10 there). */
