@@ -209,6 +209,10 @@ static void test_float_tanh_sigmoid(void)
     CU_ASSERT(tanh_f(0.0f) == 0 && signbit(tanh_f(-0.0f)) && tanh_f(30) == 1 && tanh_f(-30) == -1);
     CU_ASSERT(sigmoid_f(200) == 1 && sigmoid_f(-200) >= 0 && sigmoid_f(-200) < 2e-38f);
     CU_ASSERT(sigmoid_f(0) == 0.5f);
+    /* infinities saturate; NaN comes out NaN (a clamp by fminf once turned it into +-1) */
+    CU_ASSERT(tanh_f(INFINITY) == 1 && tanh_f(-INFINITY) == -1);
+    CU_ASSERT(sigmoid_f(INFINITY) == 1 && sigmoid_f(-INFINITY) == 0);
+    CU_ASSERT(isnan(tanh_f(NAN)) && isnan(tanh_f(-NAN)) && isnan(sigmoid_f(NAN)) && isnan(exp_f(NAN)));
 }
 
 void lg_suite_vmath(void)
@@ -217,5 +221,5 @@ void lg_suite_vmath(void)
                  { "double tanh and sigmoid within 2 and 3 ulp of the exact value", test_double_accuracy },
                  { "double tanh and sigmoid: zeros, subnormals, infinities, NaN, exact 0 and 1", test_double_special },
                  { "a fused Linear + Tanh/Sigmoid node = Linear and the op, bit for bit", test_fused_equals_op },
-                 { "float tanh and sigmoid within 2 and 3 ulp of double libm", test_float_tanh_sigmoid });
+                 { "float tanh and sigmoid within 2 and 3 ulp of double libm; infinities, NaN", test_float_tanh_sigmoid });
 }

@@ -117,7 +117,13 @@ static inline double sigmoid_d(double x)
 static inline float exp_f(float y)
 {
     float t = y * 1.44269504f;
-    float k = (float)(int32_t)(t + (t >= 0 ? 0.5f : -0.5f));
+    /* k = t rounded half away from zero, as floor(|t| + 1/2) with its sign;
+     * the floor from the shifter's nearest integer n, less 1 where n rounded
+     * up: float operations only, no truncating call, which GCC cannot
+     * if-convert when the caller's clamp splits the loop into two paths */
+    float h = fabsf(t) + 0.5f, n = (h + 0x1.8p23f) - 0x1.8p23f;
+    float k = copysignf(n > h ? n - 1.0f : n, t);
+    int32_t ki = (int32_t)k;
     float r = (y - k * 0.693145752f) - k * 1.42860677e-6f;
     float p = 1.0f / 5040;
     p = p * r + 1.0f / 720;
@@ -127,7 +133,7 @@ static inline float exp_f(float y)
     p = p * r + 0.5f;
     p = p * r + 1.0f;
     p = p * r + 1.0f;
-    int32_t bits = ((int32_t)k + 127) << 23;
+    uint32_t bits = (uint32_t)(ki + 127) << 23;
     float two_k;
     memcpy(&two_k, &bits, sizeof two_k);
     return p * two_k;
@@ -136,32 +142,31 @@ static inline float exp_f(float y)
 /* tanh within 1.5 ulp of the exact value (the vmath suite measures it
  * over [-12, 12] and down to 1e-30): below 0.55 the odd Taylor series to x^15
  * (its terms fall by (2x/pi)^2 each), above 1 - 2 / (e^2|x| + 1); past 9.01 it
- * is 1 in float (|x| is held to 10 there). */
+ * is 1 in float (|x| is held to 10 there; NaN passes the clamp). Both sides
+ * are computed and one is chosen, as in tanh_d: a branch would keep the loop
+ * from vectorising. */
 static inline float tanh_f(float x)
 {
-    float a = fabsf(x), t;
-    if (a < 0.55f) {
-        float x2 = x * x, p = -929569.0f / 638512875.0f;
-        p = p * x2 + 21844.0f / 6081075.0f;
-        p = p * x2 - 1382.0f / 155925.0f;
-        p = p * x2 + 62.0f / 2835.0f;
-        p = p * x2 - 17.0f / 315.0f;
-        p = p * x2 + 2.0f / 15.0f;
-        p = p * x2 - 1.0f / 3.0f;
-        t = a + a * x2 * p;
-    } else {
-        float e = exp_f(2.0f * fminf(a, 10.0f));
-        t = 1.0f - 2.0f / (e + 1.0f);
-    }
+    float a = fabsf(x), z = a * a, p = -929569.0f / 638512875.0f;
+    p = p * z + 21844.0f / 6081075.0f;
+    p = p * z - 1382.0f / 155925.0f;
+    p = p * z + 62.0f / 2835.0f;
+    p = p * z - 17.0f / 315.0f;
+    p = p * z + 2.0f / 15.0f;
+    p = p * z - 1.0f / 3.0f;
+    float e = exp_f(2.0f * (a > 10.0f ? 10.0f : a));
+    float t = a < 0.55f ? a + a * z * p : 1.0f - 2.0f / (e + 1.0f);
     return copysignf(t, x);
 }
 
 /* 1 / (1 + e^-x) in the form that cannot overflow (as sigmoid_d), with |x|
- * held to 87 (beyond, the float result is 1, or a value below 2e-38). */
+ * held to 87 (beyond, the float result is 1, or a value below 2e-38; NaN
+ * passes the clamp). */
 static inline float sigmoid_f(float x)
 {
-    float e = exp_f(-fminf(fabsf(x), 87.0f));
-    return x >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);
+    float a = fabsf(x);
+    float e = exp_f(-(a > 87.0f ? 87.0f : a));
+    return (x >= 0 ? 1.0f : e) / (1.0f + e);
 }
 
 #endif /* LG_VMATH_H */
