@@ -81,6 +81,23 @@ void lg_net_use_double(lg_net *net)
 /* exp_f, tanh_f and sigmoid_f: vmath.h */
 LG_ACT_LOOPS(float, _f, tanh_f, sigmoid_f)
 
+/* ------------------------------------------------------------ conversions --- */
+
+/* the net's double input into floats, and its float output back */
+LG_SIMD_CLONES
+static void floats_of(const double *x, float *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] = (float)x[i];
+}
+
+LG_SIMD_CLONES
+static void doubles_of(const float *x, double *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[i];
+}
+
 /* ----------------------------------------------------------------- layers --- */
 
 /* floats in blocks of 8 (32 bytes): a block of doubles after them stays
@@ -240,6 +257,7 @@ static size_t bn_floats(const lg_layer *l, size_t B)
     return round8(round8(B * l->out + C) + 4 * C); /* the next block aligned too */
 }
 
+LG_SIMD_CLONES
 static void bn_forward_f(lg_net *net, const lg_layer *l, size_t B, const float *x, float *y, float *bn)
 {
     size_t C, HW, F = l->out;
@@ -308,6 +326,7 @@ static void bn_forward_f(lg_net *net, const lg_layer *l, size_t B, const float *
             }
 }
 
+LG_SIMD_CLONES
 static void bn_backward_f(lg_net *net, const lg_layer *l, size_t B, const float *dy, const float *bn, float *dx)
 {
     size_t C, HW, F = l->out;
@@ -441,13 +460,14 @@ lg_node *lg_net_apply_float(lg_tape *t, lg_net *net, lg_node *x)
     n->needs_grad = x->needs_grad || net->requires_grad;
     float_plan p = plan_of(n);
     size_t main = net->in_dim - net->carry, C = net->carry;
-    for (size_t i = 0; i < B; i++) {
-        const double *row = x->val.data + i * net->in_dim;
-        for (size_t j = 0; j < main; j++)
-            p.in[i * main + j] = (float)row[j];
-        for (size_t j = 0; j < C; j++)
-            p.carry[i * C + j] = (float)row[main + j];
-    }
+    if (C == 0)
+        floats_of(x->val.data, p.in, B * main);
+    else
+        for (size_t i = 0; i < B; i++) {
+            const double *row = x->val.data + i * net->in_dim;
+            floats_of(row, p.in + i * main, main);
+            floats_of(row + main, p.carry + i * C, C);
+        }
     const float *cur = p.in;
     for (size_t i = 0; i < net->n_layers; i++) {
         const lg_layer *l = &net->layers[i];
@@ -472,8 +492,7 @@ lg_node *lg_net_apply_float(lg_tape *t, lg_net *net, lg_node *x)
         }
         cur = p.out[i];
     }
-    for (size_t i = 0; i < B * net->out_dim; i++)
-        n->val.data[i] = cur[i];
+    doubles_of(cur, n->val.data, B * net->out_dim);
     return n;
 }
 
@@ -492,8 +511,7 @@ static void net_float_backward(lg_node *n)
     float_plan p = plan_of(n);
     float *g = p.g0, *other = p.g1;
     bool bias_done = false; /* the activation after a Linear layer summed its bias gradient */
-    for (size_t i = 0; i < B * net->out_dim; i++)
-        g[i] = (float)n->grad.data[i];
+    floats_of(n->grad.data, g, B * net->out_dim);
     for (size_t i = net->n_layers; i-- > 0;) {
         const lg_layer *l = &net->layers[i];
         const float *in = i ? p.out[i - 1] : p.in;
