@@ -887,6 +887,85 @@ static void test_fused_output_grad(void)
     lg_tape_free(t);
 }
 
+/* "6-13b0.8A-5" (BatchNorm + activation A as one node inside the net) against
+ * "6-13b0.8", the op, then "13-5", on the same parameters and running
+ * statistics, a batch of 7, train and eval mode: values, running statistics,
+ * every parameter gradient and the input gradient the same bits. */
+static void bn_act_vs_op(char act, bool train)
+{
+    char spec[32];
+    snprintf(spec, sizeof spec, "6-13b0.8%c-5", act);
+    lg_net *fused = NULL, *bn = NULL, *lin = NULL;
+    CU_ASSERT_FATAL(lg_net_parse(spec, &fused) == LG_OK && lg_net_parse("6-13b0.8", &bn) == LG_OK &&
+                    lg_net_parse("13-5", &lin) == LG_OK);
+    CU_ASSERT_FATAL(fused->n_params == bn->n_params + lin->n_params);
+    size_t nb = 0, nbf = 0;
+    double *buf = lg_net_buffers(bn, &nb), *buff = lg_net_buffers(fused, &nbf);
+    CU_ASSERT_FATAL(nb == nbf && nb == 26);
+    for (size_t i = 0; i < fused->n_params; i++)
+        fused->theta[i] = 2.0 * sin(1.3 * (double)i + 0.2);
+    memcpy(bn->theta, fused->theta, bn->n_params * sizeof(double));
+    memcpy(lin->theta, fused->theta + bn->n_params, lin->n_params * sizeof(double));
+    for (size_t i = 0; i < nb; i++) /* running means, then variances (> 0) */
+        buf[i] = buff[i] = i < 13 ? 0.3 * cos((double)i) : 1.0 + 0.5 * sin((double)i);
+    gsl_matrix *x = gsl_matrix_alloc(7, 6), *r = gsl_matrix_alloc(7, 5);
+    for (size_t i = 0; i < 7 * 6; i++)
+        x->data[i] = 3.0 * cos(0.9 * (double)i);
+    for (size_t i = 0; i < 7 * 5; i++)
+        r->data[i] = sin(0.37 * (double)i) - 0.2;
+    lg_net *nets[3] = { fused, bn, lin };
+    for (int k = 0; k < 3; k++) {
+        nets[k]->requires_grad = true;
+        nets[k]->train = train;
+        lg_net_zero_grad(nets[k]);
+    }
+    gsl_matrix *ys[2], *gx[2];
+    for (int k = 0; k < 2; k++) {
+        lg_tape *t = lg_tape_alloc();
+        lg_node *in = lg_input(t, x), *y;
+        if (k == 0) {
+            y = lg_net_apply(t, fused, in);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+            LG_ASSERT_MSG(strcmp(y->a->op->name, "batchnorm+activation") == 0,
+                          "%s: the node before the output is %s, not one fused node", spec, y->a->op->name);
+        } else {
+            lg_node *h = lg_net_apply(t, bn, in);
+            h = act == 'r' ? lg_relu(t, h) : act == 'l' ? lg_leaky_relu(t, h, 0.2)
+                : act == 't' ? lg_tanh(t, h) : lg_sigmoid(t, h);
+            y = lg_net_apply(t, lin, h);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+        }
+        CU_ASSERT_EQUAL_FATAL(lg_tape_backward(t, lg_sum(t, lg_mul(t, y, lg_const(t, r)))), LG_OK);
+        ys[k] = gsl_matrix_alloc(7, 5);
+        gsl_matrix_memcpy(ys[k], &y->val);
+        gx[k] = gsl_matrix_alloc(7, 6);
+        gsl_matrix_memcpy(gx[k], lg_grad(in));
+        lg_tape_free(t);
+    }
+    LG_ASSERT_MSG(memcmp(ys[0]->data, ys[1]->data, 7 * 5 * sizeof(double)) == 0, "%s: values differ", spec);
+    LG_ASSERT_MSG(memcmp(buf, buff, nb * sizeof(double)) == 0, "%s: running statistics differ", spec);
+    LG_ASSERT_MSG(memcmp(fused->grad, bn->grad, bn->n_params * sizeof(double)) == 0 &&
+                  memcmp(fused->grad + bn->n_params, lin->grad, lin->n_params * sizeof(double)) == 0,
+                  "%s (%s mode): parameter gradients differ", spec, train ? "train" : "eval");
+    LG_ASSERT_MSG(memcmp(gx[0]->data, gx[1]->data, 7 * 6 * sizeof(double)) == 0,
+                  "%s (%s mode): input gradients differ", spec, train ? "train" : "eval");
+    for (int k = 0; k < 2; k++) {
+        gsl_matrix_free(ys[k]);
+        gsl_matrix_free(gx[k]);
+    }
+    gsl_matrix_free(x);
+    gsl_matrix_free(r);
+    for (int k = 0; k < 3; k++)
+        lg_net_free(nets[k]);
+}
+
+static void test_fused_bn_act(void)
+{
+    for (int train = 0; train < 2; train++)
+        for (const char *a = "rlts"; *a; a++)
+            bn_act_vs_op(*a, train);
+}
+
 /* The image layers (conv.c) the same way: Conv2d and ConvTranspose2d with
  * stride 2 and padding 1 (DCGAN's), odd kernels and strides, no bias,
  * BatchNorm2d in both modes, and small DCGAN-like nets on one and two batches. */
@@ -1606,6 +1685,7 @@ void lg_suite_tape(void)
                  { "network gradients (Conv2d, ConvTranspose2d, BatchNorm2d)", test_conv_gradients },
                  { "Linear and BatchNorm values by hand", test_layer_values },
                  { "a fused Linear + Tanh output keeps dL/dy", test_fused_output_grad },
+                 { "a fused BatchNorm + activation node = BatchNorm and the op, bit for bit", test_fused_bn_act },
                  { "lg_net_init matches PyTorch's default", test_net_init },
                  { "lg_net_parse structure", test_net_parse_structure },
                  { "lg_net_parse structure of conv nets (DCGAN)", test_conv_parse_structure },

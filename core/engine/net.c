@@ -61,6 +61,7 @@ static void linear_act_forward(lg_node *n)
  *   eval:  mu, var = running statistics
  *   y = gamma (x - mu) / sqrt(var + eps) + beta
  * cache: xhat (B, n), then inv_std (n). */
+LG_SIMD_CLONES
 static void batchnorm_forward(lg_node *n)
 {
     const lg_layer *l = n->layer;
@@ -68,8 +69,9 @@ static void batchnorm_forward(lg_node *n)
     size_t B = n->val.size1, C = l->out;
     const double *x = n->a->val.data, *gamma = net->theta + l->p_off, *beta = gamma + C;
     double *rm = net->buffers + l->b_off, *rv = rm + C;
-    /* cache: xhat (B, C), inv_std (C), then work rows mu (C) and ss (C) */
-    double *xhat = lg_buf_reserve(&n->cache, B * C + 3 * C), *inv_std = xhat + B * C;
+    /* cache: xhat (B, C), inv_std (C), then work rows mu (C) and ss (C), and
+     * one more for the backward */
+    double *xhat = lg_buf_reserve(&n->cache, B * C + 4 * C), *inv_std = xhat + B * C;
     double *mu = inv_std + C, *ss = mu + C;
     double *y = n->val.data;
     /* rows outer, columns inner (memory order); each column still sums in row order */
@@ -105,13 +107,27 @@ static void batchnorm_forward(lg_node *n)
         }
 }
 
+/* BatchNorm1d + activation: one node, as Linear + activation above (the
+ * activation in place on the normalised values, and in the backward dz = dy *
+ * f'(z) before BatchNorm's backward; the same bits as two nodes). Only inside
+ * the net: its backward turns the node's own gradient into dz in place, and
+ * the net's output node keeps its gradient for lg_grad. */
+static void batchnorm_act_forward(lg_node *n)
+{
+    batchnorm_forward(n);
+    const lg_layer *a = act_of(n);
+    act_forward(a->kind, a->slope, n->val.data, n->val.size1 * n->val.size2);
+}
+
 /* Each layer op is its forward (above) and its backward (below). */
 static void linear_backward(lg_node *n);
 static void linear_act_backward(lg_node *n);
 static void batchnorm_backward(lg_node *n);
+static void batchnorm_act_backward(lg_node *n);
 static const lg_op_def op_linear = { "linear", linear_backward };
 static const lg_op_def op_linear_act = { "linear+activation", linear_act_backward };
 static const lg_op_def op_batchnorm = { "batchnorm", batchnorm_backward };
+static const lg_op_def op_batchnorm_act = { "batchnorm+activation", batchnorm_act_backward };
 
 static lg_node *layer_node(lg_tape *t, const lg_op_def *op, lg_net *net, const lg_layer *l,
                            lg_node *x)
@@ -183,8 +199,14 @@ lg_node *lg_net_apply(lg_tape *t, lg_net *net, lg_node *x)
             }
             break;
         case LG_LAYER_BATCHNORM:
-            x = layer_node(t, &op_batchnorm, net, l, x);
-            batchnorm_forward(x);
+            if (i + 2 < net->n_layers && fusable(l[1].kind)) {
+                x = layer_node(t, &op_batchnorm_act, net, l, x);
+                batchnorm_act_forward(x);
+                i++;
+            } else {
+                x = layer_node(t, &op_batchnorm, net, l, x);
+                batchnorm_forward(x);
+            }
             break;
         case LG_LAYER_CONV:
             x = layer_node(t, &lg_op_conv, net, l, x);
@@ -263,6 +285,7 @@ static void linear_act_backward(lg_node *n)
 /* Train mode, with h = xhat, g = dy * gamma, per column over the batch of B:
  *   dx = inv_std / B * (B g - sum(g) - h sum(g h))
  * Eval mode: dx = g * inv_std.  dgamma += sum(dy h), dbeta += sum(dy). */
+LG_SIMD_CLONES
 static void batchnorm_backward(lg_node *n)
 {
     const lg_layer *l = n->layer;
@@ -270,7 +293,7 @@ static void batchnorm_backward(lg_node *n)
     size_t B = n->val.size1, C = l->out;
     const double *dy = n->grad.data, *gamma = net->theta + l->p_off;
     const double *xhat = n->cache.data, *inv_std = xhat + B * C;
-    double *sdy = n->cache.data + B * C + C, *sdyh = sdy + C; /* the forward's work rows */
+    double *sdy = n->cache.data + B * C + C, *sdyh = sdy + C, *kg = sdyh + C; /* the forward's work rows */
     memset(sdy, 0, 2 * C * sizeof(double));
     for (size_t i = 0; i < B; i++)
         for (size_t j = 0; j < C; j++) {
@@ -284,19 +307,30 @@ static void batchnorm_backward(lg_node *n)
         }
     if (!n->a->needs_grad)
         return;
+    /* dx starts from 0.0 when this is its first gradient (0.0 + v, as a
+     * zeroed buffer would give, without the pass that zeroes it) */
     bool first;
     double *dx = lg_node_dgrad_first(n->a, &first);
-    if (first)
-        memset(dx, 0, B * C * sizeof(double));
     if (net->train) {
+        for (size_t j = 0; j < C; j++)
+            kg[j] = inv_std[j] / (double)B * gamma[j];
         for (size_t i = 0; i < B; i++)
             for (size_t j = 0; j < C; j++) {
-                double k = inv_std[j] / (double)B;
-                dx[i * C + j] += k * gamma[j] * ((double)B * dy[i * C + j] - sdy[j] - xhat[i * C + j] * sdyh[j]);
+                size_t k = i * C + j;
+                dx[k] = (first ? 0.0 : dx[k]) + kg[j] * ((double)B * dy[k] - sdy[j] - xhat[k] * sdyh[j]);
             }
     } else {
         for (size_t i = 0; i < B; i++)
-            for (size_t j = 0; j < C; j++)
-                dx[i * C + j] += gamma[j] * dy[i * C + j] * inv_std[j];
+            for (size_t j = 0; j < C; j++) {
+                size_t k = i * C + j;
+                dx[k] = (first ? 0.0 : dx[k]) + gamma[j] * dy[k] * inv_std[j];
+            }
     }
+}
+
+static void batchnorm_act_backward(lg_node *n)
+{
+    const lg_layer *a = act_of(n);
+    act_backward(a->kind, a->slope, n->val.data, n->grad.data, n->grad.data, n->val.size1 * n->val.size2);
+    batchnorm_backward(n);
 }
