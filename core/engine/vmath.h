@@ -123,7 +123,7 @@ static inline float exp_f(float y)
      * if-convert when the caller's clamp splits the loop into two paths */
     float h = fabsf(t) + 0.5f, n = (h + 0x1.8p23f) - 0x1.8p23f;
     float k = copysignf(n > h ? n - 1.0f : n, t);
-    int32_t ki = (int32_t)k;
+    int32_t ki = (int32_t)(k == k ? k : 0.0f); /* a NaN y (r carries it) never meets the conversion */
     float r = (y - k * 0.693145752f) - k * 1.42860677e-6f;
     float p = 1.0f / 5040;
     p = p * r + 1.0f / 720;
