@@ -46,8 +46,8 @@ int lg_net_set_precision(lg_net *net, lg_precision prec)
         return lg_seterr(LG_EINVAL, "network %s has %zu layers (activations and BatchNorm count); the float path "
                          "takes at most %d: use --precision double", net->spec, net->n_layers, MAX_FLOAT_LAYERS);
     if (!net->theta_f) {
-        net->theta_f = lg_xcalloc(net->n_params ? net->n_params : 1, sizeof(float));
-        net->grad_f = lg_xcalloc(net->n_params ? net->n_params : 1, sizeof(float));
+        net->theta_f = lg_xcalloc_big(net->n_params ? net->n_params : 1, sizeof(float));
+        net->grad_f = lg_xcalloc_big(net->n_params ? net->n_params : 1, sizeof(float));
     }
     net->prec = prec;
     net->f_current = false;

@@ -367,8 +367,8 @@ int lg_net_parse(const char *spec, lg_net **out)
         lg_net_free(net);
         return rc;
     }
-    net->theta = lg_xcalloc(net->n_params, sizeof(double));
-    net->grad = lg_xcalloc(net->n_params, sizeof(double));
+    net->theta = lg_xcalloc_big(net->n_params, sizeof(double));
+    net->grad = lg_xcalloc_big(net->n_params, sizeof(double));
     net->buffers = lg_xcalloc(net->n_buffers ? net->n_buffers : 1, sizeof(double));
     *out = net;
     return LG_OK;

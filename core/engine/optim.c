@@ -103,8 +103,8 @@ int lg_optim_parse(const char *spec, size_t n_params, lg_optim **out)
         lg_optim_free(o);
         return lg_seterr(LG_EINVAL, "optimizer '%s': nesterov=1 needs momentum > 0 and dampening=0", spec);
     }
-    o->m = lg_xcalloc(n_params, sizeof(double));
-    o->v = lg_xcalloc(n_params, sizeof(double));
+    o->m = lg_xcalloc_big(n_params, sizeof(double));
+    o->v = lg_xcalloc_big(n_params, sizeof(double));
     *out = o;
     return LG_OK;
 }
@@ -280,8 +280,8 @@ void lg_optim_set_float(lg_optim *o)
 {
     if (o->m_f)
         return;
-    o->m_f = lg_xcalloc(o->n ? o->n : 1, sizeof(float));
-    o->v_f = lg_xcalloc(o->n ? o->n : 1, sizeof(float));
+    o->m_f = lg_xcalloc_big(o->n ? o->n : 1, sizeof(float));
+    o->v_f = lg_xcalloc_big(o->n ? o->n : 1, sizeof(float));
     o->f_current = false;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <errno.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <gsl/gsl_errno.h>
@@ -52,6 +53,34 @@ static void *check(void *p, size_t n)
 
 void *lg_xmalloc(size_t n) { return check(malloc(n ? n : 1), n); }
 void *lg_xcalloc(size_t n, size_t size) { return check(calloc(n ? n : 1, size ? size : 1), n * size); }
+/* A pass over 130 MB of parameters, gradients and moments (the MNIST MLPs'
+ * Adam in double) touches 32,000 pages of 4 KiB, each a page-table walk when
+ * the TLB misses, and the GEMMs' packing of the weights as many again; with
+ * huge pages, 64 of 2 MiB. Where the kernel gives huge pages only on request
+ * (transparent_hugepage = madvise, Debian's default) this asks; where it never
+ * gives them the advice fails harmlessly. Measured: 2-3 % of a double MNIST
+ * step. The memory is touched (zeroed) here, after the advice, so the pages are
+ * huge from their first fault. */
+void *lg_xcalloc_big(size_t n, size_t size)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (size && n > (SIZE_MAX - huge) / size)
+        return check(NULL, SIZE_MAX);
+    size_t bytes = n * size;
+    if (bytes < huge)
+        return lg_xcalloc(n, size);
+    size_t whole = (bytes + huge - 1) & ~(huge - 1);
+    void *p = NULL;
+    if (posix_memalign(&p, huge, whole) != 0)
+        p = NULL;
+    check(p, whole);
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, whole, MADV_HUGEPAGE);
+#endif
+    memset(p, 0, whole);
+    return p;
+}
+
 void *lg_xrealloc(void *p, size_t n) { return check(realloc(p, n ? n : 1), n); }
 char *lg_xstrdup(const char *s) { return check(strdup(s ? s : ""), 1); }
 

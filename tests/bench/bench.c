@@ -115,7 +115,8 @@ static double gemm_limit(const char *g, const char *d, size_t B, bool single, do
         big = list[i].m * list[i].n > big ? list[i].m * list[i].n : big;
     }
     size_t es = single ? sizeof(float) : sizeof(double);
-    char *a = calloc(big, es), *b = calloc(big, es), *c = calloc(big, es);
+    /* allocated as the nets' parameters are (huge pages from 2 MiB up) */
+    char *a = lg_xcalloc_big(big, es), *b = lg_xcalloc_big(big, es), *c = lg_xcalloc_big(big, es);
     double rate = 0;
     if (a && b && c) {
         for (size_t i = 0; i < big; i++) { /* values that stay finite */

@@ -35,6 +35,10 @@ extern "C" {
 
 LG_API void *lg_xmalloc(size_t n);
 LG_API void *lg_xcalloc(size_t n, size_t size);
+/* lg_xcalloc for a large buffer a training step streams through (parameters,
+ * gradients, optimizer moments): from 2 MiB up, aligned to 2 MiB and advised as
+ * transparent huge pages. Freed with free(). */
+LG_API void *lg_xcalloc_big(size_t n, size_t size);
 LG_API void *lg_xrealloc(void *p, size_t n);
 LG_API char *lg_xstrdup(const char *s);
 
