@@ -1528,6 +1528,76 @@ static lg_node *memory_graph(lg_tape *t, lg_net *net, const gsl_matrix *x, const
 /* Recording the same graph again after lg_tape_reset reuses every node and its
  * value and gradient buffers (same addresses), and malloc's count of bytes in
  * use does not move. */
+/* The kernel's THP mode: the word in brackets of
+ * /sys/kernel/mm/transparent_hugepage/enabled ("always", "madvise", "never"),
+ * or "" when the file cannot be read. */
+static void thp_mode(char *mode, size_t len)
+{
+    mode[0] = '\0';
+    char buf[128] = { 0 };
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (!f)
+        return;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *a = strchr(buf, '['), *b = a ? strchr(a, ']') : NULL;
+    if (a && b && (size_t)(b - a) < len)
+        snprintf(mode, len, "%.*s", (int)(b - a - 1), a + 1);
+}
+
+/* kB of huge pages in this process (AnonHugePages of smaps_rollup), -1 if unknown */
+static long anon_huge_kb(void)
+{
+    FILE *f = fopen("/proc/self/smaps_rollup", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    long kb = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+            break;
+    fclose(f);
+    return kb;
+}
+
+/* lg_xcalloc_big: zeroed; from 2 MiB up aligned to 2 MiB and, where the kernel
+ * gives transparent huge pages on request, on huge pages (checked in
+ * smaps_rollup); below, plain calloc. A net's parameters come from it. */
+static void test_big_alloc(void)
+{
+    const size_t huge = (size_t)2 << 20;
+    double *small = lg_xcalloc_big(1000, sizeof(double));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(small);
+    for (size_t i = 0; i < 1000; i++)
+        CU_ASSERT_EQUAL(small[i], 0.0);
+    free(small);
+    long before = anon_huge_kb();
+    size_t n = 3 * huge / sizeof(double) + 17; /* 6 MiB and a bit: rounded up to 8 */
+    double *big = lg_xcalloc_big(n, sizeof(double));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    CU_ASSERT_EQUAL((uintptr_t)big % huge, 0);
+    size_t nonzero = 0;
+    for (size_t i = 0; i < n; i++)
+        nonzero += big[i] != 0.0;
+    CU_ASSERT_EQUAL(nonzero, 0);
+    big[n - 1] = 1.0; /* the whole length is usable */
+    char mode[16];
+    thp_mode(mode, sizeof mode);
+    long after = anon_huge_kb();
+    if (before >= 0 && (!strcmp(mode, "always") || !strcmp(mode, "madvise")))
+        LG_ASSERT_MSG(after - before >= 4096, "THP mode %s, but huge pages grew by %ld kB for an 8 MiB buffer",
+                      mode, after - before);
+    else if (verbose())
+        printf("\n    THP mode '%s': huge pages not checked\n", mode);
+    free(big);
+    lg_net *net = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("1024-1024-1024", &net), LG_OK); /* 2.1 M parameters, 16 MiB */
+    CU_ASSERT_EQUAL((uintptr_t)net->theta % huge, 0);
+    CU_ASSERT_EQUAL((uintptr_t)net->grad % huge, 0);
+    lg_net_free(net);
+}
+
 static void test_steady_state(void)
 {
     lg_net *net = NULL;
@@ -1696,5 +1766,6 @@ void lg_suite_tape(void)
                  { "backward errors", test_backward_errors },
                  { "lg_net_parse errors", test_net_parse_errors });
     LG_ADD_SUITE("tape_memory",
-                 { "no allocation in steady state", test_steady_state });
+                 { "no allocation in steady state", test_steady_state },
+                 { "large buffers: zeroed, 2 MiB-aligned, on huge pages where the kernel gives them", test_big_alloc });
 }
