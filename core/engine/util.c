@@ -58,9 +58,9 @@ void *lg_xcalloc(size_t n, size_t size) { return check(calloc(n ? n : 1, size ? 
  * the TLB misses, and the GEMMs' packing of the weights as many again; with
  * huge pages, 64 of 2 MiB. Where the kernel gives huge pages only on request
  * (transparent_hugepage = madvise, Debian's default) this asks; where it never
- * gives them the advice fails harmlessly. Measured: 2-3 % of a double MNIST
- * step. The memory is touched (zeroed) here, after the advice, so the pages are
- * huge from their first fault. */
+ * gives them the advice fails harmlessly. Measured: the double MNIST step
+ * 1.056x as fast, the float one 1.014x. The memory is touched (zeroed) here,
+ * after the advice, so the pages are huge from their first fault. */
 void *lg_xcalloc_big(size_t n, size_t size)
 {
     const size_t huge = (size_t)2 << 20;
