@@ -54,36 +54,10 @@ int lg_net_set_precision(lg_net *net, lg_precision prec)
     return LG_OK;
 }
 
-void lg_net_use_float(lg_net *net)
-{
-    if (net->prec != LG_PREC_FLOAT || net->f_current)
-        return;
-    for (size_t i = 0; i < net->n_params; i++) {
-        net->theta_f[i] = (float)net->theta[i];
-        net->grad_f[i] = (float)net->grad[i];
-    }
-    net->f_current = true;
-}
-
-void lg_net_use_double(lg_net *net)
-{
-    if (net->prec != LG_PREC_FLOAT || !net->f_current)
-        return;
-    for (size_t i = 0; i < net->n_params; i++) {
-        net->theta[i] = net->theta_f[i];
-        net->grad[i] = net->grad_f[i];
-    }
-    net->f_current = false;
-}
-
-/* ------------------------------------------------------------ activations --- */
-
-/* exp_f, tanh_f and sigmoid_f: vmath.h */
-LG_ACT_LOOPS(float, _f, tanh_f, sigmoid_f)
-
 /* ------------------------------------------------------------ conversions --- */
 
-/* the net's double input into floats, and its float output back */
+/* doubles into floats and back: the parameter copies, the net's input and
+ * output, the gradient arriving at it */
 LG_SIMD_CLONES
 static void floats_of(const double *x, float *y, size_t n)
 {
@@ -97,6 +71,29 @@ static void doubles_of(const float *x, double *y, size_t n)
     for (size_t i = 0; i < n; i++)
         y[i] = x[i];
 }
+
+void lg_net_use_float(lg_net *net)
+{
+    if (net->prec != LG_PREC_FLOAT || net->f_current)
+        return;
+    floats_of(net->theta, net->theta_f, net->n_params);
+    floats_of(net->grad, net->grad_f, net->n_params);
+    net->f_current = true;
+}
+
+void lg_net_use_double(lg_net *net)
+{
+    if (net->prec != LG_PREC_FLOAT || !net->f_current)
+        return;
+    doubles_of(net->theta_f, net->theta, net->n_params);
+    doubles_of(net->grad_f, net->grad, net->n_params);
+    net->f_current = false;
+}
+
+/* ------------------------------------------------------------ activations --- */
+
+/* exp_f, tanh_f and sigmoid_f: vmath.h */
+LG_ACT_LOOPS(float, _f, tanh_f, sigmoid_f)
 
 /* ----------------------------------------------------------------- layers --- */
 

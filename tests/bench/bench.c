@@ -115,42 +115,41 @@ static double gemm_limit(const char *g, const char *d, size_t B, bool single, do
         big = list[i].m * list[i].n > big ? list[i].m * list[i].n : big;
     }
     size_t es = single ? sizeof(float) : sizeof(double);
-    /* allocated as the nets' parameters are (huge pages from 2 MiB up) */
+    /* allocated as the nets' parameters are (huge pages from 2 MiB up; aborts
+     * rather than return NULL) */
     char *a = lg_xcalloc_big(big, es), *b = lg_xcalloc_big(big, es), *c = lg_xcalloc_big(big, es);
     double rate = 0;
-    if (a && b && c) {
-        for (size_t i = 0; i < big; i++) { /* values that stay finite */
-            if (single)
-                ((float *)a)[i] = ((float *)b)[i] = 1e-3f * (float)(i % 7);
-            else
-                ((double *)a)[i] = ((double *)b)[i] = 1e-3 * (double)(i % 7);
-        }
-        long steps = 1;
-        for (int rep = -1; rep < repeats; rep++) {
-            double t0 = lg_now();
-            for (long s = 0; s < steps; s++)
-                for (size_t i = 0; i < n; i++) {
-                    const lg_gemm *q = &list[i];
-                    int m = (int)q->m, nn = (int)q->n, k = (int)q->k;
-                    int lda = q->ta ? m : k, ldb = q->tb ? k : nn;
-                    enum CBLAS_TRANSPOSE ta = q->ta ? CblasTrans : CblasNoTrans, tb = q->tb ? CblasTrans : CblasNoTrans;
-                    for (size_t r = 0; r < q->count; r++) {
-                        if (single)
-                            cblas_sgemm(CblasRowMajor, ta, tb, m, nn, k, 1.0f, (float *)a, lda, (float *)b, ldb,
-                                        1.0f, (float *)c, nn);
-                        else
-                            cblas_dgemm(CblasRowMajor, ta, tb, m, nn, k, 1.0, (double *)a, lda, (double *)b, ldb,
-                                        1.0, (double *)c, nn);
-                    }
+    for (size_t i = 0; i < big; i++) { /* values that stay finite */
+        if (single)
+            ((float *)a)[i] = ((float *)b)[i] = 1e-3f * (float)(i % 7);
+        else
+            ((double *)a)[i] = ((double *)b)[i] = 1e-3 * (double)(i % 7);
+    }
+    long steps = 1;
+    for (int rep = -1; rep < repeats; rep++) {
+        double t0 = lg_now();
+        for (long s = 0; s < steps; s++)
+            for (size_t i = 0; i < n; i++) {
+                const lg_gemm *q = &list[i];
+                int m = (int)q->m, nn = (int)q->n, k = (int)q->k;
+                int lda = q->ta ? m : k, ldb = q->tb ? k : nn;
+                enum CBLAS_TRANSPOSE ta = q->ta ? CblasTrans : CblasNoTrans, tb = q->tb ? CblasTrans : CblasNoTrans;
+                for (size_t r = 0; r < q->count; r++) {
+                    if (single)
+                        cblas_sgemm(CblasRowMajor, ta, tb, m, nn, k, 1.0f, (float *)a, lda, (float *)b, ldb,
+                                    1.0f, (float *)c, nn);
+                    else
+                        cblas_dgemm(CblasRowMajor, ta, tb, m, nn, k, 1.0, (double *)a, lda, (double *)b, ldb,
+                                    1.0, (double *)c, nn);
                 }
-            double dt = lg_now() - t0;
-            if (rep < 0) /* the warm-up block sizes the others */
-                steps = dt > 0 ? (long)ceil(seconds * (double)steps / dt) : 1000;
-            else if ((double)steps / dt > rate)
-                rate = (double)steps / dt;
-            if (rep < 0 && steps < 1)
-                steps = 1;
-        }
+            }
+        double dt = lg_now() - t0;
+        if (rep < 0) /* the warm-up block sizes the others */
+            steps = dt > 0 ? (long)ceil(seconds * (double)steps / dt) : 1000;
+        else if ((double)steps / dt > rate)
+            rate = (double)steps / dt;
+        if (rep < 0 && steps < 1)
+            steps = 1;
     }
     free(a);
     free(b);
