@@ -176,9 +176,12 @@ const lg_dataset_kind lg_moons_kind = {
 static void uniform_sample(const lg_dataset *ds, gsl_rng *rng, gsl_matrix *out)
 {
     LG_ASSERT(out->size2 == ds->dim, "the sample matrix needs one column per dimension");
-    for (size_t i = 0; i < out->size1; i++)
-        for (size_t j = 0; j < out->size2; j++) /* the bench's data: no range check per value */
-            out->data[i * out->tda + j] = 2.0 * gsl_rng_uniform(rng) - 1.0;
+    for (size_t i = 0; i < out->size1; i++) {
+        double *row = out->data + i * out->tda;
+        lg_uniforms(rng, row, out->size2);
+        for (size_t j = 0; j < out->size2; j++)
+            row[j] = 2.0 * row[j] - 1.0;
+    }
 }
 
 static const lg_param_doc uniform_doc[] = {

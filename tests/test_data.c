@@ -587,6 +587,92 @@ static void test_determinism(void)
     }
 }
 
+/* lg_uniforms against n calls of gsl_rng_uniform: from several seeds and
+ * starting points in the generator's 624-word block (0, mid-block, the block's
+ * end, where the next draw regenerates), lengths across one and several
+ * regenerations, each number's bits, the state left behind and the draws that
+ * follow (gsl_rng_uniform, gsl_ran_gaussian) the same. A generator that is not
+ * mt19937 takes the calls' path: the same numbers too. Independent of GSL: the
+ * 10,000th output of mt19937 seeded 5489 is 4123659995 (the C++ standard's
+ * check value for std::mt19937; GSL seeds as the 2002 reference code does). */
+static void test_uniforms_bulk(void)
+{
+    static const size_t lens[] = { 0, 1, 2, 7, 623, 624, 625, 1247, 1248, 5000 };
+    static const size_t skips[] = { 0, 1, 300, 623, 624 };
+    /* (a wrong twist or tempering would not give wrong numbers: the check at
+     * the first use would send every draw through the calls) */
+    CU_ASSERT_TRUE(lg_uniforms_in_bulk());
+    double *u = lg_xmalloc(5000 * sizeof(double));
+    for (unsigned long seed = 1; seed <= 3; seed++)
+        for (size_t a = 0; a < sizeof skips / sizeof skips[0]; a++)
+            for (size_t b = 0; b < sizeof lens / sizeof lens[0]; b++) {
+                gsl_rng *ref = rng_new(seed * 7919), *got = rng_new(seed * 7919);
+                for (size_t i = 0; i < skips[a]; i++) {
+                    gsl_rng_uniform(ref);
+                    gsl_rng_uniform(got);
+                }
+                lg_uniforms(got, u, lens[b]);
+                size_t bad = lens[b];
+                for (size_t i = 0; i < lens[b]; i++) {
+                    double r = gsl_rng_uniform(ref);
+                    if (bad == lens[b] && memcmp(&r, &u[i], sizeof r) != 0)
+                        bad = i;
+                }
+                LG_ASSERT_MSG(bad == lens[b], "seed %lu, after %zu draws, %zu in bulk: number %zu differs",
+                              seed * 7919, skips[a], lens[b], bad);
+                LG_ASSERT_MSG(memcmp(gsl_rng_state(ref), gsl_rng_state(got), gsl_rng_size(ref)) == 0,
+                              "seed %lu, after %zu draws, %zu in bulk: the generator's state differs",
+                              seed * 7919, skips[a], lens[b]);
+                double r1 = gsl_rng_uniform(ref), g1 = gsl_rng_uniform(got);
+                double r2 = gsl_ran_gaussian(ref, 1.0), g2 = gsl_ran_gaussian(got, 1.0);
+                LG_ASSERT_MSG(r1 == g1 && r2 == g2, "seed %lu: the draws after a bulk draw differ", seed * 7919);
+                gsl_rng_free(ref);
+                gsl_rng_free(got);
+            }
+    /* the C++ standard's check value */
+    gsl_rng *r = rng_new(5489);
+    lg_uniforms(r, u, 5000);
+    lg_uniforms(r, u, 5000);
+    CU_ASSERT_EQUAL(u[4999] * 4294967296.0, 4123659995.0);
+    gsl_rng_free(r);
+    /* another generator: the calls */
+    gsl_rng *ta = gsl_rng_alloc(gsl_rng_taus2), *tb = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(ta, 11);
+    gsl_rng_set(tb, 11);
+    lg_uniforms(tb, u, 1000);
+    size_t bad = 1000;
+    for (size_t i = 0; i < 1000; i++) {
+        double x = gsl_rng_uniform(ta);
+        if (bad == 1000 && x != u[i])
+            bad = i;
+    }
+    LG_ASSERT_MSG(bad == 1000, "taus2: number %zu differs from gsl_rng_uniform's", bad);
+    gsl_rng_free(ta);
+    gsl_rng_free(tb);
+    free(u);
+}
+
+/* uniform:dim=D is 2 u - 1 of gsl_rng_uniform's numbers, row after row, in
+ * [-1, 1) */
+static void test_uniform_kind(void)
+{
+    lg_dataset *ds = open_ok("uniform:dim=300");
+    if (!ds)
+        return;
+    gsl_matrix *x = draw(ds, 7, 42);
+    gsl_rng *r = rng_new(42);
+    size_t bad = 7 * 300;
+    for (size_t i = 0; i < 7 * 300; i++) {
+        double want = 2.0 * gsl_rng_uniform(r) - 1.0, v = x->data[i];
+        if (bad == 7 * 300 && (v != want || v < -1.0 || v >= 1.0))
+            bad = i;
+    }
+    LG_ASSERT_MSG(bad == 7 * 300, "uniform: value %zu is not 2 u - 1 of the generator's draw", bad);
+    gsl_rng_free(r);
+    gsl_matrix_free(x);
+    lg_dataset_free(ds);
+}
+
 /* Every bad spec fails with LG_EINVAL, no dataset, and one line that names the
  * problem. */
 static void test_bad_specs(void)
@@ -1224,6 +1310,8 @@ void lg_suite_data(void)
                  { "swissroll on its spiral, noise", test_swissroll },
                  { "moons on their half circles, noise", test_moons },
                  { "same seed, same samples", test_determinism },
+                 { "lg_uniforms: gsl_rng_uniform's numbers and state, in bulk", test_uniforms_bulk },
+                 { "uniform: 2 u - 1 of the generator's draws", test_uniform_kind },
                  { "bad specs: one-line errors", test_bad_specs },
                  { "help documents every parameter", test_help });
     LG_ADD_SUITE("metrics",

@@ -75,20 +75,15 @@ int lg_ckpt_write(const char *path, long step, uint64_t hash, const lg_strvec *a
 #define CKPT_ARGS_MAX (1u << 20)  /* the stored options' bytes: far more than any command line */
 #define CKPT_NARGS_MAX 4096       /* and their words (a run stores about 30) */
 
-/* GSL's mt19937 state (gsl/rng/mt.c): 624 words of 32 bits and the index of
- * the next word, 0..624 (624: regenerate first). Another index reads outside
- * the words; a word of more than 32 bits makes gsl_rng_uniform return 1 or
- * more; a state whose 19937 significant bits are all zero stays zero, and
+/* A stored mt19937 state (lg_mt_state): another index than 0..624 reads
+ * outside the words; a word of more than 32 bits makes gsl_rng_uniform return
+ * 1 or more; a state whose 19937 significant bits are all zero stays zero, and
  * gsl_ran_gaussian then waits forever for a nonzero number. */
-typedef struct mt_state {
-    unsigned long mt[624];
-    int mti;
-} mt_state;
 
 static int check_rng_state(const char *path, const void *state, size_t size)
 {
-    LG_ASSERT(size == sizeof(mt_state), "the runs' generator is GSL's mt19937");
-    mt_state s;
+    LG_ASSERT(size == sizeof(lg_mt_state), "the runs' generator is GSL's mt19937");
+    lg_mt_state s;
     memcpy(&s, state, sizeof s);
     if (s.mti < 0 || s.mti > 624)
         return lg_seterr(LG_EFORMAT, "%s: random generator state: index %d outside 0..624", path, s.mti);

@@ -509,6 +509,17 @@ double lg_run_loss(const lg_run *r, lg_player p); /* the last step's objective *
 /* The memory a run may use: LG_RUN_MAX_BYTES, or the machine's physical
  * memory when that is less (*by_machine true then; may be NULL). */
 double lg_run_memory_cap(bool *by_machine);
+/* GSL's mt19937 state (gsl/rng/mt.c), what gsl_rng_state points at for the
+ * runs' generator: 624 words of 32 bits and the index of the next word,
+ * 0..624 (624: regenerate first). ckpt.c checks a stored one; rng.c draws
+ * from it in bulk. */
+typedef struct lg_mt_state {
+    unsigned long mt[624];
+    int mti;
+} lg_mt_state;
+/* Whether lg_uniforms (lg_dataset.h) draws mt19937 in bulk in this process:
+ * its check against gsl_rng_uniform passed (rng.c). */
+bool lg_uniforms_in_bulk(void);
 int lg_ckpt_write(const char *path, long step, uint64_t hash, const lg_strvec *args, const gsl_rng *rng,
                   lg_net *const *nets, lg_optim *const *opts);
 int lg_ckpt_read(const char *path, long *step, uint64_t *hash, lg_strvec *args, gsl_rng *rng,
