@@ -4,10 +4,11 @@
 One driver times both. litgan's steps run in `build/bench --serve` (a child
 process that keeps its runs open and answers one timed block per request); the
 PyTorch steps run here. For each case the blocks alternate, round after round:
-litgan double, litgan float (--precision float), the GEMM limit in double and in
-float, PyTorch float32, PyTorch float64, so a change of load on this shared
-machine falls on all of them alike, and
-each round gives its own ratios: litgan double / PyTorch float64 and litgan
+for each precision litgan's steps (double, or --precision float), the GEMM
+limit and PyTorch's steps (float64, float32) back to back, the precisions and
+the three blocks in the opposite order every other round, so a change of load
+on this shared machine falls on all of them alike, and each round gives its own
+ratios between neighbouring blocks: litgan double / PyTorch float64 and litgan
 float / PyTorch float32, the same precision on both sides. Reported: the median
 of the per-round ratios with their min-max, and the machine's GEMM limit at the
 step's shapes (the GEMMs litgan's step makes, as lg_net_gemms lists them - one
@@ -272,24 +273,38 @@ def bench_case(c, server, rounds, seconds):
     except Refused as e:  # "error cannot open a run of G / D on DATA: WHY"
         refused = e.answer.split(f" on {c['data']}: ", 1)[-1]
         print(f"side_by_side: {name_of(c)}: litgan float not timed: {refused}", flush=True)
-    for _ in range(rounds):
-        rate, cpu, _ = server.ask(f"step {c['data']} {spec} {seconds} double")
+    # A round times each precision's three blocks back to back - litgan's
+    # steps, the GEMM limit, PyTorch's steps - so that each ratio of the round
+    # is taken between neighbouring blocks; the order of the precisions and of
+    # the three blocks turns round every other round, so that a drift of the
+    # load within a round favours neither side.
+    for k in range(rounds):
+        got = {}
+        for prec in (("double", "float") if k % 2 == 0 else ("float", "double")):
+            tdt = None if not blocks else torch.float64 if prec == "double" else torch.float32
+            order = ("litgan", "limit", "torch") if k % 2 == 0 else ("torch", "limit", "litgan")
+            for what in order:
+                if what == "litgan":
+                    if prec == "double" or refused is None:
+                        got[prec] = server.ask(f"step {c['data']} {spec} {seconds} {prec}")[:2]
+                elif what == "limit":
+                    got[prec + " limit"] = server.ask(f"gemm {spec} {seconds} {prec} 1")[0]
+                elif tdt is not None:
+                    got[prec + " torch"] = blocks[tdt].run(seconds)
+        rate, cpu = got["double"]
         mine.append(rate)
         share.append(cpu)
-        if refused is None:
-            ratef, cpuf, _ = server.ask(f"step {c['data']} {spec} {seconds} float")
-            minef.append(ratef)
-            share[-1] = min(cpu, cpuf)
-        # the limit in the same round, one block each: the fraction is taken
-        # round by round, as the ratios are, so a change of load cancels
-        lim64.append(server.ask(f"gemm {spec} {seconds} double 1")[0])
-        lim32.append(server.ask(f"gemm {spec} {seconds} float 1")[0])
+        lim64.append(got["double limit"])
+        lim32.append(got["float limit"])
         f64.append(rate / lim64[-1])
         if refused is None:
+            ratef, cpuf = got["float"]
+            minef.append(ratef)
+            share[-1] = min(cpu, cpuf)
             f32.append(ratef / lim32[-1])
         if blocks:
-            t32.append(blocks[torch.float32].run(seconds))
-            t64.append(blocks[torch.float64].run(seconds))
+            t32.append(got["float torch"])
+            t64.append(got["double torch"])
             r64.append(rate / t64[-1])
             if refused is None:
                 r32.append(ratef / t32[-1])
