@@ -372,8 +372,8 @@ def main(argv):
         print(f"side_by_side: no {BUILD}/bench: run make bench")
         return 2
     head = (f"{cpu_model()}; {rounds} rounds of {seconds:g} s blocks "
-            f"(litgan double, litgan float, GEMM limit double and float, PyTorch float32, PyTorch float64, "
-            f"in turn); "
+            f"(for each precision litgan, GEMM limit, PyTorch back to back; the precisions and the blocks "
+            f"in the opposite order every other round); "
             + (f"torch {torch.__version__}" if torch else "PyTorch not importable: litgan only"))
     print(head, flush=True)
     rows = ["| case | threads | litgan f64 steps/s | litgan f32 | PyTorch f64 | PyTorch f32 "
