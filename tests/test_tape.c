@@ -556,6 +556,55 @@ static void test_unary_values(void)
 }
 
 /* Binary ops, broadcasting, matmul, reductions, concat, leaves - by hand. */
+/* lg_dgemm with an inner dimension of 1 and beta = 0 writes the outer product
+ * itself; it must leave the bits a zeroed C plus OpenBLAS's GEMM leaves: each
+ * transpose of A and B, a C with rows wider than its columns, and products of
+ * -0 (the GEMM's C = 0 + (-0) is +0), infinities, NaN, subnormals. Then beta =
+ * 1 (accumulate) and alpha != 1 still go through the GEMM: the same bits by
+ * construction, checked for one case. */
+static void test_dgemm_outer(void)
+{
+    enum { M = 7, N = 13, LD = 16 };
+    static const double u[M] = { -1.0, 0.0, -0.0, 3.5, 1e-310, -INFINITY, 0.1 };
+    static const double v[N] = { 0.0, -0.0, 2.0, -3.0, 1e308, 1e-10, NAN, 0.3, -0.7, 5.0, 1e-300, 7.0, -1.0 };
+    for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++)
+            for (int beta = 0; beta < 2; beta++) {
+                /* A: (M, 1), or (1, M) when transposed; B: (1, N), or (N, 1) */
+                gsl_matrix *A = ta ? gsl_matrix_alloc(1, M) : gsl_matrix_alloc(M, 1);
+                gsl_matrix *B = tb ? gsl_matrix_alloc(N, 1) : gsl_matrix_alloc(1, N);
+                for (size_t i = 0; i < M; i++)
+                    ta ? gsl_matrix_set(A, 0, i, u[i]) : gsl_matrix_set(A, i, 0, u[i]);
+                for (size_t j = 0; j < N; j++)
+                    tb ? gsl_matrix_set(B, j, 0, v[j]) : gsl_matrix_set(B, 0, j, v[j]);
+                double got_d[M * LD], want_d[M * LD];
+                for (size_t i = 0; i < M * LD; i++)
+                    got_d[i] = want_d[i] = beta ? 0.25 * (double)(i % 5) - 0.5 : 99.0;
+                gsl_matrix_view got = gsl_matrix_view_array_with_tda(got_d, M, N, LD);
+                gsl_matrix_view want = gsl_matrix_view_array_with_tda(want_d, M, N, LD);
+                CBLAS_TRANSPOSE_t TA = ta ? CblasTrans : CblasNoTrans, TB = tb ? CblasTrans : CblasNoTrans;
+                lg_dgemm(TA, TB, 1.0, A, B, beta ? 1.0 : 0.0, &got.matrix);
+                if (!beta)
+                    gsl_matrix_set_zero(&want.matrix);
+                gsl_blas_dgemm(TA, TB, 1.0, A, B, 1.0, &want.matrix);
+                LG_ASSERT_MSG(memcmp(got_d, want_d, sizeof got_d) == 0,
+                              "ta %d tb %d beta %d: not the GEMM's bits (or a value outside C written)", ta, tb,
+                              beta);
+                gsl_matrix_free(A);
+                gsl_matrix_free(B);
+            }
+    /* the case that needs + 0.0: (-1) * 0 = -0, which the GEMM adds to C's +0 */
+    gsl_matrix *A = gsl_matrix_alloc(1, 1), *B = gsl_matrix_alloc(1, 1), *C = gsl_matrix_alloc(1, 1);
+    gsl_matrix_set(A, 0, 0, -1.0);
+    gsl_matrix_set(B, 0, 0, 0.0);
+    gsl_matrix_set(C, 0, 0, 42.0);
+    lg_dgemm(CblasNoTrans, CblasNoTrans, 1.0, A, B, 0.0, C);
+    CU_ASSERT_FALSE(signbit(gsl_matrix_get(C, 0, 0)));
+    gsl_matrix_free(A);
+    gsl_matrix_free(B);
+    gsl_matrix_free(C);
+}
+
 static void test_matrix_values(void)
 {
     lg_tape *t = lg_tape_alloc();
@@ -1749,7 +1798,8 @@ void lg_suite_tape(void)
     LG_ADD_SUITE("tape_values",
                  { "softplus and sigmoid at extreme arguments", test_softplus_sigmoid_extremes },
                  { "unary values and slopes by hand", test_unary_values },
-                 { "binary, broadcast, matmul, reductions by hand", test_matrix_values });
+                 { "binary, broadcast, matmul, reductions by hand", test_matrix_values },
+                 { "lg_dgemm of inner dimension 1: the GEMM's bits", test_dgemm_outer });
     LG_ADD_SUITE("tape_layers",
                  { "network gradients (Linear, activations, BatchNorm)", test_net_gradients },
                  { "network gradients (Conv2d, ConvTranspose2d, BatchNorm2d)", test_conv_gradients },

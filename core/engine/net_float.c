@@ -101,12 +101,27 @@ LG_ACT_LOOPS(float, _f, tanh_f, sigmoid_f)
  * aligned, and vector loops start on the buffer's own alignment */
 static size_t round8(size_t n) { return (n + 7) & ~(size_t)7; }
 
+/* c (m, n) = a b^T + 0 for a (m), b (n): a GEMM of inner dimension 1 on a
+ * zeroed C, the same bits (see lg_dgemm's outer_d) */
+LG_SIMD_CLONES
+static void outer_f(size_t m, size_t n, const float *a, const float *b, float *c)
+{
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n; j++)
+            c[i * n + j] = a[i] * b[j] + 0.0f;
+}
+
 /* c (m, n) = a b + beta c, a (m, k) or its transpose, b (k, n) or its
  * transpose, all contiguous rows. beta = 0 is a memset and beta = 1, as
- * lg_dgemm does it (OpenBLAS's own zeroing is slower; the same bits). */
+ * lg_dgemm does it (OpenBLAS's own zeroing is slower; the same bits), and with
+ * k = 1 the outer product written directly, as lg_dgemm does it. */
 static void sgemm(bool ta, bool tb, size_t m, size_t n, size_t k, const float *a, const float *b, float beta,
                   float *c)
 {
+    if (beta == 0.0f && k == 1) { /* a and b are then contiguous vectors, transposed or not */
+        outer_f(m, n, a, b, c);
+        return;
+    }
     if (beta == 0.0f) {
         memset(c, 0, m * n * sizeof(float));
         beta = 1.0f;
