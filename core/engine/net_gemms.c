@@ -19,10 +19,14 @@ static bool is_param_layer(lg_layer_kind k)
 }
 
 /* Append one entry if there is room; count it either way (the caller sizes
- * its list from the total, as with snprintf). */
+ * its list from the total, as with snprintf). A product that overwrites its
+ * output (beta = 0) with an inner dimension of 1 is no GEMM call: lg_dgemm
+ * and the float path write it as an outer product, so it is left out. */
 static void put(lg_gemm *list, size_t cap, size_t *n, size_t m, size_t nn, size_t k, bool ta, bool tb,
-                size_t count)
+                size_t count, bool overwrites)
 {
+    if (overwrites && k == 1)
+        return;
     if (*n < cap)
         list[*n] = (lg_gemm){ .m = m, .n = nn, .k = k, .ta = ta, .tb = tb, .count = count };
     (*n)++;
@@ -40,33 +44,33 @@ size_t lg_net_gemms(const lg_net *net, size_t batch, unsigned passes, lg_gemm *l
             /* x (B, in), W (out, in), dy (B, out): linear_forward y = x W^T,
              * linear_backward_dy dW += dy^T x and dx = dy W; once per batch */
             if (fwd)
-                put(list, cap, &n, batch, l->out, l->in, false, true, 1);
+                put(list, cap, &n, batch, l->out, l->in, false, true, 1, false);
             if (dw)
-                put(list, cap, &n, l->out, l->in, batch, true, false, 1);
+                put(list, cap, &n, l->out, l->in, batch, true, false, 1, false);
             if (dx)
-                put(list, cap, &n, batch, l->in, l->out, false, false, 1);
+                put(list, cap, &n, batch, l->in, l->out, false, false, 1, true);
         } else if (l->kind == LG_LAYER_CONV) {
             /* once per sample, K = C_in k k, N = H_out W_out: lg_conv_forward
              * y (C_out, N) = W (C_out, K) col (K, N); conv_backward
              * dW += dy (C_out, N) col^T and dcol (K, N) = W^T dy */
             size_t K = l->ish.c * l->k * l->k, N = l->osh.h * l->osh.w, C = l->osh.c;
             if (fwd)
-                put(list, cap, &n, C, N, K, false, false, batch);
+                put(list, cap, &n, C, N, K, false, false, batch, true);
             if (dw)
-                put(list, cap, &n, C, K, N, false, true, batch);
+                put(list, cap, &n, C, K, N, false, true, batch, false);
             if (dx)
-                put(list, cap, &n, K, N, C, true, false, batch);
+                put(list, cap, &n, K, N, C, true, false, batch, true);
         } else if (l->kind == LG_LAYER_CONVT) {
             /* once per sample, K = C_out k k, N = H_in W_in: lg_convt_forward
              * col (K, N) = W^T (K, C_in) x (C_in, N); convt_backward
              * dW (C_in, K) += x dcol^T and dx (C_in, N) = W dcol */
             size_t K = l->osh.c * l->k * l->k, N = l->ish.h * l->ish.w, C = l->ish.c;
             if (fwd)
-                put(list, cap, &n, K, N, C, true, false, batch);
+                put(list, cap, &n, K, N, C, true, false, batch, true);
             if (dw)
-                put(list, cap, &n, C, K, N, false, true, batch);
+                put(list, cap, &n, C, K, N, false, true, batch, false);
             if (dx)
-                put(list, cap, &n, C, N, K, false, false, batch);
+                put(list, cap, &n, C, N, K, false, false, batch, true);
         }
         /* the layers after this one see an input that needs a gradient when
          * a backward runs through the net and this layer is a node with
