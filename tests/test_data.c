@@ -653,23 +653,33 @@ static void test_uniforms_bulk(void)
 }
 
 /* uniform:dim=D is 2 u - 1 of gsl_rng_uniform's numbers, row after row, in
- * [-1, 1) */
+ * [-1, 1); into a view of a wider matrix too, whose other columns stay */
 static void test_uniform_kind(void)
 {
     lg_dataset *ds = open_ok("uniform:dim=300");
     if (!ds)
         return;
-    gsl_matrix *x = draw(ds, 7, 42);
-    gsl_rng *r = rng_new(42);
-    size_t bad = 7 * 300;
-    for (size_t i = 0; i < 7 * 300; i++) {
-        double want = 2.0 * gsl_rng_uniform(r) - 1.0, v = x->data[i];
-        if (bad == 7 * 300 && (v != want || v < -1.0 || v >= 1.0))
-            bad = i;
+    for (int wide = 0; wide < 2; wide++) {
+        gsl_matrix *w = gsl_matrix_alloc(7, wide ? 311 : 300);
+        gsl_matrix_set_all(w, 5.0);
+        gsl_matrix_view x = gsl_matrix_submatrix(w, 0, wide ? 11 : 0, 7, 300);
+        gsl_rng *r = rng_new(42), *s = rng_new(42);
+        ds->sample(ds, s, &x.matrix);
+        size_t bad = 7 * 300;
+        for (size_t i = 0; i < 7 * 300; i++) {
+            double want = 2.0 * gsl_rng_uniform(r) - 1.0, v = gsl_matrix_get(&x.matrix, i / 300, i % 300);
+            if (bad == 7 * 300 && (v != want || v < -1.0 || v >= 1.0))
+                bad = i;
+        }
+        LG_ASSERT_MSG(bad == 7 * 300, "uniform (row of %zu): value %zu is not 2 u - 1 of the generator's draw",
+                      w->size2, bad);
+        for (size_t i = 0; i < 7; i++)
+            for (size_t j = 0; j < (wide ? 11u : 0u); j++)
+                CU_ASSERT_EQUAL(gsl_matrix_get(w, i, j), 5.0);
+        gsl_rng_free(r);
+        gsl_rng_free(s);
+        gsl_matrix_free(w);
     }
-    LG_ASSERT_MSG(bad == 7 * 300, "uniform: value %zu is not 2 u - 1 of the generator's draw", bad);
-    gsl_rng_free(r);
-    gsl_matrix_free(x);
     lg_dataset_free(ds);
 }
 

@@ -11,6 +11,7 @@
 #include "lg_test.h"
 
 #include <float.h>
+#include <gsl/gsl_cblas.h>
 #include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
@@ -85,6 +86,48 @@ static void compare_net(const char *spec, bool train, size_t B, gsl_rng *rng, do
     gsl_matrix_free(x);
     gsl_matrix_free(r);
     lg_net_free(d);
+    lg_net_free(f);
+}
+
+/* A float Linear layer of one output sends its input gradient, dx = dy W over
+ * an inner dimension of 1, through a loop of its own (net_float.c's outer_f),
+ * not sgemm: it must give cblas_sgemm's bits on a zeroed C. L = sum(R .*
+ * net(x)) makes dy = R exactly; R and W hold -1 x 0 = -0 (the GEMM's C = 0 +
+ * (-0) is +0), a NaN, an infinity, a subnormal. */
+static void test_float_outer(void)
+{
+    enum { B = 6, IN = 5 };
+    static const double Rv[B] = { -1.0, 0.5, NAN, 3.0, 1e-40, -2.0 };
+    static const double Wv[IN] = { 0.0, -0.25, 1.5, INFINITY, -3.0 };
+    lg_net *f = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse("5-1", &f), LG_OK);
+    memcpy(f->theta, Wv, IN * sizeof(double)); /* W (1, 5), then the bias */
+    f->theta[IN] = 0.125;
+    CU_ASSERT_EQUAL_FATAL(lg_net_set_precision(f, LG_PREC_FLOAT), LG_OK);
+    f->requires_grad = true;
+    gsl_matrix *x = gsl_matrix_alloc(B, IN), *r = gsl_matrix_alloc(B, 1);
+    for (size_t i = 0; i < B * IN; i++)
+        x->data[i] = 0.25 * (double)(i % 7) - 0.5;
+    memcpy(r->data, Rv, sizeof Rv);
+    double y[B], gp[IN + 1], gx[B * IN];
+    net_eval(f, x, r, y, gp, gx);
+    float dy[B], W[IN], c[B * IN] = { 0 };
+    for (size_t i = 0; i < B; i++)
+        dy[i] = (float)Rv[i];
+    for (size_t j = 0; j < IN; j++)
+        W[j] = (float)Wv[j];
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, IN, 1, 1.0f, dy, 1, W, IN, 1.0f, c, IN);
+    size_t bad = B * IN;
+    for (size_t i = 0; i < B * IN; i++) {
+        double want = c[i];
+        if (bad == B * IN && memcmp(&want, &gx[i], sizeof want) != 0)
+            bad = i;
+    }
+    LG_ASSERT_MSG(bad == B * IN, "float input gradient %zu: %a, cblas_sgemm on a zeroed C gives %a", bad,
+                  bad < B * IN ? gx[bad] : 0.0, bad < B * IN ? (double)c[bad] : 0.0);
+    CU_ASSERT_FALSE(signbit(gx[0])); /* (-1) * 0 */
+    gsl_matrix_free(x);
+    gsl_matrix_free(r);
     lg_net_free(f);
 }
 
@@ -484,6 +527,7 @@ void lg_suite_precision(void)
 {
     LG_ADD_SUITE("precision",
                  { "float nets = double nets to float's rounding (values, gradients, statistics)", test_float_nets },
+                 { "float: a one-output Linear's input gradient has cblas_sgemm's bits", test_float_outer },
                  { "float optimizers = double optimizers over 5 steps", test_float_optimizers },
                  { "a read between forward and backward, a join first, a net too long", test_float_edges },
                  { "a float run tracks the double run over 300 steps", test_float_run_tracks_double },

@@ -555,43 +555,51 @@ static void test_unary_values(void)
     LG_ASSERT_CLOSE(d, 1.0, 0.0);
 }
 
-/* Binary ops, broadcasting, matmul, reductions, concat, leaves - by hand. */
 /* lg_dgemm with an inner dimension of 1 and beta = 0 writes the outer product
  * itself; it must leave the bits a zeroed C plus OpenBLAS's GEMM leaves: each
- * transpose of A and B, a C with rows wider than its columns, and products of
- * -0 (the GEMM's C = 0 + (-0) is +0), infinities, NaN, subnormals. Then beta =
- * 1 (accumulate) and alpha != 1 still go through the GEMM: the same bits by
- * construction, checked for one case. */
+ * transpose of A and B, A, B and C with rows wider than their columns (views
+ * of wider matrices), and products of -0 (the GEMM's C = 0 + (-0) is +0),
+ * infinities, NaN (in one factor: with NaN in both, which one comes out
+ * depends on the order of the multiply's operands), subnormals. beta = 1
+ * (accumulate) and alpha = 2 go through the GEMM; they are checked the same
+ * way. */
 static void test_dgemm_outer(void)
 {
     enum { M = 7, N = 13, LD = 16 };
-    static const double u[M] = { -1.0, 0.0, -0.0, 3.5, 1e-310, -INFINITY, 0.1 };
+    static const double u[M] = { -1.0, 0.0, -0.0, NAN, 1e-310, -INFINITY, 0.1 };
     static const double v[N] = { 0.0, -0.0, 2.0, -3.0, 1e308, 1e-10, NAN, 0.3, -0.7, 5.0, 1e-300, 7.0, -1.0 };
     for (int ta = 0; ta < 2; ta++)
         for (int tb = 0; tb < 2; tb++)
-            for (int beta = 0; beta < 2; beta++) {
-                /* A: (M, 1), or (1, M) when transposed; B: (1, N), or (N, 1) */
-                gsl_matrix *A = ta ? gsl_matrix_alloc(1, M) : gsl_matrix_alloc(M, 1);
-                gsl_matrix *B = tb ? gsl_matrix_alloc(N, 1) : gsl_matrix_alloc(1, N);
+            for (int beta = 0; beta < 3; beta++) { /* beta 0, 1, and 0 with alpha = 2 */
+                /* A: (M, 1), or (1, M) when transposed; B: (1, N), or (N, 1);
+                 * each a view of a matrix three times as wide and as high, so
+                 * that a row is 3 or 3 M or 3 N apart */
+                gsl_matrix *Aw = gsl_matrix_alloc(3 * M, 3 * M), *Bw = gsl_matrix_alloc(3 * N, 3 * N);
+                gsl_matrix_set_all(Aw, 1e300);
+                gsl_matrix_set_all(Bw, 1e300);
+                gsl_matrix_view Av = ta ? gsl_matrix_submatrix(Aw, 1, 1, 1, M) : gsl_matrix_submatrix(Aw, 1, 1, M, 1);
+                gsl_matrix_view Bv = tb ? gsl_matrix_submatrix(Bw, 1, 1, N, 1) : gsl_matrix_submatrix(Bw, 1, 1, 1, N);
+                gsl_matrix *A = &Av.matrix, *B = &Bv.matrix;
                 for (size_t i = 0; i < M; i++)
                     ta ? gsl_matrix_set(A, 0, i, u[i]) : gsl_matrix_set(A, i, 0, u[i]);
                 for (size_t j = 0; j < N; j++)
                     tb ? gsl_matrix_set(B, j, 0, v[j]) : gsl_matrix_set(B, 0, j, v[j]);
+                double alpha = beta == 2 ? 2.0 : 1.0;
                 double got_d[M * LD], want_d[M * LD];
                 for (size_t i = 0; i < M * LD; i++)
-                    got_d[i] = want_d[i] = beta ? 0.25 * (double)(i % 5) - 0.5 : 99.0;
+                    got_d[i] = want_d[i] = beta == 1 ? 0.25 * (double)(i % 5) - 0.5 : 99.0;
                 gsl_matrix_view got = gsl_matrix_view_array_with_tda(got_d, M, N, LD);
                 gsl_matrix_view want = gsl_matrix_view_array_with_tda(want_d, M, N, LD);
                 CBLAS_TRANSPOSE_t TA = ta ? CblasTrans : CblasNoTrans, TB = tb ? CblasTrans : CblasNoTrans;
-                lg_dgemm(TA, TB, 1.0, A, B, beta ? 1.0 : 0.0, &got.matrix);
-                if (!beta)
+                lg_dgemm(TA, TB, alpha, A, B, beta == 1 ? 1.0 : 0.0, &got.matrix);
+                if (beta != 1)
                     gsl_matrix_set_zero(&want.matrix);
-                gsl_blas_dgemm(TA, TB, 1.0, A, B, 1.0, &want.matrix);
+                gsl_blas_dgemm(TA, TB, alpha, A, B, 1.0, &want.matrix);
                 LG_ASSERT_MSG(memcmp(got_d, want_d, sizeof got_d) == 0,
-                              "ta %d tb %d beta %d: not the GEMM's bits (or a value outside C written)", ta, tb,
-                              beta);
-                gsl_matrix_free(A);
-                gsl_matrix_free(B);
+                              "ta %d tb %d beta %d alpha %g: not the GEMM's bits (or a value outside C written)",
+                              ta, tb, beta == 1, alpha);
+                gsl_matrix_free(Aw);
+                gsl_matrix_free(Bw);
             }
     /* the case that needs + 0.0: (-1) * 0 = -0, which the GEMM adds to C's +0 */
     gsl_matrix *A = gsl_matrix_alloc(1, 1), *B = gsl_matrix_alloc(1, 1), *C = gsl_matrix_alloc(1, 1);
@@ -605,6 +613,7 @@ static void test_dgemm_outer(void)
     gsl_matrix_free(C);
 }
 
+/* Binary ops, broadcasting, matmul, reductions, concat, leaves - by hand. */
 static void test_matrix_values(void)
 {
     lg_tape *t = lg_tape_alloc();

@@ -21,7 +21,10 @@ static bool is_param_layer(lg_layer_kind k)
 /* Append one entry if there is room; count it either way (the caller sizes
  * its list from the total, as with snprintf). A product that overwrites its
  * output (beta = 0) with an inner dimension of 1 is no GEMM call: lg_dgemm
- * and the float path write it as an outer product, so it is left out. */
+ * and the float path write it as an outer product, so it is left out. (An
+ * input gradient in double overwrites only when it is the first to reach
+ * that input, as inside a net; a net's own input that something else reads
+ * too gets a real GEMM for a Linear of one output, which the list misses.) */
 static void put(lg_gemm *list, size_t cap, size_t *n, size_t m, size_t nn, size_t k, bool ta, bool tb,
                 size_t count, bool overwrites)
 {

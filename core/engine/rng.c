@@ -75,7 +75,8 @@ static void mt_uniforms(lg_mt_state *s, double *u, size_t n)
 static bool bulk_ok;
 static pthread_once_t bulk_once = PTHREAD_ONCE_INIT;
 
-/* Draw 1,500 numbers (two regenerations, odd chunk sizes) both ways from two
+/* Draw 1,500 numbers (three regenerations: a freshly seeded generator makes
+ * its first words at the first draw; odd chunk sizes) both ways from two
  * generators of one seed; the bulk way is kept when they agree and so do the
  * states they leave. */
 static void bulk_check(void)

@@ -30,7 +30,9 @@ double *lg_buf_reserve(lg_buf *b, size_t n)
 /* c (m, n) = u v^T + 0, u[i] = u[i us], v[j] = v[j vs]: what a GEMM of inner
  * dimension 1 writes on a zeroed C. Its kernel rounds each product once and
  * adds it to C's zero; + 0.0 does that addition (it turns a product of -0
- * into +0, and nothing else), so the bits are the GEMM's. */
+ * into +0, and nothing else), so the bits are the GEMM's - but for which NaN
+ * comes out when both factors are NaN, which depends on the operands' order
+ * in the multiply (OpenBLAS's kernel gives u's, these loops either). */
 LG_SIMD_CLONES
 static void outer_d(size_t m, size_t n, const double *u, size_t us, const double *v, size_t vs, double *c,
                     size_t ldc)

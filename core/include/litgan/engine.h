@@ -133,7 +133,9 @@ LG_API double lg_net_flops_per_sample(const lg_net *net);
  * (list may be NULL when cap is 0) and returns how many there are, in the
  * order of the layers. These are the double path's GEMMs (net.c, conv.c);
  * net_float.c's Linear layers make the same ones in sgemm. Elementwise work
- * (bias, activations, BatchNorm, im2col) is not in the list. */
+ * (bias, activations, BatchNorm, im2col) is not in the list, nor a product of
+ * inner dimension 1 that overwrites its output (a Linear layer of one output's
+ * input gradient): the engine writes it as an outer product, not a GEMM. */
 typedef struct lg_gemm {
     size_t m, n, k;
     bool ta, tb;
