@@ -107,12 +107,9 @@ bool lg_uniforms_in_bulk(void)
 
 void lg_uniforms(gsl_rng *r, double *u, size_t n)
 {
-    if (r->type == gsl_rng_mt19937) {
-        pthread_once(&bulk_once, bulk_check);
-        if (bulk_ok) {
-            mt_uniforms(gsl_rng_state(r), u, n);
-            return;
-        }
+    if (r->type == gsl_rng_mt19937 && lg_uniforms_in_bulk()) {
+        mt_uniforms(gsl_rng_state(r), u, n);
+        return;
     }
     for (size_t i = 0; i < n; i++)
         u[i] = gsl_rng_uniform(r);
