@@ -613,6 +613,131 @@ static void test_dgemm_outer(void)
     gsl_matrix_free(C);
 }
 
+/* y = f(b + x W^T), the BLAS way: the bias rows (zeros without b), the GEMM
+ * onto them, the activation as net.c's loop has it */
+static void bias_act_by_blas(const gsl_matrix *x, const gsl_matrix *W, const double *b, lg_layer_kind f,
+                             double slope, gsl_matrix *y)
+{
+    for (size_t i = 0; i < y->size1; i++)
+        for (size_t j = 0; j < y->size2; j++)
+            gsl_matrix_set(y, i, j, b ? b[j] : 0.0);
+    gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, x, W, 1.0, y);
+    for (size_t i = 0; i < y->size1; i++)
+        for (size_t j = 0; j < y->size2; j++) {
+            double v = gsl_matrix_get(y, i, j);
+            if (f == LG_LAYER_RELU)
+                gsl_matrix_set(y, i, j, v > 0 ? v : 0.0);
+            else if (f == LG_LAYER_LEAKY_RELU)
+                gsl_matrix_set(y, i, j, v > 0 ? v : slope * v);
+        }
+}
+
+/* the same bits, or NaN both (which NaN comes out of a NaN operand is the
+ * multiply's business, not the sum order's) */
+static bool same_or_nan(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b));
+}
+
+/* dgemm.c's one-pass Linear forward: OpenBLAS's bits over the course's layer
+ * shapes and every edge of its tiles, inputs with -0, infinities, NaN and
+ * subnormals, through views; by hand on a small case; refused where BLAS sums
+ * differently (an odd batch, k past one block) and with 2 BLAS threads. And
+ * it must be in use on a CPU with AVX2 and FMA: a kernel that summed in any
+ * other order would fail its check against BLAS at the first call and leave
+ * every product to BLAS. */
+static void test_dgemm_bias_act(void)
+{
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        CU_ASSERT_TRUE_FATAL(lg_dgemm_own_in_use());
+#endif
+    if (!lg_dgemm_own_in_use())
+        return;
+    static const size_t shapes[][3] = { { 256, 128, 128 }, { 256, 128, 2 }, { 256, 2, 128 }, { 256, 1, 128 },
+                                        { 64, 128, 100 }, { 2, 1, 1 }, { 6, 9, 256 }, { 250, 127, 200 },
+                                        { 12, 4, 3 }, { 130, 300, 2 }, { 8, 5, 17 } };
+    static const double odd[] = { -0.0, 0.0, INFINITY, -INFINITY, NAN, 4.9e-324, -2.2e-308, 1e300, -1e-300 };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        size_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+        gsl_matrix *xw = gsl_matrix_alloc(m + 1, k + 2), *Ww = gsl_matrix_alloc(n, k + 5);
+        gsl_matrix *yw = gsl_matrix_alloc(m, n + 3), *want = gsl_matrix_alloc(m, n);
+        double *b = malloc(n * sizeof *b);
+        for (size_t i = 0; i < xw->size1 * xw->size2; i++)
+            xw->data[i] = gsl_rng_uniform(r) * 4 - 2;
+        for (size_t i = 0; i < Ww->size1 * Ww->size2; i++)
+            Ww->data[i] = gsl_rng_uniform(r) - 0.5;
+        for (size_t j = 0; j < n; j++)
+            b[j] = gsl_rng_uniform(r) - 0.5;
+        if (s > 0) /* the first shape stays finite */
+            for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+                xw->data[gsl_rng_uniform_int(r, xw->size1 * xw->size2)] = odd[i];
+        gsl_matrix_view x = gsl_matrix_submatrix(xw, 1, 2, m, k), W = gsl_matrix_submatrix(Ww, 0, 3, n, k);
+        gsl_matrix_view y = gsl_matrix_submatrix(yw, 0, 1, m, n);
+        for (int v = 0; v < 5; v++) {
+            lg_layer_kind f = v == 0 ? LG_LAYER_RELU : v == 1 ? LG_LAYER_LEAKY_RELU
+                            : v == 2 ? LG_LAYER_TANH : LG_LAYER_LINEAR;
+            const double *bias = v == 4 ? NULL : b;
+            bias_act_by_blas(&x.matrix, &W.matrix, bias, f, 0.2, want);
+            gsl_matrix_set_all(yw, 123.0);
+            CU_ASSERT_TRUE_FATAL(lg_dgemm_bias_act(&x.matrix, &W.matrix, bias, f, 0.2, &y.matrix));
+            size_t bad = 0;
+            for (size_t i = 0; i < m; i++) {
+                bad += gsl_matrix_get(yw, i, 0) != 123.0 || gsl_matrix_get(yw, i, n + 1) != 123.0 ||
+                       gsl_matrix_get(yw, i, n + 2) != 123.0;
+                for (size_t j = 0; j < n; j++)
+                    bad += !same_or_nan(gsl_matrix_get(&y.matrix, i, j), gsl_matrix_get(want, i, j));
+            }
+            LG_ASSERT_MSG(bad == 0, "(%zu, %zu, %zu) variant %d: %zu values not BLAS's bits (or written outside y)",
+                          m, n, k, v, bad);
+        }
+        gsl_matrix_free(xw);
+        gsl_matrix_free(Ww);
+        gsl_matrix_free(yw);
+        gsl_matrix_free(want);
+        free(b);
+    }
+    gsl_rng_free(r);
+
+    /* by hand: x = [1 2; 3 4], W = [1 0; 0 1; 1 1], b = (0.5, -10, 0):
+     * x W^T + b = [1.5 -8 3; 3.5 -6 7] */
+    static const double xv[] = { 1, 2, 3, 4 }, Wv[] = { 1, 0, 0, 1, 1, 1 }, bv[] = { 0.5, -10, 0 };
+    static const double relu[] = { 1.5, 0, 3, 3.5, 0, 7 }, leaky[] = { 1.5, -2, 3, 3.5, -1.5, 7 };
+    gsl_matrix_const_view x = gsl_matrix_const_view_array(xv, 2, 2), W = gsl_matrix_const_view_array(Wv, 3, 2);
+    double yv[6];
+    gsl_matrix_view y = gsl_matrix_view_array(yv, 2, 3);
+    CU_ASSERT_TRUE(lg_dgemm_bias_act(&x.matrix, &W.matrix, bv, LG_LAYER_RELU, 0.0, &y.matrix));
+    CU_ASSERT_EQUAL(memcmp(yv, relu, sizeof yv), 0);
+    CU_ASSERT_TRUE(lg_dgemm_bias_act(&x.matrix, &W.matrix, bv, LG_LAYER_LEAKY_RELU, 0.25, &y.matrix));
+    CU_ASSERT_EQUAL(memcmp(yv, leaky, sizeof yv), 0);
+
+    /* (-1) 0 = -0, which the chain adds to its start, +0: y = +0, as BLAS's */
+    static const double xz[] = { -1, 2 }, Wz[] = { 0 };
+    double yz[2];
+    gsl_matrix_const_view xzv = gsl_matrix_const_view_array(xz, 2, 1), Wzv = gsl_matrix_const_view_array(Wz, 1, 1);
+    gsl_matrix_view yzv = gsl_matrix_view_array(yz, 2, 1);
+    CU_ASSERT_TRUE(lg_dgemm_bias_act(&xzv.matrix, &Wzv.matrix, NULL, LG_LAYER_LINEAR, 0.0, &yzv.matrix));
+    CU_ASSERT_TRUE(yz[0] == 0.0 && !signbit(yz[0]) && yz[1] == 0.0 && !signbit(yz[1]));
+
+    /* refused, y untouched: an odd batch, k past BLAS's block, 2 BLAS threads */
+    gsl_matrix *x3 = gsl_matrix_calloc(3, 2), *y3 = gsl_matrix_alloc(3, 3);
+    gsl_matrix *xk = gsl_matrix_calloc(2, 257), *Wk = gsl_matrix_calloc(3, 257);
+    gsl_matrix_set_all(y3, 5.0);
+    CU_ASSERT_FALSE(lg_dgemm_bias_act(x3, &W.matrix, bv, LG_LAYER_RELU, 0.0, y3));
+    CU_ASSERT_FALSE(lg_dgemm_bias_act(xk, Wk, bv, LG_LAYER_RELU, 0.0, &y.matrix));
+    CU_ASSERT_EQUAL(gsl_matrix_get(y3, 2, 2), 5.0);
+    CU_ASSERT_EQUAL(memcmp(yv, leaky, sizeof yv), 0);
+    if (lg_blas_set_threads(2) == LG_OK) {
+        CU_ASSERT_FALSE(lg_dgemm_bias_act(&x.matrix, &W.matrix, bv, LG_LAYER_RELU, 0.0, &y.matrix));
+        lg_blas_set_threads(1);
+    }
+    gsl_matrix_free(x3);
+    gsl_matrix_free(y3);
+    gsl_matrix_free(xk);
+    gsl_matrix_free(Wk);
+}
+
 /* Binary ops, broadcasting, matmul, reductions, concat, leaves - by hand. */
 static void test_matrix_values(void)
 {
@@ -1808,7 +1933,8 @@ void lg_suite_tape(void)
                  { "softplus and sigmoid at extreme arguments", test_softplus_sigmoid_extremes },
                  { "unary values and slopes by hand", test_unary_values },
                  { "binary, broadcast, matmul, reductions by hand", test_matrix_values },
-                 { "lg_dgemm of inner dimension 1: the GEMM's bits", test_dgemm_outer });
+                 { "lg_dgemm of inner dimension 1: the GEMM's bits", test_dgemm_outer },
+                 { "a Linear forward in one pass: BLAS's bits, by hand, refusals", test_dgemm_bias_act });
     LG_ADD_SUITE("tape_layers",
                  { "network gradients (Linear, activations, BatchNorm)", test_net_gradients },
                  { "network gradients (Conv2d, ConvTranspose2d, BatchNorm2d)", test_conv_gradients },

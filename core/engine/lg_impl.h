@@ -162,6 +162,17 @@ typedef struct lg_layer {
     bool no_bias, no_weight;
 } lg_layer;
 
+/* A Linear layer's forward in one pass (dgemm.c): c (m, n) = f(bias + a (m, k)
+ * w^T), w (n, k), bias (n) or NULL for zero, f LG_LAYER_RELU, _LEAKY_RELU (with
+ * slope) or any other kind for none. The bits are those of the BLAS path: the
+ * bias rows in c, gsl_blas_dgemm onto them (beta = 1), the activation's loop.
+ * false: not done (a shape, the CPU, more than one BLAS thread, or the check
+ * against BLAS at the first call said no), and the caller takes the BLAS
+ * path. lg_dgemm_own_in_use: that check's answer. */
+bool lg_dgemm_bias_act(const gsl_matrix *a, const gsl_matrix *w, const double *bias, lg_layer_kind act,
+                       double slope, gsl_matrix *c);
+bool lg_dgemm_own_in_use(void);
+
 /* The arithmetic of a network's forward, backward and optimizer step: double
  * (the default, and every check) or float (net_float.c). */
 typedef enum lg_precision { LG_PREC_DOUBLE, LG_PREC_FLOAT } lg_precision;

@@ -16,12 +16,22 @@
 
 /* ---------------------------------------------------------------- forward --- */
 
-/* y: (B, out) = x: (B, in) W^T: (in, out) + b: (1, out); the bias rows go in
- * first and the GEMM adds onto them (beta = 1), as torch.addmm does. */
-static void linear_forward(lg_node *n)
+/* y: (B, out) = x: (B, in) W^T: (in, out) + b: (1, out), then f, the
+ * activation fused into the node (NULL: none). dgemm.c's kernel does it in one
+ * pass when it takes the shape, f included when f is ReLU or LeakyReLU; else
+ * the bias rows go in first and the GEMM adds onto them (beta = 1), as
+ * torch.addmm does. The bits are the same either way. Returns whether f is
+ * done. */
+static bool linear_forward_f(lg_node *n, const lg_layer *f)
 {
     const lg_layer *l = n->layer;
     const double *b = lg_layer_bias(n->net, l);
+    if (!l->no_weight) {
+        gsl_matrix_view W = lg_layer_weight(n->net, l);
+        lg_layer_kind act = f ? f->kind : LG_LAYER_LINEAR;
+        if (lg_dgemm_bias_act(&n->a->val, &W.matrix, l->no_bias ? NULL : b, act, f ? f->slope : 0.0, &n->val))
+            return act == LG_LAYER_RELU || act == LG_LAYER_LEAKY_RELU;
+    }
     size_t B = n->val.size1, O = l->out;
     for (size_t i = 0; i < B; i++) {
         if (l->no_bias)
@@ -30,10 +40,13 @@ static void linear_forward(lg_node *n)
             memcpy(n->val.data + i * O, b, O * sizeof(double));
     }
     if (l->no_weight) /* "c": the bias alone, whatever the input */
-        return;
+        return false;
     gsl_matrix_view W = lg_layer_weight(n->net, l);
     lg_dgemm(CblasNoTrans, CblasTrans, 1.0, &n->a->val, &W.matrix, 1.0, &n->val);
+    return false;
 }
+
+static void linear_forward(lg_node *n) { linear_forward_f(n, NULL); }
 
 /* ------------------------------------------------- Linear + activation ---
  * A Linear layer followed in the spec by ReLU, LeakyReLU, Tanh or Sigmoid is
@@ -50,9 +63,9 @@ LG_ACT_LOOPS(double, , tanh_d, sigmoid_d)
 
 static void linear_act_forward(lg_node *n)
 {
-    linear_forward(n);
     const lg_layer *a = act_of(n);
-    act_forward(a->kind, a->slope, n->val.data, n->val.size1 * n->val.size2);
+    if (!linear_forward_f(n, a))
+        act_forward(a->kind, a->slope, n->val.data, n->val.size1 * n->val.size2);
 }
 
 /* BatchNorm1d (Ioffe & Szegedy 2015; PyTorch semantics):

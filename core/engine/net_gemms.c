@@ -44,7 +44,8 @@ size_t lg_net_gemms(const lg_net *net, size_t batch, unsigned passes, lg_gemm *l
     for (size_t i = 0; i < net->n_layers; i++) {
         const lg_layer *l = &net->layers[i];
         if (l->kind == LG_LAYER_LINEAR && !l->no_weight) {
-            /* x (B, in), W (out, in), dy (B, out): linear_forward y = x W^T,
+            /* x (B, in), W (out, in), dy (B, out): linear_forward_f y = x W^T
+             * (through BLAS or dgemm.c's kernel: the same product),
              * linear_backward_dy dW += dy^T x and dx = dy W; once per batch */
             if (fwd)
                 put(list, cap, &n, batch, l->out, l->in, false, true, 1, false);

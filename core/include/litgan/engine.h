@@ -135,7 +135,10 @@ LG_API double lg_net_flops_per_sample(const lg_net *net);
  * net_float.c's Linear layers make the same ones in sgemm. Elementwise work
  * (bias, activations, BatchNorm, im2col) is not in the list, nor a product of
  * inner dimension 1 that overwrites its output (a Linear layer of one output's
- * input gradient): the engine writes it as an outer product, not a GEMM. */
+ * input gradient): the engine writes it as an outer product, not a GEMM. A
+ * double Linear layer's forward is in the list although, where the shape
+ * allows, the engine computes it with its own kernel (bias and activation in
+ * the same pass): the list is timed through BLAS, as the machine's limit. */
 typedef struct lg_gemm {
     size_t m, n, k;
     bool ta, tb;
