@@ -5,7 +5,7 @@
  * by a double GEMM kernel of litgan's own that adds the bias and applies the
  * activation to each tile while it is in registers. Through BLAS the same
  * layer is three passes: the bias rows, the GEMM onto them, the activation;
- * on a toy step (batch 256, width 128) the two besides the GEMM were 6 % of
+ * on a toy step (batch 256, width 128) the two besides the GEMM were 5-6 % of
  * the step, as each buffer no longer fits in L2 beside the GEMM's operands.
  *
  * The kernel gives OpenBLAS's bits. OpenBLAS's double kernels for x86-64 with
