@@ -712,13 +712,17 @@ static void test_dgemm_bias_act(void)
     CU_ASSERT_TRUE(lg_dgemm_bias_act(&x.matrix, &W.matrix, bv, LG_LAYER_LEAKY_RELU, 0.25, &y.matrix));
     CU_ASSERT_EQUAL(memcmp(yv, leaky, sizeof yv), 0);
 
-    /* (-1) 0 = -0, which the chain adds to its start, +0: y = +0, as BLAS's */
-    static const double xz[] = { -1, 2 }, Wz[] = { 0 };
+    /* products that underflow to -0: (-1e-200)(1e-200) and (1e-300)(-1e-300)
+     * round to -0, and so does their chain; BLAS adds it to C's +0: y = +0 */
+    static const double xz[] = { -1e-200, 1e-300, 0, 0 }, Wz[] = { 1e-200, -1e-300 };
     double yz[2];
-    gsl_matrix_const_view xzv = gsl_matrix_const_view_array(xz, 2, 1), Wzv = gsl_matrix_const_view_array(Wz, 1, 1);
+    gsl_matrix_const_view xzv = gsl_matrix_const_view_array(xz, 2, 2), Wzv = gsl_matrix_const_view_array(Wz, 1, 2);
     gsl_matrix_view yzv = gsl_matrix_view_array(yz, 2, 1);
-    CU_ASSERT_TRUE(lg_dgemm_bias_act(&xzv.matrix, &Wzv.matrix, NULL, LG_LAYER_LINEAR, 0.0, &yzv.matrix));
-    CU_ASSERT_TRUE(yz[0] == 0.0 && !signbit(yz[0]) && yz[1] == 0.0 && !signbit(yz[1]));
+    for (int v = 0; v < 2; v++) {
+        CU_ASSERT_TRUE(lg_dgemm_bias_act(&xzv.matrix, &Wzv.matrix, NULL, v ? LG_LAYER_LEAKY_RELU : LG_LAYER_LINEAR,
+                                         0.2, &yzv.matrix));
+        CU_ASSERT_TRUE(yz[0] == 0.0 && !signbit(yz[0]) && yz[1] == 0.0 && !signbit(yz[1]));
+    }
 
     /* refused, y untouched: an odd batch, k past BLAS's block, 2 BLAS threads */
     gsl_matrix *x3 = gsl_matrix_calloc(3, 2), *y3 = gsl_matrix_alloc(3, 3);
@@ -736,6 +740,68 @@ static void test_dgemm_bias_act(void)
     gsl_matrix_free(y3);
     gsl_matrix_free(xk);
     gsl_matrix_free(Wk);
+}
+
+/* A net's forward through dgemm.c's kernel (an even batch) against the BLAS
+ * path written out layer by layer (bias_act_by_blas): Linear + ReLU, a
+ * bias-free Linear + LeakyReLU, a plain Linear, the output Linear; and a
+ * bias-only layer + ReLU (which ends the input's say, so in a net of its
+ * own); parameters and inputs with values whose products underflow. The same
+ * bits, and the same again at an odd batch (the BLAS path itself). */
+static void net_forward_kernel(const char *spec)
+{
+    lg_net *net = NULL;
+    CU_ASSERT_EQUAL_FATAL(lg_net_parse(spec, &net), LG_OK);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    for (size_t i = 0; i < net->n_params; i++)
+        net->theta[i] = (gsl_rng_uniform(r) - 0.5) * (i % 7 == 3 ? 1e-170 : 1.0);
+    for (size_t batch = 6; batch <= 7; batch++) {
+        gsl_matrix *x = gsl_matrix_alloc(batch, 3);
+        for (size_t i = 0; i < batch * 3; i++)
+            x->data[i] = (gsl_rng_uniform(r) - 0.5) * (i % 5 == 1 ? 1e-170 : 4.0);
+        lg_tape *t = lg_tape_alloc();
+        lg_node *y = lg_net_apply(t, net, lg_const(t, x));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+        /* by layers: a Linear (l), maybe an activation after it (l + 1) */
+        gsl_matrix *h = gsl_matrix_alloc(batch, 3);
+        gsl_matrix_memcpy(h, x);
+        for (size_t i = 0; i < net->n_layers; i++) {
+            const lg_layer *l = &net->layers[i];
+            CU_ASSERT_EQUAL_FATAL(l->kind, LG_LAYER_LINEAR);
+            lg_layer_kind f = i + 1 < net->n_layers && net->layers[i + 1].kind != LG_LAYER_LINEAR
+                                  ? net->layers[i + 1].kind : LG_LAYER_LINEAR;
+            double slope = f == LG_LAYER_LINEAR ? 0.0 : net->layers[i + 1].slope;
+            gsl_matrix *o = gsl_matrix_alloc(batch, l->out);
+            const double *b = l->no_bias ? NULL : lg_layer_bias(net, l);
+            if (l->no_weight) { /* "c": the bias rows, then f */
+                gsl_matrix *z = gsl_matrix_calloc(batch, 1), *w0 = gsl_matrix_calloc(l->out, 1);
+                bias_act_by_blas(z, w0, b, f, slope, o);
+                gsl_matrix_free(z);
+                gsl_matrix_free(w0);
+            } else {
+                gsl_matrix_view W = lg_layer_weight(net, l);
+                bias_act_by_blas(h, &W.matrix, b, f, slope, o);
+            }
+            gsl_matrix_free(h);
+            h = o;
+            i += f != LG_LAYER_LINEAR;
+        }
+        const gsl_matrix *got = lg_value(y);
+        LG_ASSERT_MSG(got->size1 == batch && got->size2 == 2 && got->tda == 2 &&
+                          memcmp(got->data, h->data, batch * 2 * sizeof(double)) == 0,
+                      "%s, batch %zu: not the BLAS path's bits", spec, batch);
+        gsl_matrix_free(h);
+        gsl_matrix_free(x);
+        lg_tape_free(t);
+    }
+    gsl_rng_free(r);
+    lg_net_free(net);
+}
+
+static void test_net_forward_kernel(void)
+{
+    net_forward_kernel("3-8r-6nl-5-2");
+    net_forward_kernel("3-4cr-2");
 }
 
 /* Binary ops, broadcasting, matmul, reductions, concat, leaves - by hand. */
@@ -1934,7 +2000,8 @@ void lg_suite_tape(void)
                  { "unary values and slopes by hand", test_unary_values },
                  { "binary, broadcast, matmul, reductions by hand", test_matrix_values },
                  { "lg_dgemm of inner dimension 1: the GEMM's bits", test_dgemm_outer },
-                 { "a Linear forward in one pass: BLAS's bits, by hand, refusals", test_dgemm_bias_act });
+                 { "a Linear forward in one pass: BLAS's bits, by hand, refusals", test_dgemm_bias_act },
+                 { "a net's forward through that kernel: the BLAS path's bits", test_net_forward_kernel });
     LG_ADD_SUITE("tape_layers",
                  { "network gradients (Linear, activations, BatchNorm)", test_net_gradients },
                  { "network gradients (Conv2d, ConvTranspose2d, BatchNorm2d)", test_conv_gradients },

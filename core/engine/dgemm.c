@@ -55,15 +55,14 @@ typedef struct {
     double slope;
 } job;
 
-/* the end of a tile's chain at column j: v = b + chain, as BLAS adds the
- * chain to C (beta = 1) holding the bias row; without b, the chain itself
- * (BLAS adds it to zeros, which changes nothing: a chain starts from +0, so
- * it is never -0), then the activation */
+/* the end of a tile's chain at column j: v = (b or +0) + chain, as BLAS adds
+ * the chain to C (beta = 1) holding the bias row or zeros (the + 0 matters:
+ * a chain of products that underflow to -0 is -0, which BLAS turns into +0),
+ * then the activation */
 TARGET static INLINE __m256d finish(const job *J, __m256d v, size_t j, __m256i mask)
 {
     __m256d zero = _mm256_setzero_pd();
-    if (J->bias)
-        v = _mm256_add_pd(_mm256_maskload_pd(J->bias + j, mask), v);
+    v = _mm256_add_pd(J->bias ? _mm256_maskload_pd(J->bias + j, mask) : zero, v);
     if (J->act == LG_LAYER_RELU || J->act == LG_LAYER_LEAKY_RELU) {
         __m256d pos = _mm256_cmp_pd(v, zero, _CMP_GT_OQ); /* y > 0, false for NaN */
         v = J->act == LG_LAYER_RELU ? _mm256_and_pd(v, pos)
@@ -205,13 +204,15 @@ static double *ws_reserve(size_t n)
 }
 
 /* values with full mantissas, both signs, a few exact zeros and negative
- * zeros, from a generator of the check's own */
+ * zeros, and a few of 1e-170 or less, whose products underflow to +-0, from a
+ * generator of the check's own */
 static void fill(double *x, size_t n, uint64_t *state)
 {
     for (size_t i = 0; i < n; i++) {
         *state = *state * 6364136223846793005u + 1442695040888963407u;
         uint64_t r = *state >> 11;
-        x[i] = r % 61 == 0 ? (r % 2 ? -0.0 : 0.0) : ((double)r / 9007199254740992.0 - 0.5) * 8.0;
+        double v = ((double)r / 9007199254740992.0 - 0.5) * 8.0;
+        x[i] = r % 61 == 0 ? (r % 2 ? -0.0 : 0.0) : r % 61 == 1 ? v * 1e-170 : v;
     }
 }
 
@@ -221,11 +222,12 @@ static void own_check(void)
 {
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || pthread_key_create(&ws_key, ws_free))
         return;
-    /* (m, n, k): each tile height 1-6 and width 8, 4 and 1-3; k from 1 to the
-     * block; both of BLAS's row edges that the kernel takes (m % 4 = 2) */
+    /* (m, n, k): each tile height (6, 4, 2) and width (8, 4, and 4 with 1-3
+     * columns); k from 1 to the block; both of BLAS's row edges that the
+     * kernel takes (m % 4 = 0, 2) */
     static const size_t shapes[][3] = { { 2, 1, 1 }, { 4, 2, 2 }, { 6, 3, 3 }, { 8, 8, 5 }, { 10, 13, 128 },
                                         { 12, 127, 31 }, { 66, 20, 256 }, { 64, 100, 7 }, { 256, 12, 2 },
-                                        { 14, 11, 255 } };
+                                        { 14, 11, 255 }, { 4, 1, 64 } };
     uint64_t state = 20261201;
     bool same = true;
     for (size_t s = 0; same && s < sizeof shapes / sizeof shapes[0]; s++) {
