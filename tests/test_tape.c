@@ -656,7 +656,8 @@ static void test_dgemm_bias_act(void)
         return;
     static const size_t shapes[][3] = { { 256, 128, 128 }, { 256, 128, 2 }, { 256, 2, 128 }, { 256, 1, 128 },
                                         { 64, 128, 100 }, { 2, 1, 1 }, { 6, 9, 256 }, { 250, 127, 200 },
-                                        { 12, 4, 3 }, { 130, 300, 2 }, { 8, 5, 17 } };
+                                        { 12, 4, 3 }, { 130, 300, 2 }, { 8, 5, 17 },
+                                        { 64, 6272, 100 }, { 8, 203, 256 } };
     static const double odd[] = { -0.0, 0.0, INFINITY, -INFINITY, NAN, 4.9e-324, -2.2e-308, 1e300, -1e-300 };
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {

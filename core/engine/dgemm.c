@@ -23,11 +23,15 @@
  *
  * Kernel: tiles of 6 rows x 8 columns, 12 AVX2 accumulators; the last
  * columns, when n is not a multiple of 8, in tiles 4 wide with masked loads
- * and stores. W^T is packed first, by strips of 8 (or 4, padded with zeros)
- * columns, into a buffer per thread that is kept (k x n doubles, 256 KB at
- * most for a width of 128); then each block of 6 rows of x, which stays in
- * L1, passes over every strip. x is read once, straight from its rows (each
- * of its values broadcast to a vector), and y is written once.
+ * and stores. The columns go in panels whose W^T fills at most 192 KB (all
+ * 128 columns of a toy layer, 96 at k = 256): a panel of W^T is packed, by
+ * strips of 8 (or 4, padded with zeros) columns, into a buffer per thread that
+ * is kept; then each block of 6 rows of x, which stays in L1, passes over
+ * every strip of the panel, which stays in L2. x is read once a panel,
+ * straight from its rows (each of its values broadcast to a vector), and y is
+ * written once. (A whole W^T at a time ran as fast, timed alone, since the
+ * prefetcher streams it from L3; panels keep the buffer at 192 KB, where
+ * DCGAN's first layer, 100 -> 6272, needed 5 MB, and leave L3 to the step.)
  */
 #include "lg_impl.h"
 
@@ -35,7 +39,7 @@
 #include <string.h>
 #include <gsl/gsl_blas.h>
 
-enum { KC = 256, MR = 6 };
+enum { KC = 256, MR = 6, PANEL = 24576 /* doubles: 192 KB of W^T, under a 512 KB L2 */ };
 
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__)
 #define LG_OWN_DGEMM 1
@@ -133,32 +137,51 @@ TARGET static INLINE void tile4(const job *J, int mr, size_t i0, size_t j0, cons
  * (of which n - j0 may be fewer, the rest zeros) */
 static size_t strip_width(size_t n, size_t j0) { return n - j0 >= 8 ? 8 : 4; }
 
-/* C = f(b + A W^T), W (n, k); ws: k x (n rounded up to 4) doubles, W^T by
- * strips, strip j0 at ws + j0 k */
+/* the columns of one panel of W^T: as many as fill PANEL doubles at this k
+ * (a multiple of 8, at least 8), so that the panel stays in L2 while every
+ * block of rows of A passes over it */
+static size_t panel_width(size_t k)
+{
+    size_t nc = (PANEL / k) & ~(size_t)7;
+    return nc < 8 ? 8 : nc;
+}
+
+/* C = f(b + A W^T), W (n, k), panel by panel of columns; ws: k x (the panel
+ * width + 3) doubles, the panel's W^T by strips, strip j0 at ws + (j0 - jp) k */
 TARGET static void product(const job *J, const double *w, size_t ldw, size_t n, double *ws)
 {
-    const size_t k = J->k;
-    for (size_t j0 = 0, width; j0 < n; j0 += width) {
-        width = strip_width(n, j0);
-        double *s = ws + j0 * k;
-        for (size_t q = 0; q < width; q++)
-            for (size_t p = 0; p < k; p++)
-                s[p * width + q] = j0 + q < n ? w[(j0 + q) * ldw + p] : 0.0;
-    }
-    for (size_t i0 = 0; i0 < J->m; i0 += MR) {
-        int mr = J->m - i0 < MR ? (int)(J->m - i0) : MR;
-        for (size_t j0 = 0, width; j0 < n; j0 += width) {
+    const size_t k = J->k, nc = panel_width(k);
+    for (size_t jp = 0; jp < n; jp += nc) {
+        size_t jend = n - jp < nc ? n : jp + nc; /* panels start at multiples of 8 */
+        for (size_t j0 = jp, width; j0 < jend; j0 += width) {
             width = strip_width(n, j0);
-            const double *s = ws + j0 * k;
-            if (width == 8) {
-                BY_ROWS(tile8, i0, j0, s)
-            } else {
-                size_t nr = n - j0;
-                __m256i mask = _mm256_set_epi64x(nr > 3 ? -1 : 0, nr > 2 ? -1 : 0, nr > 1 ? -1 : 0, -1);
-                BY_ROWS(tile4, i0, j0, s, mask)
+            double *s = ws + (j0 - jp) * k;
+            for (size_t q = 0; q < width; q++)
+                for (size_t p = 0; p < k; p++)
+                    s[p * width + q] = j0 + q < n ? w[(j0 + q) * ldw + p] : 0.0;
+        }
+        for (size_t i0 = 0; i0 < J->m; i0 += MR) {
+            int mr = J->m - i0 < MR ? (int)(J->m - i0) : MR;
+            for (size_t j0 = jp, width; j0 < jend; j0 += width) {
+                width = strip_width(n, j0);
+                const double *s = ws + (j0 - jp) * k;
+                if (width == 8) {
+                    BY_ROWS(tile8, i0, j0, s)
+                } else {
+                    size_t nr = n - j0;
+                    __m256i mask = _mm256_set_epi64x(nr > 3 ? -1 : 0, nr > 2 ? -1 : 0, nr > 1 ? -1 : 0, -1);
+                    BY_ROWS(tile4, i0, j0, s, mask)
+                }
             }
         }
     }
+}
+
+/* the packed buffer product() needs for n columns at this k */
+static size_t ws_doubles(size_t n, size_t k)
+{
+    size_t nc = panel_width(k);
+    return k * ((n < nc ? n : nc) + 3);
 }
 
 /* the BLAS path, as net.c's Linear layer takes it: the bias rows (or zeros),
@@ -224,10 +247,10 @@ static void own_check(void)
         return;
     /* (m, n, k): each tile height (6, 4, 2) and width (8, 4, and 4 with 1-3
      * columns); k from 1 to the block; both of BLAS's row edges that the
-     * kernel takes (m % 4 = 0, 2) */
+     * kernel takes (m % 4 = 0, 2); three panels, the last with a strip of 4 */
     static const size_t shapes[][3] = { { 2, 1, 1 }, { 4, 2, 2 }, { 6, 3, 3 }, { 8, 8, 5 }, { 10, 13, 128 },
                                         { 12, 127, 31 }, { 66, 20, 256 }, { 64, 100, 7 }, { 256, 12, 2 },
-                                        { 14, 11, 255 }, { 4, 1, 64 } };
+                                        { 14, 11, 255 }, { 4, 1, 64 }, { 8, 203, 256 } };
     uint64_t state = 20261201;
     bool same = true;
     for (size_t s = 0; same && s < sizeof shapes / sizeof shapes[0]; s++) {
@@ -248,7 +271,7 @@ static void own_check(void)
             by_blas(&av.matrix, &wv.matrix, b, act, 0.2, want);
             gsl_matrix_set_all(got, 7.0);
             job J = { m, k, av.matrix.data, av.matrix.tda, gv.matrix.data, gv.matrix.tda, b, act, 0.2 };
-            product(&J, wv.matrix.data, wv.matrix.tda, n, ws_reserve(k * (n + 3)));
+            product(&J, wv.matrix.data, wv.matrix.tda, n, ws_reserve(ws_doubles(n, k)));
             for (size_t i = 0; i < m; i++)
                 same = same && memcmp(want->data + i * n, gv.matrix.data + i * gv.matrix.tda, n * sizeof(double)) == 0 &&
                        gsl_matrix_get(got, i, 0) == 7.0 && gsl_matrix_get(got, i, n + 1) == 7.0;
@@ -283,7 +306,7 @@ bool lg_dgemm_bias_act(const gsl_matrix *a, const gsl_matrix *w, const double *b
         return false;
 #ifdef LG_OWN_DGEMM
     job J = { m, k, a->data, a->tda, c->data, c->tda, bias, act, slope };
-    product(&J, w->data, w->tda, n, ws_reserve(k * (n + 3)));
+    product(&J, w->data, w->tda, n, ws_reserve(ws_doubles(n, k)));
     return true;
 #else
     (void)bias, (void)act, (void)slope;
