@@ -19,15 +19,21 @@ void lg_net_set_train(lg_net *net, bool train) { net->train = train; }
 
 void lg_net_forward(lg_net *net, const gsl_matrix *x, gsl_matrix *y)
 {
+    lg_tape *t = lg_tape_alloc();
+    lg_net_forward_on(t, net, x, y);
+    lg_tape_free(t);
+}
+
+void lg_net_forward_on(lg_tape *t, lg_net *net, const gsl_matrix *x, gsl_matrix *y)
+{
     LG_ASSERT(x->size2 == net->in_dim && y->size1 == x->size1 && y->size2 == net->out_dim,
               "lg_net_forward: x is (n, in_dim), y (n, out_dim)");
     bool train = net->train, rg = net->requires_grad;
     net->train = false;
     net->requires_grad = false;
-    lg_tape *t = lg_tape_alloc();
+    lg_tape_reset(t);
     lg_node *out = lg_net_apply(t, net, lg_const(t, x));
     gsl_matrix_memcpy(y, lg_value(out));
-    lg_tape_free(t);
     net->train = train;
     net->requires_grad = rg;
 }

@@ -95,6 +95,9 @@ void lg_tape_free(lg_tape *t);
 /* Forget every node but keep their memory: recording the same ops with the same
  * shapes again allocates nothing. */
 void lg_tape_reset(lg_tape *t);
+/* lg_net_forward on tape t, reset first and kept by the caller: the same
+ * shapes again allocate nothing (a run's log rows). */
+void lg_net_forward_on(lg_tape *t, lg_net *net, const gsl_matrix *x, gsl_matrix *y);
 /* Backpropagate from the scalar root: fills grads of every node on a path from a
  * node that needs a gradient, and accumulates (+=) into each network's gradient
  * buffer whose requires_grad is set. Returns LG_OK or LG_EINVAL. */

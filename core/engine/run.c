@@ -133,13 +133,20 @@ gsl_matrix *lg_run_generate(lg_run *r, size_t n, unsigned long salt)
     lg_net *G = r->g.net[LG_NET_G];
     gsl_rng *er = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(er, lg_seed_stream(r->c.seed, salt));
-    gsl_matrix *z = gsl_matrix_alloc(n, G->in_dim);
+    if (r->eval_z && (r->eval_z->size1 != n || r->eval_z->size2 != G->in_dim)) {
+        gsl_matrix_free(r->eval_z);
+        r->eval_z = NULL;
+    }
+    if (!r->eval_z)
+        r->eval_z = gsl_matrix_alloc(n, G->in_dim);
+    gsl_matrix *z = r->eval_z;
     for (size_t i = 0; i < z->size1 * z->size2; i++)
         z->data[i] = gsl_ran_gaussian_ziggurat(er, 1.0);
     gsl_rng_free(er);
+    if (!r->eval_tape)
+        r->eval_tape = lg_tape_alloc();
     gsl_matrix *out = gsl_matrix_alloc(n, G->out_dim);
-    lg_net_forward(G, z, out);
-    gsl_matrix_free(z);
+    lg_net_forward_on(r->eval_tape, G, z, out);
     return out;
 }
 

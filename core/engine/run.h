@@ -31,6 +31,8 @@ struct lg_run {
     bool encoder;              /* the loss needs E; D scores (x, z) */
     gsl_matrix *eval_real;     /* fixed real samples the metrics compare against */
     lg_sliced_ref *sw_ref;     /* eval_real on the log rows' 50 directions, sorted once */
+    lg_tape *eval_tape;        /* G's forward for the metrics, kept: a log row allocates */
+    gsl_matrix *eval_z;        /* nothing of G's size (fresh pages cost a fault each) */
     char nets[3][512];         /* default network specs, when the config names none */
     uint64_t hash;             /* lg_run_config_hash of eff */
     bool readonly;             /* lg_run_load: nothing written, no step taken */

@@ -37,6 +37,10 @@ void lg_run_free_parts(run *r)
     if (r->eval_real)
         gsl_matrix_free(r->eval_real);
     lg_sliced_ref_free(r->sw_ref);
+    if (r->eval_tape)
+        lg_tape_free(r->eval_tape);
+    if (r->eval_z)
+        gsl_matrix_free(r->eval_z);
     if (r->rng)
         gsl_rng_free(r->rng);
     lg_strvec_free(&r->eff);
