@@ -127,7 +127,11 @@ static int simultaneous_step(run *r)
 
 /* n samples of G in eval mode (BatchNorm uses running statistics), drawn from
  * a separate generator seeded from the run's seed so evaluation never moves
- * the training stream. */
+ * the training stream. G runs on EVAL_ROWS rows at a time on a tape the run
+ * keeps: a log row after the first allocates nothing of G's size, and what it
+ * keeps does not grow with --samples. */
+enum { EVAL_ROWS = 256 };
+
 gsl_matrix *lg_run_generate(lg_run *r, size_t n, unsigned long salt)
 {
     lg_net *G = r->g.net[LG_NET_G];
@@ -146,7 +150,12 @@ gsl_matrix *lg_run_generate(lg_run *r, size_t n, unsigned long salt)
     if (!r->eval_tape)
         r->eval_tape = lg_tape_alloc();
     gsl_matrix *out = gsl_matrix_alloc(n, G->out_dim);
-    lg_net_forward_on(r->eval_tape, G, z, out);
+    for (size_t i0 = 0; i0 < n; i0 += EVAL_ROWS) { /* G in eval mode: each row its own */
+        size_t rows = n - i0 < EVAL_ROWS ? n - i0 : EVAL_ROWS;
+        gsl_matrix_view zi = gsl_matrix_submatrix(z, i0, 0, rows, z->size2);
+        gsl_matrix_view yi = gsl_matrix_submatrix(out, i0, 0, rows, out->size2);
+        lg_net_forward_on(r->eval_tape, G, &zi.matrix, &yi.matrix);
+    }
     return out;
 }
 
