@@ -172,7 +172,7 @@ static const struct expect {
     const char *task, *name, *number;
     double points;
     bool pass, hidden;
-    const char *any[3];
+    const char *any[4];
 } expect99[] = {
     { "99.1", "honest answer", "99.1.1", 2, true, false, { NULL } },
     { "99.1", "honest answer, hidden", "99.1.2", 0.5, true, true, { NULL } },
@@ -200,12 +200,14 @@ static const struct expect {
       { "input: x = 0.75; crashed (SIGSEGV)" } },
     /* Under AddressSanitizer the runner's allocations go through ASan's allocator and
      * its shadow memory: on a loaded machine the 1.5 s wall clock can end the
-     * computation before the memory watch does (seen twice in `make sanitize`); the
-     * test still fails alone and costs its point, which is what this line checks. */
+     * computation before the memory watch does (seen twice in `make sanitize`), and
+     * where page faults are slow the 1 s of CPU time can (seen on a VM whose process
+     * starts cost 2 ms); the test still fails alone and costs its point, which is
+     * what this line checks. */
     { "99.5", "unbounded allocation", "99.5.4", 1, false, false,
       { "used more than 64 MiB of memory", "after reaching the memory limit (64 MiB)"
 #ifdef __SANITIZE_ADDRESS__
-        , "input: x = 0.75; timed out after 1.5 s"
+        , "input: x = 0.75; timed out after 1.5 s", "input: x = 0.75; ran out of CPU time (limit 1 s"
 #endif
       } },
     { "99.5", "constructor confined", "99.5.5", 1, true, false, { NULL } },
@@ -374,20 +376,31 @@ static void test_sandbox_syscalls(void)
 
 #if defined(__x86_64__)
 /* Whether this kernel answers the 32-bit system call gate (int 0x80), tried
- * in a child of the test with no filter: getpid (20 in that ABI) returns, or
- * the gate faults where the kernel was built or booted without it. */
+ * in a child of the test with no filter: getpid (20 in that ABI) returns
+ * (exit 0), or the gate faults where the kernel was built or booted without
+ * it (exit 3 from the child's own SIGSEGV handler, which stands in for
+ * AddressSanitizer's). */
+static void int80_faulted(int sig)
+{
+    (void)sig;
+    _exit(3);
+}
+
 static bool kernel_has_int80(void)
 {
     pid_t pid = fork();
     if (pid == 0) {
+        struct sigaction sa = { .sa_handler = int80_faulted };
+        sigaction(SIGSEGV, &sa, NULL);
         long ret;
         __asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L) : "memory");
         _exit(ret > 0 ? 0 : 1);
     }
     int st = 0;
     CU_ASSERT_FATAL(pid > 0 && waitpid(pid, &st, 0) == pid);
-    CU_ASSERT_FATAL((WIFEXITED(st) && WEXITSTATUS(st) == 0) || (WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV));
-    return WIFEXITED(st);
+    LG_ASSERT_MSG(WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 3),
+                  "int 0x80 outside the sandbox: status %#x, neither returned nor faulted", st);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 #endif
 
@@ -498,9 +511,9 @@ static void test_weaker_sandbox(void)
 
 /* ------------------------------------------------------- hostile grading --- */
 
-static bool contains_any(const char *s, const char *const any[3])
+static bool contains_any(const char *s, const char *const any[4])
 {
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 4; k++)
         if (any[k] && strstr(s, any[k]))
             return true;
     return false;
