@@ -168,11 +168,13 @@ static lg_lab *make_lab99(void)
 
 /* The expected outcome, in the order the grader reports (task order, visible
  * before hidden). A failure message must contain one of the given texts. */
+enum { N_ANY = 4 }; /* the messages a failing test may give, any one of them */
+
 static const struct expect {
     const char *task, *name, *number;
     double points;
     bool pass, hidden;
-    const char *any[4];
+    const char *any[N_ANY];
 } expect99[] = {
     { "99.1", "honest answer", "99.1.1", 2, true, false, { NULL } },
     { "99.1", "honest answer, hidden", "99.1.2", 0.5, true, true, { NULL } },
@@ -511,9 +513,9 @@ static void test_weaker_sandbox(void)
 
 /* ------------------------------------------------------- hostile grading --- */
 
-static bool contains_any(const char *s, const char *const any[4])
+static bool contains_any(const char *s, const char *const any[N_ANY])
 {
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < N_ANY; k++)
         if (any[k] && strstr(s, any[k]))
             return true;
     return false;
